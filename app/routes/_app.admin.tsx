@@ -1,0 +1,133 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Badge } from "~/components/badge";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Pagination } from "~/components/pagination";
+import { listBranchesWithHeadcount } from "~/domain/branches.server";
+import { ROLE_LABELS, type Role } from "~/domain/permissions";
+import { listUsers } from "~/domain/users.server";
+import { ROLES } from "../../db/schema";
+import { useRootData } from "~/root";
+import { requirePermission } from "~/utils/auth.server";
+import { db } from "~/utils/db.server";
+import { formatDateTime } from "~/utils/format";
+import { DEFAULT_PAGE_SIZE, pageFromUrl } from "~/utils/pagination";
+
+export const meta: MetaFunction = () => [{ title: "Administration · Empathy Fund" }];
+
+// Home of admins: who has access, with which role and branch, and the branches.
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "users:manage");
+  const url = new URL(request.url);
+  const query = (url.searchParams.get("q") ?? "").slice(0, 100);
+  const roleParam = url.searchParams.get("role") ?? "";
+  const role = (ROLES as readonly string[]).includes(roleParam) ? (roleParam as Role) : undefined;
+  const page = pageFromUrl(url);
+  const users = listUsers(db, { query, role, page, pageSize: DEFAULT_PAGE_SIZE });
+  return json({ query, role: role ?? "", page, users, branches: listBranchesWithHeadcount(db) });
+}
+
+export default function AdminHome() {
+  const { query, role, page, users, branches } = useLoaderData<typeof loader>();
+  const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Administration</h1>
+          <p>Users and branches of the organisation.</p>
+        </div>
+      </div>
+      <section className="card" aria-labelledby="users-title">
+        <h2 id="users-title">Users</h2>
+        <Form method="get" className="filters" role="search" aria-label="Filter users">
+          <div className="field">
+            <label htmlFor="user-query">Name or email</label>
+            <input id="user-query" name="q" type="search" defaultValue={query} maxLength={100} />
+          </div>
+          <div className="field">
+            <label htmlFor="user-role">Role</label>
+            <select id="user-role" name="role" defaultValue={role}>
+              <option value="">All roles</option>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_LABELS[r]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button button--secondary">
+            Filter
+          </button>
+        </Form>
+        {users.rows.length === 0 ? (
+          <p className="empty-state">No users match these filters. Clear the name or role to see everyone.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Users</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Branch</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last signed in</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.rows.map((user) => (
+                  <tr key={user.id}>
+                    <td>{user.name}</td>
+                    <td>{user.email}</td>
+                    <td>{ROLE_LABELS[user.role]}</td>
+                    <td>{user.branchName ?? "All branches"}</td>
+                    <td>{user.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>}</td>
+                    <td>{user.lastSignInAt ? formatDateTime(user.lastSignInAt, timeZone) : "Never"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <Pagination page={page} pageSize={DEFAULT_PAGE_SIZE} total={users.total} hasNext={page * DEFAULT_PAGE_SIZE < users.total} />
+      </section>
+      <section className="card" aria-labelledby="branches-title">
+        <h2 id="branches-title">Branches</h2>
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Branches</caption>
+            <thead>
+              <tr>
+                <th scope="col">Branch</th>
+                <th scope="col">Code</th>
+                <th scope="col">Region</th>
+                <th scope="col" className="num">Managers</th>
+                <th scope="col" className="num">Staff</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {branches.map((branch) => (
+                <tr key={branch.id}>
+                  <td>{branch.name}</td>
+                  <td className="mono">{branch.code}</td>
+                  <td>{branch.region}</td>
+                  <td className="num">{branch.managers}</td>
+                  <td className="num">{branch.staff}</td>
+                  <td>{branch.active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,77 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Badge } from "~/components/badge";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { getBranchWithTeam } from "~/domain/branches.server";
+import { ROLE_LABELS } from "~/domain/permissions";
+import { useRootData } from "~/root";
+import { requirePermission } from "~/utils/auth.server";
+import { db } from "~/utils/db.server";
+import { formatDateTime } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "My branch · Empathy Fund" }];
+
+// Home of staff and managers: their branch and who works there.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "branch:view");
+  if (!user.branchId) throw json({ message: "Your account is not attached to a branch. Ask an administrator to set your branch." }, { status: 403 });
+  const { branch, team } = getBranchWithTeam(db, user.branchId);
+  return json({ branch: { name: branch.name, code: branch.code, region: branch.region }, team, isManager: user.role === "manager" });
+}
+
+export default function BranchHome() {
+  const { branch, team, isManager } = useLoaderData<typeof loader>();
+  const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>{branch.name} branch</h1>
+          <p>
+            {branch.region} · branch code <span className="mono">{branch.code}</span>
+          </p>
+        </div>
+      </div>
+      <section className="card" aria-labelledby="team-title">
+        <h2 id="team-title">Your team</h2>
+        <p className="muted">
+          {isManager
+            ? "You approve the proposals of these colleagues. You never approve your own: those go to another manager or to finance."
+            : "Your branch manager approves proposals above your discretion limit."}
+        </p>
+        {team.length === 0 ? (
+          <p className="empty-state">No active colleagues are recorded for this branch. An administrator adds users.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Active colleagues at {branch.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Last signed in</th>
+                </tr>
+              </thead>
+              <tbody>
+                {team.map((member) => (
+                  <tr key={member.id}>
+                    <td>{member.name}</td>
+                    <td>
+                      <Badge tone={member.role === "manager" ? "info" : "neutral"}>{ROLE_LABELS[member.role]}</Badge>
+                    </td>
+                    <td>{member.lastSignInAt ? formatDateTime(member.lastSignInAt, timeZone) : "Never"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

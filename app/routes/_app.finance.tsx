@@ -1,0 +1,88 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Badge } from "~/components/badge";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { listBranchesWithHeadcount } from "~/domain/branches.server";
+import { requirePermission } from "~/utils/auth.server";
+import { db } from "~/utils/db.server";
+
+export const meta: MetaFunction = () => [{ title: "Finance · Empathy Fund" }];
+
+// Home of finance: the organisation's branches by region, the frame budgets are allocated in.
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "reports:all");
+  const rows = listBranchesWithHeadcount(db);
+  const regions = new Map<string, typeof rows>();
+  for (const row of rows) regions.set(row.region, [...(regions.get(row.region) ?? []), row]);
+  return json({
+    regions: [...regions].map(([name, branches]) => ({ name, branches })),
+    totals: { branches: rows.length, active: rows.filter((b) => b.active).length, regions: regions.size },
+  });
+}
+
+export default function FinanceHome() {
+  const { regions, totals } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Finance</h1>
+          <p>Branches and regions that budgets are allocated to.</p>
+        </div>
+      </div>
+      <div className="grid" role="list" aria-label="Totals">
+        <div className="stat" role="listitem">
+          <div className="stat__label">Regions</div>
+          <div className="stat__value">{totals.regions}</div>
+        </div>
+        <div className="stat" role="listitem">
+          <div className="stat__label">Active branches</div>
+          <div className="stat__value">{totals.active}</div>
+        </div>
+        <div className="stat" role="listitem">
+          <div className="stat__label">All branches</div>
+          <div className="stat__value">{totals.branches}</div>
+        </div>
+      </div>
+      {regions.length === 0 ? (
+        <p className="empty-state card">No branches yet. An administrator creates branches before budgets can be allocated.</p>
+      ) : (
+        regions.map((region) => (
+          <section key={region.name} className="card" aria-label={region.name}>
+            <h2>{region.name}</h2>
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Branches in {region.name}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Branch</th>
+                    <th scope="col">Code</th>
+                    <th scope="col" className="num">Managers</th>
+                    <th scope="col" className="num">Staff</th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {region.branches.map((branch) => (
+                    <tr key={branch.id}>
+                      <td>{branch.name}</td>
+                      <td className="mono">{branch.code}</td>
+                      <td className="num">{branch.managers}</td>
+                      <td className="num">{branch.staff}</td>
+                      <td>{branch.active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        ))
+      )}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,12 @@
+import { json } from "@remix-run/node";
+import { db, sqliteOf } from "~/utils/db.server";
+
+// Public by design: a load balancer asks whether the app and its database answer. Says nothing else.
+export async function loader() {
+  try {
+    sqliteOf(db).prepare("select 1").get();
+    return json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
+  } catch {
+    return json({ status: "unavailable" }, { status: 503 });
+  }
+}

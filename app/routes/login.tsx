@@ -1,0 +1,129 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ToastMessage } from "~/components/toast";
+import { SignInSchema } from "~/domain/auth-schemas";
+import { ROLE_HOME } from "~/domain/permissions";
+import { hashSessionToken } from "~/domain/sessions.server";
+import { signIn } from "~/domain/sign-in.server";
+import { useRootData } from "~/root";
+import { getUser } from "~/utils/auth.server";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { safeRedirect } from "~/utils/safe-redirect";
+import { readSessionToken, serializeSessionToken } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Empathy Fund" }];
+
+// Public. A visitor who is already signed in goes straight to where they were heading.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  const url = new URL(request.url);
+  if (user) throw redirect(safeRedirect(url.searchParams.get("redirectTo"), ROLE_HOME[user.role]));
+  return json({ redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "") });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: SignInSchema });
+  if (submission.status !== "success") {
+    return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  }
+  const previousToken = await readSessionToken(request);
+  const result = await signIn(db, {
+    email: submission.value.email,
+    password: submission.value.password,
+    ipAddress: context?.ipAddress ?? "unknown",
+    userAgent: request.headers.get("User-Agent"),
+    secret: env.SESSION_SECRET,
+    now: now(),
+    previousSessionHash: previousToken ? hashSessionToken(previousToken, env.SESSION_SECRET) : null,
+  });
+  if (!result.ok) {
+    return json(submission.reply({ formErrors: [result.message], hideFields: ["password"] }), {
+      status: result.reason === "invalid" ? 400 : 429,
+    });
+  }
+  return redirect(safeRedirect(submission.value.redirectTo, ROLE_HOME[result.role]), {
+    headers: { "Set-Cookie": await serializeSessionToken(result.token) },
+  });
+}
+
+export default function LoginPage() {
+  const { redirectTo } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const root = useRootData();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    lastResult,
+    constraint: { email: { required: true }, password: { required: true } },
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
+  });
+  const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
+  const organisationName = root?.organisation.name ?? "your organisation";
+
+  return (
+    <div className="auth-page">
+      <main id="main" className="auth-card">
+        <ToastMessage toast={root?.toast ?? null} />
+        <div className="card">
+          <h1>Sign in</h1>
+          <p className="muted">Empathy Fund for {organisationName} staff.</p>
+          {searchParams.get("redirectTo") ? <p className="muted">Sign in to continue to the page you asked for.</p> : null}
+          <Form method="post" className="form" {...getFormProps(form)}>
+            {form.errors?.length ? (
+              <p className="form-error" id={form.errorId} role="alert">
+                {form.errors.join(" ")}
+              </p>
+            ) : null}
+            <div className="field">
+              <label htmlFor={fields.email.id}>Email</label>
+              <input
+                {...getInputProps(fields.email, { type: "email" })}
+                autoComplete="username"
+                autoFocus
+                inputMode="email"
+                spellCheck={false}
+              />
+              {fields.email.errors ? (
+                <p className="field__error" id={fields.email.errorId}>
+                  {fields.email.errors.join(" ")}
+                </p>
+              ) : null}
+            </div>
+            <div className="field">
+              <label htmlFor={fields.password.id}>Password</label>
+              <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
+              {fields.password.errors ? (
+                <p className="field__error" id={fields.password.errorId}>
+                  {fields.password.errors.join(" ")}
+                </p>
+              ) : null}
+            </div>
+            {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
+            <button type="submit" className="button button--block" aria-disabled={submitting || undefined}>
+              {submitting ? "Signing in…" : "Sign in"}
+            </button>
+          </Form>
+        </div>
+      </main>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <div className="auth-page">
+      <main id="main" className="auth-card">
+        <GeneralErrorBoundary />
+      </main>
+    </div>
+  );
+}

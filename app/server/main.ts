@@ -1,0 +1,31 @@
+// Production entry: loads the Remix build and serves it. `npm start` builds, seeds an empty
+// database, then runs this. The database is migrated when the build first opens it.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { pino } from "pino";
+import { createHttpApp } from "./http";
+
+const production = process.env.NODE_ENV === "production";
+const logger = pino({ level: process.env.LOG_LEVEL ?? "info", base: undefined });
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "localhost";
+
+const buildPath = resolve(process.env.REMIX_BUILD ?? "build/index.js");
+const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+
+const app = createHttpApp({ build, logger, production, appOrigin: process.env.APP_ORIGIN,
+  trustProxy: process.env.TRUST_PROXY,
+});
+const server = app.listen(port, host, () => {
+  const address = server.address();
+  const shown = typeof address === "object" && address ? `${host}:${address.port}` : String(address);
+  logger.info({ msg: `Empathy Fund listening on http://${shown}`, production });
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  });
+}

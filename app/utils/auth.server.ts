@@ -1,0 +1,58 @@
+// Guards for loaders and actions. Deny by default: every route calls one of these (or is declared
+// public in tests/support/access-table.ts), and each throws a redirect or a 403 Response.
+import { json, redirect } from "@remix-run/node";
+import { can, type Permission, ROLE_LABELS } from "~/domain/permissions";
+import { lookupSession, type SessionUser } from "~/domain/sessions.server";
+import { now } from "./clock.server";
+import { db } from "./db.server";
+import { env } from "./env.server";
+import { clearSessionCookie, readSessionToken } from "./session.server";
+import { toastHeader } from "./toast.server";
+
+export type AuthenticatedRequest = { user: SessionUser; sessionHash: string };
+
+/** The signed-in user, or null. Expired sessions are removed on the way. */
+export async function getAuthenticated(request: Request): Promise<AuthenticatedRequest | null> {
+  const token = await readSessionToken(request);
+  if (!token) return null;
+  const result = lookupSession(db, token, env.SESSION_SECRET, now());
+  return result.status === "active" ? { user: result.user, sessionHash: result.sessionHash } : null;
+}
+
+export async function getUser(request: Request): Promise<SessionUser | null> {
+  return (await getAuthenticated(request))?.user ?? null;
+}
+
+/** Sends a signed-out visitor to sign-in, remembering where they were going. */
+export async function requireAuthenticated(request: Request): Promise<AuthenticatedRequest> {
+  const token = await readSessionToken(request);
+  const result = token ? lookupSession(db, token, env.SESSION_SECRET, now()) : { status: "none" as const };
+  if (result.status === "active") return { user: result.user, sessionHash: result.sessionHash };
+
+  const url = new URL(request.url);
+  const params = new URLSearchParams({ redirectTo: url.pathname + url.search });
+  const headers = new Headers();
+  if (token) headers.append("Set-Cookie", await clearSessionCookie());
+  if (result.status === "expired") {
+    headers.append("Set-Cookie", await toastHeader({ kind: "info", message: "Your session expired. Please sign in again." }));
+  }
+  throw redirect(`/login?${params}`, { headers });
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  return (await requireAuthenticated(request)).user;
+}
+
+export async function requirePermission(request: Request, permission: Permission): Promise<SessionUser> {
+  const user = await requireUser(request);
+  assertPermission(user, permission);
+  return user;
+}
+
+export function assertPermission(user: SessionUser, permission: Permission): void {
+  if (!can(user.role, permission)) throw forbidden(`Your role (${ROLE_LABELS[user.role]}) does not give access to this page.`);
+}
+
+export function forbidden(message: string) {
+  return json({ message }, { status: 403 });
+}

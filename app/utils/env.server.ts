@@ -1,0 +1,58 @@
+// Reads and checks the environment once. Everything else imports `env` from here.
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().min(1).default("data/empathy-fund.sqlite"),
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+  SESSION_SECRET_FILE: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("localhost"),
+  /** Set to "false" to serve production over plain http on a host browsers do not trust. */
+  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+  /** The public origin (https://fund.example.bank) when behind a proxy that rewrites Host. */
+  APP_ORIGIN: z.url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; cookieSecure: boolean };
+
+function readEnv(): Env {
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
+  }
+  const raw = parsed.data;
+  const production = raw.NODE_ENV === "production";
+  let secret = raw.SESSION_SECRET;
+  if (!secret && raw.SESSION_SECRET_FILE) secret = readOrCreateSecret(raw.SESSION_SECRET_FILE);
+  if (!secret) {
+    if (production) {
+      throw new Error(
+        "SESSION_SECRET is required in production (at least 32 random characters), or SESSION_SECRET_FILE naming a file to keep one in.",
+      );
+    }
+    // Development and tests only: a fixed secret is harmless where no real session lives.
+    secret = "development-only-secret-not-for-production-use";
+  }
+  return {
+    ...raw,
+    SESSION_SECRET: secret,
+    cookieSecure: raw.COOKIE_SECURE ? raw.COOKIE_SECURE === "true" : production,
+  };
+}
+
+/** Keeps a generated secret in a file so that `npm start` works on a fresh clone and sessions survive restarts. */
+function readOrCreateSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+export const env: Env = readEnv();

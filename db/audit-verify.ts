@@ -1,0 +1,15 @@
+// `npm run audit:verify`: walks the audit hash chain and names the first broken link.
+import { verifyAuditChain } from "../app/domain/audit.server";
+import { db, sqliteOf } from "../app/utils/db.server";
+import { env } from "../app/utils/env.server";
+
+const result = verifyAuditChain(db);
+sqliteOf(db).close();
+if (result.ok) {
+  console.log(`Audit chain intact: ${result.checked} events verified in ${env.DATABASE_URL}.`);
+} else {
+  console.error(
+    `Audit chain BROKEN at event ${result.brokenAt}: ${result.reason}. ${result.checked} events before it verified.`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,112 @@
+// `npm run db:seed [-- --if-empty]`: a small, deterministic demo organisation. Later issues extend
+// it. Every demo account's password is DEMO_PASSWORD (listed in the README).
+import { count } from "drizzle-orm";
+import { recordAudit } from "../app/domain/audit.server";
+import { hashPassword } from "../app/domain/passwords.server";
+import { db, sqliteOf, type Db } from "../app/utils/db.server";
+import { env } from "../app/utils/env.server";
+import { branches, organisation, users, type Role } from "./schema";
+
+export const DEMO_PASSWORD = "empathy-demo-2026";
+/** A fixed instant so that the seed is the same on every machine. */
+const SEED_TIME = new Date("2026-01-05T09:00:00Z");
+
+const BRANCHES = [
+  { code: "NTH", name: "North", region: "Northern Region" },
+  { code: "LKS", name: "Lakeside", region: "Northern Region" },
+  { code: "STH", name: "South", region: "Southern Region" },
+  { code: "HBR", name: "Harbour", region: "Southern Region" },
+  { code: "CTY", name: "City Centre", region: "Southern Region" },
+] as const;
+
+type SeedUser = { email: string; name: string; role: Role; branch: string | null; active?: boolean };
+
+export const DEMO_USERS: readonly SeedUser[] = [
+  { email: "staff.north@example.com", name: "Sam Carter", role: "staff", branch: "NTH" },
+  { email: "manager.north@example.com", name: "Maria Lopez", role: "manager", branch: "NTH" },
+  { email: "staff.south@example.com", name: "Jordan Lee", role: "staff", branch: "STH" },
+  { email: "manager.south@example.com", name: "Aisha Bello", role: "manager", branch: "STH" },
+  { email: "finance@example.com", name: "Frank Osei", role: "finance", branch: null },
+  { email: "admin@example.com", name: "Alex Morgan", role: "admin", branch: null },
+];
+
+const OTHER_USERS: readonly SeedUser[] = [
+  { email: "priya.shah@example.com", name: "Priya Shah", role: "staff", branch: "NTH" },
+  { email: "tom.becker@example.com", name: "Tom Becker", role: "staff", branch: "STH" },
+  { email: "lena.ortiz@example.com", name: "Lena Ortiz", role: "manager", branch: "LKS" },
+  { email: "marcus.hale@example.com", name: "Marcus Hale", role: "staff", branch: "LKS" },
+  { email: "grace.kim@example.com", name: "Grace Kim", role: "manager", branch: "HBR" },
+  { email: "owen.price@example.com", name: "Owen Price", role: "staff", branch: "HBR" },
+  { email: "nadia.rahman@example.com", name: "Nadia Rahman", role: "manager", branch: "CTY" },
+  { email: "ben.okafor@example.com", name: "Ben Okafor", role: "staff", branch: "CTY" },
+  { email: "farah.nasser@example.com", name: "Farah Nasser", role: "finance", branch: null },
+  { email: "dan.moss@example.com", name: "Dan Moss", role: "staff", branch: "NTH", active: false },
+];
+
+export async function seed(database: Db): Promise<{ users: number; branches: number }> {
+  const everyone = [...DEMO_USERS, ...OTHER_USERS];
+  // Hash before the transaction: better-sqlite3 transactions must stay synchronous.
+  const hashes = await Promise.all(everyone.map(() => hashPassword(DEMO_PASSWORD)));
+  return database.transaction(
+    (tx) => {
+      tx.insert(organisation)
+        .values({ id: 1, name: "Northvale Bank", currency: "USD", timeZone: "America/New_York", updatedAt: SEED_TIME })
+        .run();
+      const branchIds = new Map<string, number>();
+      for (const branch of BRANCHES) {
+        const row = tx.insert(branches).values({ ...branch, createdAt: SEED_TIME }).returning({ id: branches.id }).get();
+        branchIds.set(branch.code, row.id);
+      }
+      everyone.forEach((user, index) => {
+        tx.insert(users)
+          .values({
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            branchId: user.branch ? branchIds.get(user.branch)! : null,
+            active: user.active ?? true,
+            passwordHash: hashes[index]!,
+            createdAt: SEED_TIME,
+          })
+          .run();
+      });
+      recordAudit(tx, {
+        actorId: null,
+        action: "system.seeded",
+        entity: "organisation",
+        entityId: 1,
+        detail: { branches: BRANCHES.length, users: everyone.length },
+        at: SEED_TIME,
+      });
+      return { users: everyone.length, branches: BRANCHES.length };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+function isEmpty(database: Db): boolean {
+  return (database.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
+}
+
+async function main() {
+  const ifEmpty = process.argv.includes("--if-empty");
+  if (!isEmpty(db)) {
+    if (ifEmpty) {
+      console.log(`Database ${env.DATABASE_URL} already has data; not seeding.`);
+      return;
+    }
+    console.error(`Database ${env.DATABASE_URL} already has data. Seed an empty database (delete the file to start over).`);
+    process.exitCode = 1;
+    return;
+  }
+  const started = Date.now();
+  const result = await seed(db);
+  console.log(
+    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+  sqliteOf(db).close();
+}
