@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -8,6 +8,7 @@ import { useNonce } from "~/components/nonce";
 import { getOrganisation } from "~/domain/organisation.server";
 import { getUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import { useRootData } from "~/utils/root-data";
 import { readToast } from "~/utils/toast.server";
 import stylesheet from "~/styles/app.css";
 
@@ -35,11 +36,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-export type RootLoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
-
-export function useRootData() {
-  return useRouteLoaderData<typeof loader>("root");
-}
 
 function Document({ children }: { children: ReactNode }) {
   const nonce = useNonce();

@@ -90,7 +90,11 @@ export const sessions = sqliteTable(
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
   },
-  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    index("sessions_expires_idx").on(t.expiresAt),
+    index("sessions_last_seen_idx").on(t.lastSeenAt),
+  ],
 );
 
 /** Every sign-in attempt, for throttling and lock-out. Holds no password. */

@@ -49,8 +49,8 @@ export type SessionLookup =
   | { status: "none" };
 
 /**
- * Resolves a cookie token to its user. Idle or absolutely expired sessions, and sessions of
- * deactivated users, are deleted and reported as expired (or none).
+ * Resolves a cookie token to its user. Idle or absolutely expired sessions are reported as
+ * expired, and sessions of deactivated users as none; neither signs anyone in.
  */
 export function lookupSession(db: Db, token: string | null | undefined, secret: string, now: Date): SessionLookup {
   if (!token || token.length > 100) return { status: "none" };
@@ -65,10 +65,10 @@ export function lookupSession(db: Db, token: string | null | undefined, secret: 
   if (!row) return { status: "none" };
   const idle = now.getTime() - row.session.lastSeenAt.getTime() > SESSION_IDLE_MS;
   const absolute = now.getTime() >= row.session.expiresAt.getTime();
-  if (idle || absolute || !row.user.active) {
-    db.delete(sessions).where(eq(sessions.idHash, idHash)).run();
-    return row.user.active ? { status: "expired" } : { status: "none" };
-  }
+  // Expired rows are left for purgeExpiredSessions: the root and page loaders look the session up
+  // in parallel, and both must see "expired" (not one "expired" and the other "none").
+  if (!row.user.active) return { status: "none" };
+  if (idle || absolute) return { status: "expired" };
   if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)).run();
   }
@@ -98,7 +98,7 @@ export function endAllSessionsOf(tx: DbOrTx, userId: number) {
 }
 
 /** Housekeeping: removes sessions past either expiry. */
-export function purgeExpiredSessions(db: Db, now: Date): number {
+export function purgeExpiredSessions(db: DbOrTx, now: Date): number {
   return db
     .delete(sessions)
     .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))

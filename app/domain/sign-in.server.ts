@@ -8,7 +8,7 @@ import { sessions, signInAttempts, users, type Role } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { dummyPasswordHash, verifyPassword } from "./passwords.server";
-import { createSession, type SessionUser } from "./sessions.server";
+import { createSession, purgeExpiredSessions, type SessionUser } from "./sessions.server";
 
 export const ACCOUNT_FAILURE_LIMIT = 10;
 export const ACCOUNT_WINDOW_MS = 15 * 60 * 1000;
@@ -103,6 +103,7 @@ export async function signIn(db: Db, input: SignInInput): Promise<SignInResult> 
       tx.insert(signInAttempts).values({ email, ipAddress: input.ipAddress, outcome: "success", at: now }).run();
       tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id)).run();
       if (input.previousSessionHash) tx.delete(sessions).where(eq(sessions.idHash, input.previousSessionHash)).run();
+      purgeExpiredSessions(tx, now);
       const session = createSession(tx, {
         userId: user.id,
         secret: input.secret,

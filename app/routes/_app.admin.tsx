@@ -8,7 +8,7 @@ import { listBranchesWithHeadcount } from "~/domain/branches.server";
 import { ROLE_LABELS, type Role } from "~/domain/permissions";
 import { listUsers } from "~/domain/users.server";
 import { ROLES } from "../../db/schema";
-import { useRootData } from "~/root";
+import { useRootData } from "~/utils/root-data";
 import { requirePermission } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";

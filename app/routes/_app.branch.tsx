@@ -5,7 +5,7 @@ import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getBranchWithTeam } from "~/domain/branches.server";
 import { ROLE_LABELS } from "~/domain/permissions";
-import { useRootData } from "~/root";
+import { useRootData } from "~/utils/root-data";
 import { requirePermission } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";

@@ -4,7 +4,7 @@ import { Outlet } from "@remix-run/react";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ToastMessage } from "~/components/toast";
-import { useRootData } from "~/root";
+import { useRootData } from "~/utils/root-data";
 import { requireUser } from "~/utils/auth.server";
 
 // The signed-in area. Each child route still guards itself: this check only sends visitors to sign-in.

@@ -5,7 +5,7 @@ import { db, sqliteOf } from "~/utils/db.server";
 export async function loader() {
   try {
     sqliteOf(db).prepare("select 1").get();
-    return json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
+    return json({ status: "ok" });
   } catch {
     return json({ status: "unavailable" }, { status: 503 });
   }

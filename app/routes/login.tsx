@@ -9,7 +9,7 @@ import { SignInSchema } from "~/domain/auth-schemas";
 import { ROLE_HOME } from "~/domain/permissions";
 import { hashSessionToken } from "~/domain/sessions.server";
 import { signIn } from "~/domain/sign-in.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/utils/root-data";
 import { getUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES } from "../../db/schema";
+import { ACCESS_TABLE, type Visitor } from "../support/access-table";
+import { createOrganisation, createUser } from "../support/factories";
+import { startTestServer, type TestServer } from "../support/http";
+import { sessionCookieFor } from "../support/sessions";
+import { db } from "~/utils/db.server";
+import type { User } from "../../db/schema";
+
+let server: TestServer;
+const usersByRole = new Map<Visitor, User>();
+
+beforeAll(async () => {
+  server = await startTestServer();
+  createOrganisation(db);
+  for (const role of ROLES) usersByRole.set(role, await createUser(db, { role }));
+});
+afterAll(() => server.close());
+
+async function cookieFor(visitor: Visitor): Promise<string | undefined> {
+  if (visitor === "anonymous") return undefined;
+  // A fresh session per request: some requests (sign-out) end the session they use.
+  return (await sessionCookieFor(db, usersByRole.get(visitor)!)).cookie;
+}
+
+describe("access table", () => {
+  it("declares every route of the build, and no route the build lacks", () => {
+    const built = Object.keys(server.build.routes).sort();
+    const declared = Object.keys(ACCESS_TABLE).sort();
+    expect(built.filter((id) => !declared.includes(id)), "routes missing from tests/support/access-table.ts").toEqual([]);
+    expect(declared.filter((id) => !built.includes(id)), "declared routes that no longer exist").toEqual([]);
+  });
+
+  const visitors: Visitor[] = ["anonymous", ...ROLES];
+  for (const [routeId, access] of Object.entries(ACCESS_TABLE)) {
+    if (access.kind !== "page") continue;
+    for (const method of ["GET", "POST"] as const) {
+      for (const visitor of visitors) {
+        const expected = access[method][visitor];
+        it(`${method} ${access.path} as ${visitor} answers ${expected} (${routeId})`, async () => {
+          const response = await server.fetch(access.path, {
+            method,
+            cookie: await cookieFor(visitor),
+            form: method === "POST" ? (access.postForm ?? {}) : undefined,
+          });
+          expect(response.status).toBe(expected);
+          if (expected === 302 && visitor === "anonymous" && !["/", "/logout"].includes(access.path) && method === "GET") {
+            expect(response.headers.get("Location")).toMatch(/^\/login/);
+          }
+        });
+      }
+    }
+  }
+});
+
+describe("denials", () => {
+  it("a staff member asking for an admin page gets a 403 page in plain words", async () => {
+    const response = await server.fetch("/admin", { cookie: await cookieFor("staff") });
+    expect(response.status).toBe(403);
+    const html = await response.text();
+    expect(html).toContain("You don&#x27;t have access to this page");
+    expect(html).toContain("does not give access to this page");
+  });
+
+  it("a signed-out visitor is sent to sign-in with the page they asked for", async () => {
+    const response = await server.fetch("/audit?page=2");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe("/login?redirectTo=%2Faudit%3Fpage%3D2");
+  });
+
+  it("a data request for a forbidden page is refused as well", async () => {
+    const response = await server.fetch("/admin?_data=routes%2F_app.admin", { cookie: await cookieFor("manager") });
+    expect(response.status).toBe(403);
+    expect(await response.text()).not.toContain("@example");
+  });
+});

@@ -1,0 +1,164 @@
+// Playwright fixtures for the browser journeys.
+//
+// `signInAs(who)` signs a demo account in WITHOUT the login form: it inserts a session row into the
+// e2e database (the same one the server under test uses) and gives the browser the session cookie,
+// named and serialised by the app's own modules. Only tests/e2e/sign-in*.e2e.ts use the form.
+//
+// playwright.config.ts puts the server's environment (DATABASE_URL, SESSION_SECRET, NODE_ENV) into
+// process.env before this module loads; the app modules below read it when first imported.
+import { resolve } from "node:path";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+
+export { expect };
+
+/** The six demo accounts of db/seed.ts, with what each should see. */
+export const ACCOUNTS = {
+  staff: {
+    email: "staff.north@example.com",
+    name: "Sam Carter",
+    roleLine: "Staff · North",
+    home: "/branch",
+    homeHeading: "North branch",
+    nav: ["My branch"],
+  },
+  manager: {
+    email: "manager.north@example.com",
+    name: "Maria Lopez",
+    roleLine: "Branch manager · North",
+    home: "/branch",
+    homeHeading: "North branch",
+    nav: ["My branch"],
+  },
+  staffSouth: {
+    email: "staff.south@example.com",
+    name: "Jordan Lee",
+    roleLine: "Staff · South",
+    home: "/branch",
+    homeHeading: "South branch",
+    nav: ["My branch"],
+  },
+  managerSouth: {
+    email: "manager.south@example.com",
+    name: "Aisha Bello",
+    roleLine: "Branch manager · South",
+    home: "/branch",
+    homeHeading: "South branch",
+    nav: ["My branch"],
+  },
+  finance: {
+    email: "finance@example.com",
+    name: "Frank Osei",
+    roleLine: "Finance · Northvale Bank",
+    home: "/finance",
+    homeHeading: "Finance",
+    nav: ["Finance", "Audit log"],
+  },
+  admin: {
+    email: "admin@example.com",
+    name: "Alex Morgan",
+    roleLine: "Administrator · Northvale Bank",
+    home: "/admin",
+    homeHeading: "Administration",
+    nav: ["Administration", "Audit log"],
+  },
+} as const;
+
+export type AccountKey = keyof typeof ACCOUNTS;
+export type Account = (typeof ACCOUNTS)[AccountKey];
+export const ACCOUNT_KEYS = Object.keys(ACCOUNTS) as AccountKey[];
+export const DEMO_PASSWORD = "empathy-demo-2026";
+
+/** Every page of the signed-in area with the label of its navigation entry. */
+export const APP_PAGES = [
+  { path: "/branch", nav: "My branch" },
+  { path: "/finance", nav: "Finance" },
+  { path: "/admin", nav: "Administration" },
+  { path: "/audit", nav: "Audit log" },
+] as const;
+
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  tablet: { width: 820, height: 1180 },
+} as const;
+
+type SignInAs = (who: AccountKey | string, options?: { context?: BrowserContext }) => Promise<{ userId: number; email: string }>;
+
+type AppModules = {
+  db: import("~/utils/db.server").Db;
+  createSession: typeof import("~/domain/sessions.server").createSession;
+  serializeSessionToken: typeof import("~/utils/session.server").serializeSessionToken;
+  users: typeof import("../../db/schema").users;
+  eq: typeof import("drizzle-orm").eq;
+  secret: string;
+};
+
+let modules: Promise<AppModules> | undefined;
+
+/** Imports the app's modules once per worker, after checking they will open the e2e database. */
+function appModules(): Promise<AppModules> {
+  modules ??= (async () => {
+    const expected = resolve("tests/.tmp/e2e.sqlite");
+    if (!process.env.DATABASE_URL || resolve(process.env.DATABASE_URL) !== expected) {
+      throw new Error(`The e2e fixture writes sessions only to ${expected}; DATABASE_URL is ${process.env.DATABASE_URL}. Run through playwright.config.ts.`);
+    }
+    const [{ db }, { createSession }, { serializeSessionToken }, { users }, { eq }, { env }] = await Promise.all([
+      import("~/utils/db.server"),
+      import("~/domain/sessions.server"),
+      import("~/utils/session.server"),
+      import("../../db/schema"),
+      import("drizzle-orm"),
+      import("~/utils/env.server"),
+    ]);
+    return { db, createSession, serializeSessionToken, users, eq, secret: env.SESSION_SECRET };
+  })();
+  return modules;
+}
+
+/** Turns a Set-Cookie header into Playwright's cookie for the server's host. */
+function cookieFrom(setCookie: string, baseURL: string) {
+  const [pair = "", ...attributes] = setCookie.split(";").map((part) => part.trim());
+  const eq = pair.indexOf("=");
+  const flags = new Map(
+    attributes.map((attribute) => {
+      const [key = "", value = ""] = attribute.split("=");
+      return [key.toLowerCase(), value] as const;
+    }),
+  );
+  const sameSite = (flags.get("samesite") ?? "lax").toLowerCase();
+  // Playwright's `url` form forces secure=false on http, which Chromium refuses for a `__Host-`
+  // cookie; 127.0.0.1 is a secure context, so a Secure host cookie set by domain/path is accepted.
+  return {
+    name: pair.slice(0, eq),
+    value: pair.slice(eq + 1),
+    domain: new URL(baseURL).hostname,
+    path: flags.get("path") || "/",
+    httpOnly: flags.has("httponly"),
+    secure: flags.has("secure"),
+    sameSite: sameSite === "strict" ? ("Strict" as const) : sameSite === "none" ? ("None" as const) : ("Lax" as const),
+  };
+}
+
+/** Resolves once React has hydrated the document (client-side navigation and handlers work). */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const main = document.querySelector("main");
+    return !!main && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
+  });
+}
+
+export const test = base.extend<{ signInAs: SignInAs }>({
+  signInAs: async ({ context, baseURL }, use) => {
+    await use(async (who, options = {}) => {
+      const email = who in ACCOUNTS ? ACCOUNTS[who as AccountKey].email : who;
+      const app = await appModules();
+      const user = app.db.select({ id: app.users.id }).from(app.users).where(app.eq(app.users.email, email)).get();
+      if (!user) throw new Error(`No user ${email} in the e2e database`);
+      const { token } = app.db.transaction((tx) => app.createSession(tx, { userId: user.id, secret: app.secret, now: new Date() }), {
+        behavior: "immediate",
+      });
+      const cookie = cookieFrom(await app.serializeSessionToken(token), baseURL ?? process.env.E2E_BASE_URL!);
+      await (options.context ?? context).addCookies([cookie]);
+      return { userId: user.id, email };
+    });
+  },
+});
