@@ -26,6 +26,16 @@ declare global {
   }
 }
 
+/**
+ * zod 4 probes once whether `new Function("")` is allowed, to compile faster parsers; the policy
+ * blocks it (no 'unsafe-eval'), zod catches the error and parses without it. The probe fires one
+ * `securitypolicyviolation` (script-src, blockedURI "eval") from a bundled chunk. It is the only
+ * report tolerated here; `z.config({ jitless: true })` in the browser entry would silence it.
+ */
+function isZodEvalProbe(violation: string): boolean {
+  return /^script-src(-elem)?: eval \(http:\/\/127\.0\.0\.1:\d+\/build\/[^)]+\.js:\d+\)$/.test(violation);
+}
+
 /** Records CSP violations from the console and from `securitypolicyviolation` events, and page errors. */
 async function watch(page: Page) {
   const problems: string[] = [];
@@ -46,7 +56,11 @@ async function watch(page: Page) {
     problems,
     async collect() {
       const events = await page.evaluate(() => window.__cspViolations ?? []);
-      return [...problems, ...events.map((e) => `securitypolicyviolation: ${e}`)];
+      const known = events.filter(isZodEvalProbe);
+      if (known.length) {
+        test.info().annotations.push({ type: "known CSP report", description: `zod's eval probe, blocked as intended: ${known.join("; ")}` });
+      }
+      return [...problems, ...events.filter((e) => !isZodEvalProbe(e)).map((e) => `securitypolicyviolation: ${e}`)];
     },
   };
 }

@@ -1,0 +1,65 @@
+// The npm scripts a new developer or an operator runs: migrate, seed, audit:verify.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { branches, users } from "../../db/schema";
+import { verifyPassword } from "~/domain/passwords.server";
+import { openDatabase, sqliteOf } from "~/utils/db.server";
+
+const TSX = "node_modules/.bin/tsx";
+const run = (script: string, file: string, args: string[] = []) =>
+  spawnSync(TSX, [script, ...args], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8", timeout: 60_000 });
+
+describe("scripts", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-scripts-")), "demo.sqlite");
+
+  it("db:migrate creates the schema and db:seed the demo organisation with every demo account", { timeout: 120_000 }, async () => {
+    expect(run("db/migrate.ts", file).status).toBe(0);
+    const seeded = run("db/seed.ts", file);
+    expect(seeded.status, seeded.stderr).toBe(0);
+    const db = openDatabase(file);
+    const accounts = db.select({ email: users.email, role: users.role, branch: branches.name, hash: users.passwordHash }).from(users).leftJoin(branches, eq(branches.id, users.branchId)).all();
+    const byEmail = new Map(accounts.map((a) => [a.email, a]));
+    expect(byEmail.get("staff.north@example.com")).toMatchObject({ role: "staff", branch: "North" });
+    expect(byEmail.get("manager.north@example.com")).toMatchObject({ role: "manager", branch: "North" });
+    expect(byEmail.get("staff.south@example.com")).toMatchObject({ role: "staff", branch: "South" });
+    expect(byEmail.get("manager.south@example.com")).toMatchObject({ role: "manager", branch: "South" });
+    expect(byEmail.get("finance@example.com")).toMatchObject({ role: "finance", branch: null });
+    expect(byEmail.get("admin@example.com")).toMatchObject({ role: "admin", branch: null });
+    expect(await verifyPassword("empathy-demo-2026", byEmail.get("admin@example.com")!.hash)).toBe(true);
+    const regions = new Set(db.select({ region: branches.region }).from(branches).all().map((b) => b.region));
+    expect(db.select().from(branches).all().length).toBeGreaterThanOrEqual(3);
+    expect(regions.size).toBeGreaterThanOrEqual(2);
+    sqliteOf(db).close();
+  });
+
+  it("seeding again with --if-empty changes nothing; without it, it refuses", () => {
+    const again = run("db/seed.ts", file, ["--if-empty"]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("already has data");
+    expect(run("db/seed.ts", file).status).toBe(1);
+  });
+
+  it("audit:verify passes on an intact chain and names the first broken link of a tampered one", () => {
+    const ok = run("db/audit-verify.ts", file);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain("Audit chain intact");
+    const db = openDatabase(file);
+    sqliteOf(db).exec("drop trigger audit_events_no_update; update audit_events set action = 'tampered' where id = 1;");
+    sqliteOf(db).close();
+    const broken = run("db/audit-verify.ts", file);
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain("Audit chain BROKEN at event 1");
+  });
+
+  it("the seed is deterministic: two fresh databases hold the same organisation", () => {
+    const other = join(mkdtempSync(join(tmpdir(), "empathy-fund-scripts-")), "demo2.sqlite");
+    expect(run("db/seed.ts", other).status).toBe(0);
+    const dump = (path: string) =>
+      execFileSync("node", ["-e", `const D=require("better-sqlite3");const d=new D(${JSON.stringify(path)});console.log(JSON.stringify([d.prepare("select code,name,region from branches order by id").all(),d.prepare("select email,name,role,branch_id,active from users order by id").all()]))`], { encoding: "utf8" });
+    expect(dump(other)).toBe(dump(file));
+  }, 120_000);
+});
