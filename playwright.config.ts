@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url));
-const PORT = 3210;
+// E2E_PORT lets two checkouts run their browser suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3210);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DATABASE = resolve(ROOT, "tests/.tmp/e2e.sqlite");
 

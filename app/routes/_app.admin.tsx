@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TableWrap } from "~/components/table-wrap";
 import { Pagination } from "~/components/pagination";
 import { listBranchesWithHeadcount } from "~/domain/branches.server";
 import { ROLE_LABELS, type Role } from "~/domain/permissions";
@@ -64,7 +65,7 @@ export default function AdminHome() {
         {users.rows.length === 0 ? (
           <p className="empty-state">No users match these filters. Clear the name or role to see everyone.</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label="Users table">
             <table>
               <caption className="visually-hidden">Users</caption>
               <thead>
@@ -90,13 +91,13 @@ export default function AdminHome() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         <Pagination page={page} pageSize={DEFAULT_PAGE_SIZE} total={users.total} hasNext={page * DEFAULT_PAGE_SIZE < users.total} />
       </section>
       <section className="card" aria-labelledby="branches-title">
         <h2 id="branches-title">Branches</h2>
-        <div className="table-wrap">
+        <TableWrap label="Branches table">
           <table>
             <caption className="visually-hidden">Branches</caption>
             <thead>
@@ -122,7 +123,7 @@ export default function AdminHome() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </section>
     </>
   );

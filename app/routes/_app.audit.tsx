@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TableWrap } from "~/components/table-wrap";
 import { Pagination } from "~/components/pagination";
 import { listAuditEvents, verifyAuditChain } from "~/domain/audit.server";
 import { useRootData } from "~/utils/root-data";
@@ -67,7 +68,7 @@ export default function AuditLog() {
         {events.rows.length === 0 ? (
           <p className="empty-state">No events match. Clear the filter to see every event.</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label="Audit events table">
             <table>
               <caption className="visually-hidden">Audit events</caption>
               <thead>
@@ -98,7 +99,7 @@ export default function AuditLog() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         <Pagination page={page} pageSize={PAGE_SIZE} hasNext={events.hasNext} />
       </section>

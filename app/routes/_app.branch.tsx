@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TableWrap } from "~/components/table-wrap";
 import { getBranchWithTeam } from "~/domain/branches.server";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { useRootData } from "~/utils/root-data";
@@ -43,7 +44,7 @@ export default function BranchHome() {
         {team.length === 0 ? (
           <p className="empty-state">No active colleagues are recorded for this branch. An administrator adds users.</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label={`Team of ${branch.name}`}>
             <table>
               <caption className="visually-hidden">Active colleagues at {branch.name}</caption>
               <thead>
@@ -65,7 +66,7 @@ export default function BranchHome() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
     </>

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TableWrap } from "~/components/table-wrap";
 import { listBranchesWithHeadcount } from "~/domain/branches.server";
 import { requirePermission } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -51,7 +52,7 @@ export default function FinanceHome() {
         regions.map((region) => (
           <section key={region.name} className="card" aria-label={region.name}>
             <h2>{region.name}</h2>
-            <div className="table-wrap">
+            <TableWrap label={`Branches in ${region.name}`}>
               <table>
                 <caption className="visually-hidden">Branches in {region.name}</caption>
                 <thead>
@@ -75,7 +76,7 @@ export default function FinanceHome() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           </section>
         ))
       )}
