@@ -56,7 +56,8 @@ export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.e2e.ts",
   outputDir: "test-results",
-  fullyParallel: false,
+  // Tests are independent (each signs in with its own session), so they spread over both workers.
+  fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,

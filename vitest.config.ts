@@ -8,7 +8,7 @@ export default defineConfig({
     setupFiles: ["tests/support/vitest-setup.ts"],
     pool: "forks",
     // scrypt at OWASP's parameters takes a few hundred milliseconds per sign-in.
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });

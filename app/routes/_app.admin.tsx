@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/badge";
+import { BranchTable } from "~/components/branch-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
 import { Pagination } from "~/components/pagination";
@@ -97,33 +98,7 @@ export default function AdminHome() {
       </section>
       <section className="card" aria-labelledby="branches-title">
         <h2 id="branches-title">Branches</h2>
-        <TableWrap label="Branches table">
-          <table>
-            <caption className="visually-hidden">Branches</caption>
-            <thead>
-              <tr>
-                <th scope="col">Branch</th>
-                <th scope="col">Code</th>
-                <th scope="col">Region</th>
-                <th scope="col" className="num">Managers</th>
-                <th scope="col" className="num">Staff</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {branches.map((branch) => (
-                <tr key={branch.id}>
-                  <td>{branch.name}</td>
-                  <td className="mono">{branch.code}</td>
-                  <td>{branch.region}</td>
-                  <td className="num">{branch.managers}</td>
-                  <td className="num">{branch.staff}</td>
-                  <td>{branch.active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <BranchTable branches={branches} caption="Branches" />
       </section>
     </>
   );

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge } from "~/components/badge";
+import { BranchTable } from "~/components/branch-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
 import { listBranchesWithHeadcount } from "~/domain/branches.server";
@@ -52,31 +52,7 @@ export default function FinanceHome() {
         regions.map((region) => (
           <section key={region.name} className="card" aria-label={region.name}>
             <h2>{region.name}</h2>
-            <TableWrap label={`Branches in ${region.name}`}>
-              <table>
-                <caption className="visually-hidden">Branches in {region.name}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Branch</th>
-                    <th scope="col">Code</th>
-                    <th scope="col" className="num">Managers</th>
-                    <th scope="col" className="num">Staff</th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {region.branches.map((branch) => (
-                    <tr key={branch.id}>
-                      <td>{branch.name}</td>
-                      <td className="mono">{branch.code}</td>
-                      <td className="num">{branch.managers}</td>
-                      <td className="num">{branch.staff}</td>
-                      <td>{branch.active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableWrap>
+            <BranchTable branches={region.branches} caption={`Branches in ${region.name}`} showRegion={false} />
           </section>
         ))
       )}

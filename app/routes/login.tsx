@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Field, FormErrors } from "~/components/forms";
 import { ToastMessage } from "~/components/toast";
 import { SignInSchema } from "~/domain/auth-schemas";
 import { ROLE_HOME } from "~/domain/permissions";
@@ -78,35 +79,25 @@ export default function LoginPage() {
           <p className="muted">Empathy Fund for {organisationName} staff.</p>
           {searchParams.get("redirectTo") ? <p className="muted">Sign in to continue to the page you asked for.</p> : null}
           <Form method="post" className="form" {...getFormProps(form)}>
-            {form.errors?.length ? (
-              <p className="form-error" id={form.errorId} role="alert">
-                {form.errors.join(" ")}
-              </p>
-            ) : null}
-            <div className="field">
-              <label htmlFor={fields.email.id}>Email</label>
-              <input
-                {...getInputProps(fields.email, { type: "email" })}
-                autoComplete="username"
-                autoFocus
-                inputMode="email"
-                spellCheck={false}
-              />
-              {fields.email.errors ? (
-                <p className="field__error" id={fields.email.errorId}>
-                  {fields.email.errors.join(" ")}
-                </p>
-              ) : null}
-            </div>
-            <div className="field">
-              <label htmlFor={fields.password.id}>Password</label>
-              <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
-              {fields.password.errors ? (
-                <p className="field__error" id={fields.password.errorId}>
-                  {fields.password.errors.join(" ")}
-                </p>
-              ) : null}
-            </div>
+            <FormErrors errors={form.errors} id={form.errorId} />
+            <Field
+              label="Email"
+              inputProps={{
+                ...getInputProps(fields.email, { type: "email" }),
+                autoComplete: "username",
+                autoFocus: true,
+                inputMode: "email",
+                spellCheck: false,
+              }}
+              errors={fields.email.errors}
+              errorId={fields.email.errorId}
+            />
+            <Field
+              label="Password"
+              inputProps={{ ...getInputProps(fields.password, { type: "password" }), autoComplete: "current-password" }}
+              errors={fields.password.errors}
+              errorId={fields.password.errorId}
+            />
             {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
             <button type="submit" className="button button--block" aria-disabled={submitting || undefined}>
               {submitting ? "Signing in…" : "Sign in"}

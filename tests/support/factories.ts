@@ -4,9 +4,15 @@ import { hashPassword } from "~/domain/passwords.server";
 import type { Db } from "~/utils/db.server";
 
 export const TEST_PASSWORD = "correct horse battery staple 42";
+/**
+ * Factory users get a cheap scrypt hash so that suites with hundreds of sign-ins stay quick on a
+ * loaded machine. The production parameters are tested in tests/unit/passwords.test.ts, and
+ * `realisticHash: true` gives a user the production cost (for timing comparisons).
+ */
+export const CHEAP_TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 let testPasswordHash: Promise<string> | undefined;
 export function testPasswordHashOnce() {
-  testPasswordHash ??= hashPassword(TEST_PASSWORD);
+  testPasswordHash ??= hashPassword(TEST_PASSWORD, CHEAP_TEST_SCRYPT);
   return testPasswordHash;
 }
 
@@ -32,12 +38,24 @@ export function createBranch(db: Db, overrides: Partial<typeof branches.$inferIn
 
 export async function createUser(
   db: Db,
-  options: { role: Role; branchId?: number | null; email?: string; name?: string; active?: boolean; password?: string },
+  options: {
+    role: Role;
+    branchId?: number | null;
+    email?: string;
+    name?: string;
+    active?: boolean;
+    password?: string;
+    realisticHash?: boolean;
+  },
 ): Promise<User> {
   const n = next();
   const needsBranch = options.role === "staff" || options.role === "manager";
   const branchId = needsBranch ? (options.branchId ?? createBranch(db).id) : null;
-  const passwordHash = options.password ? await hashPassword(options.password) : await testPasswordHashOnce();
+  const passwordHash = options.realisticHash
+    ? await hashPassword(options.password ?? TEST_PASSWORD)
+    : options.password
+      ? await hashPassword(options.password, CHEAP_TEST_SCRYPT)
+      : await testPasswordHashOnce();
   return db
     .insert(users)
     .values({

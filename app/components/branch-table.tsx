@@ -1,0 +1,40 @@
+import { Badge } from "./badge";
+
+export type BranchRow = { id: number; code: string; name: string; region: string; active: boolean; managers: number; staff: number };
+
+/** Branches with their headcount; the region column is left out where rows are grouped by region. */
+export function BranchTable({ branches, caption, showRegion = true }: { branches: BranchRow[]; caption: string; showRegion?: boolean }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Branch</th>
+            <th scope="col">Code</th>
+            {showRegion ? <th scope="col">Region</th> : null}
+            <th scope="col" className="num">
+              Managers
+            </th>
+            <th scope="col" className="num">
+              Staff
+            </th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {branches.map((branch) => (
+            <tr key={branch.id}>
+              <td>{branch.name}</td>
+              <td className="mono">{branch.code}</td>
+              {showRegion ? <td>{branch.region}</td> : null}
+              <td className="num">{branch.managers}</td>
+              <td className="num">{branch.staff}</td>
+              <td>{branch.active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
