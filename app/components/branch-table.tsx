@@ -1,11 +1,12 @@
 import { Badge } from "./badge";
+import { TableWrap } from "./table-wrap";
 
 export type BranchRow = { id: number; code: string; name: string; region: string; active: boolean; managers: number; staff: number };
 
 /** Branches with their headcount; the region column is left out where rows are grouped by region. */
 export function BranchTable({ branches, caption, showRegion = true }: { branches: BranchRow[]; caption: string; showRegion?: boolean }) {
   return (
-    <div className="table-wrap">
+    <TableWrap label={`${caption} table`}>
       <table>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -35,6 +36,6 @@ export function BranchTable({ branches, caption, showRegion = true }: { branches
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

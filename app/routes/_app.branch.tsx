@@ -38,7 +38,7 @@ export default function BranchHome() {
         <h2 id="team-title">Your team</h2>
         <p className="muted">
           {isManager
-            ? "You approve the proposals of these colleagues. You never approve your own: those go to another manager or to finance."
+            ? "You approve the proposals of the staff listed here. Nobody approves their own: yours go to another manager or to finance."
             : "Your branch manager approves proposals above your discretion limit."}
         </p>
         {team.length === 0 ? (

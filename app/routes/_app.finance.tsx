@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BranchTable } from "~/components/branch-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TableWrap } from "~/components/table-wrap";
 import { listBranchesWithHeadcount } from "~/domain/branches.server";
 import { requirePermission } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";

@@ -3,7 +3,7 @@
 // Screenshots of each go to test-results/screenshots/ for a human to look at.
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { type AccountKey, expect, test, VIEWPORTS, waitForHydration } from "../support/e2e-fixtures";
+import { type AccountKey, expect, SIGN_IN_TIMEOUT, test, VIEWPORTS, waitForHydration } from "../support/e2e-fixtures";
 
 type Scenario = {
   name: string;
@@ -32,10 +32,10 @@ const SCENARIOS: Scenario[] = [
     who: null,
     path: "/login?redirectTo=%2Fbranch",
     act: async (page) => {
-      await page.getByLabel("Email").fill("nobody@example.com");
+      await page.getByLabel("Email").fill("manager.south@example.com");
       await page.getByLabel("Password").fill("wrong");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert")).toHaveText("The email or password is not correct.");
+      await expect(page.getByRole("alert")).toHaveText("The email or password is not correct.", SIGN_IN_TIMEOUT);
     },
   },
   { name: "404 signed out", who: null, path: "/no-such-page", status: 404 },

@@ -1,15 +1,18 @@
 // Each role lands on its own home, sees only the navigation it may use and who it is signed in as;
-// the pages its navigation hides are refused by the server too.
+// the pages its navigation hides are refused by the server too (the UI only hides what the server forbids).
 import { ACCOUNT_KEYS, ACCOUNTS, APP_PAGES, expect, test } from "../support/e2e-fixtures";
 
 for (const key of ACCOUNT_KEYS) {
   const account = ACCOUNTS[key];
 
-  test.describe(`${account.name} (${account.roleLine})`, () => {
-    test(`lands on ${account.home} and the navigation shows only ${account.nav.join(" and ")}`, async ({ page, signInAs }) => {
-      await signInAs(key);
-      await page.goto("/");
+  test(`${account.roleLine}: lands on ${account.home}, the navigation shows only ${account.nav.join(" and ")}, and every other page answers 403`, async ({
+    page,
+    signInAs,
+  }) => {
+    await signInAs(key);
 
+    await test.step("lands on its home with its name, role and branch in the header", async () => {
+      await page.goto("/");
       await expect(page).toHaveURL(account.home);
       await expect(page.getByRole("heading", { level: 1, name: account.homeHeading })).toBeVisible();
       await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText([...account.nav]);
@@ -19,23 +22,22 @@ for (const key of ACCOUNT_KEYS) {
       await expect(banner.getByRole("button", { name: "Sign out" })).toBeVisible();
     });
 
-    test("every page in its navigation opens, and every page left out of it is refused with 403", async ({ page, signInAs }) => {
-      await signInAs(key);
-      for (const target of APP_PAGES) {
+    for (const target of APP_PAGES) {
+      const allowed = (account.nav as readonly string[]).includes(target.nav);
+      await test.step(`${target.path} ${allowed ? "opens" : "is refused with 403"}`, async () => {
         const response = await page.goto(target.path);
-        const allowed = (account.nav as readonly string[]).includes(target.nav);
         expect(response?.status(), `${target.path} for ${account.roleLine}`).toBe(allowed ? 200 : 403);
         if (allowed) {
           await expect(page.getByRole("link", { name: target.nav })).toHaveAttribute("aria-current", "page");
         } else {
           await expect(page.getByRole("heading", { level: 1, name: "You don't have access to this page" })).toBeVisible();
         }
-      }
-    });
+      });
+    }
   });
 }
 
-test("the home page of a branch shows that branch's own team, not another branch's", async ({ page, signInAs }) => {
+test("the home page of a branch lists that branch's own active team, not another branch's", async ({ page, signInAs }) => {
   await signInAs("staffSouth");
   await page.goto("/branch");
   const team = page.getByRole("table", { name: "Active colleagues at South" });

@@ -1,6 +1,6 @@
 // The login form, with JavaScript: the one journey that signs in through the form rather than the
 // signInAs fixture (sign-in-without-js.e2e.ts repeats the essentials with JavaScript off).
-import { ACCOUNTS, DEMO_PASSWORD, expect, test, waitForHydration } from "../support/e2e-fixtures";
+import { ACCOUNTS, DEMO_PASSWORD, expect, SIGN_IN_TIMEOUT, test, waitForHydration } from "../support/e2e-fixtures";
 
 test.describe("Signing in with the form", () => {
   test.beforeEach(async ({ page }) => {
@@ -14,7 +14,7 @@ test.describe("Signing in with the form", () => {
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
 
-    await expect(page).toHaveURL("/branch");
+    await expect(page).toHaveURL("/branch", SIGN_IN_TIMEOUT);
     await expect(page.getByRole("heading", { level: 1, name: "North branch" })).toBeVisible();
     await expect(page.getByRole("banner")).toContainText(ACCOUNTS.manager.name);
     await expect(page.getByRole("banner")).toContainText(ACCOUNTS.manager.roleLine);
@@ -26,7 +26,7 @@ test.describe("Signing in with the form", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
 
     const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Sign in" }) });
-    await expect(form.getByRole("alert")).toHaveText("The email or password is not correct.");
+    await expect(form.getByRole("alert")).toHaveText("The email or password is not correct.", SIGN_IN_TIMEOUT);
     await expect(page).toHaveURL(/\/login/);
     await expect(page.getByLabel("Email")).toHaveValue(ACCOUNTS.staffSouth.email);
     // Still signed out: the signed-in area sends the visitor back to sign-in.
@@ -57,7 +57,7 @@ test.describe("Signing in with the form", () => {
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
 
-    await expect(page).toHaveURL("/audit");
+    await expect(page).toHaveURL("/audit", SIGN_IN_TIMEOUT);
     await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
   });
 
@@ -65,7 +65,7 @@ test.describe("Signing in with the form", () => {
     await page.getByLabel("Email").fill(ACCOUNTS.staff.email);
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL("/branch");
+    await expect(page).toHaveURL("/branch", SIGN_IN_TIMEOUT);
 
     await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL("/login");

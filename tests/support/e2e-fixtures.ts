@@ -67,6 +67,11 @@ export type AccountKey = keyof typeof ACCOUNTS;
 export type Account = (typeof ACCOUNTS)[AccountKey];
 export const ACCOUNT_KEYS = Object.keys(ACCOUNTS) as AccountKey[];
 export const DEMO_PASSWORD = "empathy-demo-2026";
+/**
+ * How long to wait for the answer to a sign-in form. The server checks the password with scrypt at
+ * production strength (128 MiB, deliberately slow), which takes seconds on a busy two-core machine.
+ */
+export const SIGN_IN_TIMEOUT = { timeout: 20_000 };
 
 /** Every page of the signed-in area with the label of its navigation entry. */
 export const APP_PAGES = [
