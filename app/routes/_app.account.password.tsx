@@ -66,10 +66,7 @@ export default function ChangePasswordPage() {
           </p>
         </div>
       </div>
-      <section className="card" aria-labelledby="password-title">
-        <h2 id="password-title" className="visually-hidden">
-          New password
-        </h2>
+      <section className="card">
         <Form method="post" className="form" {...getFormProps(form)}>
           <FormErrors errors={form.errors} id={form.errorId} />
           <Field
