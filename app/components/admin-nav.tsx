@@ -1,26 +1,23 @@
-import { NavLink } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 
-const SECTIONS = [
-  { to: "/admin", label: "Users", end: true },
-  { to: "/admin/branches", label: "Branches", end: false },
-  { to: "/admin/settings", label: "Organisation settings", end: false },
-] as const;
+export type AdminSection = "users" | "branches" | "settings";
 
-/** The sub-navigation of the administration pages (all of them need the admin role). */
-export function AdminNav({ current }: { current?: "users" | "branches" | "settings" }) {
+const SECTIONS: readonly { key: AdminSection; to: string; label: string }[] = [
+  { key: "users", to: "/admin", label: "Users" },
+  { key: "branches", to: "/admin/branches", label: "Branches" },
+  { key: "settings", to: "/admin/settings", label: "Organisation settings" },
+];
+
+/** The sub-navigation of the administration pages; `current` marks the section the page belongs to. */
+export function AdminNav({ current }: { current: AdminSection }) {
   return (
     <nav className="admin-nav" aria-label="Administration">
       <ul>
         {SECTIONS.map((section) => (
-          <li key={section.to}>
-            <NavLink
-              to={section.to}
-              end={section.end}
-              // Detail pages of users sit under /admin/users: mark Users as the current section there.
-              aria-current={current && section.label.toLowerCase().startsWith(current) ? "page" : undefined}
-            >
+          <li key={section.key}>
+            <Link to={section.to} aria-current={section.key === current ? "page" : undefined}>
               {section.label}
-            </NavLink>
+            </Link>
           </li>
         ))}
       </ul>

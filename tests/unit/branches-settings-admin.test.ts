@@ -39,7 +39,8 @@ function refusal(fn: () => unknown): DomainError {
 function parse<S extends Parameters<typeof parseWithZod>[1]["schema"]>(schema: S, values: Record<string, string>) {
   const data = new FormData();
   for (const [k, v] of Object.entries(values)) data.append(k, v);
-  return parseWithZod(data, { schema });
+  const submission = parseWithZod(data, { schema });
+  return { status: submission.status, error: submission.status === "success" ? undefined : submission.error };
 }
 
 describe("branches", () => {
