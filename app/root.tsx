@@ -28,7 +28,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(
     {
       user: user
-        ? { name: user.name, email: user.email, role: user.role, branchName: user.branch?.name ?? null }
+        ? {
+            name: user.name,
+            email: user.email,
+            role: user.role,
+            branchName: user.branch?.name ?? null,
+            mustChangePassword: user.mustChangePassword,
+          }
         : null,
       organisation: { name: org.name, currency: org.currency, timeZone: org.timeZone },
       toast,

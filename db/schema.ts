@@ -59,6 +59,8 @@ export const users = sqliteTable(
     branchId: integer("branch_id").references(() => branches.id, { onDelete: "restrict" }),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     passwordHash: text("password_hash").notNull(),
+    /** Set when an admin issues a one-time password: the user can do nothing but choose a new one. */
+    mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
     lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },

@@ -1,4 +1,4 @@
-import { Form, NavLink } from "@remix-run/react";
+import { Form, Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { can, type Permission, type Role, ROLE_HOME, ROLE_LABELS } from "~/domain/permissions";
 
@@ -7,6 +7,8 @@ export type ShellUser = {
   email: string;
   role: Role;
   branchName: string | null;
+  /** Signed in with a one-time password: every page but the change-password page is closed. */
+  mustChangePassword?: boolean;
 };
 
 type NavItem = { to: string; label: string; permission: Permission };
@@ -36,7 +38,7 @@ export function AppShell({ user, organisationName, children }: { user: ShellUser
           </a>
           <nav className="app-nav" aria-label="Main">
             <ul>
-              {navItemsFor(user.role).map((item) => (
+              {(user.mustChangePassword ? [] : navItemsFor(user.role)).map((item) => (
                 <li key={item.to}>
                   <NavLink to={item.to} prefetch="intent">
                     {item.label}
@@ -55,6 +57,9 @@ export function AppShell({ user, organisationName, children }: { user: ShellUser
                 {user.branchName ? ` · ${user.branchName}` : ` · ${organisationName}`}
               </span>
             </div>
+            <Link className="app-user__link" to="/account/password">
+              Change password
+            </Link>
             <Form method="post" action="/logout">
               <button type="submit" className="button button--quiet">
                 Sign out

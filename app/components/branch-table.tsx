@@ -1,10 +1,24 @@
+import { Link } from "@remix-run/react";
 import { Badge } from "./badge";
 import { TableWrap } from "./table-wrap";
 
 export type BranchRow = { id: number; code: string; name: string; region: string; active: boolean; managers: number; staff: number };
 
-/** Branches with their headcount; the region column is left out where rows are grouped by region. */
-export function BranchTable({ branches, caption, showRegion = true }: { branches: BranchRow[]; caption: string; showRegion?: boolean }) {
+/**
+ * Branches with their headcount; the region column is left out where rows are grouped by region.
+ * With `hrefFor`, each branch name links to its page.
+ */
+export function BranchTable({
+  branches,
+  caption,
+  showRegion = true,
+  hrefFor,
+}: {
+  branches: BranchRow[];
+  caption: string;
+  showRegion?: boolean;
+  hrefFor?: (id: number) => string;
+}) {
   return (
     <TableWrap label={`${caption} table`}>
       <table>
@@ -26,7 +40,7 @@ export function BranchTable({ branches, caption, showRegion = true }: { branches
         <tbody>
           {branches.map((branch) => (
             <tr key={branch.id}>
-              <td>{branch.name}</td>
+              <td>{hrefFor ? <Link to={hrefFor(branch.id)}>{branch.name}</Link> : branch.name}</td>
               <td className="mono">{branch.code}</td>
               {showRegion ? <td>{branch.region}</td> : null}
               <td className="num">{branch.managers}</td>

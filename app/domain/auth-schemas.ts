@@ -16,3 +16,30 @@ export const SignInSchema = z.strictObject({
     .max(PASSWORD_MAX, `A password has at most ${PASSWORD_MAX} characters.`),
   redirectTo: z.string().max(2000).optional(),
 });
+
+/** OWASP: at least 12 characters when there is no second factor; no composition rules. */
+export const PASSWORD_MIN = 12;
+
+/** Characters as a person counts them (code points), not UTF-16 units. */
+export function passwordLength(password: string): number {
+  return [...password].length;
+}
+
+// Passwords are never trimmed or truncated: every character typed is part of the password.
+const newPassword = z
+  .string({ error: "Enter a new password." })
+  .refine((value) => passwordLength(value) >= PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters. A few words make a good password.`)
+  .refine((value) => passwordLength(value) <= PASSWORD_MAX, `A password has at most ${PASSWORD_MAX} characters.`);
+
+export const ChangePasswordSchema = z
+  .strictObject({
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .max(PASSWORD_MAX, `A password has at most ${PASSWORD_MAX} characters.`),
+    newPassword,
+    confirmPassword: z.string({ error: "Enter the new password again." }).max(PASSWORD_MAX, `A password has at most ${PASSWORD_MAX} characters.`),
+  })
+  .refine((value) => value.newPassword === value.confirmPassword, {
+    message: "The two new passwords do not match.",
+    path: ["confirmPassword"],
+  });

@@ -1,7 +1,9 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { branches, users } from "../../db/schema";
+import { branches, users, type Branch, type Role } from "../../db/schema";
 import type { Db } from "~/utils/db.server";
+import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
+import { can } from "./permissions";
 
 export function getBranchWithTeam(db: Db, branchId: number) {
   const branch = db.select().from(branches).where(eq(branches.id, branchId)).get();
@@ -37,4 +39,77 @@ export function listBranchesWithHeadcount(db: Db) {
 
 export function countBranches(db: Db): number {
   return db.select({ n: count() }).from(branches).get()?.n ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administration of branches: create, rename, set region. (Deactivation waits for budget pools:
+// it must be refused while a branch has open holds or an unspent open pool.)
+
+export type BranchActor = { id: number; role: Role };
+
+function requireBranchesManage(actor: BranchActor) {
+  if (!can(actor.role, "branches:manage")) throw new DomainError("FORBIDDEN", "Only administrators manage branches.");
+}
+
+export function getBranch(db: Db, branchId: number): Branch {
+  const branch = db.select().from(branches).where(eq(branches.id, branchId)).get();
+  if (!branch) throw new DomainError("NOT_FOUND", "This branch does not exist.");
+  return branch;
+}
+
+/** Active branches for pickers (assigning a user), by name. */
+export function listActiveBranches(db: Db) {
+  return db
+    .select({ id: branches.id, code: branches.code, name: branches.name })
+    .from(branches)
+    .where(eq(branches.active, true))
+    .orderBy(asc(branches.name))
+    .all();
+}
+
+export function createBranch(db: Db, actor: BranchActor, input: { code: string; name: string; region: string }, now: Date): Branch {
+  requireBranchesManage(actor);
+  const code = input.code.trim().toUpperCase();
+  return db.transaction(
+    (tx) => {
+      const taken = tx.select({ id: branches.id }).from(branches).where(eq(branches.code, code)).get();
+      if (taken) throw new DomainError("CONFLICT", `The code ${code} is already used by another branch.`, { field: "code" });
+      const branch = tx
+        .insert(branches)
+        .values({ code, name: input.name.trim(), region: input.region.trim(), createdAt: now })
+        .returning()
+        .get();
+      recordAudit(tx, {
+        actorId: actor.id,
+        action: "branch.created",
+        entity: "branch",
+        entityId: branch.id,
+        detail: { code, name: branch.name, region: branch.region },
+        at: now,
+      });
+      return branch;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Renames a branch or moves it to another region (its code never changes: exports refer to it). */
+export function updateBranch(db: Db, actor: BranchActor, input: { branchId: number; name: string; region: string }, now: Date): Branch {
+  requireBranchesManage(actor);
+  return db.transaction(
+    (tx) => {
+      const before = tx.select().from(branches).where(eq(branches.id, input.branchId)).get();
+      if (!before) throw new DomainError("NOT_FOUND", "This branch does not exist.");
+      const name = input.name.trim();
+      const region = input.region.trim();
+      if (name === before.name && region === before.region) return before;
+      const after = tx.update(branches).set({ name, region }).where(eq(branches.id, before.id)).returning().get();
+      const detail: Record<string, string> = { code: before.code };
+      if (name !== before.name) Object.assign(detail, { nameBefore: before.name, nameAfter: name });
+      if (region !== before.region) Object.assign(detail, { regionBefore: before.region, regionAfter: region });
+      recordAudit(tx, { actorId: actor.id, action: "branch.updated", entity: "branch", entityId: before.id, detail, at: now });
+      return after;
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -1,6 +1,9 @@
 import { eq } from "drizzle-orm";
-import { organisation, type Organisation } from "../../db/schema";
+import { organisation, type Organisation, type Role } from "../../db/schema";
 import type { Db } from "~/utils/db.server";
+import { recordAudit } from "./audit.server";
+import { DomainError } from "./errors";
+import { can } from "./permissions";
 
 const FALLBACK: Pick<Organisation, "name" | "currency" | "timeZone"> = {
   name: "Empathy Fund",
@@ -16,4 +19,29 @@ export function getOrganisation(db: Db): Pick<Organisation, "name" | "currency" 
     .where(eq(organisation.id, 1))
     .get();
   return row ?? FALLBACK;
+}
+
+export type OrganisationSettings = Pick<Organisation, "name" | "currency" | "timeZone">;
+
+/** Saves the organisation's name, currency and time zone; the audit keeps each changed value before and after. */
+export function updateOrganisationSettings(db: Db, actor: { id: number; role: Role }, input: OrganisationSettings, now: Date): OrganisationSettings {
+  if (!can(actor.role, "settings:manage")) throw new DomainError("FORBIDDEN", "Only administrators change the organisation's settings.");
+  return db.transaction(
+    (tx) => {
+      const before = tx.select().from(organisation).where(eq(organisation.id, 1)).get();
+      const next = { name: input.name.trim(), currency: input.currency, timeZone: input.timeZone };
+      const detail: Record<string, string | null> = {};
+      for (const key of ["name", "currency", "timeZone"] as const) {
+        if (before?.[key] !== next[key]) Object.assign(detail, { [`${key}Before`]: before?.[key] ?? null, [`${key}After`]: next[key] });
+      }
+      if (Object.keys(detail).length === 0) return next;
+      tx.insert(organisation)
+        .values({ id: 1, ...next, updatedAt: now })
+        .onConflictDoUpdate({ target: organisation.id, set: { ...next, updatedAt: now } })
+        .run();
+      recordAudit(tx, { actorId: actor.id, action: "organisation.updated", entity: "organisation", entityId: 1, detail, at: now });
+      return next;
+    },
+    { behavior: "immediate" },
+  );
 }

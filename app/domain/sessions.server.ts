@@ -1,7 +1,7 @@
 // Server-side sessions: a random 256-bit token lives only in the user's cookie; the database keeps
 // its keyed hash, so a copy of the database does not hand out live sessions.
 import { createHmac, randomBytes } from "node:crypto";
-import { and, eq, lt, or } from "drizzle-orm";
+import { and, eq, lt, ne, or } from "drizzle-orm";
 import { branches, sessions, users, type Branch, type User } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 
@@ -18,7 +18,7 @@ export function newSessionToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
-export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "branchId" | "lastSignInAt"> & {
+export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "branchId" | "lastSignInAt" | "mustChangePassword"> & {
   branch: Pick<Branch, "id" | "code" | "name" | "region"> | null;
 };
 
@@ -83,6 +83,7 @@ export function lookupSession(db: Db, token: string | null | undefined, secret: 
       role: user.role,
       branchId: user.branchId,
       lastSignInAt: user.lastSignInAt,
+      mustChangePassword: user.mustChangePassword,
       branch: branch ? { id: branch.id, code: branch.code, name: branch.name, region: branch.region } : null,
     },
   };
@@ -95,6 +96,13 @@ export function deleteSession(tx: DbOrTx, sessionHash: string) {
 /** Ends every session of a user at once (deactivation, password change). */
 export function endAllSessionsOf(tx: DbOrTx, userId: number) {
   tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+}
+
+/** Ends every session of a user but the one in use (their own password change). */
+export function endOtherSessionsOf(tx: DbOrTx, userId: number, keepSessionHash: string | null) {
+  tx.delete(sessions)
+    .where(keepSessionHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, keepSessionHash)) : eq(sessions.userId, userId))
+    .run();
 }
 
 /** Housekeeping: removes sessions past either expiry. */

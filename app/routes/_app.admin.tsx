@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { AdminNav } from "~/components/admin-nav";
 import { Badge } from "~/components/badge";
-import { BranchTable } from "~/components/branch-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
 import { Pagination } from "~/components/pagination";
-import { listBranchesWithHeadcount } from "~/domain/branches.server";
 import { ROLE_LABELS, type Role } from "~/domain/permissions";
 import { listUsers } from "~/domain/users.server";
 import { ROLES } from "../../db/schema";
@@ -18,7 +17,7 @@ import { DEFAULT_PAGE_SIZE, pageFromUrl } from "~/utils/pagination";
 
 export const meta: MetaFunction = () => [{ title: "Administration · Empathy Fund" }];
 
-// Home of admins: who has access, with which role and branch, and the branches.
+// Home of admins: who has access, with which role and branch.
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "users:manage");
   const url = new URL(request.url);
@@ -27,20 +26,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const role = (ROLES as readonly string[]).includes(roleParam) ? (roleParam as Role) : undefined;
   const page = pageFromUrl(url);
   const users = listUsers(db, { query, role, page, pageSize: DEFAULT_PAGE_SIZE });
-  return json({ query, role: role ?? "", page, users, branches: listBranchesWithHeadcount(db) });
+  return json({ query, role: role ?? "", page, users });
 }
 
 export default function AdminHome() {
-  const { query, role, page, users, branches } = useLoaderData<typeof loader>();
+  const { query, role, page, users } = useLoaderData<typeof loader>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   return (
     <>
       <div className="page-header">
         <div>
           <h1>Administration</h1>
-          <p>Users and branches of the organisation.</p>
+          <p>Users, branches and settings of the organisation.</p>
         </div>
+        <Link to="/admin/users/new" className="button">
+          Add a user
+        </Link>
       </div>
+      <AdminNav current="users" />
       <section className="card" aria-labelledby="users-title">
         <h2 id="users-title">Users</h2>
         <Form method="get" className="filters" role="search" aria-label="Filter users">
@@ -82,11 +85,16 @@ export default function AdminHome() {
               <tbody>
                 {users.rows.map((user) => (
                   <tr key={user.id}>
-                    <td>{user.name}</td>
+                    <td>
+                      <Link to={`/admin/users/${user.id}`}>{user.name}</Link>
+                    </td>
                     <td>{user.email}</td>
                     <td>{ROLE_LABELS[user.role]}</td>
                     <td>{user.branchName ?? "All branches"}</td>
-                    <td>{user.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>}</td>
+                    <td>
+                      {user.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>}
+                      {user.active && user.mustChangePassword ? <> <Badge tone="warning">New password pending</Badge></> : null}
+                    </td>
                     <td>{user.lastSignInAt ? formatDateTime(user.lastSignInAt, timeZone) : "Never"}</td>
                   </tr>
                 ))}
@@ -95,10 +103,6 @@ export default function AdminHome() {
           </TableWrap>
         )}
         <Pagination page={page} pageSize={DEFAULT_PAGE_SIZE} total={users.total} hasNext={page * DEFAULT_PAGE_SIZE < users.total} />
-      </section>
-      <section className="card" aria-labelledby="branches-title">
-        <h2 id="branches-title">Branches</h2>
-        <BranchTable branches={branches} caption="Branches" />
       </section>
     </>
   );

@@ -7,9 +7,10 @@ import { ToastMessage } from "~/components/toast";
 import { useRootData } from "~/utils/root-data";
 import { requireUser } from "~/utils/auth.server";
 
-// The signed-in area. Each child route still guards itself: this check only sends visitors to sign-in.
+// The signed-in area. Each child route still guards itself: this check only sends visitors to
+// sign-in (and lets the change-password page through for a user who must choose a new password).
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
+  await requireUser(request, { allowPasswordChangePending: true });
   return json(null);
 }
 

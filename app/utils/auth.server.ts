@@ -23,11 +23,27 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   return (await getAuthenticated(request))?.user ?? null;
 }
 
-/** Sends a signed-out visitor to sign-in, remembering where they were going. */
-export async function requireAuthenticated(request: Request): Promise<AuthenticatedRequest> {
+export const CHANGE_PASSWORD_PATH = "/account/password";
+
+/**
+ * Sends a signed-out visitor to sign-in, remembering where they were going. A user who signed in
+ * with a one-time password reaches nothing but the change-password page (the only caller that
+ * passes `allowPasswordChangePending`) until they have chosen their own.
+ */
+export async function requireAuthenticated(
+  request: Request,
+  options: { allowPasswordChangePending?: boolean } = {},
+): Promise<AuthenticatedRequest> {
   const token = await readSessionToken(request);
   const result = token ? lookupSession(db, token, env.SESSION_SECRET, now()) : { status: "none" as const };
-  if (result.status === "active") return { user: result.user, sessionHash: result.sessionHash };
+  if (result.status === "active") {
+    if (result.user.mustChangePassword && !options.allowPasswordChangePending) {
+      throw redirect(CHANGE_PASSWORD_PATH, {
+        headers: { "Set-Cookie": await toastHeader({ kind: "info", message: "Choose a new password before you continue." }) },
+      });
+    }
+    return { user: result.user, sessionHash: result.sessionHash };
+  }
 
   const url = new URL(request.url);
   const params = new URLSearchParams({ redirectTo: url.pathname + url.search });
@@ -39,8 +55,8 @@ export async function requireAuthenticated(request: Request): Promise<Authentica
   throw redirect(`/login?${params}`, { headers });
 }
 
-export async function requireUser(request: Request): Promise<SessionUser> {
-  return (await requireAuthenticated(request)).user;
+export async function requireUser(request: Request, options: { allowPasswordChangePending?: boolean } = {}): Promise<SessionUser> {
+  return (await requireAuthenticated(request, options)).user;
 }
 
 export async function requirePermission(request: Request, permission: Permission): Promise<SessionUser> {

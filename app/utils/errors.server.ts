@@ -1,5 +1,6 @@
 // Maps typed domain errors to HTTP: form errors (400/409/422 with the message beside its field)
 // or a thrown Response that the route's ErrorBoundary shows in plain words.
+import type { Submission } from "@conform-to/react";
 import { json } from "@remix-run/node";
 import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/errors";
 
@@ -16,4 +17,17 @@ export function domainErrorResponse(error: unknown) {
 
 export function notFound(message = "We could not find what you asked for.") {
   return json({ message }, { status: 404 });
+}
+
+/**
+ * The same mapping for a conform form: the message goes beside its field (or above the form) in
+ * conform's reply format, so the form keeps what was typed (except `hideFields`, e.g. passwords).
+ */
+export function domainErrorReply(submission: Submission<unknown>, error: unknown, options: { hideFields?: string[] } = {}) {
+  if (!isDomainError(error)) throw error;
+  const reply = submission.reply({
+    ...(error.field ? { fieldErrors: { [error.field]: [error.message] } } : { formErrors: [error.message] }),
+    hideFields: options.hideFields,
+  });
+  return json(reply, { status: DOMAIN_ERROR_STATUS[error.code] });
 }

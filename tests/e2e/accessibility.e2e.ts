@@ -68,6 +68,33 @@ const SCENARIOS: Scenario[] = [
     },
   },
   { name: "admin audit log", who: "admin", path: "/audit" },
+  { name: "admin adds a user", who: "admin", path: "/admin/users/new", screenshot: "admin-user-new" },
+  {
+    name: "admin adds a user with errors",
+    who: "admin",
+    path: "/admin/users/new",
+    act: async (page) => {
+      await page.getByRole("button", { name: "Add user" }).click();
+      await expect(page.getByText("Enter the person's name.")).toBeVisible();
+    },
+  },
+  // Seeded users and branches have fixed ids: 1 is Sam Carter (staff, North), branch 1 is North.
+  { name: "admin user page", who: "admin", path: "/admin/users/1", screenshot: "admin-user" },
+  { name: "admin confirms a deactivation", who: "admin", path: "/admin/users/1?confirm=deactivate", screenshot: "admin-user-deactivate" },
+  { name: "admin branches", who: "admin", path: "/admin/branches", screenshot: "admin-branches" },
+  { name: "admin adds a branch", who: "admin", path: "/admin/branches/new" },
+  { name: "admin branch page", who: "admin", path: "/admin/branches/1" },
+  { name: "admin organisation settings", who: "admin", path: "/admin/settings", screenshot: "admin-settings" },
+  { name: "staff changes their password", who: "staff", path: "/account/password", screenshot: "change-password" },
+  {
+    name: "change password with errors",
+    who: "manager",
+    path: "/account/password",
+    act: async (page) => {
+      await page.getByRole("button", { name: "Change password" }).click();
+      await expect(page.getByText("Enter your current password.")).toBeVisible();
+    },
+  },
 ];
 
 async function expectNoAxeViolations(page: Page, label: string) {

@@ -17,6 +17,12 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** A route's path with its sample ids filled in (see tests/support/access-table.ts). */
+function samplePath(path: string): string {
+  const staff = usersByRole.get("staff")!;
+  return path.replace(":userId", String(staff.id)).replace(":branchId", String(staff.branchId));
+}
+
 async function cookieFor(visitor: Visitor): Promise<string | undefined> {
   if (visitor === "anonymous") return undefined;
   // A fresh session per request: some requests (sign-out) end the session they use.
@@ -38,7 +44,7 @@ describe("access table", () => {
       for (const visitor of visitors) {
         const expected = access[method][visitor];
         it(`${method} ${access.path} as ${visitor} answers ${expected} (${routeId})`, async () => {
-          const response = await server.fetch(access.path, {
+          const response = await server.fetch(samplePath(access.path), {
             method,
             cookie: await cookieFor(visitor),
             form: method === "POST" ? (access.postForm ?? {}) : undefined,

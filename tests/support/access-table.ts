@@ -1,6 +1,8 @@
 // The declared access of every route: for each role (and the signed-out visitor) and method, the
 // status the server must answer. tests/integration/access-table.test.ts checks every entry over
 // real HTTP and fails when the build has a route that is missing here (or here one it lacks).
+// Paths of routes with an id use a placeholder (`:userId`, `:branchId`) that the test replaces
+// with a sample: the staff user it signs in as, and that user's branch.
 import type { Role } from "~/domain/permissions";
 
 export type Visitor = Role | "anonymous";
@@ -41,4 +43,25 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   "routes/_app.finance": { kind: "page", path: "/finance", GET: only(["finance"]), POST: noAction },
   "routes/_app.admin": { kind: "page", path: "/admin", GET: only(["admin"]), POST: noAction },
   "routes/_app.audit": { kind: "page", path: "/audit", GET: only(["finance", "admin"]), POST: noAction },
+  // Administration: admins only. An empty form fails validation (400) once the role is checked.
+  "routes/_app.admin_.users.new": { kind: "page", path: "/admin/users/new", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  "routes/_app.admin_.users.$userId": { kind: "page", path: "/admin/users/:userId", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  "routes/_app.admin_.branches._index": { kind: "page", path: "/admin/branches", GET: only(["admin"]), POST: noAction },
+  "routes/_app.admin_.branches.new": { kind: "page", path: "/admin/branches/new", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  "routes/_app.admin_.branches.$branchId": {
+    kind: "page",
+    path: "/admin/branches/:branchId",
+    GET: only(["admin"]),
+    POST: only(["admin"], 400),
+    postForm: {},
+  },
+  "routes/_app.admin_.settings": { kind: "page", path: "/admin/settings", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  // Every signed-in user changes their own password.
+  "routes/_app.account.password": {
+    kind: "page",
+    path: "/account/password",
+    GET: signedIn({ staff: 200, manager: 200, finance: 200, admin: 200 }),
+    POST: signedIn({ staff: 400, manager: 400, finance: 400, admin: 400 }),
+    postForm: {},
+  },
 };

@@ -46,6 +46,7 @@ export async function createUser(
     active?: boolean;
     password?: string;
     realisticHash?: boolean;
+    mustChangePassword?: boolean;
   },
 ): Promise<User> {
   const n = next();
@@ -64,6 +65,7 @@ export async function createUser(
       role: options.role,
       branchId,
       active: options.active ?? true,
+      mustChangePassword: options.mustChangePassword ?? false,
       passwordHash,
     })
     .returning()

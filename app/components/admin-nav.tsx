@@ -1,0 +1,26 @@
+import { Link } from "@remix-run/react";
+
+export type AdminSection = "users" | "branches" | "settings";
+
+const SECTIONS: readonly { key: AdminSection; to: string; label: string }[] = [
+  { key: "users", to: "/admin", label: "Users" },
+  { key: "branches", to: "/admin/branches", label: "Branches" },
+  { key: "settings", to: "/admin/settings", label: "Organisation settings" },
+];
+
+/** The sub-navigation of the administration pages; `current` marks the section the page belongs to. */
+export function AdminNav({ current }: { current: AdminSection }) {
+  return (
+    <nav className="admin-nav" aria-label="Administration">
+      <ul>
+        {SECTIONS.map((section) => (
+          <li key={section.key}>
+            <Link to={section.to} aria-current={section.key === current ? "page" : undefined}>
+              {section.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,101 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { AdminNav } from "~/components/admin-nav";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Field, FormErrors } from "~/components/forms";
+import { SelectField } from "~/components/select-field";
+import { CURRENCIES, OrganisationSettingsSchema, supportedTimeZones } from "~/domain/admin-schemas";
+import { getOrganisation, updateOrganisationSettings } from "~/domain/organisation.server";
+import { requirePermission } from "~/utils/auth.server";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { domainErrorReply } from "~/utils/errors.server";
+import { redirectWithToast } from "~/utils/toast.server";
+
+export const meta: MetaFunction = () => [{ title: "Organisation settings · Administration · Empathy Fund" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "settings:manage");
+  return json({ settings: getOrganisation(db), timeZones: supportedTimeZones() });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requirePermission(request, "settings:manage");
+  const submission = parseWithZod(await request.formData(), { schema: OrganisationSettingsSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  try {
+    updateOrganisationSettings(db, actor, submission.value, now());
+  } catch (error) {
+    return domainErrorReply(submission, error);
+  }
+  return redirectWithToast("/admin/settings", { kind: "success", message: "Organisation settings saved." });
+}
+
+const CURRENCY_NAMES = new Intl.DisplayNames(["en"], { type: "currency" });
+
+export default function SettingsPage() {
+  const { settings, timeZones } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: settings,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: OrganisationSettingsSchema }),
+  });
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Administration</h1>
+          <p>Settings that apply to every branch.</p>
+        </div>
+      </div>
+      <AdminNav current="settings" />
+      <section className="card" aria-labelledby="settings-title">
+        <h2 id="settings-title">Organisation settings</h2>
+        <Form method="post" className="form" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
+          <Field
+            label="Organisation name"
+            hint="Shown on the sign-in page and in the footer."
+            hintId={`${fields.name.id}-hint`}
+            inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "organization" }}
+            errors={fields.name.errors}
+            errorId={fields.name.errorId}
+          />
+          <SelectField
+            label="Currency"
+            hint="Every amount is kept and shown in this currency. Change it only before any budget is allocated."
+            hintId={`${fields.currency.id}-hint`}
+            selectProps={getSelectProps(fields.currency)}
+            options={CURRENCIES.map((code) => ({ value: code, label: `${code} · ${CURRENCY_NAMES.of(code) ?? code}` }))}
+            errors={fields.currency.errors}
+            errorId={fields.currency.errorId}
+          />
+          <SelectField
+            label="Time zone"
+            hint="Dates are shown, and periods cut, in this time zone."
+            hintId={`${fields.timeZone.id}-hint`}
+            selectProps={getSelectProps(fields.timeZone)}
+            options={timeZones.map((zone) => ({ value: zone, label: zone.replaceAll("_", " ") }))}
+            errors={fields.timeZone.errors}
+            errorId={fields.timeZone.errorId}
+          />
+          <div className="actions">
+            <button type="submit" className="button">
+              Save settings
+            </button>
+          </div>
+        </Form>
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
