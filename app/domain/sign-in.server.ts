@@ -31,7 +31,7 @@ export type SignInInput = {
 };
 
 export type SignInResult =
-  | { ok: true; token: string; expiresAt: Date; userId: number; role: Role }
+  | { ok: true; token: string; expiresAt: Date; userId: number; role: Role; mustChangePassword: boolean }
   | { ok: false; reason: "invalid" | "locked" | "address-throttled"; message: string; retryAt?: Date };
 
 export function normalizeEmail(email: string): string {
@@ -112,7 +112,7 @@ export async function signIn(db: Db, input: SignInInput): Promise<SignInResult> 
         userAgent: input.userAgent,
       });
       recordAudit(tx, { actorId: user.id, action: "auth.sign_in", entity: "user", entityId: user.id, at: now });
-      return { ok: true as const, token: session.token, expiresAt: session.expiresAt, userId: user.id, role: user.role };
+      return { ok: true as const, token: session.token, expiresAt: session.expiresAt, userId: user.id, role: user.role, mustChangePassword: user.mustChangePassword };
     },
     { behavior: "immediate" },
   );

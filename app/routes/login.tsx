@@ -11,7 +11,7 @@ import { ROLE_HOME } from "~/domain/permissions";
 import { hashSessionToken } from "~/domain/sessions.server";
 import { signIn } from "~/domain/sign-in.server";
 import { useRootData } from "~/utils/root-data";
-import { getUser } from "~/utils/auth.server";
+import { CHANGE_PASSWORD_PATH, getUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -49,7 +49,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       status: result.reason === "invalid" ? 400 : 429,
     });
   }
-  return redirect(safeRedirect(submission.value.redirectTo, ROLE_HOME[result.role]), {
+  // A one-time password must be replaced before anything else (the guards enforce it too).
+  const destination = result.mustChangePassword ? CHANGE_PASSWORD_PATH : safeRedirect(submission.value.redirectTo, ROLE_HOME[result.role]);
+  return redirect(destination, {
     headers: { "Set-Cookie": await serializeSessionToken(result.token) },
   });
 }
