@@ -17,3 +17,13 @@ export function getOrganisation(db: Db): Pick<Organisation, "name" | "currency" 
     .get();
   return row ?? FALLBACK;
 }
+
+/** What the privacy rules need: the retention period of sensitive notes and the calendar's time zone. */
+export function getPrivacySettings(db: Db): { retentionDays: number; timeZone: string } {
+  const row = db
+    .select({ retentionDays: organisation.sensitiveRetentionDays, timeZone: organisation.timeZone })
+    .from(organisation)
+    .where(eq(organisation.id, 1))
+    .get();
+  return row ?? { retentionDays: 90, timeZone: FALLBACK.timeZone };
+}
