@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES } from "../../db/schema";
 import { ACCESS_TABLE, type Visitor } from "../support/access-table";
-import { createOrganisation, createUser } from "../support/factories";
+import { createCustomer, createOrganisation, createUser } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { db } from "~/utils/db.server";
@@ -9,11 +9,14 @@ import type { User } from "../../db/schema";
 
 let server: TestServer;
 const usersByRole = new Map<Visitor, User>();
+const sampleIds = new Map<string, number>();
+const withSampleIds = (path: string) => path.replace(/:customerId\b/, () => String(sampleIds.get(":customerId")));
 
 beforeAll(async () => {
   server = await startTestServer();
   createOrganisation(db);
   for (const role of ROLES) usersByRole.set(role, await createUser(db, { role }));
+  sampleIds.set(":customerId", createCustomer(db, { branchId: usersByRole.get("staff")!.branchId! }).id);
 });
 afterAll(() => server.close());
 
@@ -38,7 +41,7 @@ describe("access table", () => {
       for (const visitor of visitors) {
         const expected = access[method][visitor];
         it(`${method} ${access.path} as ${visitor} answers ${expected} (${routeId})`, async () => {
-          const response = await server.fetch(access.path, {
+          const response = await server.fetch(withSampleIds(access.path), {
             method,
             cookie: await cookieFor(visitor),
             form: method === "POST" ? (access.postForm ?? {}) : undefined,

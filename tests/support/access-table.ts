@@ -9,6 +9,12 @@ export type RouteAccess =
   | { kind: "layout"; why: string }
   | { kind: "page"; path: string; GET: Expectation; POST: Expectation; postForm?: Record<string, string> };
 
+/**
+ * Pages with ids use a placeholder in `path`; the access-table test creates the sample object
+ * (for example a customer of the staff user's branch) and substitutes its id.
+ */
+export const SAMPLE_IDS = [":customerId"] as const;
+
 const all = (status: number): Expectation => ({ anonymous: status, staff: status, manager: status, finance: status, admin: status });
 const signedIn = (statuses: Omit<Expectation, "anonymous">, anonymous = 302): Expectation => ({ anonymous, ...statuses });
 /** Signed-in only, for the given roles; everyone else signed in gets 403. */
@@ -41,4 +47,15 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   "routes/_app.finance": { kind: "page", path: "/finance", GET: only(["finance"]), POST: noAction },
   "routes/_app.admin": { kind: "page", path: "/admin", GET: only(["admin"]), POST: noAction },
   "routes/_app.audit": { kind: "page", path: "/audit", GET: only(["finance", "admin"]), POST: noAction },
+  "routes/_app.customers._index": { kind: "page", path: "/customers?q=a", GET: only(["staff", "manager"]), POST: noAction },
+  // The sample customer belongs to the staff user's branch; the manager works at another branch.
+  "routes/_app.customers.$customerId": {
+    kind: "page",
+    path: "/customers/:customerId",
+    GET: signedIn({ staff: 200, manager: 404, finance: 403, admin: 403 }),
+    POST: signedIn({ staff: 400, manager: 400, finance: 403, admin: 403 }),
+    postForm: { intent: "add-signal" },
+  },
+  "routes/_app.suggestions": { kind: "page", path: "/suggestions", GET: only(["staff", "manager"]), POST: only(["staff", "manager"], 400), postForm: {} },
+  "routes/_app.erasure": { kind: "page", path: "/erasure", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
 };

@@ -19,7 +19,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch"],
+    nav: ["My branch", "Customers"],
   },
   manager: {
     email: "manager.north@example.com",
@@ -27,7 +27,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch"],
+    nav: ["My branch", "Customers"],
   },
   staffSouth: {
     email: "staff.south@example.com",
@@ -35,7 +35,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch"],
+    nav: ["My branch", "Customers"],
   },
   managerSouth: {
     email: "manager.south@example.com",
@@ -43,7 +43,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch"],
+    nav: ["My branch", "Customers"],
   },
   finance: {
     email: "finance@example.com",
@@ -59,7 +59,7 @@ export const ACCOUNTS = {
     roleLine: "Administrator · Northvale Bank",
     home: "/admin",
     homeHeading: "Administration",
-    nav: ["Administration", "Audit log"],
+    nav: ["Administration", "Erasure", "Audit log"],
   },
 } as const;
 
@@ -72,7 +72,9 @@ export const DEMO_PASSWORD = "empathy-demo-2026";
 export const APP_PAGES = [
   { path: "/branch", nav: "My branch" },
   { path: "/finance", nav: "Finance" },
+  { path: "/customers", nav: "Customers" },
   { path: "/admin", nav: "Administration" },
+  { path: "/erasure", nav: "Erasure" },
   { path: "/audit", nav: "Audit log" },
 ] as const;
 
