@@ -71,7 +71,7 @@ export const EraseCustomerSchema = z.strictObject({
 const crmRef = z
   .string({ error: "The CRM reference is missing." })
   .trim()
-  .min(1, { message: "The CRM reference is missing." })
+  .min(1, { message: "The CRM reference is missing.", abort: true })
   .max(CRM_REF_MAX, { message: `The CRM reference is longer than ${CRM_REF_MAX} characters.` })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, { message: "The CRM reference may hold only letters, digits, dots, dashes, slashes and underscores." });
 
