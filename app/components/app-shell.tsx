@@ -17,6 +17,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: "/customers", label: "Customers", permission: "customers:view" },
   { to: "/finance", label: "Finance", permission: "reports:all" },
   { to: "/admin", label: "Administration", permission: "users:manage" },
+  { to: "/imports", label: "Imports", permission: "customers:import" },
   { to: "/erasure", label: "Erasure", permission: "customers:erase" },
   { to: "/audit", label: "Audit log", permission: "audit:view" },
 ];

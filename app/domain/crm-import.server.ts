@@ -207,6 +207,11 @@ function loadImport(db: Db | Tx, actor: Actor, importId: number) {
   return row;
 }
 
+/** Refuses (404) an import the actor may not see: another branch's, or none. */
+export function assertImportAccess(db: Db, actor: Actor, importId: number): void {
+  loadImport(db, actor, importId);
+}
+
 /** The preview or result of one import, with what each valid row would do. */
 export function getImport(db: Db, actor: Actor, importId: number) {
   const row = loadImport(db, actor, importId);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES } from "../../db/schema";
 import { ACCESS_TABLE, type Visitor } from "../support/access-table";
-import { createCustomer, createOrganisation, createUser } from "../support/factories";
+import { createCustomer, createImport, createOrganisation, createUser } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { db } from "~/utils/db.server";
@@ -10,13 +10,14 @@ import type { User } from "../../db/schema";
 let server: TestServer;
 const usersByRole = new Map<Visitor, User>();
 const sampleIds = new Map<string, number>();
-const withSampleIds = (path: string) => path.replace(/:customerId\b/, () => String(sampleIds.get(":customerId")));
+const withSampleIds = (path: string) => path.replace(/:(customerId|importId)\b/, (placeholder) => String(sampleIds.get(placeholder)));
 
 beforeAll(async () => {
   server = await startTestServer();
   createOrganisation(db);
   for (const role of ROLES) usersByRole.set(role, await createUser(db, { role }));
   sampleIds.set(":customerId", createCustomer(db, { branchId: usersByRole.get("staff")!.branchId! }).id);
+  sampleIds.set(":importId", createImport(db, usersByRole.get("admin")!).id);
 });
 afterAll(() => server.close());
 

@@ -13,7 +13,7 @@ export type RouteAccess =
  * Pages with ids use a placeholder in `path`; the access-table test creates the sample object
  * (for example a customer of the staff user's branch) and substitutes its id.
  */
-export const SAMPLE_IDS = [":customerId"] as const;
+export const SAMPLE_IDS = [":customerId", ":importId"] as const;
 
 const all = (status: number): Expectation => ({ anonymous: status, staff: status, manager: status, finance: status, admin: status });
 const signedIn = (statuses: Omit<Expectation, "anonymous">, anonymous = 302): Expectation => ({ anonymous, ...statuses });
@@ -57,5 +57,17 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     postForm: { intent: "add-signal" },
   },
   "routes/_app.suggestions": { kind: "page", path: "/suggestions", GET: only(["staff", "manager"]), POST: only(["staff", "manager"], 400), postForm: {} },
+  // A multipart upload is required: an empty form is refused with 400 for the roles that may import.
+  "routes/_app.imports._index": { kind: "page", path: "/imports", GET: only(["manager", "admin"]), POST: only(["manager", "admin"], 400), postForm: {} },
+  // The sample import was uploaded by the admin (all branches): the manager of another branch does not see it.
+  "routes/_app.imports.$importId": {
+    kind: "page",
+    path: "/imports/:importId",
+    GET: signedIn({ staff: 403, manager: 404, finance: 403, admin: 200 }),
+    POST: signedIn({ staff: 403, manager: 404, finance: 403, admin: 400 }),
+    postForm: {},
+  },
+  // A resource route: without an action Remix answers 405 before any sign-in check.
+  "routes/_app.imports.template.$kind": { kind: "page", path: "/imports/template/customers", GET: only(["manager", "admin"]), POST: all(405) },
   "routes/_app.erasure": { kind: "page", path: "/erasure", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
 };

@@ -27,7 +27,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers"],
+    nav: ["My branch", "Customers", "Imports"],
   },
   staffSouth: {
     email: "staff.south@example.com",
@@ -43,7 +43,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers"],
+    nav: ["My branch", "Customers", "Imports"],
   },
   finance: {
     email: "finance@example.com",
@@ -59,7 +59,7 @@ export const ACCOUNTS = {
     roleLine: "Administrator · Northvale Bank",
     home: "/admin",
     homeHeading: "Administration",
-    nav: ["Administration", "Erasure", "Audit log"],
+    nav: ["Administration", "Imports", "Erasure", "Audit log"],
   },
 } as const;
 
@@ -74,6 +74,7 @@ export const APP_PAGES = [
   { path: "/finance", nav: "Finance" },
   { path: "/customers", nav: "Customers" },
   { path: "/admin", nav: "Administration" },
+  { path: "/imports", nav: "Imports" },
   { path: "/erasure", nav: "Erasure" },
   { path: "/audit", nav: "Audit log" },
 ] as const;

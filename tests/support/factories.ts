@@ -1,5 +1,5 @@
 // Factories for test data. Passwords are hashed once per run (scrypt is slow by design).
-import { branches, customers, organisation, signals, users, type Branch, type Customer, type Role, type Signal, type User } from "../../db/schema";
+import { branches, crmImports, customers, organisation, signals, users, type Branch, type Customer, type Role, type Signal, type User } from "../../db/schema";
 import { nameKeys } from "~/domain/customer-rules";
 import { hashPassword } from "~/domain/passwords.server";
 import type { Db } from "~/utils/db.server";
@@ -87,6 +87,15 @@ export function createSignal(
       createdAt: new Date("2026-03-01T12:00:00Z"),
       ...overrides,
     })
+    .returning()
+    .get();
+}
+
+/** A previewed import with no rows (for access checks). */
+export function createImport(db: Db, uploader: Pick<User, "id" | "branchId">) {
+  return db
+    .insert(crmImports)
+    .values({ kind: "customers", fileName: "test.csv", fileSha256: "0".repeat(64), uploadedById: uploader.id, branchScopeId: uploader.branchId, status: "previewed", totalRows: 0, validRows: 0, errorRows: 0 })
     .returning()
     .get();
 }
