@@ -333,6 +333,25 @@ export const crmImportRows = sqliteTable(
   (t) => [uniqueIndex("crm_import_rows_pk").on(t.importId, t.rowNumber)],
 );
 
+/** Keys for CRMs that push signals to POST /api/signals. Only a hash of the key is stored. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    /** The first characters of the key, shown so that people can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    createdById: integer("created_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_created_idx").on(t.id)],
+);
+
 export type Organisation = typeof organisation.$inferSelect;
 export type Branch = typeof branches.$inferSelect;
 export type User = typeof users.$inferSelect;
@@ -345,3 +364,4 @@ export type Signal = typeof signals.$inferSelect;
 export type SignalRevision = typeof signalRevisions.$inferSelect;
 export type SuggestionDismissal = typeof suggestionDismissals.$inferSelect;
 export type CrmImport = typeof crmImports.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;

@@ -19,6 +19,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: "/admin", label: "Administration", permission: "users:manage" },
   { to: "/imports", label: "Imports", permission: "customers:import" },
   { to: "/erasure", label: "Erasure", permission: "customers:erase" },
+  { to: "/api-keys", label: "API keys", permission: "settings:manage" },
   { to: "/audit", label: "Audit log", permission: "audit:view" },
 ];
 

@@ -27,7 +27,7 @@ import { isNoteExpired } from "./privacy";
 export type RowError = { row: number; line: number; field: string | null; message: string };
 type ValidRow = { row: number; payload: CustomerPayload | SignalPayload };
 type CustomerPayload = { type: "customer" } & CustomerRow & { branch_id: number };
-type SignalPayload = { type: "signal" } & SignalRow & { external_ref: string };
+export type SignalPayload = { type: "signal" } & SignalRow & { external_ref: string };
 
 function canImport(actor: Actor): { scope: number | null } {
   if (actor.role === "admin") return { scope: null };
@@ -58,7 +58,7 @@ function zodErrors(error: z.ZodError, row: number, line: number): RowError[] {
   return error.issues.map((issue) => ({ row, line, field: issue.path[0] === undefined ? null : String(issue.path[0]), message: issue.message }));
 }
 
-function signalFingerprint(row: SignalRow): string {
+export function signalFingerprint(row: SignalRow): string {
   if (row.signal_ref) return `crm:${row.signal_ref}`;
   const key = JSON.stringify([row.crm_ref, row.kind, row.date, row.source, row.severity, row.note]);
   return `row:${createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
@@ -293,34 +293,10 @@ export function commitImport(db: Db, actor: Actor, input: { importId: number }, 
             if (current.branchId !== values.branchId) tx.update(signals).set({ branchId: values.branchId }).where(eq(signals.customerId, current.id)).run();
           }
         } else {
-          const customer = tx
-            .select({ id: customers.id, branchId: customers.branchId })
-            .from(customers)
-            .where(and(eq(customers.crmRef, payload.crm_ref), isNull(customers.erasedAt)))
-            .get();
-          if (!customer) {
+          if (!writeSignal(tx, payload, { today, retentionDays, now })) {
             counts.create--;
             counts.unchanged++;
-            continue;
           }
-          // A sensitive note already past retention is not stored at all.
-          const expired = payload.note !== null && isNoteExpired({ kind: payload.kind, occurredOn: payload.date }, today, retentionDays);
-          tx.insert(signals)
-            .values({
-              customerId: customer.id,
-              branchId: customer.branchId,
-              kind: payload.kind,
-              occurredOn: payload.date,
-              source: payload.source,
-              severity: payload.severity,
-              note: expired ? null : payload.note,
-              noteRedactedAt: expired ? now : null,
-              externalRef: payload.external_ref,
-              createdById: null,
-              createdAt: now,
-            })
-            .onConflictDoNothing()
-            .run();
         }
       }
       tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id)).run();
@@ -384,4 +360,36 @@ export function listImports(db: Db, actor: Actor, input: { page: number; pageSiz
     .offset((input.page - 1) * input.pageSize)
     .all();
   return { rows: rows.slice(0, input.pageSize), hasNext: rows.length > input.pageSize };
+}
+
+/**
+ * Writes one imported or pushed signal unless its identity is already stored. A sensitive note
+ * already past retention is not stored at all. Returns false when nothing was written.
+ */
+export function writeSignal(tx: Tx, payload: SignalRow & { external_ref: string }, context: { today: string; retentionDays: number; now: Date }): boolean {
+  const customer = tx
+    .select({ id: customers.id, branchId: customers.branchId })
+    .from(customers)
+    .where(and(eq(customers.crmRef, payload.crm_ref), isNull(customers.erasedAt)))
+    .get();
+  if (!customer) return false;
+  const expired = payload.note !== null && isNoteExpired({ kind: payload.kind, occurredOn: payload.date }, context.today, context.retentionDays);
+  const result = tx
+    .insert(signals)
+    .values({
+      customerId: customer.id,
+      branchId: customer.branchId,
+      kind: payload.kind,
+      occurredOn: payload.date,
+      source: payload.source,
+      severity: payload.severity,
+      note: expired ? null : payload.note,
+      noteRedactedAt: expired ? context.now : null,
+      externalRef: payload.external_ref,
+      createdById: null,
+      createdAt: context.now,
+    })
+    .onConflictDoNothing()
+    .run();
+  return result.changes > 0;
 }

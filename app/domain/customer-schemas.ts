@@ -172,3 +172,17 @@ export const SignalRowSchema = z.strictObject({
     .transform((value) => (value ? value : null)),
 });
 export type SignalRow = z.output<typeof SignalRowSchema>;
+
+export const API_KEY_NAME_MAX = 100;
+/** The API keys page: create a key (with a name) or revoke one. */
+export const ApiKeyFormSchema = z.discriminatedUnion("intent", [
+  z.strictObject({
+    intent: z.literal("create"),
+    name: z
+      .string({ error: "Say what the key is for." })
+      .trim()
+      .min(3, { message: "Say what the key is for (at least 3 characters)." })
+      .max(API_KEY_NAME_MAX, { message: `Keep the name to ${API_KEY_NAME_MAX} characters or fewer.` }),
+  }),
+  z.strictObject({ intent: z.literal("revoke"), keyId: z.coerce.number().int().positive() }),
+]);

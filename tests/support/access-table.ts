@@ -69,5 +69,8 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   },
   // A resource route: without an action Remix answers 405 before any sign-in check.
   "routes/_app.imports.template.$kind": { kind: "page", path: "/imports/template/customers", GET: only(["manager", "admin"]), POST: all(405) },
+  "routes/_app.api-keys": { kind: "page", path: "/api-keys", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  // Machine clients: no session, an API key instead. Without one: 401 (JSON), whoever is signed in.
+  "routes/api.signals": { kind: "page", path: "/api/signals", GET: all(405), POST: all(401) },
   "routes/_app.erasure": { kind: "page", path: "/erasure", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
 };

@@ -59,7 +59,7 @@ export const ACCOUNTS = {
     roleLine: "Administrator · Northvale Bank",
     home: "/admin",
     homeHeading: "Administration",
-    nav: ["Administration", "Imports", "Erasure", "Audit log"],
+    nav: ["Administration", "Imports", "Erasure", "API keys", "Audit log"],
   },
 } as const;
 
@@ -76,6 +76,7 @@ export const APP_PAGES = [
   { path: "/admin", nav: "Administration" },
   { path: "/imports", nav: "Imports" },
   { path: "/erasure", nav: "Erasure" },
+  { path: "/api-keys", nav: "API keys" },
   { path: "/audit", nav: "Audit log" },
 ] as const;
 

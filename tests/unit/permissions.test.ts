@@ -33,6 +33,6 @@ describe("permissions", () => {
     expect(navItemsFor("staff").map((i) => i.label)).toEqual(["My branch", "Customers"]);
     expect(navItemsFor("manager").map((i) => i.label)).toEqual(["My branch", "Customers", "Imports"]);
     expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Finance", "Audit log"]);
-    expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Administration", "Imports", "Erasure", "Audit log"]);
+    expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Administration", "Imports", "Erasure", "API keys", "Audit log"]);
   });
 });
