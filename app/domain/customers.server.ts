@@ -50,16 +50,18 @@ export function searchCustomers(db: Db, actor: Actor, input: { query: string; pa
   const conditions = [eq(customers.branchId, branchId)];
   if (query) {
     const name = escapeRange(query);
-    const ref = escapeRange(input.query.trim());
-    const refUpper = escapeRange(input.query.trim().toUpperCase());
-    conditions.push(
-      or(
-        and(gte(customers.nameKey, name.low), lt(customers.nameKey, name.high)),
-        and(gte(customers.surnameKey, name.low), lt(customers.surnameKey, name.high)),
-        and(gte(customers.crmRef, ref.low), lt(customers.crmRef, ref.high)),
-        and(gte(customers.crmRef, refUpper.low), lt(customers.crmRef, refUpper.high)),
-      )!,
-    );
+    const ranges = [
+      and(gte(customers.nameKey, name.low), lt(customers.nameKey, name.high)),
+      and(gte(customers.surnameKey, name.low), lt(customers.surnameKey, name.high)),
+    ];
+    // CRM references hold digits; names rarely do. Only then search the reference index too.
+    if (/\d/.test(query)) {
+      for (const prefix of new Set([input.query.trim(), input.query.trim().toUpperCase()])) {
+        const ref = escapeRange(prefix);
+        ranges.push(and(gte(customers.crmRef, ref.low), lt(customers.crmRef, ref.high)));
+      }
+    }
+    conditions.push(or(...ranges)!);
   }
   const rows = db
     .select({
