@@ -109,4 +109,5 @@ console.log("| query | runs | median ms | p95 ms | median ÷ baseline |");
 console.log("|---|---:|---:|---:|---:|");
 for (const r of results) console.log(`| ${r.label} | ${r.runs} | ${r.median.toFixed(3)} | ${r.p95.toFixed(3)} | ${(r.median / baseline).toFixed(1)} |`);
 sqlite.close();
-rmSync(dir, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) console.log(`Kept ${process.env.DATABASE_URL}`);
+else rmSync(dir, { recursive: true, force: true });
