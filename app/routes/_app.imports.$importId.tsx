@@ -141,7 +141,7 @@ export default function ImportPreview() {
                 <thead>
                   <tr>
                     <th scope="col" className="num">Row</th>
-                    <th scope="col" className="num">Line in the file</th>
+                    <th scope="col" className="num">Ends on line</th>
                     <th scope="col">Column</th>
                     <th scope="col">Problem</th>
                   </tr>
