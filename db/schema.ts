@@ -22,6 +22,8 @@ export const organisation = sqliteTable(
     currency: text("currency").notNull(),
     /** IANA time zone used to show dates and to cut periods. */
     timeZone: text("time_zone").notNull(),
+    /** Days after a sensitive signal's date when its note is redacted (and never shown). */
+    sensitiveRetentionDays: integer("sensitive_retention_days").notNull().default(90),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
       .$defaultFn(() => new Date()),
@@ -140,9 +142,228 @@ export const auditEvents = sqliteTable(
   ],
 );
 
+// ---------------------------------------------------------------------------------------------
+// Customer context (issue 4): customers, the signals about them, suggestion dismissals, CRM imports.
+
+export const SEGMENTS = ["retail", "premier", "business", "private"] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export const SIGNAL_KINDS = [
+  "bereavement",
+  "illness",
+  "new_baby",
+  "marriage",
+  "birthday",
+  "tenure_anniversary",
+  "complaint",
+  "service_failure",
+  "long_wait",
+  "hardship",
+  "survey_detractor",
+  "survey_promoter",
+  "other",
+] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+/** Special-category kinds: notes visible to the customer's branch only, logged, and expiring. */
+export const SENSITIVE_SIGNAL_KINDS = ["bereavement", "illness", "hardship"] as const satisfies readonly SignalKind[];
+
+export const SIGNAL_SOURCES = ["crm", "staff", "survey"] as const;
+export type SignalSource = (typeof SIGNAL_SOURCES)[number];
+export const SIGNAL_NOTE_MAX = 500;
+
+const isoDate = (column: string) => sql`${sql.raw(column)} glob '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`;
+
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: id(),
+    /** The CRM's reference; imports upsert by it. Erased customers keep a pseudonymous one. */
+    crmRef: text("crm_ref").notNull(),
+    name: text("name").notNull(),
+    /** lower(name), and lower(last word of name): indexed prefix search per branch. */
+    nameKey: text("name_key").notNull(),
+    surnameKey: text("surname_key").notNull(),
+    branchId: integer("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "restrict" }),
+    /** ISO date (YYYY-MM-DD). */
+    customerSince: text("customer_since").notNull(),
+    segment: text("segment", { enum: SEGMENTS }).notNull().default("retail"),
+    /** "MM-DD"; the year is not kept. */
+    birthday: text("birthday"),
+    deliveryAddress: text("delivery_address"),
+    doNotContact: integer("do_not_contact", { mode: "boolean" }).notNull().default(false),
+    doNotContactReason: text("do_not_contact_reason"),
+    erasedAt: integer("erased_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("customers_crm_ref_unique").on(t.crmRef),
+    index("customers_branch_name_idx").on(t.branchId, t.nameKey),
+    index("customers_branch_surname_idx").on(t.branchId, t.surnameKey),
+    index("customers_branch_birthday_idx").on(t.branchId, t.birthday),
+    index("customers_branch_since_idx").on(t.branchId, t.customerSince),
+    check("customers_since_date", isoDate("customer_since")),
+    check("customers_birthday_format", sql`${t.birthday} is null or ${t.birthday} glob '[0-1][0-9]-[0-3][0-9]'`),
+    check("customers_name_length", sql`length(${t.name}) between 1 and 200`),
+    check("customers_dnc_reason", sql`${t.doNotContact} = 0 or ${t.doNotContactReason} is not null`),
+  ],
+);
+
+export const signals = sqliteTable(
+  "signals",
+  {
+    id: id(),
+    customerId: integer("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    /** The customer's branch, copied so that a branch's suggestions read one index range. */
+    branchId: integer("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "restrict" }),
+    kind: text("kind", { enum: SIGNAL_KINDS }).notNull(),
+    /** ISO date the event happened (YYYY-MM-DD). */
+    occurredOn: text("occurred_on").notNull(),
+    source: text("source", { enum: SIGNAL_SOURCES }).notNull(),
+    /** 1 low, 2 medium, 3 high. */
+    severity: integer("severity").notNull().default(2),
+    note: text("note"),
+    /** Set when the note of a sensitive signal was removed (retention or erasure). */
+    noteRedactedAt: integer("note_redacted_at", { mode: "timestamp_ms" }),
+    /** The identity of an imported or pushed signal, so that re-sending it changes nothing. */
+    externalRef: text("external_ref"),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "restrict" }),
+    createdAt: createdAt(),
+    correctedAt: integer("corrected_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("signals_customer_idx").on(t.customerId, t.occurredOn),
+    index("signals_branch_date_idx").on(t.branchId, t.occurredOn),
+    index("signals_sensitive_note_idx").on(t.occurredOn).where(sql`${t.note} is not null and ${t.kind} in ('bereavement', 'illness', 'hardship')`),
+    uniqueIndex("signals_external_ref_unique").on(t.externalRef),
+    check("signals_date", isoDate("occurred_on")),
+    check("signals_severity", sql`${t.severity} between 1 and 3`),
+    check("signals_note_length", sql`${t.note} is null or length(${t.note}) <= 500`),
+  ],
+);
+
+/** The previous version of a signal, written when its author corrects it (history is kept). */
+export const signalRevisions = sqliteTable(
+  "signal_revisions",
+  {
+    id: id(),
+    signalId: integer("signal_id")
+      .notNull()
+      .references(() => signals.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: SIGNAL_KINDS }).notNull(),
+    occurredOn: text("occurred_on").notNull(),
+    severity: integer("severity").notNull(),
+    note: text("note"),
+    noteRedactedAt: integer("note_redacted_at", { mode: "timestamp_ms" }),
+    revisedById: integer("revised_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    revisedAt: integer("revised_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("signal_revisions_signal_idx").on(t.signalId, t.id),
+    index("signal_revisions_sensitive_note_idx").on(t.occurredOn).where(sql`${t.note} is not null and ${t.kind} in ('bereavement', 'illness', 'hardship')`),
+  ],
+);
+
+/** A dismissed suggestion: hides the customer's signals up to `upToSignalId` (a new signal brings it back). */
+export const suggestionDismissals = sqliteTable(
+  "suggestion_dismissals",
+  {
+    id: id(),
+    customerId: integer("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    upToSignalId: integer("up_to_signal_id").notNull().default(0),
+    reason: text("reason").notNull(),
+    dismissedById: integer("dismissed_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    dismissedAt: integer("dismissed_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("suggestion_dismissals_customer_idx").on(t.customerId, t.upToSignalId)],
+);
+
+export const IMPORT_KINDS = ["customers", "signals"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** One uploaded CRM file: its preview, then its commit. The import history. */
+export const crmImports = sqliteTable(
+  "crm_imports",
+  {
+    id: id(),
+    kind: text("kind", { enum: IMPORT_KINDS }).notNull(),
+    fileName: text("file_name").notNull(),
+    fileSha256: text("file_sha256").notNull(),
+    uploadedById: integer("uploaded_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    /** The branch a manager's import is limited to; null for an admin's (all branches). */
+    branchScopeId: integer("branch_scope_id").references(() => branches.id, { onDelete: "restrict" }),
+    status: text("status", { enum: ["previewed", "committed", "discarded"] }).notNull(),
+    totalRows: integer("total_rows").notNull(),
+    validRows: integer("valid_rows").notNull(),
+    errorRows: integer("error_rows").notNull(),
+    /** JSON array of the first row-level errors ({ row, field, message }), never cell contents. */
+    errors: text("errors").notNull().default("[]"),
+    encoding: text("encoding").notNull().default("utf-8"),
+    createdCount: integer("created_count"),
+    updatedCount: integer("updated_count"),
+    unchangedCount: integer("unchanged_count"),
+    createdAt: createdAt(),
+    committedAt: integer("committed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("crm_imports_scope_idx").on(t.branchScopeId, t.id), index("crm_imports_created_idx").on(t.id)],
+);
+
+/** Valid rows of a previewed import, kept until it is committed or discarded. */
+export const crmImportRows = sqliteTable(
+  "crm_import_rows",
+  {
+    importId: integer("import_id")
+      .notNull()
+      .references(() => crmImports.id, { onDelete: "cascade" }),
+    rowNumber: integer("row_number").notNull(),
+    payload: text("payload").notNull(),
+  },
+  (t) => [uniqueIndex("crm_import_rows_pk").on(t.importId, t.rowNumber)],
+);
+
+/** Keys for CRMs that push signals to POST /api/signals. Only a hash of the key is stored. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    /** The first characters of the key, shown so that people can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    createdById: integer("created_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_created_idx").on(t.id)],
+);
+
 export type Organisation = typeof organisation.$inferSelect;
 export type Branch = typeof branches.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Session = typeof sessions.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+export type Customer = typeof customers.$inferSelect;
+export type NewCustomer = typeof customers.$inferInsert;
+export type Signal = typeof signals.$inferSelect;
+export type SignalRevision = typeof signalRevisions.$inferSelect;
+export type SuggestionDismissal = typeof suggestionDismissals.$inferSelect;
+export type CrmImport = typeof crmImports.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;

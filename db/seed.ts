@@ -5,6 +5,7 @@ import { recordAudit } from "../app/domain/audit.server";
 import { hashPassword } from "../app/domain/passwords.server";
 import { db, sqliteOf, type Db } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
+import { seedCustomers } from "./seed-customers";
 import { branches, organisation, users, type Role } from "./schema";
 
 export const DEMO_PASSWORD = "empathy-demo-2026";
@@ -43,7 +44,7 @@ const OTHER_USERS: readonly SeedUser[] = [
   { email: "dan.moss@example.com", name: "Dan Moss", role: "staff", branch: "NTH", active: false },
 ];
 
-export async function seed(database: Db): Promise<{ users: number; branches: number }> {
+export async function seed(database: Db, now = new Date()): Promise<{ users: number; branches: number; customers: number; signals: number }> {
   const everyone = [...DEMO_USERS, ...OTHER_USERS];
   // Hash before the transaction: better-sqlite3 transactions must stay synchronous. The demo
   // password is published, so one hash (one salt) serves every demo account: scrypt at OWASP's
@@ -59,8 +60,10 @@ export async function seed(database: Db): Promise<{ users: number; branches: num
         const row = tx.insert(branches).values({ ...branch, createdAt: SEED_TIME }).returning({ id: branches.id }).get();
         branchIds.set(branch.code, row.id);
       }
+      let adminId: number | null = null;
       everyone.forEach((user) => {
-        tx.insert(users)
+        const row = tx
+          .insert(users)
           .values({
             email: user.email,
             name: user.name,
@@ -70,7 +73,9 @@ export async function seed(database: Db): Promise<{ users: number; branches: num
             passwordHash: demoHash,
             createdAt: SEED_TIME,
           })
-          .run();
+          .returning({ id: users.id })
+          .get();
+        if (user.role === "admin" && adminId === null) adminId = row.id;
       });
       recordAudit(tx, {
         actorId: null,
@@ -80,7 +85,9 @@ export async function seed(database: Db): Promise<{ users: number; branches: num
         detail: { branches: BRANCHES.length, users: everyone.length },
         at: SEED_TIME,
       });
-      return { users: everyone.length, branches: BRANCHES.length };
+      // Customers and signals are dated relative to `now`, so that suggestions exist whenever the demo runs.
+      const context = seedCustomers(tx, { branchIds, now, timeZone: "America/New_York", actorId: adminId });
+      return { users: everyone.length, branches: BRANCHES.length, ...context };
     },
     { behavior: "immediate" },
   );
@@ -104,7 +111,7 @@ async function main() {
   const started = Date.now();
   const result = await seed(db);
   console.log(
-    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
+    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
   );
 }
 

@@ -16,8 +16,12 @@ type NavItem = { to: string; label: string; permission: Permission };
 // Each later page adds its entry here, guarded by the same permission its loader requires.
 const NAV_ITEMS: readonly NavItem[] = [
   { to: "/branch", label: "My branch", permission: "branch:view" },
+  { to: "/customers", label: "Customers", permission: "customers:view" },
   { to: "/finance", label: "Finance", permission: "reports:all" },
   { to: "/admin", label: "Administration", permission: "users:manage" },
+  { to: "/imports", label: "Imports", permission: "customers:import" },
+  { to: "/erasure", label: "Erasure", permission: "customers:erase" },
+  { to: "/api-keys", label: "API keys", permission: "settings:manage" },
   { to: "/audit", label: "Audit log", permission: "audit:view" },
 ];
 

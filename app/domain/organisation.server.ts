@@ -45,3 +45,13 @@ export function updateOrganisationSettings(db: Db, actor: { id: number; role: Ro
     { behavior: "immediate" },
   );
 }
+
+/** What the privacy rules need: the retention period of sensitive notes and the calendar's time zone. */
+export function getPrivacySettings(db: Db): { retentionDays: number; timeZone: string } {
+  const row = db
+    .select({ retentionDays: organisation.sensitiveRetentionDays, timeZone: organisation.timeZone })
+    .from(organisation)
+    .where(eq(organisation.id, 1))
+    .get();
+  return row ?? { retentionDays: 90, timeZone: FALLBACK.timeZone };
+}

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   "gestures:approve", // branch manager approval (never their own proposal)
   "gestures:approve-finance", // second approval above the threshold
   "customers:import",
+  "customers:erase", // right to erasure (admin)
   "reports:branch",
   "reports:all",
   "budgets:manage", // allocate, adjust, close periods
@@ -44,6 +45,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   admin: [
     "customers:import",
+    "customers:erase",
     "audit:view",
     "users:manage",
     "branches:manage",

@@ -4,12 +4,17 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
+import { SuggestionsSection } from "~/components/suggestions-section";
 import { getBranchWithTeam } from "~/domain/branches.server";
+import { listSuggestions } from "~/domain/suggestions.server";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { useRootData } from "~/utils/root-data";
 import { requirePermission } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
+import { now } from "~/utils/clock.server";
+
+const HOME_SUGGESTIONS = 10;
 
 export const meta: MetaFunction = () => [{ title: "My branch · Empathy Fund" }];
 
@@ -18,11 +23,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "branch:view");
   if (!user.branchId) throw json({ message: "Your account is not attached to a branch. Ask an administrator to set your branch." }, { status: 403 });
   const { branch, team } = getBranchWithTeam(db, user.branchId);
-  return json({ branch: { name: branch.name, code: branch.code, region: branch.region }, team, isManager: user.role === "manager" });
+  const suggestions = listSuggestions(db, user, now()).rows;
+  return json({
+    branch: { name: branch.name, code: branch.code, region: branch.region },
+    team,
+    isManager: user.role === "manager",
+    suggestions: { rows: suggestions.slice(0, HOME_SUGGESTIONS), total: suggestions.length },
+  });
 }
 
 export default function BranchHome() {
-  const { branch, team, isManager } = useLoaderData<typeof loader>();
+  const { branch, team, isManager, suggestions } = useLoaderData<typeof loader>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   return (
     <>
@@ -34,6 +45,7 @@ export default function BranchHome() {
           </p>
         </div>
       </div>
+      <SuggestionsSection rows={suggestions.rows} total={suggestions.total} showAllLink={suggestions.total > suggestions.rows.length} redirectTo="/branch" />
       <section className="card" aria-labelledby="team-title">
         <h2 id="team-title">Your team</h2>
         <p className="muted">

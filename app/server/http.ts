@@ -6,6 +6,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import { IMPORT_MAX_BYTES } from "../domain/import-limits";
 
 export type AppLoadContext = { requestId: string; nonce: string; ipAddress: string; routeId?: string };
 
@@ -30,8 +31,10 @@ export type HttpOptions = {
   publicDir?: string;
 };
 
-/** Largest request body accepted before Remix reads it. Upload routes get their own limit later. */
+/** Largest request body accepted before Remix reads it. Upload routes get their own limit below. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The CRM upload (a 20 MB file plus the multipart envelope); the route streams and re-checks it. */
+export const UPLOAD_BODY_LIMITS: Record<string, number> = { "/imports": IMPORT_MAX_BYTES + 64 * 1024 };
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function createHttpApp(options: HttpOptions) {
@@ -101,7 +104,7 @@ export function createHttpApp(options: HttpOptions) {
       return;
     }
     const length = Number(req.headers["content-length"] ?? 0);
-    if (length > MAX_BODY_BYTES) {
+    if (length > (UPLOAD_BODY_LIMITS[req.path] ?? MAX_BODY_BYTES)) {
       res.status(413).type("text/plain").send("The request is too large.");
       return;
     }

@@ -19,6 +19,12 @@ export function notFound(message = "We could not find what you asked for.") {
   return json({ message }, { status: 404 });
 }
 
+/** For loaders: a DomainError becomes a thrown Response (the ErrorBoundary shows its message). */
+export function throwAsResponse(error: unknown): never {
+  if (!isDomainError(error)) throw error;
+  throw json({ message: error.message }, { status: DOMAIN_ERROR_STATUS[error.code] });
+}
+
 /**
  * The same mapping for a conform form: the message goes beside its field (or above the form) in
  * conform's reply format, so the form keeps what was typed (except `hideFields`, e.g. passwords).

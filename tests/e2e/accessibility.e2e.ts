@@ -69,6 +69,41 @@ const SCENARIOS: Scenario[] = [
   },
   { name: "admin audit log", who: "admin", path: "/audit" },
   { name: "admin adds a user", who: "admin", path: "/admin/users/new", screenshot: "admin-user-new" },
+  { name: "staff customers", who: "staff", path: "/customers" },
+  { name: "staff customers search without results", who: "staff", path: "/customers?q=zzzz" },
+  {
+    name: "staff customer page with a sensitive signal",
+    who: "staff",
+    path: "/customers?q=whitfield",
+    act: async (page) => {
+      await page.getByRole("link", { name: "Eleanor Whitfield" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Eleanor Whitfield" })).toBeVisible();
+    },
+  },
+  {
+    name: "staff do-not-contact customer page",
+    who: "staff",
+    path: "/customers?q=ashdown",
+    act: async (page) => {
+      await page.getByRole("link", { name: "Victor Ashdown" }).click();
+      await expect(page.getByText("Do not contact.")).toBeVisible();
+    },
+  },
+  { name: "staff suggestions", who: "staff", path: "/suggestions" },
+  { name: "manager imports", who: "manager", path: "/imports" },
+  {
+    name: "manager import preview",
+    who: "manager",
+    path: "/imports",
+    act: async (page) => {
+      await page.getByLabel("The file holds").selectOption("customers");
+      await page.getByLabel("CSV file").setInputFiles("db/samples/customers.csv");
+      await page.getByRole("button", { name: "Check the file" }).click();
+      await expect(page.getByRole("heading", { name: "Rows that cannot be imported" })).toBeVisible();
+    },
+  },
+  { name: "admin erasure", who: "admin", path: "/erasure" },
+  { name: "admin API keys", who: "admin", path: "/api-keys" },
   {
     name: "admin adds a user with errors",
     who: "admin",

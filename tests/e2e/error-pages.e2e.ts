@@ -12,7 +12,7 @@ test("a member of staff asking for Administration gets a 403 page in plain words
   await expect(main).toContainText("Your role (Staff) does not give access to this page.");
   await expect(main).not.toContainText(/forbidden|permission|users:manage|stack|error:/i);
   // Still inside the shell: the user's own navigation and name, and no link to what was refused.
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["My branch"]);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText([...ACCOUNTS.staff.nav]);
   await expect(page.getByRole("banner")).toContainText(ACCOUNTS.staff.name);
 
   await main.getByRole("link", { name: "Go to your home page" }).click();

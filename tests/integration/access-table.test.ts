@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES } from "../../db/schema";
 import { ACCESS_TABLE, type Visitor } from "../support/access-table";
-import { createOrganisation, createUser } from "../support/factories";
+import { createCustomer, createImport, createOrganisation, createUser } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { db } from "~/utils/db.server";
@@ -9,18 +9,23 @@ import type { User } from "../../db/schema";
 
 let server: TestServer;
 const usersByRole = new Map<Visitor, User>();
+const sampleIds = new Map<string, number>();
 
 beforeAll(async () => {
   server = await startTestServer();
   createOrganisation(db);
   for (const role of ROLES) usersByRole.set(role, await createUser(db, { role }));
+  const staff = usersByRole.get("staff")!;
+  sampleIds.set(":userId", staff.id);
+  sampleIds.set(":branchId", staff.branchId!);
+  sampleIds.set(":customerId", createCustomer(db, { branchId: staff.branchId! }).id);
+  sampleIds.set(":importId", createImport(db, usersByRole.get("admin")!).id);
 });
 afterAll(() => server.close());
 
 /** A route's path with its sample ids filled in (see tests/support/access-table.ts). */
 function samplePath(path: string): string {
-  const staff = usersByRole.get("staff")!;
-  return path.replace(":userId", String(staff.id)).replace(":branchId", String(staff.branchId));
+  return path.replace(/:(userId|branchId|customerId|importId)\b/g, (placeholder) => String(sampleIds.get(placeholder)));
 }
 
 async function cookieFor(visitor: Visitor): Promise<string | undefined> {

@@ -11,6 +11,12 @@ export type RouteAccess =
   | { kind: "layout"; why: string }
   | { kind: "page"; path: string; GET: Expectation; POST: Expectation; postForm?: Record<string, string> };
 
+/**
+ * Pages with ids use a placeholder in `path`; the access-table test creates the sample object
+ * (for example a customer of the staff user's branch) and substitutes its id.
+ */
+export const SAMPLE_IDS = [":customerId", ":importId"] as const;
+
 const all = (status: number): Expectation => ({ anonymous: status, staff: status, manager: status, finance: status, admin: status });
 const signedIn = (statuses: Omit<Expectation, "anonymous">, anonymous = 302): Expectation => ({ anonymous, ...statuses });
 /** Signed-in only, for the given roles; everyone else signed in gets 403. */
@@ -64,4 +70,30 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     POST: signedIn({ staff: 400, manager: 400, finance: 400, admin: 400 }),
     postForm: {},
   },
+  "routes/_app.customers._index": { kind: "page", path: "/customers?q=a", GET: only(["staff", "manager"]), POST: noAction },
+  // The sample customer belongs to the staff user's branch; the manager works at another branch.
+  "routes/_app.customers.$customerId": {
+    kind: "page",
+    path: "/customers/:customerId",
+    GET: signedIn({ staff: 200, manager: 404, finance: 403, admin: 403 }),
+    POST: signedIn({ staff: 400, manager: 400, finance: 403, admin: 403 }),
+    postForm: { intent: "add-signal" },
+  },
+  "routes/_app.suggestions": { kind: "page", path: "/suggestions", GET: only(["staff", "manager"]), POST: only(["staff", "manager"], 400), postForm: {} },
+  // A multipart upload is required: an empty form is refused with 400 for the roles that may import.
+  "routes/_app.imports._index": { kind: "page", path: "/imports", GET: only(["manager", "admin"]), POST: only(["manager", "admin"], 400), postForm: {} },
+  // The sample import was uploaded by the admin (all branches): the manager of another branch does not see it.
+  "routes/_app.imports.$importId": {
+    kind: "page",
+    path: "/imports/:importId",
+    GET: signedIn({ staff: 403, manager: 404, finance: 403, admin: 200 }),
+    POST: signedIn({ staff: 403, manager: 404, finance: 403, admin: 400 }),
+    postForm: {},
+  },
+  // A resource route: without an action Remix answers 405 before any sign-in check.
+  "routes/_app.imports.template.$kind": { kind: "page", path: "/imports/template/customers", GET: only(["manager", "admin"]), POST: all(405) },
+  "routes/_app.api-keys": { kind: "page", path: "/api-keys", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  // Machine clients: no session, an API key instead. Without one: 401 (JSON), whoever is signed in.
+  "routes/api.signals": { kind: "page", path: "/api/signals", GET: all(405), POST: all(401) },
+  "routes/_app.erasure": { kind: "page", path: "/erasure", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
 };

@@ -19,7 +19,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch"],
+    nav: ["My branch", "Customers"],
   },
   manager: {
     email: "manager.north@example.com",
@@ -27,7 +27,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch"],
+    nav: ["My branch", "Customers", "Imports"],
   },
   staffSouth: {
     email: "staff.south@example.com",
@@ -35,7 +35,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch"],
+    nav: ["My branch", "Customers"],
   },
   managerSouth: {
     email: "manager.south@example.com",
@@ -43,7 +43,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch"],
+    nav: ["My branch", "Customers", "Imports"],
   },
   finance: {
     email: "finance@example.com",
@@ -59,7 +59,7 @@ export const ACCOUNTS = {
     roleLine: "Administrator · Northvale Bank",
     home: "/admin",
     homeHeading: "Administration",
-    nav: ["Administration", "Audit log"],
+    nav: ["Administration", "Imports", "Erasure", "API keys", "Audit log"],
   },
 } as const;
 
@@ -77,7 +77,11 @@ export const SIGN_IN_TIMEOUT = { timeout: 20_000 };
 export const APP_PAGES = [
   { path: "/branch", nav: "My branch" },
   { path: "/finance", nav: "Finance" },
+  { path: "/customers", nav: "Customers" },
   { path: "/admin", nav: "Administration" },
+  { path: "/imports", nav: "Imports" },
+  { path: "/erasure", nav: "Erasure" },
+  { path: "/api-keys", nav: "API keys" },
   { path: "/audit", nav: "Audit log" },
 ] as const;
 

@@ -1,5 +1,6 @@
 // Factories for test data. Passwords are hashed once per run (scrypt is slow by design).
-import { branches, organisation, users, type Branch, type Role, type User } from "../../db/schema";
+import { branches, crmImports, customers, organisation, signals, users, type Branch, type Customer, type Role, type Signal, type User } from "../../db/schema";
+import { nameKeys } from "~/domain/customer-rules";
 import { hashPassword } from "~/domain/passwords.server";
 import type { Db } from "~/utils/db.server";
 
@@ -68,6 +69,53 @@ export async function createUser(
       mustChangePassword: options.mustChangePassword ?? false,
       passwordHash,
     })
+    .returning()
+    .get();
+}
+
+export function createCustomer(db: Db, overrides: Partial<typeof customers.$inferInsert> & { branchId: number }): Customer {
+  const n = next();
+  const name = overrides.name ?? `Customer ${n} Test${n}`;
+  return db
+    .insert(customers)
+    .values({
+      crmRef: `C${String(n).padStart(6, "0")}`,
+      customerSince: "2015-06-01",
+      updatedAt: new Date("2026-01-01T00:00:00Z"),
+      ...overrides,
+      name,
+      ...nameKeys(name),
+    })
+    .returning()
+    .get();
+}
+
+export function createSignal(
+  db: Db,
+  customer: Pick<Customer, "id" | "branchId">,
+  overrides: Partial<typeof signals.$inferInsert> = {},
+): Signal {
+  return db
+    .insert(signals)
+    .values({
+      customerId: customer.id,
+      branchId: customer.branchId,
+      kind: "complaint",
+      occurredOn: "2026-03-01",
+      source: "crm",
+      severity: 2,
+      createdAt: new Date("2026-03-01T12:00:00Z"),
+      ...overrides,
+    })
+    .returning()
+    .get();
+}
+
+/** A previewed import with no rows (for access checks). */
+export function createImport(db: Db, uploader: Pick<User, "id" | "branchId">) {
+  return db
+    .insert(crmImports)
+    .values({ kind: "customers", fileName: "test.csv", fileSha256: "0".repeat(64), uploadedById: uploader.id, branchScopeId: uploader.branchId, status: "previewed", totalRows: 0, validRows: 0, errorRows: 0 })
     .returning()
     .get();
 }

@@ -1,0 +1,80 @@
+import { Form, Link } from "@remix-run/react";
+import { DISMISS_REASON_MAX } from "~/domain/customer-schemas";
+
+export type SuggestionRow = {
+  customerId: number;
+  name: string;
+  crmRef: string;
+  reason: string;
+  score: number;
+  scoreParts: { kind: number; recency: number; severity: number; tenure: number };
+};
+
+/**
+ * The suggestions queue: who may need a gesture and why. "Propose a gesture" arrives with the
+ * gesture workflow (issue 5); until then each row links to the customer and can be dismissed.
+ */
+export function SuggestionsSection({
+  rows,
+  total,
+  showAllLink,
+  redirectTo,
+}: {
+  rows: SuggestionRow[];
+  total: number;
+  showAllLink: boolean;
+  redirectTo: string;
+}) {
+  return (
+    <section className="card" aria-labelledby="suggestions-title">
+      <h2 id="suggestions-title">Suggestions</h2>
+      <p className="muted">
+        Customers of your branch with a recent signal, a birthday or a customer anniversary coming up, best first. The score adds the kind of occasion,
+        how recent it is, its severity and the customer's tenure. Do-not-contact customers never appear.
+      </p>
+      {rows.length === 0 ? (
+        <p className="empty-state">
+          Nobody needs a gesture right now. Suggestions appear when a signal is recorded or imported; add one from a customer's page.
+        </p>
+      ) : (
+        <ol className="suggestions">
+          {rows.map((row) => (
+            <li key={row.customerId} className="suggestion">
+              <div className="suggestion__main">
+                <p className="suggestion__name">
+                  <Link to={`/customers/${row.customerId}`}>{row.name}</Link> <span className="muted mono">{row.crmRef}</span>
+                </p>
+                <p className="suggestion__reason">{row.reason}</p>
+                <p className="muted suggestion__score">
+                  Score {row.score} = occasion {row.scoreParts.kind} + recency {row.scoreParts.recency} + severity {row.scoreParts.severity} + tenure{" "}
+                  {row.scoreParts.tenure}
+                </p>
+              </div>
+              <details className="suggestion__dismiss">
+                <summary>Dismiss</summary>
+                <Form method="post" action="/suggestions" className="form">
+                  <input type="hidden" name="intent" value="dismiss-suggestion" />
+                  <input type="hidden" name="customerId" value={row.customerId} />
+                  <input type="hidden" name="redirectTo" value={redirectTo} />
+                  <div className="field">
+                    <label htmlFor={`dismiss-reason-${row.customerId}`}>Why dismiss {row.name}?</label>
+                    <input id={`dismiss-reason-${row.customerId}`} name="reason" required minLength={3} maxLength={DISMISS_REASON_MAX} />
+                    <p className="field__hint">The suggestion comes back only with a new signal.</p>
+                  </div>
+                  <button type="submit" className="button button--secondary">
+                    Dismiss suggestion
+                  </button>
+                </Form>
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+      {showAllLink ? (
+        <p>
+          <Link to="/suggestions">See all {total} suggestions</Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}

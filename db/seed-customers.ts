@@ -1,0 +1,125 @@
+// Demo customers and signals for db/seed.ts: a few hundred realistic customers across the branches,
+// deterministic (faker with a fixed seed), with signal dates relative to the day the seed runs so
+// that the suggestions queue has something to show whenever the demo is started.
+import { Faker, base, en, en_GB } from "@faker-js/faker";
+import { eq } from "drizzle-orm";
+import { recordAudit } from "../app/domain/audit.server";
+import { addDays, isoDateIn, nameKeys } from "../app/domain/customer-rules";
+import type { Tx } from "../app/utils/db.server";
+import { customers, SEGMENTS, signals, type SignalKind } from "./schema";
+
+const CUSTOMERS_PER_BRANCH = 60;
+const FAKER_SEED = 20260105;
+
+/** Customers the README and the browser tests name. All at North (NTH). */
+export const DEMO_CUSTOMERS = {
+  bereaved: { crmRef: "NTH-DEMO-01", name: "Eleanor Whitfield" },
+  doNotContact: { crmRef: "NTH-DEMO-02", name: "Victor Ashdown" },
+  quiet: { crmRef: "NTH-DEMO-03", name: "Rosa Delgado" },
+  erased: { crmRef: "NTH-DEMO-04" },
+} as const;
+
+const NOTES: Partial<Record<SignalKind, string[]>> = {
+  bereavement: ["Spouse passed away; customer came in to update joint accounts.", "Lost her father last week, mentioned at the counter."],
+  illness: ["In hospital for surgery, daughter handling the accounts meanwhile.", "Recovering at home after a long illness."],
+  hardship: ["Lost job, asked about payment holidays.", "Struggling with rent after a divorce."],
+  complaint: ["Card blocked twice while abroad.", "Unhappy about a fee charged in error."],
+  service_failure: ["Online banking outage delayed a salary transfer.", "Cheque deposit lost by the branch."],
+  long_wait: ["Waited 75 minutes for a mortgage appointment.", "Queue of over an hour on a Saturday morning."],
+  new_baby: ["Opened a junior savings account for a newborn."],
+  marriage: ["Changed surname after the wedding."],
+  survey_detractor: ["Gave us 2 out of 10 in the branch survey."],
+  survey_promoter: ["Gave us 10 out of 10 and praised the team."],
+  other: ["Moved house within the town."],
+};
+const KINDS = Object.keys(NOTES) as SignalKind[];
+
+export function seedCustomers(tx: Tx, input: { branchIds: Map<string, number>; now: Date; timeZone: string; actorId: number | null }) {
+  const faker = new Faker({ locale: [en_GB, en, base], seed: FAKER_SEED });
+  const today = isoDateIn(input.now, input.timeZone);
+  let customerCount = 0;
+  let signalCount = 0;
+
+  const insertCustomer = (values: Omit<typeof customers.$inferInsert, "nameKey" | "surnameKey" | "updatedAt">) => {
+    customerCount++;
+    return tx
+      .insert(customers)
+      .values({ ...values, ...nameKeys(values.name), createdAt: input.now, updatedAt: input.now })
+      .returning({ id: customers.id, branchId: customers.branchId })
+      .get();
+  };
+  const insertSignal = (customer: { id: number; branchId: number }, kind: SignalKind, daysAgo: number, severity: number, withNote = true) => {
+    signalCount++;
+    const notes = NOTES[kind] ?? [];
+    tx.insert(signals)
+      .values({
+        customerId: customer.id,
+        branchId: customer.branchId,
+        kind,
+        occurredOn: addDays(today, -daysAgo),
+        source: kind.startsWith("survey") ? "survey" : "crm",
+        severity,
+        note: withNote && notes.length ? faker.helpers.arrayElement(notes) : null,
+        externalRef: `seed-${signalCount}`,
+        createdAt: input.now,
+      })
+      .run();
+  };
+
+  for (const [code, branchId] of input.branchIds) {
+    for (let i = 1; i <= CUSTOMERS_PER_BRANCH; i++) {
+      const since = faker.date.between({ from: "1985-01-01T00:00:00Z", to: `${addDays(today, -200)}T00:00:00Z` }).toISOString().slice(0, 10);
+      const birth = faker.date.birthdate({ mode: "age", min: 18, max: 90 }).toISOString().slice(5, 10);
+      const dnc = faker.number.int({ min: 1, max: 20 }) === 1;
+      const customer = insertCustomer({
+        crmRef: `${code}-${String(i).padStart(6, "0")}`,
+        name: faker.person.fullName(),
+        branchId,
+        customerSince: since,
+        segment: faker.helpers.weightedArrayElement([
+          { weight: 70, value: SEGMENTS[0] },
+          { weight: 15, value: SEGMENTS[1] },
+          { weight: 10, value: SEGMENTS[2] },
+          { weight: 5, value: SEGMENTS[3] },
+        ]),
+        birthday: faker.datatype.boolean(0.8) ? birth : null,
+        deliveryAddress: faker.datatype.boolean(0.7) ? `${faker.location.streetAddress()}\n${faker.location.city()} ${faker.location.zipCode()}` : null,
+        doNotContact: dnc,
+        doNotContactReason: dnc ? faker.helpers.arrayElement(["Asked not to be contacted by the bank.", "Marketing opt-out and no gifts, by letter."]) : null,
+      });
+      const signalsForCustomer = faker.helpers.weightedArrayElement([
+        { weight: 40, value: 0 },
+        { weight: 35, value: 1 },
+        { weight: 20, value: 2 },
+        { weight: 5, value: 3 },
+      ]);
+      for (let s = 0; s < signalsForCustomer; s++) {
+        insertSignal(customer, faker.helpers.arrayElement(KINDS), faker.number.int({ min: 0, max: 180 }), faker.number.int({ min: 1, max: 3 }));
+      }
+    }
+  }
+
+  // Named demo customers at North.
+  const north = input.branchIds.get("NTH")!;
+  const bereaved = insertCustomer({ ...DEMO_CUSTOMERS.bereaved, branchId: north, customerSince: "2004-05-17", segment: "retail", birthday: "09-12", deliveryAddress: "14 Orchard Lane\nNorthvale NV1 4AB" });
+  insertSignal(bereaved, "bereavement", 3, 3);
+  insertSignal(bereaved, "long_wait", 200, 1);
+  const dnc = insertCustomer({ ...DEMO_CUSTOMERS.doNotContact, branchId: north, customerSince: "1998-02-03", segment: "premier", doNotContact: true, doNotContactReason: "Asked in writing not to be contacted (March 2025)." });
+  insertSignal(dnc, "complaint", 2, 3);
+  insertCustomer({ ...DEMO_CUSTOMERS.quiet, branchId: north, customerSince: "2012-11-20", segment: "retail", birthday: "02-29" });
+  const erased = insertCustomer({
+    crmRef: DEMO_CUSTOMERS.erased.crmRef,
+    name: "Erased customer",
+    branchId: north,
+    customerSince: "2009-01-01",
+    segment: "retail",
+    doNotContact: true,
+    doNotContactReason: "Erased at the customer's request",
+    erasedAt: input.now,
+  });
+  tx.update(customers).set({ name: `Erased customer #${erased.id}`, ...nameKeys(`Erased customer #${erased.id}`) }).where(eq(customers.id, erased.id)).run();
+  insertSignal(erased, "complaint", 40, 2, false);
+  recordAudit(tx, { actorId: input.actorId, action: "customer.erased", entity: "customer", entityId: erased.id, detail: { notesRemoved: 0 }, at: input.now });
+
+  return { customers: customerCount, signals: signalCount };
+}
