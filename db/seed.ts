@@ -5,11 +5,13 @@ import { recordAudit } from "../app/domain/audit.server";
 import { hashPassword } from "../app/domain/passwords.server";
 import { db, sqliteOf, type Db } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
+import { seedBudgets } from "./seed-budgets";
 import { branches, organisation, users, type Role } from "./schema";
 
 export const DEMO_PASSWORD = "empathy-demo-2026";
 /** A fixed instant so that the seed is the same on every machine. */
 const SEED_TIME = new Date("2026-01-05T09:00:00Z");
+const ORGANISATION_TIME_ZONE = "America/New_York";
 
 const BRANCHES = [
   { code: "NTH", name: "North", region: "Northern Region" },
@@ -43,14 +45,22 @@ const OTHER_USERS: readonly SeedUser[] = [
   { email: "dan.moss@example.com", name: "Dan Moss", role: "staff", branch: "NTH", active: false },
 ];
 
-export async function seed(database: Db): Promise<{ users: number; branches: number }> {
+export async function seed(database: Db, options: { now?: Date } = {}): Promise<{ users: number; branches: number; pools: number; entries: number }> {
   const everyone = [...DEMO_USERS, ...OTHER_USERS];
   // Hash before the transaction: better-sqlite3 transactions must stay synchronous.
   const hashes = await Promise.all(everyone.map(() => hashPassword(DEMO_PASSWORD)));
-  return database.transaction(
+  const people = database.transaction(
     (tx) => {
       tx.insert(organisation)
-        .values({ id: 1, name: "Northvale Bank", currency: "USD", timeZone: "America/New_York", updatedAt: SEED_TIME })
+        .values({
+          id: 1,
+          name: "Northvale Bank",
+          currency: "USD",
+          timeZone: ORGANISATION_TIME_ZONE,
+          periodLength: "quarter",
+          unspentBalanceRule: "lapse",
+          updatedAt: SEED_TIME,
+        })
         .run();
       const branchIds = new Map<string, number>();
       for (const branch of BRANCHES) {
@@ -82,6 +92,11 @@ export async function seed(database: Db): Promise<{ users: number; branches: num
     },
     { behavior: "immediate" },
   );
+  // The budgets follow the day the seed runs, so that the demo always has a current quarter.
+  const budgets = database.transaction((tx) => seedBudgets(tx, { now: options.now ?? new Date(), timeZone: ORGANISATION_TIME_ZONE }), {
+    behavior: "immediate",
+  });
+  return { ...people, ...budgets };
 }
 
 function isEmpty(database: Db): boolean {
@@ -102,7 +117,7 @@ async function main() {
   const started = Date.now();
   const result = await seed(db);
   console.log(
-    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
+    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.pools} budget pools with ${result.entries} ledger entries in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
   );
 }
 

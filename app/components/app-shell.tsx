@@ -15,6 +15,7 @@ type NavItem = { to: string; label: string; permission: Permission };
 const NAV_ITEMS: readonly NavItem[] = [
   { to: "/branch", label: "My branch", permission: "branch:view" },
   { to: "/finance", label: "Finance", permission: "reports:all" },
+  { to: "/pools", label: "Budgets", permission: "budgets:manage" },
   { to: "/admin", label: "Administration", permission: "users:manage" },
   { to: "/audit", label: "Audit log", permission: "audit:view" },
 ];

@@ -2,12 +2,15 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/badge";
+import { PoolBalanceCard } from "~/components/pool-balance-card";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
 import { getBranchWithTeam } from "~/domain/branches.server";
+import { branchPoolSummary, poolAccess } from "~/domain/ledger.server";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { useRootData } from "~/utils/root-data";
 import { requirePermission } from "~/utils/auth.server";
+import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 
@@ -18,11 +21,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "branch:view");
   if (!user.branchId) throw json({ message: "Your account is not attached to a branch. Ask an administrator to set your branch." }, { status: 403 });
   const { branch, team } = getBranchWithTeam(db, user.branchId);
-  return json({ branch: { name: branch.name, code: branch.code, region: branch.region }, team, isManager: user.role === "manager" });
+  const pool = branchPoolSummary(db, branch.id, now());
+  const ledgerHref = pool && poolAccess(user, { branchId: branch.id }) ? `/pools/${pool.poolId}` : undefined;
+  return json({ branch: { name: branch.name, code: branch.code, region: branch.region }, team, isManager: user.role === "manager", pool, ledgerHref });
 }
 
 export default function BranchHome() {
-  const { branch, team, isManager } = useLoaderData<typeof loader>();
+  const { branch, team, isManager, pool, ledgerHref } = useLoaderData<typeof loader>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   return (
     <>
@@ -34,6 +39,7 @@ export default function BranchHome() {
           </p>
         </div>
       </div>
+      <PoolBalanceCard pool={pool} branchName={branch.name} ledgerHref={ledgerHref} />
       <section className="card" aria-labelledby="team-title">
         <h2 id="team-title">Your team</h2>
         <p className="muted">

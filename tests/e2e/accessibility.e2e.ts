@@ -55,6 +55,33 @@ const SCENARIOS: Scenario[] = [
       await expect(page.getByText(/The chain is intact: all \d+ events verified\./)).toBeVisible();
     },
   },
+  { name: "finance budgets", who: "finance", path: "/pools" },
+  { name: "finance budgets of the previous quarter", who: "finance", path: "/pools?period=1&region=Southern+Region" },
+  { name: "finance pool page", who: "finance", path: "/pools/6" },
+  {
+    name: "finance pool page confirming an adjustment",
+    who: "finance",
+    path: "/pools/9",
+    act: async (page) => {
+      await page.getByLabel("Adjustment (USD)").fill("-10");
+      await page.getByLabel("Reason").fill("Accessibility check");
+      await page.getByRole("button", { name: "Review adjustment" }).click();
+      await expect(page.getByRole("group", { name: "Check and confirm" })).toBeVisible();
+    },
+  },
+  {
+    name: "finance pool page with a field error",
+    who: "finance",
+    path: "/pools/9",
+    act: async (page) => {
+      await page.getByLabel("Amount to add (USD)").fill("1e3");
+      await page.getByRole("button", { name: "Review allocation" }).click();
+      await expect(page.getByText(/without an exponent/)).toBeVisible();
+    },
+  },
+  { name: "finance opening a period", who: "finance", path: "/pools/open?copy=previous" },
+  { name: "finance closing a period", who: "finance", path: "/pools/close/1" },
+  { name: "manager pool page", who: "manager", path: "/pools/6" },
   { name: "admin home", who: "admin", path: "/admin" },
   {
     name: "admin home filtered to nobody",

@@ -41,4 +41,23 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   "routes/_app.finance": { kind: "page", path: "/finance", GET: only(["finance"]), POST: noAction },
   "routes/_app.admin": { kind: "page", path: "/admin", GET: only(["admin"]), POST: noAction },
   "routes/_app.audit": { kind: "page", path: "/audit", GET: only(["finance", "admin"]), POST: noAction },
+  "routes/_app.pools._index": { kind: "page", path: "/pools", GET: only(["finance"]), POST: noAction },
+  // An empty form fails validation (400) for finance; no one else may open a period.
+  "routes/_app.pools.open": { kind: "page", path: "/pools/open", GET: only(["finance"]), POST: only(["finance"], 400), postForm: {} },
+  // A pool that does not exist: 404 for those who may see pools (finance; managers, their own
+  // branch's), 403 for everyone else. tests/integration/pools-http.test.ts covers real pools.
+  "routes/_app.pools.$poolId": {
+    kind: "page",
+    path: "/pools/999999",
+    GET: signedIn({ staff: 403, manager: 404, finance: 404, admin: 403 }),
+    POST: signedIn({ staff: 403, manager: 403, finance: 404, admin: 403 }),
+    postForm: {},
+  },
+  "routes/_app.pools.close.$periodId": {
+    kind: "page",
+    path: "/pools/close/999999",
+    GET: only(["finance"], 404),
+    POST: only(["finance"], 404),
+    postForm: {},
+  },
 };

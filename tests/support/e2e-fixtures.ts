@@ -51,7 +51,7 @@ export const ACCOUNTS = {
     roleLine: "Finance · Northvale Bank",
     home: "/finance",
     homeHeading: "Finance",
-    nav: ["Finance", "Audit log"],
+    nav: ["Finance", "Budgets", "Audit log"],
   },
   admin: {
     email: "admin@example.com",
@@ -72,6 +72,7 @@ export const DEMO_PASSWORD = "empathy-demo-2026";
 export const APP_PAGES = [
   { path: "/branch", nav: "My branch" },
   { path: "/finance", nav: "Finance" },
+  { path: "/pools", nav: "Budgets" },
   { path: "/admin", nav: "Administration" },
   { path: "/audit", nav: "Audit log" },
 ] as const;

@@ -31,7 +31,7 @@ describe("permissions", () => {
 
   it("navigation shows only what the role may open", () => {
     expect(navItemsFor("staff").map((i) => i.label)).toEqual(["My branch"]);
-    expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Finance", "Audit log"]);
+    expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Finance", "Budgets", "Audit log"]);
     expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Administration", "Audit log"]);
   });
 });
