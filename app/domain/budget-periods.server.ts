@@ -1,7 +1,7 @@
 // Budget periods: finance opens the next period with a pool and an allocation for every active
 // branch in one go, and closes a period once it has ended. Closing moves open holds (if finance
 // asks) and the unspent balance (by the organisation's rule) with explicit, audited entries.
-import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { branches, budgetPeriods, budgetPools, holds, ledgerEntries, type BudgetPeriod } from "../../db/schema";
 import { writeTransaction, type Db, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
@@ -112,8 +112,21 @@ export function openPeriod(db: DbOrTx, actor: FinanceActor, input: OpenPeriodInp
   return writeTransaction(db, (tx) => {
     const replay = tx.select(periodColumns).from(budgetPeriods).where(eq(budgetPeriods.openKey, input.idempotencyKey)).get();
     if (replay) {
+      // The opening allocations were keyed "<key>:<branch id>": the same request must ask for the same amounts.
+      const stored = tx
+        .select({ key: ledgerEntries.idempotencyKey, amount: ledgerEntries.amount })
+        .from(ledgerEntries)
+        .where(and(gte(ledgerEntries.idempotencyKey, `${input.idempotencyKey}:`), lt(ledgerEntries.idempotencyKey, `${input.idempotencyKey};`)))
+        .all();
+      const asked = input.amounts.filter((row) => row.amount > 0);
+      const same =
+        stored.length === asked.length &&
+        asked.every((row) => stored.some((entry) => entry.key === `${input.idempotencyKey}:${row.branchId}` && entry.amount === row.amount));
+      if (!same) {
+        throw new DomainError("CONFLICT", "This period was already opened by this form with other amounts, so nothing changed. Open its pools to allocate more.");
+      }
       const pools = tx.select({ n: count() }).from(budgetPools).where(eq(budgetPools.periodId, replay.id)).get()?.n ?? 0;
-      const total = input.amounts.reduce((sum, row) => sum + row.amount, 0);
+      const total = asked.reduce((sum, row) => sum + row.amount, 0);
       return { periodId: replay.id, label: periodLabel(replay), pools, total, replayed: true };
     }
     const next = nextPeriod(tx, input.now);

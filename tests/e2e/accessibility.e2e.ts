@@ -127,6 +127,9 @@ async function expectUsableAtThisSize(page: Page, signedIn: boolean) {
 
 for (const scenario of SCENARIOS) {
   test(`${scenario.name} (${scenario.path}) has no axe violations and works at desktop and tablet sizes`, async ({ page, signInAs }) => {
+    // Two axe runs and two full-page screenshots of a full page (the seeded audit log and ledgers
+    // fill a page of 50 rows) can pass 30 s on two busy cores while the other worker runs journeys.
+    test.setTimeout(60_000);
     if (scenario.who) await signInAs(scenario.who);
     const response = await page.goto(scenario.path);
     expect(response?.status()).toBe(scenario.status ?? 200);

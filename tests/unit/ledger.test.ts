@@ -69,6 +69,8 @@ describe("opening a period", () => {
     const second = openPeriod(db, finance, request);
     expect(second).toMatchObject({ periodId: first.periodId, replayed: true });
     expect(db.select().from(budgetPeriods).all()).toHaveLength(2);
+    const changed = { ...request, amounts: [{ branchId: branches[0]!.id, amount: 2000 }] };
+    expect(domainError(() => openPeriod(db, finance, changed)).code).toBe("CONFLICT");
   });
 
   it("follows the latest period, and never opens more than one period ahead of today", async () => {
