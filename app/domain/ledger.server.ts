@@ -27,7 +27,6 @@ export type LedgerActor = { id: number | null };
 /** Allocations, adjustments and period changes are finance's: the role is checked again here. */
 export type FinanceActor = { id: number; role: Role };
 
-
 export type PoolBalance = {
   /** Sum of allocations. */
   allocated: number;
@@ -69,16 +68,13 @@ export function findPool(db: DbOrTx, poolId: number): PoolContext | null {
       startsOn: budgetPeriods.startsOn,
       endsOn: budgetPeriods.endsOn,
       periodStatus: budgetPeriods.status,
-      length: budgetPeriods.length,
     })
     .from(budgetPools)
     .innerJoin(branches, eq(branches.id, budgetPools.branchId))
     .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
     .where(eq(budgetPools.id, poolId))
     .get();
-  if (!row) return null;
-  const { length: _length, ...pool } = row;
-  return { ...pool, label: periodLabel(row) };
+  return row ? { ...row, label: periodLabel(row) } : null;
 }
 
 export function getPool(db: DbOrTx, poolId: number): PoolContext {
