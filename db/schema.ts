@@ -1,10 +1,24 @@
 // Every table of the app, as pure drizzle definitions (no app imports: the migrator, seed and
 // drizzle-kit read this file outside the Remix build). snake_case in SQL, camelCase in TypeScript.
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["staff", "manager", "finance", "admin"] as const;
 export type Role = (typeof ROLES)[number];
+
+/** How long a budget period runs. */
+export const PERIOD_LENGTHS = ["month", "quarter"] as const;
+export type PeriodLength = (typeof PERIOD_LENGTHS)[number];
+/** What happens to a pool's unspent balance when its period closes. */
+export const UNSPENT_BALANCE_RULES = ["lapse", "carry_over"] as const;
+export type UnspentBalanceRule = (typeof UNSPENT_BALANCE_RULES)[number];
+export const PERIOD_STATUSES = ["open", "closed"] as const;
+export const HOLD_STATUSES = ["open", "released", "captured", "carried"] as const;
+export type HoldStatus = (typeof HOLD_STATUSES)[number];
+export const LEDGER_KINDS = ["allocation", "adjustment", "hold", "release", "capture"] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+/** Ceiling of any single ledger amount in minor units (a sanity bound, far above any branch budget). */
+export const LEDGER_AMOUNT_LIMIT = 100_000_000_000;
 
 const id = () => integer("id").primaryKey({ autoIncrement: true });
 const createdAt = () =>
@@ -24,6 +38,10 @@ export const organisation = sqliteTable(
     timeZone: text("time_zone").notNull(),
     /** Days after a sensitive signal's date when its note is redacted (and never shown). */
     sensitiveRetentionDays: integer("sensitive_retention_days").notNull().default(90),
+    /** Length of a budget period; read when the next period is opened. */
+    periodLength: text("period_length", { enum: PERIOD_LENGTHS }).notNull().default("quarter"),
+    /** Whether a pool's unspent balance lapses or carries into the next period at close. */
+    unspentBalanceRule: text("unspent_balance_rule", { enum: UNSPENT_BALANCE_RULES }).notNull().default("lapse"),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
       .$defaultFn(() => new Date()),
@@ -31,6 +49,8 @@ export const organisation = sqliteTable(
   (t) => [
     check("organisation_single_row", sql`${t.id} = 1`),
     check("organisation_currency_code", sql`length(${t.currency}) = 3`),
+    check("organisation_period_length", sql`${t.periodLength} in ('month', 'quarter')`),
+    check("organisation_unspent_balance_rule", sql`${t.unspentBalanceRule} in ('lapse', 'carry_over')`),
   ],
 );
 
@@ -142,6 +162,134 @@ export const auditEvents = sqliteTable(
   ],
 );
 
+const isoDate = (column: unknown) => sql`${column} glob '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'`;
+
+/**
+ * A budget period: calendar dates in the organisation's time zone, `endsOn` exclusive. Periods
+ * follow one another without overlap; finance opens them (with a pool per branch) and closes them.
+ */
+export const budgetPeriods = sqliteTable(
+  "budget_periods",
+  {
+    id: id(),
+    startsOn: text("starts_on").notNull(),
+    endsOn: text("ends_on").notNull(),
+    length: text("length", { enum: PERIOD_LENGTHS }).notNull(),
+    status: text("status", { enum: PERIOD_STATUSES }).notNull().default("open"),
+    openedAt: integer("opened_at", { mode: "timestamp_ms" }).notNull(),
+    openedBy: integer("opened_by").references(() => users.id, { onDelete: "restrict" }),
+    /** Idempotency key of the request that opened the period: a repeated submit opens it once. */
+    openKey: text("open_key"),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+    closedBy: integer("closed_by").references(() => users.id, { onDelete: "restrict" }),
+  },
+  (t) => [
+    uniqueIndex("budget_periods_starts_on_unique").on(t.startsOn),
+    uniqueIndex("budget_periods_open_key_unique").on(t.openKey),
+    check("budget_periods_dates", sql`${isoDate(t.startsOn)} and ${isoDate(t.endsOn)} and ${t.endsOn} > ${t.startsOn}`),
+    check("budget_periods_length", sql`${t.length} in ('month', 'quarter')`),
+    check(
+      "budget_periods_status",
+      sql`(${t.status} = 'open' and ${t.closedAt} is null) or (${t.status} = 'closed' and ${t.closedAt} is not null)`,
+    ),
+  ],
+);
+
+/** One pool per branch per period. Open or closed with its period. */
+export const budgetPools = sqliteTable(
+  "budget_pools",
+  {
+    id: id(),
+    periodId: integer("period_id")
+      .notNull()
+      .references(() => budgetPeriods.id, { onDelete: "restrict" }),
+    branchId: integer("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "restrict" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("budget_pools_period_branch_unique").on(t.periodId, t.branchId),
+    index("budget_pools_branch_idx").on(t.branchId, t.periodId),
+  ],
+);
+
+/**
+ * Money set aside on a pool for a gesture. A hold resolves exactly once (released, captured or
+ * carried into the next period); a trigger refuses any other change. `gestureId` gets its foreign
+ * key when the gestures table exists.
+ */
+export const holds = sqliteTable(
+  "holds",
+  {
+    id: id(),
+    poolId: integer("pool_id")
+      .notNull()
+      .references(() => budgetPools.id, { onDelete: "restrict" }),
+    gestureId: integer("gesture_id"),
+    amount: integer("amount").notNull(),
+    status: text("status", { enum: HOLD_STATUSES }).notNull().default("open"),
+    memo: text("memo"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    resolvedAt: integer("resolved_at", { mode: "timestamp_ms" }),
+    /** The hold in the next period's pool that took over this one at period close. */
+    carriedToHoldId: integer("carried_to_hold_id").references((): AnySQLiteColumn => holds.id, { onDelete: "restrict" }),
+  },
+  (t) => [
+    index("holds_pool_status_idx").on(t.poolId, t.status),
+    index("holds_gesture_idx").on(t.gestureId),
+    check("holds_amount", sql`typeof(${t.amount}) = 'integer' and ${t.amount} > 0 and ${t.amount} <= ${sql.raw(String(LEDGER_AMOUNT_LIMIT))}`),
+    check("holds_status", sql`${t.status} in ('open', 'released', 'captured', 'carried')`),
+    check("holds_resolved", sql`(${t.status} = 'open') = (${t.resolvedAt} is null)`),
+    check("holds_carried", sql`(${t.status} = 'carried') = (${t.carriedToHoldId} is not null)`),
+  ],
+);
+
+/**
+ * The append-only ledger of a pool. `amount` is signed by its effect on the pool's available
+ * balance: allocation +, adjustment ±, hold −, release + (always the whole hold), capture − (the
+ * actual amount). So the entries of a pool sum to its available balance, and `balanceAfter` is
+ * that running sum, checked by a trigger on insert. Triggers refuse UPDATE and DELETE.
+ */
+export const ledgerEntries = sqliteTable(
+  "ledger_entries",
+  {
+    id: id(),
+    poolId: integer("pool_id")
+      .notNull()
+      .references(() => budgetPools.id, { onDelete: "restrict" }),
+    kind: text("kind", { enum: LEDGER_KINDS }).notNull(),
+    amount: integer("amount").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    holdId: integer("hold_id").references(() => holds.id, { onDelete: "restrict" }),
+    gestureId: integer("gesture_id"),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "restrict" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    /** The reason of an adjustment, or a short note. Never customer details. */
+    memo: text("memo"),
+    /** The key of the request that wrote this entry: the same key never moves money twice. */
+    idempotencyKey: text("idempotency_key"),
+  },
+  (t) => [
+    index("ledger_entries_pool_idx").on(t.poolId, t.id),
+    index("ledger_entries_pool_kind_idx").on(t.poolId, t.kind, t.id),
+    index("ledger_entries_gesture_idx").on(t.gestureId),
+    uniqueIndex("ledger_entries_idempotency_key_unique").on(t.idempotencyKey),
+    // One hold entry per hold, and at most one release and one capture: a hold resolves once.
+    uniqueIndex("ledger_entries_hold_kind_unique").on(t.holdId, t.kind).where(sql`${t.holdId} is not null`),
+    check(
+      "ledger_entries_amount",
+      sql`typeof(${t.amount}) = 'integer' and abs(${t.amount}) <= ${sql.raw(String(LEDGER_AMOUNT_LIMIT))} and (
+        (${t.kind} = 'allocation' and ${t.amount} > 0 and ${t.holdId} is null) or
+        (${t.kind} = 'adjustment' and ${t.amount} <> 0 and ${t.holdId} is null and length(trim(coalesce(${t.memo}, ''))) > 0) or
+        (${t.kind} = 'hold' and ${t.amount} < 0 and ${t.holdId} is not null) or
+        (${t.kind} = 'release' and ${t.amount} > 0 and ${t.holdId} is not null) or
+        (${t.kind} = 'capture' and ${t.amount} < 0 and ${t.holdId} is not null))`,
+    ),
+    check("ledger_entries_balance", sql`typeof(${t.balanceAfter}) = 'integer' and ${t.balanceAfter} >= 0`),
+  ],
+);
+
 // ---------------------------------------------------------------------------------------------
 // Customer context (issue 4): customers, the signals about them, suggestion dismissals, CRM imports.
 
@@ -171,7 +319,8 @@ export const SIGNAL_SOURCES = ["crm", "staff", "survey"] as const;
 export type SignalSource = (typeof SIGNAL_SOURCES)[number];
 export const SIGNAL_NOTE_MAX = 500;
 
-const isoDate = (column: string) => sql`${sql.raw(column)} glob '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`;
+/** The same date check by column name, as the customer-context migration was generated with it. */
+const isoDateByName = (column: string) => sql`${sql.raw(column)} glob '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`;
 
 export const customers = sqliteTable(
   "customers",
@@ -204,7 +353,7 @@ export const customers = sqliteTable(
     index("customers_branch_surname_idx").on(t.branchId, t.surnameKey),
     index("customers_branch_birthday_idx").on(t.branchId, t.birthday),
     index("customers_branch_since_idx").on(t.branchId, t.customerSince),
-    check("customers_since_date", isoDate("customer_since")),
+    check("customers_since_date", isoDateByName("customer_since")),
     check("customers_birthday_format", sql`${t.birthday} is null or ${t.birthday} glob '[0-1][0-9]-[0-3][0-9]'`),
     check("customers_name_length", sql`length(${t.name}) between 1 and 200`),
     check("customers_dnc_reason", sql`${t.doNotContact} = 0 or ${t.doNotContactReason} is not null`),
@@ -242,7 +391,7 @@ export const signals = sqliteTable(
     index("signals_branch_date_idx").on(t.branchId, t.occurredOn),
     index("signals_sensitive_note_idx").on(t.occurredOn).where(sql`${t.note} is not null and ${t.kind} in ('bereavement', 'illness', 'hardship')`),
     uniqueIndex("signals_external_ref_unique").on(t.externalRef),
-    check("signals_date", isoDate("occurred_on")),
+    check("signals_date", isoDateByName("occurred_on")),
     check("signals_severity", sql`${t.severity} between 1 and 3`),
     check("signals_note_length", sql`${t.note} is null or length(${t.note}) <= 500`),
   ],
@@ -367,3 +516,7 @@ export type SignalRevision = typeof signalRevisions.$inferSelect;
 export type SuggestionDismissal = typeof suggestionDismissals.$inferSelect;
 export type CrmImport = typeof crmImports.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type BudgetPeriod = typeof budgetPeriods.$inferSelect;
+export type BudgetPool = typeof budgetPools.$inferSelect;
+export type Hold = typeof holds.$inferSelect;
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;

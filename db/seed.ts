@@ -6,11 +6,13 @@ import { hashPassword } from "../app/domain/passwords.server";
 import { db, sqliteOf, type Db } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 import { seedCustomers } from "./seed-customers";
+import { seedBudgets } from "./seed-budgets";
 import { branches, organisation, users, type Role } from "./schema";
 
 export const DEMO_PASSWORD = "empathy-demo-2026";
 /** A fixed instant so that the seed is the same on every machine. */
 const SEED_TIME = new Date("2026-01-05T09:00:00Z");
+const ORGANISATION_TIME_ZONE = "America/New_York";
 
 const BRANCHES = [
   { code: "NTH", name: "North", region: "Northern Region" },
@@ -44,16 +46,27 @@ const OTHER_USERS: readonly SeedUser[] = [
   { email: "dan.moss@example.com", name: "Dan Moss", role: "staff", branch: "NTH", active: false },
 ];
 
-export async function seed(database: Db, now = new Date()): Promise<{ users: number; branches: number; customers: number; signals: number }> {
+export async function seed(
+  database: Db,
+  now = new Date(),
+): Promise<{ users: number; branches: number; customers: number; signals: number; pools: number; entries: number }> {
   const everyone = [...DEMO_USERS, ...OTHER_USERS];
   // Hash before the transaction: better-sqlite3 transactions must stay synchronous. The demo
   // password is published, so one hash (one salt) serves every demo account: scrypt at OWASP's
   // parameters costs ~0.3 s a hash, and the seed should stay quick as it grows.
   const demoHash = await hashPassword(DEMO_PASSWORD);
-  return database.transaction(
+  const people = database.transaction(
     (tx) => {
       tx.insert(organisation)
-        .values({ id: 1, name: "Northvale Bank", currency: "USD", timeZone: "America/New_York", updatedAt: SEED_TIME })
+        .values({
+          id: 1,
+          name: "Northvale Bank",
+          currency: "USD",
+          timeZone: ORGANISATION_TIME_ZONE,
+          periodLength: "quarter",
+          unspentBalanceRule: "lapse",
+          updatedAt: SEED_TIME,
+        })
         .run();
       const branchIds = new Map<string, number>();
       for (const branch of BRANCHES) {
@@ -86,11 +99,16 @@ export async function seed(database: Db, now = new Date()): Promise<{ users: num
         at: SEED_TIME,
       });
       // Customers and signals are dated relative to `now`, so that suggestions exist whenever the demo runs.
-      const context = seedCustomers(tx, { branchIds, now, timeZone: "America/New_York", actorId: adminId });
+      const context = seedCustomers(tx, { branchIds, now, timeZone: ORGANISATION_TIME_ZONE, actorId: adminId });
       return { users: everyone.length, branches: BRANCHES.length, ...context };
     },
     { behavior: "immediate" },
   );
+  // The budgets follow the day the seed runs, so that the demo always has a current quarter.
+  const budgets = database.transaction((tx) => seedBudgets(tx, { now, timeZone: ORGANISATION_TIME_ZONE }), {
+    behavior: "immediate",
+  });
+  return { ...people, ...budgets };
 }
 
 function isEmpty(database: Db): boolean {
@@ -111,7 +129,7 @@ async function main() {
   const started = Date.now();
   const result = await seed(db);
   console.log(
-    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
+    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${result.entries} ledger entries in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
   );
 }
 

@@ -18,6 +18,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: "/branch", label: "My branch", permission: "branch:view" },
   { to: "/customers", label: "Customers", permission: "customers:view" },
   { to: "/finance", label: "Finance", permission: "reports:all" },
+  { to: "/pools", label: "Budgets", permission: "budgets:manage" },
   { to: "/admin", label: "Administration", permission: "users:manage" },
   { to: "/imports", label: "Imports", permission: "customers:import" },
   { to: "/erasure", label: "Erasure", permission: "customers:erase" },

@@ -1,6 +1,6 @@
 // Form schemas of the administration pages, shared by the browser (conform) and the server.
 import { z } from "zod";
-import { ROLES } from "../../db/schema";
+import { PERIOD_LENGTHS, ROLES, UNSPENT_BALANCE_RULES } from "../../db/schema";
 import { EMAIL_MAX } from "./auth-schemas";
 
 export const NAME_MAX = 120;
@@ -83,6 +83,9 @@ export const CreateBranchSchema = z.strictObject({
 
 export const UpdateBranchSchema = z.strictObject({ name: branchName, region });
 
+export const RETENTION_DAYS_MIN = 7;
+export const RETENTION_DAYS_MAX = 3650;
+
 /** ISO 4217 codes the app formats; amounts are kept in minor units of the chosen one. */
 export const CURRENCIES = ["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK", "SGD", "HKD", "ZAR"] as const;
 
@@ -101,4 +104,11 @@ export const OrganisationSettingsSchema = z.strictObject({
   timeZone: z
     .string({ error: "Choose a time zone." })
     .refine((value) => supportedTimeZones().includes(value), "Choose a time zone from the list, such as Europe/Zurich."),
+  periodLength: z.enum(PERIOD_LENGTHS, { error: "Choose month or quarter." }),
+  unspentBalanceRule: z.enum(UNSPENT_BALANCE_RULES, { error: "Choose whether an unspent balance lapses or carries over." }),
+  sensitiveRetentionDays: z.coerce
+    .number({ error: "Enter a number of days." })
+    .int("Enter a whole number of days.")
+    .min(RETENTION_DAYS_MIN, `Keep sensitive notes at least ${RETENTION_DAYS_MIN} days.`)
+    .max(RETENTION_DAYS_MAX, `Keep sensitive notes at most ${RETENTION_DAYS_MAX} days.`),
 });

@@ -1,37 +1,51 @@
 import { eq } from "drizzle-orm";
 import { organisation, type Organisation, type Role } from "../../db/schema";
-import type { Db } from "~/utils/db.server";
+import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
 import { can } from "./permissions";
 
-const FALLBACK: Pick<Organisation, "name" | "currency" | "timeZone"> = {
+export type OrganisationSettings = Pick<
+  Organisation,
+  "name" | "currency" | "timeZone" | "periodLength" | "unspentBalanceRule" | "sensitiveRetentionDays"
+>;
+
+const FALLBACK: OrganisationSettings = {
   name: "Empathy Fund",
   currency: "USD",
   timeZone: "UTC",
+  periodLength: "quarter",
+  unspentBalanceRule: "lapse",
+  sensitiveRetentionDays: 90,
 };
+const SETTING_KEYS = ["name", "currency", "timeZone", "periodLength", "unspentBalanceRule", "sensitiveRetentionDays"] as const;
 
 /** The organisation's settings; sensible defaults before the first seed or setup. */
-export function getOrganisation(db: Db): Pick<Organisation, "name" | "currency" | "timeZone"> {
+export function getOrganisation(db: DbOrTx): OrganisationSettings {
   const row = db
-    .select({ name: organisation.name, currency: organisation.currency, timeZone: organisation.timeZone })
+    .select({
+      name: organisation.name,
+      currency: organisation.currency,
+      timeZone: organisation.timeZone,
+      periodLength: organisation.periodLength,
+      unspentBalanceRule: organisation.unspentBalanceRule,
+      sensitiveRetentionDays: organisation.sensitiveRetentionDays,
+    })
     .from(organisation)
     .where(eq(organisation.id, 1))
     .get();
   return row ?? FALLBACK;
 }
 
-export type OrganisationSettings = Pick<Organisation, "name" | "currency" | "timeZone">;
-
-/** Saves the organisation's name, currency and time zone; the audit keeps each changed value before and after. */
+/** Saves the organisation's settings; the audit keeps each changed value before and after. */
 export function updateOrganisationSettings(db: Db, actor: { id: number; role: Role }, input: OrganisationSettings, now: Date): OrganisationSettings {
   if (!can(actor.role, "settings:manage")) throw new DomainError("FORBIDDEN", "Only administrators change the organisation's settings.");
   return db.transaction(
     (tx) => {
       const before = tx.select().from(organisation).where(eq(organisation.id, 1)).get();
-      const next = { name: input.name.trim(), currency: input.currency, timeZone: input.timeZone };
-      const detail: Record<string, string | null> = {};
-      for (const key of ["name", "currency", "timeZone"] as const) {
+      const next: OrganisationSettings = { ...input, name: input.name.trim() };
+      const detail: Record<string, string | number | null> = {};
+      for (const key of SETTING_KEYS) {
         if (before?.[key] !== next[key]) Object.assign(detail, { [`${key}Before`]: before?.[key] ?? null, [`${key}After`]: next[key] });
       }
       if (Object.keys(detail).length === 0) return next;

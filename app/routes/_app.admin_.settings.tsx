@@ -7,7 +7,7 @@ import { AdminNav } from "~/components/admin-nav";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { SelectField } from "~/components/select-field";
-import { CURRENCIES, OrganisationSettingsSchema, supportedTimeZones } from "~/domain/admin-schemas";
+import { CURRENCIES, OrganisationSettingsSchema, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, supportedTimeZones } from "~/domain/admin-schemas";
 import { getOrganisation, updateOrganisationSettings } from "~/domain/organisation.server";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -84,6 +84,38 @@ export default function SettingsPage() {
             options={timeZones.map((zone) => ({ value: zone, label: zone.replaceAll("_", " ") }))}
             errors={fields.timeZone.errors}
             errorId={fields.timeZone.errorId}
+          />
+          <SelectField
+            label="Budget period"
+            hint="The length of the next budget period finance opens. Periods already open keep their dates."
+            hintId={`${fields.periodLength.id}-hint`}
+            selectProps={getSelectProps(fields.periodLength)}
+            options={[
+              { value: "quarter", label: "Quarter" },
+              { value: "month", label: "Month" },
+            ]}
+            errors={fields.periodLength.errors}
+            errorId={fields.periodLength.errorId}
+          />
+          <SelectField
+            label="Unspent balance at period close"
+            hint="Applied by finance when a period closes, as explicit ledger entries."
+            hintId={`${fields.unspentBalanceRule.id}-hint`}
+            selectProps={getSelectProps(fields.unspentBalanceRule)}
+            options={[
+              { value: "lapse", label: "Lapses (returns to the organisation)" },
+              { value: "carry_over", label: "Carries over to the branch's next pool" },
+            ]}
+            errors={fields.unspentBalanceRule.errors}
+            errorId={fields.unspentBalanceRule.errorId}
+          />
+          <Field
+            label="Retention of sensitive notes (days)"
+            hint="Notes about bereavement, illness and hardship are removed this many days after the event; the fact that a signal existed stays."
+            hintId={`${fields.sensitiveRetentionDays.id}-hint`}
+            inputProps={{ ...getInputProps(fields.sensitiveRetentionDays, { type: "number" }), min: RETENTION_DAYS_MIN, max: RETENTION_DAYS_MAX, step: 1 }}
+            errors={fields.sensitiveRetentionDays.errors}
+            errorId={fields.sensitiveRetentionDays.errorId}
           />
           <div className="actions">
             <button type="submit" className="button">

@@ -2,17 +2,19 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/badge";
+import { PoolBalanceCard } from "~/components/pool-balance-card";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
 import { SuggestionsSection } from "~/components/suggestions-section";
 import { getBranchWithTeam } from "~/domain/branches.server";
 import { listSuggestions } from "~/domain/suggestions.server";
+import { branchPoolSummary, poolAccess } from "~/domain/ledger.server";
 import { ROLE_LABELS } from "~/domain/permissions";
 import { useRootData } from "~/utils/root-data";
 import { requirePermission } from "~/utils/auth.server";
+import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
-import { now } from "~/utils/clock.server";
 
 const HOME_SUGGESTIONS = 10;
 
@@ -24,16 +26,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!user.branchId) throw json({ message: "Your account is not attached to a branch. Ask an administrator to set your branch." }, { status: 403 });
   const { branch, team } = getBranchWithTeam(db, user.branchId);
   const suggestions = listSuggestions(db, user, now()).rows;
+  const pool = branchPoolSummary(db, branch.id, now());
+  const ledgerHref = pool && poolAccess(user, { branchId: branch.id }) ? `/pools/${pool.poolId}` : undefined;
   return json({
     branch: { name: branch.name, code: branch.code, region: branch.region },
     team,
     isManager: user.role === "manager",
     suggestions: { rows: suggestions.slice(0, HOME_SUGGESTIONS), total: suggestions.length },
+    pool,
+    ledgerHref,
   });
 }
 
 export default function BranchHome() {
-  const { branch, team, isManager, suggestions } = useLoaderData<typeof loader>();
+  const { branch, team, isManager, suggestions, pool, ledgerHref } = useLoaderData<typeof loader>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   return (
     <>
@@ -45,6 +51,7 @@ export default function BranchHome() {
           </p>
         </div>
       </div>
+      <PoolBalanceCard pool={pool} branchName={branch.name} ledgerHref={ledgerHref} />
       <SuggestionsSection rows={suggestions.rows} total={suggestions.total} showAllLink={suggestions.total > suggestions.rows.length} redirectTo="/branch" />
       <section className="card" aria-labelledby="team-title">
         <h2 id="team-title">Your team</h2>

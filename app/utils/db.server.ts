@@ -52,6 +52,21 @@ function checkPragmas(sqlite: Database.Database, file: string) {
   }
 }
 
+/**
+ * Runs `work` in one synchronous write transaction: BEGIN IMMEDIATE on the connection (so reads
+ * inside see no concurrent writer until commit), or a savepoint when the caller is already inside
+ * a transaction (which the caller must have opened with `behavior: "immediate"`). `work` must not
+ * be async.
+ */
+export function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => T): T {
+  if (isTransaction(db)) return db.transaction(work);
+  return db.transaction(work, { behavior: "immediate" });
+}
+
+function isTransaction(db: DbOrTx): db is Tx {
+  return "rollback" in db;
+}
+
 /** The raw better-sqlite3 handle behind a drizzle database, for pragmas and health checks. */
 export function sqliteOf(db: Db): Database.Database {
   return (db as unknown as { $client: Database.Database }).$client;

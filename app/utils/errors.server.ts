@@ -1,6 +1,6 @@
 // Maps typed domain errors to HTTP: form errors (400/409/422 with the message beside its field)
 // or a thrown Response that the route's ErrorBoundary shows in plain words.
-import type { Submission } from "@conform-to/react";
+import type { Submission, SubmissionResult } from "@conform-to/react";
 import { json } from "@remix-run/node";
 import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/errors";
 
@@ -36,4 +36,16 @@ export function domainErrorReply(submission: Submission<unknown>, error: unknown
     hideFields: options.hideFields,
   });
   return json(reply, { status: DOMAIN_ERROR_STATUS[error.code] });
+}
+
+/**
+ * The same mapping, for routes that build the Response themselves: the conform reply, with the
+ * status the error maps to. Anything else rethrows.
+ */
+export function domainErrorResult(submission: Pick<Submission<unknown>, "reply">, error: unknown) {
+  if (!isDomainError(error)) throw error;
+  const result: SubmissionResult = submission.reply(
+    error.field ? { fieldErrors: { [error.field]: [error.message] } } : { formErrors: [error.message] },
+  );
+  return { result, status: DOMAIN_ERROR_STATUS[error.code], code: error.code };
 }

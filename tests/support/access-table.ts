@@ -96,4 +96,23 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   // Machine clients: no session, an API key instead. Without one: 401 (JSON), whoever is signed in.
   "routes/api.signals": { kind: "page", path: "/api/signals", GET: all(405), POST: all(401) },
   "routes/_app.erasure": { kind: "page", path: "/erasure", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  "routes/_app.pools._index": { kind: "page", path: "/pools", GET: only(["finance"]), POST: noAction },
+  // An empty form fails validation (400) for finance; no one else may open a period.
+  "routes/_app.pools.open": { kind: "page", path: "/pools/open", GET: only(["finance"]), POST: only(["finance"], 400), postForm: {} },
+  // A pool that does not exist: 404 for those who may see pools (finance; managers, their own
+  // branch's), 403 for everyone else. tests/integration/pools-http.test.ts covers real pools.
+  "routes/_app.pools.$poolId": {
+    kind: "page",
+    path: "/pools/999999",
+    GET: signedIn({ staff: 403, manager: 404, finance: 404, admin: 403 }),
+    POST: signedIn({ staff: 403, manager: 403, finance: 404, admin: 403 }),
+    postForm: {},
+  },
+  "routes/_app.pools.close.$periodId": {
+    kind: "page",
+    path: "/pools/close/999999",
+    GET: only(["finance"], 404),
+    POST: only(["finance"], 404),
+    postForm: {},
+  },
 };

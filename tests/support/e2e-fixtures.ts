@@ -51,7 +51,7 @@ export const ACCOUNTS = {
     roleLine: "Finance · Northvale Bank",
     home: "/finance",
     homeHeading: "Finance",
-    nav: ["Finance", "Audit log"],
+    nav: ["Finance", "Budgets", "Audit log"],
   },
   admin: {
     email: "admin@example.com",
@@ -78,6 +78,7 @@ export const APP_PAGES = [
   { path: "/branch", nav: "My branch" },
   { path: "/finance", nav: "Finance" },
   { path: "/customers", nav: "Customers" },
+  { path: "/pools", nav: "Budgets" },
   { path: "/admin", nav: "Administration" },
   { path: "/imports", nav: "Imports" },
   { path: "/erasure", nav: "Erasure" },

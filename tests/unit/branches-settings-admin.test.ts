@@ -91,14 +91,48 @@ describe("branches", () => {
 describe("organisation settings", () => {
   it("name, currency and time zone are saved, and the audit keeps each changed value before and after", () => {
     createOrganisation(db);
-    updateOrganisationSettings(db, admin, { name: "Test Bank", currency: "CHF", timeZone: "Europe/Zurich" }, clock.now());
-    expect(getOrganisation(db)).toEqual({ name: "Test Bank", currency: "CHF", timeZone: "Europe/Zurich" });
+    const settings = { ...getOrganisation(db), name: "Test Bank", currency: "CHF", timeZone: "Europe/Zurich" };
+    updateOrganisationSettings(db, admin, settings, clock.now());
+    expect(getOrganisation(db)).toMatchObject({ name: "Test Bank", currency: "CHF", timeZone: "Europe/Zurich", periodLength: "quarter" });
     expect(lastAudit()).toMatchObject({ action: "organisation.updated", actorId: admin.id });
     expect(lastAudit().detail).toEqual({ currencyBefore: "USD", currencyAfter: "CHF", timeZoneBefore: "America/New_York", timeZoneAfter: "Europe/Zurich" });
   });
 
+  it("period length, the unspent-balance rule and the retention of sensitive notes are saved and audited", () => {
+    createOrganisation(db);
+    updateOrganisationSettings(
+      db,
+      admin,
+      { ...getOrganisation(db), periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 },
+      clock.now(),
+    );
+    expect(getOrganisation(db)).toMatchObject({ periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 });
+    expect(lastAudit().detail).toEqual({
+      periodLengthBefore: "quarter",
+      periodLengthAfter: "month",
+      unspentBalanceRuleBefore: "lapse",
+      unspentBalanceRuleAfter: "carry_over",
+      sensitiveRetentionDaysBefore: 90,
+      sensitiveRetentionDaysAfter: 30,
+    });
+  });
+
+  it("the settings form refuses a retention period outside 7 to 3650 days and an unknown period length", () => {
+    const base = { name: "B", currency: "EUR", timeZone: "UTC", unspentBalanceRule: "lapse" };
+    expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "year", sensitiveRetentionDays: "90" }).error?.periodLength).toEqual([
+      "Choose month or quarter.",
+    ]);
+    expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: "3" }).error?.sensitiveRetentionDays).toEqual([
+      "Keep sensitive notes at least 7 days.",
+    ]);
+    expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: "1.5" }).error?.sensitiveRetentionDays).toEqual([
+      "Enter a whole number of days.",
+    ]);
+  });
+
   it("the settings form refuses a currency outside the list and a time zone that does not exist", () => {
-    expect(parse(OrganisationSettingsSchema, { name: "B", currency: "EUR", timeZone: "UTC" }).status).toBe("success");
+    const extra = { periodLength: "quarter", unspentBalanceRule: "lapse", sensitiveRetentionDays: "90" };
+    expect(parse(OrganisationSettingsSchema, { name: "B", currency: "EUR", timeZone: "UTC", ...extra }).status).toBe("success");
     const bad = parse(OrganisationSettingsSchema, { name: "", currency: "XYZ", timeZone: "Mars/Olympus" });
     expect(bad.error?.name).toEqual(["Enter the organisation's name."]);
     expect(bad.error?.currency).toEqual(["Choose a currency from the list."]);
@@ -107,7 +141,7 @@ describe("organisation settings", () => {
 
   it("only administrators change the organisation's settings", async () => {
     const finance = await createUser(db, { role: "finance" });
-    expect(refusal(() => updateOrganisationSettings(db, finance, { name: "X", currency: "EUR", timeZone: "UTC" }, clock.now())).code).toBe(
+    expect(refusal(() => updateOrganisationSettings(db, finance, { ...getOrganisation(db), name: "X" }, clock.now())).code).toBe(
       "FORBIDDEN",
     );
   });

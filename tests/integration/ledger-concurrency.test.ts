@@ -1,0 +1,74 @@
+// Several OS processes place holds on one pool in one database file at the same moment. The pool
+// fits exactly N holds: exactly N must succeed and nothing may overspend, in every repetition.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { describe, expect, it } from "vitest";
+import { getPoolBalance } from "~/domain/ledger.server";
+import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { setupBudget } from "../support/budget";
+
+const PROCESSES = 4;
+const ATTEMPTS = 50;
+const AMOUNT = 250;
+const FITS = 73; // fewer than PROCESSES × ATTEMPTS, and not a multiple of either
+const REPETITIONS = 3;
+const NOV = new Date("2026-11-10T15:00:00Z");
+
+type WorkerResult = { name: string; placed: number; refused: number; errors: string[] };
+
+function startWorker(file: string, args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/hold-worker.ts", ...args], {
+    env: { ...process.env, DATABASE_URL: file },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout });
+  const ready = new Promise<void>((resolve) => lines.once("line", () => resolve()));
+  const done = new Promise<WorkerResult>((resolve, reject) => {
+    let last = "";
+    lines.on("line", (line) => (last = line));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(last) as WorkerResult) : reject(new Error(`worker exited ${code}: ${stderr}`))));
+  });
+  return { ready, done };
+}
+
+describe("holds placed by several processes at once", () => {
+  for (let repetition = 1; repetition <= REPETITIONS; repetition++) {
+    it(`${PROCESSES} processes × ${ATTEMPTS} holds on a pool that fits ${FITS}: exactly ${FITS} succeed and none overspends (repetition ${repetition})`, { timeout: 120_000 }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "empathy-fund-concurrency-"));
+      const file = join(dir, "ledger.sqlite");
+      const db = openDatabase(file);
+      const { pools } = await setupBudget(db, { branches: 1, amounts: [FITS * AMOUNT], now: NOV });
+      const poolId = pools[0]!.id;
+      const startFile = join(dir, "go");
+
+      const workers = Array.from({ length: PROCESSES }, (_, i) =>
+        startWorker(file, [String(poolId), String(ATTEMPTS), String(AMOUNT), `r${repetition}w${i}`, startFile]),
+      );
+      await Promise.all(workers.map((w) => w.ready));
+      writeFileSync(startFile, "go");
+      const results = await Promise.all(workers.map((w) => w.done));
+
+      expect(results.flatMap((r) => r.errors)).toEqual([]);
+      const placed = results.reduce((sum, r) => sum + r.placed, 0);
+      const refused = results.reduce((sum, r) => sum + r.refused, 0);
+      expect(placed).toBe(FITS);
+      expect(refused).toBe(PROCESSES * ATTEMPTS - FITS);
+      // Several processes won some holds: the attempts really did interleave.
+      expect(results.filter((r) => r.placed > 0).length).toBeGreaterThan(1);
+
+      expect(getPoolBalance(db, poolId)).toEqual({ allocated: FITS * AMOUNT, adjustments: 0, committed: FITS * AMOUNT, spent: 0, available: 0 });
+      const sqlite = sqliteOf(db);
+      expect(sqlite.prepare("select count(*) as n from holds where pool_id = ?").get(poolId)).toEqual({ n: FITS });
+      expect(sqlite.prepare("select min(balance_after) as lowest from ledger_entries where pool_id = ?").get(poolId)).toEqual({ lowest: 0 });
+      expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+      console.log(`concurrency repetition ${repetition}: ${PROCESSES} processes, ${PROCESSES * ATTEMPTS} attempts, ${placed} placed (fits ${FITS}), ${refused} refused; per process ${results.map((r) => r.placed).join("/")}`);
+      sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
+});

@@ -1,0 +1,36 @@
+// Budget fixtures: an organisation, a finance user, branches, and an opened period.
+import { randomUUID } from "node:crypto";
+import { organisation, type PeriodLength, type UnspentBalanceRule } from "../../db/schema";
+import { openPeriod } from "~/domain/budget-periods.server";
+import { currentPoolFor, type FinanceActor } from "~/domain/ledger.server";
+import type { Db } from "~/utils/db.server";
+import { createBranch, createUser } from "./factories";
+
+export const key = (label = "k") => `${label}-${randomUUID()}`;
+
+export async function setupBudget(
+  db: Db,
+  options: { branches?: number; amounts?: number[]; now: Date; periodLength?: PeriodLength; unspentBalanceRule?: UnspentBalanceRule },
+) {
+  db.insert(organisation)
+    .values({
+      id: 1,
+      name: "Test Bank",
+      currency: "USD",
+      timeZone: "America/New_York",
+      periodLength: options.periodLength ?? "quarter",
+      unspentBalanceRule: options.unspentBalanceRule ?? "lapse",
+    })
+    .run();
+  const financeUser = await createUser(db, { role: "finance" });
+  const finance: FinanceActor = { id: financeUser.id, role: "finance" };
+  const branchList = Array.from({ length: options.branches ?? 2 }, () => createBranch(db));
+  const amounts = options.amounts ?? branchList.map(() => 100_000);
+  const opened = openPeriod(db, finance, {
+    amounts: branchList.map((branch, i) => ({ branchId: branch.id, amount: amounts[i] ?? 0 })),
+    idempotencyKey: key("open"),
+    now: options.now,
+  });
+  const pools = branchList.map((branch) => currentPoolFor(db, branch.id, options.now)!);
+  return { finance, financeUser, branches: branchList, periodId: opened.periodId, pools };
+}

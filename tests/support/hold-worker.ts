@@ -1,0 +1,28 @@
+// A separate OS process for tests/integration/ledger-concurrency.test.ts: opens the database named
+// by DATABASE_URL with the app's own connection, waits for the start signal (a file appearing),
+// then tries to place `attempts` holds on one pool as fast as it can, and prints what happened as
+// one JSON line.
+//   node --import tsx tests/support/hold-worker.ts <poolId> <attempts> <amount> <worker name> <start file>
+import { existsSync } from "node:fs";
+import { isDomainError } from "~/domain/errors";
+import { placeHold } from "~/domain/ledger.server";
+import { db, sqliteOf } from "~/utils/db.server";
+
+const [poolId, attempts, amount, name, startFile] = process.argv.slice(2);
+const result = { name, placed: 0, refused: 0, errors: [] as string[] };
+
+process.stdout.write("ready\n");
+const waitUntil = Date.now() + 60_000;
+while (!existsSync(startFile!) && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 2));
+
+for (let i = 0; i < Number(attempts); i++) {
+  try {
+    placeHold(db, { id: null }, { poolId: Number(poolId), amount: Number(amount), idempotencyKey: `${name}-hold-${i}`, now: new Date() });
+    result.placed++;
+  } catch (error) {
+    if (isDomainError(error) && error.code === "INSUFFICIENT_FUNDS") result.refused++;
+    else result.errors.push(error instanceof Error ? error.message : String(error));
+  }
+}
+sqliteOf(db).close();
+process.stdout.write(`${JSON.stringify(result)}\n`);
