@@ -1,8 +1,11 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { branches, users, type Branch, type Role } from "../../db/schema";
-import type { Db } from "~/utils/db.server";
+import { branches, budgetPeriods, budgetPools, ledgerEntries, users, type Branch, type Role } from "../../db/schema";
+import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
+import { balanceColumns } from "./ledger.server";
+import { formatMoney } from "./money";
+import { getOrganisation } from "./organisation.server";
 import { can } from "./permissions";
 
 export function getBranchWithTeam(db: Db, branchId: number) {
@@ -42,8 +45,7 @@ export function countBranches(db: Db): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Administration of branches: create, rename, set region. (Deactivation waits for budget pools:
-// it must be refused while a branch has open holds or an unspent open pool.)
+// Administration of branches: create, rename, set region, deactivate and reactivate.
 
 export type BranchActor = { id: number; role: Role };
 
@@ -108,6 +110,67 @@ export function updateBranch(db: Db, actor: BranchActor, input: { branchId: numb
       if (name !== before.name) Object.assign(detail, { nameBefore: before.name, nameAfter: name });
       if (region !== before.region) Object.assign(detail, { regionBefore: before.region, regionAfter: region });
       recordAudit(tx, { actorId: actor.id, action: "branch.updated", entity: "branch", entityId: before.id, detail, at: now });
+      return after;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Why a branch cannot be deactivated yet, in words that say what to do first, or null. Money
+ * must not be stranded: no open holds and no unspent balance in a pool of an open period, and
+ * nobody still working there.
+ */
+export function branchDeactivationBlocker(tx: DbOrTx, branch: Pick<Branch, "id" | "name">): string | null {
+  const { currency } = getOrganisation(tx);
+  const pools = tx
+    .select({ poolId: budgetPools.id, startsOn: budgetPeriods.startsOn, ...balanceColumns })
+    .from(budgetPools)
+    .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
+    .leftJoin(ledgerEntries, eq(ledgerEntries.poolId, budgetPools.id))
+    .where(and(eq(budgetPools.branchId, branch.id), eq(budgetPeriods.status, "open")))
+    .groupBy(budgetPools.id)
+    .all();
+  const committed = pools.reduce((sum, pool) => sum + pool.committed, 0);
+  if (committed > 0) {
+    return `${branch.name} has open holds of ${formatMoney(committed, currency)} on its budget. Fulfil, cancel or release those gestures first.`;
+  }
+  const available = pools.reduce((sum, pool) => sum + pool.available, 0);
+  if (available > 0) {
+    return `${branch.name} still has ${formatMoney(available, currency)} unspent in an open budget period. Ask finance to adjust the pool to zero or close the period first.`;
+  }
+  const people = tx
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.branchId, branch.id), eq(users.active, true)))
+    .get()?.n ?? 0;
+  if (people > 0) {
+    return `${people === 1 ? "1 active user works" : `${people} active users work`} at ${branch.name}. Move them to another branch or deactivate them first.`;
+  }
+  return null;
+}
+
+/** Deactivates a branch (refused while money or people are still attached) or reactivates it. */
+export function setBranchActive(db: Db, actor: BranchActor, input: { branchId: number; active: boolean }, now: Date): Branch {
+  requireBranchesManage(actor);
+  return db.transaction(
+    (tx) => {
+      const before = tx.select().from(branches).where(eq(branches.id, input.branchId)).get();
+      if (!before) throw new DomainError("NOT_FOUND", "This branch does not exist.");
+      if (before.active === input.active) return before;
+      if (!input.active) {
+        const blocker = branchDeactivationBlocker(tx, before);
+        if (blocker) throw new DomainError("INVALID_STATE", blocker);
+      }
+      const after = tx.update(branches).set({ active: input.active }).where(eq(branches.id, before.id)).returning().get();
+      recordAudit(tx, {
+        actorId: actor.id,
+        action: input.active ? "branch.reactivated" : "branch.deactivated",
+        entity: "branch",
+        entityId: before.id,
+        detail: { code: before.code, activeBefore: before.active, activeAfter: input.active },
+        at: now,
+      });
       return after;
     },
     { behavior: "immediate" },

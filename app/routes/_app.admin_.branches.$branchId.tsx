@@ -2,13 +2,13 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { AdminNav } from "~/components/admin-nav";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { UpdateBranchSchema } from "~/domain/admin-schemas";
-import { getBranch, updateBranch } from "~/domain/branches.server";
+import { getBranch, setBranchActive, updateBranch } from "~/domain/branches.server";
 import { isDomainError } from "~/domain/errors";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -38,7 +38,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requirePermission(request, "branches:manage");
   const branchId = branchIdFrom(params);
-  const submission = parseWithZod(await request.formData(), { schema: UpdateBranchSchema });
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "deactivate" || intent === "reactivate") {
+    try {
+      const branch = setBranchActive(db, actor, { branchId, active: intent === "reactivate" }, now());
+      const message = branch.active ? `Branch ${branch.code} is active again.` : `Branch ${branch.code} is deactivated.`;
+      return redirectWithToast(`/admin/branches/${branch.id}`, { kind: "success", message });
+    } catch (error) {
+      if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
+      if (!isDomainError(error)) throw error;
+      return json({ statusError: error.message }, { status: 409 });
+    }
+  }
+  const submission = parseWithZod(formData, { schema: UpdateBranchSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
     const branch = updateBranch(db, actor, { branchId, ...submission.value }, now());
@@ -51,7 +64,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function BranchPage() {
   const { branch } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const statusError = actionData && "statusError" in actionData ? actionData.statusError : null;
+  const lastResult = actionData && !("statusError" in actionData) ? actionData : undefined;
+  const [searchParams] = useSearchParams();
+  const confirming = searchParams.get("confirm") === "deactivate";
   const [form, fields] = useForm({
     lastResult,
     defaultValue: { name: branch.name, region: branch.region },
@@ -96,6 +113,39 @@ export default function BranchPage() {
             </button>
           </div>
         </Form>
+      </section>
+      <section className="card" aria-labelledby="branch-status-title">
+        <h2 id="branch-status-title">Status</h2>
+        <FormErrors errors={statusError ? [statusError] : undefined} id="branch-status-error" />
+        {!branch.active ? (
+          <Form method="post" className="actions">
+            <p className="muted">This branch is inactive: finance opens no budget for it and nobody can be assigned to it.</p>
+            <button type="submit" name="intent" value="reactivate" className="button button--secondary">
+              Reactivate {branch.name}
+            </button>
+          </Form>
+        ) : confirming ? (
+          <Form method="post" className="confirm-box">
+            <p>
+              <strong>Deactivate {branch.name}?</strong> Finance will open no further budget for it, and nobody can be assigned to it.
+              This is refused while the branch still has open holds, unspent budget or active users.
+            </p>
+            <div className="actions">
+              <button type="submit" name="intent" value="deactivate" className="button button--danger">
+                Yes, deactivate {branch.name}
+              </button>
+              <Link to="." className="button button--secondary">
+                Keep active
+              </Link>
+            </div>
+          </Form>
+        ) : (
+          <div className="actions">
+            <Link to="?confirm=deactivate" className="button button--secondary">
+              Deactivate…
+            </Link>
+          </div>
+        )}
       </section>
     </>
   );

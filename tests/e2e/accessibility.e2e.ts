@@ -84,7 +84,6 @@ const SCENARIOS: Scenario[] = [
   { name: "finance opening a period", who: "finance", path: "/pools/open?copy=previous" },
   { name: "finance closing a period", who: "finance", path: "/pools/close/1" },
   { name: "manager pool page", who: "manager", path: "/pools/6" },
-  { name: "admin home", who: "admin", path: "/admin" },
   {
     name: "admin home filtered to nobody",
     who: "admin",

@@ -147,3 +147,18 @@ describe("administering users over HTTP", () => {
     expect((await server.fetch("/admin/branches/999999", { cookie: await cookie(admin) })).status).toBe(404);
   });
 });
+
+describe("deactivating a branch over HTTP", () => {
+  it("is refused with the reason beside the status section while people still work there, and works once they have left", async () => {
+    const branch = createBranch(db, { name: "Old Mill" });
+    const clerk = await createUser(db, { role: "staff", branchId: branch.id });
+    const refused = await post(`/admin/branches/${branch.id}`, admin, { intent: "deactivate" });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("1 active user works at Old Mill. Move them to another branch or deactivate them first.");
+    db.update(users).set({ active: false }).where(eq(users.id, clerk.id)).run();
+    const done = await post(`/admin/branches/${branch.id}`, admin, { intent: "deactivate" });
+    expect(done.status).toBe(302);
+    const page = await server.fetch(`/admin/branches/${branch.id}`, { cookie: await cookie(admin) });
+    expect(await page.text()).toContain("This branch is inactive");
+  });
+});
