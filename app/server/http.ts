@@ -103,6 +103,12 @@ export function createHttpApp(options: HttpOptions) {
       res.status(403).type("text/plain").send("Forbidden: this request came from another site.");
       return;
     }
+    // A chunked body has no length to check up front. Browsers always send Content-Length with a
+    // form; only upload routes, which count the bytes as they stream, accept a body without one.
+    if (req.headers["transfer-encoding"] !== undefined && UPLOAD_BODY_LIMITS[req.path] === undefined) {
+      res.status(411).type("text/plain").send("Send the request with a Content-Length header.");
+      return;
+    }
     const length = Number(req.headers["content-length"] ?? 0);
     if (length > (UPLOAD_BODY_LIMITS[req.path] ?? MAX_BODY_BYTES)) {
       res.status(413).type("text/plain").send("The request is too large.");

@@ -63,6 +63,22 @@ describe("cross-site requests", () => {
     expect(same.status).toBe(302);
   });
 
+  it("a chunked body without a length is refused, so the size limit cannot be dodged", async () => {
+    const big = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("email=a%40b.example&password=" + "x".repeat(1000)));
+        controller.close();
+      },
+    });
+    const response = await server.fetch("/login", {
+      method: "POST",
+      headers: { Origin: server.origin, "Content-Type": "application/x-www-form-urlencoded" },
+      body: big,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(411);
+  });
+
   it("an oversized body is refused before it is read", async () => {
     const response = await server.fetch("/login", {
       method: "POST",
