@@ -106,9 +106,15 @@ export const OrganisationSettingsSchema = z.strictObject({
     .refine((value) => supportedTimeZones().includes(value), "Choose a time zone from the list, such as Europe/Zurich."),
   periodLength: z.enum(PERIOD_LENGTHS, { error: "Choose month or quarter." }),
   unspentBalanceRule: z.enum(UNSPENT_BALANCE_RULES, { error: "Choose whether an unspent balance lapses or carries over." }),
-  sensitiveRetentionDays: z.coerce
-    .number({ error: "Enter a number of days." })
-    .int("Enter a whole number of days.")
-    .min(RETENTION_DAYS_MIN, `Keep sensitive notes at least ${RETENTION_DAYS_MIN} days.`)
-    .max(RETENTION_DAYS_MAX, `Keep sensitive notes at most ${RETENTION_DAYS_MAX} days.`),
+  sensitiveRetentionDays: z
+    .string({ error: "Enter a number of days." })
+    .trim()
+    .regex(/^\d{1,5}$/, "Enter a whole number of days, such as 90.")
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(RETENTION_DAYS_MIN, `Keep sensitive notes at least ${RETENTION_DAYS_MIN} days.`)
+        .max(RETENTION_DAYS_MAX, `Keep sensitive notes at most ${RETENTION_DAYS_MAX} days.`),
+    ),
 });

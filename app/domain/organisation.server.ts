@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { organisation, type Organisation, type Role } from "../../db/schema";
+import { ledgerEntries, organisation, type Organisation, type Role } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
@@ -44,6 +44,15 @@ export function updateOrganisationSettings(db: Db, actor: { id: number; role: Ro
     (tx) => {
       const before = tx.select().from(organisation).where(eq(organisation.id, 1)).get();
       const next: OrganisationSettings = { ...input, name: input.name.trim() };
+      // Amounts are kept in minor units of the currency, unconverted: once money is on the books a
+      // new currency would silently relabel every amount.
+      if (before && before.currency !== next.currency && tx.select({ id: ledgerEntries.id }).from(ledgerEntries).limit(1).get()) {
+        throw new DomainError(
+          "INVALID_STATE",
+          `The currency cannot change once budgets hold money: every amount on the books is in ${before.currency}.`,
+          { field: "currency" },
+        );
+      }
       const detail: Record<string, string | number | null> = {};
       for (const key of SETTING_KEYS) {
         if (before?.[key] !== next[key]) Object.assign(detail, { [`${key}Before`]: before?.[key] ?? null, [`${key}After`]: next[key] });

@@ -3,4 +3,8 @@
 // probe would leave a CSP violation report on every page with a form.
 import { z } from "zod";
 
-z.config({ jitless: true });
+z.config({
+  jitless: true,
+  // A field sent twice reaches a schema as an array; say so plainly instead of zod's type jargon.
+  customError: (issue) => (issue.code === "invalid_type" && Array.isArray(issue.input) ? "This field was sent more than once." : undefined),
+});

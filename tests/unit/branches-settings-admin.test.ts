@@ -2,6 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, type User } from "../../db/schema";
 import { CreateBranchSchema, CreateUserSchema, OrganisationSettingsSchema } from "~/domain/admin-schemas";
+import { setupBudget } from "../support/budget";
 import { createBranch as createBranchAsAdmin, getBranch, updateBranch } from "~/domain/branches.server";
 import { DomainError } from "~/domain/errors";
 import { getOrganisation, updateOrganisationSettings } from "~/domain/organisation.server";
@@ -125,9 +126,11 @@ describe("organisation settings", () => {
     expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: "3" }).error?.sensitiveRetentionDays).toEqual([
       "Keep sensitive notes at least 7 days.",
     ]);
-    expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: "1.5" }).error?.sensitiveRetentionDays).toEqual([
-      "Enter a whole number of days.",
-    ]);
+    for (const days of ["1.5", "1e3", "-30", "ninety"]) {
+      expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: days }).error?.sensitiveRetentionDays).toEqual([
+        "Enter a whole number of days, such as 90.",
+      ]);
+    }
   });
 
   it("the settings form refuses a currency outside the list and a time zone that does not exist", () => {
@@ -137,6 +140,14 @@ describe("organisation settings", () => {
     expect(bad.error?.name).toEqual(["Enter the organisation's name."]);
     expect(bad.error?.currency).toEqual(["Choose a currency from the list."]);
     expect(bad.error?.timeZone).toEqual(["Choose a time zone from the list, such as Europe/Zurich."]);
+  });
+
+  it("the currency cannot change once budgets hold money, and nothing else of that request is saved", async () => {
+    const budget = await setupBudget(db, { branches: 1, now: clock.now() });
+    expect(budget.pools).toHaveLength(1);
+    const attempt = () => updateOrganisationSettings(db, admin, { ...getOrganisation(db), name: "Renamed", currency: "EUR" }, clock.now());
+    expect(refusal(attempt)).toMatchObject({ code: "INVALID_STATE", field: "currency" });
+    expect(getOrganisation(db)).toMatchObject({ currency: "USD", name: "Test Bank" });
   });
 
   it("only administrators change the organisation's settings", async () => {
