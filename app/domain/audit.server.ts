@@ -108,7 +108,3 @@ export function listAuditEvents(db: Db, filter: AuditListFilter) {
     .all();
   return { rows: rows.slice(0, filter.pageSize), hasNext: rows.length > filter.pageSize };
 }
-
-export function countAuditEvents(db: Db): number {
-  return db.select({ n: count() }).from(auditEvents).get()?.n ?? 0;
-}

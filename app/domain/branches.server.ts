@@ -40,9 +40,6 @@ export function listBranchesWithHeadcount(db: Db) {
     .all();
 }
 
-export function countBranches(db: Db): number {
-  return db.select({ n: count() }).from(branches).get()?.n ?? 0;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Administration of branches: create, rename, set region, deactivate and reactivate.

@@ -1,7 +1,7 @@
 // Server-side sessions: a random 256-bit token lives only in the user's cookie; the database keeps
 // its keyed hash, so a copy of the database does not hand out live sessions.
 import { createHmac, randomBytes } from "node:crypto";
-import { and, eq, lt, ne, or } from "drizzle-orm";
+import { and, count, eq, lt, ne, or } from "drizzle-orm";
 import { branches, sessions, users, type Branch, type User } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 
@@ -114,5 +114,5 @@ export function purgeExpiredSessions(db: DbOrTx, now: Date): number {
 }
 
 export function countSessionsOf(db: Db, userId: number): number {
-  return db.select({ idHash: sessions.idHash }).from(sessions).where(and(eq(sessions.userId, userId))).all().length;
+  return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0;
 }

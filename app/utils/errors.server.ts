@@ -4,17 +4,6 @@ import type { Submission, SubmissionResult } from "@conform-to/react";
 import { json } from "@remix-run/node";
 import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/errors";
 
-export type FormErrors = { formErrors: string[]; fieldErrors: Record<string, string[]> };
-
-/** Runs a domain call; a DomainError becomes a JSON response for the form, anything else rethrows. */
-export function domainErrorResponse(error: unknown) {
-  if (!isDomainError(error)) throw error;
-  const errors: FormErrors = error.field
-    ? { formErrors: [], fieldErrors: { [error.field]: [error.message] } }
-    : { formErrors: [error.message], fieldErrors: {} };
-  return json({ errors, code: error.code }, { status: DOMAIN_ERROR_STATUS[error.code] });
-}
-
 export function notFound(message = "We could not find what you asked for.") {
   return json({ message }, { status: 404 });
 }
@@ -29,23 +18,17 @@ export function throwAsResponse(error: unknown): never {
  * The same mapping for a conform form: the message goes beside its field (or above the form) in
  * conform's reply format, so the form keeps what was typed (except `hideFields`, e.g. passwords).
  */
-export function domainErrorReply(submission: Submission<unknown>, error: unknown, options: { hideFields?: string[] } = {}) {
+export function domainErrorReply(submission: Pick<Submission<unknown>, "reply">, error: unknown, options: { hideFields?: string[] } = {}) {
+  const { result, status } = domainErrorResult(submission, error, options);
+  return json(result, { status });
+}
+
+/** The same, for routes that build the Response themselves: the reply and its status. Anything else rethrows. */
+export function domainErrorResult(submission: Pick<Submission<unknown>, "reply">, error: unknown, options: { hideFields?: string[] } = {}) {
   if (!isDomainError(error)) throw error;
-  const reply = submission.reply({
+  const result: SubmissionResult = submission.reply({
     ...(error.field ? { fieldErrors: { [error.field]: [error.message] } } : { formErrors: [error.message] }),
     hideFields: options.hideFields,
   });
-  return json(reply, { status: DOMAIN_ERROR_STATUS[error.code] });
-}
-
-/**
- * The same mapping, for routes that build the Response themselves: the conform reply, with the
- * status the error maps to. Anything else rethrows.
- */
-export function domainErrorResult(submission: Pick<Submission<unknown>, "reply">, error: unknown) {
-  if (!isDomainError(error)) throw error;
-  const result: SubmissionResult = submission.reply(
-    error.field ? { fieldErrors: { [error.field]: [error.message] } } : { formErrors: [error.message] },
-  );
   return { result, status: DOMAIN_ERROR_STATUS[error.code], code: error.code };
 }

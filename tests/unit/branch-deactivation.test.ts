@@ -3,12 +3,12 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, branches } from "../../db/schema";
 import { setBranchActive } from "~/domain/branches.server";
-import { isDomainError } from "~/domain/errors";
 import { adjust, placeHold, releaseHold } from "~/domain/ledger.server";
 import type { Db } from "~/utils/db.server";
 import { key, setupBudget } from "../support/budget";
 import { createClock } from "../support/clock";
 import { closeDatabase, createTestDatabase } from "../support/database";
+import { refusal } from "../support/refusal";
 import { createUser } from "../support/factories";
 
 let db: Db;
@@ -19,15 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => closeDatabase(db));
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isDomainError(error)) return error.message;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
+const refusalMessage = (run: () => unknown) => refusal(run).message;
 
 async function setup() {
   const budget = await setupBudget(db, { branches: 1, amounts: [50_000], now: clock.now() });
@@ -39,7 +31,7 @@ describe("branch deactivation", () => {
   it("is refused while the branch has open holds, naming the amount and what to do first", async () => {
     const { admin, branch, pool } = await setup();
     placeHold(db, { id: null }, { poolId: pool.id, gestureId: 1, amount: 12_500, idempotencyKey: key(), now: clock.now() });
-    expect(refusal(() => setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toBe(
+    expect(refusalMessage(() => setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toBe(
       `${branch.name} has open holds of $125.00 on its budget. Fulfil, cancel or release those gestures first.`,
     );
     expect(db.select().from(branches).where(eq(branches.id, branch.id)).get()!.active).toBe(true);
@@ -47,7 +39,7 @@ describe("branch deactivation", () => {
 
   it("is refused while an open period's pool still has unspent money", async () => {
     const { admin, branch } = await setup();
-    expect(refusal(() => setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toContain(
+    expect(refusalMessage(() => setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toContain(
       "still has $500.00 unspent in an open budget period",
     );
   });
@@ -56,7 +48,7 @@ describe("branch deactivation", () => {
     const { admin, branch, pool, finance } = await setup();
     adjust(db, finance, { poolId: pool.id, amount: -50_000, reason: "Branch closing", idempotencyKey: key(), now: clock.now() });
     await createUser(db, { role: "staff", branchId: branch.id });
-    expect(refusal(() => setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toBe(
+    expect(refusalMessage(() => setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toBe(
       `1 active user works at ${branch.name}. Move them to another branch or deactivate them first.`,
     );
   });
@@ -74,7 +66,7 @@ describe("branch deactivation", () => {
 
   it("only administrators may deactivate a branch", async () => {
     const { branch, financeUser } = await setup();
-    expect(refusal(() => setBranchActive(db, { id: financeUser.id, role: "finance" }, { branchId: branch.id, active: false }, clock.now()))).toBe(
+    expect(refusalMessage(() => setBranchActive(db, { id: financeUser.id, role: "finance" }, { branchId: branch.id, active: false }, clock.now()))).toBe(
       "Only administrators manage branches.",
     );
   });

@@ -4,11 +4,11 @@ import { auditEvents, type User } from "../../db/schema";
 import { CreateBranchSchema, CreateUserSchema, OrganisationSettingsSchema } from "~/domain/admin-schemas";
 import { setupBudget } from "../support/budget";
 import { createBranch as createBranchAsAdmin, getBranch, updateBranch } from "~/domain/branches.server";
-import { DomainError } from "~/domain/errors";
 import { getOrganisation, updateOrganisationSettings } from "~/domain/organisation.server";
 import type { Db } from "~/utils/db.server";
 import { createClock, type TestClock } from "../support/clock";
 import { closeDatabase, createTestDatabase } from "../support/database";
+import { refusal } from "../support/refusal";
 import { createBranch, createOrganisation, createUser } from "../support/factories";
 
 let db: Db;
@@ -27,15 +27,6 @@ function lastAudit() {
   return { ...row, detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
 
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-}
 
 function parse<S extends Parameters<typeof parseWithZod>[1]["schema"]>(schema: S, values: Record<string, string>) {
   const data = new FormData();

@@ -15,6 +15,7 @@ import {
 import type { Db } from "~/utils/db.server";
 import { createClock, type TestClock } from "../support/clock";
 import { closeDatabase, createTestDatabase } from "../support/database";
+import { refusal } from "../support/refusal";
 import { CHEAP_TEST_SCRYPT, createBranch, createUser } from "../support/factories";
 
 const SECRET = "unit-test-secret-0123456789abcdefghijkl";
@@ -35,15 +36,6 @@ function lastAudit() {
   return { ...row, detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
 
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-}
 
 async function asyncRefusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(

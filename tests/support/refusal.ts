@@ -1,0 +1,12 @@
+import { DomainError } from "~/domain/errors";
+
+/** Runs a domain call that must be refused and returns the DomainError it threw. */
+export function refusal(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error("expected a DomainError");
+}
