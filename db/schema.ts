@@ -520,3 +520,349 @@ export type BudgetPeriod = typeof budgetPeriods.$inferSelect;
 export type BudgetPool = typeof budgetPools.$inferSelect;
 export type Hold = typeof holds.$inferSelect;
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Gestures (issue 5): the catalogue, the policy, proposals and their approvals, delegations,
+// notifications and the e-mail outbox.
+
+/** What a gesture answers. The same vocabulary as signal kinds, so a suggestion prefills it. */
+export const OCCASIONS = SIGNAL_KINDS;
+export type Occasion = SignalKind;
+
+export const DELIVERY_METHODS = ["in_branch", "post", "courier"] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
+
+/**
+ * The lifecycle of ../shared/design.md. `awaiting_finance`: the manager approved an amount at or
+ * over the second-approval threshold. `needs_reapproval`: fulfilment cost more than the variance
+ * tolerance allows (issue 6).
+ */
+export const GESTURE_STATUSES = [
+  "draft",
+  "submitted",
+  "awaiting_finance",
+  "approved",
+  "returned",
+  "rejected",
+  "withdrawn",
+  "cancelled",
+  "expired",
+  "needs_reapproval",
+  "fulfilled",
+  "closed",
+] as const;
+export type GestureStatus = (typeof GESTURE_STATUSES)[number];
+
+export const APPROVAL_LEVELS = ["manager", "finance"] as const;
+export type ApprovalLevel = (typeof APPROVAL_LEVELS)[number];
+export const APPROVAL_ROUTES = ["branch", "finance"] as const;
+export type ApprovalRoute = (typeof APPROVAL_ROUTES)[number];
+export const DECISIONS = ["approve", "reject", "return"] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export const OUTCOMES = ["thanked", "positive_feedback", "neutral", "no_response", "negative"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const CARD_MESSAGE_MAX = 1000;
+export const JUSTIFICATION_MAX = 2000;
+
+/** The catalogue. A type that has been used is deactivated, never deleted. */
+export const gestureTypes = sqliteTable(
+  "gesture_types",
+  {
+    id: id(),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    defaultAmount: integer("default_amount").notNull(),
+    maxAmount: integer("max_amount").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("gesture_types_code_unique").on(t.code),
+    check(
+      "gesture_types_amounts",
+      sql`typeof(${t.defaultAmount}) = 'integer' and typeof(${t.maxAmount}) = 'integer' and ${t.defaultAmount} >= 0 and ${t.defaultAmount} <= ${t.maxAmount}`,
+    ),
+  ],
+);
+
+/** Which occasions a gesture type suits (tone guardrail: no birthday gift for a bereavement). */
+export const gestureTypeOccasions = sqliteTable(
+  "gesture_type_occasions",
+  {
+    typeId: integer("type_id")
+      .notNull()
+      .references(() => gestureTypes.id, { onDelete: "cascade" }),
+    occasion: text("occasion", { enum: OCCASIONS }).notNull(),
+  },
+  (t) => [uniqueIndex("gesture_type_occasions_pk").on(t.typeId, t.occasion), index("gesture_type_occasions_occasion_idx").on(t.occasion)],
+);
+
+/**
+ * Policy settings, amounts in minor units. `policyDefaults` is the organisation's single row;
+ * `branchPolicyOverrides` holds per-branch values where a column is null when the branch follows
+ * the default. The effective policy of a branch is the override where set, else the default.
+ */
+const policyColumns = () => ({
+  /** Auto-approved at staff discretion at or under this amount. */
+  discretionLimit: integer("discretion_limit"),
+  /** At or over this amount a finance approval follows the manager's. */
+  secondApprovalThreshold: integer("second_approval_threshold"),
+  perGestureMax: integer("per_gesture_max"),
+  /** Per customer over a rolling 12 months, counting pending and approved gestures. */
+  customerCapAmount: integer("customer_cap_amount"),
+  customerCapCount: integer("customer_cap_count"),
+  /** Per proposer per calendar month (organisation time zone). */
+  staffMonthlyCap: integer("staff_monthly_cap"),
+  /** Days within which a second gesture for the same customer and occasion is a duplicate. */
+  duplicateWindowDays: integer("duplicate_window_days"),
+  /** Days an approval may stay unfulfilled before it expires. */
+  approvalExpiryDays: integer("approval_expiry_days"),
+  /** Percent an actual amount may exceed the approved amount at fulfilment. */
+  varianceTolerancePercent: integer("variance_tolerance_percent"),
+  /** Days after fulfilment when a missing outcome is reminded. */
+  outcomeFollowUpDays: integer("outcome_follow_up_days"),
+  /** A receipt is required when the actual amount is above this. */
+  receiptRequiredAbove: integer("receipt_required_above"),
+});
+
+export const POLICY_KEYS = Object.keys(policyColumns()) as (keyof ReturnType<typeof policyColumns>)[];
+export type PolicyKey = (typeof POLICY_KEYS)[number];
+export type Policy = Record<PolicyKey, number>;
+
+export const policyDefaults = sqliteTable(
+  "policy_defaults",
+  (() => {
+    const c = policyColumns();
+    return {
+      id: integer("id").primaryKey(),
+      discretionLimit: c.discretionLimit.notNull(),
+      secondApprovalThreshold: c.secondApprovalThreshold.notNull(),
+      perGestureMax: c.perGestureMax.notNull(),
+      customerCapAmount: c.customerCapAmount.notNull(),
+      customerCapCount: c.customerCapCount.notNull(),
+      staffMonthlyCap: c.staffMonthlyCap.notNull(),
+      duplicateWindowDays: c.duplicateWindowDays.notNull(),
+      approvalExpiryDays: c.approvalExpiryDays.notNull(),
+      varianceTolerancePercent: c.varianceTolerancePercent.notNull(),
+      outcomeFollowUpDays: c.outcomeFollowUpDays.notNull(),
+      receiptRequiredAbove: c.receiptRequiredAbove.notNull(),
+      updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    };
+  })(),
+  (t) => [check("policy_defaults_single_row", sql`${t.id} = 1`)],
+);
+
+export const branchPolicyOverrides = sqliteTable("branch_policy_overrides", {
+  branchId: integer("branch_id")
+    .primaryKey()
+    .references(() => branches.id, { onDelete: "cascade" }),
+  ...policyColumns(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+export const gestures = sqliteTable(
+  "gestures",
+  {
+    id: id(),
+    customerId: integer("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "restrict" }),
+    /** The customer's branch when proposed; its managers approve and its pool pays. */
+    branchId: integer("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "restrict" }),
+    /** The pool the hold was placed on (set at approval). */
+    poolId: integer("pool_id").references(() => budgetPools.id, {
+      onDelete: "restrict",
+    }),
+    proposerId: integer("proposer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    occasion: text("occasion", { enum: OCCASIONS }).notNull(),
+    signalId: integer("signal_id").references(() => signals.id, {
+      onDelete: "set null",
+    }),
+    typeId: integer("type_id")
+      .notNull()
+      .references(() => gestureTypes.id, { onDelete: "restrict" }),
+    requestedAmount: integer("requested_amount").notNull(),
+    cardMessage: text("card_message").notNull().default(""),
+    /** Internal: why this gesture (required above the discretion limit). Never shown to finance. */
+    justification: text("justification").notNull().default(""),
+    deliveryMethod: text("delivery_method", {
+      enum: DELIVERY_METHODS,
+    }).notNull(),
+    status: text("status", { enum: GESTURE_STATUSES }).notNull(),
+    /**
+     * Who takes the manager-level decision while submitted: the branch's managers (or their
+     * delegates), or finance when nobody in the branch may (a sole manager's own proposal, no
+     * active manager). Recomputed by routing when managers leave or delegate.
+     */
+    approvalRoute: text("approval_route", { enum: APPROVAL_ROUTES }),
+    /** Approved at once at staff discretion (at or under the discretion limit, every check passed). */
+    approvedAtDiscretion: integer("approved_at_discretion", { mode: "boolean" }).notNull().default(false),
+    approvedAmount: integer("approved_amount"),
+    actualAmount: integer("actual_amount"),
+    vendor: text("vendor"),
+    fulfilledOn: text("fulfilled_on"),
+    outcome: text("outcome", { enum: OUTCOMES }),
+    outcomeNote: text("outcome_note"),
+    /** Bumped by every transition; forms carry it so a stale edit is refused. */
+    version: integer("version").notNull().default(1),
+    /** Key of the form that created it: a double submit creates one gesture. */
+    createKey: text("create_key"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    submittedAt: integer("submitted_at", { mode: "timestamp_ms" }),
+    approvedAt: integer("approved_at", { mode: "timestamp_ms" }),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("gestures_create_key_unique").on(t.createKey),
+    index("gestures_branch_status_idx").on(t.branchId, t.status, t.submittedAt),
+    index("gestures_route_idx")
+      .on(t.approvalRoute, t.submittedAt)
+      .where(sql`${t.status} = 'submitted'`),
+    index("gestures_status_idx").on(t.status, t.submittedAt),
+    index("gestures_customer_idx").on(t.customerId, t.submittedAt),
+    index("gestures_proposer_idx").on(t.proposerId, t.submittedAt),
+    index("gestures_signal_idx").on(t.signalId),
+    index("gestures_pool_idx").on(t.poolId),
+    check(
+      "gestures_amounts",
+      sql`typeof(${t.requestedAmount}) = 'integer' and ${t.requestedAmount} >= 0 and ${t.requestedAmount} <= ${sql.raw(String(LEDGER_AMOUNT_LIMIT))}
+        and (${t.approvedAmount} is null or (typeof(${t.approvedAmount}) = 'integer' and ${t.approvedAmount} >= 0))
+        and (${t.actualAmount} is null or (typeof(${t.actualAmount}) = 'integer' and ${t.actualAmount} >= 0))`,
+    ),
+    check("gestures_card_message_length", sql`length(${t.cardMessage}) <= ${sql.raw(String(CARD_MESSAGE_MAX))}`),
+    check("gestures_justification_length", sql`length(${t.justification}) <= ${sql.raw(String(JUSTIFICATION_MAX))}`),
+    check("gestures_submitted", sql`${t.status} = 'draft' or ${t.submittedAt} is not null`),
+    check("gestures_route", sql`(${t.status} = 'submitted') = (${t.approvalRoute} is not null)`),
+  ],
+);
+
+/** Every approve, reject or return, by level; the proposer reads reasons and comments here. */
+export const gestureDecisions = sqliteTable(
+  "gesture_decisions",
+  {
+    id: id(),
+    gestureId: integer("gesture_id")
+      .notNull()
+      .references(() => gestures.id, { onDelete: "restrict" }),
+    approverId: integer("approver_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    /** The manager an approver acted for through a delegation. */
+    onBehalfOfId: integer("on_behalf_of_id").references(() => users.id, {
+      onDelete: "restrict",
+    }),
+    level: text("level", { enum: APPROVAL_LEVELS }).notNull(),
+    decision: text("decision", { enum: DECISIONS }).notNull(),
+    /** The amount approved (approve only). */
+    amount: integer("amount"),
+    comment: text("comment").notNull().default(""),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("gesture_decisions_gesture_idx").on(t.gestureId, t.id),
+    index("gesture_decisions_approver_idx").on(t.approverId, t.at),
+    check("gesture_decisions_comment", sql`${t.decision} = 'approve' or length(trim(${t.comment})) > 0`),
+  ],
+);
+
+/** A manager away: `delegateId` approves for them from `startsOn` to `endsOn` (inclusive, ISO dates). */
+export const delegations = sqliteTable(
+  "delegations",
+  {
+    id: id(),
+    managerId: integer("manager_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    delegateId: integer("delegate_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    startsOn: text("starts_on").notNull(),
+    endsOn: text("ends_on").notNull(),
+    createdAt: createdAt(),
+    /** Set when the manager ends it early. */
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("delegations_manager_idx").on(t.managerId, t.endsOn),
+    index("delegations_delegate_idx").on(t.delegateId, t.endsOn),
+    check("delegations_dates", sql`${isoDate(t.startsOn)} and ${isoDate(t.endsOn)} and ${t.endsOn} >= ${t.startsOn}`),
+    check("delegations_not_self", sql`${t.managerId} <> ${t.delegateId}`),
+  ],
+);
+
+export const NOTIFICATION_KINDS = [
+  "approval_needed",
+  "decision",
+  "approval_reminder",
+  "expired",
+  "outcome_reminder",
+  "outcome_recorded",
+  "reapproval_needed",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** The in-app list. `message` is plain text without customer notes. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: id(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: NOTIFICATION_KINDS }).notNull(),
+    gestureId: integer("gesture_id").references(() => gestures.id, {
+      onDelete: "cascade",
+    }),
+    message: text("message").notNull(),
+    /** Set for notifications that must exist once (reminders): the same key is never sent twice. */
+    dedupeKey: text("dedupe_key"),
+    createdAt: createdAt(),
+    readAt: integer("read_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("notifications_user_idx").on(t.userId, t.id),
+    index("notifications_unread_idx")
+      .on(t.userId)
+      .where(sql`${t.readAt} is null`),
+    uniqueIndex("notifications_dedupe_unique").on(t.dedupeKey),
+  ],
+);
+
+/** E-mail written in the same transaction as its cause and sent later, so sending never blocks one. */
+export const emailOutbox = sqliteTable(
+  "email_outbox",
+  {
+    id: id(),
+    notificationId: integer("notification_id").references(() => notifications.id, { onDelete: "set null" }),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: ["pending", "sent", "logged", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("email_outbox_pending_idx")
+      .on(t.id)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+export type GestureType = typeof gestureTypes.$inferSelect;
+export type Gesture = typeof gestures.$inferSelect;
+export type GestureDecision = typeof gestureDecisions.$inferSelect;
+export type Delegation = typeof delegations.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
