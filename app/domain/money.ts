@@ -33,7 +33,7 @@ const PLAIN_AMOUNT = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, 
 const GROUPED = /^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
 
 /**
- * Turns what people type ("12", "12.5", "12.50", "1,234.56", "-40") into minor units, or says
+ * Turns what people type ("12", "12.5", "12.50", "1,234.56", "-40", and "+40" where signed) into minor units, or says
  * in words why not. Commas are thousands separators only; the point is the decimal separator.
  */
 export function parseMoney(input: string, options: MoneyParseOptions = {}): MoneyParseResult {
@@ -53,6 +53,9 @@ export function parseMoney(input: string, options: MoneyParseOptions = {}): Mone
   if (body.startsWith("-")) {
     negative = true;
     body = body.slice(1).trimStart();
+  } else if (allowNegative && body.startsWith("+")) {
+    // Where a signed amount is expected (adjustments), "+40" reads naturally as a credit.
+    body = body.slice(1).trimStart();
   }
   if (!PLAIN.test(body) && !GROUPED.test(body)) {
     if (/^\d[\d,]*(?:\.\d*)?$/.test(body)) return fail("Put commas only between groups of three digits, like 1,234.56.");
@@ -69,7 +72,7 @@ export function parseMoney(input: string, options: MoneyParseOptions = {}): Mone
   if (whole.length > 13) return fail(tooLarge);
   const magnitude = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
   if (magnitude > max) return fail(tooLarge);
-  if (magnitude === 0 && !allowZero) return fail("Enter an amount greater than zero.");
+  if (magnitude === 0 && !allowZero) return fail(allowNegative ? "Enter an amount other than zero." : "Enter an amount greater than zero.");
   const value = negative && magnitude !== 0 ? -magnitude : magnitude;
   return { ok: true, value: value as Money };
 }

@@ -259,7 +259,7 @@ function AmountsForm({
                         <label htmlFor={item.amount.id} className="visually-hidden">
                           Amount for {branch.name}
                         </label>
-                        <input {...getInputProps(item.amount, { type: "text" })} inputMode="decimal" autoComplete="off" spellCheck={false} placeholder="0.00" />
+                        <input {...getInputProps(item.amount, { type: "text" })} inputMode="decimal" autoComplete="off" spellCheck={false} />
                         {item.amount.errors ? (
                           <p className="field__error" id={item.amount.errorId}>
                             {item.amount.errors.join(" ")}

@@ -63,9 +63,18 @@ describe("parseMoney: what people type becomes minor units", () => {
     expect(refused("9".repeat(40))).toBe("That is too long for an amount.");
   });
 
+  it("reads a leading plus as a credit only where a signed amount is expected", () => {
+    expect(ok("+40", { allowNegative: true })).toBe(4000);
+    expect(ok("+ 1,234.50", { allowNegative: true })).toBe(123450);
+    expect(refused("+40")).toBe("Enter an amount in digits, like 12, 12.50 or 1,234.56.");
+    expect(refused("+-40", { allowNegative: true })).toBe("Enter an amount in digits, like 12, 12.50 or 1,234.56.");
+    expect(refused("++40", { allowNegative: true })).toBe("Enter an amount in digits, like 12, 12.50 or 1,234.56.");
+  });
+
   it("refuses zero when asked to", () => {
     expect(refused("0.00", { allowZero: false })).toBe("Enter an amount greater than zero.");
-    expect(refused("-0", { allowNegative: true, allowZero: false })).toBe("Enter an amount greater than zero.");
+    expect(refused("-0", { allowNegative: true, allowZero: false })).toBe("Enter an amount other than zero.");
+    expect(refused("+0.00", { allowNegative: true, allowZero: false })).toBe("Enter an amount other than zero.");
   });
 
   it("says what is wrong with anything else", () => {
