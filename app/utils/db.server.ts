@@ -1,75 +1,7 @@
-// The one database connection. SQLite sits behind this module and `db/`; nothing else opens it.
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import * as schema from "../../db/schema";
+// The app's one database connection. SQLite sits behind this module and `db/`; nothing else opens it.
+import { openDatabase, type Db } from "./database.server";
 import { env } from "./env.server";
 
-export type Db = BetterSQLite3Database<typeof schema>;
-/** What a transaction callback receives; domain functions accept either. */
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-export type DbOrTx = Db | Tx;
-
-export const MIGRATIONS_FOLDER = resolve(process.env.MIGRATIONS_DIR ?? "db/migrations");
-const BUSY_TIMEOUT_MS = 5000;
-
-/**
- * Opens a database file with the settings money needs, checks that SQLite accepted them,
- * and applies pending migrations.
- */
-export function openDatabase(file: string, options: { migrate?: boolean } = {}): Db {
-  if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = FULL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  checkPragmas(sqlite, file);
-  const db = drizzle(sqlite, { schema });
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return db;
-}
-
-function checkPragmas(sqlite: Database.Database, file: string) {
-  const actual = {
-    journal_mode: sqlite.pragma("journal_mode", { simple: true }),
-    synchronous: sqlite.pragma("synchronous", { simple: true }),
-    foreign_keys: sqlite.pragma("foreign_keys", { simple: true }),
-    busy_timeout: sqlite.pragma("busy_timeout", { simple: true }),
-  };
-  const expected = {
-    journal_mode: file === ":memory:" ? "memory" : "wal",
-    synchronous: 2, // FULL
-    foreign_keys: 1,
-    busy_timeout: BUSY_TIMEOUT_MS,
-  };
-  for (const [key, value] of Object.entries(expected)) {
-    if (actual[key as keyof typeof actual] !== value) {
-      throw new Error(`SQLite refused ${key}=${value} (got ${String(actual[key as keyof typeof actual])})`);
-    }
-  }
-}
-
-/**
- * Runs `work` in one synchronous write transaction: BEGIN IMMEDIATE on the connection (so reads
- * inside see no concurrent writer until commit), or a savepoint when the caller is already inside
- * a transaction (which the caller must have opened with `behavior: "immediate"`). `work` must not
- * be async.
- */
-export function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => T): T {
-  if (isTransaction(db)) return db.transaction(work);
-  return db.transaction(work, { behavior: "immediate" });
-}
-
-function isTransaction(db: DbOrTx): db is Tx {
-  return "rollback" in db;
-}
-
-/** The raw better-sqlite3 handle behind a drizzle database, for pragmas and health checks. */
-export function sqliteOf(db: Db): Database.Database {
-  return (db as unknown as { $client: Database.Database }).$client;
-}
+export * from "./database.server";
 
 export const db: Db = openDatabase(env.DATABASE_URL);

@@ -1,0 +1,20 @@
+// `npm run db:backup [-- --to FILE]`: a consistent copy of the live database (DATABASE_URL, the
+// app may keep running and writing), checked before it is kept. Default: data/backups/<name>-<time>.sqlite.
+import { describeReport } from "../app/domain/integrity.server";
+import { optionValue, timestampedName, verifiedCopy } from "./backup-restore";
+
+const source = process.env.DATABASE_URL ?? "data/empathy-fund.sqlite";
+const target = optionValue(process.argv.slice(2), "--to") ?? timestampedName("data/backups", source, new Date());
+const started = performance.now();
+try {
+  const { file, pages, report } = await verifiedCopy(source, target);
+  console.log(describeReport(report));
+  if (!report.ok) {
+    console.error(`Backup FAILED its checks and was removed. The source database may need attention: run npm run db:check.`);
+    process.exit(1);
+  }
+  console.log(`Backed up ${source} to ${file} (${pages} pages) in ${Math.round(performance.now() - started)} ms.`);
+} catch (error) {
+  console.error(`Backup failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

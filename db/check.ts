@@ -1,0 +1,9 @@
+// `npm run db:check`: integrity, foreign keys, the ledger's invariants and the audit chain of the
+// database at DATABASE_URL. Exit status 1 when anything is broken.
+import { checkDatabase, describeReport } from "../app/domain/integrity.server";
+import { db, sqliteOf } from "../app/utils/db.server";
+
+const report = checkDatabase(db);
+sqliteOf(db).close();
+console.log(describeReport(report));
+if (!report.ok) process.exit(1);
