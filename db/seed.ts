@@ -9,7 +9,9 @@ import { seedCustomers } from "./seed-customers";
 import { seedBudgets } from "./seed-budgets";
 import { branches, organisation, users, type Role } from "./schema";
 
-export const DEMO_PASSWORD = "empathy-demo-2026";
+import { DEMO_PASSWORD } from "./demo-password";
+
+export { DEMO_PASSWORD };
 /** A fixed instant so that the seed is the same on every machine. */
 const SEED_TIME = new Date("2026-01-05T09:00:00Z");
 const ORGANISATION_TIME_ZONE = "America/New_York";
