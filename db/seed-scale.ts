@@ -118,16 +118,17 @@ async function main() {
     const branch = sqlite.prepare("insert into branches (code, name, region, active, created_at) values (?, ?, ?, 1, ?)");
     const user = sqlite.prepare("insert into users (email, name, role, branch_id, active, password_hash, created_at) values (?, ?, ?, ?, 1, ?, ?)");
     for (let b = 1; b <= BRANCHES; b++) {
-      branch.run(`B${String(b).padStart(3, "0")}`, `${pick(LAST)} ${pick(["Street", "Square", "Park", "Road", "Plaza"])} ${b}`, REGION_NAMES[(b - 1) % REGIONS], nowMs);
+      const code = `b${String(b).padStart(3, "0")}`;
+      branch.run(code.toUpperCase(), `${pick(LAST)} ${pick(["Street", "Square", "Park", "Road", "Plaza"])} ${b}`, REGION_NAMES[(b - 1) % REGIONS], nowMs);
       const managers: number[] = [];
       const proposers: number[] = [];
       for (let m = 1; m <= MANAGERS_PER_BRANCH; m++) {
-        const id = Number(user.run(`manager${m}.b${b}@scale.example.com`, `${pick(FIRST)} ${pick(LAST)}`, "manager", b, hash, nowMs).lastInsertRowid);
+        const id = Number(user.run(`manager${m}.${code}@scale.example.com`, `${pick(FIRST)} ${pick(LAST)}`, "manager", b, hash, nowMs).lastInsertRowid);
         managers.push(id);
         proposers.push(id);
       }
       for (let s = 1; s <= STAFF_PER_BRANCH; s++) {
-        proposers.push(Number(user.run(`staff${s}.b${b}@scale.example.com`, `${pick(FIRST)} ${pick(LAST)}`, "staff", b, hash, nowMs).lastInsertRowid));
+        proposers.push(Number(user.run(`staff${s}.${code}@scale.example.com`, `${pick(FIRST)} ${pick(LAST)}`, "staff", b, hash, nowMs).lastInsertRowid));
       }
       managersOf[b] = managers;
       proposersOf[b] = proposers;
