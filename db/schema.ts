@@ -159,6 +159,7 @@ export const auditEvents = sqliteTable(
     index("audit_events_entity_idx").on(t.entity, t.entityId, t.id),
     index("audit_events_actor_idx").on(t.actorId, t.id),
     index("audit_events_action_idx").on(t.action, t.id),
+    index("audit_events_at_idx").on(t.at),
   ],
 );
 

@@ -20,6 +20,21 @@ export function localDate(instant: Date, timeZone: string): string {
   return format.format(instant);
 }
 
+/**
+ * The first instant of a calendar date in a time zone (midnight, or whenever the day begins when a
+ * clock change skips midnight). A binary search over the hours in which it must lie (UTC-12 to UTC+14).
+ */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  let low = Date.parse(`${date}T00:00:00Z`) - 15 * 3_600_000;
+  let high = low + 28 * 3_600_000;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (localDate(new Date(middle), timeZone) >= date) high = middle;
+    else low = middle;
+  }
+  return new Date(high);
+}
+
 function parts(date: string): { year: number; month: number } {
   return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)) };
 }

@@ -49,6 +49,8 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   "routes/_app.finance": { kind: "page", path: "/finance", GET: only(["finance"]), POST: noAction },
   "routes/_app.admin": { kind: "page", path: "/admin", GET: only(["admin"]), POST: noAction },
   "routes/_app.audit": { kind: "page", path: "/audit", GET: only(["finance", "admin"]), POST: noAction },
+  // A resource route: without an action Remix answers 405 before any sign-in check.
+  "routes/_app.audit_.export": { kind: "page", path: "/audit/export", GET: only(["finance", "admin"]), POST: all(405) },
   // Administration: admins only. An empty form fails validation (400) once the role is checked.
   "routes/_app.admin_.users.new": { kind: "page", path: "/admin/users/new", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
   "routes/_app.admin_.users.$userId": { kind: "page", path: "/admin/users/:userId", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
