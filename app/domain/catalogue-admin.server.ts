@@ -8,7 +8,10 @@ import { recordAudit } from "./audit.server";
 import { findGestureType, gestureTypeUseCount, type CatalogueType } from "./catalogue.server";
 import { codeFromName, type GestureTypeInput } from "./catalogue-schemas";
 import { DomainError } from "./errors";
+import { formatMoney } from "./money";
+import { getOrganisation } from "./organisation.server";
 import { can } from "./permissions";
+import { getPolicyDefaults } from "./policy.server";
 
 export type CatalogueActor = { id: number; role: Role };
 
@@ -200,4 +203,16 @@ export function deleteGestureType(db: Db, actor: CatalogueActor, input: { typeId
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * A warning, not a refusal, when a type's maximum is above the organisation's per-gesture
+ * maximum: a branch may override that maximum upwards, and proposals are checked against the
+ * branch's effective maximum anyway, so such a type is only capped lower in most branches.
+ */
+export function perGestureMaxWarning(db: DbOrTx, type: Pick<CatalogueType, "name" | "maxAmount">): string | null {
+  const { perGestureMax } = getPolicyDefaults(db);
+  if (type.maxAmount <= perGestureMax) return null;
+  const { currency } = getOrganisation(db);
+  return `Its maximum (${formatMoney(type.maxAmount, currency)}) is above the organisation's per-gesture maximum (${formatMoney(perGestureMax, currency)}): proposals stay capped at each branch's per-gesture maximum.`;
 }

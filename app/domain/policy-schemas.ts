@@ -31,6 +31,13 @@ export function policyValueText(key: PolicyKey, value: number): string {
   return POLICY_FIELDS[key].unit === "money" ? moneyInputText(value) : String(value);
 }
 
+/** The label of a setting's input, with its unit: "Discretion limit (USD)", "Duplicate window (days)". */
+export function policyInputLabel(key: PolicyKey, currency: string): string {
+  const field = POLICY_FIELDS[key];
+  const unit = { money: currency, days: "days", percent: "%", count: "" }[field.unit];
+  return unit ? `${field.label} (${unit})` : field.label;
+}
+
 /** A value as people read it: "$50.00", "30 days", "3", "10%". */
 export function formatPolicyValue(key: PolicyKey, value: number, currency: string): string {
   return POLICY_FIELDS[key].unit === "money" ? formatMoney(value, currency) : formatWholeValue(key, value);
