@@ -1,7 +1,7 @@
 // Form schemas of the gesture catalogue pages, shared by the browser (conform) and the server.
 // Amounts go through parseMoney (via moneyField), the one place where typed text becomes money.
 import { z } from "zod";
-import { OCCASIONS } from "../../db/schema";
+import { OCCASIONS, type Occasion } from "../../db/schema";
 import { moneyField } from "./budget-schemas";
 import { POLICY_FIELDS } from "./policy";
 
@@ -38,7 +38,8 @@ export const CreateGestureTypeSchema = z.strictObject(typeFields).superRefine(de
 
 export const UpdateGestureTypeSchema = z.strictObject({ intent: z.literal("update"), ...typeFields }).superRefine(defaultWithinMaximum);
 
-export type GestureTypeInput = Omit<z.output<typeof CreateGestureTypeSchema>, "description"> & { description?: string };
+/** What the catalogue's domain functions take (amounts in minor units). */
+export type GestureTypeInput = { name: string; description?: string; defaultAmount: number; maxAmount: number; occasions: readonly Occasion[] };
 
 export const GestureTypeStatusSchema = z.strictObject({
   intent: z.enum(["deactivate", "reactivate", "delete"], { error: "Choose what to do." }),
