@@ -6,7 +6,7 @@ import { gestureTypeOccasions, gestureTypes, OCCASIONS, type Occasion, type Role
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { findGestureType, gestureTypeUseCount, type CatalogueType } from "./catalogue.server";
-import { codeFromName, type GestureTypeInput } from "./catalogue-schemas";
+import { codeFromName, TYPE_AMOUNT_MAX, TYPE_DESCRIPTION_MAX, TYPE_NAME_MAX, type GestureTypeInput } from "./catalogue-schemas";
 import { DomainError } from "./errors";
 import { formatMoney } from "./money";
 import { getOrganisation } from "./organisation.server";
@@ -33,6 +33,17 @@ function orderedOccasions(occasions: readonly Occasion[]): Occasion[] {
 function normalise(input: GestureTypeInput) {
   const name = input.name.trim();
   const description = (input.description ?? "").trim();
+  if (name === "" || name.length > TYPE_NAME_MAX || /\p{Cc}/u.test(name)) {
+    throw new DomainError("VALIDATION", `Enter a name of 1 to ${TYPE_NAME_MAX} characters on one line.`, { field: "name" });
+  }
+  if (description.length > TYPE_DESCRIPTION_MAX) {
+    throw new DomainError("VALIDATION", `A description has at most ${TYPE_DESCRIPTION_MAX} characters.`, { field: "description" });
+  }
+  for (const [field, amount] of [["defaultAmount", input.defaultAmount], ["maxAmount", input.maxAmount]] as const) {
+    if (!Number.isSafeInteger(amount) || amount < 0 || amount > TYPE_AMOUNT_MAX) {
+      throw new DomainError("VALIDATION", "Amounts are whole numbers of cents, zero or more, up to the largest allowed.", { field });
+    }
+  }
   if (input.defaultAmount > input.maxAmount) {
     throw new DomainError("VALIDATION", "The default amount cannot be above the maximum amount.", { field: "defaultAmount" });
   }

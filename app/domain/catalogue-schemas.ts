@@ -17,7 +17,8 @@ const typeFields = {
     .string({ error: "Enter the name staff will see, such as Flowers." })
     .trim()
     .min(1, "Enter the name staff will see, such as Flowers.")
-    .max(TYPE_NAME_MAX, `A name has at most ${TYPE_NAME_MAX} characters.`),
+    .max(TYPE_NAME_MAX, `A name has at most ${TYPE_NAME_MAX} characters.`)
+    .refine((name) => !/\p{Cc}/u.test(name), "Write the name on one line, without control characters."),
   description: z.string().trim().max(TYPE_DESCRIPTION_MAX, `A description has at most ${TYPE_DESCRIPTION_MAX} characters.`).optional(),
   defaultAmount: moneyField({ max: TYPE_AMOUNT_MAX }),
   maxAmount: moneyField({ max: TYPE_AMOUNT_MAX }),

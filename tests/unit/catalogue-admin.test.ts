@@ -107,6 +107,7 @@ describe("the gesture type form", () => {
   it("refuses occasions that are not in the vocabulary, names that are too long and fields it does not know", () => {
     expect(parse(CreateGestureTypeSchema, { ...valid, occasions: ["birthday", "graduation"] }).status).toBe("error");
     expect(parse(CreateGestureTypeSchema, { ...valid, name: "x".repeat(81) }).error?.name).toEqual(["A name has at most 80 characters."]);
+    expect(parse(CreateGestureTypeSchema, { ...valid, name: "Flowers\nand more" }).error?.name).toEqual(["Write the name on one line, without control characters."]);
     expect(parse(CreateGestureTypeSchema, { ...valid, code: "mine" }).status).toBe("error");
     expect(parse(UpdateGestureTypeSchema, valid).status).toBe("error");
     expect(parse(UpdateGestureTypeSchema, { ...valid, intent: "update" }).status).toBe("success");
@@ -151,9 +152,12 @@ describe("creating a gesture type", () => {
     expect(type.code).toBe("gift_basket_2");
   });
 
-  it("refuses a default above the maximum and an empty list of occasions even when called directly", () => {
+  it("refuses a default above the maximum, no occasions, a blank name and amounts that are not cents, even when called directly", () => {
     expect(refusal(() => createGestureType(db, admin, { ...bakery, defaultAmount: 5_000 }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "defaultAmount" });
     expect(refusal(() => createGestureType(db, admin, { ...bakery, occasions: [] }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "occasions" });
+    expect(refusal(() => createGestureType(db, admin, { ...bakery, name: "  " }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "name" });
+    expect(refusal(() => createGestureType(db, admin, { ...bakery, maxAmount: 45.5 }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "maxAmount" });
+    expect(refusal(() => createGestureType(db, admin, { ...bakery, defaultAmount: -1 }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "defaultAmount" });
     expect(db.select().from(gestureTypes).where(eq(gestureTypes.name, "Bakery box")).get()).toBeUndefined();
   });
 });
