@@ -732,6 +732,8 @@ export const gestures = sqliteTable(
     index("gestures_customer_idx").on(t.customerId, t.submittedAt),
     index("gestures_proposer_idx").on(t.proposerId, t.submittedAt),
     index("gestures_signal_idx").on(t.signalId),
+    // How often a catalogue type was used (admin catalogue), and the restrict check when one is deleted.
+    index("gestures_type_idx").on(t.typeId),
     index("gestures_pool_idx").on(t.poolId),
     check(
       "gestures_amounts",

@@ -1,10 +1,12 @@
 import { Link } from "@remix-run/react";
 
-export type AdminSection = "users" | "branches" | "settings";
+export type AdminSection = "users" | "branches" | "catalogue" | "policy" | "settings";
 
 const SECTIONS: readonly { key: AdminSection; to: string; label: string }[] = [
   { key: "users", to: "/admin", label: "Users" },
   { key: "branches", to: "/admin/branches", label: "Branches" },
+  { key: "catalogue", to: "/admin/catalogue", label: "Gesture catalogue" },
+  { key: "policy", to: "/admin/policy", label: "Policy" },
   { key: "settings", to: "/admin/settings", label: "Organisation settings" },
 ];
 

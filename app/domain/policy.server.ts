@@ -1,6 +1,6 @@
 // Reading the policy: the organisation's defaults, a branch's overrides, and the effective values.
-import { eq } from "drizzle-orm";
-import { branchPolicyOverrides, policyDefaults } from "../../db/schema";
+import { asc, eq } from "drizzle-orm";
+import { branches, branchPolicyOverrides, policyDefaults } from "../../db/schema";
 import type { DbOrTx } from "~/utils/db.server";
 import { POLICY_KEYS, type Policy, type PolicyKey } from "./policy";
 
@@ -35,6 +35,20 @@ export function getEffectivePolicy(db: DbOrTx, branchId: number): EffectivePolic
     if (override !== undefined) policy[key] = override;
   }
   return { policy, source, overrides };
+}
+
+/** Every branch with how many settings it overrides, by region and name (the policy index). */
+export function listBranchPolicySummaries(db: DbOrTx) {
+  const rows = db
+    .select({ id: branches.id, code: branches.code, name: branches.name, region: branches.region, active: branches.active, overrides: branchPolicyOverrides })
+    .from(branches)
+    .leftJoin(branchPolicyOverrides, eq(branchPolicyOverrides.branchId, branches.id))
+    .orderBy(asc(branches.region), asc(branches.name))
+    .all();
+  return rows.map(({ overrides, ...branch }) => ({
+    ...branch,
+    overrideCount: overrides ? POLICY_KEYS.filter((key) => overrides[key] !== null).length : 0,
+  }));
 }
 
 function pickPolicy(row: Record<PolicyKey, number>): Policy {

@@ -37,7 +37,7 @@ export default function AdminHome() {
       <div className="page-header">
         <div>
           <h1>Administration</h1>
-          <p>Users, branches and settings of the organisation.</p>
+          <p>Users, branches, the gesture catalogue, the policy and the settings of the organisation.</p>
         </div>
         <Link to="/admin/users/new" className="button">
           Add a user

@@ -147,6 +147,44 @@ const SCENARIOS: Scenario[] = [
   { name: "admin adds a branch", who: "admin", path: "/admin/branches/new" },
   { name: "admin branch page", who: "admin", path: "/admin/branches/1" },
   { name: "admin organisation settings", who: "admin", path: "/admin/settings", screenshot: "admin-settings" },
+  // The gesture catalogue and the policy. Type 1 is Flowers (migration 0007); branch 1 is North.
+  { name: "admin gesture catalogue", who: "admin", path: "/admin/catalogue", screenshot: "admin-catalogue" },
+  {
+    name: "admin adds a gesture type with errors",
+    who: "admin",
+    path: "/admin/catalogue/new",
+    act: async (page) => {
+      await page.getByRole("button", { name: "Add gesture type" }).click();
+      await expect(page.getByText("Choose at least one occasion this type suits.")).toBeVisible();
+    },
+  },
+  { name: "admin gesture type page", who: "admin", path: "/admin/catalogue/1", screenshot: "admin-gesture-type" },
+  { name: "admin confirms deactivating a gesture type", who: "admin", path: "/admin/catalogue/1?confirm=deactivate" },
+  { name: "admin policy", who: "admin", path: "/admin/policy", screenshot: "admin-policy" },
+  {
+    name: "admin policy with a field error",
+    who: "admin",
+    path: "/admin/policy",
+    act: async (page) => {
+      await page.getByLabel("Discretion limit (USD)").fill("500");
+      await page.getByRole("button", { name: "Save policy" }).click();
+      await expect(page.getByText("The discretion limit must not be above the second-approval threshold.")).toBeVisible();
+      // The form focused the field in error, far down a long page; the size checks start at the top.
+      await page.evaluate(() => window.scrollTo(0, 0));
+    },
+  },
+  { name: "admin branch policy", who: "admin", path: "/admin/policy/1", screenshot: "admin-branch-policy" },
+  {
+    name: "admin branch policy with a conflict",
+    who: "admin",
+    path: "/admin/policy/1",
+    act: async (page) => {
+      await page.getByLabel("Per-gesture maximum (USD) for North").fill("100");
+      await page.getByRole("button", { name: "Save North’s policy" }).click();
+      await expect(page.getByText(/per-gesture maximum \$100\.00 \(branch override\)/)).toBeVisible();
+      await page.evaluate(() => window.scrollTo(0, 0));
+    },
+  },
   { name: "staff changes their password", who: "staff", path: "/account/password", screenshot: "change-password" },
   {
     name: "change password with errors",

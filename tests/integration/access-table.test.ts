@@ -4,6 +4,7 @@ import { ACCESS_TABLE, type Visitor } from "../support/access-table";
 import { createCustomer, createImport, createOrganisation, createUser } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { listGestureTypes } from "~/domain/catalogue.server";
 import { db } from "~/utils/db.server";
 import type { User } from "../../db/schema";
 
@@ -20,12 +21,13 @@ beforeAll(async () => {
   sampleIds.set(":branchId", staff.branchId!);
   sampleIds.set(":customerId", createCustomer(db, { branchId: staff.branchId! }).id);
   sampleIds.set(":importId", createImport(db, usersByRole.get("admin")!).id);
+  sampleIds.set(":typeId", listGestureTypes(db)[0]!.id);
 });
 afterAll(() => server.close());
 
 /** A route's path with its sample ids filled in (see tests/support/access-table.ts). */
 function samplePath(path: string): string {
-  return path.replace(/:(userId|branchId|customerId|importId)\b/g, (placeholder) => String(sampleIds.get(placeholder)));
+  return path.replace(/:(userId|branchId|customerId|importId|typeId)\b/g, (placeholder) => String(sampleIds.get(placeholder)));
 }
 
 async function cookieFor(visitor: Visitor): Promise<string | undefined> {

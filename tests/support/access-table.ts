@@ -1,8 +1,8 @@
 // The declared access of every route: for each role (and the signed-out visitor) and method, the
 // status the server must answer. tests/integration/access-table.test.ts checks every entry over
 // real HTTP and fails when the build has a route that is missing here (or here one it lacks).
-// Paths of routes with an id use a placeholder (`:userId`, `:branchId`) that the test replaces
-// with a sample: the staff user it signs in as, and that user's branch.
+// Paths of routes with an id use a placeholder (`:userId`, `:branchId`, `:typeId`) that the test
+// replaces with a sample: the staff user it signs in as, that user's branch, a catalogue type.
 import type { Role } from "~/domain/permissions";
 
 export type Visitor = Role | "anonymous";
@@ -15,7 +15,7 @@ export type RouteAccess =
  * Pages with ids use a placeholder in `path`; the access-table test creates the sample object
  * (for example a customer of the staff user's branch) and substitutes its id.
  */
-export const SAMPLE_IDS = [":customerId", ":importId"] as const;
+export const SAMPLE_IDS = [":customerId", ":importId", ":typeId"] as const;
 
 const all = (status: number): Expectation => ({ anonymous: status, staff: status, manager: status, finance: status, admin: status });
 const signedIn = (statuses: Omit<Expectation, "anonymous">, anonymous = 302): Expectation => ({ anonymous, ...statuses });
@@ -64,6 +64,12 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     postForm: {},
   },
   "routes/_app.admin_.settings": { kind: "page", path: "/admin/settings", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  // The gesture catalogue and the policy: admins only; :typeId is a type of the standard catalogue.
+  "routes/_app.admin_.catalogue._index": { kind: "page", path: "/admin/catalogue", GET: only(["admin"]), POST: noAction },
+  "routes/_app.admin_.catalogue.new": { kind: "page", path: "/admin/catalogue/new", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  "routes/_app.admin_.catalogue.$typeId": { kind: "page", path: "/admin/catalogue/:typeId", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  "routes/_app.admin_.policy._index": { kind: "page", path: "/admin/policy", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
+  "routes/_app.admin_.policy.$branchId": { kind: "page", path: "/admin/policy/:branchId", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
   // Every signed-in user changes their own password.
   "routes/_app.account.password": {
     kind: "page",

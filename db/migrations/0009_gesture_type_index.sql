@@ -1,0 +1,1 @@
+CREATE INDEX `gestures_type_idx` ON `gestures` (`type_id`);

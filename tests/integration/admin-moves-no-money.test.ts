@@ -1,0 +1,117 @@
+// "Admins move no money and approve nothing" (issue 8), over real HTTP against the production
+// build: an administrator posts every money and approval action there is, as a browser form and as
+// a data request, with input that would succeed for the role allowed to act, and is refused with
+// 403 while no ledger entry, hold, period or money audit event is written.
+//
+// To cover a new money or approval route, add one line to ACTIONS.
+import { count, like, or } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, budgetPeriods, budgetPools, holds, ledgerEntries, type User } from "../../db/schema";
+import { closePeriod, openPeriod } from "~/domain/budget-periods.server";
+import { adjust, allocate, currentPoolFor, placeHold } from "~/domain/ledger.server";
+import { db } from "~/utils/db.server";
+import { key } from "../support/budget";
+import { createBranch, createOrganisation, createUser } from "../support/factories";
+import { startTestServer, type TestServer } from "../support/http";
+import { refusal } from "../support/refusal";
+import { sessionCookieFor } from "../support/sessions";
+
+let server: TestServer;
+let admin: User;
+let finance: User;
+/** Ids the actions post to, filled in beforeAll. */
+const sample = { poolId: 0, pastPeriodId: 0, branchId: 0 };
+
+/** `route` is the Remix route id, for the data-request (`?_data=`) variant of the post. */
+type MoneyAction = { name: string; route: string; path: () => string; form: () => Record<string, string> };
+
+/** Every action that moves money or decides a proposal. Forms are what the allowed role would send. */
+const ACTIONS: MoneyAction[] = [
+  { name: "allocate to a pool", route: "routes/_app.pools.$poolId", path: () => `/pools/${sample.poolId}`, form: () => ({ intent: "allocate", step: "confirm", amount: "100", memo: "Admin", idempotencyKey: key() }) },
+  { name: "adjust a pool", route: "routes/_app.pools.$poolId", path: () => `/pools/${sample.poolId}`, form: () => ({ intent: "adjust", step: "confirm", amount: "-10", reason: "Admin", idempotencyKey: key() }) },
+  {
+    name: "open the next period",
+    route: "routes/_app.pools.open",
+    path: () => "/pools/open",
+    form: () => ({ intent: "open", "amounts[0].branchId": String(sample.branchId), "amounts[0].amount": "100", idempotencyKey: key() }),
+  },
+  { name: "close a period", route: "routes/_app.pools.close.$periodId", path: () => `/pools/close/${sample.pastPeriodId}`, form: () => ({ carryOpenHolds: "on" }) },
+];
+
+const NOW = new Date();
+// A day in the quarter before the current one, so that its period has ended and could be closed.
+const PAST = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 3, 15, 15));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  createOrganisation(db);
+  const branch = createBranch(db, { code: "ADM", name: "Admin test branch" });
+  sample.branchId = branch.id;
+  admin = await createUser(db, { role: "admin" });
+  finance = await createUser(db, { role: "finance" });
+  const asFinance = { id: finance.id, role: "finance" as const };
+  sample.pastPeriodId = openPeriod(db, asFinance, { amounts: [{ branchId: branch.id, amount: 50_000 }], idempotencyKey: key(), now: PAST }).periodId;
+  placeHold(db, { id: null }, { poolId: currentPoolFor(db, branch.id, PAST)!.id, amount: 4_000, memo: "Flowers", idempotencyKey: key(), now: PAST });
+  openPeriod(db, asFinance, { amounts: [{ branchId: branch.id, amount: 100_000 }], idempotencyKey: key(), now: NOW });
+  sample.poolId = currentPoolFor(db, branch.id, NOW)!.id;
+});
+afterAll(() => server.close());
+
+/** What a money action would change: counts of the money tables and of money audit events. */
+function moneyState() {
+  const n = (table: typeof ledgerEntries | typeof holds | typeof budgetPeriods | typeof budgetPools) => db.select({ n: count() }).from(table).get()!.n;
+  return {
+    ledgerEntries: n(ledgerEntries),
+    holds: n(holds),
+    periods: n(budgetPeriods),
+    pools: n(budgetPools),
+    moneyAuditEvents: db
+      .select({ n: count() })
+      .from(auditEvents)
+      .where(or(like(auditEvents.action, "budget.%"), like(auditEvents.action, "gesture.%"), like(auditEvents.action, "approval.%")))
+      .get()!.n,
+    auditEvents: db.select({ n: count() }).from(auditEvents).get()!.n,
+  };
+}
+
+async function post(path: string, who: User, form: Record<string, string>) {
+  const { cookie } = await sessionCookieFor(db, who);
+  return server.fetch(path, { method: "POST", cookie, headers: { Origin: server.origin }, form });
+}
+
+describe("an administrator is refused every money and approval action", () => {
+  for (const action of ACTIONS) {
+    it(`${action.name}: 403, and nothing moves`, async () => {
+      const before = moneyState();
+      const page = await post(action.path(), admin, action.form());
+      expect(page.status).toBe(403);
+      expect(server.build.routes[action.route], `${action.route} is a route of the build`).toBeDefined();
+      const data = await post(`${action.path()}?_data=${encodeURIComponent(action.route)}`, admin, action.form());
+      expect(data.status).toBe(403);
+      expect(moneyState()).toEqual(before);
+    });
+  }
+});
+
+describe("the domain functions refuse an administrator too (a route that forgot its guard would still move nothing)", () => {
+  it("allocate, adjust, open and close are FORBIDDEN for an admin, and nothing moves", () => {
+    const actor = { id: admin.id, role: admin.role };
+    const before = moneyState();
+    expect(refusal(() => allocate(db, actor, { poolId: sample.poolId, amount: 100, idempotencyKey: key(), now: NOW })).code).toBe("FORBIDDEN");
+    expect(refusal(() => adjust(db, actor, { poolId: sample.poolId, amount: -100, reason: "x", idempotencyKey: key(), now: NOW })).code).toBe("FORBIDDEN");
+    expect(refusal(() => openPeriod(db, actor, { amounts: [{ branchId: sample.branchId, amount: 100 }], idempotencyKey: key(), now: NOW })).code).toBe("FORBIDDEN");
+    expect(refusal(() => closePeriod(db, actor, { periodId: sample.pastPeriodId, carryOpenHolds: true, now: NOW })).code).toBe("FORBIDDEN");
+    expect(moneyState()).toEqual(before);
+  });
+});
+
+describe("the same forms work for the role allowed to act (so the refusal above is about the role)", () => {
+  it("finance allocating with the same form moves the money once", async () => {
+    const before = moneyState();
+    const response = await post(ACTIONS[0]!.path(), finance, ACTIONS[0]!.form());
+    expect(response.status).toBe(302);
+    const after = moneyState();
+    expect(after.ledgerEntries).toBe(before.ledgerEntries + 1);
+    expect(after.moneyAuditEvents).toBe(before.moneyAuditEvents + 1);
+  });
+});
