@@ -160,6 +160,14 @@ function checkProposalInput(db: DbOrTx, customerId: number, input: ProposalInput
   return { type, amount };
 }
 
+function checkDelivery(customer: { deliveryAddress: string | null }, input: ProposalInput) {
+  if (input.deliveryMethod === "post" && !customer.deliveryAddress) {
+    throw new DomainError("VALIDATION", "No delivery address is on record for this customer: choose in branch or courier, or add the address in the CRM first.", {
+      field: "deliveryMethod",
+    });
+  }
+}
+
 function loadCustomerForProposal(db: DbOrTx, branchId: number, customerId: number) {
   const customer = db.select().from(customers).where(eq(customers.id, customerId)).get();
   if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.", { field: "customerId" });
@@ -183,6 +191,7 @@ export function proposeGesture(db: DbOrTx, actor: GestureActor, input: ProposeIn
       return { gestureId: existing.id, status: existing.status, version: existing.version, alreadyDone: true };
     }
     const customer = loadCustomerForProposal(tx, branchId, input.customerId);
+    checkDelivery(customer, input);
     const { amount } = checkProposalInput(tx, customer.id, input);
     const created = tx
       .insert(gestures)
@@ -235,7 +244,7 @@ export function editProposal(db: DbOrTx, actor: GestureActor, input: EditInput, 
       throw new DomainError("INVALID_STATE", `This proposal is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only a draft or a returned proposal can be changed.`);
     }
     if (gesture.branchId !== branchId) throw new DomainError("FORBIDDEN", "This proposal belongs to another branch; you moved since you made it.");
-    loadCustomerForProposal(tx, branchId, gesture.customerId);
+    checkDelivery(loadCustomerForProposal(tx, branchId, gesture.customerId), input);
     const { amount } = checkProposalInput(tx, gesture.customerId, input);
     const updated = tx
       .update(gestures)

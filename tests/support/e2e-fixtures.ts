@@ -19,7 +19,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers"],
+    nav: ["My branch", "Customers", "My proposals"],
   },
   manager: {
     email: "manager.north@example.com",
@@ -27,7 +27,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Imports"],
   },
   staffSouth: {
     email: "staff.south@example.com",
@@ -35,7 +35,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers"],
+    nav: ["My branch", "Customers", "My proposals"],
   },
   managerSouth: {
     email: "manager.south@example.com",
@@ -43,7 +43,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Imports"],
   },
   finance: {
     email: "finance@example.com",
@@ -51,7 +51,7 @@ export const ACCOUNTS = {
     roleLine: "Finance · Northvale Bank",
     home: "/finance",
     homeHeading: "Finance",
-    nav: ["Finance", "Budgets", "Audit log"],
+    nav: ["Approvals", "Finance", "Budgets", "Audit log"],
   },
   admin: {
     email: "admin@example.com",
@@ -78,6 +78,8 @@ export const APP_PAGES = [
   { path: "/branch", nav: "My branch" },
   { path: "/finance", nav: "Finance" },
   { path: "/customers", nav: "Customers" },
+  { path: "/gestures", nav: "My proposals" },
+  { path: "/approvals", nav: "Approvals" },
   { path: "/pools", nav: "Budgets" },
   { path: "/admin", nav: "Administration" },
   { path: "/imports", nav: "Imports" },

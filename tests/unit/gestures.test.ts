@@ -383,7 +383,7 @@ describe("decisions", () => {
   });
 
   function editInput() {
-    return { occasion: "bereavement" as const, signalId: null, typeId: typeId(db, "condolence_card"), amount: 800, cardMessage: "Thinking of you", justification: "", deliveryMethod: "post" as const };
+    return { occasion: "bereavement" as const, signalId: null, typeId: typeId(db, "condolence_card"), amount: 800, cardMessage: "Thinking of you", justification: "", deliveryMethod: "courier" as const };
   }
 
   it("withdraw while submitted; an approved proposal cannot be withdrawn or edited", async () => {
