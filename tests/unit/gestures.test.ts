@@ -13,6 +13,7 @@ import {
   withdrawGesture,
 } from "~/domain/gestures.server";
 import { getPoolBalance } from "~/domain/ledger.server";
+import { listSuggestions } from "~/domain/suggestions.server";
 import type { Db } from "~/utils/db.server";
 import { closeDatabase, createTestDatabase } from "../support/database";
 import { createBranch, createCustomer, createSignal } from "../support/factories";
@@ -445,5 +446,28 @@ describe("the approval queue and the detail page", () => {
     expect(managerView.gesture.justification).toBe("Private reason");
     expect(managerView.can.decide).toMatchObject({ level: "manager" });
     expect(viewGesture(db, actorOf(s.staff), first.gestureId, LATER).can).toMatchObject({ withdraw: true, decide: null });
+  });
+});
+
+describe("the suggestions queue and gestures", () => {
+  it("a signal answered by a gesture leaves the queue; it returns when the proposal is withdrawn", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    const signal = createSignal(db, s.customer, { kind: "bereavement", occurredOn: "2026-02-27", severity: 3 });
+    const names = () => listSuggestions(db, actorOf(s.staff), LATER).rows.map((r) => r.name);
+    expect(names()).toContain("Eleanor Whitfield");
+    const g = propose(db, s.staff, { customerId: s.customer.id, signalId: signal.id, amount: 9_000, justification: "x" }, NOW);
+    expect(names()).not.toContain("Eleanor Whitfield");
+    withdrawGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version }, LATER);
+    expect(names()).toContain("Eleanor Whitfield");
+  });
+
+  it("a customer at their 12-month cap is not suggested, even for a new signal", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    db.insert(branchPolicyOverrides).values({ branchId: s.north.id, customerCapAmount: 10_000, updatedAt: NOW }).run();
+    propose(db, s.staff, { customerId: s.customer.id, amount: 9_999, justification: "x", occasion: "illness" }, NOW);
+    createSignal(db, s.customer, { kind: "bereavement", occurredOn: "2026-02-27", severity: 3 });
+    expect(listSuggestions(db, actorOf(s.staff), LATER).rows.map((r) => r.name)).toContain("Eleanor Whitfield");
+    propose(db, s.staff, { customerId: s.customer.id, amount: 1, occasion: "complaint", typeId: typeId(db, "voucher") }, NOW);
+    expect(listSuggestions(db, actorOf(s.staff), LATER).rows.map((r) => r.name)).not.toContain("Eleanor Whitfield");
   });
 });
