@@ -122,7 +122,7 @@ test("a proposal over the second-approval threshold travels through the manager 
   const manager = await pageAs(browser, signInAs, "manager", true);
   await approveInQueue(manager, customer.name, /^Approve and send to finance$/);
   await manager.goto(`/gestures/${gestureId}`);
-  await expect(manager.getByText("Waiting for finance")).toBeVisible();
+  await expect(manager.getByText("Waiting for finance", { exact: true })).toBeVisible();
 
   const finance = await pageAs(browser, signInAs, "finance", true);
   await finance.goto("/approvals");
