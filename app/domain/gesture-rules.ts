@@ -141,9 +141,9 @@ export function needsSecondApproval(amount: number, policy: Pick<Policy, "second
   return amount >= policy.secondApprovalThreshold;
 }
 
-/** "2nd gesture for this customer in 12 months, $80 of $300 cap" (this one included). */
+/** "2nd gesture for this customer in 12 months (cap 3); $80.00 of the $300.00 cap" (this one included). */
 export function customerCapNote(totals: { amount: number; count: number }, amount: number, policy: Pick<Policy, "customerCapAmount" | "customerCapCount">, currency: string): string {
   const n = totals.count + 1;
   const ordinal = n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th";
-  return `${n}${ordinal} gesture for this customer in 12 months (cap ${policy.customerCapCount}), ${formatMoney(totals.amount + amount, currency)} of ${formatMoney(policy.customerCapAmount, currency)} cap`;
+  return `${n}${ordinal} gesture for this customer in 12 months (cap ${policy.customerCapCount}); ${formatMoney(totals.amount + amount, currency)} of the ${formatMoney(policy.customerCapAmount, currency)} cap`;
 }

@@ -140,7 +140,9 @@ export default function ApprovalsPage() {
                         <br />
                         <span className="muted">
                           {row.occasionLabel}
-                          {row.signal ? ` · ${row.signal.kind} on ${row.signal.on}, ${SEVERITY_LABELS[row.signal.severity]?.toLowerCase()} severity` : ""}
+                          {row.signal
+                            ? ` · ${row.signal.kind === row.occasionLabel ? "noted" : row.signal.kind} ${row.signal.on}, ${SEVERITY_LABELS[row.signal.severity]?.toLowerCase()} severity`
+                            : ""}
                           {isFinance ? ` · ${row.branchName}` : ""}
                         </span>
                       </td>

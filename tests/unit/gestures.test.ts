@@ -426,7 +426,7 @@ describe("the approval queue and the detail page", () => {
       customerName: "Eleanor Whitfield",
       occasionLabel: "Bereavement",
       signal: { kind: "Bereavement", on: "2026-02-27", severity: 3 },
-      policyNote: "1st gesture for this customer in 12 months (cap 3), $90.00 of $300.00 cap",
+      policyNote: "1st gesture for this customer in 12 months (cap 3); $90.00 of the $300.00 cap",
       poolAvailable: 100_000,
       availableAfter: 91_000,
       canDecide: true,
