@@ -7,6 +7,7 @@ import { db, sqliteOf, type Db } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 import { seedCustomers } from "./seed-customers";
 import { seedBudgets } from "./seed-budgets";
+import { seedGestures } from "./seed-gestures";
 import { branches, organisation, users, type Role } from "./schema";
 
 import { DEMO_PASSWORD } from "./demo-password";
@@ -51,7 +52,7 @@ const OTHER_USERS: readonly SeedUser[] = [
 export async function seed(
   database: Db,
   now = new Date(),
-): Promise<{ users: number; branches: number; customers: number; signals: number; pools: number; entries: number }> {
+): Promise<{ users: number; branches: number; customers: number; signals: number; pools: number; entries: number; gestures: number }> {
   const everyone = [...DEMO_USERS, ...OTHER_USERS];
   // Hash before the transaction: better-sqlite3 transactions must stay synchronous. The demo
   // password is published, so one hash (one salt) serves every demo account: scrypt at OWASP's
@@ -110,7 +111,9 @@ export async function seed(
   const budgets = database.transaction((tx) => seedBudgets(tx, { now, timeZone: ORGANISATION_TIME_ZONE }), {
     behavior: "immediate",
   });
-  return { ...people, ...budgets };
+  // Proposals in every state of the approval workflow, through its own functions (one transaction each).
+  const gestures = seedGestures(database, { now });
+  return { ...people, ...budgets, ...gestures };
 }
 
 function isEmpty(database: Db): boolean {
@@ -131,7 +134,7 @@ async function main() {
   const started = Date.now();
   const result = await seed(db);
   console.log(
-    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${result.entries} ledger entries in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
+    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${result.entries} ledger entries, ${result.gestures} gesture proposals in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
   );
 }
 

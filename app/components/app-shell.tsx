@@ -17,6 +17,9 @@ type NavItem = { to: string; label: string; permission: Permission };
 const NAV_ITEMS: readonly NavItem[] = [
   { to: "/branch", label: "My branch", permission: "branch:view" },
   { to: "/customers", label: "Customers", permission: "customers:view" },
+  { to: "/gestures", label: "My proposals", permission: "gestures:propose" },
+  { to: "/approvals", label: "Approvals", permission: "gestures:approve" },
+  { to: "/approvals", label: "Approvals", permission: "gestures:approve-finance" },
   { to: "/finance", label: "Finance", permission: "reports:all" },
   { to: "/pools", label: "Budgets", permission: "budgets:manage" },
   { to: "/admin", label: "Administration", permission: "users:manage" },

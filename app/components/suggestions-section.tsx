@@ -8,12 +8,22 @@ export type SuggestionRow = {
   reason: string;
   score: number;
   scoreParts: { kind: number; recency: number; severity: number; tenure: number };
+  occasion: { type: "signal"; kind: string; signalId: number } | { type: "birthday" } | { type: "anniversary" };
 };
 
-/**
- * The suggestions queue: who may need a gesture and why. "Propose a gesture" arrives with the
- * gesture workflow (issue 5); until then each row links to the customer and can be dismissed.
- */
+/** The proposal form, prefilled with the customer, the occasion and the signal of the suggestion. */
+function proposeHref(row: SuggestionRow): string {
+  const params = new URLSearchParams({ customerId: String(row.customerId) });
+  if (row.occasion.type === "signal") {
+    params.set("occasion", row.occasion.kind);
+    params.set("signalId", String(row.occasion.signalId));
+  } else {
+    params.set("occasion", row.occasion.type === "birthday" ? "birthday" : "tenure_anniversary");
+  }
+  return `/gestures/new?${params}`;
+}
+
+/** The suggestions queue: who may need a gesture and why; propose one, or dismiss with a reason. */
 export function SuggestionsSection({
   rows,
   total,
@@ -50,6 +60,11 @@ export function SuggestionsSection({
                   {row.scoreParts.tenure}
                 </p>
               </div>
+              <p className="suggestion__propose">
+                <Link to={proposeHref(row)} className="button button--secondary" aria-label={`Propose a gesture for ${row.name}`}>
+                  Propose a gesture
+                </Link>
+              </p>
               <details className="suggestion__dismiss">
                 <summary>Dismiss</summary>
                 <Form method="post" action="/suggestions" className="form">

@@ -2,10 +2,10 @@
 // score. Candidates come from three index ranges (recent signals of the branch, birthdays in the
 // next days, customer anniversaries ahead), never from a scan of the whole customer table.
 //
-// Issue 5 (gestures) slots in at one place: `candidateFilter` below. "No gesture answering it" and
-// "customer at their cap" become two more NOT EXISTS conditions on the customer (and signal) there.
+// Gestures (issue 5): a customer at their 12-month cap is not a candidate, and an occasion already
+// answered by a gesture (a signal it names, or a birthday or anniversary gesture) is not suggested.
 import { and, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import { customers, signals, suggestionDismissals, type SignalKind } from "../../db/schema";
+import { customers, gestures, signals, suggestionDismissals, type SignalKind } from "../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { type Actor, branchOf } from "./customers.server";
@@ -23,7 +23,9 @@ import {
   SUGGESTION_RULES,
 } from "./customer-rules";
 import { DomainError } from "./errors";
+import { customerAtCapCondition } from "./gestures.server";
 import { getPrivacySettings } from "./organisation.server";
+import { getEffectivePolicy } from "./policy.server";
 
 const LONGEST_WINDOW = Math.max(...Object.values(SUGGESTION_RULES).map((r) => r.windowDays));
 /** Birthdays and anniversaries stay hidden this long after a dismissal (they carry no signal id). */
@@ -55,10 +57,16 @@ function windowGroups(): [number, SignalKind[]][] {
   return [...groups.entries()];
 }
 
-/** Customers who can receive a gesture: in the branch, not erased, not do-not-contact. */
-function candidateFilter(branchId: number): SQL {
-  return and(eq(customers.branchId, branchId), eq(customers.doNotContact, false), isNull(customers.erasedAt))!;
+/**
+ * Customers who can receive a gesture: in the branch, not erased, not do-not-contact, and not at
+ * their 12-month cap (amount or count, under the branch's policy).
+ */
+function candidateFilter(branchId: number, atCap: SQL): SQL {
+  return and(eq(customers.branchId, branchId), eq(customers.doNotContact, false), isNull(customers.erasedAt), sql`not ${atCap}`)!;
 }
+
+/** Gestures that still answer an occasion: everything but those that ended without one. */
+const LIVE_GESTURE = sql`g.status not in ('withdrawn', 'rejected', 'cancelled', 'expired')`;
 
 function tenurePoints(customerSince: string, today: string) {
   const years = Math.max(0, Math.floor(daysBetween(customerSince, today) / 365.25));
@@ -86,6 +94,7 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const branchId = branchOf(actor);
   const { timeZone } = getPrivacySettings(db);
   const today = isoDateIn(now, timeZone);
+  const atCap = customerAtCapCondition(customers.id, getEffectivePolicy(db, branchId).policy, now);
   const byCustomer = new Map<number, Suggestion>();
   const consider = (s: Suggestion) => {
     const current = byCustomer.get(s.customerId);
@@ -114,8 +123,10 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
         lte(signals.occurredOn, today),
         // Each kind within its own window, before the join: fewer customer rows to read.
         or(...windowGroups().map(([days, kinds]) => and(inArray(signals.kind, kinds), gte(signals.occurredOn, addDays(today, -days))))),
-        candidateFilter(branchId),
+        candidateFilter(branchId, atCap),
         sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${signals.customerId} and d.up_to_signal_id >= ${signals.id})`,
+        // A signal already answered by a gesture (proposed, approved or given) is not suggested again.
+        sql`not exists (select 1 from ${gestures} g where g.signal_id = ${signals.id} and ${LIVE_GESTURE})`,
       ),
     )
     .all();
@@ -143,6 +154,9 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   }
 
   const notRecentlyDismissed = sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${customers.id} and d.dismissed_at >= ${dismissedSince.getTime()})`;
+  // A birthday or anniversary gesture made in the same 60 days answers the calendar occasion.
+  const noCalendarGesture = (occasion: "birthday" | "tenure_anniversary") =>
+    sql`not exists (select 1 from ${gestures} g where g.customer_id = ${customers.id} and g.occasion = ${occasion} and g.created_at >= ${dismissedSince.getTime()} and ${LIVE_GESTURE})`;
   const calendarColumns = { customerId: customers.id, name: customers.name, crmRef: customers.crmRef, customerSince: customers.customerSince, birthday: customers.birthday };
 
   // 2. Birthdays in the next days: range(s) of (branch_id, birthday).
@@ -150,7 +164,7 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const birthdays = db
     .select(calendarColumns)
     .from(customers)
-    .where(and(candidateFilter(branchId), or(...birthdayRanges), notRecentlyDismissed))
+    .where(and(candidateFilter(branchId, atCap), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")))
     .all();
   for (const row of birthdays) {
     const inDays = nextOccurrenceIn(today, row.birthday!);
@@ -177,7 +191,7 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const anniversaries = db
     .select(calendarColumns)
     .from(customers)
-    .where(and(candidateFilter(branchId), or(...anniversaryRanges), notRecentlyDismissed))
+    .where(and(candidateFilter(branchId, atCap), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")))
     .all();
   for (const row of anniversaries) {
     const inDays = nextOccurrenceIn(today, row.customerSince.slice(5));

@@ -8,6 +8,10 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SEGMENT_LABELS, SEVERITY_LABELS, SIGNAL_KIND_LABELS, SIGNAL_KINDS, SIGNAL_SOURCE_LABELS, type SignalKind, type SignalSource } from "~/domain/customer-rules";
 import { AddSignalSchema, CorrectSignalSchema, SIGNAL_NOTE_MAX } from "~/domain/customer-schemas";
 import { addSignal, correctSignal, viewCustomer } from "~/domain/customers.server";
+import { customerGestureHistory } from "~/domain/gestures.server";
+import { GestureStatusBadge } from "~/components/gesture-status";
+import { Money } from "~/components/money";
+import { TableWrap } from "~/components/table-wrap";
 import type { Segment } from "../../db/schema";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -31,7 +35,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customers:view");
   const customerId = customerIdFrom(params);
   try {
-    return json(viewCustomer(db, user, { customerId }, now()));
+    const view = viewCustomer(db, user, { customerId }, now());
+    // viewCustomer has checked the customer is of the user's branch.
+    return json({ ...view, gestures: customerGestureHistory(db, customerId) });
   } catch (error) {
     throwAsResponse(error);
   }
@@ -68,7 +74,7 @@ type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
 type TimelineItem = Loaded["timeline"][number];
 
 export default function CustomerPage() {
-  const { customer, timeline, today, retentionDays } = useLoaderData<typeof loader>();
+  const { customer, timeline, today, retentionDays, gestures } = useLoaderData<typeof loader>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const correcting = lastResult?.initialValue?.intent === "correct-signal" ? String(lastResult.initialValue.signalId) : null;
@@ -85,6 +91,11 @@ export default function CustomerPage() {
             {customer.customerSince}
           </p>
         </div>
+        {customer.erased || customer.doNotContact ? null : (
+          <Link to={`/gestures/new?customerId=${customer.id}`} className="button">
+            Propose a gesture
+          </Link>
+        )}
       </div>
       {customer.erased ? (
         <p className="banner banner--neutral" role="note">
@@ -116,6 +127,50 @@ export default function CustomerPage() {
           </section>
         )}
       </div>
+      <section className="card" aria-labelledby="gestures-title">
+        <h2 id="gestures-title">Gestures</h2>
+        {gestures.length === 0 ? (
+          <p className="empty-state">No gesture has been proposed for this customer yet.</p>
+        ) : (
+          <TableWrap label="Gestures for this customer">
+            <table>
+              <caption className="visually-hidden">Gestures for {customer.name}, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Gesture</th>
+                  <th scope="col">Occasion</th>
+                  <th scope="col" className="num">
+                    Amount
+                  </th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Proposed by</th>
+                  <th scope="col">Date</th>
+                </tr>
+              </thead>
+              <tbody>
+                {gestures.map((g) => (
+                  <tr key={g.id}>
+                    <td>
+                      <Link to={`/gestures/${g.id}`}>
+                        #{g.id} {g.typeName}
+                      </Link>
+                    </td>
+                    <td>{SIGNAL_KIND_LABELS[g.occasion as SignalKind]}</td>
+                    <td className="num">
+                      <Money amount={g.actualAmount ?? g.approvedAmount ?? g.amount} />
+                    </td>
+                    <td>
+                      <GestureStatusBadge status={g.status} />
+                    </td>
+                    <td>{g.proposerName}</td>
+                    <td>{formatDateTime(g.submittedAt ?? g.createdAt, timeZone)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </section>
       <section className="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         <p className="muted">

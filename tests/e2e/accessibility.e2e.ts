@@ -117,6 +117,11 @@ const SCENARIOS: Scenario[] = [
     },
   },
   { name: "staff suggestions", who: "staff", path: "/suggestions" },
+  { name: "staff my proposals", who: "staff", path: "/gestures" },
+  { name: "staff proposal form from a customer search", who: "staff", path: "/gestures/new?q=a" },
+  { name: "manager approvals queue", who: "manager", path: "/approvals" },
+  { name: "finance approvals queue", who: "finance", path: "/approvals" },
+  { name: "finance reads a proposal waiting for finance", who: "finance", path: "/gestures/5" },
   { name: "manager imports", who: "manager", path: "/imports" },
   {
     name: "manager import preview",

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES } from "../../db/schema";
 import { ACCESS_TABLE, type Visitor } from "../support/access-table";
 import { createCustomer, createImport, createOrganisation, createUser } from "../support/factories";
+import { proposal } from "../support/gesture-setup";
+import { proposeGesture } from "~/domain/gestures.server";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { listGestureTypes } from "~/domain/catalogue.server";
@@ -19,7 +21,10 @@ beforeAll(async () => {
   const staff = usersByRole.get("staff")!;
   sampleIds.set(":userId", staff.id);
   sampleIds.set(":branchId", staff.branchId!);
-  sampleIds.set(":customerId", createCustomer(db, { branchId: staff.branchId! }).id);
+  const customer = createCustomer(db, { branchId: staff.branchId! });
+  sampleIds.set(":customerId", customer.id);
+  const draft = proposeGesture(db, staff, { ...proposal(db, { customerId: customer.id }), submit: false }, new Date());
+  sampleIds.set(":gestureId", draft.gestureId);
   sampleIds.set(":importId", createImport(db, usersByRole.get("admin")!).id);
   sampleIds.set(":typeId", listGestureTypes(db)[0]!.id);
 });
@@ -27,7 +32,7 @@ afterAll(() => server.close());
 
 /** A route's path with its sample ids filled in (see tests/support/access-table.ts). */
 function samplePath(path: string): string {
-  return path.replace(/:(userId|branchId|customerId|importId|typeId)\b/g, (placeholder) => String(sampleIds.get(placeholder)));
+  return path.replace(/:(userId|branchId|customerId|importId|typeId|gestureId)/g, (placeholder) => String(sampleIds.get(placeholder)));
 }
 
 async function cookieFor(visitor: Visitor): Promise<string | undefined> {

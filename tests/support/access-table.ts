@@ -15,7 +15,7 @@ export type RouteAccess =
  * Pages with ids use a placeholder in `path`; the access-table test creates the sample object
  * (for example a customer of the staff user's branch) and substitutes its id.
  */
-export const SAMPLE_IDS = [":customerId", ":importId", ":typeId"] as const;
+export const SAMPLE_IDS = [":customerId", ":importId", ":typeId", ":gestureId"] as const;
 
 const all = (status: number): Expectation => ({ anonymous: status, staff: status, manager: status, finance: status, admin: status });
 const signedIn = (statuses: Omit<Expectation, "anonymous">, anonymous = 302): Expectation => ({ anonymous, ...statuses });
@@ -87,6 +87,18 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     POST: signedIn({ staff: 400, manager: 400, finance: 403, admin: 403 }),
     postForm: { intent: "add-signal" },
   },
+  // Gestures (issue 5). The sample proposal is a draft of the staff user, for a customer of their
+  // branch; the manager works at another branch (404), finance sees every proposal, admins none.
+  "routes/_app.gestures._index": { kind: "page", path: "/gestures", GET: only(["staff", "manager"]), POST: noAction },
+  "routes/_app.gestures.new": { kind: "page", path: "/gestures/new", GET: only(["staff", "manager"]), POST: only(["staff", "manager"], 400), postForm: {} },
+  "routes/_app.gestures.$gestureId": {
+    kind: "page",
+    path: "/gestures/:gestureId",
+    GET: signedIn({ staff: 200, manager: 404, finance: 200, admin: 403 }),
+    POST: signedIn({ staff: 400, manager: 404, finance: 400, admin: 403 }),
+    postForm: {},
+  },
+  "routes/_app.approvals": { kind: "page", path: "/approvals", GET: only(["manager", "finance"]), POST: only(["manager", "finance"], 400), postForm: {} },
   "routes/_app.suggestions": { kind: "page", path: "/suggestions", GET: only(["staff", "manager"]), POST: only(["staff", "manager"], 400), postForm: {} },
   // A multipart upload is required: an empty form is refused with 400 for the roles that may import.
   "routes/_app.imports._index": { kind: "page", path: "/imports", GET: only(["manager", "admin"]), POST: only(["manager", "admin"], 400), postForm: {} },

@@ -19,7 +19,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers"],
+    nav: ["My branch", "Customers", "My proposals"],
   },
   manager: {
     email: "manager.north@example.com",
@@ -27,7 +27,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Imports"],
   },
   staffSouth: {
     email: "staff.south@example.com",
@@ -35,7 +35,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers"],
+    nav: ["My branch", "Customers", "My proposals"],
   },
   managerSouth: {
     email: "manager.south@example.com",
@@ -43,7 +43,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Imports"],
   },
   finance: {
     email: "finance@example.com",
@@ -51,7 +51,7 @@ export const ACCOUNTS = {
     roleLine: "Finance · Northvale Bank",
     home: "/finance",
     homeHeading: "Finance",
-    nav: ["Finance", "Budgets", "Audit log"],
+    nav: ["Approvals", "Finance", "Budgets", "Audit log"],
   },
   admin: {
     email: "admin@example.com",
@@ -78,6 +78,8 @@ export const APP_PAGES = [
   { path: "/branch", nav: "My branch" },
   { path: "/finance", nav: "Finance" },
   { path: "/customers", nav: "Customers" },
+  { path: "/gestures", nav: "My proposals" },
+  { path: "/approvals", nav: "Approvals" },
   { path: "/pools", nav: "Budgets" },
   { path: "/admin", nav: "Administration" },
   { path: "/imports", nav: "Imports" },
@@ -172,3 +174,59 @@ export const test = base.extend<{ signInAs: SignInAs }>({
     });
   },
 });
+
+/**
+ * A fresh customer with one signal, as a CRM import would bring them, for journeys that must not
+ * share a customer with the other tests running in parallel. The name is unique per call.
+ */
+export async function createCustomerWithSignal(input: {
+  branchCode: string;
+  name: string;
+  kind: import("../../db/schema").SignalKind;
+  daysAgo: number;
+  severity?: number;
+  deliveryAddress?: string;
+}): Promise<{ customerId: number; signalId: number; name: string }> {
+  const app = await appModules();
+  const { branches, customers, signals } = await import("../../db/schema");
+  const { nameKeys, addDays } = await import("~/domain/customer-rules");
+  const { localDate } = await import("~/domain/periods");
+  const branch = app.db.select({ id: branches.id }).from(branches).where(app.eq(branches.code, input.branchCode)).get();
+  if (!branch) throw new Error(`No branch ${input.branchCode} in the e2e database`);
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const name = `${input.name} ${suffix.toUpperCase()}`;
+  const now = new Date();
+  return app.db.transaction(
+    (tx) => {
+      const customer = tx
+        .insert(customers)
+        .values({
+          crmRef: `E2E-${suffix}`,
+          name,
+          ...nameKeys(name),
+          branchId: branch.id,
+          customerSince: "2001-04-02",
+          deliveryAddress: input.deliveryAddress ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: customers.id })
+        .get();
+      const signal = tx
+        .insert(signals)
+        .values({
+          customerId: customer.id,
+          branchId: branch.id,
+          kind: input.kind,
+          occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
+          source: "crm",
+          severity: input.severity ?? 3,
+          createdAt: now,
+        })
+        .returning({ id: signals.id })
+        .get();
+      return { customerId: customer.id, signalId: signal.id, name };
+    },
+    { behavior: "immediate" },
+  );
+}

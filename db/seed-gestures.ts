@@ -1,0 +1,113 @@
+// Demo proposals for db/seed.ts, made through the workflow's own functions so that holds, decisions,
+// audit events and notifications are all consistent: drafts, proposals waiting for a manager or
+// for finance, approved ones (at staff discretion and by a manager), returned, rejected and
+// withdrawn ones, across the demo branches. The named demo customers (NTH-DEMO-*) are left alone
+// so that the browser journeys can propose for them. Dated in the hours before the seed runs.
+import { and, asc, eq, isNull, like } from "drizzle-orm";
+import { decideGesture, proposeGesture, withdrawGesture, type GestureActor } from "../app/domain/gestures.server";
+import type { Db } from "../app/utils/db.server";
+import { branches, customers, gestureTypes, signals, users, type Occasion } from "./schema";
+
+type Step = "draft" | "submit" | { approve: string } | { return: string; comment: string } | { reject: string; comment: string } | "withdraw";
+
+type Plan = {
+  branch: string;
+  proposer: string;
+  occasion: Occasion;
+  type: string;
+  amount: number;
+  justification?: string;
+  cardMessage?: string;
+  steps: Step[];
+};
+
+const JUSTIFY = "Long-standing customer; the team knows the family well.";
+
+const PLANS: Plan[] = [
+  // North: Sam Carter and Priya Shah propose; Maria Lopez approves.
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "long_wait", type: "voucher", amount: 2_500, steps: ["submit"] },
+  { branch: "NTH", proposer: "priya.shah@example.com", occasion: "bereavement", type: "flowers", amount: 8_500, justification: JUSTIFY, cardMessage: "With our deepest sympathy.", steps: ["submit", { approve: "manager.north@example.com" }] },
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "illness", type: "flowers", amount: 9_000, justification: "Hospital stay after surgery; a regular at the counter.", cardMessage: "Get well soon from all of us.", steps: ["submit"] },
+  { branch: "NTH", proposer: "priya.shah@example.com", occasion: "new_baby", type: "gift_basket", amount: 8_000, justification: "First child; opened a junior savings account with us.", steps: ["submit"] },
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "bereavement", type: "donation", amount: 18_000, justification: "The family asked for donations to the hospice instead of flowers.", steps: ["submit", { approve: "manager.north@example.com" }] },
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "complaint", type: "flowers", amount: 7_000, justification: "Fee charged in error twice.", steps: ["submit", { return: "manager.north@example.com", comment: "A meal voucher suits a fee complaint better; please resubmit as a voucher." }] },
+  { branch: "NTH", proposer: "priya.shah@example.com", occasion: "tenure_anniversary", type: "gift_basket", amount: 14_000, justification: "25 years a customer.", steps: ["submit", { reject: "manager.north@example.com", comment: "Too much for an anniversary; a handwritten note from the team is enough." }] },
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "service_failure", type: "flowers", amount: 6_000, justification: "Salary transfer delayed by the outage.", steps: ["submit", "withdraw"] },
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "survey_promoter", type: "handwritten_note", amount: 0, steps: ["draft"] },
+  // The sole manager's own proposal goes to finance.
+  { branch: "NTH", proposer: "manager.north@example.com", occasion: "illness", type: "flowers", amount: 6_500, justification: "Long hospital stay; a customer the whole branch knows.", steps: ["submit"] },
+  // South: Jordan Lee and Tom Becker propose; Aisha Bello approves.
+  { branch: "STH", proposer: "staff.south@example.com", occasion: "complaint", type: "voucher", amount: 2_000, steps: ["submit"] },
+  { branch: "STH", proposer: "tom.becker@example.com", occasion: "bereavement", type: "flowers", amount: 7_500, justification: JUSTIFY, steps: ["submit"] },
+  { branch: "STH", proposer: "staff.south@example.com", occasion: "illness", type: "donation", amount: 16_000, justification: "Long illness; the customer supports the cancer charity.", steps: ["submit", { approve: "manager.south@example.com" }, { approve: "finance@example.com" }] },
+  { branch: "STH", proposer: "tom.becker@example.com", occasion: "marriage", type: "gift_basket", amount: 9_500, justification: "Married last month; customer since childhood.", steps: ["submit", { reject: "manager.south@example.com", comment: "A card from the branch is enough for a wedding." }] },
+  // The other branches: some at staff discretion, some waiting for their manager, one approved.
+  { branch: "LKS", proposer: "marcus.hale@example.com", occasion: "long_wait", type: "voucher", amount: 1_500, steps: ["submit"] },
+  { branch: "LKS", proposer: "marcus.hale@example.com", occasion: "bereavement", type: "flowers", amount: 6_500, justification: JUSTIFY, steps: ["submit"] },
+  { branch: "HBR", proposer: "owen.price@example.com", occasion: "service_failure", type: "flowers", amount: 6_000, justification: "Cheque deposit lost by the branch.", steps: ["submit"] },
+  { branch: "HBR", proposer: "owen.price@example.com", occasion: "illness", type: "flowers", amount: 7_000, justification: JUSTIFY, steps: ["submit", { approve: "grace.kim@example.com" }] },
+  { branch: "CTY", proposer: "ben.okafor@example.com", occasion: "hardship", type: "voucher", amount: 3_000, steps: ["submit"] },
+  { branch: "CTY", proposer: "ben.okafor@example.com", occasion: "illness", type: "flowers", amount: 6_000, justification: JUSTIFY, steps: ["submit"] },
+];
+
+export function seedGestures(db: Db, options: { now: Date }): { gestures: number } {
+  const actor = (email: string): GestureActor & { name: string } => {
+    const row = db.select({ id: users.id, role: users.role, branchId: users.branchId, name: users.name }).from(users).where(eq(users.email, email)).get();
+    if (!row) throw new Error(`The gesture seed needs the demo user ${email}.`);
+    return row;
+  };
+  const typeIds = new Map(db.select({ id: gestureTypes.id, code: gestureTypes.code }).from(gestureTypes).all().map((t) => [t.code, t.id]));
+  const used = new Set<number>();
+
+  /** An unused, contactable customer of the branch: one with a signal of the occasion if there is one. */
+  const customerFor = (branchCode: string, occasion: Occasion) => {
+    const branch = db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchCode)).get()!;
+    const candidates = db
+      .select({ id: customers.id, hasAddress: customers.deliveryAddress, signalId: signals.id, kind: signals.kind })
+      .from(customers)
+      .leftJoin(signals, and(eq(signals.customerId, customers.id), eq(signals.kind, occasion)))
+      .where(and(eq(customers.branchId, branch.id), eq(customers.doNotContact, false), isNull(customers.erasedAt), like(customers.crmRef, `${branchCode}-0%`)))
+      .orderBy(asc(customers.id))
+      .all()
+      .filter((c) => !used.has(c.id));
+    const pick = candidates.find((c) => c.signalId !== null) ?? candidates[0];
+    if (!pick) throw new Error(`No customer left at ${branchCode} for the gesture seed.`);
+    used.add(pick.id);
+    return pick;
+  };
+
+  let minutes = -72 * 60;
+  const tick = () => new Date(options.now.getTime() + (minutes += 41) * 60_000);
+  let count = 0;
+  PLANS.forEach((plan, index) => {
+    const proposer = actor(plan.proposer);
+    const customer = customerFor(plan.branch, plan.occasion);
+    const draftOnly = plan.steps[0] === "draft";
+    let state = proposeGesture(
+      db,
+      proposer,
+      {
+        createKey: `seed-gesture-${index + 1}`,
+        customerId: customer.id,
+        occasion: plan.occasion,
+        signalId: customer.signalId,
+        typeId: typeIds.get(plan.type)!,
+        amount: plan.amount,
+        cardMessage: plan.cardMessage ?? "",
+        justification: plan.justification ?? "",
+        deliveryMethod: "in_branch",
+        submit: !draftOnly,
+      },
+      tick(),
+    );
+    count++;
+    for (const step of plan.steps.slice(1)) {
+      const at = tick();
+      if (step === "withdraw") state = withdrawGesture(db, proposer, { gestureId: state.gestureId, version: state.version }, at);
+      else if (typeof step === "object" && "approve" in step) state = decideGesture(db, actor(step.approve), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, at);
+      else if (typeof step === "object" && "return" in step) state = decideGesture(db, actor(step.return), { gestureId: state.gestureId, version: state.version, decision: "return", comment: step.comment }, at);
+      else if (typeof step === "object" && "reject" in step) state = decideGesture(db, actor(step.reject), { gestureId: state.gestureId, version: state.version, decision: "reject", comment: step.comment }, at);
+    }
+  });
+  return { gestures: count };
+}
