@@ -90,7 +90,7 @@ describe("npm run jobs: reminders and e-mail", () => {
     createGesture(db, { customerId: createCustomer(db, { branchId }).id, branchId, proposerId: staff.id, submittedAt: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000) });
     sqliteOf(db).close();
     // Production logging (tests silence the logger).
-    const env = { ...process.env, NODE_ENV: "production", DATABASE_URL: file, LOG_LEVEL: "info", SMTP_URL: "" };
+    const env = { ...process.env, NODE_ENV: "production" as const, DATABASE_URL: file, LOG_LEVEL: "info", SMTP_URL: "" };
     const bad = spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...env, SMTP_URL: "http://mail.example" }, encoding: "utf8", timeout: 60_000 });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain("SMTP_URL must be a URL like smtp://");
