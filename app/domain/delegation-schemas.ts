@@ -1,10 +1,29 @@
-// The delegation page's forms, shared by the browser (conform) and the server.
+// The delegation page's forms and display rules, shared by the browser (conform) and the server.
 import { z } from "zod";
 import { daysBetween, isValidIsoDate } from "./customer-rules";
+import { formatIsoDate } from "./periods";
+
+type DelegationDates = { startsOn: string; endsOn: string; endedAt?: Date | string | null };
+
+export type DelegationStatus = "current" | "upcoming" | "ended" | "past";
+
+/** Where a delegation stands on `today` (ISO date, organisation time zone). */
+export function delegationStatus(delegation: DelegationDates, today: string): DelegationStatus {
+  if (delegation.endedAt) return "ended";
+  if (delegation.endsOn < today) return "past";
+  return delegation.startsOn > today ? "upcoming" : "current";
+}
+
+/** "24 Nov 2026 to 30 Nov 2026", or "24 Nov 2026" for a single day. */
+export function delegationRange(delegation: DelegationDates): string {
+  return delegation.startsOn === delegation.endsOn
+    ? formatIsoDate(delegation.startsOn)
+    : `${formatIsoDate(delegation.startsOn)} to ${formatIsoDate(delegation.endsOn)}`;
+}
 
 /** A delegation covers an absence, not a change of job: at most this many days, first and last included. */
 export const MAX_DELEGATION_DAYS = 90;
-/** The form's default length: today and the six days after it. */
+/** The form proposes today to a week from today. */
 export const DEFAULT_DELEGATION_DAYS = 7;
 
 const isoDate = (label: string) =>

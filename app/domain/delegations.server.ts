@@ -7,7 +7,7 @@ import { branches, delegations, gestures, users, type Delegation, type Role } fr
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { addDays, daysBetween } from "./customer-rules";
-import { MAX_DELEGATION_DAYS } from "./delegation-schemas";
+import { delegationRange, delegationStatus, MAX_DELEGATION_DAYS } from "./delegation-schemas";
 import { DomainError } from "./errors";
 import { notify } from "./notifications.server";
 import { getOrganisation } from "./organisation.server";
@@ -17,24 +17,11 @@ import { DELEGATE_ROLES, rerouteBranchAndNotify, type RerouteReason } from "./ro
 
 export type DelegationActor = { id: number; role: Role };
 
-export type DelegationStatus = "current" | "upcoming" | "ended" | "past";
-
-export function delegationStatus(delegation: Pick<Delegation, "startsOn" | "endsOn" | "endedAt">, today: string): DelegationStatus {
-  if (delegation.endedAt) return "ended";
-  if (delegation.endsOn < today) return "past";
-  return delegation.startsOn > today ? "upcoming" : "current";
-}
 
 function todayIn(tx: DbOrTx, now: Date): string {
   return localDate(now, getOrganisation(tx).timeZone);
 }
 
-/** "24 Nov 2026 to 30 Nov 2026", or "24 Nov 2026" for a single day. */
-export function delegationRange(delegation: Pick<Delegation, "startsOn" | "endsOn">): string {
-  return delegation.startsOn === delegation.endsOn
-    ? formatIsoDate(delegation.startsOn)
-    : `${formatIsoDate(delegation.startsOn)} to ${formatIsoDate(delegation.endsOn)}`;
-}
 
 /** The signed-in manager as the database knows them now (active, a manager, with a branch). */
 function requireDelegatingManager(tx: DbOrTx, actor: DelegationActor) {

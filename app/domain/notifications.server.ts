@@ -6,6 +6,7 @@ import { and, count, desc, eq, isNull, lte, sql } from "drizzle-orm";
 import { branches, emailOutbox, gestures, gestureTypes, notifications, users, type NotificationKind } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { DomainError } from "./errors";
+import { NOTIFICATIONS_PAGE_SIZE } from "./notification-schemas";
 import { formatMoney } from "./money";
 import { getOrganisation } from "./organisation.server";
 
@@ -96,7 +97,7 @@ export function gestureLabel(tx: DbOrTx, gestureId: number): string {
 // ---------------------------------------------------------------------------------------------
 // The user's list. Every query is scoped to the signed-in user and reads one index.
 
-export const NOTIFICATIONS_PAGE_SIZE = 25;
+export { NOTIFICATIONS_PAGE_SIZE };
 /** The badge counts at most this many; above it shows "99+". Bounds the cost of the header query. */
 export const UNREAD_BADGE_CAP = 100;
 
