@@ -1,10 +1,39 @@
-// `npm run jobs`: the periodic privacy work. Idempotent and safe to run from cron (say hourly):
-// a second run finds nothing left to do. Today it redacts expired notes of sensitive signals.
+// `npm run jobs`: the periodic work. Idempotent and safe to run from cron (say hourly): a second
+// run finds nothing left to do. In order: redact expired notes of sensitive signals; reroute
+// proposals whose approvers changed with the calendar (a delegation that lapsed); tell delegates
+// whose delegation starts today; remind approvers of proposals waiting more than two working days;
+// then send the e-mail outbox (SMTP when SMTP_URL is set, else the log).
+import { createEmailTransport, sendPendingEmails } from "../app/domain/email.server";
+import { notifyDelegationStarts } from "../app/domain/delegations.server";
 import { redactExpiredNotes } from "../app/domain/privacy.server";
+import { sendApprovalReminders } from "../app/domain/reminders.server";
+import { rerouteAllBranches } from "../app/domain/routing.server";
 import { db, sqliteOf } from "../app/utils/db.server";
+import { env } from "../app/utils/env.server";
+import { logger } from "../app/utils/logger.server";
 
-const result = redactExpiredNotes(db, new Date());
+const now = new Date();
+
+const result = redactExpiredNotes(db, now);
 console.log(
   `Redacted the notes of ${result.signals} sensitive signal(s) and ${result.revisions} earlier version(s) dated on or before ${result.cutoff}.`,
 );
-sqliteOf(db).close();
+
+const rerouted = rerouteAllBranches(db, now);
+console.log(`Rerouted ${rerouted} waiting proposal(s) whose approvers changed.`);
+
+const started = notifyDelegationStarts(db, now);
+console.log(`Told ${started} delegate(s) that their delegation started.`);
+
+const reminders = sendApprovalReminders(db, now);
+console.log(`Sent ${reminders.sent} reminder(s) about ${reminders.overdue} proposal(s) waiting more than two working days.`);
+
+const transport = createEmailTransport({ smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, logger });
+try {
+  const mail = await sendPendingEmails(db, transport, now, { appOrigin: env.APP_ORIGIN, logger });
+  const how = transport.kind === "smtp" ? `${mail.sent} sent by SMTP` : `${mail.logged} written to the log (SMTP_URL is not set)`;
+  console.log(`E-mail: ${how}, ${mail.retrying} to retry later, ${mail.failed} given up.`);
+} finally {
+  transport.close();
+  sqliteOf(db).close();
+}

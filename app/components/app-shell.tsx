@@ -33,7 +33,42 @@ export function navItemsFor(role: Role): readonly NavItem[] {
   return NAV_ITEMS.filter((item) => can(role, item.permission));
 }
 
-export function AppShell({ user, organisationName, children }: { user: ShellUser; organisationName: string; children: ReactNode }) {
+/** Above this the badge shows "99+" (the count itself is capped where it is read). */
+const BADGE_MAX = 99;
+
+/** The header link to the notifications, with the unread count as a badge and in its accessible name. */
+export function NotificationsLink({ unread }: { unread: number | null }) {
+  const count = unread ?? 0;
+  const shown = count > BADGE_MAX ? `${BADGE_MAX}+` : String(count);
+  return (
+    <NavLink
+      className="app-user__link notifications-link"
+      to="/notifications"
+      prefetch="intent"
+      aria-label={count > 0 ? `Notifications, ${shown} unread` : undefined}
+    >
+      Notifications
+      {count > 0 ? (
+        <span className="notifications-link__count" aria-hidden="true">
+          {shown}
+        </span>
+      ) : null}
+    </NavLink>
+  );
+}
+
+export function AppShell({
+  user,
+  organisationName,
+  unreadNotifications = null,
+  children,
+}: {
+  user: ShellUser;
+  organisationName: string;
+  /** Unread notifications for the header badge; null when unknown (error pages) or not shown. */
+  unreadNotifications?: number | null;
+  children: ReactNode;
+}) {
   return (
     <>
       <a className="skip-link" href="#main">
@@ -65,6 +100,7 @@ export function AppShell({ user, organisationName, children }: { user: ShellUser
                 {user.branchName ? ` · ${user.branchName}` : ` · ${organisationName}`}
               </span>
             </div>
+            {user.mustChangePassword ? null : <NotificationsLink unread={unreadNotifications} />}
             <Link className="app-user__link" to="/account/password">
               Change password
             </Link>

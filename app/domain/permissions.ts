@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   "gestures:propose",
   "gestures:approve", // branch manager approval (never their own proposal)
   "gestures:approve-finance", // second approval above the threshold
+  "gestures:delegate", // name a delegate for one's approvals while away (managers)
   "customers:import",
   "customers:erase", // right to erasure (admin)
   "reports:branch",
@@ -33,6 +34,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "customers:view",
     "gestures:propose",
     "gestures:approve",
+    "gestures:delegate",
     "customers:import",
     "reports:branch",
   ],

@@ -3,8 +3,12 @@
 // branch may decide (a sole manager's own proposal, no active manager), it goes to finance.
 // The finance-level decision belongs to finance, never to the proposer or the manager-level approver.
 import { and, eq, inArray, isNull, lte, gte } from "drizzle-orm";
-import { delegations, gestures, users, type ApprovalLevel, type ApprovalRoute, type Gesture, type Role } from "../../db/schema";
-import type { DbOrTx } from "~/utils/db.server";
+import { branches, delegations, gestures, users, type ApprovalLevel, type ApprovalRoute, type Gesture, type Role } from "../../db/schema";
+import type { Db, DbOrTx } from "~/utils/db.server";
+import { recordAudit } from "./audit.server";
+import { gestureLabel, notify } from "./notifications.server";
+import { getOrganisation } from "./organisation.server";
+import { localDate } from "./periods";
 
 export type Approver = {
   userId: number;
@@ -13,6 +17,9 @@ export type Approver = {
   /** A manager who delegated for today: may still decide, but is not notified. */
   away: boolean;
 };
+
+/** Who may be named a delegate: another manager (of any branch) or a finance user. */
+export const DELEGATE_ROLES = ["manager", "finance"] as const satisfies readonly Role[];
 
 /** Active delegations of the given managers on `today` (ISO date), to active delegates. */
 export function activeDelegations(db: DbOrTx, managerIds: number[], today: string) {
@@ -28,6 +35,8 @@ export function activeDelegations(db: DbOrTx, managerIds: number[], today: strin
         gte(delegations.endsOn, today),
         isNull(delegations.endedAt),
         eq(users.active, true),
+        // A delegate who has since become staff or an administrator holds no approval right.
+        inArray(users.role, DELEGATE_ROLES),
       ),
     )
     .all();
@@ -45,7 +54,10 @@ export function managerLevelApprovers(db: DbOrTx, input: { branchId: number; pro
   const approvers: Approver[] = [];
   for (const managerId of managers) {
     if (managerId === input.proposerId) continue;
-    approvers.push({ userId: managerId, onBehalfOfId: null, away: away.some((d) => d.managerId === managerId) });
+    // Away (not notified) only when a delegate covers for them on this proposal: a delegate who
+    // proposed it cannot, so the manager is then told as usual.
+    const covered = away.some((d) => d.managerId === managerId && d.delegateId !== input.proposerId);
+    approvers.push({ userId: managerId, onBehalfOfId: null, away: covered });
   }
   for (const delegation of away) {
     if (delegation.delegateId === input.proposerId) continue;
@@ -116,11 +128,123 @@ export function rerouteBranch(tx: DbOrTx, branchId: number, today: string, now: 
     .where(and(eq(gestures.branchId, branchId), eq(gestures.status, "submitted")))
     .all();
   const changed: { gestureId: number; route: ApprovalRoute }[] = [];
+  // The route depends only on the proposer, so each proposer's is worked out once.
+  const routeOf = new Map<number, ApprovalRoute>();
   for (const gesture of pending) {
-    const route = routeFor(tx, { branchId, proposerId: gesture.proposerId }, today);
+    let route = routeOf.get(gesture.proposerId);
+    if (!route) {
+      route = routeFor(tx, { branchId, proposerId: gesture.proposerId }, today);
+      routeOf.set(gesture.proposerId, route);
+    }
     if (route === gesture.route) continue;
     tx.update(gestures).set({ approvalRoute: route, updatedAt: now }).where(eq(gestures.id, gesture.id)).run();
     changed.push({ gestureId: gesture.id, route });
   }
   return changed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rerouting with its audit and notifications, for the callers that change who decides: user
+// administration, delegations, and the job that notices delegations that lapsed overnight.
+
+export type RerouteReason =
+  | "user_deactivated"
+  | "user_reactivated"
+  | "user_changed"
+  | "delegation_created"
+  | "delegation_ended"
+  | "delegation_dates";
+
+/** Above this many rerouted gestures for one person, the rest arrive as one summary notification. */
+export const REROUTE_NOTIFY_CAP = 10;
+
+const REROUTE_WHY: Record<ApprovalRoute, string> = {
+  finance: "no manager of the branch can decide it now, so it has moved to finance",
+  branch: "a manager of the branch (or their delegate) can decide it again, so it has moved back to the branch",
+};
+
+/**
+ * Re-routes the submitted gestures of a branch inside the caller's transaction; writes one
+ * `gesture.rerouted` audit event per gesture that changed route and notifies the approvers of its
+ * new route (at most REROUTE_NOTIFY_CAP each, then one summary).
+ */
+export function rerouteBranchAndNotify(
+  tx: DbOrTx,
+  input: { branchId: number; actorId: number | null; reason: RerouteReason },
+  now: Date,
+): { gestureId: number; fromRoute: ApprovalRoute; toRoute: ApprovalRoute }[] {
+  const today = localDate(now, getOrganisation(tx).timeZone);
+  const changed = rerouteBranch(tx, input.branchId, today, now);
+  if (changed.length === 0) return [];
+  const financeIds = changed.some((c) => c.route === "finance") ? activeFinanceUserIds(tx) : [];
+  const perRecipient = new Map<number, number[]>();
+  const result = changed.map(({ gestureId, route }) => {
+    const fromRoute: ApprovalRoute = route === "finance" ? "branch" : "finance";
+    recordAudit(tx, {
+      actorId: input.actorId,
+      action: "gesture.rerouted",
+      entity: "gesture",
+      entityId: gestureId,
+      detail: { fromRoute, toRoute: route, branchId: input.branchId, reason: input.reason },
+      at: now,
+    });
+    const gesture = tx.select({ proposerId: gestures.proposerId }).from(gestures).where(eq(gestures.id, gestureId)).get()!;
+    const recipients =
+      route === "finance"
+        ? financeIds.filter((id) => id !== gesture.proposerId)
+        : managerLevelApprovers(tx, { branchId: input.branchId, proposerId: gesture.proposerId }, today)
+            .filter((a) => !a.away)
+            .map((a) => a.userId);
+    for (const userId of recipients) perRecipient.set(userId, [...(perRecipient.get(userId) ?? []), gestureId]);
+    return { gestureId, fromRoute, toRoute: route };
+  });
+  for (const [userId, gestureIds] of perRecipient) {
+    for (const gestureId of gestureIds.slice(0, REROUTE_NOTIFY_CAP)) {
+      const route = changed.find((c) => c.gestureId === gestureId)!.route;
+      notify(tx, {
+        userId,
+        kind: "approval_needed",
+        gestureId,
+        message: `${gestureLabel(tx, gestureId)} needs your decision: ${REROUTE_WHY[route]}.`,
+        now,
+      });
+    }
+    const rest = gestureIds.length - REROUTE_NOTIFY_CAP;
+    if (rest > 0) {
+      notify(tx, {
+        userId,
+        kind: "approval_needed",
+        gestureId: null,
+        subject: "More gestures are waiting for your approval",
+        message: `${rest} more proposal${rest === 1 ? "" : "s"} of ${branchName(tx, input.branchId)} now need${rest === 1 ? "s" : ""} your decision. They are in your approval queue.`,
+        now,
+      });
+    }
+  }
+  return result;
+}
+
+function branchName(tx: DbOrTx, branchId: number): string {
+  return tx.select({ name: branches.name }).from(branches).where(eq(branches.id, branchId)).get()?.name ?? "the branch";
+}
+
+/**
+ * Re-routes every branch with submitted gestures. Delegations start and end by the calendar, with
+ * no request to react to: the jobs run this so that a proposal whose only approver was a delegate
+ * whose delegation lapsed moves to finance instead of waiting for nobody. Returns how many moved.
+ */
+export function rerouteAllBranches(db: Db, now: Date): number {
+  const branchIds = db
+    .selectDistinct({ branchId: gestures.branchId })
+    .from(gestures)
+    .where(eq(gestures.status, "submitted"))
+    .all()
+    .map((row) => row.branchId);
+  let moved = 0;
+  for (const branchId of branchIds) {
+    moved += db.transaction((tx) => rerouteBranchAndNotify(tx, { branchId, actorId: null, reason: "delegation_dates" }, now).length, {
+      behavior: "immediate",
+    });
+  }
+  return moved;
 }

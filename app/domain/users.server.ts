@@ -3,10 +3,12 @@ import { branches, ROLES, users, type Role, type User } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { roleNeedsBranch } from "./admin-schemas";
 import { recordAudit } from "./audit.server";
+import { endDelegationsOfUser, rerouteBranches } from "./delegations.server";
 import { DomainError } from "./errors";
 import { generateOneTimePassword, newPasswordProblem } from "./password-policy.server";
 import { hashPassword, verifyPassword, type ScryptParams } from "./passwords.server";
 import { can } from "./permissions";
+import { DELEGATE_ROLES } from "./routing.server";
 import { endAllSessionsOf, endOtherSessionsOf, type SessionUser } from "./sessions.server";
 import { normalizeEmail } from "./sign-in.server";
 
@@ -185,10 +187,34 @@ export function updateUser(db: Db, actor: Actor, input: UserInput & { userId: nu
       if (input.role !== before.role) Object.assign(detail, { roleBefore: before.role, roleAfter: input.role });
       if (branchId !== before.branchId) Object.assign(detail, { branchBefore: branchCode(tx, before.branchId), branchAfter: branchCode(tx, branchId) });
       recordAudit(tx, { actorId: actor.id, action: "user.updated", entity: "user", entityId: before.id, detail, at: now });
+      if (before.active && (input.role !== before.role || branchId !== before.branchId)) rerouteAfterChange(tx, actor, before, after, now);
       return after;
     },
     { behavior: "immediate" },
   );
+}
+
+/**
+ * After an active user's role or branch changed: a manager who left a branch (or stopped being a
+ * manager) ends the delegations they gave; someone who can no longer be a delegate ends the ones
+ * they hold; then the branches they left and joined reroute their pending proposals.
+ */
+function rerouteAfterChange(tx: DbOrTx, actor: Actor, before: User, after: User, now: Date) {
+  const wasManager = before.role === "manager";
+  const affected = endDelegationsOfUser(
+    tx,
+    {
+      userId: before.id,
+      asManager: wasManager,
+      asDelegate: !(DELEGATE_ROLES as readonly Role[]).includes(after.role),
+      actorId: actor.id,
+      reason: "user_changed",
+    },
+    now,
+  );
+  if (wasManager && before.branchId !== null) affected.push(before.branchId);
+  if (after.role === "manager" && after.branchId !== null) affected.push(after.branchId);
+  rerouteBranches(tx, affected, actor.id, "user_changed", now);
 }
 
 /** Deactivates a user: they cannot sign in, and every session of theirs ends at once. */
@@ -212,6 +238,14 @@ export function deactivateUser(db: Db, actor: Actor, input: { userId: number }, 
         detail: { email: before.email, activeBefore: true, activeAfter: false, sessionsEnded: true },
         at: now,
       });
+      // Their approvals pass to another manager of the branch, or to finance; their delegations end.
+      const affected = endDelegationsOfUser(
+        tx,
+        { userId: before.id, asManager: before.role === "manager", asDelegate: true, actorId: actor.id, reason: "user_deactivated" },
+        now,
+      );
+      if (before.role === "manager" && before.branchId !== null) affected.push(before.branchId);
+      rerouteBranches(tx, affected, actor.id, "user_deactivated", now);
       return after;
     },
     { behavior: "immediate" },
@@ -240,6 +274,8 @@ export function reactivateUser(db: Db, actor: Actor, input: { userId: number }, 
         detail: { email: before.email, activeBefore: false, activeAfter: true },
         at: now,
       });
+      // A returning manager may take back proposals that went to finance while nobody could decide them.
+      if (after.role === "manager" && after.branchId !== null) rerouteBranches(tx, [after.branchId], actor.id, "user_reactivated", now);
       return after;
     },
     { behavior: "immediate" },

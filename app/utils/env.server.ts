@@ -16,7 +16,26 @@ const EnvSchema = z.object({
   /** The public origin (https://fund.example.bank) when behind a proxy that rewrites Host. */
   APP_ORIGIN: z.url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** smtp://user:pass@host:587 or smtps://…:465. Unset: `npm run jobs` writes e-mails to the log instead. */
+  SMTP_URL: z.preprocess(
+    emptyAsUnset,
+    z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be a URL like smtp://user:password@mail.example.com:587 (or smtps://…)" }).optional(),
+  ),
+  /** The sender of notification e-mails: an address, or "Name <address>". */
+  EMAIL_FROM: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .trim()
+      .max(200)
+      .regex(/^(?:[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+|[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>)$/, 'EMAIL_FROM must be an address (fund@example.bank) or "Name <fund@example.bank>"')
+      .optional(),
+  ),
 });
+
+function emptyAsUnset(value: unknown) {
+  return value === "" ? undefined : value;
+}
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; cookieSecure: boolean };
 

@@ -191,6 +191,20 @@ const SCENARIOS: Scenario[] = [
     },
   },
   { name: "staff changes their password", who: "staff", path: "/account/password", screenshot: "change-password" },
+  { name: "manager delegation", who: "manager", path: "/delegation", screenshot: "delegation" },
+  {
+    name: "manager delegation with errors",
+    who: "manager",
+    path: "/delegation",
+    act: async (page) => {
+      await page.getByRole("button", { name: "Save delegation" }).click();
+      await expect(page.getByText("Choose who approves for you.")).toBeVisible();
+    },
+  },
+  { name: "staff notifications", who: "staff", path: "/notifications", screenshot: "notifications" },
+  { name: "manager notifications", who: "manager", path: "/notifications" },
+  { name: "finance notifications", who: "finance", path: "/notifications" },
+  { name: "admin notifications", who: "admin", path: "/notifications" },
   {
     name: "change password with errors",
     who: "manager",

@@ -1,12 +1,18 @@
 // `npm run jobs` as cron runs it: on a real database file, twice.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
-import { signals } from "../../db/schema";
+import { emailOutbox, signals } from "../../db/schema";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
-import { createBranch, createCustomer, createOrganisation, createSignal } from "../support/factories";
+import { createBranch, createCustomer, createOrganisation, createSignal, createUser } from "../support/factories";
+import { createGesture } from "../support/gesture-factory";
+
+const execFileAsync = promisify(execFile);
 
 describe("npm run jobs", () => {
   it("redacts expired sensitive notes, keeps the signals, and a second run changes nothing", { timeout: 120_000 }, () => {
@@ -29,6 +35,75 @@ describe("npm run jobs", () => {
       { kind: "bereavement", note: null },
       { kind: "complaint", note: "Old complaint" },
     ]);
+    sqliteOf(after).close();
+  });
+});
+
+describe("npm run jobs: reminders and e-mail", () => {
+  it("reminds the manager of a proposal waiting too long, sends its e-mail over SMTP once, and a second run sends nothing", { timeout: 120_000 }, async () => {
+    const received: string[] = [];
+    const smtp = new SMTPServer({
+      disabledCommands: ["STARTTLS"],
+      authOptional: true,
+      logger: false,
+      onData(stream, session, callback) {
+        stream.on("data", () => {});
+        stream.on("end", () => {
+          received.push(...session.envelope.rcptTo.map((r) => r.address));
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((done) => smtp.listen(0, "127.0.0.1", () => done()));
+    const port = (smtp.server.address() as AddressInfo).port;
+    try {
+      const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "jobs.sqlite");
+      const db = openDatabase(file);
+      createOrganisation(db);
+      const branchId = createBranch(db).id;
+      const staff = await createUser(db, { role: "staff", branchId });
+      const manager = await createUser(db, { role: "manager", branchId, email: "waiting.manager@test.example" });
+      createGesture(db, { customerId: createCustomer(db, { branchId }).id, branchId, proposerId: staff.id, submittedAt: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000) });
+      sqliteOf(db).close();
+      const run = (extra: Record<string, string>) =>
+        execFileAsync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...process.env, DATABASE_URL: file, LOG_LEVEL: "info", ...extra }, encoding: "utf8", timeout: 60_000 });
+      const first = await run({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+      expect(first.stdout).toContain("Sent 1 reminder(s) about 1 proposal(s) waiting more than two working days.");
+      expect(first.stdout).toContain("E-mail: 1 sent by SMTP, 0 to retry later, 0 given up.");
+      expect(received).toEqual([manager.email]);
+      const second = await run({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+      expect(second.stdout).toContain("Sent 0 reminder(s) about 1 proposal(s)");
+      expect(second.stdout).toContain("E-mail: 0 sent by SMTP");
+      expect(received).toHaveLength(1);
+    } finally {
+      await new Promise<void>((done) => smtp.close(() => done()));
+    }
+  });
+
+  it("without SMTP_URL the e-mail goes to the log as JSON and is marked logged; a malformed SMTP_URL stops the run", { timeout: 120_000 }, async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "jobs.sqlite");
+    const db = openDatabase(file);
+    createOrganisation(db);
+    const branchId = createBranch(db).id;
+    const staff = await createUser(db, { role: "staff", branchId });
+    await createUser(db, { role: "manager", branchId, email: "logged.manager@test.example" });
+    createGesture(db, { customerId: createCustomer(db, { branchId }).id, branchId, proposerId: staff.id, submittedAt: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000) });
+    sqliteOf(db).close();
+    // Production logging (tests silence the logger).
+    const env = { ...process.env, NODE_ENV: "production" as const, DATABASE_URL: file, LOG_LEVEL: "info", SMTP_URL: "" };
+    const bad = spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...env, SMTP_URL: "http://mail.example" }, encoding: "utf8", timeout: 60_000 });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("SMTP_URL must be a URL like smtp://");
+    const ok = spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env, encoding: "utf8", timeout: 60_000 });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("E-mail: 1 written to the log (SMTP_URL is not set), 0 to retry later, 0 given up.");
+    const logged = ok.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg: string; email?: { to: string; subject: string } });
+    expect(logged.find((l) => l.email)).toMatchObject({ msg: "e-mail written to the log (SMTP_URL is not set)", email: { to: "logged.manager@test.example", subject: "Reminder: a gesture has waited more than two working days" } });
+    const after = openDatabase(file);
+    expect(after.select({ status: emailOutbox.status }).from(emailOutbox).all()).toEqual([{ status: "logged" }]);
     sqliteOf(after).close();
   });
 });

@@ -128,6 +128,16 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     POST: signedIn({ staff: 403, manager: 403, finance: 404, admin: 403 }),
     postForm: {},
   },
+  // Every signed-in user reads their own notifications; an empty form fails validation (400).
+  "routes/_app.notifications": {
+    kind: "page",
+    path: "/notifications",
+    GET: signedIn({ staff: 200, manager: 200, finance: 200, admin: 200 }),
+    POST: signedIn({ staff: 400, manager: 400, finance: 400, admin: 400 }),
+    postForm: {},
+  },
+  // Only managers delegate their approvals.
+  "routes/_app.delegation": { kind: "page", path: "/delegation", GET: only(["manager"]), POST: only(["manager"], 400), postForm: {} },
   "routes/_app.pools.close.$periodId": {
     kind: "page",
     path: "/pools/close/999999",
