@@ -16,9 +16,18 @@ const EnvSchema = z.object({
   /** The public origin (https://fund.example.bank) when behind a proxy that rewrites Host. */
   APP_ORIGIN: z.url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Single sign-on with OpenID Connect: all four, or none. */
+  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URL: z.url().optional(),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; cookieSecure: boolean };
+const OIDC_VARIABLES = ["OIDC_ISSUER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URL"] as const;
+
+export type OidcSettings = { issuerUrl: string; clientId: string; clientSecret: string; redirectUrl: string };
+
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; cookieSecure: boolean; oidc: OidcSettings | null };
 
 function readEnv(): Env {
   const parsed = EnvSchema.safeParse(process.env);
@@ -27,6 +36,17 @@ function readEnv(): Env {
   }
   const raw = parsed.data;
   const production = raw.NODE_ENV === "production";
+  const oidcSet = OIDC_VARIABLES.filter((name) => raw[name]);
+  if (oidcSet.length > 0 && oidcSet.length < OIDC_VARIABLES.length) {
+    const missing = OIDC_VARIABLES.filter((name) => !raw[name]);
+    throw new Error(`Single sign-on needs all of ${OIDC_VARIABLES.join(", ")}; missing: ${missing.join(", ")}. Set them all, or none.`);
+  }
+  for (const name of ["OIDC_ISSUER_URL", "OIDC_REDIRECT_URL"] as const) {
+    const value = raw[name];
+    if (value && production && !isHttpsOrLoopback(value)) {
+      throw new Error(`${name} must be an https URL in production (plain http only on localhost or 127.0.0.1).`);
+    }
+  }
   let secret = raw.SESSION_SECRET;
   if (!secret && raw.SESSION_SECRET_FILE) secret = readOrCreateSecret(raw.SESSION_SECRET_FILE);
   if (!secret) {
@@ -42,7 +62,17 @@ function readEnv(): Env {
     ...raw,
     SESSION_SECRET: secret,
     cookieSecure: raw.COOKIE_SECURE ? raw.COOKIE_SECURE === "true" : production,
+    oidc:
+      raw.OIDC_ISSUER_URL && raw.OIDC_CLIENT_ID && raw.OIDC_CLIENT_SECRET && raw.OIDC_REDIRECT_URL
+        ? { issuerUrl: raw.OIDC_ISSUER_URL, clientId: raw.OIDC_CLIENT_ID, clientSecret: raw.OIDC_CLIENT_SECRET, redirectUrl: raw.OIDC_REDIRECT_URL }
+        : null,
   };
+}
+
+/** https anywhere; plain http only on this machine (a provider for development and tests). */
+export function isHttpsOrLoopback(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === "https:" || (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname));
 }
 
 /** Keeps a generated secret in a file so that `npm start` works on a fresh clone and sessions survive restarts. */
