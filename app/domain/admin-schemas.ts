@@ -55,7 +55,7 @@ export const UpdateUserSchema = z
   .superRefine(checkBranchForRole);
 
 export const UserStatusSchema = z.strictObject({
-  intent: z.enum(["deactivate", "reactivate", "reset-password"], { error: "Choose what to do." }),
+  intent: z.enum(["deactivate", "reactivate", "reset-password", "reset-second-factor"], { error: "Choose what to do." }),
 });
 
 const branchName = z
