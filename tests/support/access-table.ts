@@ -44,8 +44,9 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   },
   "routes/logout": { kind: "page", path: "/logout", GET: all(302), POST: all(302) },
   // The code step of a password sign-in: without a pending sign-in (the password a moment ago)
-  // there is nothing to verify, so everyone is sent back to sign-in; an empty code is refused.
-  "routes/login_.verify": { kind: "page", path: "/login/verify", GET: all(302), POST: all(400), postForm: {} },
+  // there is nothing to verify, so everyone is sent back to sign-in (a post too, once its empty
+  // code is refused: the page's loader then redirects).
+  "routes/login_.verify": { kind: "page", path: "/login/verify", GET: all(302), POST: all(302), postForm: {} },
   // Enrolment during sign-in: the page says the step has expired when there is no pending sign-in.
   "routes/login_.enrol": { kind: "page", path: "/login/enrol", GET: all(200), POST: all(400), postForm: {} },
   // Single sign-on: 404 while it is not configured (as here); tests/integration/sso-http.test.ts
