@@ -49,6 +49,7 @@ test.describe("Single sign-on", () => {
 
     await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByRole("status")).toContainText("You have signed out.");
+    await expect(page.getByTestId("provider-logout")).toBeVisible();
     await page.getByRole("link", { name: "sign out there too" }).click();
     // oidc-provider asks the user to confirm, then returns to the app's sign-in page.
     await page.getByRole("button", { name: /yes, sign me out/i }).click();
@@ -78,6 +79,8 @@ test.describe("Single sign-on", () => {
 
 test.describe("Two-step sign-in with a password", () => {
   test("a user turns it on, signs in with password and code, and an administrator resets it", async ({ page, browser, signInAs }) => {
+    // Several sign-ins in one journey: more time than one page needs on a busy machine.
+    test.setTimeout(120_000);
     const user = await createStaffWithPassword();
 
     await signInWithPassword(page, user.email);
@@ -110,6 +113,7 @@ test.describe("Two-step sign-in with a password", () => {
     await expect(page).toHaveURL("/branch", SIGN_IN_TIMEOUT);
     await expect(page.getByRole("banner")).toContainText(user.name);
     await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("status")).toContainText("You have signed out.");
 
     // A recovery code works once.
     await signInWithPassword(page, user.email);
@@ -132,6 +136,39 @@ test.describe("Two-step sign-in with a password", () => {
     await expect(page).toHaveURL(/\/login\?redirectTo=%2Fbranch$/);
     // Not required by the demo organisation: the password alone signs in again.
     await signInWithPassword(page, user.email);
+    await expect(page).toHaveURL("/branch", SIGN_IN_TIMEOUT);
+  });
+});
+
+test.describe("Without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("single sign-on is a plain link and the way back a plain redirect", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByRole("link", { name: `Sign in with ${ORGANISATION}` }).click();
+    await page.getByLabel("Email").fill(ACCOUNTS.finance.email);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page).toHaveURL(ACCOUNTS.finance.home, SIGN_IN_TIMEOUT);
+    await expect(page.getByRole("banner")).toContainText(ACCOUNTS.finance.name);
+  });
+
+  test("setting up two-step sign-in and the code step are plain form posts", async ({ page }) => {
+    test.setTimeout(90_000);
+    const user = await createStaffWithPassword();
+    await signInWithPassword(page, user.email);
+    await expect(page).toHaveURL("/branch", SIGN_IN_TIMEOUT);
+    await page.goto("/account/security");
+    const secret = (await page.getByTestId("factor-secret").textContent())!;
+    await page.getByLabel("Code from your app").fill(totpCode(secret));
+    await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+    await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
+    await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("status")).toContainText("You have signed out.");
+
+    await signInWithPassword(page, user.email);
+    await expect(page).toHaveURL("/login/verify", SIGN_IN_TIMEOUT);
+    await page.getByLabel("Code").fill(totpCode(secret, { stepOffset: 1 }));
+    await page.getByRole("button", { name: "Verify and sign in" }).click();
     await expect(page).toHaveURL("/branch", SIGN_IN_TIMEOUT);
   });
 });
