@@ -17,7 +17,7 @@ function loadEnv(extra: Record<string, string>) {
   return spawnSync(
     "node_modules/.bin/tsx",
     ["--eval", `import("./app/utils/env.server.ts").then((m) => console.log(JSON.stringify(m.env.oidc)))`],
-    { env, encoding: "utf8", timeout: 60_000 },
+    { env: env as NodeJS.ProcessEnv, encoding: "utf8", timeout: 60_000 },
   );
 }
 

@@ -140,7 +140,9 @@ describe("single sign-on with OpenID Connect", () => {
     const cookie = cookiePair(response, SESSION)!;
     expect(cookie).toBeTruthy();
     expect(sessionsOf(staff.id)).toHaveLength(before + 1);
-    expect(sessionsOf(staff.id).some((s) => s.signInMethod === "sso")).toBe(true);
+    const sso = sessionsOf(staff.id).find((s) => s.signInMethod === "sso")!;
+    // The same session as a password sign-in: 12 hours at most (and 30 minutes idle, the shared lookup).
+    expect(sso.expiresAt.getTime() - sso.createdAt.getTime()).toBe(12 * 60 * 60 * 1000);
     const page = await server.fetch("/branch", { cookie });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("North");

@@ -59,6 +59,15 @@ function sessionCount() {
   return db.select().from(sessions).where(eq(sessions.userId, user.id)).all().length;
 }
 
+describe("second factor: the organisation's setting", () => {
+  it("a new organisation requires a second factor unless it says otherwise", () => {
+    const fresh = createTestDatabase();
+    fresh.insert(organisation).values({ id: 1, name: "New Bank", currency: "EUR", timeZone: "Europe/Zurich" }).run();
+    expect(fresh.select().from(organisation).get()!.secondFactorRequired).toBe(true);
+    closeDatabase(fresh);
+  });
+});
+
 describe("second factor: enrolment", () => {
   it("when the organisation requires it, the right password alone creates no session but an enrolment step", async () => {
     const step = await password();
