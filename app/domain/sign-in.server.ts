@@ -398,12 +398,6 @@ export async function completeSecondFactor(db: Db, input: SecondFactorInput): Pr
   return { ok: false, reason: outcome.reason, message: outcome.reason === "reused" ? REUSED_CODE_MESSAGE : WRONG_CODE_MESSAGE };
 }
 
-/** Abandons a pending sign-in (the "start again" link). */
-export function cancelPendingSignIn(db: Db, token: string | null, secret: string) {
-  if (!token) return;
-  db.delete(pendingSignIns).where(eq(pendingSignIns.idHash, hashSessionToken(token, secret))).run();
-}
-
 export function signOut(db: Db, user: SessionUser, sessionHash: string, now: Date) {
   db.transaction(
     (tx) => {
