@@ -2,7 +2,9 @@
 // - one message, and about the same time, for an unknown e-mail and a wrong password;
 // - 10 failures for one account within 15 minutes lock it for 15 minutes;
 // - one network address is limited too, but an account that has signed in from that address
-//   recently is exempt, so that an attacker behind a branch's shared address cannot lock out the branch.
+//   recently is exempt, so that an attacker behind a branch's shared address cannot lock out the branch;
+// - with a second factor (the user has one, or the organisation requires one), the right password
+//   leads to a pending sign-in, not a session; the code step counts its failures the same way.
 import { and, count, desc, eq, gt, lt, max } from "drizzle-orm";
 import {
   pendingSignIns,
