@@ -9,6 +9,8 @@ const ROOT = fileURLToPath(new URL(".", import.meta.url));
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DATABASE = resolve(ROOT, "tests/.tmp/e2e.sqlite");
+// A real OpenID provider (tests/support/oidc-provider-server.ts) on the next port, for single sign-on.
+const OIDC_PORT = PORT + 1;
 
 /**
  * The server's environment. It is also put into this process's environment, because Playwright
@@ -23,6 +25,11 @@ const E2E_ENV = {
   PORT: String(PORT),
   LOG_LEVEL: "warn",
   E2E_BASE_URL: BASE_URL,
+  OIDC_PROVIDER_PORT: String(OIDC_PORT),
+  OIDC_ISSUER_URL: `http://127.0.0.1:${OIDC_PORT}`,
+  OIDC_CLIENT_ID: "empathy-fund",
+  OIDC_CLIENT_SECRET: "test-client-secret-0123456789abcdef",
+  OIDC_REDIRECT_URL: `${BASE_URL}/auth/oidc/callback`,
 } as const;
 
 // Settings from the developer's shell that would change what the tests see (cookie name, origin
@@ -79,15 +86,28 @@ export default defineConfig({
     trace: process.env.CI ? "retain-on-failure" : "off",
     screenshot: "only-on-failure",
   },
-  webServer: {
-    command: START_SERVER,
-    cwd: ROOT,
-    env: { ...E2E_ENV },
-    url: `${BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 90_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 3_000 },
-  },
+  webServer: [
+    {
+      command: "exec node_modules/.bin/tsx tests/support/oidc-provider-server.ts",
+      cwd: ROOT,
+      env: { ...E2E_ENV },
+      url: `http://127.0.0.1:${OIDC_PORT}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 3_000 },
+    },
+    {
+      command: START_SERVER,
+      cwd: ROOT,
+      env: { ...E2E_ENV },
+      url: `${BASE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 90_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 3_000 },
+    },
+  ],
 });

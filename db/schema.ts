@@ -20,6 +20,12 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 /** Ceiling of any single ledger amount in minor units (a sanity bound, far above any branch budget). */
 export const LEDGER_AMOUNT_LIMIT = 100_000_000_000;
 
+/** How a session began. */
+export const SIGN_IN_METHODS = ["password", "sso"] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+export const PENDING_SIGN_IN_STAGES = ["verify", "enrol"] as const;
+export type PendingSignInStage = (typeof PENDING_SIGN_IN_STAGES)[number];
+
 const id = () => integer("id").primaryKey({ autoIncrement: true });
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -42,6 +48,12 @@ export const organisation = sqliteTable(
     periodLength: text("period_length", { enum: PERIOD_LENGTHS }).notNull().default("quarter"),
     /** Whether a pool's unspent balance lapses or carries into the next period at close. */
     unspentBalanceRule: text("unspent_balance_rule", { enum: UNSPENT_BALANCE_RULES }).notNull().default("lapse"),
+    /** Password sign-in needs a second factor (TOTP); users without one enrol at their next sign-in. */
+    secondFactorRequired: integer("second_factor_required", { mode: "boolean" }).notNull().default(true),
+    /** Single sign-on may create an unknown user as staff of the branch named by `ssoBranchClaim`. */
+    ssoAutoCreate: integer("sso_auto_create", { mode: "boolean" }).notNull().default(false),
+    /** The ID token claim whose value is a branch code (for example "branch"). */
+    ssoBranchClaim: text("sso_branch_claim"),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
       .$defaultFn(() => new Date()),
@@ -113,6 +125,8 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
+    /** How the session began; a single sign-on session offers the provider's logout at sign-out. */
+    signInMethod: text("sign_in_method", { enum: SIGN_IN_METHODS }).notNull().default("password"),
   },
   (t) => [
     index("sessions_user_idx").on(t.userId),
@@ -504,6 +518,79 @@ export const apiKeys = sqliteTable(
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_created_idx").on(t.id)],
 );
 
+// ---------------------------------------------------------------------------------------------
+// Sign-in factors (issue 11): a second factor for password sign-in, the pending step between the
+// password and the code, and the state of a single sign-on round trip.
+// ---------------------------------------------------------------------------------------------
+
+/** A user's TOTP factor. The secret is encrypted (AES-256-GCM, key derived from SESSION_SECRET). */
+export const userSecondFactors = sqliteTable(
+  "user_second_factors",
+  {
+    userId: integer("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    secretEncrypted: text("secret_encrypted").notNull(),
+    /** The highest TOTP time step accepted, so that a code cannot be used twice. */
+    lastUsedStep: integer("last_used_step").notNull().default(0),
+    createdAt: createdAt(),
+  },
+);
+
+/** One-time recovery codes: only their SHA-256 is stored; each works once. */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    id: id(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("recovery_codes_user_idx").on(t.userId), uniqueIndex("recovery_codes_hash_unique").on(t.userId, t.codeHash)],
+);
+
+/**
+ * A password sign-in waiting for its second factor. The browser holds a random token (short
+ * cookie); only its keyed hash is stored. No session exists until the code step succeeds.
+ */
+export const pendingSignIns = sqliteTable(
+  "pending_sign_ins",
+  {
+    idHash: text("id_hash").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** "verify": the user has a factor; "enrol": they must set one up first. */
+    stage: text("stage", { enum: PENDING_SIGN_IN_STAGES }).notNull(),
+    /** The secret offered during enrolment (encrypted), kept until the user confirms a code. */
+    enrolSecretEncrypted: text("enrol_secret_encrypted"),
+    redirectTo: text("redirect_to"),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("pending_sign_ins_user_idx").on(t.userId), index("pending_sign_ins_expires_idx").on(t.expiresAt)],
+);
+
+/** One single sign-on round trip: the browser's cookie names it; state, nonce and PKCE verifier stay here. */
+export const ssoRequests = sqliteTable(
+  "sso_requests",
+  {
+    idHash: text("id_hash").primaryKey(),
+    state: text("state").notNull(),
+    nonce: text("nonce").notNull(),
+    codeVerifier: text("code_verifier").notNull(),
+    redirectTo: text("redirect_to"),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("sso_requests_expires_idx").on(t.expiresAt)],
+);
+
 export type Organisation = typeof organisation.$inferSelect;
 export type Branch = typeof branches.$inferSelect;
 export type User = typeof users.$inferSelect;
@@ -869,3 +956,5 @@ export type Gesture = typeof gestures.$inferSelect;
 export type GestureDecision = typeof gestureDecisions.$inferSelect;
 export type Delegation = typeof delegations.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+export type UserSecondFactor = typeof userSecondFactors.$inferSelect;
+export type PendingSignIn = typeof pendingSignIns.$inferSelect;

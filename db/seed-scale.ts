@@ -113,7 +113,7 @@ async function main() {
   const financeIds: number[] = [];
   step("organisation, branches, users", () => {
     sqlite
-      .prepare("insert into organisation (id, name, currency, time_zone, period_length, unspent_balance_rule, updated_at) values (1, 'Continental Savings Bank', 'USD', ?, 'quarter', 'lapse', ?)")
+      .prepare("insert into organisation (id, name, currency, time_zone, period_length, unspent_balance_rule, second_factor_required, updated_at) values (1, 'Continental Savings Bank', 'USD', ?, 'quarter', 'lapse', 0, ?)")
       .run(TIME_ZONE, nowMs);
     const branch = sqlite.prepare("insert into branches (code, name, region, active, created_at) values (?, ?, ?, 1, ?)");
     const user = sqlite.prepare("insert into users (email, name, role, branch_id, active, password_hash, created_at) values (?, ?, ?, ?, 1, ?, ?)");

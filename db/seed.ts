@@ -68,6 +68,9 @@ export async function seed(
           timeZone: ORGANISATION_TIME_ZONE,
           periodLength: "quarter",
           unspentBalanceRule: "lapse",
+          // The demo accounts sign in with their password alone (README); a real organisation
+          // starts with the second factor required (the column's default).
+          secondFactorRequired: false,
           updatedAt: SEED_TIME,
         })
         .run();

@@ -104,6 +104,9 @@ export function AppShell({
             <Link className="app-user__link" to="/account/password">
               Change password
             </Link>
+            <Link className="app-user__link" to="/account/security">
+              Two-step sign-in
+            </Link>
             <Form method="post" action="/logout">
               <button type="submit" className="button button--quiet">
                 Sign out

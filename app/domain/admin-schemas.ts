@@ -55,7 +55,7 @@ export const UpdateUserSchema = z
   .superRefine(checkBranchForRole);
 
 export const UserStatusSchema = z.strictObject({
-  intent: z.enum(["deactivate", "reactivate", "reset-password"], { error: "Choose what to do." }),
+  intent: z.enum(["deactivate", "reactivate", "reset-password", "reset-second-factor"], { error: "Choose what to do." }),
 });
 
 const branchName = z
@@ -94,7 +94,10 @@ export function supportedTimeZones(): string[] {
   return ["UTC", ...Intl.supportedValuesOf("timeZone")];
 }
 
-export const OrganisationSettingsSchema = z.strictObject({
+export const SSO_CLAIM_MAX = 100;
+
+export const OrganisationSettingsSchema = z
+  .strictObject({
   name: z
     .string({ error: "Enter the organisation's name." })
     .trim()
@@ -117,4 +120,17 @@ export const OrganisationSettingsSchema = z.strictObject({
         .min(RETENTION_DAYS_MIN, `Keep sensitive notes at least ${RETENTION_DAYS_MIN} days.`)
         .max(RETENTION_DAYS_MAX, `Keep sensitive notes at most ${RETENTION_DAYS_MAX} days.`),
     ),
-});
+    // Checkboxes: present ("on") when ticked, absent when not.
+    secondFactorRequired: z.boolean().default(false),
+    ssoAutoCreate: z.boolean().default(false),
+    ssoBranchClaim: z
+      .string()
+      .trim()
+      .max(SSO_CLAIM_MAX, `A claim name has at most ${SSO_CLAIM_MAX} characters.`)
+      .regex(/^[A-Za-z0-9_.:/-]+$/, "Use the claim's name as the identity provider sends it, such as branch (letters, digits, _ . : / -).")
+      .optional(),
+  })
+  .refine((value) => !value.ssoAutoCreate || !!value.ssoBranchClaim, {
+    message: "Name the claim that carries the branch code, or do not create users at first sign-in.",
+    path: ["ssoBranchClaim"],
+  });

@@ -43,3 +43,30 @@ export const ChangePasswordSchema = z
     message: "The two new passwords do not match.",
     path: ["confirmPassword"],
   });
+
+/** A 6-digit code from the authenticator app, or a recovery code (xxxxx-xxxxx). */
+export const SecondFactorCodeSchema = z.strictObject({
+  code: z
+    .string({ error: "Type the 6-digit code from your authenticator app." })
+    .trim()
+    .max(40, "A code has 6 digits; a recovery code 10 letters and digits.")
+    .regex(/^[0-9A-Za-z\s-]+$/, "Type the 6 digits your app shows, or a recovery code like abcde-23456."),
+});
+
+/** Setting up a factor from the account page: the secret shown on the page comes back with the code. */
+export const EnrolFactorSchema = z.strictObject({
+  intent: z.literal("enrol"),
+  secret: z.string().regex(/^[A-Z2-7]{16,64}$/, "The set-up key is not valid. Reload the page to get a new one."),
+  code: z
+    .string({ error: "Type the 6-digit code your app shows." })
+    .trim()
+    .regex(/^\d{6}$/, "Type the 6 digits your app shows, without spaces."),
+});
+
+export const RegenerateCodesSchema = z.strictObject({
+  intent: z.literal("regenerate"),
+  code: z
+    .string({ error: "Type the 6-digit code your app shows." })
+    .trim()
+    .regex(/^\d{6}$/, "Type the 6 digits your app shows, without spaces."),
+});

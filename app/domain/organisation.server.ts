@@ -7,7 +7,15 @@ import { can } from "./permissions";
 
 export type OrganisationSettings = Pick<
   Organisation,
-  "name" | "currency" | "timeZone" | "periodLength" | "unspentBalanceRule" | "sensitiveRetentionDays"
+  | "name"
+  | "currency"
+  | "timeZone"
+  | "periodLength"
+  | "unspentBalanceRule"
+  | "sensitiveRetentionDays"
+  | "secondFactorRequired"
+  | "ssoAutoCreate"
+  | "ssoBranchClaim"
 >;
 
 const FALLBACK: OrganisationSettings = {
@@ -17,8 +25,23 @@ const FALLBACK: OrganisationSettings = {
   periodLength: "quarter",
   unspentBalanceRule: "lapse",
   sensitiveRetentionDays: 90,
+  // Before any organisation exists (a database before its first seed, or a unit test) nobody is
+  // asked for a second factor; a new organisation row requires one (the column's default).
+  secondFactorRequired: false,
+  ssoAutoCreate: false,
+  ssoBranchClaim: null,
 };
-const SETTING_KEYS = ["name", "currency", "timeZone", "periodLength", "unspentBalanceRule", "sensitiveRetentionDays"] as const;
+const SETTING_KEYS = [
+  "name",
+  "currency",
+  "timeZone",
+  "periodLength",
+  "unspentBalanceRule",
+  "sensitiveRetentionDays",
+  "secondFactorRequired",
+  "ssoAutoCreate",
+  "ssoBranchClaim",
+] as const;
 
 /** The organisation's settings; sensible defaults before the first seed or setup. */
 export function getOrganisation(db: DbOrTx): OrganisationSettings {
@@ -30,6 +53,9 @@ export function getOrganisation(db: DbOrTx): OrganisationSettings {
       periodLength: organisation.periodLength,
       unspentBalanceRule: organisation.unspentBalanceRule,
       sensitiveRetentionDays: organisation.sensitiveRetentionDays,
+      secondFactorRequired: organisation.secondFactorRequired,
+      ssoAutoCreate: organisation.ssoAutoCreate,
+      ssoBranchClaim: organisation.ssoBranchClaim,
     })
     .from(organisation)
     .where(eq(organisation.id, 1))
@@ -43,7 +69,7 @@ export function updateOrganisationSettings(db: Db, actor: { id: number; role: Ro
   return db.transaction(
     (tx) => {
       const before = tx.select().from(organisation).where(eq(organisation.id, 1)).get();
-      const next: OrganisationSettings = { ...input, name: input.name.trim() };
+      const next: OrganisationSettings = { ...input, name: input.name.trim(), ssoBranchClaim: input.ssoBranchClaim?.trim() || null };
       // Amounts are kept in minor units of the currency, unconverted: once money is on the books a
       // new currency would silently relabel every amount.
       if (before && before.currency !== next.currency && tx.select({ id: ledgerEntries.id }).from(ledgerEntries).limit(1).get()) {
@@ -53,7 +79,7 @@ export function updateOrganisationSettings(db: Db, actor: { id: number; role: Ro
           { field: "currency" },
         );
       }
-      const detail: Record<string, string | number | null> = {};
+      const detail: Record<string, string | number | boolean | null> = {};
       for (const key of SETTING_KEYS) {
         if (before?.[key] !== next[key]) Object.assign(detail, { [`${key}Before`]: before?.[key] ?? null, [`${key}After`]: next[key] });
       }

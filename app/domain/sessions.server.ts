@@ -2,7 +2,7 @@
 // its keyed hash, so a copy of the database does not hand out live sessions.
 import { createHmac, randomBytes } from "node:crypto";
 import { and, count, eq, lt, ne, or } from "drizzle-orm";
-import { branches, sessions, users, type Branch, type User } from "../../db/schema";
+import { branches, sessions, users, type Branch, type SignInMethod, type User } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
@@ -25,7 +25,7 @@ export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "branchI
 /** Creates a session row for a new random token (call inside the sign-in transaction). */
 export function createSession(
   tx: DbOrTx,
-  input: { userId: number; secret: string; now: Date; ipAddress?: string | null; userAgent?: string | null },
+  input: { userId: number; secret: string; now: Date; ipAddress?: string | null; userAgent?: string | null; method?: SignInMethod },
 ): { token: string; expiresAt: Date } {
   const token = newSessionToken();
   const expiresAt = new Date(input.now.getTime() + SESSION_ABSOLUTE_MS);
@@ -38,13 +38,14 @@ export function createSession(
       expiresAt,
       ipAddress: input.ipAddress ?? null,
       userAgent: input.userAgent?.slice(0, 300) ?? null,
+      signInMethod: input.method ?? "password",
     })
     .run();
   return { token, expiresAt };
 }
 
 export type SessionLookup =
-  | { status: "active"; user: SessionUser; sessionHash: string }
+  | { status: "active"; user: SessionUser; sessionHash: string; signInMethod: SignInMethod }
   | { status: "expired" }
   | { status: "none" };
 
@@ -76,6 +77,7 @@ export function lookupSession(db: Db, token: string | null | undefined, secret: 
   return {
     status: "active",
     sessionHash: idHash,
+    signInMethod: row.session.signInMethod,
     user: {
       id: user.id,
       email: user.email,

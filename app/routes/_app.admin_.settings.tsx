@@ -10,6 +10,7 @@ import { SelectField } from "~/components/select-field";
 import { CURRENCIES, OrganisationSettingsSchema, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, supportedTimeZones } from "~/domain/admin-schemas";
 import { getOrganisation, updateOrganisationSettings } from "~/domain/organisation.server";
 import { requirePermission } from "~/utils/auth.server";
+import { ssoConfigured } from "~/utils/oidc.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { domainErrorReply } from "~/utils/errors.server";
@@ -19,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Organisation settings · Admi
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "settings:manage");
-  return json({ settings: getOrganisation(db), timeZones: supportedTimeZones() });
+  return json({ settings: getOrganisation(db), timeZones: supportedTimeZones(), ssoConfigured: ssoConfigured() });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -27,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: OrganisationSettingsSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    updateOrganisationSettings(db, actor, submission.value, now());
+    updateOrganisationSettings(db, actor, { ...submission.value, ssoBranchClaim: submission.value.ssoBranchClaim ?? null }, now());
   } catch (error) {
     return domainErrorReply(submission, error);
   }
@@ -37,11 +38,11 @@ export async function action({ request }: ActionFunctionArgs) {
 const CURRENCY_NAMES = new Intl.DisplayNames(["en"], { type: "currency" });
 
 export default function SettingsPage() {
-  const { settings, timeZones } = useLoaderData<typeof loader>();
+  const { settings, timeZones, ssoConfigured } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm({
     lastResult,
-    defaultValue: settings,
+    defaultValue: { ...settings, sensitiveRetentionDays: String(settings.sensitiveRetentionDays), ssoBranchClaim: settings.ssoBranchClaim ?? "" },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: OrganisationSettingsSchema }),
@@ -117,6 +118,34 @@ export default function SettingsPage() {
             errors={fields.sensitiveRetentionDays.errors}
             errorId={fields.sensitiveRetentionDays.errorId}
           />
+          <fieldset className="field">
+            <legend>Sign-in</legend>
+            <div className="field field--checkbox">
+              <input {...getInputProps(fields.secondFactorRequired, { type: "checkbox" })} aria-describedby={`${fields.secondFactorRequired.id}-hint`} />
+              <label htmlFor={fields.secondFactorRequired.id}>Require a second factor for password sign-in</label>
+            </div>
+            <p className="field__hint" id={`${fields.secondFactorRequired.id}-hint`}>
+              Users who sign in with a password also type a code from an authenticator app. Those without one set it up at their next
+              sign-in. Single sign-on leaves the second factor to your identity provider.
+            </p>
+            <div className="field field--checkbox">
+              <input {...getInputProps(fields.ssoAutoCreate, { type: "checkbox" })} aria-describedby={`${fields.ssoAutoCreate.id}-hint`} />
+              <label htmlFor={fields.ssoAutoCreate.id}>Create staff accounts at their first single sign-on</label>
+            </div>
+            <p className="field__hint" id={`${fields.ssoAutoCreate.id}-hint`}>
+              {ssoConfigured
+                ? "Off: only people an administrator has added can sign in. On: someone unknown becomes staff of the branch whose code the claim below names."
+                : "Single sign-on is not configured on this server (see the README's OIDC settings); this applies once it is."}
+            </p>
+            <Field
+              label="Claim with the branch code"
+              hint="The name of the ID token claim that holds the branch code (for example branch). Needed when accounts are created at first sign-in."
+              hintId={`${fields.ssoBranchClaim.id}-hint`}
+              inputProps={{ ...getInputProps(fields.ssoBranchClaim, { type: "text" }), autoComplete: "off", spellCheck: false }}
+              errors={fields.ssoBranchClaim.errors}
+              errorId={fields.ssoBranchClaim.errorId}
+            />
+          </fieldset>
           <div className="actions">
             <button type="submit" className="button">
               Save settings

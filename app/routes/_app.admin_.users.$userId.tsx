@@ -12,6 +12,7 @@ import { UpdateUserSchema, UserStatusSchema } from "~/domain/admin-schemas";
 import { listActiveBranches } from "~/domain/branches.server";
 import { isDomainError } from "~/domain/errors";
 import { ROLE_LABELS } from "~/domain/permissions";
+import { hasSecondFactor, resetSecondFactor } from "~/domain/second-factor.server";
 import { deactivateUser, getUserForAdmin, reactivateUser, resetPasswordWithOneTimePassword, updateUser } from "~/domain/users.server";
 import { ROLES } from "../../db/schema";
 import { requirePermission } from "~/utils/auth.server";
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (user.branchId && !branches.some((b) => b.id === user.branchId)) {
     branches.push({ id: user.branchId, code: "", name: `${user.branchName ?? "Current branch"} (deactivated)` });
   }
-  return json({ user, branches, isSelf: user.id === actor.id });
+  return json({ user, branches, isSelf: user.id === actor.id, hasSecondFactor: hasSecondFactor(db, user.id) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -77,6 +78,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const user = reactivateUser(db, actor, { userId }, now());
         return redirectWithToast(path, { kind: "success", message: `${user.name} can sign in again.` });
       }
+      case "reset-second-factor": {
+        resetSecondFactor(db, actor, { userId }, now());
+        return redirectWithToast(path, { kind: "success", message: "Second factor reset. They set up a new one at their next sign-in." });
+      }
       case "reset-password": {
         const { user, oneTimePassword } = await resetPasswordWithOneTimePassword(db, actor, { userId }, now());
         return json({ oneTimePassword, name: user.name }, { headers: { "Cache-Control": "no-store" } });
@@ -88,7 +93,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function UserPage() {
-  const { user, branches, isSelf } = useLoaderData<typeof loader>();
+  const { user, branches, isSelf, hasSecondFactor } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   const [searchParams] = useSearchParams();
@@ -150,6 +155,10 @@ export default function UserPage() {
             <dd>{user.lastSignInAt ? formatDateTime(user.lastSignInAt, timeZone) : "Never"}</dd>
           </div>
           <div>
+            <dt>Two-step sign-in</dt>
+            <dd>{hasSecondFactor ? <Badge tone="success">Set up</Badge> : <Badge>Not set up</Badge>}</dd>
+          </div>
+          <div>
             <dt>Added</dt>
             <dd>{formatDateTime(user.createdAt, timeZone)}</dd>
           </div>
@@ -189,6 +198,22 @@ export default function UserPage() {
               </Link>
             </div>
           </Form>
+        ) : confirm === "reset-second-factor" && hasSecondFactor ? (
+          <Form method="post" className="confirm-box">
+            <p>
+              <strong>Reset {user.name}&apos;s second factor?</strong> Their authenticator app and recovery codes stop working and they
+              are signed out on every device. Do this only after checking who is asking (a lost phone). They set up a new factor at
+              their next password sign-in when your organisation requires one.
+            </p>
+            <div className="actions">
+              <button type="submit" name="intent" value="reset-second-factor" className="button button--danger">
+                Yes, reset the second factor
+              </button>
+              <Link to="." className="button button--secondary">
+                Cancel
+              </Link>
+            </div>
+          </Form>
         ) : user.active ? (
           <div className="actions">
             <Link to="?confirm=deactivate" className="button button--secondary">
@@ -197,6 +222,11 @@ export default function UserPage() {
             <Link to="?confirm=reset-password" className="button button--secondary">
               Issue a new one-time password…
             </Link>
+            {hasSecondFactor ? (
+              <Link to="?confirm=reset-second-factor" className="button button--secondary">
+                Reset second factor…
+              </Link>
+            ) : null}
           </div>
         ) : (
           <Form method="post" className="actions">

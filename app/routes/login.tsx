@@ -16,7 +16,8 @@ import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { safeRedirect } from "~/utils/safe-redirect";
-import { readSessionToken, serializeSessionToken } from "~/utils/session.server";
+import { ssoConfigured } from "~/utils/oidc.server";
+import { pendingSignInCookie, readSessionToken, serializeSessionToken } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Empathy Fund" }];
 
@@ -25,7 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   const url = new URL(request.url);
   if (user) throw redirect(safeRedirect(url.searchParams.get("redirectTo"), ROLE_HOME[user.role]));
-  return json({ redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "") });
+  return json({
+    redirectTo: safeRedirect(url.searchParams.get("redirectTo"), ""),
+    sso: ssoConfigured(),
+    // After signing out of a single sign-on session: the provider's session may still be open.
+    offerProviderLogout: ssoConfigured() && url.searchParams.get("signedOut") === "sso",
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -43,7 +49,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     secret: env.SESSION_SECRET,
     now: now(),
     previousSessionHash: previousToken ? hashSessionToken(previousToken, env.SESSION_SECRET) : null,
+    redirectTo: submission.value.redirectTo ? safeRedirect(submission.value.redirectTo, "") || null : null,
   });
+  if (!result.ok && result.reason === "second-factor") {
+    // No session yet: the code step finishes the sign-in.
+    return redirect(result.stage === "verify" ? "/login/verify" : "/login/enrol", {
+      headers: { "Set-Cookie": await pendingSignInCookie.serialize(result.pendingToken) },
+    });
+  }
   if (!result.ok) {
     return json(submission.reply({ formErrors: [result.message], hideFields: ["password"] }), {
       status: result.reason === "invalid" ? 400 : 429,
@@ -57,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function LoginPage() {
-  const { redirectTo } = useLoaderData<typeof loader>();
+  const { redirectTo, sso, offerProviderLogout } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const root = useRootData();
   const navigation = useNavigation();
@@ -80,6 +93,23 @@ export default function LoginPage() {
           <h1>Sign in</h1>
           <p className="muted">Empathy Fund for {organisationName} staff.</p>
           {searchParams.get("redirectTo") ? <p className="muted">Sign in to continue to the page you asked for.</p> : null}
+          {offerProviderLogout ? (
+            <p className="notice" data-testid="provider-logout">
+              You have signed out of Empathy Fund. You may still be signed in at {organisationName}&apos;s identity provider:{" "}
+              <a href="/auth/oidc/logout">sign out there too</a>.
+            </p>
+          ) : null}
+          {sso ? (
+            <>
+              {/* A link, not a form: the redirect to the provider must not be a form submission (CSP form-action 'self'). */}
+              <a className="button button--block button--secondary" href={`/auth/oidc/start${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ""}`}>
+                Sign in with {organisationName}
+              </a>
+              <p className="auth-divider">
+                <span>or with your password</span>
+              </p>
+            </>
+          ) : null}
           <Form method="post" className="form" {...getFormProps(form)}>
             <FormErrors errors={form.errors} id={form.errorId} />
             <Field

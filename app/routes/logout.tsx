@@ -4,6 +4,7 @@ import { signOut } from "~/domain/sign-in.server";
 import { getAuthenticated } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
+import { ssoConfigured } from "~/utils/oidc.server";
 import { clearSessionCookie } from "~/utils/session.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -17,5 +18,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const headers = { "Set-Cookie": await clearSessionCookie() };
   if (!authenticated) return redirect("/login", { headers });
   signOut(db, authenticated.user, authenticated.sessionHash, now());
-  return redirectWithToast("/login", { kind: "success", message: "You have signed out." }, { headers });
+  // A single sign-on session: the sign-in page then offers the provider's logout as well.
+  const destination = authenticated.signInMethod === "sso" && ssoConfigured() ? "/login?signedOut=sso" : "/login";
+  return redirectWithToast(destination, { kind: "success", message: "You have signed out." }, { headers });
 }

@@ -3,20 +3,21 @@
 import { json, redirect } from "@remix-run/node";
 import { can, type Permission, ROLE_LABELS } from "~/domain/permissions";
 import { lookupSession, type SessionUser } from "~/domain/sessions.server";
+import type { SignInMethod } from "../../db/schema";
 import { now } from "./clock.server";
 import { db } from "./db.server";
 import { env } from "./env.server";
 import { clearSessionCookie, readSessionToken } from "./session.server";
 import { toastHeader } from "./toast.server";
 
-export type AuthenticatedRequest = { user: SessionUser; sessionHash: string };
+export type AuthenticatedRequest = { user: SessionUser; sessionHash: string; signInMethod: SignInMethod };
 
 /** The signed-in user, or null. Expired sessions are removed on the way. */
 export async function getAuthenticated(request: Request): Promise<AuthenticatedRequest | null> {
   const token = await readSessionToken(request);
   if (!token) return null;
   const result = lookupSession(db, token, env.SESSION_SECRET, now());
-  return result.status === "active" ? { user: result.user, sessionHash: result.sessionHash } : null;
+  return result.status === "active" ? { user: result.user, sessionHash: result.sessionHash, signInMethod: result.signInMethod } : null;
 }
 
 export async function getUser(request: Request): Promise<SessionUser | null> {
@@ -42,7 +43,7 @@ export async function requireAuthenticated(
         headers: { "Set-Cookie": await toastHeader({ kind: "info", message: "Choose a new password before you continue." }) },
       });
     }
-    return { user: result.user, sessionHash: result.sessionHash };
+    return { user: result.user, sessionHash: result.sessionHash, signInMethod: result.signInMethod };
   }
 
   const url = new URL(request.url);

@@ -31,13 +31,23 @@ const EnvSchema = z.object({
       .regex(/^(?:[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+|[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>)$/, 'EMAIL_FROM must be an address (fund@example.bank) or "Name <fund@example.bank>"')
       .optional(),
   ),
+  /** Single sign-on with OpenID Connect: all four, or none. */
+  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URL: z.url().optional(),
 });
 
 function emptyAsUnset(value: unknown) {
   return value === "" ? undefined : value;
 }
 
-export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; cookieSecure: boolean };
+
+const OIDC_VARIABLES = ["OIDC_ISSUER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URL"] as const;
+
+export type OidcSettings = { issuerUrl: string; clientId: string; clientSecret: string; redirectUrl: string };
+
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; cookieSecure: boolean; oidc: OidcSettings | null };
 
 function readEnv(): Env {
   const parsed = EnvSchema.safeParse(process.env);
@@ -46,6 +56,17 @@ function readEnv(): Env {
   }
   const raw = parsed.data;
   const production = raw.NODE_ENV === "production";
+  const oidcSet = OIDC_VARIABLES.filter((name) => raw[name]);
+  if (oidcSet.length > 0 && oidcSet.length < OIDC_VARIABLES.length) {
+    const missing = OIDC_VARIABLES.filter((name) => !raw[name]);
+    throw new Error(`Single sign-on needs all of ${OIDC_VARIABLES.join(", ")}; missing: ${missing.join(", ")}. Set them all, or none.`);
+  }
+  for (const name of ["OIDC_ISSUER_URL", "OIDC_REDIRECT_URL"] as const) {
+    const value = raw[name];
+    if (value && production && !isHttpsOrLoopback(value)) {
+      throw new Error(`${name} must be an https URL in production (plain http only on localhost or 127.0.0.1).`);
+    }
+  }
   let secret = raw.SESSION_SECRET;
   if (!secret && raw.SESSION_SECRET_FILE) secret = readOrCreateSecret(raw.SESSION_SECRET_FILE);
   if (!secret) {
@@ -61,7 +82,17 @@ function readEnv(): Env {
     ...raw,
     SESSION_SECRET: secret,
     cookieSecure: raw.COOKIE_SECURE ? raw.COOKIE_SECURE === "true" : production,
+    oidc:
+      raw.OIDC_ISSUER_URL && raw.OIDC_CLIENT_ID && raw.OIDC_CLIENT_SECRET && raw.OIDC_REDIRECT_URL
+        ? { issuerUrl: raw.OIDC_ISSUER_URL, clientId: raw.OIDC_CLIENT_ID, clientSecret: raw.OIDC_CLIENT_SECRET, redirectUrl: raw.OIDC_REDIRECT_URL }
+        : null,
   };
+}
+
+/** https anywhere; plain http only on this machine (a provider for development and tests). */
+export function isHttpsOrLoopback(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === "https:" || (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname));
 }
 
 /** Keeps a generated secret in a file so that `npm start` works on a fresh clone and sessions survive restarts. */

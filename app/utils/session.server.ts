@@ -29,3 +29,28 @@ export function serializeSessionToken(token: string): Promise<string> {
 export function clearSessionCookie(): Promise<string> {
   return sessionCookie.serialize("", { maxAge: 0, expires: new Date(0) });
 }
+
+// Short-lived cookies of the steps before a session: a password sign-in waiting for its second
+// factor, and a single sign-on round trip. Each carries only a random token naming a server row.
+function shortCookie(name: string, maxAgeSeconds: number) {
+  return createCookie(env.cookieSecure ? `__Host-${name}` : name, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env.cookieSecure,
+    path: "/",
+    maxAge: maxAgeSeconds,
+    secrets: [],
+  });
+}
+
+export const pendingSignInCookie = shortCookie("ef_pending", 10 * 60);
+export const ssoRequestCookie = shortCookie("ef_sso", 10 * 60);
+
+export async function readCookieToken(cookie: ReturnType<typeof createCookie>, request: Request): Promise<string | null> {
+  const value: unknown = await cookie.parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value ? value : null;
+}
+
+export function clearCookie(cookie: ReturnType<typeof createCookie>): Promise<string> {
+  return cookie.serialize("", { maxAge: 0, expires: new Date(0) });
+}

@@ -38,6 +38,19 @@ const SCENARIOS: Scenario[] = [
       await expect(page.getByRole("alert")).toHaveText("The email or password is not correct.", SIGN_IN_TIMEOUT);
     },
   },
+  { name: "single sign-on refused", who: null, path: "/auth/oidc/callback?code=x&state=y", status: 400, screenshot: "sso-refused" },
+  { name: "two-step set-up step without a pending sign-in", who: null, path: "/login/enrol" },
+  { name: "two-step sign-in set-up", who: "staff", path: "/account/security", screenshot: "two-step-setup" },
+  {
+    name: "two-step sign-in set-up with a wrong code",
+    who: "manager",
+    path: "/account/security",
+    act: async (page) => {
+      await page.getByLabel("Code from your app").fill("12");
+      await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+      await expect(page.getByText("Type the 6 digits your app shows, without spaces.")).toBeVisible();
+    },
+  },
   { name: "404 signed out", who: null, path: "/no-such-page", status: 404 },
   { name: "404 signed in", who: "manager", path: "/no-such-page", status: 404 },
   { name: "403 staff on admin", who: "staff", path: "/admin", status: 403, screenshot: "403-staff-on-admin" },

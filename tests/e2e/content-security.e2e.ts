@@ -8,6 +8,9 @@ const PAGES: { who: AccountKey | null; path: string; status: number }[] = [
   { who: null, path: "/login", status: 200 },
   { who: null, path: "/login?redirectTo=%2Faudit", status: 200 },
   { who: null, path: "/nowhere", status: 404 },
+  { who: null, path: "/auth/oidc/callback?code=x&state=y", status: 400 },
+  // The QR code is an inline SVG rendered on the server.
+  { who: "staff", path: "/account/security", status: 200 },
   { who: "staff", path: "/branch", status: 200 },
   { who: "staff", path: "/admin", status: 403 },
   { who: "manager", path: "/branch", status: 200 },

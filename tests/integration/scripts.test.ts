@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { branches, users } from "../../db/schema";
+import { branches, organisation, users } from "../../db/schema";
 import { verifyPassword } from "~/domain/passwords.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 
@@ -33,6 +33,8 @@ describe("scripts", () => {
     const regions = new Set(db.select({ region: branches.region }).from(branches).all().map((b) => b.region));
     expect(db.select().from(branches).all().length).toBeGreaterThanOrEqual(3);
     expect(regions.size).toBeGreaterThanOrEqual(2);
+    // The demo accounts sign in with their password alone (the README says so).
+    expect(db.select({ required: organisation.secondFactorRequired }).from(organisation).get()).toEqual({ required: false });
     sqliteOf(db).close();
   });
 

@@ -43,6 +43,17 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     postForm: {},
   },
   "routes/logout": { kind: "page", path: "/logout", GET: all(302), POST: all(302) },
+  // The code step of a password sign-in: without a pending sign-in (the password a moment ago)
+  // there is nothing to verify, so everyone is sent back to sign-in (a post too, once its empty
+  // code is refused: the page's loader then redirects).
+  "routes/login_.verify": { kind: "page", path: "/login/verify", GET: all(302), POST: all(302), postForm: {} },
+  // Enrolment during sign-in: the page says the step has expired when there is no pending sign-in.
+  "routes/login_.enrol": { kind: "page", path: "/login/enrol", GET: all(200), POST: all(400), postForm: {} },
+  // Single sign-on: 404 while it is not configured (as here); tests/integration/sso-http.test.ts
+  // covers it configured against a real provider. The provider-logout link goes back to sign-in.
+  "routes/auth.oidc.start": { kind: "page", path: "/auth/oidc/start", GET: all(404), POST: all(405) },
+  "routes/auth.oidc.callback": { kind: "page", path: "/auth/oidc/callback", GET: all(404), POST: all(405) },
+  "routes/auth.oidc.logout": { kind: "page", path: "/auth/oidc/logout", GET: all(302), POST: all(405) },
   "routes/healthz": { kind: "page", path: "/healthz", GET: all(200), POST: all(405) },
   "routes/$": { kind: "page", path: "/no-such-page", GET: all(404), POST: all(404) },
   "routes/_app.branch": { kind: "page", path: "/branch", GET: only(["staff", "manager"]), POST: noAction },
@@ -74,6 +85,14 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   "routes/_app.account.password": {
     kind: "page",
     path: "/account/password",
+    GET: signedIn({ staff: 200, manager: 200, finance: 200, admin: 200 }),
+    POST: signedIn({ staff: 400, manager: 400, finance: 400, admin: 400 }),
+    postForm: {},
+  },
+  // Every signed-in user manages their own second factor; an empty form is refused.
+  "routes/_app.account.security": {
+    kind: "page",
+    path: "/account/security",
     GET: signedIn({ staff: 200, manager: 200, finance: 200, admin: 200 }),
     POST: signedIn({ staff: 400, manager: 400, finance: 400, admin: 400 }),
     postForm: {},

@@ -20,10 +20,11 @@ export function testPasswordHashOnce() {
 let sequence = 0;
 const next = () => ++sequence;
 
-export function createOrganisation(db: Db) {
+/** The test organisation signs in with passwords alone unless a test asks for a second factor. */
+export function createOrganisation(db: Db, overrides: Partial<typeof organisation.$inferInsert> = {}) {
   return db
     .insert(organisation)
-    .values({ id: 1, name: "Test Bank", currency: "USD", timeZone: "America/New_York" })
+    .values({ id: 1, name: "Test Bank", currency: "USD", timeZone: "America/New_York", secondFactorRequired: false, ...overrides })
     .onConflictDoNothing()
     .run();
 }

@@ -17,7 +17,17 @@ export type TestServer = {
   close: () => Promise<void>;
 };
 
-export async function startTestServer(options: { production?: boolean } = {}): Promise<TestServer> {
+/** A free loopback port (for a server whose own URL must be configured before it starts). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, "127.0.0.1", () => done()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+export async function startTestServer(options: { production?: boolean; port?: number } = {}): Promise<TestServer> {
   const buildPath = resolve("build/index.js");
   if (!existsSync(buildPath)) throw new Error("build/index.js is missing: run `npm run build` first (npm test does).");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
@@ -32,7 +42,7 @@ export async function startTestServer(options: { production?: boolean } = {}): P
     }),
   );
   const app = createHttpApp({ build, logger, production: options.production ?? true });
-  const server = app.listen(0, "127.0.0.1");
+  const server = app.listen(options.port ?? 0, "127.0.0.1");
   await new Promise<void>((done) => server.once("listening", () => done()));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,0 +1,156 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Field, FormErrors } from "~/components/forms";
+import { EnrolmentInstructions, RecoveryCodes } from "~/components/second-factor";
+import { ToastMessage } from "~/components/toast";
+import { SecondFactorCodeSchema } from "~/domain/auth-schemas";
+import { getOrganisation } from "~/domain/organisation.server";
+import { ROLE_HOME } from "~/domain/permissions";
+import { enrolmentDetails } from "~/domain/second-factor.server";
+import { hashSessionToken } from "~/domain/sessions.server";
+import { completeSecondFactor, enrolmentSecretFor, findPendingSignIn } from "~/domain/sign-in.server";
+import { CHANGE_PASSWORD_PATH } from "~/utils/auth.server";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { useRootData } from "~/utils/root-data";
+import { safeRedirect } from "~/utils/safe-redirect";
+import { clearCookie, pendingSignInCookie, readCookieToken, readSessionToken, serializeSessionToken } from "~/utils/session.server";
+import { redirectWithToast } from "~/utils/toast.server";
+
+export const meta: MetaFunction = () => [{ title: "Set up two-step sign-in · Empathy Fund" }];
+
+// Public, but only useful with a pending sign-in whose user must set up a factor. Without one the
+// page says so (it does not redirect: it also renders the recovery codes after the last step).
+export async function loader({ request }: LoaderFunctionArgs) {
+  const pending = findPendingSignIn(db, await readCookieToken(pendingSignInCookie, request), env.SESSION_SECRET, now());
+  if (!pending) return json({ enrolment: null }, { headers: { "Cache-Control": "no-store" } });
+  if (pending.stage === "verify") throw redirect("/login/verify");
+  const totpSecret = await enrolmentSecretFor(db, pending, env.SESSION_SECRET);
+  const details = await enrolmentDetails({ totpSecret, email: pending.user.email, issuer: `Empathy Fund (${getOrganisation(db).name})` });
+  return json({ enrolment: { email: pending.user.email, svg: details.svg, secret: details.secret } }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: SecondFactorCodeSchema });
+  if (submission.status !== "success") return json({ reply: submission.reply({ hideFields: ["code"] }), done: null }, { status: 400 });
+  const previousToken = await readSessionToken(request);
+  const result = await completeSecondFactor(db, {
+    pendingToken: await readCookieToken(pendingSignInCookie, request),
+    code: submission.value.code,
+    ipAddress: context?.ipAddress ?? "unknown",
+    userAgent: request.headers.get("User-Agent"),
+    secret: env.SESSION_SECRET,
+    previousSessionHash: previousToken ? hashSessionToken(previousToken, env.SESSION_SECRET) : null,
+    now: now(),
+  });
+  if (result.ok) {
+    const headers = new Headers({ "Cache-Control": "no-store" });
+    headers.append("Set-Cookie", await serializeSessionToken(result.token));
+    headers.append("Set-Cookie", await clearCookie(pendingSignInCookie));
+    const continueTo = result.mustChangePassword ? CHANGE_PASSWORD_PATH : safeRedirect(result.redirectTo, ROLE_HOME[result.role]);
+    return json({ reply: null, done: { recoveryCodes: result.recoveryCodes ?? [], continueTo } }, { headers });
+  }
+  if (result.reason === "expired" || result.reason === "locked") {
+    return redirectWithToast("/login", { kind: "error", message: result.message }, { headers: { "Set-Cookie": await clearCookie(pendingSignInCookie) } });
+  }
+  return json(
+    { reply: submission.reply({ fieldErrors: { code: [result.message] }, hideFields: ["code"] }), done: null },
+    { status: result.reason === "address-throttled" ? 429 : 400 },
+  );
+}
+
+// The recovery codes exist only in the action's answer; reloading the loader must not replace them.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  actionResult && typeof actionResult === "object" && "done" in actionResult && actionResult.done ? false : defaultShouldRevalidate;
+
+export default function EnrolPage() {
+  const { enrolment } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const root = useRootData();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult: actionData?.reply ?? undefined,
+    constraint: { code: { required: true } },
+    shouldValidate: "onSubmit",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SecondFactorCodeSchema }),
+  });
+  const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login/enrol");
+
+  let content;
+  if (actionData?.done) {
+    content = (
+      <>
+        <h1>Two-step sign-in is set up</h1>
+        <RecoveryCodes codes={actionData.done.recoveryCodes} />
+        <a href={actionData.done.continueTo} className="button button--block">
+          I have saved my codes, continue
+        </a>
+      </>
+    );
+  } else if (!enrolment) {
+    content = (
+      <>
+        <h1>Set up two-step sign-in</h1>
+        <p>This step has expired or was already completed.</p>
+        <Link to="/login" className="button button--block">
+          Sign in again
+        </Link>
+      </>
+    );
+  } else {
+    content = (
+      <>
+        <h1>Set up two-step sign-in</h1>
+        <p>
+          Your organisation asks for a second factor when you sign in with a password. Set it up once for <strong>{enrolment.email}</strong>;
+          after that you type a code from your phone at each sign-in.
+        </p>
+        <EnrolmentInstructions svg={enrolment.svg} secret={enrolment.secret} />
+        <Form method="post" className="form" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
+          <Field
+            label="Code from your app"
+            inputProps={{
+              ...getInputProps(fields.code, { type: "text" }),
+              autoComplete: "one-time-code",
+              inputMode: "numeric",
+              spellCheck: false,
+            }}
+            errors={fields.code.errors}
+            errorId={fields.code.errorId}
+          />
+          <button type="submit" className="button button--block" aria-disabled={submitting || undefined}>
+            {submitting ? "Checking…" : "Confirm and sign in"}
+          </button>
+        </Form>
+        <p className="muted">
+          <Link to="/login">Start again</Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <div className="auth-page">
+      <main id="main" className="auth-card">
+        <ToastMessage toast={root?.toast ?? null} />
+        <div className="card">{content}</div>
+      </main>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <div className="auth-page">
+      <main id="main" className="auth-card">
+        <GeneralErrorBoundary />
+      </main>
+    </div>
+  );
+}
