@@ -4,14 +4,15 @@
 // 403 while no ledger entry, hold, period or money audit event is written.
 //
 // To cover a new money or approval route, add one line to ACTIONS.
-import { count, like, or } from "drizzle-orm";
+import { count, eq, like, or } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, budgetPeriods, budgetPools, holds, ledgerEntries, type User } from "../../db/schema";
+import { auditEvents, budgetPeriods, budgetPools, gestureDecisions, gestures, holds, ledgerEntries, type User } from "../../db/schema";
 import { closePeriod, openPeriod } from "~/domain/budget-periods.server";
 import { adjust, allocate, currentPoolFor, placeHold } from "~/domain/ledger.server";
 import { db } from "~/utils/db.server";
 import { key } from "../support/budget";
-import { createBranch, createOrganisation, createUser } from "../support/factories";
+import { createBranch, createCustomer, createOrganisation, createUser } from "../support/factories";
+import { propose } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { refusal } from "../support/refusal";
 import { sessionCookieFor } from "../support/sessions";
@@ -20,7 +21,7 @@ let server: TestServer;
 let admin: User;
 let finance: User;
 /** Ids the actions post to, filled in beforeAll. */
-const sample = { poolId: 0, pastPeriodId: 0, branchId: 0 };
+const sample = { poolId: 0, pastPeriodId: 0, branchId: 0, gestureId: 0, version: 0 };
 
 /** `route` is the Remix route id, for the data-request (`?_data=`) variant of the post. */
 type MoneyAction = { name: string; route: string; path: () => string; form: () => Record<string, string> };
@@ -36,6 +37,9 @@ const ACTIONS: MoneyAction[] = [
     form: () => ({ intent: "open", "amounts[0].branchId": String(sample.branchId), "amounts[0].amount": "100", idempotencyKey: key() }),
   },
   { name: "close a period", route: "routes/_app.pools.close.$periodId", path: () => `/pools/close/${sample.pastPeriodId}`, form: () => ({ carryOpenHolds: "on" }) },
+  { name: "approve a proposal", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "approve", version: String(sample.version), comment: "" }) },
+  { name: "reject a proposal", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "reject", version: String(sample.version), comment: "Admin" }) },
+  { name: "bulk-approve proposals", route: "routes/_app.approvals", path: () => "/approvals", form: () => ({ intent: "bulk-approve", selected: `${sample.gestureId}:${sample.version}` }) },
 ];
 
 const NOW = new Date();
@@ -54,6 +58,13 @@ beforeAll(async () => {
   placeHold(db, { id: null }, { poolId: currentPoolFor(db, branch.id, PAST)!.id, amount: 4_000, memo: "Flowers", idempotencyKey: key(), now: PAST });
   openPeriod(db, asFinance, { amounts: [{ branchId: branch.id, amount: 100_000 }], idempotencyKey: key(), now: NOW });
   sample.poolId = currentPoolFor(db, branch.id, NOW)!.id;
+  // A proposal above the discretion limit, waiting for the branch manager.
+  const staff = await createUser(db, { role: "staff", branchId: branch.id });
+  await createUser(db, { role: "manager", branchId: branch.id });
+  const customer = createCustomer(db, { branchId: branch.id });
+  const proposed = propose(db, staff, { customerId: customer.id, amount: 8_000, justification: "Long-standing customer" }, NOW);
+  sample.gestureId = proposed.gestureId;
+  sample.version = db.select({ version: gestures.version, status: gestures.status }).from(gestures).where(eq(gestures.id, proposed.gestureId)).get()!.version;
 });
 afterAll(() => server.close());
 
@@ -71,6 +82,8 @@ function moneyState() {
       .where(or(like(auditEvents.action, "budget.%"), like(auditEvents.action, "gesture.%"), like(auditEvents.action, "approval.%")))
       .get()!.n,
     auditEvents: db.select({ n: count() }).from(auditEvents).get()!.n,
+    decisions: db.select({ n: count() }).from(gestureDecisions).get()!.n,
+    pendingProposals: db.select({ n: count() }).from(gestures).where(eq(gestures.status, "submitted")).get()!.n,
   };
 }
 
