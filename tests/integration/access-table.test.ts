@@ -32,7 +32,7 @@ afterAll(() => server.close());
 
 /** A route's path with its sample ids filled in (see tests/support/access-table.ts). */
 function samplePath(path: string): string {
-  return path.replace(/:(userId|branchId|customerId|importId|typeId|gestureId)/g, (placeholder) => String(sampleIds.get(placeholder)));
+  return path.replace(/:(userId|branchId|customerId|importId|typeId|gestureId)\b/g, (placeholder) => String(sampleIds.get(placeholder)));
 }
 
 async function cookieFor(visitor: Visitor): Promise<string | undefined> {
