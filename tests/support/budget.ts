@@ -20,6 +20,8 @@ export async function setupBudget(
       timeZone: "America/New_York",
       periodLength: options.periodLength ?? "quarter",
       unspentBalanceRule: options.unspentBalanceRule ?? "lapse",
+      // Password sign-in alone, as in the demo; the second-factor tests turn it on themselves.
+      secondFactorRequired: false,
     })
     .run();
   const financeUser = await createUser(db, { role: "finance" });
