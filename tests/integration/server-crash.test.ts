@@ -64,20 +64,19 @@ describe("the server killed under write load", () => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     let server = await startServer(file, port);
-    const signIn = await fetch(`${origin}/login`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: origin },
-      body: new URLSearchParams({ email: finance.email, password: TEST_PASSWORD }).toString(),
-      redirect: "manual",
-    });
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.includes("ef_session="));
-    expect(cookie, `sign-in answered ${signIn.status}`).toBeTruthy();
-
     const acknowledged: string[] = [];
     let sent = 0;
     let unanswered = 0;
     let counter = 0;
     try {
+      const signIn = await fetch(`${origin}/login`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: origin },
+        body: new URLSearchParams({ email: finance.email, password: TEST_PASSWORD }).toString(),
+        redirect: "manual",
+      });
+      const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.includes("ef_session="));
+      expect(cookie, `sign-in answered ${signIn.status}`).toBeTruthy();
       for (let round = 1; round <= KILLS; round++) {
         let stop = false;
         // Each client posts allocations and adjustments back to back until the server dies.
