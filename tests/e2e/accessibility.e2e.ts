@@ -260,7 +260,12 @@ for (const scenario of SCENARIOS) {
     const response = await page.goto(scenario.path);
     expect(response?.status()).toBe(scenario.status ?? 200);
     await waitForHydration(page);
-    if (scenario.act) await scenario.act(page);
+    if (scenario.act) {
+      await scenario.act(page);
+      // Acting can move focus (and the page) down to a field in error or a confirmation; the size
+      // checks below start from the top of the page.
+      await page.evaluate(() => window.scrollTo(0, 0));
+    }
 
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       await page.setViewportSize(viewport);
