@@ -53,6 +53,17 @@ export async function newTotpSecret(): Promise<string> {
   return (await generateTOTP({ period: TOTP_PERIOD_SECONDS, digits: TOTP_DIGITS })).secret;
 }
 
+/**
+ * The QR code is put into the page as markup, so it must be nothing but an <svg> of <path> elements
+ * with numeric and colour attributes: the e-mail and organisation name inside the URI are encoded
+ * as modules, never as text. Anything else is a bug in the library or its use, and is refused.
+ */
+const PATHS_ONLY_SVG = /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="[\d .]+" shape-rendering="crispEdges">(<path (fill|stroke)="#[0-9a-f]{6}" d="[MmHhVvZz\d .-]+"\/>)+<\/svg>\s*$/;
+export function assertPathsOnlySvg(svg: string): string {
+  if (!PATHS_ONLY_SVG.test(svg)) throw new Error("The QR code is not a paths-only SVG; it will not be put into the page.");
+  return svg;
+}
+
 /** The otpauth:// URI and its QR code as an SVG string, rendered on the server. */
 export async function enrolmentDetails(input: { totpSecret: string; email: string; issuer: string }) {
   const uri = getTOTPAuthUri({
@@ -63,7 +74,7 @@ export async function enrolmentDetails(input: { totpSecret: string; email: strin
     accountName: input.email,
     issuer: input.issuer,
   });
-  const svg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  const svg = assertPathsOnlySvg(await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 }));
   return { uri, svg, secret: input.totpSecret.replace(/(.{4})/g, "$1 ").trim() };
 }
 
