@@ -165,3 +165,40 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     postForm: {},
   },
 };
+
+/**
+ * Object-level access: every route whose path takes an id (a `$param` in its route id) is listed
+ * here, and tests/integration/object-access.test.ts asks for *another branch's* object by id as
+ * every visitor, by GET and POST, as a page and as a data request (`?_data=`). Everyone outside
+ * `orgWide` must be refused (403 or 404; a signed-out visitor is sent to sign-in) with none of the
+ * object's data in the body. `orgWide` roles see every branch's objects by design (finance sees
+ * every proposal and pool; admins every import, user, branch and type), so they are not refused.
+ * `postForm` is a form that would be valid for an object the visitor could see, so a POST is
+ * refused for the object's sake, not for an empty form. A route with a parameter that is not an
+ * object id says why in `notAnObject`.
+ */
+export type ObjectAccess =
+  | { path: string; orgWide: Role[]; postForm?: Record<string, string> }
+  | { notAnObject: string };
+
+export const OBJECT_ROUTES: Record<string, ObjectAccess> = {
+  "routes/$": { notAnObject: "the not-found splat" },
+  "routes/_app.imports.template.$kind": { notAnObject: "a template kind (customers or signals), the same file for everyone" },
+  "routes/_app.customers.$customerId": {
+    path: "/customers/:customerId",
+    orgWide: [],
+    postForm: { intent: "add-signal", kind: "complaint", occurredOn: "2026-11-01", severity: "2", note: "" },
+  },
+  "routes/_app.gestures.$gestureId": { path: "/gestures/:gestureId", orgWide: ["finance"], postForm: { intent: "withdraw", version: "1" } },
+  "routes/_app.imports.$importId": { path: "/imports/:importId", orgWide: ["admin"], postForm: { intent: "discard" } },
+  "routes/_app.pools.$poolId": {
+    path: "/pools/:poolId",
+    orgWide: ["finance"],
+    postForm: { intent: "allocate", step: "confirm", amount: "1.00", memo: "Object check", idempotencyKey: "object-check-0001" },
+  },
+  "routes/_app.pools.close.$periodId": { path: "/pools/close/:periodId", orgWide: ["finance"] },
+  "routes/_app.admin_.users.$userId": { path: "/admin/users/:userId", orgWide: ["admin"] },
+  "routes/_app.admin_.branches.$branchId": { path: "/admin/branches/:branchId", orgWide: ["admin"] },
+  "routes/_app.admin_.policy.$branchId": { path: "/admin/policy/:branchId", orgWide: ["admin"] },
+  "routes/_app.admin_.catalogue.$typeId": { path: "/admin/catalogue/:typeId", orgWide: ["admin"] },
+};
