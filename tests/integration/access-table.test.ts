@@ -6,6 +6,7 @@ import { proposal } from "../support/gesture-setup";
 import { proposeGesture } from "~/domain/gestures.server";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { securityHeaderProblems } from "../support/security-headers";
 import { listGestureTypes } from "~/domain/catalogue.server";
 import { db } from "~/utils/db.server";
 import type { User } from "../../db/schema";
@@ -13,6 +14,11 @@ import type { User } from "../../db/schema";
 let server: TestServer;
 const usersByRole = new Map<Visitor, User>();
 const sampleIds = new Map<string, number>();
+// The figures printed at the end of the run.
+let cells = 0;
+let asDeclared = 0;
+let unexpectedAllows = 0;
+const headerChecks = { responses: 0, clean: 0, statuses: new Set<number>(), cookies: 0 };
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -28,7 +34,13 @@ beforeAll(async () => {
   sampleIds.set(":importId", createImport(db, usersByRole.get("admin")!).id);
   sampleIds.set(":typeId", listGestureTypes(db)[0]!.id);
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  console.log(`authorization: ${asDeclared} of ${cells} cells as declared, ${unexpectedAllows} unexpected allows`);
+  console.log(
+    `headers: ${headerChecks.clean} of ${headerChecks.responses} responses (statuses ${[...headerChecks.statuses].sort().join(", ")}; ${headerChecks.cookies} cookies set) carry CSP, nosniff, Referrer-Policy, X-Frame-Options, no-store, and cookies HttpOnly, SameSite, Path=/`,
+  );
+});
 
 /** A route's path with its sample ids filled in (see tests/support/access-table.ts). */
 function samplePath(path: string): string {
@@ -61,7 +73,17 @@ describe("access table", () => {
             cookie: await cookieFor(visitor),
             form: method === "POST" ? (access.postForm ?? {}) : undefined,
           });
+          cells++;
+          if (response.status === expected) asDeclared++;
+          // An allow the table does not declare: a success where a refusal was expected.
+          else if (response.status < 400 && expected >= 400) unexpectedAllows++;
+          const problems = securityHeaderProblems(response);
+          headerChecks.responses++;
+          headerChecks.statuses.add(response.status);
+          headerChecks.cookies += response.headers.getSetCookie().length;
+          if (problems.length === 0) headerChecks.clean++;
           expect(response.status).toBe(expected);
+          expect(problems, "security headers and cookies").toEqual([]);
           if (expected === 302 && visitor === "anonymous" && !["/", "/logout"].includes(access.path) && method === "GET") {
             expect(response.headers.get("Location")).toMatch(/^\/login/);
           }
