@@ -1,0 +1,71 @@
+// A database file ready for tests/support/http-workload.ts: two funded branch pools, the north
+// branch's staff member and managers, finance, and enough customers that no proposal meets a cap.
+// The policy is set so that 10.00 is at staff discretion and 60.00 waits for one manager.
+import { policyDefaults } from "../../db/schema";
+import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { createCustomer, TEST_PASSWORD } from "./factories";
+import { setupGestures, typeId } from "./gesture-setup";
+import { newContext, type WorkloadContext } from "./http-workload";
+import { signInOver } from "./server-process";
+
+export type WorkloadDatabase = { emails: { staff: string; manager: string; finance: string }; pools: number[]; customers: number[]; typeId: number };
+
+export async function createWorkloadDatabase(file: string, options: { now: Date; customers: number; poolAmount?: number }): Promise<WorkloadDatabase> {
+  const db = openDatabase(file);
+  const setup = await setupGestures(db, { now: options.now, amounts: [options.poolAmount ?? 100_000, options.poolAmount ?? 100_000] });
+  db.update(policyDefaults)
+    .set({ discretionLimit: 2_000, secondApprovalThreshold: 10_000_000, perGestureMax: 10_000_000, customerCapAmount: 10_000_000, customerCapCount: 1_000, staffMonthlyCap: 1_000_000_000 })
+    .run();
+  const customers = db.transaction(() => Array.from({ length: options.customers }, () => createCustomer(db, { branchId: setup.north.id }).id));
+  const result = {
+    emails: { staff: setup.staff.email, manager: setup.manager.email, finance: setup.financeUser.email },
+    pools: setup.pools.map((p) => p.id),
+    customers,
+    typeId: typeId(db, "flowers"),
+  };
+  sqliteOf(db).close();
+  return result;
+}
+
+/** Signs the three actors in on a running server and returns a fresh workload context. */
+export async function workloadContext(origin: string, database: WorkloadDatabase): Promise<WorkloadContext> {
+  const [staff, manager, finance] = await Promise.all([
+    signInOver(origin, database.emails.staff, TEST_PASSWORD),
+    signInOver(origin, database.emails.manager, TEST_PASSWORD),
+    signInOver(origin, database.emails.finance, TEST_PASSWORD),
+  ]);
+  return newContext({ origin, cookies: { staff, manager, finance }, pools: database.pools, customers: database.customers, typeId: database.typeId });
+}
+
+/**
+ * What the suites check after the workload, besides checkDatabase: every acknowledged write is
+ * on disk, no pool's running balance ever went below zero, no proposal holds money twice, every
+ * approved proposal holds money once, and no decided or withdrawn proposal is waiting again.
+ */
+export function workloadProblems(sqlite: import("better-sqlite3").Database, acknowledged: WorkloadContext["acknowledged"]): Record<string, unknown[]> {
+  const set = (sql: string) => new Set((sqlite.prepare(sql).all() as { v: string | number }[]).map((r) => r.v));
+  const ledgerKeys = set("select idempotency_key as v from ledger_entries where idempotency_key is not null");
+  const gestureKeys = set("select create_key as v from gestures where create_key is not null");
+  const waiting = set("select id as v from gestures where status in ('draft', 'submitted', 'awaiting_finance')");
+  return {
+    "acknowledged ledger writes missing": acknowledged.ledger.filter((k) => !ledgerKeys.has(k)),
+    "acknowledged proposals missing": acknowledged.gestures.filter((k) => !gestureKeys.has(k)),
+    "acknowledged decisions lost": acknowledged.decided.filter((id) => waiting.has(id)),
+    "acknowledged withdrawals lost": acknowledged.withdrawn.filter((id) => waiting.has(id)),
+    "entries leaving a pool below zero": sqlite.prepare("select id from ledger_entries where balance_after < 0").all(),
+    "proposals holding money twice": sqlite.prepare("select gesture_id from holds where gesture_id is not null and status <> 'carried' group by gesture_id having count(*) > 1").all(),
+    "approved proposals without exactly one hold": sqlite
+      .prepare("select g.id from gestures g where g.status = 'approved' and (select count(*) from holds h where h.gesture_id = g.id and h.status <> 'carried') <> 1")
+      .all(),
+  };
+}
+
+export const NO_PROBLEMS = {
+  "acknowledged ledger writes missing": [],
+  "acknowledged proposals missing": [],
+  "acknowledged decisions lost": [],
+  "acknowledged withdrawals lost": [],
+  "entries leaving a pool below zero": [],
+  "proposals holding money twice": [],
+  "approved proposals without exactly one hold": [],
+};
