@@ -1,0 +1,188 @@
+// Hostile input over real HTTP, table-driven (tests/support/hostile-forms.ts, one line per action
+// form). For each form: its base is accepted (the control), then one thing is spoiled at a time —
+// bad amounts, impossible dates, a field sent twice, extra fields (mass assignment), `__proto__`
+// keys, an oversized body — and each must be refused with a 4xx and a message, write nothing, and
+// never answer 5xx. Hostile text (markup, `javascript:`, CR/LF, NUL, RTL override, lone surrogate)
+// may be stored, but then the page showing it carries it escaped, never as markup; the request log
+// stays one JSON line per request. Redirect parameters never lead off the site.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { policyDefaults, type User } from "../../db/schema";
+import { createCustomer, createUser, TEST_PASSWORD } from "../support/factories";
+import { setupGestures, typeId } from "../support/gesture-setup";
+import { HOSTILE_AMOUNTS, HOSTILE_FORMS, HOSTILE_TEXTS, IMPOSSIBLE_DATES, MASS_ASSIGNMENT, OPEN_REDIRECTS, type HostileForm, type Samples } from "../support/hostile-forms";
+import { startTestServer, type TestServer } from "../support/http";
+import { rowCounts } from "../support/row-counts";
+import { sessionCookieFor } from "../support/sessions";
+import { db, sqliteOf } from "~/utils/db.server";
+import type { Role } from "~/domain/permissions";
+
+let server: TestServer;
+const users = new Map<Role, User>();
+const samples: Samples = {} as Samples;
+let northBranchId = 0;
+let sequence = 0;
+const figure = { requests: 0, refused: 0, acceptedEscaped: 0, serverErrors: 0 };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const setup = await setupGestures(db, { now: new Date() });
+  // Generous caps: a proposal is refused for the field the suite spoils, not for a cap it met.
+  db.update(policyDefaults).set({ customerCapCount: 1_000, customerCapAmount: 100_000_000, staffMonthlyCap: 1_000_000_000 }).run();
+  users.set("staff", setup.staff);
+  users.set("manager", setup.manager);
+  users.set("finance", setup.financeUser);
+  users.set("admin", await createUser(db, { role: "admin" }));
+  northBranchId = setup.north.id;
+  samples[":poolId"] = setup.pools[0]!.id;
+  samples[":typeId"] = typeId(db, "flowers");
+});
+afterAll(async () => {
+  await server.close();
+  console.log(
+    `hostile input: ${figure.requests} hostile requests over ${HOSTILE_FORMS.length} forms and the redirect parameters; ${figure.refused} refused with a 4xx and no write, ` +
+      `${figure.acceptedEscaped} accepted text shown back escaped; ${figure.serverErrors} server errors, 0 scripts in pages`,
+  );
+});
+
+function pathOf(form: HostileForm): string {
+  return form.path.replace(/:[A-Za-z]+Id\b/g, (placeholder) => String(samples[placeholder]));
+}
+
+/** A fresh customer per request, so no proposal meets the duplicate rule of another. */
+function freshBase(form: HostileForm): Record<string, string> {
+  samples[":customerId"] = createCustomer(db, { branchId: northBranchId }).id;
+  return form.base(samples, `${Date.now()}${++sequence}`);
+}
+
+async function send(form: HostileForm, body: string, options: { data?: boolean } = {}) {
+  const cookie = (await sessionCookieFor(db, users.get(form.as)!)).cookie;
+  const path = pathOf(form) + (options.data ? `?_data=${encodeURIComponent(form.routeId)}` : "");
+  figure.requests++;
+  const response = await server.fetch(path, { method: "POST", cookie, headers: { Origin: server.origin, "Content-Type": "application/x-www-form-urlencoded" }, body });
+  if (response.status >= 500) figure.serverErrors++;
+  return { response, cookie, text: await response.text() };
+}
+
+/** Sends a body that must be refused: a 4xx with a message, and no row written anywhere. */
+async function expectRefused(form: HostileForm, body: string) {
+  const before = rowCounts(sqliteOf(db));
+  const { response, text } = await send(form, body, { data: true });
+  expect(response.status, text.slice(0, 300)).toBeGreaterThanOrEqual(400);
+  expect(response.status, text.slice(0, 300)).toBeLessThan(500);
+  // The data request's answer carries the message shown beside the field (or the page's message).
+  expect(text, "a refusal says why").toMatch(/[A-Za-z]{4,}.*[A-Za-z]{4,}/s);
+  expect(rowCounts(sqliteOf(db)), "a refused request writes nothing").toEqual(before);
+  figure.refused++;
+}
+
+const encode = (form: Record<string, string>) => new URLSearchParams(form).toString();
+
+describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile input: %s", (_name, form) => {
+  it("control: the untouched form is accepted", async () => {
+    const { response, text } = await send(form, encode(freshBase(form)));
+    figure.requests--;
+    expect(response.status, text.slice(0, 300)).toBe(302);
+  });
+
+  for (const { field, negative, zero } of form.amounts ?? []) {
+    for (const amount of HOSTILE_AMOUNTS) {
+      if ((amount.kind === "negative" && negative) || (amount.kind === "zero" && zero)) continue;
+      it(`${field} = ${amount.label} (${amount.value}) is refused`, async () => {
+        await expectRefused(form, encode({ ...freshBase(form), [field]: amount.value }));
+      });
+    }
+    it(`${field} sent twice with different values is refused`, async () => {
+      const base = freshBase(form);
+      await expectRefused(form, `${encode(base)}&${field}=9999.00`);
+    });
+  }
+
+  for (const field of form.dates ?? []) {
+    for (const date of IMPOSSIBLE_DATES) {
+      it(`${field} = ${date} is refused`, async () => {
+        await expectRefused(form, encode({ ...freshBase(form), [field]: date }));
+      });
+    }
+  }
+
+  for (const [extra, value] of Object.entries(MASS_ASSIGNMENT)) {
+    it(`an extra field ${extra}=${value} is refused (mass assignment)`, async () => {
+      await expectRefused(form, encode({ ...freshBase(form), [extra]: value }));
+    });
+  }
+
+  it.each(["__proto__[role]=admin", "__proto__=x", "constructor[prototype][polluted]=yes", "__proto__.polluted=yes"])("a %s key is refused and pollutes nothing", async (pair) => {
+    await expectRefused(form, `${encode(freshBase(form))}&${pair}`);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).role).toBeUndefined();
+  });
+
+  it("a body over the size limit is refused before it is read", async () => {
+    const field = form.texts?.[0] ?? Object.keys(form.base(samples, "x"))[0]!;
+    const { response } = await send(form, encode({ ...freshBase(form), [field]: "x".repeat(1024 * 1024 + 10) }));
+    expect(response.status).toBe(413);
+    figure.refused++;
+  });
+
+  for (const field of form.texts ?? []) {
+    it(`${field} of a megabyte is refused`, async () => {
+      // Just under the body ceiling: the field's own length rule refuses it.
+      await expectRefused(form, encode({ ...freshBase(form), [field]: "y".repeat(1000 * 1000) }));
+    });
+    for (const text of HOSTILE_TEXTS) {
+      it(`${field} with ${text.label}: refused, or stored and shown escaped`, async () => {
+        const before = rowCounts(sqliteOf(db));
+        const { response, cookie, text: body } = await send(form, encode({ ...freshBase(form), [field]: text.value }));
+        expect(response.status, body.slice(0, 300)).toBeLessThan(500);
+        if (response.status >= 400) {
+          expect(rowCounts(sqliteOf(db))).toEqual(before);
+          figure.refused++;
+          return;
+        }
+        expect(response.status).toBe(302);
+        const shown = await server.fetch(response.headers.get("Location")!, { cookie });
+        expect(shown.status).toBe(200);
+        const html = await shown.text();
+        expect(html).not.toContain("<script>alert(");
+        expect(html).not.toMatch(/<img[^>]+onerror/i);
+        expect(html).not.toMatch(/href="\s*javascript:/i);
+        figure.acceptedEscaped++;
+      });
+    }
+  }
+});
+
+describe("hostile input: logs and redirects", () => {
+  it("CR/LF in a path and a form never splits a log line", async () => {
+    const cookie = (await sessionCookieFor(db, users.get("staff")!)).cookie;
+    await server.fetch("/gestures/1%0d%0aINJECTED-LOG-LINE", { cookie });
+    await server.fetch("/customers?q=a%0d%0aINJECTED-LOG-LINE", { cookie });
+    figure.requests += 2;
+    // logLines parses every line as JSON: a split line would throw here.
+    const lines = server.logLines();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((line) => typeof line.requestId !== "string")).toEqual([]);
+  });
+
+  for (const target of OPEN_REDIRECTS) {
+    it(`redirectTo=${JSON.stringify(target)} at sign-in stays on this site`, async () => {
+      const staff = users.get("staff")!;
+      const cookie = (await sessionCookieFor(db, staff)).cookie;
+      const signedIn = await server.fetch(`/login?redirectTo=${encodeURIComponent(target)}`, { cookie });
+      const posted = await server.fetch(`/login?redirectTo=${encodeURIComponent(target)}`, {
+        method: "POST",
+        headers: { Origin: server.origin },
+        form: { email: staff.email, password: TEST_PASSWORD, redirectTo: target },
+      });
+      const dismissed = await server.fetch("/suggestions", { method: "POST", cookie, headers: { Origin: server.origin }, form: { redirectTo: target } });
+      figure.requests += 3;
+      for (const response of [signedIn, posted, dismissed]) {
+        expect(response.status).toBeLessThan(500);
+        const location = response.headers.get("Location");
+        if (location === null) continue;
+        expect(location, `Location for ${target}`).toMatch(/^\/(?![/\\])/);
+        expect(new URL(location, server.origin).origin).toBe(server.origin);
+      }
+    });
+  }
+});

@@ -1,0 +1,83 @@
+// Concurrency over HTTP: CONCURRENCY_PROCESSES client processes (OS processes, not promises in
+// this one) each send CONCURRENCY_OPERATIONS writes — allocations, adjustments, proposals at and
+// over the discretion limit, double-clicked approvals and withdrawals (tests/support/http-workload.ts;
+// a new kind of operation is one entry there and one name in MIX) — at one production server, all
+// drawing on the same two small pools, so approvals run out of money while others allocate.
+// Afterwards: the ledger's invariants and the audit chain hold, no pool went below zero, no
+// proposal holds money twice, every acknowledged write is on disk, and no request met a 5xx.
+// Requests that met a busy database would answer 503 (app/utils/database.server.ts waits
+// busy_timeout first); the figure counts them.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkDatabase } from "~/domain/integrity.server";
+import { openDatabase, sqliteOf } from "~/utils/db.server";
+import type { OperationKind, WorkloadContext } from "../support/http-workload";
+import { startServerProcess } from "../support/server-process";
+import { createWorkloadDatabase, NO_PROBLEMS, workloadProblems } from "../support/workload-setup";
+
+const PROCESSES = Number(process.env.CONCURRENCY_PROCESSES ?? 4);
+const OPERATIONS_EACH = Number(process.env.CONCURRENCY_OPERATIONS ?? 40);
+const MIX: OperationKind[] = ["propose", "allocate", "approve", "proposeAtDiscretion", "propose", "withdraw", "adjust", "approve"];
+
+type WorkerResult = { acknowledged: WorkloadContext["acknowledged"]; statuses: Record<string, number>; failures: number };
+
+function runWorker(origin: string, databaseJson: string, label: string): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/workload-worker.ts", origin, databaseJson, String(OPERATIONS_EACH), MIX.join(","), label], {
+      env: { ...process.env, LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => (out += String(chunk)));
+    child.stderr.on("data", (chunk) => (err += String(chunk)));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as WorkerResult) : reject(new Error(`worker ${label} exited ${code}: ${err.slice(0, 800)}`))));
+  });
+}
+
+describe("several client processes against one server", () => {
+  it(`${PROCESSES} processes × ${OPERATIONS_EACH} writes on shared pools: invariants hold, nothing overspent, nothing held twice`, { timeout: 600_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "empathy-fund-http-concurrency-"));
+    const file = join(dir, "concurrency.sqlite");
+    // Small pools (300.00 each): approvals at 60.00 and discretionary 10.00 holds run them dry.
+    const database = await createWorkloadDatabase(file, { now: new Date(), customers: PROCESSES * OPERATIONS_EACH + 10, poolAmount: 30_000 });
+    const server = await startServerProcess(file);
+    let results: WorkerResult[];
+    try {
+      results = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runWorker(server.origin, JSON.stringify(database), `p${i}`)));
+    } finally {
+      await server.kill();
+    }
+    const statuses: Record<string, number> = {};
+    const acknowledged: WorkloadContext["acknowledged"] = { ledger: [], gestures: [], decided: [], withdrawn: [] };
+    for (const result of results) {
+      for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+      for (const key of Object.keys(acknowledged) as (keyof typeof acknowledged)[]) acknowledged[key].push(...(result.acknowledged[key] as never[]));
+    }
+    const db = openDatabase(file);
+    const sqlite = sqliteOf(db);
+    const problems = workloadProblems(sqlite, acknowledged);
+    const report = checkDatabase(db);
+    const refusedForMoney = (sqlite.prepare("select count(*) as n from gestures where status = 'submitted'").get() as { n: number }).n;
+    sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(results.map((r) => r.failures), "requests that got no answer").toEqual(results.map(() => 0));
+    expect(problems).toEqual(NO_PROBLEMS);
+    expect(report).toMatchObject({ ok: true, integrity: "ok", foreignKeyViolations: 0, ledgerProblems: [], audit: { ok: true } });
+    const serverErrors = Object.entries(statuses).filter(([status]) => Number(status) >= 500 && status !== "503");
+    expect(serverErrors, "5xx answers other than busy").toEqual([]);
+    const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+    const busy = statuses["503"] ?? 0;
+    const refused = Object.entries(statuses).filter(([s]) => Number(s) >= 400 && Number(s) < 500).reduce((a, [, n]) => a + n, 0);
+    expect(acknowledged.decided.length).toBeGreaterThan(0);
+    console.log(
+      `concurrency: ${PROCESSES} processes, ${total} requests (statuses ${JSON.stringify(statuses)}); ${acknowledged.ledger.length} ledger writes, ${acknowledged.gestures.length} proposals, ` +
+        `${acknowledged.decided.length} approvals, ${acknowledged.withdrawn.length} withdrawals acknowledged and on disk; ${refused} refused with a 4xx (${refusedForMoney} proposals left waiting); ` +
+        `${busy} met a busy database (503); no pool below zero, nothing held twice, invariants and audit chain ok`,
+    );
+  });
+});
