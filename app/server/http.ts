@@ -99,6 +99,8 @@ export function createHttpApp(options: HttpOptions) {
 
   app.use(function rejectCrossSite(req: Request, res: Response, next: NextFunction) {
     if (SAFE_METHODS.has(req.method)) return next();
+    // The refusals below are answered before the no-store middleware further down.
+    res.setHeader("Cache-Control", "no-store");
     if (isCrossSite(req, options.appOrigin)) {
       res.status(403).type("text/plain").send("Forbidden: this request came from another site.");
       return;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganisation, createUser, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { securityHeaderProblems } from "../support/security-headers";
 import { db } from "~/utils/db.server";
 import type { User } from "../../db/schema";
 
@@ -136,6 +137,26 @@ describe("security headers", () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!);
     expect(scripts.length).toBeGreaterThan(0);
     for (const attributes of scripts) expect(attributes).toContain(`nonce="${nonceOf(a)}"`);
+  });
+});
+
+describe("security headers on refusals of the HTTP layer", () => {
+  // The access table (tests/integration/access-table.test.ts) checks every route's 200, 302, 400,
+  // 401, 403, 404 and 405; these are the answers given before Remix runs.
+  it.each([
+    ["cross-site 403", { method: "POST", headers: { Origin: "https://evil.example" } }, 403],
+    ["oversized 413", { method: "POST", headers: {}, form: { password: "x".repeat(2 * 1024 * 1024) } }, 413],
+  ] as const)("%s carries them too", async (_name, init, status) => {
+    const response = await server.fetch("/login", { ...init, headers: { ...init.headers } } as RequestInit & { form?: Record<string, string> });
+    expect(response.status).toBe(status);
+    expect(securityHeaderProblems(response)).toEqual([]);
+  });
+
+  it("the session cookie set at sign-in is HttpOnly, SameSite and Path=/", async () => {
+    const response = await server.fetch("/login", { method: "POST", headers: { Origin: server.origin }, form: { email: staff.email, password: TEST_PASSWORD } });
+    expect(response.status).toBe(302);
+    expect(response.headers.getSetCookie().some((c) => c.startsWith("ef_session="))).toBe(true);
+    expect(securityHeaderProblems(response)).toEqual([]);
   });
 });
 
