@@ -29,7 +29,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Content-Type": receipt.mediaType,
       "Content-Length": String(file.size),
       "Content-Disposition": `${inline ? "inline" : "attachment"}; filename="${receipt.originalName.replace(/"/g, "")}"`,
-      "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, no-store",
       "Content-Security-Policy": "default-src 'none'; sandbox",
     },
