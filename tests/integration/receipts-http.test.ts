@@ -34,7 +34,7 @@ const filesInFolder = () => {
   }
 };
 
-async function fulfil(user: User, gestureId: number, file: { bytes: Uint8Array; name: string; type: string } | null, fields: Record<string, string> = {}) {
+async function fulfil(user: User, gestureId: number, file: { bytes: Uint8Array<ArrayBuffer>; name: string; type: string } | null, fields: Record<string, string> = {}) {
   const form = new FormData();
   const values = { intent: "fulfil", version: String(row(gestureId).version), actualAmount: "40.00", vendor: "Bloom & Co", fulfilledOn: TODAY, note: "Handed over at the counter", ...fields };
   for (const [k, v] of Object.entries(values)) form.append(k, v);
