@@ -2,8 +2,11 @@
 // run finds nothing left to do. In order: redact expired notes of sensitive signals; reroute
 // proposals whose approvers changed with the calendar (a delegation that lapsed); tell delegates
 // whose delegation starts today; remind approvers of proposals waiting more than two working days;
+// expire approvals left unfulfilled beyond the policy (releasing their holds); remind staff of
+// missing outcomes after the follow-up delay;
 // then send the e-mail outbox (SMTP when SMTP_URL is set, else the log).
 import { createEmailTransport, sendPendingEmails } from "../app/domain/email.server";
+import { expireDueApprovals, sendOutcomeReminders } from "../app/domain/fulfilment.server";
 import { notifyDelegationStarts } from "../app/domain/delegations.server";
 import { redactExpiredNotes } from "../app/domain/privacy.server";
 import { sendApprovalReminders } from "../app/domain/reminders.server";
@@ -27,6 +30,12 @@ console.log(`Told ${started} delegate(s) that their delegation started.`);
 
 const reminders = sendApprovalReminders(db, now);
 console.log(`Sent ${reminders.sent} reminder(s) about ${reminders.overdue} proposal(s) waiting more than two working days.`);
+
+const expiry = expireDueApprovals(db, now);
+console.log(`Expired ${expiry.expired} approval(s) left unfulfilled beyond the policy's expiry; their holds went back to the pools.`);
+
+const outcomes = sendOutcomeReminders(db, now);
+console.log(`Sent ${outcomes.sent} reminder(s) about ${outcomes.due} fulfilled gesture(s) still without the customer's response.`);
 
 const transport = createEmailTransport({ smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, logger });
 try {

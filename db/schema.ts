@@ -652,6 +652,9 @@ export const OUTCOMES = ["thanked", "positive_feedback", "neutral", "no_response
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const CARD_MESSAGE_MAX = 1000;
+export const FULFILMENT_NOTE_MAX = 500;
+export const CANCEL_REASON_MAX = 500;
+export const OUTCOME_NOTE_MAX = 1000;
 export const JUSTIFICATION_MAX = 2000;
 
 /** The catalogue. A type that has been used is deactivated, never deleted. */
@@ -799,6 +802,18 @@ export const gestures = sqliteTable(
     fulfilledOn: text("fulfilled_on"),
     outcome: text("outcome", { enum: OUTCOMES }),
     outcomeNote: text("outcome_note"),
+    // Fulfilment, cancellation, expiry and outcome (issue 6). While `needs_reapproval`, the
+    // actual amount, vendor, date and note are the fulfilment waiting for the approver.
+    /** How and when it reached the customer (staff's words; never shown to finance). */
+    fulfilmentNote: text("fulfilment_note"),
+    fulfilledAt: integer("fulfilled_at", { mode: "timestamp_ms" }),
+    fulfilledById: integer("fulfilled_by_id").references(() => users.id, { onDelete: "restrict" }),
+    cancelReason: text("cancel_reason"),
+    cancelledById: integer("cancelled_by_id").references(() => users.id, { onDelete: "restrict" }),
+    /** When it was cancelled or expired (the hold released). */
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+    outcomeRecordedAt: integer("outcome_recorded_at", { mode: "timestamp_ms" }),
+    outcomeRecordedById: integer("outcome_recorded_by_id").references(() => users.id, { onDelete: "restrict" }),
     /** Bumped by every transition; forms carry it so a stale edit is refused. */
     version: integer("version").notNull().default(1),
     /** Key of the form that created it: a double submit creates one gesture. */
@@ -822,6 +837,13 @@ export const gestures = sqliteTable(
     // How often a catalogue type was used (admin catalogue), and the restrict check when one is deleted.
     index("gestures_type_idx").on(t.typeId),
     index("gestures_pool_idx").on(t.poolId),
+    // The expiry job reads approved gestures by approval time; the outcome reminders fulfilled ones by fulfilment time.
+    index("gestures_approved_idx")
+      .on(t.approvedAt)
+      .where(sql`${t.status} = 'approved'`),
+    index("gestures_fulfilled_idx")
+      .on(t.fulfilledAt)
+      .where(sql`${t.status} = 'fulfilled'`),
     check(
       "gestures_amounts",
       sql`typeof(${t.requestedAmount}) = 'integer' and ${t.requestedAmount} >= 0 and ${t.requestedAmount} <= ${sql.raw(String(LEDGER_AMOUNT_LIMIT))}
@@ -834,6 +856,38 @@ export const gestures = sqliteTable(
     check("gestures_route", sql`(${t.status} = 'submitted') = (${t.approvalRoute} is not null)`),
   ],
 );
+
+/**
+ * Receipts of a fulfilment: the file lives in the receipts folder under its random `storedName`;
+ * this row says whose it is and what it is. The newest row of a gesture is its receipt.
+ */
+export const gestureReceipts = sqliteTable(
+  "gesture_receipts",
+  {
+    id: id(),
+    gestureId: integer("gesture_id")
+      .notNull()
+      .references(() => gestures.id, { onDelete: "restrict" }),
+    storedName: text("stored_name").notNull(),
+    mediaType: text("media_type", { enum: ["image/jpeg", "image/png", "application/pdf"] }).notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    /** The name the file had on the uploader's computer, cleaned, for the download. */
+    originalName: text("original_name").notNull(),
+    uploadedById: integer("uploaded_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    uploadedAt: integer("uploaded_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("gesture_receipts_stored_name_unique").on(t.storedName),
+    index("gesture_receipts_gesture_idx").on(t.gestureId, t.id),
+    check("gesture_receipts_stored_name", sql`length(${t.storedName}) = 32 and ${t.storedName} not glob '*[^0-9a-f]*'`),
+    check("gesture_receipts_size", sql`${t.size} > 0 and ${t.size} <= 10485760`),
+    check("gesture_receipts_original_name", sql`length(${t.originalName}) between 1 and 120`),
+  ],
+);
+export type GestureReceipt = typeof gestureReceipts.$inferSelect;
 
 /** Every approve, reject or return, by level; the proposer reads reasons and comments here. */
 export const gestureDecisions = sqliteTable(

@@ -6,9 +6,23 @@
 import { and, asc, eq, isNull, like } from "drizzle-orm";
 import { decideGesture, proposeGesture, withdrawGesture, type GestureActor } from "../app/domain/gestures.server";
 import type { Db } from "../app/utils/db.server";
-import { branches, customers, gestureTypes, signals, users, type Occasion } from "./schema";
+import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome, type ReceiptUpload } from "../app/domain/fulfilment.server";
+import { localDate } from "../app/domain/periods";
+import { getOrganisation } from "../app/domain/organisation.server";
+import { storeReceipt } from "../app/domain/receipts.server";
+import { branches, customers, gestureTypes, signals, users, type Occasion, type Outcome } from "./schema";
 
-type Step = "draft" | "submit" | { approve: string } | { return: string; comment: string } | { reject: string; comment: string } | "withdraw";
+type Step =
+  | "draft"
+  | "submit"
+  | { approve: string }
+  | { return: string; comment: string }
+  | { reject: string; comment: string }
+  | "withdraw"
+  | { fulfil: string; actual: number; vendor: string; note?: string; receipt?: "png" | "pdf" }
+  | { reapprove: string }
+  | { outcome: string; result: Outcome; note?: string }
+  | { cancel: string; reason: string };
 
 type Plan = {
   branch: string;
@@ -48,9 +62,34 @@ const PLANS: Plan[] = [
   { branch: "HBR", proposer: "owen.price@example.com", occasion: "illness", type: "flowers", amount: 7_000, justification: JUSTIFY, steps: ["submit", { approve: "grace.kim@example.com" }] },
   { branch: "CTY", proposer: "ben.okafor@example.com", occasion: "hardship", type: "voucher", amount: 3_000, steps: ["submit"] },
   { branch: "CTY", proposer: "ben.okafor@example.com", occasion: "illness", type: "flowers", amount: 6_000, justification: JUSTIFY, steps: ["submit"] },
+  // After approval (issue 6): fulfilled with a receipt, closed with the customer's response (one
+  // recorded by a colleague, so the proposer was told), cancelled, and one that cost more than the
+  // tolerance and waits for the manager's approval again; one re-approved.
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "long_wait", type: "voucher", amount: 2_000, steps: ["submit", { fulfil: "staff.north@example.com", actual: 2_000, vendor: "Corner Café", note: "Handed over at the counter." }] },
+  { branch: "NTH", proposer: "priya.shah@example.com", occasion: "bereavement", type: "flowers", amount: 4_500, cardMessage: "With sympathy from all of us.", steps: ["submit", { fulfil: "priya.shah@example.com", actual: 4_275, vendor: "Petals of Northgate", receipt: "png" }, { outcome: "staff.north@example.com", result: "thanked", note: "Her daughter came in to thank the team." }] },
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "illness", type: "flowers", amount: 8_000, justification: "Hospital stay; a regular at the counter.", steps: ["submit", { approve: "manager.north@example.com" }, { fulfil: "staff.north@example.com", actual: 8_400, vendor: "Petals of Northgate", receipt: "pdf", note: "Delivered to the ward." }, { outcome: "staff.north@example.com", result: "positive_feedback" }] },
+  { branch: "NTH", proposer: "priya.shah@example.com", occasion: "service_failure", type: "flowers", amount: 4_000, steps: ["submit", { cancel: "priya.shah@example.com", reason: "The customer closed the account before we could arrange it." }] },
+  { branch: "NTH", proposer: "staff.north@example.com", occasion: "new_baby", type: "gift_basket", amount: 7_000, justification: "First grandchild; customer for 30 years.", steps: ["submit", { approve: "manager.north@example.com" }, { fulfil: "staff.north@example.com", actual: 9_200, vendor: "Harbour Hampers", receipt: "pdf", note: "Only the larger basket was in stock." }] },
+  { branch: "STH", proposer: "staff.south@example.com", occasion: "bereavement", type: "flowers", amount: 4_800, steps: ["submit", { fulfil: "staff.south@example.com", actual: 6_000, vendor: "South Street Florist", receipt: "png" }, { reapprove: "manager.south@example.com" }, { outcome: "tom.becker@example.com", result: "no_response" }] },
+  { branch: "STH", proposer: "tom.becker@example.com", occasion: "long_wait", type: "voucher", amount: 1_500, steps: ["submit", { fulfil: "tom.becker@example.com", actual: 1_500, vendor: "Station Coffee" }, { outcome: "tom.becker@example.com", result: "neutral" }] },
 ];
 
-export function seedGestures(db: Db, options: { now: Date }): { gestures: number } {
+// Small but real receipt files: a 1×1 PNG and a one-page PDF.
+const RECEIPT_FILES = {
+  png: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"),
+  pdf: Buffer.from(
+    "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+  ),
+};
+
+async function receiptFile(kind: "png" | "pdf"): Promise<ReceiptUpload> {
+  async function* chunks() {
+    yield new Uint8Array(RECEIPT_FILES[kind]);
+  }
+  return { ...(await storeReceipt(chunks())), originalName: `receipt.${kind}` };
+}
+
+export async function seedGestures(db: Db, options: { now: Date }): Promise<{ gestures: number }> {
   const actor = (email: string): GestureActor & { name: string } => {
     const row = db.select({ id: users.id, role: users.role, branchId: users.branchId, name: users.name }).from(users).where(eq(users.email, email)).get();
     if (!row) throw new Error(`The gesture seed needs the demo user ${email}.`);
@@ -79,7 +118,7 @@ export function seedGestures(db: Db, options: { now: Date }): { gestures: number
   let minutes = -72 * 60;
   const tick = () => new Date(options.now.getTime() + (minutes += 41) * 60_000);
   let count = 0;
-  PLANS.forEach((plan, index) => {
+  for (const [index, plan] of PLANS.entries()) {
     const proposer = actor(plan.proposer);
     const customer = customerFor(plan.branch, plan.occasion);
     const draftOnly = plan.steps[0] === "draft";
@@ -107,7 +146,14 @@ export function seedGestures(db: Db, options: { now: Date }): { gestures: number
       else if (typeof step === "object" && "approve" in step) state = decideGesture(db, actor(step.approve), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, at);
       else if (typeof step === "object" && "return" in step) state = decideGesture(db, actor(step.return), { gestureId: state.gestureId, version: state.version, decision: "return", comment: step.comment }, at);
       else if (typeof step === "object" && "reject" in step) state = decideGesture(db, actor(step.reject), { gestureId: state.gestureId, version: state.version, decision: "reject", comment: step.comment }, at);
+      else if (typeof step === "object" && "fulfil" in step) {
+        const receipt = step.receipt ? await receiptFile(step.receipt) : null;
+        const fulfilledOn = localDate(at, getOrganisation(db).timeZone);
+        state = fulfilGesture(db, actor(step.fulfil), { gestureId: state.gestureId, version: state.version, actualAmount: step.actual, vendor: step.vendor, fulfilledOn, note: step.note ?? "", receipt }, at);
+      } else if (typeof step === "object" && "reapprove" in step) state = decideReapproval(db, actor(step.reapprove), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, at);
+      else if (typeof step === "object" && "outcome" in step) state = recordOutcome(db, actor(step.outcome), { gestureId: state.gestureId, version: state.version, outcome: step.result, note: step.note ?? "" }, at);
+      else if (typeof step === "object" && "cancel" in step) state = cancelGesture(db, actor(step.cancel), { gestureId: state.gestureId, version: state.version, reason: step.reason }, at);
     }
-  });
+  }
   return { gestures: count };
 }

@@ -115,7 +115,7 @@ export async function seed(
     behavior: "immediate",
   });
   // Proposals in every state of the approval workflow, through its own functions (one transaction each).
-  const gestures = seedGestures(database, { now });
+  const gestures = await seedGestures(database, { now });
   return { ...people, ...budgets, ...gestures };
 }
 

@@ -39,6 +39,8 @@ import { SIGNAL_KIND_LABELS } from "./customer-rules";
 import { DomainError } from "./errors";
 import { COUNTING_STATUSES, customerCapNote, GESTURE_STATUS_LABELS, needsSecondApproval, policyRefusals, withinDiscretion } from "./gesture-rules";
 import { currentPoolFor, getPoolBalance, placeHold } from "./ledger.server";
+import { approvalExpiresAt, outcomeDueAt } from "./fulfilment-rules";
+import { expireIfDue, latestReceipt, openHoldOf, reapprovalRight } from "./fulfilment.server";
 import { formatMoney } from "./money";
 import { notify } from "./notifications.server";
 import { getOrganisation } from "./organisation.server";
@@ -837,6 +839,8 @@ export function approvalQueueCount(db: DbOrTx, actor: GestureActor, now: Date): 
  */
 export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, now: Date) {
   if (actor.role === "admin") throw new DomainError("FORBIDDEN", "Administrators do not see proposals.");
+  // An approval past its expiry is expired (and its hold released) as it is read.
+  expireIfDue(db, gestureId, now);
   const gesture = db.select().from(gestures).where(eq(gestures.id, gestureId)).get();
   if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist, or it is not yours to see.");
   const { today } = organisationFacts(db, now);
@@ -862,7 +866,8 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
   const isFinance = actor.role === "finance";
   const ofBranch = (actor.role === "staff" || actor.role === "manager") && actor.branchId === gesture.branchId;
   const decidedBefore = decisions.some((d) => d.approverId === actor.id);
-  if (!isFinance && !ofBranch && !right.allowed && !decidedBefore) {
+  const reapproval = reapprovalRight(db, actor, gesture, today);
+  if (!isFinance && !ofBranch && !right.allowed && !decidedBefore && !reapproval.allowed) {
     throw new DomainError("NOT_FOUND", "This proposal does not exist, or it is not yours to see.");
   }
   const customer = db.select({ id: customers.id, name: customers.name, crmRef: customers.crmRef }).from(customers).where(eq(customers.id, gesture.customerId)).get()!;
@@ -876,6 +881,10 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
   const { policy } = getEffectivePolicy(db, gesture.branchId);
   const pool = right.allowed ? currentPoolFor(db, gesture.branchId, now) : null;
   const poolAvailable = pool && pool.periodStatus === "open" ? getPoolBalance(db, pool.id).available : null;
+  const receipt = latestReceipt(db, gesture.id);
+  const personOfBranch = ofBranch;
+  const openHold = openHoldOf(db, gesture.id);
+  const namesOf = (id: number | null) => (id === null ? null : userName(db, id));
   return {
     gesture: {
       id: gesture.id,
@@ -897,14 +906,42 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
       branchName: branch.name,
       proposerName: userName(db, gesture.proposerId),
       poolId: gesture.poolId,
+      heldAmount: openHold?.amount ?? null,
+      actualAmount: gesture.actualAmount,
+      vendor: gesture.vendor,
+      fulfilledOn: gesture.fulfilledOn,
+      fulfilledAt: gesture.fulfilledAt,
+      fulfilledByName: namesOf(gesture.fulfilledById),
+      // The delivery note and the outcome note are staff's words about the customer: not for finance.
+      fulfilmentNote: isFinance ? null : gesture.fulfilmentNote,
+      cancelReason: isFinance ? null : gesture.cancelReason,
+      cancelledByName: namesOf(gesture.cancelledById),
+      endedAt: gesture.endedAt,
+      outcome: gesture.outcome,
+      outcomeNote: isFinance ? null : gesture.outcomeNote,
+      outcomeRecordedAt: gesture.outcomeRecordedAt,
+      outcomeRecordedByName: namesOf(gesture.outcomeRecordedById),
+      expiresAt: gesture.status === "approved" && gesture.approvedAt ? approvalExpiresAt(gesture.approvedAt, policy.approvalExpiryDays) : null,
+      outcomeDueAt: gesture.status === "fulfilled" && gesture.fulfilledAt ? outcomeDueAt(gesture.fulfilledAt, policy.outcomeFollowUpDays) : null,
     },
+    receipt: receipt ? { id: receipt.id, mediaType: receipt.mediaType, size: receipt.size, originalName: receipt.originalName, uploadedAt: receipt.uploadedAt } : null,
     customer: { ...customer, canOpen: ofBranch },
     signal: signal ? { ...signal, label: SIGNAL_KIND_LABELS[signal.kind] } : null,
     decisions,
-    policy: { discretionLimit: policy.discretionLimit, secondApprovalThreshold: policy.secondApprovalThreshold },
+    policy: {
+      discretionLimit: policy.discretionLimit,
+      secondApprovalThreshold: policy.secondApprovalThreshold,
+      varianceTolerancePercent: policy.varianceTolerancePercent,
+      receiptRequiredAbove: policy.receiptRequiredAbove,
+      approvalExpiryDays: policy.approvalExpiryDays,
+    },
     can: {
       edit: isProposer && (gesture.status === "draft" || gesture.status === "returned"),
       withdraw: isProposer && WITHDRAWABLE.includes(gesture.status),
+      fulfil: personOfBranch && gesture.status === "approved",
+      cancel: personOfBranch && (gesture.status === "approved" || gesture.status === "needs_reapproval"),
+      recordOutcome: personOfBranch && gesture.status === "fulfilled",
+      reapprove: reapproval.allowed ? { level: reapproval.level } : null,
       decide: right.allowed ? { level: right.level, goesToFinance: right.level === "manager" && needsSecondApproval(gesture.requestedAmount, policy) } : null,
     },
     decideRefusal: right.allowed || isProposer ? null : gesture.status === "submitted" || gesture.status === "awaiting_finance" ? right.reason : null,

@@ -7,7 +7,9 @@ import { open, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DomainError } from "./errors";
 
-export const RECEIPT_MAX_BYTES = 10 * 1024 * 1024;
+import { RECEIPT_MAX_BYTES } from "./receipt-limits";
+
+export { RECEIPT_MAX_BYTES };
 export const RECEIPT_MEDIA_TYPES = ["image/jpeg", "image/png", "application/pdf"] as const;
 export type ReceiptMediaType = (typeof RECEIPT_MEDIA_TYPES)[number];
 

@@ -1,7 +1,8 @@
-import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { Fragment } from "react";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldErrors, FormErrors } from "~/components/forms";
@@ -12,7 +13,14 @@ import { SEVERITY_LABELS, SIGNAL_KIND_LABELS } from "~/domain/customer-rules";
 import { DELIVERY_LABELS } from "~/domain/gesture-rules";
 import { DECISION_COMMENT_MAX, DecisionSchema, EditProposalSchema, WithdrawSchema } from "~/domain/gesture-schemas";
 import { decideGesture, editProposal, proposalFormOptions, viewGesture, withdrawGesture } from "~/domain/gestures.server";
-import { formatMoney } from "~/domain/money";
+import { isDomainError } from "~/domain/errors";
+import { OUTCOME_LABELS } from "~/domain/fulfilment-rules";
+import { CANCEL_REASON_MAX, CancelSchema, FULFILMENT_NOTE_MAX, FulfilSchema, OUTCOME_NOTE_MAX, OutcomeSchema, ReapprovalSchema, VENDOR_MAX } from "~/domain/fulfilment-schemas";
+import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome, type ReceiptUpload } from "~/domain/fulfilment.server";
+import { formatMoney, moneyInputText } from "~/domain/money";
+import { RECEIPT_MAX_BYTES } from "~/domain/receipt-limits";
+import { deleteReceipt, storeReceipt } from "~/domain/receipts.server";
+import { OUTCOMES } from "../../db/schema";
 import { getOrganisation } from "~/domain/organisation.server";
 import { requireUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -56,8 +64,93 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     throwAsResponse(error);
   }
-  const formData = await request.formData();
+  // The fulfilment form is multipart: its receipt streams into the receipts folder (checked by
+  // content, at most 10 MB); a refused file is remembered, the rest of the body drained, and the
+  // refusal shown beside the field with everything else the person typed.
+  let receipt: ReceiptUpload | null = null;
+  let receiptError: string | null = null;
+  let formData: FormData;
+  if (request.headers.get("Content-Type")?.startsWith("multipart/form-data")) {
+    const receiptHandler: UploadHandler = async ({ name, filename, data }) => {
+      if (name !== "receipt" || filename === undefined) return undefined;
+      if (!filename || receipt || receiptError) {
+        for await (const _chunk of data); // an empty file input, or a second file: drain it
+        return "";
+      }
+      try {
+        receipt = { ...(await storeReceipt(data)), originalName: filename };
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+        receiptError = error.message;
+        for await (const _chunk of data);
+      }
+      return "";
+    };
+    formData = await unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(receiptHandler, unstable_createMemoryUploadHandler({ maxPartSize: 10_000 })));
+  } else {
+    formData = await request.formData();
+  }
+  formData.delete("receipt");
   const intent = formData.get("intent");
+  if (intent === "fulfil") {
+    const stored = receipt as ReceiptUpload | null;
+    const submission = parseWithZod(formData, { schema: FulfilSchema });
+    if (submission.status !== "success" || receiptError) {
+      if (stored) await deleteReceipt(stored.storedName);
+      const errors = submission.status === "success" ? {} : (submission.error ?? {});
+      return json(submission.reply({ fieldErrors: { ...errors, ...(receiptError ? { receipt: [receiptError] } : {}) } as Record<string, string[]> }), { status: 400 });
+    }
+    try {
+      const result = fulfilGesture(db, user, { gestureId, ...submission.value, receipt: stored }, now());
+      const currency = getOrganisation(db).currency;
+      const message = result.alreadyDone
+        ? "This fulfilment was already recorded; nothing happened twice."
+        : result.status === "needs_reapproval"
+          ? `It cost ${formatMoney(result.difference, currency)} more than approved, beyond what the policy allows: it went back to the approver. Nothing was spent yet.`
+          : result.released > 0
+            ? `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent, ${formatMoney(result.released, currency)} back in the pool.`
+            : `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent.`;
+      if (result.alreadyDone && stored) await deleteReceipt(stored.storedName);
+      return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : result.status === "needs_reapproval" ? "warning" : "success", message });
+    } catch (error) {
+      if (stored) await deleteReceipt(stored.storedName);
+      return domainErrorReply(submission, error);
+    }
+  }
+  if (receipt) await deleteReceipt((receipt as ReceiptUpload).storedName);
+  if (intent === "cancel") {
+    const submission = parseWithZod(formData, { schema: CancelSchema });
+    if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+    try {
+      const result = cancelGesture(db, user, { gestureId, ...submission.value }, now());
+      return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "It was already cancelled." : "Cancelled. The money set aside went back to the pool." });
+    } catch (error) {
+      return domainErrorReply(submission, error);
+    }
+  }
+  if (intent === "outcome") {
+    const submission = parseWithZod(formData, { schema: OutcomeSchema });
+    if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+    try {
+      const result = recordOutcome(db, user, { gestureId, ...submission.value }, now());
+      return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "The response was already recorded." : "The customer's response is recorded; the gesture is closed." });
+    } catch (error) {
+      return domainErrorReply(submission, error);
+    }
+  }
+  if (intent === "reapprove" || intent === "refuse-reapproval") {
+    const submission = parseWithZod(formData, { schema: ReapprovalSchema });
+    if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+    try {
+      const result = decideReapproval(db, user, { gestureId, version: submission.value.version, decision: submission.value.intent === "reapprove" ? "approve" : "refuse", comment: submission.value.comment }, now());
+      return redirectWithToast(`/gestures/${gestureId}`, {
+        kind: result.alreadyDone ? "info" : "success",
+        message: result.alreadyDone ? "You had already decided this; nothing happened twice." : result.status === "fulfilled" ? "Approved the actual amount; the gesture is fulfilled." : "Refused. It stays approved at the earlier amount.",
+      });
+    } catch (error) {
+      return domainErrorReply(submission, error);
+    }
+  }
   if (intent === "approve" || intent === "reject" || intent === "return") {
     const submission = parseWithZod(formData, { schema: DecisionSchema });
     if (submission.status !== "success") return json(submission.reply(), { status: 400 });
@@ -131,6 +224,16 @@ export default function GesturePage() {
           {view.decideRefusal}
         </p>
       ) : null}
+
+      {can.reapprove ? <ReapprovalCard view={view} lastResult={["reapprove", "refuse-reapproval"].includes(lastIntent) ? lastResult : undefined} /> : null}
+      {view.gesture.status === "needs_reapproval" && !can.reapprove ? (
+        <p className="banner banner--neutral" role="note">
+          It cost more than approved, beyond what the policy allows; it waits for the approver to approve the new amount.
+        </p>
+      ) : null}
+      {can.fulfil ? <FulfilCard view={view} lastResult={lastIntent === "fulfil" ? lastResult : undefined} /> : null}
+      {can.recordOutcome ? <OutcomeCard view={view} lastResult={lastIntent === "outcome" ? lastResult : undefined} /> : null}
+      <FulfilmentDetails view={view} />
 
       <section className="card" aria-labelledby="details-title">
         <h2 id="details-title">Details</h2>
@@ -238,6 +341,7 @@ export default function GesturePage() {
         </section>
       ) : null}
 
+      {can.cancel ? <CancelCard view={view} lastResult={lastIntent === "cancel" ? lastResult : undefined} /> : null}
       {can.withdraw ? <WithdrawCard version={gesture.version} errors={lastIntent === "withdraw" ? Object.values(lastResult?.error ?? {}).flatMap((m) => m ?? []) : undefined} /> : null}
     </>
   );
@@ -308,6 +412,225 @@ function WithdrawCard({ version, errors }: { version: number; errors?: string[] 
           <p>Withdrawing takes the proposal out of the approvers' queue for good. You can propose again later.</p>
           <button type="submit" className="button button--danger">
             Yes, withdraw it
+          </button>
+        </Form>
+      </details>
+    </section>
+  );
+}
+
+function FulfilmentDetails({ view }: { view: View }) {
+  const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
+  const g = view.gesture;
+  const rows: [string, React.ReactNode][] = [];
+  if (g.status === "approved" && g.expiresAt) rows.push(["Approval expires", `${formatDateTime(g.expiresAt, timeZone)} if not fulfilled by then`]);
+  if (g.actualAmount !== null) {
+    rows.push([
+      g.status === "needs_reapproval" ? "Actual amount (waiting for approval)" : "Actual amount",
+      <>
+        <Money amount={g.actualAmount} />
+        {g.approvedAmount !== null && g.actualAmount !== g.approvedAmount ? (
+          <span className="muted">
+            {" "}
+            ({g.actualAmount > g.approvedAmount ? "over" : "under"} the approved <Money amount={g.approvedAmount} /> by <Money amount={Math.abs(g.actualAmount - g.approvedAmount)} />)
+          </span>
+        ) : null}
+      </>,
+    ]);
+  }
+  if (g.vendor) rows.push(["Vendor", g.vendor]);
+  if (g.fulfilledOn) rows.push(["Delivered on", g.fulfilledOn]);
+  if (g.fulfilledByName) rows.push(["Fulfilment recorded by", `${g.fulfilledByName}${g.fulfilledAt ? `, ${formatDateTime(g.fulfilledAt, timeZone)}` : ""}`]);
+  if (g.fulfilmentNote) rows.push(["Delivery note", <span className="preserve-lines">{g.fulfilmentNote}</span>]);
+  if (view.receipt) {
+    rows.push([
+      "Receipt",
+      <a href={`/gestures/${g.id}/receipt`}>
+        {view.receipt.originalName} ({view.receipt.mediaType === "application/pdf" ? "PDF" : "image"}, {Math.max(1, Math.round(view.receipt.size / 1024))} KB)
+      </a>,
+    ]);
+  }
+  if (g.status === "cancelled") rows.push(["Cancelled", `${g.cancelledByName ?? "Someone"}${g.endedAt ? `, ${formatDateTime(g.endedAt, timeZone)}` : ""}${g.cancelReason ? `: “${g.cancelReason}”` : ""}`]);
+  if (g.status === "expired") rows.push(["Expired", `${g.endedAt ? formatDateTime(g.endedAt, timeZone) : ""}: not fulfilled within ${view.policy.approvalExpiryDays} days; the money went back to the pool.`]);
+  if (g.outcome) {
+    rows.push(["Customer's response", OUTCOME_LABELS[g.outcome]]);
+    if (g.outcomeNote) rows.push(["Response note", <span className="preserve-lines">{g.outcomeNote}</span>]);
+    if (g.outcomeRecordedByName) rows.push(["Response recorded by", `${g.outcomeRecordedByName}${g.outcomeRecordedAt ? `, ${formatDateTime(g.outcomeRecordedAt, timeZone)}` : ""}`]);
+  }
+  if (rows.length === 0) return null;
+  const overdue = g.status === "fulfilled" && g.outcomeDueAt && new Date(g.outcomeDueAt).getTime() <= Date.now();
+  return (
+    <section className="card" aria-labelledby="fulfilment-title">
+      <h2 id="fulfilment-title">Fulfilment and outcome</h2>
+      {overdue ? (
+        <p className="banner banner--warning" role="note">
+          The customer's response is not recorded yet, and the follow-up date has passed. Record it when you know.
+        </p>
+      ) : null}
+      <dl className="details">
+        {rows.map(([term, value]) => (
+          <Fragment key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function FulfilCard({ view, lastResult }: { view: View; lastResult?: SubmissionResult<string[]> }) {
+  const currency = useCurrency();
+  const [form, fields] = useForm({
+    id: "fulfil",
+    lastResult,
+    shouldValidate: "onSubmit",
+    defaultValue: { actualAmount: view.gesture.heldAmount !== null ? moneyInputText(view.gesture.heldAmount) : "" },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: FulfilSchema }),
+  });
+  const receiptErrors = (lastResult?.error as Record<string, string[] | null> | undefined)?.receipt ?? undefined;
+  const approved = view.gesture.approvedAmount ?? 0;
+  return (
+    <section className="card" aria-labelledby="fulfil-title">
+      <h2 id="fulfil-title">Record the fulfilment</h2>
+      <p>
+        Approved: <strong>{formatMoney(approved, currency)}</strong>. Up to {view.policy.varianceTolerancePercent}% more is accepted if the pool can cover it; beyond that it goes back to the
+        approver. A receipt is required above {formatMoney(view.policy.receiptRequiredAbove, currency)}.
+      </p>
+      <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <input type="hidden" name="intent" value="fulfil" />
+        <input type="hidden" name="version" value={view.gesture.version} />
+        <div className="field">
+          <label htmlFor={fields.actualAmount.id}>Actual amount ({currency})</label>
+          <input {...getInputProps(fields.actualAmount, { type: "text" })} inputMode="decimal" autoComplete="off" />
+          <FieldErrors errors={fields.actualAmount.errors} id={fields.actualAmount.errorId} />
+        </div>
+        <div className="field">
+          <label htmlFor={fields.vendor.id}>Vendor</label>
+          <input {...getInputProps(fields.vendor, { type: "text" })} maxLength={VENDOR_MAX} autoComplete="organization" />
+          <p className="field__hint">The florist, shop or charity that supplied it.</p>
+          <FieldErrors errors={fields.vendor.errors} id={fields.vendor.errorId} />
+        </div>
+        <div className="field">
+          <label htmlFor={fields.fulfilledOn.id}>Delivered on</label>
+          <input {...getInputProps(fields.fulfilledOn, { type: "date" })} />
+          <FieldErrors errors={fields.fulfilledOn.errors} id={fields.fulfilledOn.errorId} />
+        </div>
+        <div className="field">
+          <label htmlFor={fields.note.id}>Delivery note (optional)</label>
+          <textarea {...getTextareaProps(fields.note)} rows={2} maxLength={FULFILMENT_NOTE_MAX} />
+          <FieldErrors errors={fields.note.errors} id={fields.note.errorId} />
+        </div>
+        <div className="field">
+          <label htmlFor="fulfil-receipt">Receipt</label>
+          <input id="fulfil-receipt" name="receipt" type="file" accept="image/jpeg,image/png,application/pdf" aria-describedby="fulfil-receipt-hint fulfil-receipt-error" />
+          <p className="field__hint" id="fulfil-receipt-hint">
+            JPEG, PNG or PDF, up to {RECEIPT_MAX_BYTES / 1024 / 1024} MB.{view.receipt ? ` A receipt is on file (${view.receipt.originalName}); choose a file only to replace it.` : ""}
+            {lastResult ? " If you chose a file, choose it again." : ""}
+          </p>
+          <FieldErrors errors={receiptErrors} id="fulfil-receipt-error" />
+        </div>
+        <div className="actions">
+          <button type="submit" className="button">
+            Record fulfilment
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+function OutcomeCard({ view, lastResult }: { view: View; lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useForm({ id: "outcome", lastResult, shouldValidate: "onSubmit", onValidate: ({ formData }) => parseWithZod(formData, { schema: OutcomeSchema }) });
+  return (
+    <section className="card" aria-labelledby="outcome-title">
+      <h2 id="outcome-title">How did the customer respond?</h2>
+      <Form method="post" className="form" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <input type="hidden" name="intent" value="outcome" />
+        <input type="hidden" name="version" value={view.gesture.version} />
+        <div className="field">
+          <label htmlFor={fields.outcome.id}>Response</label>
+          <select {...getSelectProps(fields.outcome)}>
+            <option value="">Choose…</option>
+            {OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {OUTCOME_LABELS[o]}
+              </option>
+            ))}
+          </select>
+          <FieldErrors errors={fields.outcome.errors} id={fields.outcome.errorId} />
+        </div>
+        <div className="field">
+          <label htmlFor={fields.note.id}>Note (optional)</label>
+          <textarea {...getTextareaProps(fields.note)} rows={2} maxLength={OUTCOME_NOTE_MAX} />
+          <p className="field__hint">Only staff and managers of the branch read it.</p>
+          <FieldErrors errors={fields.note.errors} id={fields.note.errorId} />
+        </div>
+        <div className="actions">
+          <button type="submit" className="button">
+            Record the response
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+function ReapprovalCard({ view, lastResult }: { view: View; lastResult?: SubmissionResult<string[]> }) {
+  const currency = useCurrency();
+  const [form, fields] = useForm({ id: "reapproval", lastResult, shouldValidate: "onSubmit", onValidate: ({ formData }) => parseWithZod(formData, { schema: ReapprovalSchema }) });
+  const held = view.gesture.heldAmount ?? 0;
+  const actual = view.gesture.actualAmount ?? 0;
+  return (
+    <section className="card" aria-labelledby="reapproval-title">
+      <h2 id="reapproval-title">Approve the actual amount</h2>
+      <p>
+        It cost <strong>{formatMoney(actual, currency)}</strong>, <strong>{formatMoney(actual - held, currency)}</strong> more than the {formatMoney(held, currency)} approved. Approving
+        records the fulfilment and spends {formatMoney(actual, currency)} from the pool; refusing leaves it approved at {formatMoney(held, currency)}.
+      </p>
+      <Form method="post" className="form" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} id={form.errorId} />
+        <input type="hidden" name="version" value={view.gesture.version} />
+        <div className="field">
+          <label htmlFor={fields.comment.id}>Comment</label>
+          <textarea {...getTextareaProps(fields.comment)} rows={2} maxLength={1000} />
+          <p className="field__hint">Required to refuse.</p>
+          <FieldErrors errors={fields.comment.errors} id={fields.comment.errorId} />
+        </div>
+        <div className="actions">
+          <button type="submit" name="intent" value="reapprove" className="button">
+            Approve {formatMoney(actual, currency)}
+          </button>
+          <button type="submit" name="intent" value="refuse-reapproval" className="button button--danger">
+            Refuse
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+function CancelCard({ view, lastResult }: { view: View; lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useForm({ id: "cancel", lastResult, shouldValidate: "onSubmit", onValidate: ({ formData }) => parseWithZod(formData, { schema: CancelSchema }) });
+  return (
+    <section className="card" aria-labelledby="cancel-title">
+      <h2 id="cancel-title">Cancel</h2>
+      <details open={Boolean(lastResult)}>
+        <summary>Cancel this gesture</summary>
+        <Form method="post" className="form" {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
+          <input type="hidden" name="intent" value="cancel" />
+          <input type="hidden" name="version" value={view.gesture.version} />
+          <p>Cancelling releases the money set aside back to the pool. It cannot be undone.</p>
+          <div className="field">
+            <label htmlFor={fields.reason.id}>Reason</label>
+            <textarea {...getTextareaProps(fields.reason)} rows={2} maxLength={CANCEL_REASON_MAX} />
+            <FieldErrors errors={fields.reason.errors} id={fields.reason.errorId} />
+          </div>
+          <button type="submit" className="button button--danger">
+            Yes, cancel it
           </button>
         </Form>
       </details>

@@ -7,6 +7,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { IMPORT_MAX_BYTES } from "../domain/import-limits";
+import { RECEIPT_MAX_BYTES } from "../domain/receipts.server";
 
 export type AppLoadContext = { requestId: string; nonce: string; ipAddress: string; routeId?: string };
 
@@ -35,6 +36,14 @@ export type HttpOptions = {
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** The CRM upload (a 20 MB file plus the multipart envelope); the route streams and re-checks it. */
 export const UPLOAD_BODY_LIMITS: Record<string, number> = { "/imports": IMPORT_MAX_BYTES + 64 * 1024 };
+/** The fulfilment form on a gesture page carries a receipt (10 MB plus the form around it); storeReceipt re-checks it. */
+const RECEIPT_UPLOAD_PATH = /^\/gestures\/\d{1,12}$/;
+const RECEIPT_UPLOAD_LIMIT = RECEIPT_MAX_BYTES + 64 * 1024;
+
+/** The body limit of a path: an upload route's own, else MAX_BODY_BYTES. */
+export function uploadLimitOf(path: string): number | undefined {
+  return UPLOAD_BODY_LIMITS[path] ?? (RECEIPT_UPLOAD_PATH.test(path) ? RECEIPT_UPLOAD_LIMIT : undefined);
+}
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function createHttpApp(options: HttpOptions) {
@@ -107,13 +116,20 @@ export function createHttpApp(options: HttpOptions) {
     }
     // A chunked body has no length to check up front. Browsers always send Content-Length with a
     // form; only upload routes, which count the bytes as they stream, accept a body without one.
-    if (req.headers["transfer-encoding"] !== undefined && UPLOAD_BODY_LIMITS[req.path] === undefined) {
+    if (req.headers["transfer-encoding"] !== undefined && uploadLimitOf(req.path) === undefined) {
       res.status(411).type("text/plain").send("Send the request with a Content-Length header.");
       return;
     }
     const length = Number(req.headers["content-length"] ?? 0);
-    if (length > (UPLOAD_BODY_LIMITS[req.path] ?? MAX_BODY_BYTES)) {
-      res.status(413).type("text/plain").send("The request is too large.");
+    if (length > (uploadLimitOf(req.path) ?? MAX_BODY_BYTES)) {
+      res
+        .status(413)
+        .type("text/plain")
+        .send(
+          RECEIPT_UPLOAD_PATH.test(req.path)
+            ? `The receipt is larger than ${RECEIPT_MAX_BYTES / 1024 / 1024} MB. Go back, and scan or photograph it at a lower resolution, or save it as a smaller PDF. Nothing was recorded.`
+            : "The request is too large.",
+        );
       return;
     }
     next();

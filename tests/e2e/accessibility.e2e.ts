@@ -135,6 +135,12 @@ const SCENARIOS: Scenario[] = [
   { name: "manager approvals queue", who: "manager", path: "/approvals" },
   { name: "finance approvals queue", who: "finance", path: "/approvals" },
   { name: "finance reads a proposal waiting for finance", who: "finance", path: "/gestures/5" },
+  // Issue 6 (seeded by db/seed-gestures.ts in this order): an approved gesture with the fulfilment
+  // form and cancel, a fulfilled one with the outcome form, one waiting for re-approval, a closed one.
+  { name: "staff fulfils an approved gesture", who: "staff", path: "/gestures/2" },
+  { name: "staff records an outcome", who: "staff", path: "/gestures/21" },
+  { name: "manager approves a new actual amount", who: "manager", path: "/gestures/25" },
+  { name: "finance reads a closed gesture with its receipt", who: "finance", path: "/gestures/22" },
   { name: "manager imports", who: "manager", path: "/imports" },
   {
     name: "manager import preview",

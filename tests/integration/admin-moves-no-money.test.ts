@@ -39,6 +39,10 @@ const ACTIONS: MoneyAction[] = [
   { name: "close a period", route: "routes/_app.pools.close.$periodId", path: () => `/pools/close/${sample.pastPeriodId}`, form: () => ({ carryOpenHolds: "on" }) },
   { name: "approve a proposal", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "approve", version: String(sample.version), comment: "" }) },
   { name: "reject a proposal", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "reject", version: String(sample.version), comment: "Admin" }) },
+  { name: "fulfil a gesture", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "fulfil", version: String(sample.version), actualAmount: "10", vendor: "Admin", fulfilledOn: "2026-01-01", note: "" }) },
+  { name: "cancel a gesture", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "cancel", version: String(sample.version), reason: "Admin" }) },
+  { name: "record an outcome", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "outcome", version: String(sample.version), outcome: "thanked", note: "" }) },
+  { name: "approve a new actual amount", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "reapprove", version: String(sample.version), comment: "" }) },
   { name: "bulk-approve proposals", route: "routes/_app.approvals", path: () => "/approvals", form: () => ({ intent: "bulk-approve", selected: `${sample.gestureId}:${sample.version}` }) },
 ];
 

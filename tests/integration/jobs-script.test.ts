@@ -7,14 +7,48 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
-import { emailOutbox, signals } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { emailOutbox, gestures, ledgerEntries, signals } from "../../db/schema";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { createBranch, createCustomer, createOrganisation, createSignal, createUser } from "../support/factories";
 import { createGesture } from "../support/gesture-factory";
+import { propose, setupGestures } from "../support/gesture-setup";
 
 const execFileAsync = promisify(execFile);
 
 describe("npm run jobs", () => {
+  it("expires an approval left unfulfilled beyond the policy, releasing its hold once; a second run changes nothing", { timeout: 120_000 }, async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "jobs.sqlite");
+    const db = openDatabase(file);
+    const approvedAt = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    const s = await setupGestures(db, { now: approvedAt });
+    const g = propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, approvedAt);
+    expect(g.status).toBe("approved");
+    sqliteOf(db).close();
+    const run = () => spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8", timeout: 60_000 });
+    const snapshot = () => {
+      const after = openDatabase(file);
+      try {
+        return {
+          gesture: after.select({ status: gestures.status, version: gestures.version }).from(gestures).where(eq(gestures.id, g.gestureId)).get(),
+          ledger: after.select({ kind: ledgerEntries.kind, amount: ledgerEntries.amount }).from(ledgerEntries).where(eq(ledgerEntries.gestureId, g.gestureId)).all(),
+        };
+      } finally {
+        sqliteOf(after).close();
+      }
+    };
+    const first = run();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain("Expired 1 approval(s)");
+    const once = snapshot();
+    expect(once.gesture?.status).toBe("expired");
+    expect(once.ledger).toEqual([{ kind: "hold", amount: -4_000 }, { kind: "release", amount: 4_000 }]);
+    const second = run();
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain("Expired 0 approval(s)");
+    expect(snapshot()).toEqual(once);
+  });
+
   it("redacts expired sensitive notes, keeps the signals, and a second run changes nothing", { timeout: 120_000 }, () => {
     const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "jobs.sqlite");
     const db = openDatabase(file);

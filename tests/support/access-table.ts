@@ -117,6 +117,15 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     POST: signedIn({ staff: 400, manager: 404, finance: 400, admin: 403 }),
     postForm: {},
   },
+  // A gesture's receipt: the sample draft has none (404 to those who may see it, 404 to the other
+  // branch's manager, 403 to admin); tests/integration/receipts-http.test.ts serves a real one.
+  "routes/_app.gestures_.$gestureId_.receipt": {
+    kind: "page",
+    path: "/gestures/:gestureId/receipt",
+    GET: signedIn({ staff: 404, manager: 404, finance: 404, admin: 403 }),
+    // A resource route without an action: 405 for everyone, before any sign-in check.
+    POST: all(405),
+  },
   "routes/_app.approvals": { kind: "page", path: "/approvals", GET: only(["manager", "finance"]), POST: only(["manager", "finance"], 400), postForm: {} },
   "routes/_app.suggestions": { kind: "page", path: "/suggestions", GET: only(["staff", "manager"]), POST: only(["staff", "manager"], 400), postForm: {} },
   // A multipart upload is required: an empty form is refused with 400 for the roles that may import.

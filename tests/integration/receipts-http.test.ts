@@ -1,0 +1,105 @@
+// Fulfilment with a receipt over real HTTP, posted as a browser without JavaScript would (multipart):
+// a file named .pdf that is not a PDF is refused, an oversized one too with a clear message and no
+// file left behind, and the receipt is served only to those who may see the gesture.
+import { readdirSync } from "node:fs";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gestureReceipts, gestures, type User } from "../../db/schema";
+import { RECEIPT_MAX_BYTES, receiptsFolder } from "~/domain/receipts.server";
+import { db } from "~/utils/db.server";
+import { createCustomer, createUser } from "../support/factories";
+import { propose, setupGestures } from "../support/gesture-setup";
+import { startTestServer, type TestServer } from "../support/http";
+import { sessionCookieFor } from "../support/sessions";
+
+let server: TestServer;
+let s: Awaited<ReturnType<typeof setupGestures>>;
+const NOW = new Date();
+const TODAY = NOW.toISOString().slice(0, 10);
+const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+
+beforeAll(async () => {
+  server = await startTestServer();
+  s = await setupGestures(db, { now: NOW });
+});
+afterAll(() => server.close());
+
+const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
+const row = (id: number) => db.select().from(gestures).where(eq(gestures.id, id)).get()!;
+const filesInFolder = () => {
+  try {
+    return readdirSync(receiptsFolder());
+  } catch {
+    return [];
+  }
+};
+
+async function fulfil(user: User, gestureId: number, file: { bytes: Uint8Array<ArrayBuffer>; name: string; type: string } | null, fields: Record<string, string> = {}) {
+  const form = new FormData();
+  const values = { intent: "fulfil", version: String(row(gestureId).version), actualAmount: "40.00", vendor: "Bloom & Co", fulfilledOn: TODAY, note: "Handed over at the counter", ...fields };
+  for (const [k, v] of Object.entries(values)) form.append(k, v);
+  if (file) form.append("receipt", new Blob([file.bytes], { type: file.type }), file.name);
+  return server.fetch(`/gestures/${gestureId}`, { method: "POST", body: form, cookie: await cookie(user), headers: { Origin: server.origin } });
+}
+
+describe("fulfilment with a receipt", () => {
+  it("a file named .pdf that is not a PDF is refused beside the field, with what was typed kept, and nothing stored", async () => {
+    const g = propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, NOW);
+    const before = filesInFolder().length;
+    const response = await fulfil(s.staff, g.gestureId, { bytes: new TextEncoder().encode("MZ this is a program"), name: "receipt.pdf", type: "application/pdf" });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain("The receipt must be a JPEG or PNG image or a PDF");
+    expect(html).toContain("Bloom &amp; Co");
+    expect(row(g.gestureId).status).toBe("approved");
+    expect(filesInFolder().length).toBe(before);
+  });
+
+  it("an oversized receipt is refused with a clear message and no partial file is left behind", async () => {
+    const g = propose(db, s.staff, { customerId: createCustomer(db, { branchId: s.north.id }).id, amount: 4_000 }, NOW);
+    const big = new Uint8Array(RECEIPT_MAX_BYTES + 1);
+    big.set(PDF);
+    const response = await fulfil(s.staff, g.gestureId, { bytes: big, name: "scan.pdf", type: "application/pdf" });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("The receipt is larger than 10 MB");
+    expect(filesInFolder().filter((f) => f.endsWith(".partial"))).toEqual([]);
+    expect(db.select().from(gestureReceipts).where(eq(gestureReceipts.gestureId, g.gestureId)).all()).toEqual([]);
+    // Far beyond the limit the server refuses before reading the body, still saying why.
+    const huge = await server.fetch(`/gestures/${g.gestureId}`, {
+      method: "POST",
+      cookie: await cookie(s.staff),
+      headers: { Origin: server.origin, "Content-Length": String(30 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=x" },
+      body: "x",
+    }).catch(() => null);
+    if (huge) {
+      expect(huge.status).toBe(413);
+      expect(await huge.text()).toContain("larger than 10 MB");
+    }
+    expect(row(g.gestureId).status).toBe("approved");
+  });
+
+  it("a real PDF is stored with the fulfilment; the receipt is served to the branch and finance, refused to another branch and to admin", async () => {
+    const g = propose(db, s.staff, { customerId: createCustomer(db, { branchId: s.north.id }).id, amount: 4_000 }, NOW);
+    const response = await fulfil(s.staff, g.gestureId, { bytes: PDF, name: "../../etc/Bloom receipt.pdf", type: "text/plain" });
+    expect(response.status).toBe(302);
+    expect(row(g.gestureId)).toMatchObject({ status: "fulfilled", actualAmount: 4_000, vendor: "Bloom & Co" });
+    const receipt = db.select().from(gestureReceipts).where(eq(gestureReceipts.gestureId, g.gestureId)).get()!;
+    expect(receipt).toMatchObject({ mediaType: "application/pdf", size: PDF.byteLength, originalName: "Bloom receipt.pdf" });
+    expect(filesInFolder()).toContain(receipt.storedName);
+
+    for (const user of [s.staff2, s.manager, s.finance2]) {
+      const file = await server.fetch(`/gestures/${g.gestureId}/receipt`, { cookie: await cookie(user) });
+      expect(file.status).toBe(200);
+      expect(file.headers.get("Content-Type")).toBe("application/pdf");
+      expect(file.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(file.headers.get("Cache-Control")).toContain("no-store");
+      expect(file.headers.get("Content-Disposition")).toContain("attachment");
+      expect(new Uint8Array(await file.arrayBuffer())).toEqual(PDF);
+    }
+    const other = await server.fetch(`/gestures/${g.gestureId}/receipt`, { cookie: await cookie(s.southManager) });
+    expect(other.status).toBe(404);
+    const admin = await createUser(db, { role: "admin" });
+    expect((await server.fetch(`/gestures/${g.gestureId}/receipt`, { cookie: await cookie(admin) })).status).toBe(403);
+    expect((await server.fetch(`/gestures/${g.gestureId}/receipt`)).status).toBe(302);
+  });
+});
