@@ -47,18 +47,21 @@ export type CustomerListRow = {
 export function searchCustomers(db: Db, actor: Actor, input: { query: string; page: number; pageSize: number }) {
   const branchId = branchOf(actor);
   const query = input.query.trim().toLowerCase().replace(/\s+/g, " ");
-  const conditions = [eq(customers.branchId, branchId)];
+  // The branch is repeated inside each range so that every range is an index search of its own
+  // (SQLite's multi-index OR): with it outside, the planner walked the whole branch in name order.
+  const inBranch = eq(customers.branchId, branchId);
+  const conditions = [inBranch];
   if (query) {
     const name = escapeRange(query);
     const ranges = [
-      and(gte(customers.nameKey, name.low), lt(customers.nameKey, name.high)),
-      and(gte(customers.surnameKey, name.low), lt(customers.surnameKey, name.high)),
+      and(inBranch, gte(customers.nameKey, name.low), lt(customers.nameKey, name.high)),
+      and(inBranch, gte(customers.surnameKey, name.low), lt(customers.surnameKey, name.high)),
     ];
     // CRM references hold digits; names rarely do. Only then search the reference index too.
     if (/\d/.test(query)) {
       for (const prefix of new Set([input.query.trim(), input.query.trim().toUpperCase()])) {
         const ref = escapeRange(prefix);
-        ranges.push(and(gte(customers.crmRef, ref.low), lt(customers.crmRef, ref.high)));
+        ranges.push(and(inBranch, gte(customers.crmRef, ref.low), lt(customers.crmRef, ref.high)));
       }
     }
     conditions.push(or(...ranges)!);

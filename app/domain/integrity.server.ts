@@ -25,6 +25,18 @@ const LEDGER_RULES: { rule: string; sql: string }[] = [
           ) p join ledger_entries e on e.id = p.last_id where e.balance_after <> p.total limit ${EXAMPLES}`,
   },
   {
+    rule: "a pool's kept totals (pool_totals) equal the sums of its entries",
+    sql: `select coalesce(e.pool_id, t.pool_id) as id from (
+            select pool_id, sum(case when kind = 'allocation' then amount else 0 end) as allocated,
+              sum(case when kind = 'adjustment' then amount else 0 end) as adjustments,
+              -sum(case when kind in ('hold', 'release') then amount else 0 end) as committed,
+              -sum(case when kind = 'capture' then amount else 0 end) as spent, sum(amount) as available
+            from ledger_entries group by pool_id
+          ) e full outer join pool_totals t on t.pool_id = e.pool_id
+          where e.pool_id is null or t.pool_id is null or t.allocated <> e.allocated or t.adjustments <> e.adjustments
+            or t.committed <> e.committed or t.spent <> e.spent or t.available <> e.available limit ${EXAMPLES}`,
+  },
+  {
     rule: "every hold has exactly one hold entry for its amount",
     sql: `select h.id from holds h left join ledger_entries e on e.hold_id = h.id and e.kind = 'hold'
           group by h.id having count(e.id) <> 1 or coalesce(sum(e.amount), 0) <> -h.amount limit ${EXAMPLES}`,
