@@ -7,12 +7,14 @@
 // page cache while loading (the file is rebuilt from scratch, so a crash only means running it
 // again), secondary indexes of the big tables built after the rows, then ANALYZE and the normal
 // settings (WAL, synchronous=FULL). The ledger's triggers stay on, so every entry is checked as the app's would be, and
-// `npm run db:check -- ` style checks run at the end. Audit events and notifications are not
-// generated (the chain starts empty); every password is the demo password.
+// `npm run db:check -- ` style checks run at the end. Every approval decision (manager, finance, at
+// discretion) is in the audit chain, as the app records it, so that a quarter's audit export has a
+// bank's volume; other events and notifications are not generated. Every password is the demo password.
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { hashPassword } from "../app/domain/passwords.server";
 import { addDays, isoDateIn } from "../app/domain/customer-rules";
+import { GENESIS_HASH, hashAuditEvent } from "../app/domain/audit.server";
 import { checkDatabase, describeReport } from "../app/domain/integrity.server";
 import { addMonths, periodContaining } from "../app/domain/periods";
 import { openDatabase, sqliteOf } from "../app/utils/database.server";
@@ -105,7 +107,7 @@ async function main() {
   sqlite.pragma("cache_size = -524288");
   sqlite.pragma("temp_store = MEMORY");
   const deferredIndexes = sqlite
-    .prepare("select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'CREATE UNIQUE%' and tbl_name in ('customers', 'signals', 'gestures', 'gesture_decisions')")
+    .prepare("select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'CREATE UNIQUE%' and tbl_name in ('customers', 'signals', 'gestures', 'gesture_decisions', 'audit_events')")
     .all() as { name: string; sql: string }[];
   for (const index of deferredIndexes) sqlite.exec(`drop index "${index.name}"`);
   const now = new Date();
@@ -212,6 +214,10 @@ async function main() {
        approval_route, approved_at_discretion, approved_amount, actual_amount, vendor, fulfilled_on, outcome, version, created_at, updated_at, submitted_at, approved_at, decided_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const insertAudit = sqlite.prepare("insert into audit_events (at, actor_id, action, entity, entity_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?)");
+  const auditOfQuarter: { at: number; actorId: number; action: string; entityId: number; detail: Record<string, unknown> }[] = [];
+  let prevHash = GENESIS_HASH;
+  let auditCount = 0;
   const neverApproved = sqlite.prepare("update gestures set status = 'rejected', pool_id = null, approved_amount = null, actual_amount = null, vendor = null, fulfilled_on = null, outcome = null, approved_at = null where id = ?");
   const setActual = sqlite.prepare("update gestures set actual_amount = ? where id = ?");
   const insertDecision = sqlite.prepare("insert into gesture_decisions (gesture_id, approver_id, level, decision, amount, comment, at) values (?, ?, ?, ?, ?, ?, ?)");
@@ -298,12 +304,39 @@ async function main() {
             }
           }
         }
+        // The decisions as the app audits them (keys in the sorted order recordAudit writes).
+        for (const [index, g] of rows.entries()) {
+          const gestureId = ids[index]!;
+          const approved = !skipped.has(index);
+          if (g.discretion && g.approvedAt && approved) {
+            auditOfQuarter.push({ at: g.approvedAt, actorId: g.proposerId, action: "gesture.approved_at_discretion", entityId: gestureId, detail: { amount: g.requested, from: "draft", level: "discretion", poolId, to: "approved" } });
+          }
+          for (const [decision, level] of [[g.managerDecision, "manager"], [g.financeDecision, "finance"]] as const) {
+            if (!decision) continue;
+            const to = decision.decision === "reject" ? "rejected" : decision.decision === "return" ? "returned" : level === "manager" && g.requested >= SECOND_APPROVAL_THRESHOLD ? "awaiting_finance" : "approved";
+            if (to === "approved" && !approved) continue;
+            const from = level === "manager" ? "submitted" : "awaiting_finance";
+            auditOfQuarter.push({
+              at: decision.at, actorId: decision.by, action: `gesture.${to === "awaiting_finance" ? "approved" : to}`, entityId: gestureId,
+              detail: { amount: g.requested, from, level, onBehalfOfId: null, poolId: to === "approved" ? poolId : null, to },
+            });
+          }
+        }
         if (!isCurrent && balance > 0) {
           insertEntry.run(poolId, "adjustment", -balance, 0, null, null, financeIds[0], endMs + 86_400_000, `Unspent balance lapsed at the close of the quarter from ${period.startsOn}`);
           entryCount++;
         }
       }
       if (!isCurrent) closePeriod.run(endMs + 86_400_000, financeIds[0], periodId);
+      // The quarter's audit trail, chained in time order after the previous quarter's.
+      auditOfQuarter.sort((x, y) => x.at - y.at);
+      for (const event of auditOfQuarter) {
+        const fields = { at: new Date(event.at), actorId: event.actorId, action: event.action, entity: "gesture", entityId: String(event.entityId), detail: JSON.stringify(event.detail), prevHash };
+        prevHash = hashAuditEvent(fields);
+        insertAudit.run(event.at, event.actorId, event.action, "gesture", fields.entityId, fields.detail, fields.prevHash, prevHash);
+        auditCount++;
+      }
+      auditOfQuarter.length = 0;
     });
   }
 
@@ -402,7 +435,7 @@ async function main() {
   const total = (performance.now() - started) / 1000;
   console.log(`Built ${FILE} in ${total.toFixed(0)} s:`);
   console.log(`  ${BRANCHES} branches in ${REGIONS} regions, ${BRANCHES * (MANAGERS_PER_BRANCH + STAFF_PER_BRANCH) + FINANCE_USERS + 1} users, ${CUSTOMERS.toLocaleString("en-US")} customers, ${SIGNALS.toLocaleString("en-US")} signals`);
-  console.log(`  ${gestureCount.toLocaleString("en-US")} gestures over ${QUARTERS} quarters, ${decisionCount.toLocaleString("en-US")} decisions, ${holdCount.toLocaleString("en-US")} holds, ${entryCount.toLocaleString("en-US")} ledger entries`);
+  console.log(`  ${gestureCount.toLocaleString("en-US")} gestures over ${QUARTERS} quarters, ${decisionCount.toLocaleString("en-US")} decisions (${auditCount.toLocaleString("en-US")} audit events), ${holdCount.toLocaleString("en-US")} holds, ${entryCount.toLocaleString("en-US")} ledger entries`);
   for (const [label, seconds] of timings) console.log(`  ${label}: ${seconds.toFixed(1)} s`);
   console.log(describeReport(report));
   console.log(`Every account's password is ${DEMO_PASSWORD} (for example manager1.b001@scale.example.com, finance1@scale.example.com).`);
