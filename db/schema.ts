@@ -305,6 +305,23 @@ export const ledgerEntries = sqliteTable(
   ],
 );
 
+/**
+ * Each pool's sums of its ledger entries by kind, kept by a trigger on every ledger insert in the
+ * same transaction (migration pool_totals), so that the finance lists over hundreds of pools read
+ * one row per pool instead of summing the whole period's ledger on each request. `committed` is the
+ * amount still held, `available` the running balance. The ledger checks compare it with the entries.
+ */
+export const poolTotals = sqliteTable("pool_totals", {
+  poolId: integer("pool_id")
+    .primaryKey()
+    .references(() => budgetPools.id, { onDelete: "restrict" }),
+  allocated: integer("allocated").notNull().default(0),
+  adjustments: integer("adjustments").notNull().default(0),
+  committed: integer("committed").notNull().default(0),
+  spent: integer("spent").notNull().default(0),
+  available: integer("available").notNull().default(0),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Customer context (issue 4): customers, the signals about them, suggestion dismissals, CRM imports.
 
@@ -833,7 +850,9 @@ export const gestures = sqliteTable(
     index("gestures_status_idx").on(t.status, t.submittedAt),
     index("gestures_customer_idx").on(t.customerId, t.submittedAt),
     index("gestures_proposer_idx").on(t.proposerId, t.submittedAt),
-    index("gestures_signal_idx").on(t.signalId),
+    // Partial: most gestures have no signal, and with every null in the index its statistics told
+    // the planner one signal matched them all, so it scanned the gestures per suggestion instead.
+    index("gestures_signal_idx").on(t.signalId).where(sql`${t.signalId} is not null`),
     // How often a catalogue type was used (admin catalogue), and the restrict check when one is deleted.
     index("gestures_type_idx").on(t.typeId),
     index("gestures_pool_idx").on(t.poolId),

@@ -2,7 +2,7 @@
 // branch in one go, and closes a period once it has ended. Closing moves open holds (if finance
 // asks) and the unspent balance (by the organisation's rule) with explicit, audited entries.
 import { and, asc, count, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { branches, budgetPeriods, budgetPools, holds, ledgerEntries, type BudgetPeriod } from "../../db/schema";
+import { branches, budgetPeriods, budgetPools, holds, ledgerEntries, poolTotals, type BudgetPeriod } from "../../db/schema";
 import { writeTransaction, type Db, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
@@ -10,7 +10,7 @@ import {
   appendEntry,
   assertFinance,
   assertIdempotencyKey,
-  balanceColumns,
+  totalsColumns,
   getPool,
   getPoolBalance,
   insertHold,
@@ -401,22 +401,29 @@ export type PoolRow = PoolBalance & { poolId: number; branchId: number; code: st
 /** All branches' pools of a period with their balances, by region and name; paginated. */
 export function listPeriodPools(db: Db, periodId: number, filter: { region?: string; page: number; pageSize: number }) {
   const where = filter.region ? and(eq(budgetPools.periodId, periodId), eq(branches.region, filter.region)) : eq(budgetPools.periodId, periodId);
+  // Reads pool_totals (kept by the ledger's trigger): one row per pool, not the period's whole ledger.
   const rows: PoolRow[] = db
-    .select({ poolId: budgetPools.id, branchId: branches.id, code: branches.code, name: branches.name, region: branches.region, ...balanceColumns })
+    .select({ poolId: budgetPools.id, branchId: branches.id, code: branches.code, name: branches.name, region: branches.region, ...totalsColumns })
     .from(budgetPools)
     .innerJoin(branches, eq(branches.id, budgetPools.branchId))
-    .leftJoin(ledgerEntries, eq(ledgerEntries.poolId, budgetPools.id))
+    .leftJoin(poolTotals, eq(poolTotals.poolId, budgetPools.id))
     .where(where)
-    .groupBy(budgetPools.id)
     .orderBy(asc(branches.region), asc(branches.name), asc(budgetPools.id))
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize)
     .all();
   const totals = db
-    .select({ pools: sql<number>`count(distinct ${budgetPools.id})`, ...balanceColumns })
+    .select({
+      pools: sql<number>`count(*)`,
+      allocated: sql<number>`coalesce(sum(${poolTotals.allocated}), 0)`,
+      adjustments: sql<number>`coalesce(sum(${poolTotals.adjustments}), 0)`,
+      committed: sql<number>`coalesce(sum(${poolTotals.committed}), 0)`,
+      spent: sql<number>`coalesce(sum(${poolTotals.spent}), 0)`,
+      available: sql<number>`coalesce(sum(${poolTotals.available}), 0)`,
+    })
     .from(budgetPools)
     .innerJoin(branches, eq(branches.id, budgetPools.branchId))
-    .leftJoin(ledgerEntries, eq(ledgerEntries.poolId, budgetPools.id))
+    .leftJoin(poolTotals, eq(poolTotals.poolId, budgetPools.id))
     .where(where)
     .get()!;
   return { rows, totals };

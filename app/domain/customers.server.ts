@@ -1,8 +1,8 @@
 // Customers and their signals as staff and managers see them: search in the user's branch, the
 // customer page (with the privacy rules and the sensitive-view audit event), adding a signal and
 // correcting one's own signal within a day (the previous version is kept).
-import { and, asc, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
-import { customers, signalRevisions, signals, users, type Role, type SignalKind } from "../../db/schema";
+import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { customers, signalRevisions, signals, users, type Role, type Segment, type SignalKind } from "../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { isoDateIn, isSensitiveKind } from "./customer-rules";
@@ -47,38 +47,48 @@ export type CustomerListRow = {
 export function searchCustomers(db: Db, actor: Actor, input: { query: string; page: number; pageSize: number }) {
   const branchId = branchOf(actor);
   const query = input.query.trim().toLowerCase().replace(/\s+/g, " ");
-  const conditions = [eq(customers.branchId, branchId)];
+  const inBranch = eq(customers.branchId, branchId);
+  const ranges: SQL[] = [];
   if (query) {
     const name = escapeRange(query);
-    const ranges = [
-      and(gte(customers.nameKey, name.low), lt(customers.nameKey, name.high)),
-      and(gte(customers.surnameKey, name.low), lt(customers.surnameKey, name.high)),
-    ];
+    ranges.push(and(inBranch, gte(customers.nameKey, name.low), lt(customers.nameKey, name.high))!);
+    ranges.push(and(inBranch, gte(customers.surnameKey, name.low), lt(customers.surnameKey, name.high))!);
     // CRM references hold digits; names rarely do. Only then search the reference index too.
     if (/\d/.test(query)) {
       for (const prefix of new Set([input.query.trim(), input.query.trim().toUpperCase()])) {
         const ref = escapeRange(prefix);
-        ranges.push(and(gte(customers.crmRef, ref.low), lt(customers.crmRef, ref.high)));
+        ranges.push(and(inBranch, gte(customers.crmRef, ref.low), lt(customers.crmRef, ref.high))!);
       }
     }
-    conditions.push(or(...ranges)!);
+  } else ranges.push(inBranch);
+  // One query per range, each an index search, merged here: with the ranges OR-ed in one query the
+  // planner walked the whole branch in name order (7x slower at 1,000 customers a branch). The first
+  // `wanted` rows of the union are among the first `wanted` rows of each range.
+  const wanted = input.page * input.pageSize + 1;
+  const byId = new Map<number, { id: number; crmRef: string; name: string; nameKey: string; customerSince: string; segment: Segment; doNotContact: boolean; erasedAt: Date | null }>();
+  for (const range of ranges) {
+    const found = db
+      .select({
+        id: customers.id,
+        crmRef: customers.crmRef,
+        name: customers.name,
+        nameKey: customers.nameKey,
+        customerSince: customers.customerSince,
+        segment: customers.segment,
+        doNotContact: customers.doNotContact,
+        erasedAt: customers.erasedAt,
+      })
+      .from(customers)
+      .where(range)
+      .orderBy(asc(customers.nameKey), asc(customers.id))
+      .limit(wanted)
+      .all();
+    for (const row of found) byId.set(row.id, row);
   }
-  const rows = db
-    .select({
-      id: customers.id,
-      crmRef: customers.crmRef,
-      name: customers.name,
-      customerSince: customers.customerSince,
-      segment: customers.segment,
-      doNotContact: customers.doNotContact,
-      erasedAt: customers.erasedAt,
-    })
-    .from(customers)
-    .where(and(...conditions))
-    .orderBy(asc(customers.nameKey), asc(customers.id))
-    .limit(input.pageSize + 1)
-    .offset((input.page - 1) * input.pageSize)
-    .all();
+  const rows = [...byId.values()]
+    .sort((x, y) => (x.nameKey < y.nameKey ? -1 : x.nameKey > y.nameKey ? 1 : x.id - y.id))
+    .slice((input.page - 1) * input.pageSize, wanted)
+    .map(({ nameKey: _key, ...row }) => row);
   return {
     rows: rows.slice(0, input.pageSize).map(({ erasedAt, ...row }): CustomerListRow => ({ ...row, erased: erasedAt !== null })),
     hasNext: rows.length > input.pageSize,

@@ -12,7 +12,7 @@
 // capture of 80 against a hold of 100 writes "release +100, capture −80": the remainder (20) is
 // back in the pool, and the entries of a pool always sum to its available balance.
 import { and, count, desc, eq, sql } from "drizzle-orm";
-import { branches, budgetPeriods, budgetPools, holds, ledgerEntries, users, type LedgerEntry, type LedgerKind } from "../../db/schema";
+import { branches, budgetPeriods, budgetPools, holds, ledgerEntries, poolTotals, users, type LedgerEntry, type LedgerKind } from "../../db/schema";
 import { writeTransaction, type Db, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { IDEMPOTENCY_KEY_PATTERN, MEMO_MAX, REASON_MAX } from "./budget-schemas";
@@ -94,8 +94,18 @@ export const balanceColumns = {
   available: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)`,
 };
 
+/** The same sums, as kept in pool_totals by the ledger's trigger (zero for a pool with no entry yet), over a left join of it. */
+export const totalsColumns = {
+  allocated: sql<number>`coalesce(${poolTotals.allocated}, 0)`,
+  adjustments: sql<number>`coalesce(${poolTotals.adjustments}, 0)`,
+  committed: sql<number>`coalesce(${poolTotals.committed}, 0)`,
+  spent: sql<number>`coalesce(${poolTotals.spent}, 0)`,
+  available: sql<number>`coalesce(${poolTotals.available}, 0)`,
+};
+
+/** A pool's balance: one row of pool_totals, which the ledger's trigger keeps in the same transaction as each entry. */
 export function getPoolBalance(db: DbOrTx, poolId: number): PoolBalance {
-  const row = db.select(balanceColumns).from(ledgerEntries).where(eq(ledgerEntries.poolId, poolId)).get();
+  const row = db.select({ allocated: poolTotals.allocated, adjustments: poolTotals.adjustments, committed: poolTotals.committed, spent: poolTotals.spent, available: poolTotals.available }).from(poolTotals).where(eq(poolTotals.poolId, poolId)).get();
   return row ?? { allocated: 0, adjustments: 0, committed: 0, spent: 0, available: 0 };
 }
 

@@ -111,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
             ? `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent, ${formatMoney(result.released, currency)} back in the pool.`
             : `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent.`;
       if (result.alreadyDone && stored) await deleteReceipt(stored.storedName);
-      return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : result.status === "needs_reapproval" ? "warning" : "success", message });
+      return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : result.status === "needs_reapproval" ? "info" : "success", message });
     } catch (error) {
       if (stored) await deleteReceipt(stored.storedName);
       return domainErrorReply(submission, error);
