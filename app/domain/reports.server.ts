@@ -313,7 +313,7 @@ export function branchSpend(db: DbOrTx, branchId: number, period: PeriodSummary,
   const timeZone = getOrganisation(db).timeZone;
   const from = startOfLocalDay(period.startsOn, timeZone);
   const to = startOfLocalDay(period.endsOn, timeZone);
-  const when = sql`coalesce(${gestures.submittedAt}, ${gestures.createdAt})`;
+  const when = sql<number>`coalesce(${gestures.submittedAt}, ${gestures.createdAt})`;
   const inPeriod = or(
     pool ? eq(gestures.poolId, pool.id) : sql`0`,
     and(isNull(gestures.poolId), sql`${when} >= ${from.getTime()}`, sql`${when} < ${to.getTime()}`),
