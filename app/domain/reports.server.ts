@@ -152,7 +152,7 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope): SpendDashboard |
     gestures: r.gestures,
   }));
   const byType = grouped(sql`g.type_id`, sql`t.name`, sql`left join gesture_types t on t.id = g.type_id`).map((r) => ({
-    label: r.label ?? "No gesture",
+    label: r.label ?? "Holds without a gesture",
     committed: r.committed,
     spent: r.spent,
     gestures: r.gestures,

@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     report: report
       ? {
           ...report,
-          byOccasion: report.byOccasion.map((r) => ({ ...r, label: r.occasion ? SIGNAL_KIND_LABELS[r.occasion] : "No gesture" })),
+          byOccasion: report.byOccasion.map((r) => ({ ...r, label: r.occasion ? SIGNAL_KIND_LABELS[r.occasion] : "Holds without a gesture" })),
         }
       : null,
   });
@@ -49,7 +49,7 @@ export default function ReportsPage() {
         <div>
           <h1>Spend reports</h1>
           <p>
-            {data.ownBranchOnly ? `${where}: ` : ""}what was budgeted, committed to approved gestures and spent, by region, branch, occasion, gesture type and
+            {data.ownBranchOnly ? `${where}: what` : "What"} was budgeted, committed to approved gestures and spent, by region, branch, occasion, gesture type and
             month.
           </p>
         </div>
@@ -112,7 +112,7 @@ export default function ReportsPage() {
             )}
           </section>
 
-          {data.ownBranchOnly || data.branch ? null : (
+          {data.ownBranchOnly || data.branch || data.region ? null : (
             <section className="card" aria-labelledby="reports-region-title">
               <h2 id="reports-region-title">By region</h2>
               <BarChart
