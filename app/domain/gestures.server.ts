@@ -960,6 +960,8 @@ export function customerGestureHistory(db: DbOrTx, customerId: number, limit = 5
       amount: gestures.requestedAmount,
       approvedAmount: gestures.approvedAmount,
       actualAmount: gestures.actualAmount,
+      fulfilledOn: gestures.fulfilledOn,
+      outcome: gestures.outcome,
       createdAt: gestures.createdAt,
       submittedAt: gestures.submittedAt,
       proposerName: users.name,

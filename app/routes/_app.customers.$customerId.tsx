@@ -9,6 +9,7 @@ import { SEGMENT_LABELS, SEVERITY_LABELS, SIGNAL_KIND_LABELS, SIGNAL_KINDS, SIGN
 import { AddSignalSchema, CorrectSignalSchema, SIGNAL_NOTE_MAX } from "~/domain/customer-schemas";
 import { addSignal, correctSignal, viewCustomer } from "~/domain/customers.server";
 import { customerGestureHistory } from "~/domain/gestures.server";
+import { OUTCOME_LABELS } from "~/domain/reports";
 import { GestureStatusBadge } from "~/components/gesture-status";
 import { Money } from "~/components/money";
 import { TableWrap } from "~/components/table-wrap";
@@ -143,6 +144,7 @@ export default function CustomerPage() {
                     Amount
                   </th>
                   <th scope="col">Status</th>
+                  <th scope="col">Outcome</th>
                   <th scope="col">Proposed by</th>
                   <th scope="col">Date</th>
                 </tr>
@@ -158,9 +160,13 @@ export default function CustomerPage() {
                     <td>{SIGNAL_KIND_LABELS[g.occasion as SignalKind]}</td>
                     <td className="num">
                       <Money amount={g.actualAmount ?? g.approvedAmount ?? g.amount} />
+                      <span className="muted"> {g.actualAmount !== null ? "actual" : g.approvedAmount !== null ? "approved" : "requested"}</span>
                     </td>
                     <td>
                       <GestureStatusBadge status={g.status} />
+                    </td>
+                    <td>
+                      {g.outcome ? OUTCOME_LABELS[g.outcome] : g.status === "fulfilled" ? <span className="muted">Not recorded yet</span> : <span className="muted">—</span>}
                     </td>
                     <td>{g.proposerName}</td>
                     <td>{formatDateTime(g.submittedAt ?? g.createdAt, timeZone)}</td>

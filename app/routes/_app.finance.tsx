@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { BranchTable } from "~/components/branch-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { listBranchesWithHeadcount } from "~/domain/branches.server";
@@ -29,6 +29,14 @@ export default function FinanceHome() {
         <div>
           <h1>Finance</h1>
           <p>Branches and regions that budgets are allocated to.</p>
+        </div>
+        <div className="page-header__actions">
+          <Link className="button" to="/reports">
+            Spend reports
+          </Link>
+          <Link className="button button--secondary" to="/reports/outcomes">
+            Return on empathy
+          </Link>
         </div>
       </div>
       <div className="grid" role="list" aria-label="Totals">

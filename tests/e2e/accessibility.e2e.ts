@@ -71,6 +71,21 @@ const SCENARIOS: Scenario[] = [
   },
   { name: "admin home", who: "admin", path: "/admin", screenshot: "home-admin" },
   { name: "finance budgets", who: "finance", path: "/pools" },
+  { name: "staff branch spend", who: "staff", path: "/spend", screenshot: "spend-staff" },
+  { name: "manager branch spend filtered to nothing", who: "manager", path: "/spend?status=fulfilled&occasion=marriage" },
+  { name: "manager spend reports", who: "manager", path: "/reports", screenshot: "reports-manager" },
+  { name: "manager return on empathy", who: "manager", path: "/reports/outcomes" },
+  { name: "finance spend reports", who: "finance", path: "/reports", screenshot: "reports-finance" },
+  { name: "finance spend reports for a region", who: "finance", path: "/reports?region=Northern+Region", screenshot: "reports-finance-region" },
+  {
+    name: "finance spend reports with a chart's figures open",
+    who: "finance",
+    path: "/reports?region=Northern+Region",
+    act: async (page) => {
+      await page.getByText("Show the figures as a table").first().click();
+    },
+  },
+  { name: "finance return on empathy", who: "finance", path: "/reports/outcomes", screenshot: "outcomes-finance" },
   { name: "finance budgets of the previous quarter", who: "finance", path: "/pools?period=1&region=Southern+Region" },
   { name: "finance pool page", who: "finance", path: "/pools/6" },
   {

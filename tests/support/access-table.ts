@@ -58,6 +58,11 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   "routes/$": { kind: "page", path: "/no-such-page", GET: all(404), POST: all(404) },
   "routes/_app.branch": { kind: "page", path: "/branch", GET: only(["staff", "manager"]), POST: noAction },
   "routes/_app.finance": { kind: "page", path: "/finance", GET: only(["finance"]), POST: noAction },
+  // Spend and reports: staff and managers see their own branch's spend; reports are finance's for
+  // any branch and a manager's for their own (another branch is 403: reports-http.test.ts).
+  "routes/_app.spend": { kind: "page", path: "/spend", GET: only(["staff", "manager"]), POST: noAction },
+  "routes/_app.reports._index": { kind: "page", path: "/reports", GET: only(["manager", "finance"]), POST: noAction },
+  "routes/_app.reports.outcomes": { kind: "page", path: "/reports/outcomes", GET: only(["manager", "finance"]), POST: noAction },
   "routes/_app.admin": { kind: "page", path: "/admin", GET: only(["admin"]), POST: noAction },
   "routes/_app.audit": { kind: "page", path: "/audit", GET: only(["finance", "admin"]), POST: noAction },
   // A resource route: without an action Remix answers 405 before any sign-in check.

@@ -19,7 +19,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers", "My proposals"],
+    nav: ["My branch", "Customers", "My proposals", "Spend"],
   },
   manager: {
     email: "manager.north@example.com",
@@ -27,7 +27,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers", "My proposals", "Approvals", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Imports"],
   },
   staffSouth: {
     email: "staff.south@example.com",
@@ -35,7 +35,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers", "My proposals"],
+    nav: ["My branch", "Customers", "My proposals", "Spend"],
   },
   managerSouth: {
     email: "manager.south@example.com",
@@ -43,7 +43,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers", "My proposals", "Approvals", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Imports"],
   },
   finance: {
     email: "finance@example.com",
@@ -51,7 +51,7 @@ export const ACCOUNTS = {
     roleLine: "Finance · Northvale Bank",
     home: "/finance",
     homeHeading: "Finance",
-    nav: ["Approvals", "Finance", "Budgets", "Audit log"],
+    nav: ["Approvals", "Finance", "Reports", "Budgets", "Audit log"],
   },
   admin: {
     email: "admin@example.com",
@@ -80,6 +80,8 @@ export const APP_PAGES = [
   { path: "/customers", nav: "Customers" },
   { path: "/gestures", nav: "My proposals" },
   { path: "/approvals", nav: "Approvals" },
+  { path: "/spend", nav: "Spend" },
+  { path: "/reports", nav: "Reports" },
   { path: "/pools", nav: "Budgets" },
   { path: "/admin", nav: "Administration" },
   { path: "/imports", nav: "Imports" },

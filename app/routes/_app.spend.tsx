@@ -1,0 +1,234 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { GestureStatusBadge } from "~/components/gesture-status";
+import { Money } from "~/components/money";
+import { Pagination } from "~/components/pagination";
+import { TableWrap } from "~/components/table-wrap";
+import { UtilisationBar } from "~/components/utilisation-bar";
+import { SIGNAL_KIND_LABELS } from "~/domain/customer-rules";
+import { GESTURE_STATUS_LABELS } from "~/domain/gesture-rules";
+import { periodRange } from "~/domain/periods";
+import { OUTCOME_LABELS } from "~/domain/reports";
+import { branchSpend, resolveReportScope, typeOptions } from "~/domain/reports.server";
+import { GESTURE_STATUSES, OCCASIONS, type GestureStatus, type Occasion } from "../../db/schema";
+import { requirePermission } from "~/utils/auth.server";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { throwAsResponse } from "~/utils/errors.server";
+import { formatDateTime } from "~/utils/format";
+import { DEFAULT_PAGE_SIZE, pageFromUrl } from "~/utils/pagination";
+import { useRootData } from "~/utils/root-data";
+
+export const meta: MetaFunction = () => [{ title: "Spend · Empathy Fund" }];
+
+// Staff and managers: their branch's pool for a period (committed against spent) and its gestures,
+// filtered by status, occasion and type, all kept in the URL.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "branch:view");
+  if (user.branchId === null) throw json({ message: "You are not attached to a branch, so there is no branch spend to show." }, { status: 403 });
+  const url = new URL(request.url);
+  const statusParam = url.searchParams.get("status") ?? "";
+  const occasionParam = url.searchParams.get("occasion") ?? "";
+  const typeParam = Number(url.searchParams.get("type"));
+  const status = (GESTURE_STATUSES as readonly string[]).includes(statusParam) ? (statusParam as GestureStatus) : undefined;
+  const occasion = (OCCASIONS as readonly string[]).includes(occasionParam) ? (occasionParam as Occasion) : undefined;
+  const types = typeOptions(db);
+  const typeId = types.some((t) => t.id === typeParam) ? typeParam : undefined;
+  const page = pageFromUrl(url);
+  try {
+    // Staff read their own branch the same way a manager does; only the period comes from the URL.
+    const params = new URLSearchParams();
+    if (url.searchParams.get("period")) params.set("period", url.searchParams.get("period")!);
+    const scope = resolveReportScope(db, { role: "manager", branchId: user.branchId }, params, now());
+    const spend = scope.period ? branchSpend(db, user.branchId, scope.period, { status, occasion, typeId, page, pageSize: DEFAULT_PAGE_SIZE }) : null;
+    return json({
+      branchName: scope.branch?.name ?? "",
+      periods: scope.periods,
+      period: scope.period ? { id: scope.period.id, label: scope.period.label, status: scope.period.status, range: periodRange(scope.period) } : null,
+      spend,
+      types,
+      filter: { status: status ?? "", occasion: occasion ?? "", type: typeId ? String(typeId) : "" },
+      page,
+      canReport: user.role === "manager",
+    });
+  } catch (error) {
+    throwAsResponse(error);
+  }
+}
+
+export default function SpendPage() {
+  const { branchName, periods, period, spend, types, filter, page, canReport } = useLoaderData<typeof loader>();
+  const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
+  const filtered = Boolean(filter.status || filter.occasion || filter.type);
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Spend</h1>
+          <p>{branchName}: what the branch has committed to approved gestures and what it has spent, period by period.</p>
+        </div>
+        {canReport ? (
+          <Link to="/reports" className="button button--secondary">
+            Branch reports
+          </Link>
+        ) : null}
+      </div>
+      {!period || !spend ? (
+        <p className="empty-state card">No budget period has been opened yet. Finance opens one and gives the branch its budget; the spend shows here from then on.</p>
+      ) : (
+        <>
+          <Form method="get" className="filters" role="search" aria-label="Choose the period and filter the gestures">
+            <div className="field">
+              <label htmlFor="spend-period">Period</label>
+              <select id="spend-period" name="period" defaultValue={String(period.id)}>
+                {periods.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}
+                    {p.status === "closed" ? " (closed)" : ""}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="spend-status">Status</label>
+              <select id="spend-status" name="status" defaultValue={filter.status}>
+                <option value="">Any status</option>
+                {GESTURE_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {GESTURE_STATUS_LABELS[s]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="spend-occasion">Occasion</label>
+              <select id="spend-occasion" name="occasion" defaultValue={filter.occasion}>
+                <option value="">Any occasion</option>
+                {OCCASIONS.map((o) => (
+                  <option key={o} value={o}>
+                    {SIGNAL_KIND_LABELS[o]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="spend-type">Gesture type</label>
+              <select id="spend-type" name="type" defaultValue={filter.type}>
+                <option value="">Any type</option>
+                {types.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="button button--secondary">
+              Show
+            </button>
+          </Form>
+
+          <section className="card" aria-labelledby="spend-pool-title">
+            <h2 id="spend-pool-title">
+              {period.label} · {period.range}
+            </h2>
+            {spend.balance ? (
+              <>
+                <dl className="balance-list">
+                  <div className="balance-list__item balance-list__item--main">
+                    <dt>Budget</dt>
+                    <dd>
+                      <Money amount={spend.balance.allocated + spend.balance.adjustments} />
+                    </dd>
+                  </div>
+                  <div className="balance-list__item">
+                    <dt>Committed (approved, not yet spent)</dt>
+                    <dd>
+                      <Money amount={spend.balance.committed} />
+                    </dd>
+                  </div>
+                  <div className="balance-list__item">
+                    <dt>Spent</dt>
+                    <dd>
+                      <Money amount={spend.balance.spent} />
+                    </dd>
+                  </div>
+                  <div className="balance-list__item">
+                    <dt>Available</dt>
+                    <dd>
+                      <Money amount={spend.balance.available} />
+                    </dd>
+                  </div>
+                </dl>
+                <UtilisationBar used={spend.balance.committed + spend.balance.spent} budget={spend.balance.allocated + spend.balance.adjustments} />
+              </>
+            ) : (
+              <p className="muted">The branch has no pool in this period, so nothing could be approved from it.</p>
+            )}
+          </section>
+
+          <section className="card" aria-labelledby="spend-gestures-title">
+            <h2 id="spend-gestures-title">Gestures</h2>
+            {spend.rows.length === 0 ? (
+              <p className="empty-state">
+                {filtered ? "No gesture of this period matches these filters. Choose “Any” to see them all." : "No gesture was proposed in this period yet."}
+              </p>
+            ) : (
+              <>
+                <TableWrap label="Gestures of the period">
+                  <table>
+                    <caption className="visually-hidden">Gestures of {period.label}, newest first</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Gesture</th>
+                        <th scope="col">Customer</th>
+                        <th scope="col">Occasion</th>
+                        <th scope="col">Status</th>
+                        <th scope="col" className="num">
+                          Approved
+                        </th>
+                        <th scope="col" className="num">
+                          Actual
+                        </th>
+                        <th scope="col">Outcome</th>
+                        <th scope="col">Date</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {spend.rows.map((g) => (
+                        <tr key={g.id}>
+                          <td>
+                            <Link to={`/gestures/${g.id}`}>
+                              #{g.id} {g.typeName}
+                            </Link>
+                          </td>
+                          <td>
+                            <Link to={`/customers/${g.customerId}`}>{g.customerName}</Link>
+                          </td>
+                          <td>{SIGNAL_KIND_LABELS[g.occasion]}</td>
+                          <td>
+                            <GestureStatusBadge status={g.status} />
+                          </td>
+                          <td className="num">{g.approvedAmount === null ? <span className="muted">—</span> : <Money amount={g.approvedAmount} />}</td>
+                          <td className="num">{g.actualAmount === null ? <span className="muted">—</span> : <Money amount={g.actualAmount} />}</td>
+                          <td>{g.outcome ? OUTCOME_LABELS[g.outcome] : <span className="muted">—</span>}</td>
+                          <td>{formatDateTime(new Date(g.at), timeZone)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableWrap>
+                <Pagination page={page} hasNext={spend.hasNext} total={spend.total} pageSize={DEFAULT_PAGE_SIZE} />
+              </>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
