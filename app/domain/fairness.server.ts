@@ -86,38 +86,48 @@ export function fairnessReport(db: DbOrTx, input: { scope: ReportScope; range: R
   const asOf = addDays(range.toDate, 1);
   const customerBase = sql`c.erased_at is null and ${scopeOf(scope, sql`c.branch_id`)}`;
 
-  const count = (rows: { key: string | number; n: number }[]) => new Map(rows.map((r) => [String(r.key), r.n]));
-  const gesturesBy = (group: SQL) =>
-    count(db.all<{ key: string; n: number }>(sql`select ${group} as key, count(*) as n from gestures g indexed by gestures_submitted_idx join customers c on c.id = g.customer_id where ${period} group by 1`));
-  const customersBy = (group: SQL) => count(db.all<{ key: string; n: number }>(sql`select ${group} as key, count(*) as n from customers c where ${customerBase} group by 1`));
+  // Two passes over the data: the period's granted gestures by proposer, branch, customer, segment
+  // and tenure band; and the customer base by branch, segment and tenure band. Every table is
+  // summed from these in memory.
+  const perCustomer = db.all<PerCustomer & { band: string }>(sql`
+    select g.proposer_id as proposerId, g.branch_id as branchId, g.customer_id as customerId, c.segment as segment,
+      ${tenureBand(asOf)} as band, count(*) as n
+    from gestures g indexed by gestures_submitted_idx join customers c on c.id = g.customer_id
+    where ${period} group by g.proposer_id, g.branch_id, g.customer_id`);
+  const base = db.all<{ branchId: number; segment: string; band: string; n: number }>(sql`
+    select c.branch_id as branchId, c.segment as segment, ${tenureBand(asOf)} as band, count(*) as n
+    from customers c where ${customerBase} group by 1, 2, 3`);
+  const sum = <Row extends { n: number }>(rows: Row[], keyOf: (row: Row) => string | number) => {
+    const totals = new Map<string, number>();
+    for (const row of rows) totals.set(String(keyOf(row)), (totals.get(String(keyOf(row))) ?? 0) + row.n);
+    return totals;
+  };
 
   const segments = shareTable(
     SEGMENTS.map((s) => ({ key: s, label: SEGMENT_LABELS[s] })),
-    gesturesBy(sql`c.segment`),
-    customersBy(sql`c.segment`),
+    sum(perCustomer, (r) => r.segment),
+    sum(base, (r) => r.segment),
   );
-  const tenure = shareTable([...TENURE_BANDS], gesturesBy(tenureBand(asOf)), customersBy(tenureBand(asOf)));
+  const tenure = shareTable([...TENURE_BANDS], sum(perCustomer, (r) => r.band), sum(base, (r) => r.band));
   const branchList = db.all<{ id: number; name: string }>(sql`select id, name from branches b where ${scopeOf(scope, sql`b.id`)} order by region, name`);
   const branchesTable =
     scope.branchId === null
       ? shareTable(
           branchList.map((b) => ({ key: String(b.id), label: b.name })),
-          gesturesBy(sql`g.branch_id`),
-          customersBy(sql`c.branch_id`),
+          sum(perCustomer, (r) => r.branchId),
+          sum(base, (r) => r.branchId),
         ).filter((row) => row.gestures > 0 || row.customers > 0)
       : [];
 
   // Concentration: per proposer and per branch, the gestures of their three most frequent customers
   // and of their most frequent segment.
-  const perCustomer = db.all<{ proposerId: number; branchId: number; customerId: number; segment: string; n: number }>(sql`
-    select g.proposer_id as proposerId, g.branch_id as branchId, g.customer_id as customerId, c.segment as segment, count(*) as n
-    from gestures g indexed by gestures_submitted_idx join customers c on c.id = g.customer_id
-    where ${period} group by g.proposer_id, g.branch_id, g.customer_id`);
-  const segmentBase = db.all<{ branchId: number; segment: string; n: number }>(sql`
-    select c.branch_id as branchId, c.segment as segment, count(*) as n from customers c where ${customerBase} group by 1, 2`);
-  const names = new Map(
-    db.all<{ id: number; name: string }>(sql`select id, name from users where id in (select distinct g.proposer_id from gestures g indexed by gestures_submitted_idx where ${period})`).map((u) => [u.id, u.name]),
-  );
+  const segmentBase = [...sum(base, (r) => `${r.branchId}:${r.segment}`)].map(([key, n]) => ({ branchId: Number(key.split(":")[0]), segment: key.split(":")[1]!, n }));
+  const proposerIds = [...new Set(perCustomer.map((r) => r.proposerId))];
+  const names = new Map<number, string>();
+  for (let i = 0; i < proposerIds.length; i += 500) {
+    const chunk = proposerIds.slice(i, i + 500);
+    for (const u of db.all<{ id: number; name: string }>(sql`select id, name from users where id in (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`)) names.set(u.id, u.name);
+  }
   const branchNames = new Map(branchList.map((b) => [b.id, b.name]));
   const concentration = [
     ...concentrations(perCustomer, segmentBase, "proposer", (r) => r.proposerId, (id) => names.get(id) ?? `#${id}`, branchNames),
@@ -139,7 +149,17 @@ export function concentrations(
   branchNames: Map<number, string>,
 ): Concentration[] {
   const groups = new Map<number, PerCustomer[]>();
-  for (const row of rows) groups.set(idOf(row), [...(groups.get(idOf(row)) ?? []), row]);
+  for (const row of rows) {
+    const list = groups.get(idOf(row));
+    if (list) list.push(row);
+    else groups.set(idOf(row), [row]);
+  }
+  const baseByBranch = new Map<number, { segment: string; n: number }[]>();
+  for (const row of segmentBase) {
+    const list = baseByBranch.get(row.branchId);
+    if (list) list.push(row);
+    else baseByBranch.set(row.branchId, [row]);
+  }
   const result: Concentration[] = [];
   for (const [id, list] of groups) {
     const byCustomer = new Map<number, number>();
@@ -153,7 +173,7 @@ export function concentrations(
     const [topSegment, topSegmentCount] = [...bySegment].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
     // The base of the segment: the customers of the branches this person or branch gave gestures in.
     const branchIds = new Set(list.map((row) => row.branchId));
-    const base = segmentBase.filter((row) => branchIds.has(row.branchId));
+    const base = [...branchIds].flatMap((branchId) => baseByBranch.get(branchId) ?? []);
     const baseTotal = base.reduce((sum, row) => sum + row.n, 0);
     const baseSegment = base.filter((row) => row.segment === topSegment).reduce((sum, row) => sum + row.n, 0);
     const topShare = topCustomers / gestures;

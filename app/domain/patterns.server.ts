@@ -40,7 +40,7 @@ export const PATTERN_LIMITS = {
 } as const;
 
 export const FLAG_RULE_EXPLANATIONS: Record<FlagRule, string> = {
-  split_proposer: `Two or more gestures by one proposer within ${PATTERN_LIMITS.splitWindowDays} days, each under the branch's second-approval threshold, that together reach it.`,
+  split_proposer: `Two or more gestures by one proposer within ${PATTERN_LIMITS.splitWindowDays} days, each under the branch's second-approval threshold but at least half of it, that together reach it (small gestures to different customers are everyday work, not a split).`,
   split_customer: `Two or more gestures for one customer within ${PATTERN_LIMITS.splitWindowDays} days, each under the branch's second-approval threshold, that together reach it.`,
   repeat_customer: "Gestures for one customer recorded against two or more branches in the quarter.",
   peer_outlier: `A proposer whose number of gestures or spend in the quarter is more than ${PATTERN_LIMITS.peerMultiple} times the median of the branch's proposers (branches where at least ${PATTERN_LIMITS.peerMinimumProposers} people proposed).`,
@@ -63,26 +63,37 @@ const COUNTED = sql`g.status not in ('draft', 'withdrawn')`;
 
 type SplitRow = { id: number; subjectId: number; at: number; amount: number; threshold: number; windowSum: number; windowCount: number };
 
-/** Rows of one subject in time order, each with the sum and count of its trailing window (SQL below). */
+/**
+ * Rows in (subject, time, id) order, each with the sum and count of its trailing window (SQL below):
+ * every row whose window reaches the threshold anchors a flag of the rows in its window, and
+ * overlapping windows of one subject make one flag.
+ */
 export function splitClusters(rows: SplitRow[], windowMs: number): { subjectId: number; members: SplitRow[]; threshold: number }[] {
   const bySubject = new Map<number, SplitRow[]>();
-  for (const row of rows) bySubject.set(row.subjectId, [...(bySubject.get(row.subjectId) ?? []), row]);
+  for (const row of rows) {
+    const list = bySubject.get(row.subjectId);
+    if (list) list.push(row);
+    else bySubject.set(row.subjectId, [row]);
+  }
   const clusters: { subjectId: number; members: SplitRow[]; threshold: number }[] = [];
   for (const [subjectId, list] of bySubject) {
-    let current: { subjectId: number; members: SplitRow[]; threshold: number } | null = null;
-    for (const anchor of list) {
+    let current: { subjectId: number; members: SplitRow[]; threshold: number; lastIndex: number } | null = null;
+    let windowStart = 0;
+    for (let index = 0; index < list.length; index++) {
+      const anchor = list[index]!;
+      while (list[windowStart]!.at < anchor.at - windowMs) windowStart++;
       if (anchor.windowCount < 2 || anchor.windowSum < anchor.threshold) continue;
-      const window = list.filter((r) => r.at >= anchor.at - windowMs && r.at <= anchor.at && (r.at < anchor.at || r.id <= anchor.id));
-      if (current && window[0]!.at <= current.members[current.members.length - 1]!.at) {
-        for (const member of window) if (!current.members.includes(member)) current.members.push(member);
+      if (current && windowStart <= current.lastIndex) {
+        current.members.push(...list.slice(current.lastIndex + 1, index + 1));
+        current.lastIndex = index;
         current.threshold = Math.max(current.threshold, anchor.threshold);
       } else {
-        current = { subjectId, members: [...window], threshold: anchor.threshold };
+        current = { subjectId, members: list.slice(windowStart, index + 1), threshold: anchor.threshold, lastIndex: index };
         clusters.push(current);
       }
     }
   }
-  return clusters;
+  return clusters.map(({ subjectId, members, threshold }) => ({ subjectId, members, threshold }));
 }
 
 function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", currency: string): Flag[] {
@@ -101,7 +112,7 @@ function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", c
     )
     select id, subjectId, at, amount, threshold,
       sum(amount) over w as windowSum, count(*) over w as windowCount
-    from candidates where amount < threshold
+    from candidates where amount < threshold and ${by === "proposer" ? sql`amount * 2 >= threshold` : sql`1`}
     window w as (partition by subjectId order by at range between ${windowMs} preceding and current row)
     order by subjectId, at, id`);
   const clusters = splitClusters(rows, windowMs).filter((c) => c.members[c.members.length - 1]!.at >= quarter.from.getTime());
@@ -157,7 +168,11 @@ export type PeerRow = { branchId: number; proposerId: number; gestures: number; 
 /** Proposers above `multiple` times their branch's median count or spend (branches with enough proposers). */
 export function peerOutliers(rows: PeerRow[], multiple: number, minimumProposers: number) {
   const byBranch = new Map<number, PeerRow[]>();
-  for (const row of rows) byBranch.set(row.branchId, [...(byBranch.get(row.branchId) ?? []), row]);
+  for (const row of rows) {
+    const list = byBranch.get(row.branchId);
+    if (list) list.push(row);
+    else byBranch.set(row.branchId, [row]);
+  }
   const outliers: (PeerRow & { medianGestures: number; medianSpend: number; byCount: boolean; bySpend: boolean })[] = [];
   for (const list of byBranch.values()) {
     if (list.length < minimumProposers) continue;
