@@ -31,8 +31,8 @@ describe("permissions", () => {
 
   it("navigation shows only what the role may open", () => {
     expect(navItemsFor("staff").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals"]);
-    expect(navItemsFor("manager").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Approvals", "Imports"]);
-    expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Approvals", "Finance", "Budgets", "Audit log"]);
+    expect(navItemsFor("manager").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Approvals", "Fairness", "Exports", "Imports"]);
+    expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Approvals", "Finance", "Budgets", "Fairness", "Patterns", "Exports", "Audit log"]);
     expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Administration", "Imports", "Erasure", "API keys", "Audit log"]);
   });
 });
