@@ -10,7 +10,7 @@ import { requireReportUser } from "~/utils/report-auth.server";
 
 // Gestures submitted in a period as CSV (columns in the README), streamed one keyset page at a time.
 // Invalid filters go back to the export page, which says what is wrong beside the field.
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireReportUser(request);
   const url = new URL(request.url);
   const { currency, timeZone } = getOrganisation(db);
@@ -22,6 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     fetchPage: (after, limit) => gestureExportPage(db, { scope: scope.scope, range: range.range, after, limit }),
     keyOf: (row) => ({ at: row.submittedAt, id: row.id }),
     bom: url.searchParams.get("bom") === "1",
+    drained: context.drained,
   });
   const name = scope.scope.branchId !== null || scope.scope.region !== null ? `-${scope.label}` : "";
   return new Response(stream, { headers: csvHeaders(`gestures${name}-${range.range.fromDate}-to-${range.range.toDate}.csv`) });

@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { Logger } from "pino";
 import { IMPORT_MAX_BYTES } from "../domain/import-limits";
 
-export type AppLoadContext = { requestId: string; nonce: string; ipAddress: string; routeId?: string };
+export type AppLoadContext = { requestId: string; nonce: string; ipAddress: string; routeId?: string; drained?: () => Promise<void> };
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -17,6 +17,11 @@ declare module "@remix-run/node" {
     /** The client's address (from X-Forwarded-For only when TRUST_PROXY says so). */
     ipAddress: string;
     routeId?: string;
+    /**
+     * Resolves once the response's socket buffer has room again. Remix's adapter writes a streamed
+     * body without waiting for "drain", so a large stream (a CSV export) awaits this before each page.
+     */
+    drained?: () => Promise<void>;
   }
 }
 
@@ -51,6 +56,18 @@ export function createHttpApp(options: HttpOptions) {
       requestId: randomUUID(),
       nonce: randomBytes(16).toString("base64"),
       ipAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      drained: () =>
+        !res.writableNeedDrain || res.destroyed
+          ? Promise.resolve()
+          : new Promise<void>((done) => {
+              const finish = () => {
+                res.off("drain", finish);
+                res.off("close", finish);
+                done();
+              };
+              res.on("drain", finish);
+              res.on("close", finish);
+            }),
     };
     res.locals.context = context;
     res.setHeader("X-Request-Id", context.requestId);
