@@ -139,7 +139,7 @@ export default function Flags() {
               </option>
             ))}
           </FilterSelect>
-          <FilterSelect id="flags-status" name="status" label="Review" value={form.status}>
+          <FilterSelect id="flags-status" name="status" label="Review status" value={form.status}>
             <option value="open">Not reviewed ({counts.open})</option>
             <option value="reviewed">Reviewed ({counts.reviewed})</option>
             <option value="all">All ({counts.open + counts.reviewed})</option>

@@ -67,7 +67,7 @@ test("finance marks an unusual-pattern flag reviewed with a note", async ({ page
   await expect(page.getByText("Flag marked reviewed.")).toBeVisible();
   await expect(page.getByRole("form", { name: /^Review: Split requests \(same customer\)/ })).toHaveCount(0);
 
-  await page.getByLabel("Review").selectOption("reviewed");
+  await page.getByLabel("Review status").selectOption("reviewed");
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/status=reviewed/);
   await expect(page.getByText("Reviewed by Frank Osei")).toBeVisible();
