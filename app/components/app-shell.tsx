@@ -88,7 +88,8 @@ export function AppShell({
             <ul>
               {(user.mustChangePassword ? [] : navItemsFor(user.role)).map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to} prefetch="intent">
+                  {/* "/finance" is not current on "/finance/flags", which has its own entry. */}
+                  <NavLink to={item.to} prefetch="intent" end={NAV_ITEMS.some((other) => other.to.startsWith(`${item.to}/`))}>
                     {item.label}
                   </NavLink>
                 </li>
