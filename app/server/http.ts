@@ -18,12 +18,15 @@ declare module "@remix-run/node" {
     ipAddress: string;
     routeId?: string;
     /**
-     * Resolves once the response's socket buffer has room again. Remix's adapter writes a streamed
+     * Resolves once the response's socket buffer has room again (under 1 MiB waiting). Remix's adapter writes a streamed
      * body without waiting for "drain", so a large stream (a CSV export) awaits this before each page.
      */
     drained?: () => Promise<void>;
   }
 }
+
+/** Bytes of a streamed response that may wait unsent before the stream pauses (see `drained`). */
+const STREAM_BUFFER_LIMIT = 1024 * 1024;
 
 export type HttpOptions = {
   build: ServerBuild;
@@ -56,8 +59,10 @@ export function createHttpApp(options: HttpOptions) {
       requestId: randomUUID(),
       nonce: randomBytes(16).toString("base64"),
       ipAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      // Up to STREAM_BUFFER_LIMIT may wait in the socket's buffer, so that the next page is read
+      // while this one is sent; beyond it, the stream waits for "drain".
       drained: () =>
-        !res.writableNeedDrain || res.destroyed
+        res.writableLength < STREAM_BUFFER_LIMIT || res.destroyed
           ? Promise.resolve()
           : new Promise<void>((done) => {
               const finish = () => {
