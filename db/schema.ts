@@ -289,6 +289,8 @@ export const ledgerEntries = sqliteTable(
     index("ledger_entries_pool_idx").on(t.poolId, t.id),
     index("ledger_entries_pool_kind_idx").on(t.poolId, t.kind, t.id),
     index("ledger_entries_gesture_idx").on(t.gestureId),
+    // The ledger export reads one period in time order (issue 7).
+    index("ledger_entries_at_idx").on(t.at, t.id),
     uniqueIndex("ledger_entries_idempotency_key_unique").on(t.idempotencyKey),
     // One hold entry per hold, and at most one release and one capture: a hold resolves once.
     uniqueIndex("ledger_entries_hold_kind_unique").on(t.holdId, t.kind).where(sql`${t.holdId} is not null`),
@@ -863,6 +865,8 @@ export const gestures = sqliteTable(
     index("gestures_fulfilled_idx")
       .on(t.fulfilledAt)
       .where(sql`${t.status} = 'fulfilled'`),
+    // Reports, flags and exports read one period of gestures in submission order (issue 7).
+    index("gestures_submitted_idx").on(t.submittedAt, t.id),
     check(
       "gestures_amounts",
       sql`typeof(${t.requestedAmount}) = 'integer' and ${t.requestedAmount} >= 0 and ${t.requestedAmount} <= ${sql.raw(String(LEDGER_AMOUNT_LIMIT))}
@@ -933,6 +937,7 @@ export const gestureDecisions = sqliteTable(
   (t) => [
     index("gesture_decisions_gesture_idx").on(t.gestureId, t.id),
     index("gesture_decisions_approver_idx").on(t.approverId, t.at),
+    index("gesture_decisions_at_idx").on(t.at),
     check("gesture_decisions_comment", sql`${t.decision} = 'approve' or length(trim(${t.comment})) > 0`),
   ],
 );
@@ -1021,6 +1026,28 @@ export const emailOutbox = sqliteTable(
     index("email_outbox_pending_idx")
       .on(t.id)
       .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Finance's review of an unusual-pattern flag (issue 7). Flags are computed, not stored; a review
+ * is keyed by the flag's stable key (rule, subject and window), so it stays with the flag.
+ */
+export const flagReviews = sqliteTable(
+  "flag_reviews",
+  {
+    id: id(),
+    flagKey: text("flag_key").notNull(),
+    rule: text("rule").notNull(),
+    reviewedById: integer("reviewed_by_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    note: text("note").notNull(),
+    reviewedAt: integer("reviewed_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("flag_reviews_flag_key_unique").on(t.flagKey),
+    check("flag_reviews_note", sql`length(trim(${t.note})) between 1 and 1000`),
   ],
 );
 

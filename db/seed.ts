@@ -8,6 +8,7 @@ import { env } from "../app/utils/env.server";
 import { seedCustomers } from "./seed-customers";
 import { seedBudgets } from "./seed-budgets";
 import { seedGestures } from "./seed-gestures";
+import { seedPatterns } from "./seed-patterns";
 import { branches, organisation, users, type Role } from "./schema";
 
 import { DEMO_PASSWORD } from "./demo-password";
@@ -116,7 +117,8 @@ export async function seed(
   });
   // Proposals in every state of the approval workflow, through its own functions (one transaction each).
   const gestures = await seedGestures(database, { now });
-  return { ...people, ...budgets, ...gestures };
+  const patterns = seedPatterns(database, { now });
+  return { ...people, ...budgets, gestures: gestures.gestures + patterns.gestures };
 }
 
 function isEmpty(database: Db): boolean {

@@ -25,6 +25,11 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: "/finance", label: "Finance", permission: "reports:all" },
   { to: "/reports", label: "Reports", permission: "reports:all" },
   { to: "/pools", label: "Budgets", permission: "budgets:manage" },
+  { to: "/finance/fairness", label: "Fairness", permission: "reports:all" },
+  { to: "/finance/fairness", label: "Fairness", permission: "reports:branch" },
+  { to: "/finance/flags", label: "Patterns", permission: "reports:all" },
+  { to: "/finance/exports", label: "Exports", permission: "exports:download" },
+  { to: "/finance/exports", label: "Exports", permission: "reports:branch" },
   { to: "/admin", label: "Administration", permission: "users:manage" },
   { to: "/imports", label: "Imports", permission: "customers:import" },
   { to: "/erasure", label: "Erasure", permission: "customers:erase" },
@@ -86,7 +91,8 @@ export function AppShell({
             <ul>
               {(user.mustChangePassword ? [] : navItemsFor(user.role)).map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to} prefetch="intent">
+                  {/* "/finance" is not current on "/finance/flags", which has its own entry. */}
+                  <NavLink to={item.to} prefetch="intent" end={NAV_ITEMS.some((other) => other.to.startsWith(`${item.to}/`))}>
                     {item.label}
                   </NavLink>
                 </li>

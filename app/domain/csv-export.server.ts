@@ -32,6 +32,8 @@ export type CsvStreamOptions<Row, Key> = {
   /** Start with a byte-order mark so that spreadsheet programs read the file as UTF-8. */
   bom?: boolean;
   pageSize?: number;
+  /** Resolves when the client has taken what was sent (the server's drain), so memory stays flat. */
+  drained?: () => Promise<void>;
 };
 
 /** A pull-based stream of CSV bytes: header first, then every row, one page at a time. */
@@ -42,7 +44,8 @@ export function csvStream<Row, Key>(options: CsvStreamOptions<Row, Key>): Readab
   let started = false;
   return new ReadableStream<Uint8Array>(
     {
-      pull(controller) {
+      async pull(controller) {
+        if (options.drained) await options.drained();
         if (!started) {
           started = true;
           const header = stringify([options.columns.map((c) => safeCell(c.header))], { record_delimiter: "\r\n" });

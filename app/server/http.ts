@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { IMPORT_MAX_BYTES } from "../domain/import-limits";
 import { RECEIPT_MAX_BYTES } from "../domain/receipts.server";
 
-export type AppLoadContext = { requestId: string; nonce: string; ipAddress: string; routeId?: string };
+export type AppLoadContext = { requestId: string; nonce: string; ipAddress: string; routeId?: string; drained?: () => Promise<void> };
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -18,8 +18,16 @@ declare module "@remix-run/node" {
     /** The client's address (from X-Forwarded-For only when TRUST_PROXY says so). */
     ipAddress: string;
     routeId?: string;
+    /**
+     * Resolves once the response's socket buffer has room again (under 1 MiB waiting). Remix's adapter writes a streamed
+     * body without waiting for "drain", so a large stream (a CSV export) awaits this before each page.
+     */
+    drained?: () => Promise<void>;
   }
 }
+
+/** Bytes of a streamed response that may wait unsent before the stream pauses (see `drained`). */
+const STREAM_BUFFER_LIMIT = 1024 * 1024;
 
 export type HttpOptions = {
   build: ServerBuild;
@@ -60,6 +68,20 @@ export function createHttpApp(options: HttpOptions) {
       requestId: randomUUID(),
       nonce: randomBytes(16).toString("base64"),
       ipAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      // Up to STREAM_BUFFER_LIMIT may wait in the socket's buffer, so that the next page is read
+      // while this one is sent; beyond it, the stream waits for "drain".
+      drained: () =>
+        res.writableLength < STREAM_BUFFER_LIMIT || res.destroyed
+          ? Promise.resolve()
+          : new Promise<void>((done) => {
+              const finish = () => {
+                res.off("drain", finish);
+                res.off("close", finish);
+                done();
+              };
+              res.on("drain", finish);
+              res.on("close", finish);
+            }),
     };
     res.locals.context = context;
     res.setHeader("X-Request-Id", context.requestId);

@@ -70,6 +70,25 @@ const SCENARIOS: Scenario[] = [
     },
   },
   { name: "admin home", who: "admin", path: "/admin", screenshot: "home-admin" },
+  { name: "finance fairness", who: "finance", path: "/finance/fairness", screenshot: "fairness-finance" },
+  { name: "finance fairness with a date error", who: "finance", path: "/finance/fairness?from=2026-02-30&region=Nowhere" },
+  { name: "manager fairness", who: "manager", path: "/finance/fairness" },
+  { name: "finance unusual patterns", who: "finance", path: "/finance/flags", screenshot: "flags-finance" },
+  { name: "finance unusual patterns, reviewed", who: "finance", path: "/finance/flags?status=reviewed" },
+  {
+    name: "finance unusual patterns with a review note refused",
+    who: "finance",
+    path: "/finance/flags",
+    act: async (page) => {
+      const form = page.getByRole("form", { name: /^Review:/ }).first();
+      await form.getByLabel("What you found").fill("   ");
+      await form.getByRole("button", { name: "Mark reviewed" }).click();
+      await expect(page.getByRole("alert").filter({ hasText: "Write what you found" })).toBeVisible();
+    },
+  },
+  { name: "finance exports", who: "finance", path: "/finance/exports", screenshot: "exports-finance" },
+  { name: "finance exports with a date error", who: "finance", path: "/finance/exports?from=2026-13-01" },
+  { name: "manager exports", who: "manager", path: "/finance/exports" },
   { name: "finance budgets", who: "finance", path: "/pools" },
   { name: "staff branch spend", who: "staff", path: "/spend", screenshot: "spend-staff" },
   { name: "manager branch spend filtered to nothing", who: "manager", path: "/spend?status=fulfilled&occasion=marriage" },

@@ -67,6 +67,13 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   "routes/_app.audit": { kind: "page", path: "/audit", GET: only(["finance", "admin"]), POST: noAction },
   // A resource route: without an action Remix answers 405 before any sign-in check.
   "routes/_app.audit_.export": { kind: "page", path: "/audit/export", GET: only(["finance", "admin"]), POST: all(405) },
+  // Finance's reports and exports (issue 7): finance sees every branch, a manager their own branch.
+  "routes/_app.finance_.fairness": { kind: "page", path: "/finance/fairness", GET: only(["manager", "finance"]), POST: signedIn({ staff: 405, manager: 405, finance: 405, admin: 405 }) },
+  "routes/_app.finance_.exports": { kind: "page", path: "/finance/exports", GET: only(["manager", "finance"]), POST: noAction },
+  "routes/_app.finance_.export.gestures": { kind: "page", path: "/finance/export/gestures", GET: only(["manager", "finance"]), POST: all(405) },
+  "routes/_app.finance_.export.ledger": { kind: "page", path: "/finance/export/ledger", GET: only(["manager", "finance"]), POST: all(405) },
+  // Flags are finance's; an empty review form is refused (400).
+  "routes/_app.finance_.flags": { kind: "page", path: "/finance/flags", GET: only(["finance"]), POST: only(["finance"], 400), postForm: {} },
   // Administration: admins only. An empty form fails validation (400) once the role is checked.
   "routes/_app.admin_.users.new": { kind: "page", path: "/admin/users/new", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },
   "routes/_app.admin_.users.$userId": { kind: "page", path: "/admin/users/:userId", GET: only(["admin"]), POST: only(["admin"], 400), postForm: {} },

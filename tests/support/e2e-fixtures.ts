@@ -27,7 +27,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports"],
   },
   staffSouth: {
     email: "staff.south@example.com",
@@ -43,7 +43,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports"],
   },
   finance: {
     email: "finance@example.com",
@@ -51,7 +51,7 @@ export const ACCOUNTS = {
     roleLine: "Finance · Northvale Bank",
     home: "/finance",
     homeHeading: "Finance",
-    nav: ["Approvals", "Finance", "Reports", "Budgets", "Audit log"],
+    nav: ["Approvals", "Finance", "Reports", "Budgets", "Fairness", "Patterns", "Exports", "Audit log"],
   },
   admin: {
     email: "admin@example.com",
@@ -83,6 +83,9 @@ export const APP_PAGES = [
   { path: "/spend", nav: "Spend" },
   { path: "/reports", nav: "Reports" },
   { path: "/pools", nav: "Budgets" },
+  { path: "/finance/fairness", nav: "Fairness" },
+  { path: "/finance/flags", nav: "Patterns" },
+  { path: "/finance/exports", nav: "Exports" },
   { path: "/admin", nav: "Administration" },
   { path: "/imports", nav: "Imports" },
   { path: "/erasure", nav: "Erasure" },

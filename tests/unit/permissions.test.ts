@@ -31,8 +31,8 @@ describe("permissions", () => {
 
   it("navigation shows only what the role may open", () => {
     expect(navItemsFor("staff").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Spend"]);
-    expect(navItemsFor("manager").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Imports"]);
-    expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Approvals", "Finance", "Reports", "Budgets", "Audit log"]);
+    expect(navItemsFor("manager").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports"]);
+    expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Approvals", "Finance", "Reports", "Budgets", "Fairness", "Patterns", "Exports", "Audit log"]);
     expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Administration", "Imports", "Erasure", "API keys", "Audit log"]);
   });
 });

@@ -1,0 +1,48 @@
+// Demo data for finance's unusual-pattern flags (issue 7), made through the workflow's own
+// functions: Tom Becker (South) proposes flowers twice for one customer within two days, each under
+// the $150.00 second-approval threshold and together over it, so /finance/flags shows a split for
+// the customer and for the proposer. Dated in the hours before the seed runs (the current quarter).
+import { and, asc, eq, isNull, like } from "drizzle-orm";
+import { proposeGesture, type GestureActor } from "../app/domain/gestures.server";
+import type { Db } from "../app/utils/db.server";
+import { branches, customers, gestures, gestureTypes, users } from "./schema";
+
+export function seedPatterns(db: Db, options: { now: Date }): { gestures: number } {
+  const proposer = db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, "tom.becker@example.com")).get() as GestureActor | undefined;
+  if (!proposer) throw new Error("The patterns seed needs the demo user tom.becker@example.com.");
+  const south = db.select({ id: branches.id }).from(branches).where(eq(branches.code, "STH")).get()!;
+  const flowers = db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, "flowers")).get()!;
+  // A contactable South customer with a delivery address and no gesture yet.
+  const customer = db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.branchId, south.id), eq(customers.doNotContact, false), isNull(customers.erasedAt), like(customers.crmRef, "STH-0%")))
+    .orderBy(asc(customers.id))
+    .all()
+    .find((c) => !db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, c.id)).get());
+  if (!customer) throw new Error("No South customer left for the patterns seed.");
+  const plans = [
+    { occasion: "complaint" as const, amount: 9_000, hoursBefore: 60, justification: "Card blocked abroad twice in one week." },
+    { occasion: "service_failure" as const, amount: 8_500, hoursBefore: 20, justification: "Mortgage payment taken twice by the bank's error." },
+  ];
+  plans.forEach((plan, index) => {
+    proposeGesture(
+      db,
+      proposer,
+      {
+        createKey: `seed-pattern-${index + 1}`,
+        customerId: customer.id,
+        occasion: plan.occasion,
+        signalId: null,
+        typeId: flowers.id,
+        amount: plan.amount,
+        cardMessage: "",
+        justification: plan.justification,
+        deliveryMethod: "in_branch",
+        submit: true,
+      },
+      new Date(options.now.getTime() - plan.hoursBefore * 3_600_000),
+    );
+  });
+  return { gestures: plans.length };
+}
