@@ -62,11 +62,18 @@ const READ_TARGETS: Target[] = [
   { name: "pool page with its ledger", who: "manager", path: "/pools/:poolId" },
   { name: "budgets overview (finance)", who: "finance", path: "/pools" },
   { name: "finance page", who: "finance", path: "/finance", p99Budget: 100 },
+  { name: "branch spend (manager)", who: "manager", path: "/spend" },
+  { name: "spend report, one branch (manager)", who: "manager", path: "/reports" },
+  { name: "spend report, whole bank (finance)", who: "finance", path: "/reports", p99Budget: 100 },
+  { name: "fairness, whole bank (finance)", who: "finance", path: "/finance/fairness", p99Budget: 100 },
+  { name: "unusual patterns (finance)", who: "finance", path: "/finance/flags", p99Budget: 100 },
 ];
 
 // Every CSV export, one line each: a quarter's worth (the last closed quarter), downloaded whole.
 const EXPORT_TARGETS: Target[] = [
   { name: "audit log CSV, last closed quarter", who: "finance", path: "/audit/export?from=:quarterFrom&to=:quarterTo" },
+  { name: "gestures CSV, last closed quarter", who: "finance", path: "/finance/export/gestures?from=:quarterFrom&to=:quarterTo" },
+  { name: "ledger CSV, last closed quarter", who: "finance", path: "/finance/export/ledger?from=:quarterFrom&to=:quarterTo" },
 ];
 
 const WRITE_NAMES = { propose: "submit a proposal (POST)", approve: "approve a proposal (POST)" } as const;
