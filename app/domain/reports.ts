@@ -1,13 +1,8 @@
 // Words and rules of the spend and outcome reports, pure so the pages and the tests share them.
 import type { Outcome } from "../../db/schema";
 
-export const OUTCOME_LABELS: Record<Outcome, string> = {
-  thanked: "Thanked",
-  positive_feedback: "Positive feedback",
-  neutral: "Neutral",
-  no_response: "No response",
-  negative: "Negative",
-};
+/** The outcome words are fulfilment's, so every page names a response the same way. */
+export { OUTCOME_LABELS } from "./fulfilment-rules";
 
 /** The outcomes that count as positive for "cost per positive outcome". */
 export const POSITIVE_OUTCOMES = ["thanked", "positive_feedback"] as const satisfies readonly Outcome[];

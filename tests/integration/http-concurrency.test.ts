@@ -1,6 +1,6 @@
 // Concurrency over HTTP: CONCURRENCY_PROCESSES client processes (OS processes, not promises in
 // this one) each send CONCURRENCY_OPERATIONS writes — allocations, adjustments, proposals at and
-// over the discretion limit, double-clicked approvals and withdrawals (tests/support/http-workload.ts;
+// over the discretion limit, double-clicked approvals and fulfilments, withdrawals and cancellations (tests/support/http-workload.ts;
 // a new kind of operation is one entry there and one name in MIX) — at one production server, all
 // drawing on the same two small pools, so approvals run out of money while others allocate.
 // Afterwards: the ledger's invariants and the audit chain hold, no pool went below zero, no
@@ -20,7 +20,7 @@ import { createWorkloadDatabase, NO_PROBLEMS, workloadProblems } from "../suppor
 
 const PROCESSES = Number(process.env.CONCURRENCY_PROCESSES ?? 4);
 const OPERATIONS_EACH = Number(process.env.CONCURRENCY_OPERATIONS ?? 40);
-const MIX: OperationKind[] = ["propose", "allocate", "approve", "proposeAtDiscretion", "propose", "withdraw", "adjust", "approve"];
+const MIX: OperationKind[] = ["propose", "allocate", "approve", "proposeAtDiscretion", "fulfil", "propose", "withdraw", "adjust", "approve", "cancel", "proposeAtDiscretion", "fulfil"];
 
 type WorkerResult = { acknowledged: WorkloadContext["acknowledged"]; statuses: Record<string, number>; failures: number };
 
@@ -52,7 +52,7 @@ describe("several client processes against one server", () => {
       await server.kill();
     }
     const statuses: Record<string, number> = {};
-    const acknowledged: WorkloadContext["acknowledged"] = { ledger: [], gestures: [], decided: [], withdrawn: [] };
+    const acknowledged: WorkloadContext["acknowledged"] = { ledger: [], gestures: [], decided: [], withdrawn: [], fulfilled: [], cancelled: [] };
     for (const result of results) {
       for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
       for (const key of Object.keys(acknowledged) as (keyof typeof acknowledged)[]) acknowledged[key].push(...(result.acknowledged[key] as never[]));
@@ -74,9 +74,11 @@ describe("several client processes against one server", () => {
     const busy = statuses["503"] ?? 0;
     const refused = Object.entries(statuses).filter(([s]) => Number(s) >= 400 && Number(s) < 500).reduce((a, [, n]) => a + n, 0);
     expect(acknowledged.decided.length).toBeGreaterThan(0);
+    expect(acknowledged.fulfilled.length).toBeGreaterThan(0);
+    expect(acknowledged.cancelled.length).toBeGreaterThan(0);
     console.log(
       `concurrency: ${PROCESSES} processes, ${total} requests (statuses ${JSON.stringify(statuses)}); ${acknowledged.ledger.length} ledger writes, ${acknowledged.gestures.length} proposals, ` +
-        `${acknowledged.decided.length} approvals, ${acknowledged.withdrawn.length} withdrawals acknowledged and on disk; ${refused} refused with a 4xx (${refusedForMoney} proposals left waiting); ` +
+        `${acknowledged.decided.length} approvals, ${acknowledged.withdrawn.length} withdrawals, ${acknowledged.fulfilled.length} fulfilments, ${acknowledged.cancelled.length} cancellations acknowledged and on disk; ${refused} refused with a 4xx (${refusedForMoney} proposals left waiting); ` +
         `${busy} met a busy database (503); no pool below zero, nothing held twice, invariants and audit chain ok`,
     );
   });

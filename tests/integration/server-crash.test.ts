@@ -1,6 +1,6 @@
 // The crash harness: the production server is killed with SIGKILL at a random moment while several
 // clients send it money-moving forms — allocations, adjustments, proposals (at staff discretion,
-// placing a hold, and over it, waiting for approval), approvals and withdrawals — CRASH_KILLS
+// placing a hold, and over it, waiting for approval), approvals, withdrawals, fulfilments and cancellations — CRASH_KILLS
 // times (50 by default). After each kill the database file is opened as the restarted server
 // would open it: `integrity_check` is ok, every operation whose response had arrived is on disk,
 // and the ledger's invariants and the audit chain hold. Then the server starts again on the same
@@ -18,7 +18,7 @@ import { createWorkloadDatabase, NO_PROBLEMS, workloadContext, workloadProblems 
 const KILLS = Number(process.env.CRASH_KILLS ?? 50);
 const CLIENTS = 4;
 /** Each client takes its next operation from this mix in turn. */
-const MIX: OperationKind[] = ["allocate", "propose", "proposeAtDiscretion", "approve", "adjust", "propose", "withdraw", "approve"];
+const MIX: OperationKind[] = ["allocate", "propose", "proposeAtDiscretion", "approve", "fulfil", "adjust", "propose", "withdraw", "approve", "cancel", "proposeAtDiscretion", "fulfil"];
 
 // A fixed sequence, so a failing round can be replayed.
 let seed = 20261123;
@@ -77,13 +77,13 @@ describe("the server killed under write load", () => {
       }
       const unexpected = Object.entries(ctx.statuses).filter(([status]) => Number(status) >= 500);
       expect(unexpected, "no 5xx answers").toEqual([]);
-      const { ledger, gestures, decided, withdrawn } = ctx.acknowledged;
+      const { ledger, gestures, decided, withdrawn, fulfilled, cancelled } = ctx.acknowledged;
       // Writes of every kind were acknowledged (and so checked), more than one per round.
-      expect(ledger.length + gestures.length + decided.length + withdrawn.length).toBeGreaterThan(KILLS);
-      if (KILLS >= 20) for (const list of [ledger, gestures, decided, withdrawn]) expect(list.length).toBeGreaterThan(0);
+      expect(ledger.length + gestures.length + decided.length + withdrawn.length + fulfilled.length + cancelled.length).toBeGreaterThan(KILLS);
+      if (KILLS >= 20) for (const list of [ledger, gestures, decided, withdrawn, fulfilled, cancelled]) expect(list.length).toBeGreaterThan(0);
       console.log(
         `crash: ${KILLS} SIGKILLs under write load (${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(", ")}); ` +
-          `${ledger.length} ledger writes, ${gestures.length} proposals, ${decided.length} approvals and ${withdrawn.length} withdrawals acknowledged and all present, ` +
+          `${ledger.length} ledger writes, ${gestures.length} proposals, ${decided.length} approvals, ${withdrawn.length} withdrawals, ${fulfilled.length} fulfilments and ${cancelled.length} cancellations acknowledged and all present, ` +
           `${unanswered} in flight at a kill; integrity, ledger invariants and audit chain ok after every restart`,
       );
     } finally {

@@ -211,6 +211,8 @@ export const OBJECT_ROUTES: Record<string, ObjectAccess> = {
     postForm: { intent: "add-signal", kind: "complaint", occurredOn: "2026-11-01", severity: "2", note: "" },
   },
   "routes/_app.gestures.$gestureId": { path: "/gestures/:gestureId", orgWide: ["finance"], postForm: { intent: "withdraw", version: "1" } },
+  // The foreign draft has no receipt; tests/integration/receipts-http.test.ts asks for a real one from the other branch.
+  "routes/_app.gestures_.$gestureId_.receipt": { path: "/gestures/:gestureId/receipt", orgWide: ["finance"] },
   "routes/_app.imports.$importId": { path: "/imports/:importId", orgWide: ["admin"], postForm: { intent: "discard" } },
   "routes/_app.pools.$poolId": {
     path: "/pools/:poolId",

@@ -13,11 +13,15 @@ export type WorkloadContext = {
   /** Customers of the staff member's branch; each proposal takes the next one (no caps, no duplicates). */
   customers: number[];
   typeId: number;
+  /** The organisation's time zone: a fulfilment date is a local date. */
+  timeZone: string;
   /** Proposals that wait for approval, by id and the version the approver saw. */
   pending: { id: number; version: number }[];
+  /** Approved proposals, ready to be fulfilled or cancelled. */
+  approved: number[];
   counter: { next: number };
   /** Keys of acknowledged writes by table: what must be on disk. */
-  acknowledged: { ledger: string[]; gestures: string[]; decided: number[]; withdrawn: number[] };
+  acknowledged: { ledger: string[]; gestures: string[]; decided: number[]; withdrawn: number[]; fulfilled: number[]; cancelled: number[] };
   /** Statuses that are neither an acknowledgement nor an expected refusal, counted by status. */
   statuses: Record<number, number>;
 };
@@ -74,7 +78,8 @@ export const OPERATIONS = {
   },
   /** A small proposal, approved at once at staff discretion: its hold is placed. */
   proposeAtDiscretion: async (ctx, label) => {
-    await propose(ctx, label, "10.00");
+    const id = await propose(ctx, label, "10.00");
+    if (id !== null) ctx.approved.push(id);
   },
   /** A proposal over the discretion limit: it waits for the manager. */
   propose: async (ctx, label) => {
@@ -92,7 +97,10 @@ export const OPERATIONS = {
     const form = { intent: "approve", version: String(gesture.version), comment: "" };
     const answers = await Promise.all([postForm(ctx.origin, `/gestures/${gesture.id}`, ctx.cookies.manager, form), postForm(ctx.origin, `/gestures/${gesture.id}`, ctx.cookies.manager, form)]);
     for (const response of answers) count(ctx, response.status);
-    if (answers.some((r) => r.status === 302)) ctx.acknowledged.decided.push(gesture.id);
+    if (answers.some((r) => r.status === 302)) {
+      ctx.acknowledged.decided.push(gesture.id);
+      ctx.approved.push(gesture.id);
+    }
   },
   /** The proposer withdraws a waiting proposal (a cancellation before approval). */
   withdraw: async (ctx, label) => {
@@ -102,10 +110,32 @@ export const OPERATIONS = {
     count(ctx, response.status);
     if (response.status === 302) ctx.acknowledged.withdrawn.push(gesture.id);
   },
-} satisfies Record<string, Operation> as Record<"allocate" | "adjust" | "proposeAtDiscretion" | "propose" | "approve" | "withdraw", Operation>;
+  /** Staff record the fulfilment of an approved gesture (8.00, under any approved amount), twice at once: one capture only. */
+  fulfil: async (ctx, label) => {
+    const id = ctx.approved.shift();
+    if (id === undefined) return OPERATIONS.proposeAtDiscretion(ctx, label);
+    const version = await versionOf(ctx, id);
+    if (version === null) return;
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: ctx.timeZone }).format(new Date());
+    const form = { intent: "fulfil", version: String(version), actualAmount: "8.00", vendor: "Workload florist", fulfilledOn: today, note: "" };
+    const answers = await Promise.all([postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.staff, form), postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.staff, form)]);
+    for (const response of answers) count(ctx, response.status);
+    if (answers.some((r) => r.status === 302)) ctx.acknowledged.fulfilled.push(id);
+  },
+  /** The manager cancels an approved gesture with a reason: its hold goes back to the pool. */
+  cancel: async (ctx, label) => {
+    const id = ctx.approved.shift();
+    if (id === undefined) return OPERATIONS.proposeAtDiscretion(ctx, label);
+    const version = await versionOf(ctx, id);
+    if (version === null) return;
+    const response = await postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.manager, { intent: "cancel", version: String(version), reason: "Workload: the customer moved away" });
+    count(ctx, response.status);
+    if (response.status === 302) ctx.acknowledged.cancelled.push(id);
+  },
+} satisfies Record<string, Operation> as Record<"allocate" | "adjust" | "proposeAtDiscretion" | "propose" | "approve" | "withdraw" | "fulfil" | "cancel", Operation>;
 
 export type OperationKind = keyof typeof OPERATIONS;
 
-export function newContext(base: Pick<WorkloadContext, "origin" | "cookies" | "pools" | "customers" | "typeId">): WorkloadContext {
-  return { ...base, pending: [], counter: { next: 0 }, acknowledged: { ledger: [], gestures: [], decided: [], withdrawn: [] }, statuses: {} };
+export function newContext(base: Pick<WorkloadContext, "origin" | "cookies" | "pools" | "customers" | "typeId" | "timeZone">): WorkloadContext {
+  return { ...base, pending: [], approved: [], counter: { next: 0 }, acknowledged: { ledger: [], gestures: [], decided: [], withdrawn: [], fulfilled: [], cancelled: [] }, statuses: {} };
 }

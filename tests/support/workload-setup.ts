@@ -1,20 +1,20 @@
 // A database file ready for tests/support/http-workload.ts: two funded branch pools, the north
 // branch's staff member and managers, finance, and enough customers that no proposal meets a cap.
 // The policy is set so that 10.00 is at staff discretion and 60.00 waits for one manager.
-import { policyDefaults } from "../../db/schema";
+import { organisation, policyDefaults } from "../../db/schema";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { createCustomer, TEST_PASSWORD } from "./factories";
 import { setupGestures, typeId } from "./gesture-setup";
 import { newContext, type WorkloadContext } from "./http-workload";
 import { signInOver } from "./server-process";
 
-export type WorkloadDatabase = { emails: { staff: string; manager: string; finance: string }; pools: number[]; customers: number[]; typeId: number };
+export type WorkloadDatabase = { emails: { staff: string; manager: string; finance: string }; pools: number[]; customers: number[]; typeId: number; timeZone: string };
 
 export async function createWorkloadDatabase(file: string, options: { now: Date; customers: number; poolAmount?: number }): Promise<WorkloadDatabase> {
   const db = openDatabase(file);
   const setup = await setupGestures(db, { now: options.now, amounts: [options.poolAmount ?? 100_000, options.poolAmount ?? 100_000] });
   db.update(policyDefaults)
-    .set({ discretionLimit: 2_000, secondApprovalThreshold: 10_000_000, perGestureMax: 10_000_000, customerCapAmount: 10_000_000, customerCapCount: 1_000, staffMonthlyCap: 1_000_000_000 })
+    .set({ discretionLimit: 2_000, secondApprovalThreshold: 10_000_000, perGestureMax: 10_000_000, customerCapAmount: 10_000_000, customerCapCount: 1_000, staffMonthlyCap: 1_000_000_000, receiptRequiredAbove: 10_000_000 })
     .run();
   const customers = db.transaction(() => Array.from({ length: options.customers }, () => createCustomer(db, { branchId: setup.north.id }).id));
   const result = {
@@ -22,6 +22,7 @@ export async function createWorkloadDatabase(file: string, options: { now: Date;
     pools: setup.pools.map((p) => p.id),
     customers,
     typeId: typeId(db, "flowers"),
+    timeZone: db.select({ timeZone: organisation.timeZone }).from(organisation).get()!.timeZone,
   };
   sqliteOf(db).close();
   return result;
@@ -34,7 +35,7 @@ export async function workloadContext(origin: string, database: WorkloadDatabase
     signInOver(origin, database.emails.manager, TEST_PASSWORD),
     signInOver(origin, database.emails.finance, TEST_PASSWORD),
   ]);
-  return newContext({ origin, cookies: { staff, manager, finance }, pools: database.pools, customers: database.customers, typeId: database.typeId });
+  return newContext({ origin, cookies: { staff, manager, finance }, pools: database.pools, customers: database.customers, typeId: database.typeId, timeZone: database.timeZone });
 }
 
 /**
@@ -47,11 +48,17 @@ export function workloadProblems(sqlite: import("better-sqlite3").Database, ackn
   const ledgerKeys = set("select idempotency_key as v from ledger_entries where idempotency_key is not null");
   const gestureKeys = set("select create_key as v from gestures where create_key is not null");
   const waiting = set("select id as v from gestures where status in ('draft', 'submitted', 'awaiting_finance')");
+  const ended = set("select id as v from gestures where status in ('fulfilled', 'closed', 'cancelled', 'needs_reapproval')");
   return {
     "acknowledged ledger writes missing": acknowledged.ledger.filter((k) => !ledgerKeys.has(k)),
     "acknowledged proposals missing": acknowledged.gestures.filter((k) => !gestureKeys.has(k)),
     "acknowledged decisions lost": acknowledged.decided.filter((id) => waiting.has(id)),
     "acknowledged withdrawals lost": acknowledged.withdrawn.filter((id) => waiting.has(id)),
+    "acknowledged fulfilments lost": acknowledged.fulfilled.filter((id) => !ended.has(id)),
+    "acknowledged cancellations lost": acknowledged.cancelled.filter((id) => !ended.has(id)),
+    "ended gestures still holding money": sqlite
+      .prepare("select g.id from gestures g join holds h on h.gesture_id = g.id where g.status in ('fulfilled', 'closed', 'cancelled') and h.status = 'open'")
+      .all(),
     "entries leaving a pool below zero": sqlite.prepare("select id from ledger_entries where balance_after < 0").all(),
     "proposals holding money twice": sqlite.prepare("select gesture_id from holds where gesture_id is not null and status <> 'carried' group by gesture_id having count(*) > 1").all(),
     "approved proposals without exactly one hold": sqlite
@@ -65,6 +72,9 @@ export const NO_PROBLEMS = {
   "acknowledged proposals missing": [],
   "acknowledged decisions lost": [],
   "acknowledged withdrawals lost": [],
+  "acknowledged fulfilments lost": [],
+  "acknowledged cancellations lost": [],
+  "ended gestures still holding money": [],
   "entries leaving a pool below zero": [],
   "proposals holding money twice": [],
   "approved proposals without exactly one hold": [],
