@@ -48,8 +48,10 @@ export const UPLOAD_BODY_LIMITS: Record<string, number> = { "/imports": IMPORT_M
 const RECEIPT_UPLOAD_PATH = /^\/gestures\/\d{1,12}$/;
 const RECEIPT_UPLOAD_LIMIT = RECEIPT_MAX_BYTES + 64 * 1024;
 
-/** The body limit of a path: an upload route's own, else MAX_BODY_BYTES. */
-export function uploadLimitOf(path: string): number | undefined {
+/** The body limit of a file upload (multipart) to a path: an upload route's own; anything else has MAX_BODY_BYTES. */
+export function uploadLimitOf(path: string, contentType: string | undefined): number | undefined {
+  // Only a multipart body carries a file; a plain form to an upload route is as small as any other.
+  if (!contentType?.toLowerCase().startsWith("multipart/form-data")) return undefined;
   return UPLOAD_BODY_LIMITS[path] ?? (RECEIPT_UPLOAD_PATH.test(path) ? RECEIPT_UPLOAD_LIMIT : undefined);
 }
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -138,17 +140,18 @@ export function createHttpApp(options: HttpOptions) {
     }
     // A chunked body has no length to check up front. Browsers always send Content-Length with a
     // form; only upload routes, which count the bytes as they stream, accept a body without one.
-    if (req.headers["transfer-encoding"] !== undefined && uploadLimitOf(req.path) === undefined) {
+    if (req.headers["transfer-encoding"] !== undefined && uploadLimitOf(req.path, req.headers["content-type"]) === undefined) {
       res.status(411).type("text/plain").send("Send the request with a Content-Length header.");
       return;
     }
     const length = Number(req.headers["content-length"] ?? 0);
-    if (length > (uploadLimitOf(req.path) ?? MAX_BODY_BYTES)) {
+    const uploadLimit = uploadLimitOf(req.path, req.headers["content-type"]);
+    if (length > (uploadLimit ?? MAX_BODY_BYTES)) {
       res
         .status(413)
         .type("text/plain")
         .send(
-          RECEIPT_UPLOAD_PATH.test(req.path)
+          uploadLimit !== undefined && RECEIPT_UPLOAD_PATH.test(req.path)
             ? `The receipt is larger than ${RECEIPT_MAX_BYTES / 1024 / 1024} MB. Go back, and scan or photograph it at a lower resolution, or save it as a smaller PDF. Nothing was recorded.`
             : "The request is too large.",
         );

@@ -8,13 +8,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policyDefaults, type User } from "../../db/schema";
 import { createCustomer, createUser, TEST_PASSWORD } from "../support/factories";
-import { setupGestures, typeId } from "../support/gesture-setup";
+import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setup";
 import { HOSTILE_AMOUNTS, HOSTILE_FORMS, HOSTILE_TEXTS, IMPOSSIBLE_DATES, MASS_ASSIGNMENT, OPEN_REDIRECTS, type HostileForm, type Samples } from "../support/hostile-forms";
 import { startTestServer, type TestServer } from "../support/http";
 import { rowCounts } from "../support/row-counts";
 import { sessionCookieFor } from "../support/sessions";
 import { db, sqliteOf } from "~/utils/db.server";
 import type { Role } from "~/domain/permissions";
+import { decideGesture } from "~/domain/gestures.server";
+import { fulfilGesture } from "~/domain/fulfilment.server";
+import { localDate } from "~/domain/periods";
+import { getOrganisation } from "~/domain/organisation.server";
 
 let server: TestServer;
 const users = new Map<Role, User>();
@@ -25,9 +29,10 @@ const figure = { requests: 0, refused: 0, acceptedEscaped: 0, protoDropped: 0, s
 
 beforeAll(async () => {
   server = await startTestServer();
-  const setup = await setupGestures(db, { now: new Date() });
+  // A deep pool: every fulfilment, cancellation and outcome request gets a freshly approved gesture.
+  const setup = await setupGestures(db, { now: new Date(), amounts: [100_000_000, 100_000] });
   // Generous caps: a proposal is refused for the field the suite spoils, not for a cap it met.
-  db.update(policyDefaults).set({ customerCapCount: 1_000, customerCapAmount: 100_000_000, staffMonthlyCap: 1_000_000_000 }).run();
+  db.update(policyDefaults).set({ customerCapCount: 1_000, customerCapAmount: 100_000_000, staffMonthlyCap: 1_000_000_000, receiptRequiredAbove: 100_000_000 }).run();
   users.set("staff", setup.staff);
   users.set("manager", setup.manager);
   users.set("finance", setup.financeUser);
@@ -48,10 +53,24 @@ function pathOf(form: HostileForm): string {
   return form.path.replace(/:[A-Za-z]+Id\b/g, (placeholder) => String(samples[placeholder]));
 }
 
-/** A fresh customer per request, so no proposal meets the duplicate rule of another. */
+/** A fresh customer per request, so no proposal meets the duplicate rule of another; a fresh gesture when the form acts on one. */
 function freshBase(form: HostileForm): Record<string, string> {
   samples[":customerId"] = createCustomer(db, { branchId: northBranchId }).id;
+  if (form.needs) freshGesture(form.needs);
   return form.base(samples, `${Date.now()}${++sequence}`);
+}
+
+/** An approved (and, when asked, fulfilled) 10.00 gesture of the north branch, made through the domain. */
+function freshGesture(needs: NonNullable<HostileForm["needs"]>) {
+  const now = new Date();
+  samples.today = localDate(now, getOrganisation(db).timeZone);
+  let state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 1_000 }, now);
+  if (state.status !== "approved") state = decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, now);
+  if (needs === "fulfilled gesture") {
+    state = fulfilGesture(db, actorOf(users.get("staff")!), { gestureId: state.gestureId, version: state.version, actualAmount: 1_000, vendor: "Florist", fulfilledOn: samples.today, note: "", receipt: null }, now);
+  }
+  samples[":gestureId"] = state.gestureId;
+  samples.version = state.version;
 }
 
 async function send(form: HostileForm, body: string, options: { data?: boolean } = {}) {

@@ -3,7 +3,7 @@
 // field at a time. A new action form joins the suite by adding a line here.
 import type { Role } from "~/domain/permissions";
 
-export type Samples = Record<string, number> & { version?: number };
+export type Samples = Record<string, number> & { version?: number; today?: string };
 
 export type HostileForm = {
   name: string;
@@ -18,6 +18,8 @@ export type HostileForm = {
   dates?: string[];
   /** Free text that is stored and shown back. */
   texts?: string[];
+  /** A gesture each request needs, made fresh by the suite (`:gestureId`, `version`, `today`). */
+  needs?: "approved gesture" | "fulfilled gesture";
 };
 
 export const HOSTILE_FORMS: HostileForm[] = [
@@ -66,6 +68,36 @@ export const HOSTILE_FORMS: HostileForm[] = [
     as: "staff",
     base: () => ({ intent: "add-signal", kind: "complaint", occurredOn: "2026-11-01", severity: "2", note: "Waited an hour" }),
     dates: ["occurredOn"],
+    texts: ["note"],
+  },
+  {
+    name: "record a fulfilment",
+    path: "/gestures/:gestureId",
+    routeId: "routes/_app.gestures.$gestureId",
+    as: "staff",
+    needs: "approved gesture",
+    base: (s) => ({ intent: "fulfil", version: String(s.version), actualAmount: "9.50", vendor: "Rosemary Florists", fulfilledOn: s.today!, note: "Left with the neighbour" }),
+    // Zero is what a handwritten note (approved at 0.00) costs: legitimate.
+    amounts: [{ field: "actualAmount", zero: true }],
+    dates: ["fulfilledOn"],
+    texts: ["vendor", "note"],
+  },
+  {
+    name: "cancel an approved gesture",
+    path: "/gestures/:gestureId",
+    routeId: "routes/_app.gestures.$gestureId",
+    as: "manager",
+    needs: "approved gesture",
+    base: (s) => ({ intent: "cancel", version: String(s.version), reason: "The customer moved away" }),
+    texts: ["reason"],
+  },
+  {
+    name: "record the customer's response",
+    path: "/gestures/:gestureId",
+    routeId: "routes/_app.gestures.$gestureId",
+    as: "staff",
+    needs: "fulfilled gesture",
+    base: (s) => ({ intent: "outcome", version: String(s.version), outcome: "thanked", note: "She called to say thank you" }),
     texts: ["note"],
   },
   {
