@@ -40,6 +40,8 @@ const TIME_ZONE = "America/New_York";
 /** The seeded policy defaults (migration 0007). */
 const DISCRETION_LIMIT = 5_000;
 const SECOND_APPROVAL_THRESHOLD = 15_000;
+/** A closed gesture's response was recorded this long after its fulfilment. */
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
 // mulberry32: the same data on every run.
 let state = 20_261_123;
@@ -211,14 +213,15 @@ async function main() {
   const insertHold = sqlite.prepare("insert into holds (pool_id, gesture_id, amount, status, created_at, resolved_at) values (?, ?, ?, ?, ?, ?)");
   const insertGesture = sqlite.prepare(
     `insert into gestures (customer_id, branch_id, pool_id, proposer_id, occasion, type_id, requested_amount, card_message, justification, delivery_method, status,
-       approval_route, approved_at_discretion, approved_amount, actual_amount, vendor, fulfilled_on, outcome, version, created_at, updated_at, submitted_at, approved_at, decided_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       approval_route, approved_at_discretion, approved_amount, actual_amount, vendor, fulfilled_on, outcome, version, created_at, updated_at, submitted_at, approved_at, decided_at,
+       fulfilled_at, fulfilled_by_id, outcome_recorded_at, outcome_recorded_by_id, ended_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertAudit = sqlite.prepare("insert into audit_events (at, actor_id, action, entity, entity_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?)");
   const auditOfQuarter: { at: number; actorId: number; action: string; entityId: number; detail: Record<string, unknown> }[] = [];
   let prevHash = GENESIS_HASH;
   let auditCount = 0;
-  const neverApproved = sqlite.prepare("update gestures set status = 'rejected', pool_id = null, approved_amount = null, actual_amount = null, vendor = null, fulfilled_on = null, outcome = null, approved_at = null where id = ?");
+  const neverApproved = sqlite.prepare("update gestures set status = 'rejected', pool_id = null, approved_amount = null, actual_amount = null, vendor = null, fulfilled_on = null, outcome = null, approved_at = null, fulfilled_at = null, fulfilled_by_id = null, outcome_recorded_at = null, outcome_recorded_by_id = null, ended_at = null where id = ?");
   const setActual = sqlite.prepare("update gestures set actual_amount = ? where id = ?");
   const insertDecision = sqlite.prepare("insert into gesture_decisions (gesture_id, approver_id, level, decision, amount, comment, at) values (?, ?, ?, ?, ?, ?, ?)");
 
@@ -250,6 +253,8 @@ async function main() {
                 g.customerId, b, g.approvedAt ? poolId : null, g.proposerId, g.occasion, g.typeId, g.requested, "Thinking of you.", g.requested > DISCRETION_LIMIT ? "Long-standing customer; noted at the branch." : "",
                 pick(["in_branch", "post", "courier"]), g.status, g.route, g.discretion ? 1 : 0, g.approved, g.actual, g.vendor, g.fulfilledOn, g.outcome, 2,
                 g.createdAt, g.decidedAt ?? g.submittedAt ?? g.createdAt, g.submittedAt, g.approvedAt, g.decidedAt,
+                // The response is recorded a week after fulfilment by the proposer, which closes the gesture.
+                g.fulfilledAt, g.fulfilledAt ? g.proposerId : null, g.outcome ? g.fulfilledAt! + WEEK_MS : null, g.outcome ? g.proposerId : null, g.outcome ? g.fulfilledAt! + WEEK_MS : null,
               ).lastInsertRowid,
             ),
           );
