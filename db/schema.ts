@@ -1,7 +1,7 @@
 // Every table of the app, as pure drizzle definitions (no app imports: the migrator, seed and
 // drizzle-kit read this file outside the Remix build). snake_case in SQL, camelCase in TypeScript.
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["staff", "manager", "finance", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -323,6 +323,28 @@ export const poolTotals = sqliteTable("pool_totals", {
   spent: integer("spent").notNull().default(0),
   available: integer("available").notNull().default(0),
 });
+
+/**
+ * A pool's committed and spent money by the occasion and type of the gestures it paid for, kept
+ * like pool_totals by a trigger in the transaction of every hold, release and capture entry (see
+ * the hand-written end of migration 0014), so the spend dashboard reads a few rows per pool instead
+ * of every entry of the period. `gestures` counts the holds placed. Occasion '' and type 0 would
+ * hold entries without a gesture (none today).
+ */
+export const poolSpendByType = sqliteTable(
+  "pool_spend_by_type",
+  {
+    poolId: integer("pool_id")
+      .notNull()
+      .references(() => budgetPools.id, { onDelete: "restrict" }),
+    occasion: text("occasion").notNull(),
+    typeId: integer("type_id").notNull(),
+    committed: integer("committed").notNull().default(0),
+    spent: integer("spent").notNull().default(0),
+    gestures: integer("gestures").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.poolId, t.occasion, t.typeId] })],
+);
 
 // ---------------------------------------------------------------------------------------------
 // Customer context (issue 4): customers, the signals about them, suggestion dismissals, CRM imports.

@@ -37,6 +37,19 @@ const LEDGER_RULES: { rule: string; sql: string }[] = [
             or t.committed <> e.committed or t.spent <> e.spent or t.available <> e.available limit ${EXAMPLES}`,
   },
   {
+    rule: "a pool's kept spend by occasion and type (pool_spend_by_type) equals the sums of its entries",
+    sql: `select coalesce(e.pool_id, t.pool_id) as id from (
+            select le.pool_id, coalesce(g.occasion, '') as occasion, coalesce(g.type_id, 0) as type_id,
+              -sum(case when le.kind in ('hold', 'release') then le.amount else 0 end) as committed,
+              -sum(case when le.kind = 'capture' then le.amount else 0 end) as spent,
+              count(case when le.kind = 'hold' then 1 end) as gestures
+            from ledger_entries le left join gestures g on g.id = le.gesture_id
+            where le.kind in ('hold', 'release', 'capture') group by 1, 2, 3
+          ) e full outer join pool_spend_by_type t on t.pool_id = e.pool_id and t.occasion = e.occasion and t.type_id = e.type_id
+          where e.pool_id is null or t.pool_id is null or t.committed <> e.committed or t.spent <> e.spent or t.gestures <> e.gestures
+          limit ${EXAMPLES}`,
+  },
+  {
     rule: "every hold has exactly one hold entry for its amount",
     sql: `select h.id from holds h left join ledger_entries e on e.hold_id = h.id and e.kind = 'hold'
           group by h.id having count(e.id) <> 1 or coalesce(sum(e.amount), 0) <> -h.amount limit ${EXAMPLES}`,

@@ -4,11 +4,11 @@
 // never with the whole history. No query here reads a note, card message or justification: these
 // reports go to finance.
 import { and, asc, count, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
-import { branches, budgetPools, customers, gestures, gestureTypes, OUTCOMES, type GestureStatus, type Occasion, type Outcome } from "../../db/schema";
+import { branches, budgetPools, poolTotals, customers, gestures, gestureTypes, OUTCOMES, type GestureStatus, type Occasion, type Outcome } from "../../db/schema";
 import type { DbOrTx } from "~/utils/db.server";
 import { currentPeriod, findPeriod, listPeriods, type PeriodSummary } from "./budget-periods.server";
 import { DomainError } from "./errors";
-import { balanceColumns, getPoolBalance, type PoolBalance } from "./ledger.server";
+import { getPoolBalance, totalsColumns, type PoolBalance } from "./ledger.server";
 import { getOrganisation } from "./organisation.server";
 import { addMonths, startOfLocalDay } from "./periods";
 import { can, type Role } from "./permissions";
@@ -106,13 +106,13 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope): SpendDashboard |
   if (!period) return null;
   const pools = scopePools(scope, period.id);
 
+  // A pool's sums are kept in pool_totals by the ledger's trigger: one row per pool, not its entries.
   const byBranch: BranchSpendRow[] = db
-    .select({ ...branchColumns, ...balanceColumns })
+    .select({ ...branchColumns, ...totalsColumns })
     .from(budgetPools)
     .innerJoin(branches, eq(branches.id, budgetPools.branchId))
-    .leftJoin(sql`ledger_entries`, sql`ledger_entries.pool_id = ${budgetPools.id}`)
+    .leftJoin(poolTotals, eq(poolTotals.poolId, budgetPools.id))
     .where(sql`${budgetPools.id} in ${pools}`)
-    .groupBy(budgetPools.id)
     .orderBy(asc(branches.region), asc(branches.name))
     .all()
     .map((row) => ({ ...row, budget: row.allocated + row.adjustments }));
@@ -129,29 +129,27 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope): SpendDashboard |
     regions.set(row.region, region);
   }
 
-  // Committed and spent by the gesture's occasion and type: hold and release entries net to the
-  // open holds, captures are the spend. Entries without a gesture (none today) group under null.
-  type GroupRow = { key: string | null; label: string | null; committed: number; spent: number; gestures: number };
+  // Committed and spent by the gesture's occasion and type, from pool_spend_by_type (kept by the
+  // ledger's trigger: hold and release entries net to the open holds, captures are the spend; a
+  // gesture counts once, by its hold). Entries without a gesture (none today) group under ''/0.
+  type GroupRow = { key: string | number; label: string | null; committed: number; spent: number; gestures: number };
   const grouped = (key: SQL, label: SQL, join: SQL) =>
     db.all<GroupRow>(sql`
-      select ${key} as key, ${label} as label,
-        coalesce(-sum(case when le.kind in ('hold', 'release') then le.amount end), 0) as committed,
-        coalesce(-sum(case when le.kind = 'capture' then le.amount end), 0) as spent,
-        count(distinct case when le.kind in ('hold', 'capture') then le.gesture_id end) as gestures
-      from ledger_entries le
-      left join gestures g on g.id = le.gesture_id
+      select ${key} as key, ${label} as label, sum(s.committed) as committed, sum(s.spent) as spent, sum(s.gestures) as gestures
+      from pool_spend_by_type s
       ${join}
-      where le.pool_id in ${pools} and le.kind in ('hold', 'release', 'capture')
+      where s.pool_id in ${pools}
       group by 1
+      having sum(s.committed) <> 0 or sum(s.spent) <> 0 or sum(s.gestures) <> 0
       order by spent desc, committed desc, label`);
-  const byOccasion = grouped(sql`g.occasion`, sql`g.occasion`, sql``).map((r) => ({
-    occasion: r.key as Occasion | null,
-    label: r.key ?? "",
+  const byOccasion = grouped(sql`s.occasion`, sql`s.occasion`, sql``).map((r) => ({
+    occasion: r.key === "" ? null : (r.key as Occasion),
+    label: String(r.key),
     committed: r.committed,
     spent: r.spent,
     gestures: r.gestures,
   }));
-  const byType = grouped(sql`g.type_id`, sql`t.name`, sql`left join gesture_types t on t.id = g.type_id`).map((r) => ({
+  const byType = grouped(sql`s.type_id`, sql`t.name`, sql`left join gesture_types t on t.id = s.type_id`).map((r) => ({
     label: r.label ?? "Holds without a gesture",
     committed: r.committed,
     spent: r.spent,
