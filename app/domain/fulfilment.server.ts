@@ -8,8 +8,8 @@
 // captures the actual amount from it in one step (the fulfilment was already recorded, with its
 // receipt), or, refused, the gesture is approved again at the old amount for staff to fulfil
 // within it or cancel.
-import { and, desc, eq, inArray, lte } from "drizzle-orm";
-import { gestureDecisions, gestureReceipts, gestures, holds, users, type Gesture, type Outcome } from "../../db/schema";
+import { and, asc, desc, eq, inArray, lte } from "drizzle-orm";
+import { branches, customers, gestureDecisions, gestureReceipts, gestures, holds, users, type Gesture, type Outcome } from "../../db/schema";
 import { writeTransaction, type Db, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
@@ -287,6 +287,38 @@ export function reapprovalRight(tx: DbOrTx, actor: { id: number; role: GestureAc
   if (managerLevelApprovers(tx, gesture, today).some((a) => a.userId === actor.id)) return { allowed: true, level: "manager" };
   if (actor.role === "finance") return { allowed: true, level: "finance" };
   return { allowed: false, reason: "Only a manager of the gesture's branch, their delegate, or finance approves the new amount." };
+}
+
+/** At most this many gestures waiting for approval again are listed on the approvals page (there are few: each is an exception). */
+const REAPPROVAL_LIST_MAX = 100;
+
+/**
+ * The gestures that cost more than approved and wait for the actor to approve the new amount
+ * (reapprovalRight), oldest fulfilment first, for the approvals page. Finance sees the branch,
+ * never the customer's context; the amounts are what the decision needs.
+ */
+export function reapprovalQueue(db: DbOrTx, actor: GestureActor, now: Date) {
+  const today = localDate(now, getOrganisation(db).timeZone);
+  const candidates = db
+    .select({ gesture: gestures, customerName: customers.name, branchName: branches.name })
+    .from(gestures)
+    .innerJoin(customers, eq(customers.id, gestures.customerId))
+    .innerJoin(branches, eq(branches.id, gestures.branchId))
+    .where(and(eq(gestures.status, "needs_reapproval"), actor.role === "finance" || actor.branchId === null ? undefined : eq(gestures.branchId, actor.branchId)))
+    .orderBy(asc(gestures.fulfilledAt), asc(gestures.id))
+    .limit(REAPPROVAL_LIST_MAX)
+    .all();
+  return candidates
+    .filter(({ gesture }) => reapprovalRight(db, actor, gesture, today).allowed)
+    .map(({ gesture, customerName, branchName }) => ({
+      id: gesture.id,
+      customerName,
+      branchName,
+      approved: gesture.approvedAmount ?? 0,
+      actual: gesture.actualAmount ?? 0,
+      difference: (gesture.actualAmount ?? 0) - (gesture.approvedAmount ?? 0),
+      fulfilledAt: gesture.fulfilledAt,
+    }));
 }
 
 export type ReapprovalInput = { gestureId: number; version: number; decision: "approve" | "refuse"; comment: string };

@@ -10,6 +10,7 @@ import { Pagination } from "~/components/pagination";
 import { TableWrap } from "~/components/table-wrap";
 import { SEVERITY_LABELS } from "~/domain/customer-rules";
 import { BulkApproveSchema, parseSelection } from "~/domain/gesture-schemas";
+import { reapprovalQueue } from "~/domain/fulfilment.server";
 import { approvalQueue, bulkApprove } from "~/domain/gestures.server";
 import { can } from "~/domain/permissions";
 import { forbidden, requireUser } from "~/utils/auth.server";
@@ -35,7 +36,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireApprover(request);
   const page = pageFromUrl(new URL(request.url));
   const queue = approvalQueue(db, user, { page, pageSize: DEFAULT_PAGE_SIZE }, now());
-  return json({ ...queue, page, isManager: user.role === "manager", isFinance: user.role === "finance" });
+  const reapprovals = reapprovalQueue(db, user, now());
+  return json({ ...queue, reapprovals, page, isManager: user.role === "manager", isFinance: user.role === "finance" });
 }
 
 // Bulk approval: each selected proposal is approved in its own transaction, and the page shows
@@ -53,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ApprovalsPage() {
-  const { rows, total, page, isManager, isFinance } = useLoaderData<typeof loader>();
+  const { rows, total, reapprovals, page, isManager, isFinance } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   const decidable = rows.filter((r) => r.canDecide);
@@ -86,6 +88,53 @@ export default function ApprovalsPage() {
               </li>
             ))}
           </ul>
+        </section>
+      ) : null}
+
+      {reapprovals.length > 0 ? (
+        <section className="card" aria-labelledby="reapproval-title">
+          <h2 id="reapproval-title">Cost more than approved</h2>
+          <p className="muted">Fulfilled for more than the policy's tolerance allows. Open one to approve the new amount or refuse it; nothing is spent until you do.</p>
+          <TableWrap label="Gestures waiting for approval of a new amount">
+            <table>
+              <caption className="visually-hidden">Gestures that cost more than approved, oldest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Customer</th>
+                  <th scope="col" className="num">
+                    Approved
+                  </th>
+                  <th scope="col" className="num">
+                    Actual
+                  </th>
+                  <th scope="col" className="num">
+                    Difference
+                  </th>
+                  <th scope="col">Fulfilled</th>
+                </tr>
+              </thead>
+              <tbody>
+                {reapprovals.map((r) => (
+                  <tr key={r.id}>
+                    <td>
+                      <Link to={`/gestures/${r.id}`}>{r.customerName}</Link>
+                      {isFinance ? <span className="muted"> · {r.branchName}</span> : null}
+                    </td>
+                    <td className="num">
+                      <Money amount={r.approved} />
+                    </td>
+                    <td className="num">
+                      <Money amount={r.actual} />
+                    </td>
+                    <td className="num">
+                      <Money amount={r.difference} />
+                    </td>
+                    <td>{r.fulfilledAt ? formatDateTime(r.fulfilledAt, timeZone) : null}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
         </section>
       ) : null}
 

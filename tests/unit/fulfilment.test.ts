@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gestures, holds, ledgerEntries, notifications } from "../../db/schema";
 import { fulfilmentVerdict, varianceAllowance } from "~/domain/fulfilment-rules";
-import { cancelGesture, decideReapproval, expireDueApprovals, fulfilGesture, recordOutcome, sendOutcomeReminders, type FulfilInput } from "~/domain/fulfilment.server";
+import { cancelGesture, decideReapproval, expireDueApprovals, fulfilGesture, reapprovalQueue, recordOutcome, sendOutcomeReminders, type FulfilInput } from "~/domain/fulfilment.server";
 import { viewGesture } from "~/domain/gestures.server";
 import { getPoolBalance } from "~/domain/ledger.server";
 import type { Db } from "~/utils/db.server";
@@ -95,6 +95,18 @@ describe("fulfilment", () => {
     expect(ok.status).toBe("fulfilled");
     expect(getPoolBalance(db, poolId).available).toBe(before - 401);
     expect(row(g.gestureId).approvedAmount).toBe(4_401);
+  });
+
+  it("a gesture waiting for re-approval is listed for its branch's managers and finance, not for the proposer or another branch, and leaves the list once decided", async () => {
+    const { s, g } = await approvedGesture(4_000);
+    const r = fulfil(s, g, { actualAmount: 5_000 });
+    const listed = (user: Parameters<typeof actorOf>[0]) => reapprovalQueue(db, actorOf(user), LATER).map((q) => q.id);
+    expect(reapprovalQueue(db, actorOf(s.manager), LATER)).toEqual([expect.objectContaining({ id: g.gestureId, approved: 4_000, actual: 5_000, difference: 1_000 })]);
+    expect(listed(s.financeUser)).toEqual([g.gestureId]);
+    expect(listed(s.staff)).toEqual([]);
+    expect(listed(s.southManager)).toEqual([]);
+    decideReapproval(db, actorOf(s.manager), { gestureId: g.gestureId, version: r.version, decision: "approve", comment: "" }, LATER);
+    expect(listed(s.manager)).toEqual([]);
   });
 
   it("a refused re-approval leaves the gesture approved with its hold, to fulfil within it", async () => {
