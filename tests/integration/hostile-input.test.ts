@@ -7,7 +7,7 @@
 // stays one JSON line per request. Redirect parameters never lead off the site.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policyDefaults, type User } from "../../db/schema";
-import { createCustomer, createUser, TEST_PASSWORD } from "../support/factories";
+import { createBranch, createCustomer, createUser, TEST_PASSWORD } from "../support/factories";
 import { createGesture } from "../support/gesture-factory";
 import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setup";
 import { HOSTILE_AMOUNTS, HOSTILE_FORMS, HOSTILE_TEXTS, IMPOSSIBLE_DATES, MASS_ASSIGNMENT, OPEN_REDIRECTS, type HostileForm, type Samples } from "../support/hostile-forms";
@@ -22,6 +22,7 @@ import { localDate } from "~/domain/periods";
 import { getOrganisation } from "~/domain/organisation.server";
 import { quarterOf } from "~/domain/report-filter.server";
 import { createGestureType } from "~/domain/catalogue-admin.server";
+import { addSignal } from "~/domain/customers.server";
 
 let server: TestServer;
 const users = new Map<Role, User>();
@@ -43,12 +44,13 @@ beforeAll(async () => {
   northBranchId = setup.north.id;
   samples[":poolId"] = setup.pools[0]!.id;
   samples[":typeId"] = typeId(db, "flowers");
-  // What the admin forms edit: the other branch, a user of their own, a type no proposal uses.
+  // What the admin forms edit: the other branch, a user of their own, a type no proposal uses, a branch without a pool.
   samples[":branchId"] = setup.south.id;
   samples[":northBranchId"] = northBranchId;
   samples[":userId"] = (await createUser(db, { role: "staff", branchId: northBranchId, name: "Edith Editable" })).id;
   samples[":spareTypeId"] = createGestureType(db, users.get("admin")!, { name: "Spare type", defaultAmount: 1_000, maxAmount: 2_000, occasions: ["bereavement"] }, new Date()).id;
   samples.delegateId = setup.manager2!.id;
+  samples[":spareBranchId"] = createBranch(db, { name: "Spare branch" }).id;
 });
 afterAll(async () => {
   await server.close();
@@ -64,10 +66,13 @@ function pathOf(path: string): string {
 
 /** A fresh customer per request, so no proposal meets the duplicate rule of another; a fresh gesture or flag when the form acts on one. */
 function freshBase(form: HostileForm): Record<string, string> {
-  samples[":customerId"] = createCustomer(db, { branchId: northBranchId }).id;
+  const customer = createCustomer(db, { branchId: northBranchId });
+  samples[":customerId"] = customer.id;
+  samples.crmRef = customer.crmRef;
   samples.today = localDate(new Date(), getOrganisation(db).timeZone);
   samples.sequence = ++sequence;
   if (form.needs === "open flag") freshFlag();
+  else if (form.needs === "signal") freshSignal();
   else if (form.needs) freshGesture(form.needs);
   return form.base(samples, `${Date.now()}${++sequence}`);
 }
@@ -86,24 +91,34 @@ function freshFlag() {
   samples.flagKey = `split_customer:customer:${samples[":customerId"]}:${made[0]!.id}`;
 }
 
+/** A complaint the staff member noted about the fresh customer just now (they may still correct it). */
+function freshSignal() {
+  const signal = addSignal(db, users.get("staff")!, { customerId: samples[":customerId"]!, kind: "complaint", occurredOn: samples.today!, severity: 2, note: "Waited an hour" }, new Date());
+  samples.signalId = signal.id;
+}
+
 /**
  * A gesture of the north branch, made through the domain: submitted (60.00, over the discretion
- * limit, waiting for the branch manager), or an approved (and, when asked, fulfilled) 10.00 one.
+ * limit, waiting for the branch manager), returned by the manager for changes, or an approved
+ * (and, when asked, fulfilled) 10.00 one.
  */
-function freshGesture(needs: "submitted gesture" | "approved gesture" | "fulfilled gesture") {
+function freshGesture(needs: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture") {
   const now = new Date();
-  samples.today = localDate(now, getOrganisation(db).timeZone);
-  if (needs === "submitted gesture") {
-    const submitted = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
-    expect(submitted.status).toBe("submitted");
-    samples[":gestureId"] = submitted.gestureId;
-    samples.version = submitted.version;
+  if (needs === "submitted gesture" || needs === "returned gesture") {
+    let state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
+    expect(state.status).toBe("submitted");
+    if (needs === "returned gesture") {
+      state = decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "return", comment: "A card would do" }, now);
+      expect(state.status).toBe("returned");
+    }
+    samples[":gestureId"] = state.gestureId;
+    samples.version = state.version;
     return;
   }
   let state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 1_000 }, now);
   if (state.status !== "approved") state = decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, now);
   if (needs === "fulfilled gesture") {
-    state = fulfilGesture(db, actorOf(users.get("staff")!), { gestureId: state.gestureId, version: state.version, actualAmount: 1_000, vendor: "Florist", fulfilledOn: samples.today, note: "", receipt: null }, now);
+    state = fulfilGesture(db, actorOf(users.get("staff")!), { gestureId: state.gestureId, version: state.version, actualAmount: 1_000, vendor: "Florist", fulfilledOn: samples.today!, note: "", receipt: null }, now);
   }
   samples[":gestureId"] = state.gestureId;
   samples.version = state.version;

@@ -5,7 +5,7 @@ import { addDays } from "~/domain/customer-rules";
 import type { Role } from "~/domain/permissions";
 import { POLICY_KEYS } from "~/domain/policy";
 
-export type Samples = Record<string, number> & { version?: number; today?: string; quarter?: string; flagKey?: string };
+export type Samples = Record<string, number> & { version?: number; today?: string; crmRef?: string; quarter?: string; flagKey?: string };
 
 export type HostileForm = {
   name: string;
@@ -21,11 +21,12 @@ export type HostileForm = {
   /** Free text that is stored and shown back. */
   texts?: string[];
   /**
-   * What each request needs, made fresh by the suite: a gesture (`:gestureId`, `version`, `today`;
-   * a submitted one is over the discretion limit and waits for the branch manager), or an open
-   * unusual-pattern flag (`flagKey`, `quarter`).
+   * What each request needs, made fresh by the suite: a gesture (`:gestureId`, `version`; a
+   * submitted one is over the discretion limit and waits for the branch manager, a returned one was
+   * sent back by them), a signal of the customer (`signalId`), or an open unusual-pattern flag
+   * (`flagKey`, `quarter`). Every request has a fresh customer (`:customerId`), `today` and `sequence`.
    */
-  needs?: "submitted gesture" | "approved gesture" | "fulfilled gesture" | "open flag";
+  needs?: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "signal" | "open flag";
   /** The status of an accepted request: a redirect (the default), or 200 where the answer is the page itself (a one-time secret, a review step). */
   accepted?: 200;
   /** Where stored text is shown, when not on the page the redirect leads to (placeholders as in `path`). */
@@ -109,6 +110,59 @@ export const HOSTILE_FORMS: HostileForm[] = [
     needs: "fulfilled gesture",
     base: (s) => ({ intent: "outcome", version: String(s.version), outcome: "thanked", note: "She called to say thank you" }),
     texts: ["note"],
+  },
+  {
+    name: "resubmit a returned proposal",
+    path: "/gestures/:gestureId",
+    routeId: "routes/_app.gestures.$gestureId",
+    as: "staff",
+    needs: "returned gesture",
+    base: (s) => ({
+      intent: "submit",
+      version: String(s.version),
+      occasion: "bereavement",
+      typeId: String(s[":typeId"]),
+      amount: "45.00",
+      cardMessage: "With our sympathy",
+      justification: "A card alone felt too little",
+      deliveryMethod: "in_branch",
+    }),
+    // A zero amount is a handwritten note: legitimate.
+    amounts: [{ field: "amount", zero: true }],
+    texts: ["cardMessage", "justification"],
+  },
+  {
+    name: "correct a signal",
+    path: "/customers/:customerId",
+    routeId: "routes/_app.customers.$customerId",
+    as: "staff",
+    needs: "signal",
+    base: (s) => ({ intent: "correct-signal", signalId: String(s.signalId), kind: "complaint", occurredOn: s.today!, severity: "3", note: "Waited two hours" }),
+    dates: ["occurredOn"],
+    texts: ["note"],
+  },
+  {
+    name: "withdraw a proposal",
+    path: "/gestures/:gestureId",
+    routeId: "routes/_app.gestures.$gestureId",
+    as: "staff",
+    needs: "submitted gesture",
+    base: (s) => ({ intent: "withdraw", version: String(s.version) }),
+  },
+  {
+    // The reason is kept for the audit, not shown back: no text to check on a page.
+    name: "dismiss a suggestion",
+    path: "/suggestions",
+    routeId: "routes/_app.suggestions",
+    as: "staff",
+    base: (s) => ({ intent: "dismiss-suggestion", customerId: String(s[":customerId"]), reason: "Already called her this week" }),
+  },
+  {
+    name: "erase a customer",
+    path: "/erasure",
+    routeId: "routes/_app.erasure",
+    as: "admin",
+    base: (s) => ({ intent: "erase", crmRef: s.crmRef!, confirm: "ERASE" }),
   },
   {
     name: "mark an unusual-pattern flag reviewed",
@@ -222,6 +276,14 @@ export const HOSTILE_FORMS: HostileForm[] = [
     as: "admin",
     base: (_s, unique) => ({ name: `South ${unique}`, region: "Test Region" }),
     texts: ["name", "region"],
+  },
+  {
+    // Deactivating a deactivated branch changes nothing: after the first request the form is still checked, nothing is written twice.
+    name: "deactivate a branch",
+    path: "/admin/branches/:spareBranchId",
+    routeId: "routes/_app.admin_.branches.$branchId",
+    as: "admin",
+    base: () => ({ intent: "deactivate" }),
   },
   {
     name: "create a branch",
