@@ -286,6 +286,27 @@ export const HOSTILE_FORMS: HostileForm[] = [
     base: () => ({ intent: "deactivate" }),
   },
   {
+    name: "deactivate a user",
+    path: "/admin/users/:spareUserId",
+    routeId: "routes/_app.admin_.users.$userId",
+    as: "admin",
+    base: () => ({ intent: "deactivate" }),
+  },
+  {
+    name: "deactivate a gesture type",
+    path: "/admin/catalogue/:retiredTypeId",
+    routeId: "routes/_app.admin_.catalogue.$typeId",
+    as: "admin",
+    base: () => ({ intent: "deactivate" }),
+  },
+  {
+    name: "mark every notification read",
+    path: "/notifications",
+    routeId: "routes/_app.notifications",
+    as: "staff",
+    base: () => ({ intent: "read-all", upToId: "1000000000" }),
+  },
+  {
     name: "create a branch",
     path: "/admin/branches/new",
     routeId: "routes/_app.admin_.branches.new",
