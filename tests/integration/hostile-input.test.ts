@@ -102,9 +102,10 @@ function freshSignal() {
 /**
  * A gesture of the north branch, made through the domain: submitted (60.00, over the discretion
  * limit, waiting for the branch manager), returned by the manager for changes, or an approved
- * (and, when asked, fulfilled) 10.00 one.
+ * (and, when asked, fulfilled) 10.00 one; fulfilled at 15.00, over the tolerance, it waits for
+ * approval again.
  */
-function freshGesture(needs: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture") {
+function freshGesture(needs: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again") {
   const now = new Date();
   if (needs === "submitted gesture" || needs === "returned gesture") {
     let state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
@@ -119,8 +120,10 @@ function freshGesture(needs: "submitted gesture" | "returned gesture" | "approve
   }
   let state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 1_000 }, now);
   if (state.status !== "approved") state = decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, now);
-  if (needs === "fulfilled gesture") {
-    state = fulfilGesture(db, actorOf(users.get("staff")!), { gestureId: state.gestureId, version: state.version, actualAmount: 1_000, vendor: "Florist", fulfilledOn: samples.today!, note: "", receipt: null }, now);
+  if (needs === "fulfilled gesture" || needs === "gesture to approve again") {
+    const actualAmount = needs === "fulfilled gesture" ? 1_000 : 1_500;
+    state = fulfilGesture(db, actorOf(users.get("staff")!), { gestureId: state.gestureId, version: state.version, actualAmount, vendor: "Florist", fulfilledOn: samples.today!, note: "", receipt: null }, now);
+    expect(state.status).toBe(needs === "fulfilled gesture" ? "fulfilled" : "needs_reapproval");
   }
   samples[":gestureId"] = state.gestureId;
   samples.version = state.version;

@@ -23,10 +23,10 @@ export type HostileForm = {
   /**
    * What each request needs, made fresh by the suite: a gesture (`:gestureId`, `version`; a
    * submitted one is over the discretion limit and waits for the branch manager, a returned one was
-   * sent back by them), a signal of the customer (`signalId`), or an open unusual-pattern flag
+   * sent back by them, one fulfilled over the tolerance waits for approval again), a signal of the customer (`signalId`), or an open unusual-pattern flag
    * (`flagKey`, `quarter`). Every request has a fresh customer (`:customerId`), `today` and `sequence`.
    */
-  needs?: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "signal" | "open flag";
+  needs?: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again" | "signal" | "open flag";
   /** The status of an accepted request: a redirect (the default), or 200 where the answer is the page itself (a one-time secret, a review step). */
   accepted?: 200;
   /** Where stored text is shown, when not on the page the redirect leads to (placeholders as in `path`). */
@@ -101,6 +101,26 @@ export const HOSTILE_FORMS: HostileForm[] = [
     needs: "approved gesture",
     base: (s) => ({ intent: "cancel", version: String(s.version), reason: "The customer moved away" }),
     texts: ["reason"],
+  },
+  {
+    name: "approve a fulfilment over the tolerance again",
+    path: "/gestures/:gestureId",
+    routeId: "routes/_app.gestures.$gestureId",
+    as: "manager",
+    needs: "gesture to approve again",
+    base: (s) => ({ intent: "reapprove", version: String(s.version), comment: "The florist raised prices" }),
+    texts: ["comment"],
+    shownAt: "/gestures/:gestureId",
+  },
+  {
+    name: "refuse a fulfilment over the tolerance",
+    path: "/gestures/:gestureId",
+    routeId: "routes/_app.gestures.$gestureId",
+    as: "manager",
+    needs: "gesture to approve again",
+    base: (s) => ({ intent: "refuse-reapproval", version: String(s.version), comment: "Keep to the approved amount" }),
+    texts: ["comment"],
+    shownAt: "/gestures/:gestureId",
   },
   {
     name: "record the customer's response",
