@@ -6,7 +6,7 @@
 // may be stored, but then the page showing it carries it escaped, never as markup; the request log
 // stays one JSON line per request. Redirect parameters never lead off the site.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { policyDefaults, type User } from "../../db/schema";
+import { crmImports, policyDefaults, type User } from "../../db/schema";
 import { createBranch, createCustomer, createUser, TEST_PASSWORD } from "../support/factories";
 import { createGesture } from "../support/gesture-factory";
 import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setup";
@@ -75,6 +75,7 @@ function freshBase(form: HostileForm): Record<string, string> {
   samples.sequence = ++sequence;
   if (form.needs === "open flag") freshFlag();
   else if (form.needs === "signal") freshSignal();
+  else if (form.needs === "staged import") freshImport();
   else if (form.needs) freshGesture(form.needs);
   return form.base(samples, `${Date.now()}${++sequence}`);
 }
@@ -91,6 +92,16 @@ function freshFlag() {
   );
   samples.quarter = quarterOf(localDate(new Date(now), getOrganisation(db).timeZone), getOrganisation(db).timeZone).name;
   samples.flagKey = `split_customer:customer:${samples[":customerId"]}:${made[0]!.id}`;
+}
+
+/** A customer file the administrator uploaded and previewed (no rows: committing it changes no customer). */
+function freshImport() {
+  const staged = db
+    .insert(crmImports)
+    .values({ kind: "customers", fileName: "customers.csv", fileSha256: "0".repeat(64), uploadedById: users.get("admin")!.id, status: "previewed", totalRows: 0, validRows: 0, errorRows: 0, createdAt: new Date() })
+    .returning()
+    .get();
+  samples[":importId"] = staged.id;
 }
 
 /** A complaint the staff member noted about the fresh customer just now (they may still correct it). */

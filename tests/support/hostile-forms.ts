@@ -24,9 +24,10 @@ export type HostileForm = {
    * What each request needs, made fresh by the suite: a gesture (`:gestureId`, `version`; a
    * submitted one is over the discretion limit and waits for the branch manager, a returned one was
    * sent back by them, one fulfilled over the tolerance waits for approval again), a signal of the customer (`signalId`), or an open unusual-pattern flag
-   * (`flagKey`, `quarter`). Every request has a fresh customer (`:customerId`), `today` and `sequence`.
+   * (`flagKey`, `quarter`), or a previewed CRM import of the admin (`:importId`). Every request
+   * has a fresh customer (`:customerId`, `crmRef`), `today` and `sequence`.
    */
-  needs?: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again" | "signal" | "open flag";
+  needs?: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again" | "signal" | "staged import" | "open flag";
   /** The status of an accepted request: a redirect (the default), or 200 where the answer is the page itself (a one-time secret, a review step). */
   accepted?: 200;
   /** Where stored text is shown, when not on the page the redirect leads to (placeholders as in `path`). */
@@ -183,6 +184,14 @@ export const HOSTILE_FORMS: HostileForm[] = [
     routeId: "routes/_app.erasure",
     as: "admin",
     base: (s) => ({ intent: "erase", crmRef: s.crmRef!, confirm: "ERASE" }),
+  },
+  {
+    name: "commit a CRM import",
+    path: "/imports/:importId",
+    routeId: "routes/_app.imports.$importId",
+    as: "admin",
+    needs: "staged import",
+    base: () => ({ intent: "commit" }),
   },
   {
     name: "mark an unusual-pattern flag reviewed",
