@@ -51,6 +51,7 @@ beforeAll(async () => {
   samples[":spareTypeId"] = createGestureType(db, users.get("admin")!, { name: "Spare type", defaultAmount: 1_000, maxAmount: 2_000, occasions: ["bereavement"] }, new Date()).id;
   samples.delegateId = setup.manager2!.id;
   samples[":spareBranchId"] = createBranch(db, { name: "Spare branch" }).id;
+  samples.signInEmail = (await createUser(db, { role: "staff", branchId: northBranchId, name: "Lena Login" })).email;
   samples[":spareUserId"] = (await createUser(db, { role: "staff", branchId: northBranchId, name: "Leon Leaving" })).id;
   samples[":retiredTypeId"] = createGestureType(db, users.get("admin")!, { name: "Retired type", defaultAmount: 1_000, maxAmount: 2_000, occasions: ["bereavement"] }, new Date()).id;
 });

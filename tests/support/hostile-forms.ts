@@ -1,11 +1,12 @@
 // The action forms tests/integration/hostile-input.test.ts attacks: one line per form. `base`
 // returns a form that the server accepts (fresh request keys each call); the suite then spoils one
 // field at a time. A new action form joins the suite by adding a line here.
+import { TEST_PASSWORD } from "./factories";
 import { addDays } from "~/domain/customer-rules";
 import type { Role } from "~/domain/permissions";
 import { POLICY_KEYS } from "~/domain/policy";
 
-export type Samples = Record<string, number> & { version?: number; today?: string; crmRef?: string; quarter?: string; flagKey?: string };
+export type Samples = Record<string, number> & { version?: number; today?: string; crmRef?: string; quarter?: string; flagKey?: string; signInEmail?: string };
 
 export type HostileForm = {
   name: string;
@@ -392,6 +393,14 @@ export const HOSTILE_FORMS: HostileForm[] = [
     }),
     // A blank or zero amount allocates nothing to that branch: legitimate.
     amounts: [{ field: "amounts[0].amount", zero: true }],
+  },
+  {
+    // A user of its own signs in (the sender's session is replaced, as it would be).
+    name: "sign in",
+    path: "/login",
+    routeId: "routes/login",
+    as: "staff",
+    base: (s) => ({ email: s.signInEmail!, password: TEST_PASSWORD }),
   },
 ];
 
