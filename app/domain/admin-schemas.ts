@@ -83,6 +83,9 @@ export const CreateBranchSchema = z.strictObject({
 
 export const UpdateBranchSchema = z.strictObject({ name: branchName, region });
 
+/** The branch page's status buttons: the intent alone (no other field is taken). */
+export const BranchStatusSchema = z.strictObject({ intent: z.enum(["deactivate", "reactivate"], { error: "Choose what to do." }) });
+
 export const RETENTION_DAYS_MIN = 7;
 export const RETENTION_DAYS_MAX = 3650;
 

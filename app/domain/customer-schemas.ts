@@ -173,6 +173,9 @@ export const SignalRowSchema = z.strictObject({
 });
 export type SignalRow = z.output<typeof SignalRowSchema>;
 
+/** An import's preview page: import it or discard it, nothing else. */
+export const ImportDecisionSchema = z.strictObject({ intent: z.enum(["commit", "discard"], { error: "Choose to import or to discard." }) });
+
 export const API_KEY_NAME_MAX = 100;
 /** The API keys page: create a key (with a name) or revoke one. */
 export const ApiKeyFormSchema = z.discriminatedUnion("intent", [

@@ -8,6 +8,7 @@
 // amount for splits (what was asked, to stay under the threshold) and by its amount (actual, else
 // approved, else requested) for spend.
 import { inArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import { flagReviews, users } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
@@ -315,6 +316,13 @@ export function reviewsFor(db: DbOrTx, keys: string[]): Map<string, FlagReview> 
 }
 
 export const REVIEW_NOTE_MAX = 1000;
+
+/** The review form: exactly these fields, once each (no field is taken from anywhere else). The note's rules are reviewFlag's. */
+export const ReviewFlagSchema = z.strictObject({
+  flagKey: z.string().max(300).optional(),
+  quarter: z.string().max(20).optional(),
+  note: z.string().optional(),
+});
 
 /** Finance marks a flag reviewed with a note: once per flag, audited. The flag must exist in the quarter. */
 export function reviewFlag(db: DbOrTx, actor: { id: number; role: string }, input: { quarter: Quarter; flagKey: string; note: string; currency: string }, now: Date) {

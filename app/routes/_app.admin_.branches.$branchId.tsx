@@ -7,7 +7,7 @@ import { AdminNav } from "~/components/admin-nav";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
-import { UpdateBranchSchema } from "~/domain/admin-schemas";
+import { BranchStatusSchema, UpdateBranchSchema } from "~/domain/admin-schemas";
 import { getBranch, setBranchActive, updateBranch } from "~/domain/branches.server";
 import { isDomainError } from "~/domain/errors";
 import { requirePermission } from "~/utils/auth.server";
@@ -41,8 +41,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = formData.get("intent");
   if (intent === "deactivate" || intent === "reactivate") {
+    const status = BranchStatusSchema.safeParse(Object.fromEntries(formData));
+    if (!status.success || formData.getAll("intent").length !== 1) {
+      return json({ statusError: "This form was not sent as the page sends it; reload the page and try again." }, { status: 400 });
+    }
     try {
-      const branch = setBranchActive(db, actor, { branchId, active: intent === "reactivate" }, now());
+      const branch = setBranchActive(db, actor, { branchId, active: status.data.intent === "reactivate" }, now());
       const message = branch.active ? `Branch ${branch.code} is active again.` : `Branch ${branch.code} is deactivated.`;
       return redirectWithToast(`/admin/branches/${branch.id}`, { kind: "success", message });
     } catch (error) {

@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
@@ -7,7 +8,7 @@ import { Pagination } from "~/components/pagination";
 import { FilterSelect } from "~/components/scope-filters";
 import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/errors";
 import { getOrganisation } from "~/domain/organisation.server";
-import { computeFlags, FLAG_RULE_EXPLANATIONS, FLAG_RULE_LABELS, FLAG_RULES, reviewFlag, reviewsFor, REVIEW_NOTE_MAX, type FlagRule } from "~/domain/patterns.server";
+import { computeFlags, FLAG_RULE_EXPLANATIONS, FLAG_RULE_LABELS, FLAG_RULES, ReviewFlagSchema, reviewFlag, reviewsFor, REVIEW_NOTE_MAX, type FlagRule } from "~/domain/patterns.server";
 import { quarterNamed, recentQuarters } from "~/domain/report-filter.server";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -80,12 +81,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const flagKey = String(form.get("flagKey") ?? "").slice(0, 300);
   const note = String(form.get("note") ?? "");
+  const submission = parseWithZod(form, { schema: ReviewFlagSchema });
+  if (submission.status !== "success") {
+    return json({ flagKey, error: "This form was not sent as the page sends it; reload the page and try again.", note: note.slice(0, REVIEW_NOTE_MAX + 100) }, { status: 400 });
+  }
   const { currency, timeZone } = getOrganisation(db);
   const at = now();
-  const quarter = quarterNamed(String(form.get("quarter") ?? ""), timeZone);
+  const quarter = quarterNamed(submission.value.quarter ?? "", timeZone);
   if (!quarter) return json({ flagKey, error: "This flag's quarter is missing; reload the page and try again.", note }, { status: 400 });
   try {
-    reviewFlag(db, user, { quarter, flagKey, note, currency }, at);
+    reviewFlag(db, user, { quarter, flagKey: submission.value.flagKey ?? "", note: submission.value.note ?? "", currency }, at);
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json({ flagKey, error: error.message, note: note.slice(0, REVIEW_NOTE_MAX + 100) }, { status: DOMAIN_ERROR_STATUS[error.code] });

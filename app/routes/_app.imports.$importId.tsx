@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -5,6 +6,7 @@ import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
 import { assertImportAccess, commitImport, discardImport, getImport } from "~/domain/crm-import.server";
+import { ImportDecisionSchema } from "~/domain/customer-schemas";
 import { isDomainError } from "~/domain/errors";
 import { IMPORT_MAX_REPORTED_ERRORS } from "~/domain/import-limits";
 import { IMPORT_KIND_LABELS } from "~/domain/import-templates";
@@ -36,21 +38,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "customers:import");
   const importId = importIdFrom(params);
-  const intent = (await request.formData()).get("intent");
+  const formData = await request.formData();
   try {
     assertImportAccess(db, user, importId);
-    if (intent === "commit") {
+    // The intent alone: a form with any other field, or the intent twice, is refused.
+    const submission = parseWithZod(formData, { schema: ImportDecisionSchema });
+    if (submission.status !== "success") return json({ message: "Choose to import or to discard." }, { status: 400 });
+    if (submission.value.intent === "commit") {
       const counts = commitImport(db, user, { importId }, now());
       return redirectWithToast(`/imports/${importId}`, {
         kind: "success",
         message: `Imported: ${counts.create} new, ${counts.update} updated, ${counts.unchanged} unchanged.`,
       });
     }
-    if (intent === "discard") {
-      discardImport(db, user, { importId }, now());
-      return redirectWithToast("/imports", { kind: "info", message: "Import discarded. Nothing was changed." });
-    }
-    return json({ message: "Choose to import or to discard." }, { status: 400 });
+    discardImport(db, user, { importId }, now());
+    return redirectWithToast("/imports", { kind: "info", message: "Import discarded. Nothing was changed." });
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json({ message: error.message }, { status: error.code === "NOT_FOUND" ? 404 : 409 });
