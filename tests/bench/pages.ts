@@ -188,6 +188,20 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 }
 
 /**
+ * Waits until the server answers /healthz again: a page slower than the client's timeout leaves
+ * requests queued in the server after autocannon gives up, and the next target must not pay for them.
+ */
+async function settled(origin: string) {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5_000) })).ok) return;
+    } catch {
+      // still busy
+    }
+  }
+}
+
+/**
  * POSTs a form, each request with its own body. With `amount` it sends exactly that many (and
  * throughput is requests over the time they took), otherwise it runs for `seconds`.
  */
@@ -285,7 +299,9 @@ async function measure(label: "small" | "large", source: string, port: number): 
     const run = async (target: Pick<Target, "path" | "who">) => {
       const headers: Record<string, string> = cookies[target.who] ? { cookie: cookies[target.who] } : {};
       await load(origin + fill(target.path, ids), headers, WARMUP);
-      return load(origin + fill(target.path, ids), headers, DURATION);
+      const figures = await load(origin + fill(target.path, ids), headers, DURATION);
+      await settled(origin);
+      return figures;
     };
     // The exports first, while the server's heap has not yet grown under load: the peak is the export's.
     const exports: Record<string, ExportFigures> = {};
@@ -324,6 +340,7 @@ async function measure(label: "small" | "large", source: string, port: number): 
       results[WRITE_NAMES.propose] = await post(`${origin}/gestures/new`, cookies.staff, origin, proposal, { seconds: DURATION });
       log(WRITE_NAMES.propose, results[WRITE_NAMES.propose]!);
       const waiting = waitingForManager(file, ids);
+      if (waiting.length === 0) throw new Error("No proposal of the run waits for the manager: the proposal POSTs all failed (see the line above).");
       let next = 0;
       const approval = () => {
         const gesture = waiting[next++ % waiting.length]!;
