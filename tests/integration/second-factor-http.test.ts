@@ -58,7 +58,9 @@ describe("second factor over HTTP", () => {
   it("enrolment at sign-in: a QR code rendered on the server, then ten recovery codes shown once with the new session", async () => {
     const user = await createUser(db, { role: "staff" });
     const { html, done } = await enrolThroughPages(user);
-    expect(html).toMatch(/<span class="qr-code" role="img" aria-label="QR code for your authenticator app"><svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // The QR code is an image of the SVG (a data URI), never markup in the page.
+    const qr = /<img class="qr-code" src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="QR code for your authenticator app"/.exec(html);
+    expect(Buffer.from(qr![1]!, "base64").toString()).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(done.status).toBe(200);
     expect(done.headers.get("Cache-Control")).toBe("no-store");
     const session = cookiePair(done, SESSION)!;
