@@ -1,8 +1,9 @@
-// The filter fields shared by finance's reports and exports: a labelled input or select with its
+// The filter fields shared by finance's reports, exports and the audit log: a labelled input or select with its
 // error beside it, and the region and branch choice (finance only; a manager's scope is fixed).
 import type { ReactNode } from "react";
 
-export function FilterInput(props: { id: string; name: string; label: string; value: string; error?: string; type?: string; maxLength?: number }) {
+export function FilterInput(props: { id: string; name: string; label: string; value: string; error?: string; hint?: string; type?: string; maxLength?: number; placeholder?: string }) {
+  const describedBy = [props.error ? `${props.id}-error` : null, props.hint ? `${props.id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
@@ -12,12 +13,18 @@ export function FilterInput(props: { id: string; name: string; label: string; va
         type={props.type ?? "text"}
         defaultValue={props.value}
         maxLength={props.maxLength}
+        placeholder={props.placeholder}
         aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${props.id}-error` : undefined}
+        aria-describedby={describedBy}
       />
       {props.error ? (
         <p className="field__error" id={`${props.id}-error`}>
           {props.error}
+        </p>
+      ) : null}
+      {props.hint ? (
+        <p className="field__hint" id={`${props.id}-hint`}>
+          {props.hint}
         </p>
       ) : null}
     </div>

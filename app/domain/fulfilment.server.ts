@@ -15,7 +15,7 @@ import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
 import { approvalIsExpired, cleanFileName, fulfilmentVerdict, outcomeDueAt, receiptRequired } from "./fulfilment-rules";
 import { GESTURE_STATUS_LABELS } from "./gesture-rules";
-import type { GestureActor, TransitionResult } from "./gestures.server";
+import { loadGesture, staleVersion, type GestureActor, type TransitionResult } from "./gestures.server";
 import { captureHold, currentPoolFor, getPoolBalance, placeHold, releaseHold } from "./ledger.server";
 import { formatMoney } from "./money";
 import { gestureLabel, notify } from "./notifications.server";
@@ -26,19 +26,6 @@ import type { StoredReceipt } from "./receipts.server";
 import { activeFinanceUserIds, managerLevelApprovers } from "./routing.server";
 
 export type ReceiptUpload = StoredReceipt & { originalName: string };
-
-function loadGesture(tx: DbOrTx, gestureId: number): Gesture {
-  const gesture = tx.select().from(gestures).where(eq(gestures.id, gestureId)).get();
-  if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist.");
-  return gesture;
-}
-
-function stale(gesture: Gesture) {
-  return new DomainError(
-    "CONFLICT",
-    `This gesture changed since you opened it; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. Reload the page to see it; nothing was changed.`,
-  );
-}
 
 /** Staff and managers of the gesture's branch look after it once approved. */
 function requireBranchPerson(actor: GestureActor, gesture: Gesture, what: string) {
@@ -74,7 +61,7 @@ function expireInTransaction(tx: DbOrTx, gesture: Gesture, now: Date): boolean {
     .set({ status: "expired", endedAt: now, version: gesture.version + 1, updatedAt: now })
     .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version), eq(gestures.status, "approved")))
     .run();
-  if (changed.changes !== 1) throw stale(gesture);
+  if (changed.changes !== 1) throw staleVersion(gesture, "gesture");
   recordAudit(tx, {
     actorId: null,
     action: "gesture.expired",
@@ -97,8 +84,10 @@ function expireInTransaction(tx: DbOrTx, gesture: Gesture, now: Date): boolean {
 
 /** Expires the gesture when its approval has run out (called whenever a gesture is read). */
 export function expireIfDue(db: DbOrTx, gestureId: number, now: Date): boolean {
-  const peek = db.select({ status: gestures.status }).from(gestures).where(eq(gestures.id, gestureId)).get();
-  if (peek?.status !== "approved") return false;
+  // A read first: a write transaction is opened only for an approval that has run out (it checks again inside).
+  const peek = db.select({ status: gestures.status, approvedAt: gestures.approvedAt, branchId: gestures.branchId }).from(gestures).where(eq(gestures.id, gestureId)).get();
+  if (peek?.status !== "approved" || !peek.approvedAt) return false;
+  if (!approvalIsExpired(peek.approvedAt, getEffectivePolicy(db, peek.branchId).policy.approvalExpiryDays, now)) return false;
   return writeTransaction(db, (tx) => expireInTransaction(tx, loadGesture(tx, gestureId), now));
 }
 
@@ -138,7 +127,7 @@ export function fulfilGesture(db: DbOrTx, actor: GestureActor, input: FulfilInpu
       if ((gesture.status === "fulfilled" || gesture.status === "needs_reapproval") && gesture.fulfilledById === actor.id) {
         return { ...result(gesture, true), captured: gesture.actualAmount ?? 0, released: 0, difference: 0 };
       }
-      throw stale(gesture);
+      throw staleVersion(gesture, "gesture");
     }
     if (gesture.status !== "approved") {
       throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only an approved gesture can be fulfilled.`);
@@ -331,7 +320,7 @@ export function decideReapproval(db: DbOrTx, actor: GestureActor, input: Reappro
     if (gesture.version !== input.version) {
       const last = tx.select().from(gestureDecisions).where(eq(gestureDecisions.gestureId, gesture.id)).orderBy(desc(gestureDecisions.id)).limit(1).get();
       if (last?.approverId === actor.id && (gesture.status === "fulfilled" || gesture.status === "approved")) return result(gesture, true);
-      throw stale(gesture);
+      throw staleVersion(gesture, "gesture");
     }
     const { timeZone, currency } = getOrganisation(tx);
     const right = reapprovalRight(tx, actor, gesture, localDate(now, timeZone));
@@ -404,7 +393,7 @@ export function cancelGesture(db: DbOrTx, actor: GestureActor, input: { gestureI
     requireBranchPerson(actor, gesture, "cancel it");
     if (gesture.version !== input.version) {
       if (gesture.status === "cancelled" && gesture.cancelledById === actor.id) return result(gesture, true);
-      throw stale(gesture);
+      throw staleVersion(gesture, "gesture");
     }
     if (!(CANCELLABLE as readonly string[]).includes(gesture.status)) {
       throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only an approved gesture can be cancelled.`);
@@ -442,7 +431,7 @@ export function recordOutcome(db: DbOrTx, actor: GestureActor, input: { gestureI
     requireBranchPerson(actor, gesture, "record the customer's response");
     if (gesture.version !== input.version) {
       if (gesture.status === "closed" && gesture.outcomeRecordedById === actor.id) return result(gesture, true);
-      throw stale(gesture);
+      throw staleVersion(gesture, "gesture");
     }
     if (gesture.status !== "fulfilled") {
       throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; the response is recorded once, after fulfilment.`);

@@ -101,7 +101,7 @@ function userName(db: DbOrTx, userId: number): string {
   return db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? "someone";
 }
 
-function loadGesture(db: DbOrTx, gestureId: number): Gesture {
+export function loadGesture(db: DbOrTx, gestureId: number): Gesture {
   const gesture = db.select().from(gestures).where(eq(gestures.id, gestureId)).get();
   if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist.");
   return gesture;
@@ -293,10 +293,11 @@ export function submitGesture(db: DbOrTx, actor: GestureActor, input: { gestureI
   });
 }
 
-function staleVersion(gesture: Gesture) {
+/** The refusal of a form made on an older version; `noun` is what the person was looking at. */
+export function staleVersion(gesture: Gesture, noun: "proposal" | "gesture" = "proposal") {
   return new DomainError(
     "CONFLICT",
-    `This proposal changed since you opened it; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. Reload the page to see it; nothing was changed.`,
+    `This ${noun} changed since you opened it; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. Reload the page to see it; nothing was changed.`,
   );
 }
 

@@ -6,6 +6,7 @@ import { branches } from "../../db/schema";
 import { addDays, isValidIsoDate } from "./customer-rules";
 import { DomainError } from "./errors";
 import { addMonths, localDate, periodContaining, startOfLocalDay } from "./periods";
+import { can } from "./permissions";
 import type { SessionUser } from "./sessions.server";
 import type { DbOrTx } from "~/utils/db.server";
 
@@ -25,8 +26,8 @@ export type BranchOption = { id: number; code: string; name: string; region: str
 
 /** Finance sees every branch; a branch manager their own branch; nobody else sees reports. */
 export function reportAccess(user: Pick<SessionUser, "role" | "branchId">): { allBranches: boolean; branchId: number | null } {
-  if (user.role === "finance") return { allBranches: true, branchId: null };
-  if (user.role === "manager" && user.branchId !== null) return { allBranches: false, branchId: user.branchId };
+  if (can(user.role, "reports:all")) return { allBranches: true, branchId: null };
+  if (can(user.role, "reports:branch") && user.branchId !== null) return { allBranches: false, branchId: user.branchId };
   throw new DomainError("FORBIDDEN", "Only finance and branch managers see these reports.");
 }
 

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FilterInput } from "~/components/scope-filters";
 import { TableWrap } from "~/components/table-wrap";
 import { describeAuditDetail } from "~/domain/audit-detail";
 import { readAuditFilter } from "~/domain/audit-filter.server";
@@ -93,8 +94,8 @@ export default function AuditLog() {
       ) : null}
       <section className="card" aria-label="Events">
         <Form method="get" className="filters" role="search" aria-label="Filter events">
-          <FilterField id="audit-who" name="who" label="Who (name or e-mail starts with)" value={form.who} error={errors.who} hint={matchedPeople !== null && !errors.who ? `${matchedPeople === 50 ? "50 or more" : matchedPeople} ${matchedPeople === 1 ? "person" : "people"} match` : undefined} maxLength={100} />
-          <FilterField id="audit-action" name="action" label="Action starts with" value={form.action} error={errors.action} maxLength={60} placeholder="auth." />
+          <FilterInput type="search" id="audit-who" name="who" label="Who (name or e-mail starts with)" value={form.who} error={errors.who} hint={matchedPeople !== null && !errors.who ? `${matchedPeople === 50 ? "50 or more" : matchedPeople} ${matchedPeople === 1 ? "person" : "people"} match` : undefined} maxLength={100} />
+          <FilterInput type="search" id="audit-action" name="action" label="Action starts with" value={form.action} error={errors.action} maxLength={60} placeholder="auth." />
           <div className="field">
             <label htmlFor="audit-entity">Subject</label>
             <select id="audit-entity" name="entity" defaultValue={form.entity} aria-invalid={errors.entity ? true : undefined} aria-describedby={errors.entity ? "audit-entity-error" : undefined}>
@@ -111,8 +112,8 @@ export default function AuditLog() {
               </p>
             ) : null}
           </div>
-          <FilterField id="audit-from" name="from" label="From (date)" type="date" value={form.from} error={errors.from} />
-          <FilterField id="audit-to" name="to" label="To (date)" type="date" value={form.to} error={errors.to} />
+          <FilterInput id="audit-from" name="from" label="From (date)" type="date" value={form.from} error={errors.from} />
+          <FilterInput id="audit-to" name="to" label="To (date)" type="date" value={form.to} error={errors.to} />
           <button type="submit" className="button button--secondary">
             Filter
           </button>
@@ -172,35 +173,6 @@ export default function AuditLog() {
         </nav>
       </section>
     </>
-  );
-}
-
-function FilterField(props: { id: string; name: string; label: string; value: string; error?: string; hint?: string; type?: string; maxLength?: number; placeholder?: string }) {
-  const describedBy = [props.error ? `${props.id}-error` : null, props.hint ? `${props.id}-hint` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        name={props.name}
-        type={props.type ?? "search"}
-        defaultValue={props.value}
-        maxLength={props.maxLength}
-        placeholder={props.placeholder}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy}
-      />
-      {props.error ? (
-        <p className="field__error" id={`${props.id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
-      {props.hint ? (
-        <p className="field__hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-    </div>
   );
 }
 

@@ -8,7 +8,7 @@ import { getOrganisation } from "~/domain/organisation.server";
 import { readRange, readScope, recentQuarters } from "~/domain/report-filter.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
-import { requireReportUser } from "~/utils/report-auth.server";
+import { requireReportUser } from "~/utils/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Exports · Empathy Fund" }];
 
