@@ -57,3 +57,42 @@ test("staff fulfils an approved gesture with a receipt and records the outcome; 
   expect(receipt.headers()["content-type"]).toBe("image/png");
   await context.close();
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a wrong fulfilment keeps what was typed and says why beside the field; cancelling needs a reason and releases the money", async ({ page, signInAs }) => {
+    const customer = await createCustomerWithSignal({ branchCode: "NTH", name: "Nora Nojs", kind: "illness", daysAgo: 2 });
+    await signInAs("staff");
+    await page.goto(`/gestures/new?customerId=${customer.customerId}&signalId=${customer.signalId}`);
+    const form = page.getByRole("region", { name: "Proposal" });
+    await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
+    await form.getByLabel(/^Amount/).fill("44");
+    await form.getByRole("button", { name: "Submit proposal" }).click();
+    await expect(page).toHaveURL(/\/gestures\/\d+$/);
+
+    // No vendor: refused by the server, the message beside the field, the amount kept.
+    const fulfil = page.getByRole("region", { name: "Record the fulfilment" });
+    await fulfil.getByLabel(/^Actual amount/).fill("43.10");
+    await fulfil.getByRole("button", { name: "Record fulfilment" }).click();
+    await expect(fulfil.getByText("Enter who supplied it (the florist, shop or charity).")).toBeVisible();
+    await expect(fulfil.getByLabel(/^Actual amount/)).toHaveValue("43.10");
+
+    // A date in the future: refused by the rule, the vendor kept.
+    await fulfil.getByLabel("Vendor").fill("Petals of Northgate");
+    await fulfil.getByLabel("Delivered on").fill("2099-01-01");
+    await fulfil.getByRole("button", { name: "Record fulfilment" }).click();
+    await expect(fulfil.getByText("The date cannot be in the future.")).toBeVisible();
+    await expect(fulfil.getByLabel("Vendor")).toHaveValue("Petals of Northgate");
+
+    // Cancelling: behind a disclosure, a reason required, then the money goes back.
+    const cancel = page.getByRole("region", { name: "Cancel" });
+    await cancel.getByText("Cancel this gesture").click();
+    await cancel.getByRole("button", { name: "Yes, cancel it" }).click();
+    await expect(cancel.getByText("Give the reason for cancelling it.")).toBeVisible();
+    await cancel.getByLabel("Reason").fill("The customer asked us not to send anything.");
+    await cancel.getByRole("button", { name: "Yes, cancel it" }).click();
+    await expect(page.locator(".toast")).toContainText("Cancelled. The money set aside went back to the pool.");
+    await expect(page.getByRole("region", { name: "Record the fulfilment" })).toHaveCount(0);
+  });
+});
