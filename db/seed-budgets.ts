@@ -6,7 +6,8 @@
 import { count, eq } from "drizzle-orm";
 import { openPeriod } from "../app/domain/budget-periods.server";
 import { adjust, allocate, captureHold, currentPoolFor, placeHold, releaseHold, type FinanceActor } from "../app/domain/ledger.server";
-import { addMonths, localDate, periodContaining } from "../app/domain/periods";
+import { periodContaining } from "../app/domain/periods";
+import { addDays, addMonths, daysBetween, localDate } from "../app/domain/dates";
 import type { DbOrTx } from "../app/utils/db.server";
 import { branches, ledgerEntries, users } from "./schema";
 
@@ -40,12 +41,6 @@ function random(seed: number) {
 
 /** 14:00 UTC on a date: morning in the Americas, afternoon in Europe; the same calendar day in the demo's zone. */
 const at = (date: string, minutes = 0) => new Date(new Date(`${date}T14:00:00Z`).getTime() + minutes * 60_000);
-const dayAfter = (date: string, days: number) => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 export function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: string }): { pools: number; entries: number } {
   const financeUser = db.select({ id: users.id }).from(users).where(eq(users.email, "finance@example.com")).get();
@@ -65,7 +60,7 @@ export function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: string }
 
   const elapsed = daysBetween(current.startsOn, today) / daysBetween(current.startsOn, current.endsOn);
   const quarters = [
-    { dates: previous, lastDay: dayAfter(previous.endsOn, -1), growth: 1, gestures: GESTURES_PER_QUARTER },
+    { dates: previous, lastDay: addDays(previous.endsOn, -1), growth: 1, gestures: GESTURES_PER_QUARTER },
     // The current quarter only up to today: nothing in the seed happens in the future.
     { dates: current, lastDay: today, growth: 1.05, gestures: Math.max(2, Math.round(GESTURES_PER_QUARTER * elapsed)) },
   ];
@@ -88,7 +83,7 @@ export function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: string }
         const gesture = GESTURES[(index * 3 + n) % GESTURES.length]!;
         const amount = Math.round(between(gesture.cents[0], gesture.cents[1]) / 50) * 50;
         const hold = { id: 0 };
-        const placed = time(dayAfter(dates.startsOn, day), n * 7 + index);
+        const placed = time(addDays(dates.startsOn, day), n * 7 + index);
         events.push({
           when: placed,
           run: () => (hold.id = placeHold(db, { id: null }, { poolId, amount, memo: gesture.memo, idempotencyKey: key("hold"), now: placed }).holdId),
@@ -98,7 +93,7 @@ export function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: string }
         // The newest gestures are still waiting to be fulfilled: their holds stay open.
         const newest = n >= days.length - (isPrevious ? 1 : 2);
         if (newest && (!isPrevious || index % 2 === 0)) return;
-        const later = time(dayAfter(dates.startsOn, Math.min(span, day + between(1, 6))), n * 7 + index + 30);
+        const later = time(addDays(dates.startsOn, Math.min(span, day + between(1, 6))), n * 7 + index + 30);
         if (fate < 0.15) {
           events.push({ when: later, run: () => void releaseHold(db, { id: null }, { holdId: hold.id, memo: "Gesture cancelled", idempotencyKey: key("release"), now: later }) });
         } else {
@@ -109,12 +104,12 @@ export function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: string }
       });
     }
     if (isPrevious) {
-      const topUp = time(dayAfter(dates.startsOn, Math.floor(span / 2)));
+      const topUp = time(addDays(dates.startsOn, Math.floor(span / 2)));
       events.push({
         when: topUp,
         run: () => void allocate(db, finance, { poolId: poolOf("CTY"), amount: 60_000, memo: "Holiday season top-up", idempotencyKey: key("allocate"), now: topUp }),
       });
-      const correction = time(dayAfter(dates.startsOn, Math.min(span, 9)), 45);
+      const correction = time(addDays(dates.startsOn, Math.min(span, 9)), 45);
       events.push({
         when: correction,
         run: () => {

@@ -4,7 +4,8 @@
 import { Faker, base, en, en_GB } from "@faker-js/faker";
 import { eq } from "drizzle-orm";
 import { recordAudit } from "../app/domain/audit.server";
-import { addDays, isoDateIn, nameKeys } from "../app/domain/customer-rules";
+import { nameKeys } from "../app/domain/customer-rules";
+import { addDays, localDate } from "../app/domain/dates";
 import type { Tx } from "../app/utils/db.server";
 import { customers, SEGMENTS, signals, type SignalKind } from "./schema";
 
@@ -36,7 +37,7 @@ const KINDS = Object.keys(NOTES) as SignalKind[];
 
 export function seedCustomers(tx: Tx, input: { branchIds: Map<string, number>; now: Date; timeZone: string; actorId: number | null }) {
   const faker = new Faker({ locale: [en_GB, en, base], seed: FAKER_SEED });
-  const today = isoDateIn(input.now, input.timeZone);
+  const today = localDate(input.now, input.timeZone);
   let customerCount = 0;
   let signalCount = 0;
 
@@ -68,8 +69,8 @@ export function seedCustomers(tx: Tx, input: { branchIds: Map<string, number>; n
 
   for (const [code, branchId] of input.branchIds) {
     for (let i = 1; i <= CUSTOMERS_PER_BRANCH; i++) {
-      const since = faker.date.between({ from: "1985-01-01T00:00:00Z", to: `${addDays(today, -200)}T00:00:00Z` }).toISOString().slice(0, 10);
-      const birth = faker.date.birthdate({ mode: "age", min: 18, max: 90 }).toISOString().slice(5, 10);
+      const since = localDate(faker.date.between({ from: "1985-01-01T00:00:00Z", to: `${addDays(today, -200)}T00:00:00Z` }), input.timeZone);
+      const birth = localDate(faker.date.birthdate({ mode: "age", min: 18, max: 90 }), input.timeZone).slice(5, 10);
       const dnc = faker.number.int({ min: 1, max: 20 }) === 1;
       const customer = insertCustomer({
         crmRef: `${code}-${String(i).padStart(6, "0")}`,

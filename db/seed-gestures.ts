@@ -7,7 +7,7 @@ import { and, asc, eq, isNull, like } from "drizzle-orm";
 import { decideGesture, proposeGesture, withdrawGesture, type GestureActor } from "../app/domain/gestures.server";
 import type { Db } from "../app/utils/db.server";
 import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome, type ReceiptUpload } from "../app/domain/fulfilment.server";
-import { localDate } from "../app/domain/periods";
+import { localDate } from "../app/domain/dates";
 import { getOrganisation } from "../app/domain/organisation.server";
 import { storeReceipt } from "../app/domain/receipts.server";
 import { branches, customers, gestureTypes, signals, users, type Occasion, type Outcome } from "./schema";

@@ -13,10 +13,10 @@
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { hashPassword } from "../app/domain/passwords.server";
-import { addDays, isoDateIn } from "../app/domain/customer-rules";
 import { GENESIS_HASH, hashAuditEvent } from "../app/domain/audit.server";
 import { checkDatabase, describeReport } from "../app/domain/integrity.server";
-import { addMonths, periodContaining } from "../app/domain/periods";
+import { periodContaining } from "../app/domain/periods";
+import { addDays, addMonths, localDate } from "../app/domain/dates";
 import { openDatabase, sqliteOf } from "../app/utils/database.server";
 import { OUTCOMES, SIGNAL_KINDS, type Occasion } from "./schema";
 import { DEMO_PASSWORD } from "./demo-password";
@@ -114,7 +114,7 @@ async function main() {
   for (const index of deferredIndexes) sqlite.exec(`drop index "${index.name}"`);
   const now = new Date();
   const nowMs = now.getTime();
-  const today = isoDateIn(now, TIME_ZONE);
+  const today = localDate(now, TIME_ZONE);
   const hash = await hashPassword(DEMO_PASSWORD);
   const timings: [string, number][] = [];
   const step = (label: string, work: () => void) => {
@@ -410,7 +410,7 @@ async function main() {
     if (fate < 0.03) return { ...row, status: "cancelled", releasedAt: fulfilAt };
     if (fate < 0.05) return { ...row, status: "expired", releasedAt: row.approvedAt! + 30 * 86_400_000 };
     row.fulfilledAt = fulfilAt;
-    row.fulfilledOn = new Date(fulfilAt).toISOString().slice(0, 10);
+    row.fulfilledOn = localDate(new Date(fulfilAt), TIME_ZONE);
     row.vendor = requested === 0 ? null : pick(VENDORS);
     row.actual = requested === 0 ? 0 : Math.round(requested * (0.85 + random() * 0.25));
     const followedUp = fulfilAt + 14 * 86_400_000 < nowMs;

@@ -1,7 +1,7 @@
 // The audit log's filters, read from the query string of the page and of its export, so that both
 // show exactly the same events. A value that cannot be used is dropped with a message for the field.
-import { localDate, startOfLocalDay } from "./periods";
-import { isValidIsoDate, addDays } from "./customer-rules";
+import { localDate, startOfLocalDay } from "./dates";
+import { addDays, isValidIsoDate } from "./dates";
 import { findAuditActors, listAuditEntities, type AuditListFilter } from "./audit.server";
 import type { Db } from "~/utils/db.server";
 

@@ -20,7 +20,8 @@ import {
 } from "./ledger.server";
 import { formatMoney, MAX_MONEY } from "./money";
 import { getOrganisation } from "./organisation.server";
-import { addMonths, formatIsoDate, localDate, MONTHS_IN, periodAfter, periodContaining, periodLabel, periodRange, type PeriodDates } from "./periods";
+import { MONTHS_IN, periodAfter, periodContaining, periodLabel, periodRange, type PeriodDates } from "./periods";
+import { addMonths, formatIsoDate, localDate } from "./dates";
 
 export type PeriodSummary = Pick<BudgetPeriod, "id" | "startsOn" | "endsOn" | "length" | "status" | "closedAt"> & { label: string };
 

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { branches, crmImportRows, crmImports, customers, signals, users, type Customer, type ImportKind } from "../../db/schema";
 import type { Db, Tx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
-import { isoDateIn, nameKeys } from "./customer-rules";
+import { nameKeys } from "./customer-rules";
+import { localDate } from "./dates";
 import { CustomerRowSchema, SignalRowSchema, type CustomerRow, type SignalRow } from "./customer-schemas";
 import type { Actor } from "./customers.server";
 import type { CsvFile } from "./csv-read.server";
@@ -266,7 +267,7 @@ function planRow(db: Db | Tx, payload: CustomerPayload | SignalPayload): "create
 /** Commits every valid row of a previewed import in one transaction. */
 export function commitImport(db: Db, actor: Actor, input: { importId: number }, now: Date) {
   const { retentionDays, timeZone } = getPrivacySettings(db);
-  const today = isoDateIn(now, timeZone);
+  const today = localDate(now, timeZone);
   return db.transaction(
     (tx) => {
       const row = loadImport(tx, actor, input.importId);

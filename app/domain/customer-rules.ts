@@ -1,5 +1,5 @@
 // Pure rules about customers and signals, shared by the server and the UI: kind labels, which
-// kinds are sensitive, how long a suggestion window lasts, and calendar helpers on ISO dates.
+// kinds are sensitive, how long a suggestion window lasts. Calendar helpers live in ./dates.
 import { SENSITIVE_SIGNAL_KINDS, SIGNAL_KINDS, type Segment, type SignalKind, type SignalSource } from "../../db/schema";
 
 export { SIGNAL_KINDS, SENSITIVE_SIGNAL_KINDS };
@@ -51,34 +51,6 @@ export const BIRTHDAY_WEIGHT = 10;
 export const ANNIVERSARY_YEARS = [5, 10, 20, 25] as const;
 export const ANNIVERSARY_WINDOW_DAYS = 30;
 export const ANNIVERSARY_WEIGHT = 12;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The calendar date of an instant in a time zone, as YYYY-MM-DD. */
-export function isoDateIn(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
-}
-
-/** Adds days to an ISO date (calendar arithmetic in UTC, so time zones and DST do not matter). */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
-/** True for a real calendar date written YYYY-MM-DD. */
-export function isValidIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
-}
-
-/** True for a month and day that exist in some year ("02-29" included), written MM-DD. */
-export function isValidMonthDay(value: string): boolean {
-  return /^\d{2}-\d{2}$/.test(value) && isValidIsoDate(`2024-${value}`);
-}
 
 /** Lower-case search keys: the whole name and its last word (surname). */
 export function nameKeys(name: string): { nameKey: string; surnameKey: string } {

@@ -2,7 +2,7 @@
 // and the server, and the row shapes that CSV imports and the signal API validate against.
 import { z } from "zod";
 import { SEGMENTS, SIGNAL_KINDS, SIGNAL_NOTE_MAX } from "../../db/schema";
-import { isValidIsoDate, isValidMonthDay } from "./customer-rules";
+import { isValidIsoDate, isValidMonthDay } from "./dates";
 
 export { SIGNAL_NOTE_MAX };
 export const CRM_REF_MAX = 64;

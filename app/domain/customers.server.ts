@@ -5,7 +5,8 @@ import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle
 import { customers, signalRevisions, signals, users, type Role, type Segment, type SignalKind } from "../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
-import { isoDateIn, isSensitiveKind } from "./customer-rules";
+import { isSensitiveKind } from "./customer-rules";
+import { localDate } from "./dates";
 import { DomainError } from "./errors";
 import { getPrivacySettings } from "./organisation.server";
 import { hiddenNoteReason, visibleNote } from "./privacy";
@@ -119,7 +120,7 @@ export type TimelineSignal = {
 export function viewCustomer(db: Db, actor: Actor, input: { customerId: number }, now: Date) {
   const branchId = branchOf(actor);
   const { retentionDays, timeZone } = getPrivacySettings(db);
-  const today = isoDateIn(now, timeZone);
+  const today = localDate(now, timeZone);
   return db.transaction(
     (tx) => {
       const customer = tx.select().from(customers).where(eq(customers.id, input.customerId)).get();
@@ -196,7 +197,7 @@ function checkSignalDate(occurredOn: string, today: string) {
 export function addSignal(db: Db, actor: Actor, input: SignalInput & { customerId: number }, now: Date) {
   const branchId = branchOf(actor);
   const { timeZone } = getPrivacySettings(db);
-  checkSignalDate(input.occurredOn, isoDateIn(now, timeZone));
+  checkSignalDate(input.occurredOn, localDate(now, timeZone));
   return db.transaction(
     (tx) => {
       const customer = tx.select().from(customers).where(eq(customers.id, input.customerId)).get();
@@ -236,7 +237,7 @@ export function addSignal(db: Db, actor: Actor, input: SignalInput & { customerI
 export function correctSignal(db: Db, actor: Actor, input: SignalInput & { signalId: number }, now: Date) {
   const branchId = branchOf(actor);
   const { timeZone } = getPrivacySettings(db);
-  checkSignalDate(input.occurredOn, isoDateIn(now, timeZone));
+  checkSignalDate(input.occurredOn, localDate(now, timeZone));
   return db.transaction(
     (tx) => {
       const signal = tx.select().from(signals).where(eq(signals.id, input.signalId)).get();

@@ -1,7 +1,7 @@
 // The delegation page's forms and display rules, shared by the browser (conform) and the server.
 import { z } from "zod";
-import { daysBetween, isValidIsoDate } from "./customer-rules";
-import { formatIsoDate } from "./periods";
+import { daysBetween, isValidIsoDate } from "./dates";
+import { formatIsoDate } from "./dates";
 
 type DelegationDates = { startsOn: string; endsOn: string; endedAt?: Date | string | null };
 

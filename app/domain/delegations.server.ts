@@ -6,13 +6,13 @@ import { aliasedTable, and, asc, count, desc, eq, gte, inArray, isNotNull, isNul
 import { branches, delegations, gestures, users, type Delegation, type Role } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
-import { addDays, daysBetween } from "./customer-rules";
+import { addDays, daysBetween } from "./dates";
 import { delegationRange, delegationStatus, MAX_DELEGATION_DAYS } from "./delegation-schemas";
 import { DomainError } from "./errors";
 import { notify } from "./notifications.server";
 import { getOrganisation } from "./organisation.server";
 import { can } from "./permissions";
-import { formatIsoDate, localDate } from "./periods";
+import { formatIsoDate, localDate } from "./dates";
 import { DELEGATE_ROLES, rerouteBranchAndNotify, type RerouteReason } from "./routing.server";
 
 export type DelegationActor = { id: number; role: Role };

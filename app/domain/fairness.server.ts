@@ -5,7 +5,7 @@
 // customer of the branches in scope who has not been erased, today.
 import { sql, type SQL } from "drizzle-orm";
 import { SEGMENTS } from "../../db/schema";
-import { addDays } from "./customer-rules";
+import { addDays } from "./dates";
 import type { ReportRange, ReportScope } from "./report-filter.server";
 import type { DbOrTx } from "~/utils/db.server";
 

@@ -20,7 +20,7 @@ import { captureHold, currentPoolFor, getPoolBalance, placeHold, releaseHold } f
 import { formatMoney } from "./money";
 import { gestureLabel, notify } from "./notifications.server";
 import { getOrganisation } from "./organisation.server";
-import { formatIsoDate, localDate } from "./periods";
+import { formatIsoDate, localDate } from "./dates";
 import { getEffectivePolicy } from "./policy.server";
 import type { StoredReceipt } from "./receipts.server";
 import { activeFinanceUserIds, managerLevelApprovers } from "./routing.server";

@@ -44,7 +44,7 @@ import { expireIfDue, latestReceipt, openHoldOf, reapprovalRight } from "./fulfi
 import { formatMoney } from "./money";
 import { notify } from "./notifications.server";
 import { getOrganisation } from "./organisation.server";
-import { localDate } from "./periods";
+import { localDate, startOfLocalDay } from "./dates";
 import { getEffectivePolicy } from "./policy.server";
 import { activeFinanceUserIds, decisionRight, managerLevelApprovers, routeFor } from "./routing.server";
 
@@ -105,25 +105,6 @@ export function loadGesture(db: DbOrTx, gestureId: number): Gesture {
   const gesture = db.select().from(gestures).where(eq(gestures.id, gestureId)).get();
   if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist.");
   return gesture;
-}
-
-/** The instant local midnight of `date` (YYYY-MM-DD) begins in `timeZone`. */
-export function startOfLocalDate(date: string, timeZone: string): Date {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  let guess = Date.UTC(y, m - 1, d);
-  // Two passes settle daylight-saving transitions.
-  for (let i = 0; i < 2; i++) {
-    const local = localDateTimeParts(new Date(guess), timeZone);
-    const asUtc = Date.UTC(local.y, local.m - 1, local.d, local.h, local.min);
-    guess += Date.UTC(y, m - 1, d) - asUtc;
-  }
-  return new Date(guess);
-}
-
-function localDateTimeParts(instant: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { y: get("year"), m: get("month"), d: get("day"), h: get("hour"), min: get("minute") };
 }
 
 /** What a gesture counts for against caps: the actual amount once fulfilled, else the approved, else the requested. */
@@ -324,7 +305,7 @@ export function gatherProposalFigures(tx: DbOrTx, gesture: Gesture, now: Date) {
     .orderBy(desc(gestures.submittedAt))
     .limit(1)
     .get();
-  const monthStart = startOfLocalDate(`${today.slice(0, 8)}01`, timeZone);
+  const monthStart = startOfLocalDay(`${today.slice(0, 8)}01`, timeZone);
   const staffMonth = tx
     .select({ amount: countedAmount })
     .from(gestures)
@@ -844,7 +825,7 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
   expireIfDue(db, gestureId, now);
   const gesture = db.select().from(gestures).where(eq(gestures.id, gestureId)).get();
   if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist, or it is not yours to see.");
-  const { today } = organisationFacts(db, now);
+  const { today, timeZone } = organisationFacts(db, now);
   const managerApproverId = gesture.status === "awaiting_finance" ? managerApproverOf(db, gesture.id) : null;
   const right = decisionRight(db, actor, gesture, today, managerApproverId);
   const decisions = db
@@ -887,6 +868,9 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
   const openHold = openHoldOf(db, gesture.id);
   const namesOf = (id: number | null) => (id === null ? null : userName(db, id));
   return {
+    // The organisation's today and the approval's local date bound the fulfilment date, so the
+    // browser's date picker refuses what the server would refuse.
+    fulfilmentDates: { earliest: gesture.approvedAt ? localDate(gesture.approvedAt, timeZone) : today, latest: today },
     gesture: {
       id: gesture.id,
       version: gesture.version,

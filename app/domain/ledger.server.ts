@@ -19,7 +19,8 @@ import { IDEMPOTENCY_KEY_PATTERN, MEMO_MAX, REASON_MAX } from "./budget-schemas"
 import { DomainError } from "./errors";
 import { formatMoney, MAX_MONEY, type Money } from "./money";
 import { getOrganisation } from "./organisation.server";
-import { localDate, periodLabel, periodRange } from "./periods";
+import { periodLabel, periodRange } from "./periods";
+import { localDate } from "./dates";
 import { can, type Role } from "./permissions";
 
 /** Who moves money: a user, or the system (null id) for scheduled work such as approval expiry. */

@@ -5,7 +5,8 @@ import { and, eq, inArray, isNotNull, lte } from "drizzle-orm";
 import { customers, signalRevisions, signals, suggestionDismissals } from "../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
-import { isoDateIn, SENSITIVE_SIGNAL_KINDS } from "./customer-rules";
+import { SENSITIVE_SIGNAL_KINDS } from "./customer-rules";
+import { localDate } from "./dates";
 import type { Actor } from "./customers.server";
 import { DomainError } from "./errors";
 import { getPrivacySettings } from "./organisation.server";
@@ -14,7 +15,7 @@ import { retentionCutoff } from "./privacy";
 /** Removes the notes of sensitive signals (and their earlier versions) past the retention period. */
 export function redactExpiredNotes(db: Db, now: Date): { signals: number; revisions: number; cutoff: string } {
   const { retentionDays, timeZone } = getPrivacySettings(db);
-  const cutoff = retentionCutoff(isoDateIn(now, timeZone), retentionDays);
+  const cutoff = retentionCutoff(localDate(now, timeZone), retentionDays);
   return db.transaction(
     (tx) => {
       const sensitive = [...SENSITIVE_SIGNAL_KINDS];

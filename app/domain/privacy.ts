@@ -2,7 +2,8 @@
 // Sensitive notes: only staff and managers of the customer's branch, only within the retention
 // period (counted from the signal's date), even before `npm run jobs` has redacted them.
 import type { Role } from "../../db/schema";
-import { addDays, isSensitiveKind, type SignalKind } from "./customer-rules";
+import { isSensitiveKind, type SignalKind } from "./customer-rules";
+import { addDays } from "./dates";
 
 export type NoteReader = { role: Role; branchId: number | null };
 export type NoteHolder = { kind: SignalKind; occurredOn: string; note: string | null; noteRedactedAt: Date | null };

@@ -5,9 +5,10 @@ import { gestureDecisions, gestures } from "../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { gestureLabel, notify } from "./notifications.server";
 import { getOrganisation } from "./organisation.server";
-import { formatIsoDate, localDate } from "./periods";
+import { formatIsoDate, localDate } from "./dates";
 import { activeFinanceUserIds, managerLevelApprovers } from "./routing.server";
-import { localDateTime, waitedMoreThan } from "./working-days";
+import { waitedMoreThan } from "./working-days";
+import { localDateTime } from "./dates";
 
 export const REMINDER_WORKING_DAYS = 2;
 // Two working days are never less than two calendar days, less an hour for a change to summer

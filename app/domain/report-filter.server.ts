@@ -3,9 +3,10 @@
 // export show the same thing. A value that cannot be used is dropped with a message for its field.
 import { asc, eq } from "drizzle-orm";
 import { branches } from "../../db/schema";
-import { addDays, isValidIsoDate } from "./customer-rules";
+import { addDays, isValidIsoDate } from "./dates";
 import { DomainError } from "./errors";
-import { addMonths, localDate, periodContaining, startOfLocalDay } from "./periods";
+import { periodContaining } from "./periods";
+import { addMonths, localDate, startOfLocalDay } from "./dates";
 import { can } from "./permissions";
 import type { SessionUser } from "./sessions.server";
 import type { DbOrTx } from "~/utils/db.server";

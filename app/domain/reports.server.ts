@@ -10,7 +10,7 @@ import { currentPeriod, findPeriod, listPeriods, type PeriodSummary } from "./bu
 import { DomainError } from "./errors";
 import { getPoolBalance, totalsColumns, type PoolBalance } from "./ledger.server";
 import { getOrganisation } from "./organisation.server";
-import { addMonths, startOfLocalDay } from "./periods";
+import { addMonths, startOfLocalDay } from "./dates";
 import { can, type Role } from "./permissions";
 import { FOLLOW_UP_DAYS, LATER_SIGNALS, POSITIVE_OUTCOMES } from "./reports";
 

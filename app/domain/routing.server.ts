@@ -8,7 +8,7 @@ import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { gestureLabel, notify } from "./notifications.server";
 import { getOrganisation } from "./organisation.server";
-import { localDate } from "./periods";
+import { localDate } from "./dates";
 
 export type Approver = {
   userId: number;

@@ -5,7 +5,7 @@ import { eq, inArray } from "drizzle-orm";
 import { apiKeys, customers } from "../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
-import { isoDateIn } from "./customer-rules";
+import { localDate } from "./dates";
 import { SignalRowSchema } from "./customer-schemas";
 import { signalFingerprint, writeSignal } from "./crm-import.server";
 import { getPrivacySettings } from "./organisation.server";
@@ -51,7 +51,7 @@ export function ingestSignals(db: Db, key: { id: number }, body: unknown, now: D
     return { ok: false, status: 422, error: "invalid_signals", message: "Nothing was stored: correct these signals and send the request again.", errors };
   }
   const { retentionDays, timeZone } = getPrivacySettings(db);
-  const today = isoDateIn(now, timeZone);
+  const today = localDate(now, timeZone);
   return db.transaction(
     (tx) => {
       let created = 0;

@@ -9,19 +9,8 @@ import { customers, gestures, signals, suggestionDismissals, type SignalKind } f
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { type Actor, branchOf } from "./customers.server";
-import {
-  addDays,
-  ANNIVERSARY_WEIGHT,
-  ANNIVERSARY_WINDOW_DAYS,
-  ANNIVERSARY_YEARS,
-  BIRTHDAY_WEIGHT,
-  BIRTHDAY_WINDOW_DAYS,
-  daysBetween,
-  isoDateIn,
-  relativeDays,
-  SIGNAL_KIND_LABELS,
-  SUGGESTION_RULES,
-} from "./customer-rules";
+import { ANNIVERSARY_WEIGHT, ANNIVERSARY_WINDOW_DAYS, ANNIVERSARY_YEARS, BIRTHDAY_WEIGHT, BIRTHDAY_WINDOW_DAYS, relativeDays, SIGNAL_KIND_LABELS, SUGGESTION_RULES } from "./customer-rules";
+import { addDays, addYears, daysBetween, localDate } from "./dates";
 import { DomainError } from "./errors";
 import { customerAtCapCondition } from "./gestures.server";
 import { getPrivacySettings } from "./organisation.server";
@@ -93,7 +82,7 @@ function monthDayRanges(today: string, days: number): [string, string][] {
 export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Suggestion[]; today: string } {
   const branchId = branchOf(actor);
   const { timeZone } = getPrivacySettings(db);
-  const today = isoDateIn(now, timeZone);
+  const today = localDate(now, timeZone);
   const atCap = customerAtCapCondition(customers.id, getEffectivePolicy(db, branchId).policy, now);
   const byCustomer = new Map<number, Suggestion>();
   const consider = (s: Suggestion) => {
@@ -220,16 +209,12 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
 function nextOccurrenceIn(today: string, monthDay: string): number {
   const year = Number(today.slice(0, 4));
   for (const y of [year, year + 1]) {
-    const date = normaliseDate(`${y}-${monthDay}`);
+    // 2024 is a leap year, so every MM-DD exists in it; addYears moves 29 February to 1 March.
+    const date = addYears(`2024-${monthDay}`, y - 2024);
     const days = daysBetween(today, date);
     if (days >= 0) return days;
   }
   return 366;
-}
-
-function normaliseDate(date: string): string {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
 }
 
 function shiftYears(date: string, years: number): string {

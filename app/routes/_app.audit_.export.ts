@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { readAuditFilter } from "~/domain/audit-filter.server";
 import { listAuditEvents, type AuditExportRow } from "~/domain/audit.server";
+import { localDate } from "~/domain/dates";
 import { csvHeaders, csvStream, type CsvColumn } from "~/domain/csv-export.server";
 import { getOrganisation } from "~/domain/organisation.server";
 import { requirePermission } from "~/utils/auth.server";
@@ -26,12 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "audit:view");
   const url = new URL(request.url);
   const at = now();
-  const { filter } = readAuditFilter(db, url.searchParams, getOrganisation(db).timeZone, at);
+  const { timeZone } = getOrganisation(db);
+  const { filter } = readAuditFilter(db, url.searchParams, timeZone, at);
   const stream = csvStream<AuditExportRow, number>({
     columns: COLUMNS,
     fetchPage: (before, limit) => listAuditEvents(db, { ...filter, before: before ?? undefined, pageSize: limit }).rows,
     keyOf: (event) => event.id,
     bom: url.searchParams.get("bom") === "1",
   });
-  return new Response(stream, { headers: csvHeaders(`audit-log-${at.toISOString().slice(0, 10)}.csv`) });
+  return new Response(stream, { headers: csvHeaders(`audit-log-${localDate(at, timeZone)}.csv`) });
 }

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FilterInput, ScopeFields } from "~/components/scope-filters";
-import { addDays } from "~/domain/customer-rules";
+import { addDays } from "~/domain/dates";
 import { getOrganisation } from "~/domain/organisation.server";
 import { readRange, readScope, recentQuarters } from "~/domain/report-filter.server";
 import { now } from "~/utils/clock.server";

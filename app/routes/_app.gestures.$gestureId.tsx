@@ -514,7 +514,7 @@ function FulfilCard({ view, lastResult }: { view: View; lastResult?: SubmissionR
         </div>
         <div className="field">
           <label htmlFor={fields.fulfilledOn.id}>Delivered on</label>
-          <input {...getInputProps(fields.fulfilledOn, { type: "date" })} />
+          <input {...getInputProps(fields.fulfilledOn, { type: "date" })} min={view.fulfilmentDates.earliest} max={view.fulfilmentDates.latest} />
           <FieldErrors errors={fields.fulfilledOn.errors} id={fields.fulfilledOn.errorId} />
         </div>
         <div className="field">

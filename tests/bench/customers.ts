@@ -19,12 +19,12 @@ const { searchCustomers } = await import("../../app/domain/customers.server");
 const { listSuggestions } = await import("../../app/domain/suggestions.server");
 const { viewCustomer } = await import("../../app/domain/customers.server");
 const { SIGNAL_KINDS } = await import("../../db/schema");
-const { addDays, isoDateIn } = await import("../../app/domain/customer-rules");
+const { addDays, localDate } = await import("../../app/domain/dates");
 
 const db = openDatabase(process.env.DATABASE_URL);
 const sqlite = sqliteOf(db);
 const now = new Date();
-const today = isoDateIn(now, "America/New_York");
+const today = localDate(now, "America/New_York");
 
 // A small deterministic generator (mulberry32): the same data on every run.
 let state = 20260105;

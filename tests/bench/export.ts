@@ -7,12 +7,13 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEMO_PASSWORD } from "../../db/demo-password";
+import { localDate } from "../../app/domain/dates";
 
 const DATABASE = resolve(process.env.BENCH_LARGE_DB ?? "data/scale.sqlite");
 const PORT = Number(process.env.BENCH_EXPORT_PORT ?? process.env.E2E_PORT ?? 3950);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const FROM = process.env.BENCH_EXPORT_FROM ?? "2024-01-01";
-const TO = process.env.BENCH_EXPORT_TO ?? new Date().toISOString().slice(0, 10);
+const TO = process.env.BENCH_EXPORT_TO ?? localDate(new Date(), "America/New_York");
 
 function memory(pid: number): { rssKb: number; hwmKb: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");

@@ -18,6 +18,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { addDays } from "../../app/domain/dates";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -100,7 +101,7 @@ function discover(file: string, label: "small" | "large") {
   const pool = db.prepare("select p.id from budget_pools p join budget_periods bp on bp.id = p.period_id where p.branch_id = ? and bp.status = 'open' order by p.id desc limit 1").get(branchId) as { id: number };
   const emails = { staff: staffEmail, manager: email("manager"), finance: email("finance") };
   const closed = db.prepare("select starts_on as s, ends_on as e from budget_periods where status = 'closed' order by starts_on desc limit 1").get() as { s: string; e: string } | undefined;
-  const lastDay = closed ? new Date(Date.parse(`${closed.e}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) : "";
+  const lastDay = closed ? addDays(closed.e, -1) : "";
   // Customers a proposal may go to, and a paid gesture type above the discretion limit (so that it
   // waits for the manager) but under the second-approval threshold (so that the manager's approval is final).
   const proposable = (db.prepare("select id from customers where branch_id = ? and erased_at is null and do_not_contact = 0 order by id limit 5000").all(branchId) as { id: number }[]).map((r) => r.id);

@@ -6,6 +6,8 @@ import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { expect, test, waitForHydration } from "../support/e2e-fixtures";
+import { TEST_TIME_ZONE } from "../support/calendar";
+import { addDays, startOfLocalDay } from "~/domain/dates";
 
 test("finance exports a quarter of gestures and the file has the quarter's rows", async ({ page, signInAs }) => {
   await signInAs("finance");
@@ -28,16 +30,8 @@ test("finance exports a quarter of gestures and the file has the quarter's rows"
   // What the file should hold: every gesture submitted in the quarter (New York time), from the database.
   const sqlite = new Database(resolve("tests/.tmp/e2e.sqlite"), { readonly: true });
   try {
-    const zoneOffset = (date: string) => {
-      // The instant of local midnight: try the standard and daylight offsets of New York.
-      for (const hours of [5, 4]) {
-        const at = Date.parse(`${date}T${String(hours).padStart(2, "0")}:00:00Z`);
-        const local = new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York", hour: "2-digit", hourCycle: "h23" }).format(new Date(at));
-        if (local === "00") return at;
-      }
-      throw new Error(`No midnight for ${date}`);
-    };
-    const dayAfter = new Date(Date.parse(`${to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const zoneOffset = (date: string) => startOfLocalDay(date, TEST_TIME_ZONE).getTime();
+    const dayAfter = addDays(to, 1);
     const expected = sqlite
       .prepare("select id from gestures where submitted_at >= ? and submitted_at < ? order by submitted_at, id")
       .all(zoneOffset(from), zoneOffset(dayAfter))

@@ -1,6 +1,7 @@
 // Issue 6 in Chromium: staff fulfils an approved gesture with a receipt and records the customer's
 // response; the manager opens the gesture and sees the actual amount, the receipt and the outcome.
 import { Buffer } from "node:buffer";
+import { localToday } from "../support/calendar";
 import { createCustomerWithSignal, expect, test, waitForHydration } from "../support/e2e-fixtures";
 
 // A 1×1 PNG: a real image by content.
@@ -28,7 +29,7 @@ test("staff fulfils an approved gesture with a receipt and records the outcome; 
   await expect(fulfil.getByLabel("Vendor")).toHaveValue("Petals of Northgate");
 
   await fulfil.getByLabel(/^Actual amount/).fill("42.50");
-  await fulfil.getByLabel("Delivered on").fill(new Date().toISOString().slice(0, 10));
+  await fulfil.getByLabel("Delivered on").fill(localToday());
   await fulfil.getByLabel("Delivery note (optional)").fill("Delivered to her home by the florist.");
   await fulfil.getByLabel("Receipt").setInputFiles({ name: "florist.png", mimeType: "image/png", buffer: PNG });
   await fulfil.getByRole("button", { name: "Record fulfilment" }).click();

@@ -16,6 +16,7 @@ import { propose } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { refusal } from "../support/refusal";
 import { sessionCookieFor } from "../support/sessions";
+import { midMonthBefore } from "../support/calendar";
 
 let server: TestServer;
 let admin: User;
@@ -48,7 +49,7 @@ const ACTIONS: MoneyAction[] = [
 
 const NOW = new Date();
 // A day in the quarter before the current one, so that its period has ended and could be closed.
-const PAST = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 3, 15, 15));
+const PAST = midMonthBefore(3, NOW);
 
 beforeAll(async () => {
   server = await startTestServer();

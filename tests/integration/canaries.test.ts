@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { decideGesture } from "~/domain/gestures.server";
 import { db } from "~/utils/db.server";
+import { localToday } from "../support/calendar";
 
 const CANARIES = {
   signalNote: "CANARY-signal-note-5c1f",
@@ -39,7 +40,7 @@ beforeAll(async () => {
   users.set("manager", setup.manager);
   users.set("finance", setup.financeUser);
   users.set("admin", await createUser(db, { role: "admin" }));
-  const signal = createSignal(db, setup.customer, { kind: "bereavement", note: CANARIES.signalNote, occurredOn: now.toISOString().slice(0, 10) });
+  const signal = createSignal(db, setup.customer, { kind: "bereavement", note: CANARIES.signalNote, occurredOn: localToday(now) });
   const fields = { customerId: setup.customer.id, cardMessage: CANARIES.cardMessage, justification: CANARIES.justification };
   // One approved at discretion (with an outcome note), one waiting for finance after the manager,
   // one returned with a comment: finance sees all three on its pages and queues.

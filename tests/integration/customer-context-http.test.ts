@@ -6,7 +6,7 @@ import { createBranch, createCustomer, createOrganisation, createSignal, createU
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { db } from "~/utils/db.server";
-import { isoDateIn } from "~/domain/customer-rules";
+import { localDate } from "~/domain/dates";
 
 let server: TestServer;
 let branch: Branch;
@@ -16,7 +16,7 @@ let admin: User;
 let otherStaff: User;
 let customer: Customer;
 const SECRET_NOTE = "Confidential-bereavement-note-7f3a";
-const today = isoDateIn(new Date(), "America/New_York");
+const today = localDate(new Date(), "America/New_York");
 
 beforeAll(async () => {
   server = await startTestServer();

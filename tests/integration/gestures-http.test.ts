@@ -11,6 +11,7 @@ import { createCustomer, createSignal } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import type { User } from "../../db/schema";
+import { localToday } from "../support/calendar";
 
 let server: TestServer;
 let s: Awaited<ReturnType<typeof setupGestures>>;
@@ -28,7 +29,7 @@ const row = (id: number) => db.select().from(gestures).where(eq(gestures.id, id)
 describe("proposing over HTTP", () => {
   it("a staff member proposes from the form; a policy refusal comes back beside the field with what was typed", async () => {
     const customer = createCustomer(db, { branchId: s.north.id });
-    const signal = createSignal(db, customer, { kind: "bereavement", occurredOn: new Date().toISOString().slice(0, 10) });
+    const signal = createSignal(db, customer, { kind: "bereavement", occurredOn: localToday() });
     const page = await server.fetch(`/gestures/new?customerId=${customer.id}&signalId=${signal.id}`, { cookie: await cookie(s.staff) });
     expect(page.status).toBe(200);
     const html = await page.text();

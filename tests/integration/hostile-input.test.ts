@@ -18,7 +18,7 @@ import { db, sqliteOf } from "~/utils/db.server";
 import type { Role } from "~/domain/permissions";
 import { decideGesture } from "~/domain/gestures.server";
 import { fulfilGesture } from "~/domain/fulfilment.server";
-import { localDate } from "~/domain/periods";
+import { localDate } from "~/domain/dates";
 import { getOrganisation } from "~/domain/organisation.server";
 import { quarterOf } from "~/domain/report-filter.server";
 import { createGestureType } from "~/domain/catalogue-admin.server";

@@ -10,6 +10,7 @@ import { key } from "../support/budget";
 import { createBranch, createOrganisation, createUser } from "../support/factories";
 import { cookiePair, startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { midMonthBefore } from "../support/calendar";
 
 let server: TestServer;
 let branchA: Branch;
@@ -21,7 +22,7 @@ let pastPeriodId: number;
 
 const NOW = new Date();
 // A day in the quarter before the current one.
-const PAST = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 3, 15, 15));
+const PAST = midMonthBefore(3, NOW);
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -11,11 +11,12 @@ import { createCustomer, createUser } from "../support/factories";
 import { propose, setupGestures } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { localToday } from "../support/calendar";
 
 let server: TestServer;
 let s: Awaited<ReturnType<typeof setupGestures>>;
 const NOW = new Date();
-const TODAY = NOW.toISOString().slice(0, 10);
+const TODAY = localToday(NOW);
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { branches, customers, gestures, type Gesture, type User } from "../../db/schema";
-import { addDays } from "~/domain/customer-rules";
+import { addDays } from "~/domain/dates";
 import { captureHold, placeHold, releaseHold } from "~/domain/ledger.server";
 import { findPeriod } from "~/domain/budget-periods.server";
 import { db } from "~/utils/db.server";

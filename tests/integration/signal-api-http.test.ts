@@ -7,6 +7,7 @@ import { createBranch, createCustomer, createOrganisation, createUser } from "..
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { db } from "~/utils/db.server";
+import { localDaysAgo, localToday } from "../support/calendar";
 
 let server: TestServer;
 let admin: User;
@@ -28,8 +29,8 @@ const send = (body: unknown, apiKey: string | null = key) =>
     headers: { "Content-Type": "application/json", ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-const today = new Date().toISOString().slice(0, 10);
-const yesterday = new Date(Date.now() - 2 * 86400000).toISOString().slice(0, 10);
+const today = localToday();
+const yesterday = localDaysAgo(2);
 
 describe("POST /api/signals", () => {
   it("refuses a request without a key, with an unknown key, and with a revoked key, in JSON", async () => {

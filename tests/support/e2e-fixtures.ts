@@ -194,8 +194,9 @@ export async function createCustomerWithSignal(input: {
 }): Promise<{ customerId: number; signalId: number; name: string }> {
   const app = await appModules();
   const { branches, customers, signals } = await import("../../db/schema");
-  const { nameKeys, addDays } = await import("~/domain/customer-rules");
-  const { localDate } = await import("~/domain/periods");
+  const { nameKeys } = await import("~/domain/customer-rules");
+  const { addDays } = await import("~/domain/dates");
+  const { localDate } = await import("~/domain/dates");
   const branch = app.db.select({ id: branches.id }).from(branches).where(app.eq(branches.code, input.branchCode)).get();
   if (!branch) throw new Error(`No branch ${input.branchCode} in the e2e database`);
   const suffix = Math.random().toString(36).slice(2, 8);

@@ -2,7 +2,7 @@
 // returns a form that the server accepts (fresh request keys each call); the suite then spoils one
 // field at a time. A new action form joins the suite by adding a line here.
 import { TEST_PASSWORD } from "./factories";
-import { addDays } from "~/domain/customer-rules";
+import { addDays } from "~/domain/dates";
 import type { Role } from "~/domain/permissions";
 import { POLICY_KEYS } from "~/domain/policy";
 

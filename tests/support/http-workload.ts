@@ -5,6 +5,7 @@
 // redirect); the suites then check that every acknowledged write is on disk.
 import { randomUUID } from "node:crypto";
 import { postForm } from "./server-process";
+import { localDate } from "../../app/domain/dates";
 
 export type WorkloadContext = {
   origin: string;
@@ -116,7 +117,7 @@ export const OPERATIONS = {
     if (id === undefined) return OPERATIONS.proposeAtDiscretion(ctx, label);
     const version = await versionOf(ctx, id);
     if (version === null) return;
-    const today = new Intl.DateTimeFormat("en-CA", { timeZone: ctx.timeZone }).format(new Date());
+    const today = localDate(new Date(), ctx.timeZone);
     const form = { intent: "fulfil", version: String(version), actualAmount: "8.00", vendor: "Workload florist", fulfilledOn: today, note: "" };
     const answers = await Promise.all([postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.staff, form), postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.staff, form)]);
     for (const response of answers) count(ctx, response.status);
