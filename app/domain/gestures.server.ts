@@ -71,7 +71,6 @@ export type TransitionResult = {
   warning?: string;
 };
 
-const TWELVE_MONTHS_MS = 365 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------------------------
@@ -119,7 +118,7 @@ export function customerTwelveMonths(db: DbOrTx, customerId: number, now: Date, 
       and(
         eq(gestures.customerId, customerId),
         inArray(gestures.status, [...COUNTING_STATUSES]),
-        gte(gestures.submittedAt, new Date(now.getTime() - TWELVE_MONTHS_MS)),
+        gte(gestures.submittedAt, twelveMonthsBefore(now)),
         exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
       ),
     )
@@ -992,7 +991,7 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
 
 /** SQL: the customer (by `customerIdColumn`) is at their 12-month cap (amount or count) under the default policy of `policy`. */
 export function customerAtCapCondition(customerIdColumn: SQL | typeof customers.id, policy: Pick<Policy, "customerCapAmount" | "customerCapCount">, now: Date): SQL {
-  const since = now.getTime() - TWELVE_MONTHS_MS;
+  const since = twelveMonthsBefore(now).getTime();
   const statuses = sql.join(
     COUNTING_STATUSES.map((s) => sql`${s}`),
     sql`, `,
@@ -1001,8 +1000,13 @@ export function customerAtCapCondition(customerIdColumn: SQL | typeof customers.
     from ${gestures} g where g.customer_id = ${customerIdColumn} and g.status in (${statuses}) and g.submitted_at >= ${since})`;
 }
 
-/** Used by tests and the seed: the lower bound of "the last 12 months". */
+/**
+ * The lower bound of "the last 12 months": the same instant a calendar year earlier (from 29
+ * February, 1 March). Not 365 days, which drops a day of the window whenever it spans a 29 February.
+ */
 export function twelveMonthsBefore(now: Date): Date {
-  return new Date(now.getTime() - TWELVE_MONTHS_MS);
+  const since = new Date(now.getTime());
+  since.setUTCFullYear(since.getUTCFullYear() - 1);
+  return since;
 }
 
