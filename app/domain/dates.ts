@@ -61,6 +61,22 @@ export function startOfLocalDay(date: IsoDate, timeZone: string): Date {
   return new Date(high);
 }
 
+/**
+ * The same local wall-clock time `days` calendar days later: "30 days after an approval at 10:00"
+ * ends at 10:00 local, whichever clock change lies between (a local day lasts 23 to 25 hours).
+ * A wall time that a clock change skips moves on by the change.
+ */
+export function addLocalDays(instant: Date, days: number, timeZone: string): Date {
+  const { date, minutes } = localDateTime(instant, timeZone);
+  const target = addDays(date, days);
+  const belowMinute = ((instant.getTime() % 60_000) + 60_000) % 60_000;
+  // Minutes after the day's start are wall-clock minutes unless a clock change came first that day.
+  const guess = startOfLocalDay(target, timeZone).getTime() + minutes * 60_000;
+  const corrected = guess + (minutes - localDateTime(new Date(guess), timeZone).minutes) * 60_000;
+  const exact = localDateTime(new Date(corrected), timeZone);
+  return new Date((exact.date === target && exact.minutes === minutes ? corrected : guess) + belowMinute);
+}
+
 /** The first instant after a local date ends: the start of the next day. */
 export function endOfLocalDay(date: IsoDate, timeZone: string): Date {
   return startOfLocalDay(addDays(date, 1), timeZone);

@@ -2,8 +2,7 @@
 // releases, when an actual amount above the approved one needs approval again, when an approval
 // expires and when an outcome is due. Shared by the server and the page.
 import type { Outcome } from "../../db/schema";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { addLocalDays } from "./dates";
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
   thanked: "Thanked us",
@@ -46,18 +45,22 @@ export function fulfilmentVerdict(f: FulfilmentFigures): FulfilmentVerdict {
   return { kind: "capture", captured: f.actual, released: 0, extra };
 }
 
-/** When an approval made at `approvedAt` expires if still unfulfilled. */
-export function approvalExpiresAt(approvedAt: Date, expiryDays: number): Date {
-  return new Date(approvedAt.getTime() + expiryDays * DAY_MS);
+/**
+ * When an approval made at `approvedAt` expires if still unfulfilled: the same local time
+ * `expiryDays` days later in the organisation's time zone (not N × 24 hours, which moves by an hour
+ * across a clock change).
+ */
+export function approvalExpiresAt(approvedAt: Date, expiryDays: number, timeZone: string): Date {
+  return addLocalDays(approvedAt, expiryDays, timeZone);
 }
 
-export function approvalIsExpired(approvedAt: Date, expiryDays: number, now: Date): boolean {
-  return now.getTime() >= approvalExpiresAt(approvedAt, expiryDays).getTime();
+export function approvalIsExpired(approvedAt: Date, expiryDays: number, now: Date, timeZone: string): boolean {
+  return now.getTime() >= approvalExpiresAt(approvedAt, expiryDays, timeZone).getTime();
 }
 
-/** When a missing outcome of a gesture fulfilled at `fulfilledAt` is reminded. */
-export function outcomeDueAt(fulfilledAt: Date, followUpDays: number): Date {
-  return new Date(fulfilledAt.getTime() + followUpDays * DAY_MS);
+/** When a missing outcome of a gesture fulfilled at `fulfilledAt` is reminded: the same local time `followUpDays` days later. */
+export function outcomeDueAt(fulfilledAt: Date, followUpDays: number, timeZone: string): Date {
+  return addLocalDays(fulfilledAt, followUpDays, timeZone);
 }
 
 /** Whether a receipt must come with an actual amount. */

@@ -50,10 +50,14 @@ function result(g: Gesture, alreadyDone = false): TransitionResult {
 // ---------------------------------------------------------------------------------------------
 // Expiry
 
+// Policies count at least one day; a local day lasts at least 23 hours (the day clocks go forward),
+// so nothing younger than that can be due.
+const SHORTEST_LOCAL_DAY_MS = 23 * 60 * 60 * 1000;
+
 function expireInTransaction(tx: DbOrTx, gesture: Gesture, now: Date): boolean {
   if (gesture.status !== "approved" || !gesture.approvedAt) return false;
   const { policy } = getEffectivePolicy(tx, gesture.branchId);
-  if (!approvalIsExpired(gesture.approvedAt, policy.approvalExpiryDays, now)) return false;
+  if (!approvalIsExpired(gesture.approvedAt, policy.approvalExpiryDays, now, getOrganisation(tx).timeZone)) return false;
   const hold = openHoldOf(tx, gesture.id);
   if (hold) releaseHold(tx, { id: null }, { holdId: hold.id, memo: `Gesture #${gesture.id} expired unfulfilled`, idempotencyKey: `gesture:${gesture.id}:expire`, now });
   const changed = tx
@@ -87,7 +91,7 @@ export function expireIfDue(db: DbOrTx, gestureId: number, now: Date): boolean {
   // A read first: a write transaction is opened only for an approval that has run out (it checks again inside).
   const peek = db.select({ status: gestures.status, approvedAt: gestures.approvedAt, branchId: gestures.branchId }).from(gestures).where(eq(gestures.id, gestureId)).get();
   if (peek?.status !== "approved" || !peek.approvedAt) return false;
-  if (!approvalIsExpired(peek.approvedAt, getEffectivePolicy(db, peek.branchId).policy.approvalExpiryDays, now)) return false;
+  if (!approvalIsExpired(peek.approvedAt, getEffectivePolicy(db, peek.branchId).policy.approvalExpiryDays, now, getOrganisation(db).timeZone)) return false;
   return writeTransaction(db, (tx) => expireInTransaction(tx, loadGesture(tx, gestureId), now));
 }
 
@@ -97,7 +101,7 @@ export function expireDueApprovals(db: Db, now: Date): { expired: number } {
   const candidates = db
     .select({ id: gestures.id })
     .from(gestures)
-    .where(and(eq(gestures.status, "approved"), lte(gestures.approvedAt, new Date(now.getTime() - 24 * 60 * 60 * 1000))))
+    .where(and(eq(gestures.status, "approved"), lte(gestures.approvedAt, new Date(now.getTime() - SHORTEST_LOCAL_DAY_MS))))
     .all();
   let expired = 0;
   for (const { id } of candidates) if (expireIfDue(db, id, now)) expired++;
@@ -133,7 +137,7 @@ export function fulfilGesture(db: DbOrTx, actor: GestureActor, input: FulfilInpu
       throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only an approved gesture can be fulfilled.`);
     }
     const { policy } = getEffectivePolicy(tx, gesture.branchId);
-    if (gesture.approvedAt && approvalIsExpired(gesture.approvedAt, policy.approvalExpiryDays, now)) {
+    if (gesture.approvedAt && approvalIsExpired(gesture.approvedAt, policy.approvalExpiryDays, now, getOrganisation(tx).timeZone)) {
       throw new DomainError("INVALID_STATE", "This approval has expired; reload the page. Nothing was recorded.");
     }
     const timeZone = getOrganisation(tx).timeZone;
@@ -469,13 +473,14 @@ export function sendOutcomeReminders(db: Db, now: Date): { due: number; sent: nu
   const candidates = db
     .select({ id: gestures.id, branchId: gestures.branchId, proposerId: gestures.proposerId, fulfilledById: gestures.fulfilledById, fulfilledAt: gestures.fulfilledAt })
     .from(gestures)
-    .where(and(inArray(gestures.status, ["fulfilled"]), lte(gestures.fulfilledAt, new Date(now.getTime() - 24 * 60 * 60 * 1000))))
+    .where(and(inArray(gestures.status, ["fulfilled"]), lte(gestures.fulfilledAt, new Date(now.getTime() - SHORTEST_LOCAL_DAY_MS))))
     .all();
+  const { timeZone } = getOrganisation(db);
   let due = 0;
   let sent = 0;
   for (const g of candidates) {
     const { policy } = getEffectivePolicy(db, g.branchId);
-    if (!g.fulfilledAt || outcomeDueAt(g.fulfilledAt, policy.outcomeFollowUpDays) > now) continue;
+    if (!g.fulfilledAt || outcomeDueAt(g.fulfilledAt, policy.outcomeFollowUpDays, timeZone) > now) continue;
     due++;
     sent += writeTransaction(db, (tx) => {
       let count = 0;

@@ -2,7 +2,7 @@
 // over many dates and zones, daylight-saving changes included.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, addYears, dayOfWeek, daysBetween, endOfLocalDay, isValidIsoDate, localDate, localDateTime, startOfLocalDay } from "~/domain/dates";
+import { addDays, addLocalDays, addMonths, addYears, dayOfWeek, daysBetween, endOfLocalDay, isValidIsoDate, localDate, localDateTime, startOfLocalDay } from "~/domain/dates";
 
 const ZONES = ["UTC", "America/New_York", "America/Los_Angeles", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "America/Santiago", "Pacific/Chatham", "Pacific/Kiritimati"];
 const day = fc.integer({ min: 0, max: 20_000 }).map((n) => addDays("1990-01-01", n));
@@ -43,6 +43,31 @@ describe("local dates", () => {
     expect(length("2027-03-14")).toBe(23);
     expect(length("2027-11-07")).toBe(25);
     expect(length("2027-11-08")).toBe(24);
+  });
+});
+
+describe("the same local time some days later", () => {
+  it("lands on the local date `days` later at the same wall-clock time, unless a clock change skips that time (property)", () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 400 }), fc.constantFrom(...ZONES), (at, days, zone) => {
+        const from = localDateTime(at, zone);
+        const later = addLocalDays(at, days, zone);
+        const to = localDateTime(later, zone);
+        expect(to.date).toBe(addDays(from.date, days));
+        // Equal, or moved on by the skipped hour (half hour on Lord Howe) of a spring-forward day.
+        expect(to.minutes - from.minutes).toBeGreaterThanOrEqual(0);
+        expect(to.minutes - from.minutes).toBeLessThanOrEqual(60);
+        if (to.minutes === from.minutes) expect(later.getTime() % 60_000).toBe(at.getTime() % 60_000);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("thirty days after 10:00 on a day before New York's clocks go back is 10:00 again, 721 hours later", () => {
+    const approved = new Date("2027-10-20T14:00:00Z"); // 10:00 EDT
+    const expires = addLocalDays(approved, 30, "America/New_York");
+    expect(expires.toISOString()).toBe("2027-11-19T15:00:00.000Z"); // 10:00 EST
+    expect((expires.getTime() - approved.getTime()) / 3_600_000).toBe(30 * 24 + 1);
   });
 });
 
