@@ -18,7 +18,7 @@ import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { DEFAULT_PAGE_SIZE, pageFromUrl } from "~/utils/pagination";
-import { useRootData } from "~/utils/root-data";
+import { useCan, useRootData } from "~/utils/root-data";
 
 export const meta: MetaFunction = () => [{ title: "Approvals · Empathy Fund" }];
 
@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = pageFromUrl(new URL(request.url));
   const queue = approvalQueue(db, user, { page, pageSize: DEFAULT_PAGE_SIZE }, now());
   const reapprovals = reapprovalQueue(db, user, now());
-  return json({ ...queue, reapprovals, page, isManager: user.role === "manager", isFinance: user.role === "finance" });
+  return json({ ...queue, reapprovals, page, isFinance: user.role === "finance" });
 }
 
 // Bulk approval: each selected proposal is approved in its own transaction, and the page shows
@@ -55,7 +55,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ApprovalsPage() {
-  const { rows, total, reapprovals, page, isManager, isFinance } = useLoaderData<typeof loader>();
+  const { rows, total, reapprovals, page, isFinance } = useLoaderData<typeof loader>();
+  const may = useCan();
   const actionData = useActionData<typeof action>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   const decidable = rows.filter((r) => r.canDecide);
@@ -69,7 +70,7 @@ export default function ApprovalsPage() {
             first.
           </p>
         </div>
-        {isManager ? (
+        {may("gestures:delegate") ? (
           <Link to="/delegation" className="button button--secondary">
             Delegate while away
           </Link>

@@ -28,7 +28,7 @@ import { db } from "~/utils/db.server";
 import { domainErrorReply, throwAsResponse } from "~/utils/errors.server";
 import { formatDateTime } from "~/utils/format";
 import { transitionToast } from "~/utils/gesture-toast.server";
-import { useRootData } from "~/utils/root-data";
+import { useCan, useRootData } from "~/utils/root-data";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Proposal #${data.view.gesture.id} · Empathy Fund` : "Proposal · Empathy Fund" }];
@@ -203,11 +203,25 @@ export default function GesturePage() {
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   const lastIntent = String(lastResult?.initialValue?.intent ?? "");
   const { gesture, customer, signal, decisions, can } = view;
+  const may = useCan();
+  // The way back offers only a list the viewer may open: the queue when the proposal waits for
+  // their decision, else their own proposals; finance proposes nothing, so its way back is the queue.
+  const mayApprove = may("gestures:approve") || may("gestures:approve-finance");
+  const back =
+    mayApprove && (can.decide || !may("gestures:propose"))
+      ? { to: "/approvals", label: "Approvals" }
+      : may("gestures:propose")
+        ? { to: "/gestures", label: "My proposals" }
+        : null;
   return (
     <>
       <div className="page-header">
         <div>
-          <p className="breadcrumb">{can.decide ? <Link to="/approvals">Approvals</Link> : <Link to="/gestures">My proposals</Link>}</p>
+          {back ? (
+            <p className="breadcrumb">
+              <Link to={back.to}>{back.label}</Link>
+            </p>
+          ) : null}
           <h1>
             {gesture.typeName} for {customer.name}
           </h1>

@@ -23,7 +23,7 @@ import { domainErrorResult } from "~/utils/errors.server";
 import { formatDateTime } from "~/utils/format";
 import { newIdempotencyKey } from "~/utils/idempotency.server";
 import { DEFAULT_PAGE_SIZE, pageFromUrl } from "~/utils/pagination";
-import { useRootData } from "~/utils/root-data";
+import { useCan, useRootData } from "~/utils/root-data";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -136,13 +136,19 @@ export default function PoolPage() {
   const { pool, balance, ledger, kind, page, canChange, keys } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
+  const may = useCan();
   const budget = balance.allocated + balance.adjustments;
   return (
     <>
       <div className="page-header">
         <div>
           <p className="breadcrumb">
-            <Link to={`/pools?period=${pool.periodId}`}>Budgets, {pool.label}</Link>
+            {/* The budgets list is finance's; a branch manager comes to the ledger from the branch home. */}
+            {may("budgets:manage") ? (
+              <Link to={`/pools?period=${pool.periodId}`}>Budgets, {pool.label}</Link>
+            ) : may("branch:view") ? (
+              <Link to="/branch">My branch</Link>
+            ) : null}
           </p>
           <h1>
             {pool.branchName} · {pool.label}

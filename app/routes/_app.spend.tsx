@@ -19,7 +19,7 @@ import { db } from "~/utils/db.server";
 import { throwAsResponse } from "~/utils/errors.server";
 import { formatDateTime } from "~/utils/format";
 import { DEFAULT_PAGE_SIZE, pageFromUrl } from "~/utils/pagination";
-import { useRootData } from "~/utils/root-data";
+import { useCan, useRootData } from "~/utils/root-data";
 
 export const meta: MetaFunction = () => [{ title: "Spend · Empathy Fund" }];
 
@@ -51,7 +51,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       types,
       filter: { status: status ?? "", occasion: occasion ?? "", type: typeId ? String(typeId) : "" },
       page,
-      canReport: user.role === "manager",
     });
   } catch (error) {
     throwAsResponse(error);
@@ -59,7 +58,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function SpendPage() {
-  const { branchName, periods, period, spend, types, filter, page, canReport } = useLoaderData<typeof loader>();
+  const { branchName, periods, period, spend, types, filter, page } = useLoaderData<typeof loader>();
+  const may = useCan();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   const filtered = Boolean(filter.status || filter.occasion || filter.type);
   return (
@@ -69,7 +69,7 @@ export default function SpendPage() {
           <h1>Spend</h1>
           <p>{branchName}: what the branch has committed to approved gestures and what it has spent, period by period.</p>
         </div>
-        {canReport ? (
+        {may("reports:branch") ? (
           <Link to="/reports" className="button button--secondary">
             Branch reports
           </Link>
