@@ -3,7 +3,7 @@
 // The whole organisation, one region (25 branches at scale) and one branch, for the current and
 // the previous period.
 import { db } from "~/utils/db.server";
-import { resolveReportScope, spendDashboard, outcomeReport } from "~/domain/reports.server";
+import { resolveReportScope, spendDashboard, outcomeReport } from "~/domain/reporting/spend-reports.server";
 const now = new Date();
 function time(name: string, f: () => unknown) {
   const ts: number[] = [];

@@ -1,7 +1,7 @@
 // Factories for test data. Passwords are hashed once per run (scrypt is slow by design).
 import { branches, crmImports, customers, organisation, signals, users, type Branch, type Customer, type Role, type Signal, type User } from "../../db/schema";
-import { nameKeys } from "~/domain/customer-rules";
-import { hashPassword } from "~/domain/passwords.server";
+import { nameKeys } from "~/domain/customers/customer-rules";
+import { hashPassword } from "~/domain/identity/passwords.server";
 import type { Db } from "~/utils/db.server";
 
 export const TEST_PASSWORD = "correct horse battery staple 42";
