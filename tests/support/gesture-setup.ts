@@ -3,7 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { gestureTypes, type User } from "../../db/schema";
-import { proposeGesture, type GestureActor, type ProposeInput } from "~/domain/gestures/gestures.server";
+import type { GestureActor } from "~/domain/gestures/gesture-record.server";
+import { proposeGesture, type ProposeInput } from "~/domain/gestures/gestures.server";
 import type { Db } from "~/utils/db.server";
 import { setupBudget } from "./budget";
 import { createCustomer, createUser } from "./factories";

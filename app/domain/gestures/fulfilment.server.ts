@@ -15,7 +15,7 @@ import { recordAudit } from "../core/audit.server";
 import { DomainError } from "../core/errors";
 import { approvalIsExpired, cleanFileName, fulfilmentVerdict, outcomeDueAt, receiptRequired } from "./fulfilment-rules";
 import { GESTURE_STATUS_LABELS } from "./gesture-rules";
-import { loadGesture, staleVersion, type GestureActor, type TransitionResult } from "./gestures.server";
+import { loadGesture, staleVersion, type GestureActor, type TransitionResult } from "./gesture-record.server";
 import { captureHold, currentPoolFor, getPoolBalance, placeHold, releaseHold } from "../budget/ledger.server";
 import { formatMoney } from "../core/money";
 import { gestureLabel, notify } from "../notifications/notifications.server";

@@ -41,14 +41,13 @@ import { COUNTING_STATUSES, customerCapNote, GESTURE_STATUS_LABELS, needsSecondA
 import { currentPoolFor, getPoolBalance, placeHold } from "../budget/ledger.server";
 import { approvalExpiresAt, outcomeDueAt } from "./fulfilment-rules";
 import { expireIfDue, latestReceipt, openHoldOf, reapprovalRight } from "./fulfilment.server";
+import { loadGesture, staleVersion, type GestureActor, type TransitionResult } from "./gesture-record.server";
 import { formatMoney } from "../core/money";
 import { notify } from "../notifications/notifications.server";
 import { getOrganisation } from "../core/organisation.server";
 import { localDate, startOfLocalDay } from "../core/dates";
 import { getEffectivePolicy } from "../policy/policy.server";
 import { activeFinanceUserIds, decisionRight, managerLevelApprovers, routeFor } from "../approvals/routing.server";
-
-export type GestureActor = { id: number; role: Role; branchId: number | null };
 
 export type ProposalInput = {
   occasion: Occasion;
@@ -59,16 +58,6 @@ export type ProposalInput = {
   cardMessage: string;
   justification: string;
   deliveryMethod: DeliveryMethod;
-};
-
-export type TransitionResult = {
-  gestureId: number;
-  status: GestureStatus;
-  version: number;
-  /** Nothing was written: the same request had already been carried out. */
-  alreadyDone: boolean;
-  /** A note for the person (not a refusal), e.g. pending proposals exceed the pool. */
-  warning?: string;
 };
 
 const TWELVE_MONTHS_MS = 365 * 24 * 60 * 60 * 1000;
@@ -99,12 +88,6 @@ function requireProposer(actor: GestureActor): number {
 
 function userName(db: DbOrTx, userId: number): string {
   return db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? "someone";
-}
-
-export function loadGesture(db: DbOrTx, gestureId: number): Gesture {
-  const gesture = db.select().from(gestures).where(eq(gestures.id, gestureId)).get();
-  if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist.");
-  return gesture;
 }
 
 /** What a gesture counts for against caps: the actual amount once fulfilled, else the approved, else the requested. */
@@ -272,14 +255,6 @@ export function submitGesture(db: DbOrTx, actor: GestureActor, input: { gestureI
     }
     return submitInTransaction(tx, actor, gesture, now);
   });
-}
-
-/** The refusal of a form made on an older version; `noun` is what the person was looking at. */
-export function staleVersion(gesture: Gesture, noun: "proposal" | "gesture" = "proposal") {
-  return new DomainError(
-    "CONFLICT",
-    `This ${noun} changed since you opened it; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. Reload the page to see it; nothing was changed.`,
-  );
 }
 
 /** The figures the policy checks need, gathered inside the transaction. */
