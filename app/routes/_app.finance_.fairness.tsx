@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Fairness · Empathy Fund" }];
 const CONCENTRATION_ROWS = 50;
 
 // Who receives gestures, against the customer base (finance: any branch or region; a manager: their
-// own branch). The rules live in app/domain/fairness.server.ts and are explained on the page.
+// own branch). The rules live in app/domain/reporting/fairness.server.ts and are explained on the page.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireReportUser(request);
   const url = new URL(request.url);

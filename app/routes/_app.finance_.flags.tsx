@@ -44,7 +44,7 @@ function readFilters(params: URLSearchParams, timeZone: string, at: Date) {
 }
 
 // Finance's list of unusual patterns in one quarter: computed on each visit from the quarter's
-// gestures (see app/domain/patterns.server.ts), joined with finance's reviews.
+// gestures (see app/domain/reporting/patterns.server.ts), joined with finance's reviews.
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "reports:all");
   const url = new URL(request.url);

@@ -7,7 +7,7 @@ import type { Db } from "~/utils/db.server";
 export const TEST_PASSWORD = "correct horse battery staple 42";
 /**
  * Factory users get a cheap scrypt hash so that suites with hundreds of sign-ins stay quick on a
- * loaded machine. The production parameters are tested in tests/unit/passwords.test.ts, and
+ * loaded machine. The production parameters are tested in tests/unit/identity/passwords.test.ts, and
  * `realisticHash: true` gives a user the production cost (for timing comparisons).
  */
 export const CHEAP_TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };

@@ -1,5 +1,5 @@
 // A branch ready for the gesture workflow: an open period with a funded pool, a staff member, two
-// managers, finance, and customers. Proposals are made through app/domain/gestures.server.ts.
+// managers, finance, and customers. Proposals are made through app/domain/gestures/gestures.server.ts.
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { gestureTypes, type User } from "../../db/schema";

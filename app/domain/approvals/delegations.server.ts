@@ -1,7 +1,7 @@
 // Delegation: a manager away names another manager (of any branch) or a finance user to take their
 // approvals for a range of dates. While it lasts the manager keeps their authority but is not
 // notified; the delegate decides for the manager's branch (never their own proposal). Who decides
-// what is worked out by app/domain/routing.server.ts; this module keeps the delegations themselves.
+// what is worked out by app/domain/approvals/routing.server.ts; this module keeps the delegations themselves.
 import { aliasedTable, and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or } from "drizzle-orm";
 import { branches, delegations, gestures, users, type Delegation, type Role } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";

@@ -1,5 +1,5 @@
-// Who decides a submitted proposal, with and without delegations: app/domain/routing.server.ts
-// and app/domain/delegations.server.ts on a fresh migrated database.
+// Who decides a submitted proposal, with and without delegations: app/domain/approvals/routing.server.ts
+// and app/domain/approvals/delegations.server.ts on a fresh migrated database.
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, delegations, gestures, notifications, type User } from "../../../db/schema";

@@ -1,4 +1,4 @@
-// The in-app notification list and its e-mail outbox (app/domain/notifications.server.ts).
+// The in-app notification list and its e-mail outbox (app/domain/notifications/notifications.server.ts).
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emailOutbox, notifications, users, type User } from "../../../db/schema";
