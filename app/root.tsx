@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
-import { getOrganisation } from "~/domain/organisation.server";
+import { getOrganisation } from "~/domain/core/organisation.server";
 import { getUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { useRootData } from "~/utils/root-data";

@@ -1,5 +1,5 @@
 // `npm run audit:verify`: walks the audit hash chain and names the first broken link.
-import { verifyAuditChain } from "../app/domain/audit.server";
+import { verifyAuditChain } from "../app/domain/core/audit.server";
 import { db, sqliteOf } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 

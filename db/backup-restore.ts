@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { checkDatabase, type IntegrityReport } from "../app/domain/integrity.server";
+import { checkDatabase, type IntegrityReport } from "../app/domain/administration/integrity.server";
 import { openDatabase, sqliteOf } from "../app/utils/database.server";
 
 /** All remaining pages in one step: one read transaction, so the copy is one consistent snapshot

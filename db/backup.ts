@@ -1,6 +1,6 @@
 // `npm run db:backup [-- --to FILE]`: a consistent copy of the live database (DATABASE_URL, the
 // app may keep running and writing), checked before it is kept. Default: data/backups/<name>-<time>.sqlite.
-import { describeReport } from "../app/domain/integrity.server";
+import { describeReport } from "../app/domain/administration/integrity.server";
 import { optionValue, timestampedName, verifiedCopy } from "./backup-restore";
 
 const source = process.env.DATABASE_URL ?? "data/empathy-fund.sqlite";

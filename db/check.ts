@@ -1,6 +1,6 @@
 // `npm run db:check`: integrity, foreign keys, the ledger's invariants and the audit chain of the
 // database at DATABASE_URL. Exit status 1 when anything is broken.
-import { checkDatabase, describeReport } from "../app/domain/integrity.server";
+import { checkDatabase, describeReport } from "../app/domain/administration/integrity.server";
 import { db, sqliteOf } from "../app/utils/db.server";
 
 const report = checkDatabase(db);

@@ -5,12 +5,12 @@
 // expire approvals left unfulfilled beyond the policy (releasing their holds); remind staff of
 // missing outcomes after the follow-up delay;
 // then send the e-mail outbox (SMTP when SMTP_URL is set, else the log).
-import { createEmailTransport, sendPendingEmails } from "../app/domain/email.server";
-import { expireDueApprovals, sendOutcomeReminders } from "../app/domain/fulfilment.server";
-import { notifyDelegationStarts } from "../app/domain/delegations.server";
-import { redactExpiredNotes } from "../app/domain/privacy.server";
-import { sendApprovalReminders } from "../app/domain/reminders.server";
-import { rerouteAllBranches } from "../app/domain/routing.server";
+import { createEmailTransport, sendPendingEmails } from "../app/domain/notifications/email.server";
+import { expireDueApprovals, sendOutcomeReminders } from "../app/domain/gestures/fulfilment.server";
+import { notifyDelegationStarts } from "../app/domain/approvals/delegations.server";
+import { redactExpiredNotes } from "../app/domain/customers/privacy.server";
+import { sendApprovalReminders } from "../app/domain/approvals/reminders.server";
+import { rerouteAllBranches } from "../app/domain/approvals/routing.server";
 import { db, sqliteOf } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";

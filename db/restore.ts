@@ -1,7 +1,7 @@
 // `npm run db:restore -- BACKUP_FILE --to NEW_FILE`: restores a backup into a new database file
 // (never over an existing one) and verifies it: integrity, the ledger's invariants and the audit
 // chain. Then point DATABASE_URL at the new file and restart the app.
-import { describeReport } from "../app/domain/integrity.server";
+import { describeReport } from "../app/domain/administration/integrity.server";
 import { optionValue, verifiedCopy } from "./backup-restore";
 
 const args = process.argv.slice(2);

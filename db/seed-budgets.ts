@@ -4,10 +4,10 @@
 // correction, holds for gestures that were captured (a little under or over), released, or are
 // still open. Amounts come from a fixed pseudo-random sequence, so they are the same every time.
 import { count, eq } from "drizzle-orm";
-import { openPeriod } from "../app/domain/budget-periods.server";
-import { adjust, allocate, captureHold, currentPoolFor, placeHold, releaseHold, type FinanceActor } from "../app/domain/ledger.server";
-import { periodContaining } from "../app/domain/periods";
-import { addDays, addMonths, daysBetween, localDate } from "../app/domain/dates";
+import { openPeriod } from "../app/domain/budget/budget-periods.server";
+import { adjust, allocate, captureHold, currentPoolFor, placeHold, releaseHold, type FinanceActor } from "../app/domain/budget/ledger.server";
+import { periodContaining } from "../app/domain/budget/periods";
+import { addDays, addMonths, daysBetween, localDate } from "../app/domain/core/dates";
 import type { DbOrTx } from "../app/utils/db.server";
 import { branches, ledgerEntries, users } from "./schema";
 

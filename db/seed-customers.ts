@@ -3,9 +3,9 @@
 // that the suggestions queue has something to show whenever the demo is started.
 import { Faker, base, en, en_GB } from "@faker-js/faker";
 import { eq } from "drizzle-orm";
-import { recordAudit } from "../app/domain/audit.server";
-import { nameKeys } from "../app/domain/customer-rules";
-import { addDays, localDate } from "../app/domain/dates";
+import { recordAudit } from "../app/domain/core/audit.server";
+import { nameKeys } from "../app/domain/customers/customer-rules";
+import { addDays, localDate } from "../app/domain/core/dates";
 import type { Tx } from "../app/utils/db.server";
 import { customers, SEGMENTS, signals, type SignalKind } from "./schema";
 

@@ -4,12 +4,13 @@
 // withdrawn ones, across the demo branches. The named demo customers (NTH-DEMO-*) are left alone
 // so that the browser journeys can propose for them. Dated in the hours before the seed runs.
 import { and, asc, eq, isNull, like } from "drizzle-orm";
-import { decideGesture, proposeGesture, withdrawGesture, type GestureActor } from "../app/domain/gestures.server";
+import type { GestureActor } from "../app/domain/gestures/gesture-record.server";
+import { decideGesture, proposeGesture, withdrawGesture } from "../app/domain/gestures/gestures.server";
 import type { Db } from "../app/utils/db.server";
-import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome, type ReceiptUpload } from "../app/domain/fulfilment.server";
-import { localDate } from "../app/domain/dates";
-import { getOrganisation } from "../app/domain/organisation.server";
-import { storeReceipt } from "../app/domain/receipts.server";
+import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome, type ReceiptUpload } from "../app/domain/gestures/fulfilment.server";
+import { localDate } from "../app/domain/core/dates";
+import { getOrganisation } from "../app/domain/core/organisation.server";
+import { storeReceipt } from "../app/domain/gestures/receipts.server";
 import { branches, customers, gestureTypes, signals, users, type Occasion, type Outcome } from "./schema";
 
 type Step =

@@ -3,7 +3,8 @@
 // the $150.00 second-approval threshold and together over it, so /finance/flags shows a split for
 // the customer and for the proposer. Dated in the hours before the seed runs (the current quarter).
 import { and, asc, eq, isNull, like } from "drizzle-orm";
-import { proposeGesture, type GestureActor } from "../app/domain/gestures.server";
+import type { GestureActor } from "../app/domain/gestures/gesture-record.server";
+import { proposeGesture } from "../app/domain/gestures/gestures.server";
 import type { Db } from "../app/utils/db.server";
 import { branches, customers, gestures, gestureTypes, users } from "./schema";
 

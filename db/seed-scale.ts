@@ -12,11 +12,11 @@
 // bank's volume; other events and notifications are not generated. Every password is the demo password.
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { hashPassword } from "../app/domain/passwords.server";
-import { GENESIS_HASH, hashAuditEvent } from "../app/domain/audit.server";
-import { checkDatabase, describeReport } from "../app/domain/integrity.server";
-import { periodContaining } from "../app/domain/periods";
-import { addDays, addMonths, localDate } from "../app/domain/dates";
+import { hashPassword } from "../app/domain/identity/passwords.server";
+import { GENESIS_HASH, hashAuditEvent } from "../app/domain/core/audit.server";
+import { checkDatabase, describeReport } from "../app/domain/administration/integrity.server";
+import { periodContaining } from "../app/domain/budget/periods";
+import { addDays, addMonths, localDate } from "../app/domain/core/dates";
 import { openDatabase, sqliteOf } from "../app/utils/database.server";
 import { OUTCOMES, SIGNAL_KINDS, type Occasion } from "./schema";
 import { DEMO_PASSWORD } from "./demo-password";

@@ -1,8 +1,8 @@
 // `npm run db:seed [-- --if-empty]`: a small, deterministic demo organisation. Later issues extend
 // it. Every demo account's password is DEMO_PASSWORD (listed in the README).
 import { count } from "drizzle-orm";
-import { recordAudit } from "../app/domain/audit.server";
-import { hashPassword } from "../app/domain/passwords.server";
+import { recordAudit } from "../app/domain/core/audit.server";
+import { hashPassword } from "../app/domain/identity/passwords.server";
 import { db, sqliteOf, type Db } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 import { seedCustomers } from "./seed-customers";

@@ -1,6 +1,6 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { can, type Permission, type Role, ROLE_HOME, ROLE_LABELS } from "~/domain/permissions";
+import { can, type Permission, type Role, ROLE_HOME, ROLE_LABELS } from "~/domain/core/permissions";
 
 export type ShellUser = {
   name: string;

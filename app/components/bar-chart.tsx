@@ -6,7 +6,7 @@ import { Group } from "@visx/group";
 import { scaleBand, scaleLinear } from "@visx/scale";
 import { Bar } from "@visx/shape";
 import { useId } from "react";
-import { formatMoney } from "~/domain/money";
+import { formatMoney } from "~/domain/core/money";
 
 export type ChartSeries = { key: string; label: string };
 export type ChartRow = { label: string; values: number[] };

@@ -1,5 +1,5 @@
 import type { GestureStatus } from "../../db/schema";
-import { GESTURE_STATUS_LABELS } from "~/domain/gesture-rules";
+import { GESTURE_STATUS_LABELS } from "~/domain/gestures/gesture-rules";
 import { Badge, type BadgeTone } from "./badge";
 
 const TONES: Record<GestureStatus, BadgeTone> = {

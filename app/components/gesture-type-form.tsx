@@ -3,9 +3,9 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { Field, FieldErrors, FormErrors } from "~/components/forms";
 import { useCurrency } from "~/components/money";
-import { CreateGestureTypeSchema, TYPE_DESCRIPTION_MAX, TYPE_NAME_MAX, UpdateGestureTypeSchema } from "~/domain/catalogue-schemas";
-import { SIGNAL_KIND_LABELS } from "~/domain/customer-rules";
-import { formatMoney } from "~/domain/money";
+import { CreateGestureTypeSchema, TYPE_DESCRIPTION_MAX, TYPE_NAME_MAX, UpdateGestureTypeSchema } from "~/domain/policy/catalogue-schemas";
+import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
+import { formatMoney } from "~/domain/core/money";
 import { OCCASIONS } from "../../db/schema";
 
 export type GestureTypeFormValues = { name: string; description: string; defaultAmount: string; maxAmount: string; occasions: string[] };

@@ -1,4 +1,4 @@
-import { formatMoney } from "~/domain/money";
+import { formatMoney } from "~/domain/core/money";
 import { useRootData } from "~/utils/root-data";
 
 /** The organisation's currency (ISO code), from the root loader. */

@@ -3,10 +3,10 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { DELIVERY_METHODS, OCCASIONS, type DeliveryMethod, type Occasion } from "../../db/schema";
-import { SIGNAL_KIND_LABELS, SEVERITY_LABELS } from "~/domain/customer-rules";
-import { DELIVERY_LABELS } from "~/domain/gesture-rules";
-import { CARD_MESSAGE_MAX, EditProposalSchema, JUSTIFICATION_MAX, NewProposalSchema } from "~/domain/gesture-schemas";
-import { formatMoney, moneyInputText } from "~/domain/money";
+import { SIGNAL_KIND_LABELS, SEVERITY_LABELS } from "~/domain/customers/customer-rules";
+import { DELIVERY_LABELS } from "~/domain/gestures/gesture-rules";
+import { CARD_MESSAGE_MAX, EditProposalSchema, JUSTIFICATION_MAX, NewProposalSchema } from "~/domain/gestures/gesture-schemas";
+import { formatMoney, moneyInputText } from "~/domain/core/money";
 import { FieldErrors, FormErrors } from "./forms";
 import { useCurrency } from "./money";
 

@@ -1,5 +1,5 @@
 import { Form, Link } from "@remix-run/react";
-import { DISMISS_REASON_MAX } from "~/domain/customer-schemas";
+import { DISMISS_REASON_MAX } from "~/domain/customers/customer-schemas";
 
 export type SuggestionRow = {
   customerId: number;

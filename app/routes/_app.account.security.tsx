@@ -8,9 +8,9 @@ import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { EnrolmentInstructions, RecoveryCodes } from "~/components/second-factor";
-import { EnrolFactorSchema, RegenerateCodesSchema } from "~/domain/auth-schemas";
-import { getOrganisation } from "~/domain/organisation.server";
-import { ROLE_HOME } from "~/domain/permissions";
+import { EnrolFactorSchema, RegenerateCodesSchema } from "~/domain/identity/auth-schemas";
+import { getOrganisation } from "~/domain/core/organisation.server";
+import { ROLE_HOME } from "~/domain/core/permissions";
 import {
   enrolmentDetails,
   enrolSecondFactor,
@@ -18,7 +18,7 @@ import {
   newTotpSecret,
   regenerateRecoveryCodes,
   remainingRecoveryCodes,
-} from "~/domain/second-factor.server";
+} from "~/domain/identity/second-factor.server";
 import { requireAuthenticated } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

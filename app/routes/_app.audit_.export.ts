@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { readAuditFilter } from "~/domain/audit-filter.server";
-import { listAuditEvents, type AuditExportRow } from "~/domain/audit.server";
-import { localDate } from "~/domain/dates";
-import { csvHeaders, csvStream, type CsvColumn } from "~/domain/csv-export.server";
-import { getOrganisation } from "~/domain/organisation.server";
+import { readAuditFilter } from "~/domain/administration/audit-filter.server";
+import { listAuditEvents, type AuditExportRow } from "~/domain/core/audit.server";
+import { localDate } from "~/domain/core/dates";
+import { csvHeaders, csvStream, type CsvColumn } from "~/domain/core/csv-export.server";
+import { getOrganisation } from "~/domain/core/organisation.server";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

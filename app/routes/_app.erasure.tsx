@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { CRM_REF_MAX, EraseCustomerSchema } from "~/domain/customer-schemas";
-import { eraseCustomer } from "~/domain/privacy.server";
+import { CRM_REF_MAX, EraseCustomerSchema } from "~/domain/customers/customer-schemas";
+import { eraseCustomer } from "~/domain/customers/privacy.server";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

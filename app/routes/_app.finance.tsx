@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BranchTable } from "~/components/branch-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { listBranchesWithHeadcount } from "~/domain/branches.server";
+import { listBranchesWithHeadcount } from "~/domain/administration/branches.server";
 import { requirePermission } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 

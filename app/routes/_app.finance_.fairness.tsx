@@ -4,9 +4,9 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FilterInput, ScopeFields } from "~/components/scope-filters";
 import { TableWrap } from "~/components/table-wrap";
-import { FAIRNESS_RULES, fairnessReport, SEGMENT_LABELS, type ShareRow } from "~/domain/fairness.server";
-import { getOrganisation } from "~/domain/organisation.server";
-import { readRange, readScope } from "~/domain/report-filter.server";
+import { FAIRNESS_RULES, fairnessReport, SEGMENT_LABELS, type ShareRow } from "~/domain/reporting/fairness.server";
+import { getOrganisation } from "~/domain/core/organisation.server";
+import { readRange, readScope } from "~/domain/reporting/report-filter.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { requireReportUser } from "~/utils/reports.server";
@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Fairness · Empathy Fund" }];
 const CONCENTRATION_ROWS = 50;
 
 // Who receives gestures, against the customer base (finance: any branch or region; a manager: their
-// own branch). The rules live in app/domain/fairness.server.ts and are explained on the page.
+// own branch). The rules live in app/domain/reporting/fairness.server.ts and are explained on the page.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireReportUser(request);
   const url = new URL(request.url);

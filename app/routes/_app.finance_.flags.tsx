@@ -6,10 +6,10 @@ import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { FilterSelect } from "~/components/scope-filters";
-import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/errors";
-import { getOrganisation } from "~/domain/organisation.server";
-import { computeFlags, FLAG_RULE_EXPLANATIONS, FLAG_RULE_LABELS, FLAG_RULES, ReviewFlagSchema, reviewFlag, reviewsFor, REVIEW_NOTE_MAX, type FlagRule } from "~/domain/patterns.server";
-import { quarterNamed, recentQuarters } from "~/domain/report-filter.server";
+import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/core/errors";
+import { getOrganisation } from "~/domain/core/organisation.server";
+import { computeFlags, FLAG_RULE_EXPLANATIONS, FLAG_RULE_LABELS, FLAG_RULES, ReviewFlagSchema, reviewFlag, reviewsFor, REVIEW_NOTE_MAX, type FlagRule } from "~/domain/reporting/patterns.server";
+import { quarterNamed, recentQuarters } from "~/domain/reporting/report-filter.server";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
@@ -44,7 +44,7 @@ function readFilters(params: URLSearchParams, timeZone: string, at: Date) {
 }
 
 // Finance's list of unusual patterns in one quarter: computed on each visit from the quarter's
-// gestures (see app/domain/patterns.server.ts), joined with finance's reviews.
+// gestures (see app/domain/reporting/patterns.server.ts), joined with finance's reviews.
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "reports:all");
   const url = new URL(request.url);

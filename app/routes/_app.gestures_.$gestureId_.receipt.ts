@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Readable } from "node:stream";
-import { latestReceipt } from "~/domain/fulfilment.server";
-import { viewGesture } from "~/domain/gestures.server";
-import { openReceipt } from "~/domain/receipts.server";
+import { latestReceipt } from "~/domain/gestures/fulfilment.server";
+import { viewGesture } from "~/domain/gestures/gestures.server";
+import { openReceipt } from "~/domain/gestures/receipts.server";
 import { requireUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

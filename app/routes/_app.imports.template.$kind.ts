@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { IMPORT_TEMPLATES } from "~/domain/import-templates";
+import { IMPORT_TEMPLATES } from "~/domain/customers/import-templates";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
 import { requirePermission } from "~/utils/auth.server";
 

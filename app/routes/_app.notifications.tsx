@@ -4,9 +4,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
-import { isDomainError } from "~/domain/errors";
-import { NOTIFICATION_KIND_LABELS, NOTIFICATIONS_PAGE_SIZE, NotificationActionSchema } from "~/domain/notification-schemas";
-import { listNotifications, markAllNotificationsRead, markNotificationRead } from "~/domain/notifications.server";
+import { isDomainError } from "~/domain/core/errors";
+import { NOTIFICATION_KIND_LABELS, NOTIFICATIONS_PAGE_SIZE, NotificationActionSchema } from "~/domain/notifications/notification-schemas";
+import { listNotifications, markAllNotificationsRead, markNotificationRead } from "~/domain/notifications/notifications.server";
 import { requireUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

@@ -4,11 +4,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Money, useCurrency } from "~/components/money";
-import { closePeriod, closeSummary } from "~/domain/budget-periods.server";
-import { ClosePeriodSchema } from "~/domain/budget-schemas";
-import { isDomainError, DOMAIN_ERROR_STATUS } from "~/domain/errors";
-import { formatMoney } from "~/domain/money";
-import { getOrganisation } from "~/domain/organisation.server";
+import { closePeriod, closeSummary } from "~/domain/budget/budget-periods.server";
+import { ClosePeriodSchema } from "~/domain/budget/budget-schemas";
+import { isDomainError, DOMAIN_ERROR_STATUS } from "~/domain/core/errors";
+import { formatMoney } from "~/domain/core/money";
+import { getOrganisation } from "~/domain/core/organisation.server";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

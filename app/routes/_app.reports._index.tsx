@@ -7,9 +7,9 @@ import { Money, useCurrency } from "~/components/money";
 import { ReportFilters } from "~/components/report-filters";
 import { TableWrap } from "~/components/table-wrap";
 import { UtilisationBar } from "~/components/utilisation-bar";
-import { SIGNAL_KIND_LABELS } from "~/domain/customer-rules";
-import { periodRange } from "~/domain/periods";
-import { spendDashboard } from "~/domain/reports.server";
+import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
+import { periodRange } from "~/domain/budget/periods";
+import { spendDashboard } from "~/domain/reporting/spend-reports.server";
 import { db } from "~/utils/db.server";
 import { requireReportScope, scopeForPage } from "~/utils/reports.server";
 

@@ -4,7 +4,7 @@ import { Outlet, useRouteLoaderData } from "@remix-run/react";
 import { AppShell } from "~/components/app-shell";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ToastMessage } from "~/components/toast";
-import { unreadCount } from "~/domain/notifications.server";
+import { unreadCount } from "~/domain/notifications/notifications.server";
 import { useRootData } from "~/utils/root-data";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { ROLE_HOME } from "~/domain/permissions";
+import { ROLE_HOME } from "~/domain/core/permissions";
 import { getUser } from "~/utils/auth.server";
 
 // Each role lands on its own home page; visitors go to sign-in.

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { authenticateApiKey } from "~/domain/api-keys.server";
-import { ingestSignals, takeRateLimit } from "~/domain/signal-api.server";
+import { authenticateApiKey } from "~/domain/customers/api-keys.server";
+import { ingestSignals, takeRateLimit } from "~/domain/customers/signal-api.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 

@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import { providerLogoutUrl } from "~/domain/sso.server";
+import { providerLogoutUrl } from "~/domain/identity/sso.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { oidcConfiguration, ssoConfigured } from "~/utils/oidc.server";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { ROLE_HOME } from "~/domain/permissions";
-import { beginSsoSignIn } from "~/domain/sso.server";
+import { ROLE_HOME } from "~/domain/core/permissions";
+import { beginSsoSignIn } from "~/domain/identity/sso.server";
 import { getUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

@@ -6,10 +6,10 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { ToastMessage } from "~/components/toast";
-import { SignInSchema } from "~/domain/auth-schemas";
-import { ROLE_HOME } from "~/domain/permissions";
-import { hashSessionToken } from "~/domain/sessions.server";
-import { signIn } from "~/domain/sign-in.server";
+import { SignInSchema } from "~/domain/identity/auth-schemas";
+import { ROLE_HOME } from "~/domain/core/permissions";
+import { hashSessionToken } from "~/domain/identity/sessions.server";
+import { signIn } from "~/domain/identity/sign-in.server";
 import { useRootData } from "~/utils/root-data";
 import { CHANGE_PASSWORD_PATH, getUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";

@@ -6,10 +6,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { ToastMessage } from "~/components/toast";
-import { SecondFactorCodeSchema } from "~/domain/auth-schemas";
-import { ROLE_HOME } from "~/domain/permissions";
-import { hashSessionToken } from "~/domain/sessions.server";
-import { completeSecondFactor, findPendingSignIn } from "~/domain/sign-in.server";
+import { SecondFactorCodeSchema } from "~/domain/identity/auth-schemas";
+import { ROLE_HOME } from "~/domain/core/permissions";
+import { hashSessionToken } from "~/domain/identity/sessions.server";
+import { completeSecondFactor, findPendingSignIn } from "~/domain/identity/sign-in.server";
 import { CHANGE_PASSWORD_PATH } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";

@@ -6,8 +6,8 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
-import { IMPORT_MAX_BYTES } from "../domain/import-limits";
-import { RECEIPT_MAX_BYTES } from "../domain/receipts.server";
+import { IMPORT_MAX_BYTES } from "../domain/customers/import-limits";
+import { RECEIPT_MAX_BYTES } from "../domain/gestures/receipts.server";
 
 export type AppLoadContext = { requestId: string; nonce: string; ipAddress: string; routeId?: string; drained?: () => Promise<void> };
 

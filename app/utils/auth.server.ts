@@ -1,8 +1,8 @@
 // Guards for loaders and actions. Deny by default: every route calls one of these (or is declared
 // public in tests/support/access-table.ts), and each throws a redirect or a 403 Response.
 import { json, redirect } from "@remix-run/node";
-import { can, type Permission, ROLE_LABELS } from "~/domain/permissions";
-import { lookupSession, type SessionUser } from "~/domain/sessions.server";
+import { can, type Permission, ROLE_LABELS } from "~/domain/core/permissions";
+import { lookupSession, type SessionUser } from "~/domain/identity/sessions.server";
 import type { SignInMethod } from "../../db/schema";
 import { now } from "./clock.server";
 import { db } from "./db.server";

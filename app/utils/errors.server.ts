@@ -2,7 +2,7 @@
 // or a thrown Response that the route's ErrorBoundary shows in plain words.
 import type { Submission, SubmissionResult } from "@conform-to/react";
 import { json } from "@remix-run/node";
-import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/errors";
+import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/core/errors";
 
 export function notFound(message = "We could not find what you asked for.") {
   return json({ message }, { status: 404 });

@@ -1,4 +1,4 @@
-import type { TransitionResult } from "~/domain/gestures.server";
+import type { TransitionResult } from "~/domain/gestures/gesture-record.server";
 import type { Toast } from "./toast.server";
 
 /** What a person is told after proposing, editing or submitting. */

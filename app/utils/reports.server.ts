@@ -2,13 +2,13 @@
 // for their branch), and the scope from the URL. A manager asking for another branch gets 403.
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { csvHeaders, csvStream, type CsvColumn } from "~/domain/csv-export.server";
-import { gestureExportColumns, gestureExportPage, ledgerExportColumns, ledgerExportPage, type ExportKey } from "~/domain/finance-export.server";
-import { getOrganisation } from "~/domain/organisation.server";
-import { can } from "~/domain/permissions";
-import { readRange, readScope, reportAccess, type ReportRange, type ReportScope } from "~/domain/report-filter.server";
-import { resolveReportScope } from "~/domain/reports.server";
-import type { SessionUser } from "~/domain/sessions.server";
+import { csvHeaders, csvStream, type CsvColumn } from "~/domain/core/csv-export.server";
+import { gestureExportColumns, gestureExportPage, ledgerExportColumns, ledgerExportPage, type ExportKey } from "~/domain/reporting/finance-export.server";
+import { getOrganisation } from "~/domain/core/organisation.server";
+import { can } from "~/domain/core/permissions";
+import { readRange, readScope, reportAccess, type ReportRange, type ReportScope } from "~/domain/reporting/report-filter.server";
+import { resolveReportScope } from "~/domain/reporting/spend-reports.server";
+import type { SessionUser } from "~/domain/identity/sessions.server";
 import { forbidden, requireUser } from "./auth.server";
 import { now } from "./clock.server";
 import { db, type DbOrTx } from "./db.server";

@@ -1,5 +1,5 @@
 import { useRouteLoaderData } from "@remix-run/react";
-import { can, type Permission } from "~/domain/permissions";
+import { can, type Permission } from "~/domain/core/permissions";
 import type { loader } from "~/root";
 
 /** The root loader's data (signed-in user, organisation, toast) from any route or boundary. */

@@ -1,7 +1,7 @@
 // The session cookie. It carries only the random token; the session itself lives in the database.
 import { createCookie } from "@remix-run/node";
 import { env } from "./env.server";
-import { SESSION_ABSOLUTE_MS } from "~/domain/sessions.server";
+import { SESSION_ABSOLUTE_MS } from "~/domain/identity/sessions.server";
 
 // `__Host-` binds the cookie to this exact origin (Secure, Path=/, no Domain). Browsers accept it
 // only when Secure, so plain-http deployments on a non-localhost name use the unprefixed name.

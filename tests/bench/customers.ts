@@ -15,11 +15,11 @@ process.env.SESSION_SECRET ??= "bench-only-secret-0123456789-abcdefghijklmnop";
 process.env.LOG_LEVEL = "silent";
 
 const { openDatabase, sqliteOf } = await import("../../app/utils/db.server");
-const { searchCustomers } = await import("../../app/domain/customers.server");
-const { listSuggestions } = await import("../../app/domain/suggestions.server");
-const { viewCustomer } = await import("../../app/domain/customers.server");
+const { searchCustomers } = await import("../../app/domain/customers/customers.server");
+const { listSuggestions } = await import("../../app/domain/gestures/suggestions.server");
+const { viewCustomer } = await import("../../app/domain/customers/customers.server");
 const { SIGNAL_KINDS } = await import("../../db/schema");
-const { addDays, localDate } = await import("../../app/domain/dates");
+const { addDays, localDate } = await import("../../app/domain/core/dates");
 
 const db = openDatabase(process.env.DATABASE_URL);
 const sqlite = sqliteOf(db);

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEMO_PASSWORD } from "../../db/demo-password";
-import { localDate } from "../../app/domain/dates";
+import { localDate } from "../../app/domain/core/dates";
 
 const DATABASE = resolve(process.env.BENCH_LARGE_DB ?? "data/scale.sqlite");
 const PORT = Number(process.env.BENCH_EXPORT_PORT ?? process.env.E2E_PORT ?? 3950);

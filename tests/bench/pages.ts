@@ -18,13 +18,13 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { addDays } from "../../app/domain/dates";
+import { addDays } from "../../app/domain/core/dates";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { verifiedCopy } from "../../db/backup-restore";
 import { DEMO_PASSWORD } from "../../db/demo-password";
-import { checkLedger } from "../../app/domain/integrity.server";
+import { checkLedger } from "../../app/domain/administration/integrity.server";
 import type { Db } from "../../app/utils/database.server";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);

@@ -1,9 +1,9 @@
-// Times the report queries (app/domain/reports.server.ts) on a database, five runs each, in ms:
+// Times the report queries (app/domain/reporting/spend-reports.server.ts) on a database, five runs each, in ms:
 // `DATABASE_URL=data/scale.sqlite npx tsx tests/bench/reports.ts` after `npm run seed:scale`.
 // The whole organisation, one region (25 branches at scale) and one branch, for the current and
 // the previous period.
 import { db } from "~/utils/db.server";
-import { resolveReportScope, spendDashboard, outcomeReport } from "~/domain/reports.server";
+import { resolveReportScope, spendDashboard, outcomeReport } from "~/domain/reporting/spend-reports.server";
 const now = new Date();
 function time(name: string, f: () => unknown) {
   const ts: number[] = [];

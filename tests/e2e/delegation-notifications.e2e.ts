@@ -7,7 +7,7 @@ import { expect, test, waitForHydration } from "../support/e2e-fixtures";
 
 type Modules = {
   db: import("~/utils/db.server").Db;
-  notify: typeof import("~/domain/notifications.server").notify;
+  notify: typeof import("~/domain/notifications/notifications.server").notify;
   users: typeof import("../../db/schema").users;
   notifications: typeof import("../../db/schema").notifications;
   eq: typeof import("drizzle-orm").eq;
@@ -18,7 +18,7 @@ function app(): Promise<Modules> {
   modules ??= (async () => {
     const [{ db }, { notify }, { users, notifications }, { eq }] = await Promise.all([
       import("~/utils/db.server"),
-      import("~/domain/notifications.server"),
+      import("~/domain/notifications/notifications.server"),
       import("../../db/schema"),
       import("drizzle-orm"),
     ]);

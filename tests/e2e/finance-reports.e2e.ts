@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { expect, test, waitForHydration } from "../support/e2e-fixtures";
 import { TEST_TIME_ZONE } from "../support/calendar";
-import { addDays, startOfLocalDay } from "~/domain/dates";
+import { addDays, startOfLocalDay } from "~/domain/core/dates";
 
 test("finance exports a quarter of gestures and the file has the quarter's rows", async ({ page, signInAs }) => {
   await signInAs("finance");

@@ -14,7 +14,7 @@ async function createStaffWithPassword(): Promise<{ id: number; email: string; n
     import("~/utils/db.server"),
     import("../../db/schema"),
     import("drizzle-orm"),
-    import("~/domain/passwords.server"),
+    import("~/domain/identity/passwords.server"),
   ]);
   const branch = db.select().from(branches).where(eq(branches.code, "NTH")).get()!;
   const suffix = randomBytes(4).toString("hex");

@@ -3,11 +3,11 @@ import { ROLES } from "../../db/schema";
 import { ACCESS_TABLE, type Visitor } from "../support/access-table";
 import { createCustomer, createImport, createOrganisation, createUser } from "../support/factories";
 import { proposal } from "../support/gesture-setup";
-import { proposeGesture } from "~/domain/gestures.server";
+import { proposeGesture } from "~/domain/gestures/gestures.server";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { securityHeaderProblems } from "../support/security-headers";
-import { listGestureTypes } from "~/domain/catalogue.server";
+import { listGestureTypes } from "~/domain/policy/catalogue.server";
 import { db } from "~/utils/db.server";
 import type { User } from "../../db/schema";
 

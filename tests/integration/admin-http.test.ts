@@ -2,8 +2,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users, type User } from "../../db/schema";
-import { verifyPassword } from "~/domain/passwords.server";
-import { countSessionsOf } from "~/domain/sessions.server";
+import { verifyPassword } from "~/domain/identity/passwords.server";
+import { countSessionsOf } from "~/domain/identity/sessions.server";
 import { db } from "~/utils/db.server";
 import { createBranch, createOrganisation, createUser, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";

@@ -7,8 +7,8 @@
 import { count, eq, like, or } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, budgetPeriods, budgetPools, gestureDecisions, gestures, holds, ledgerEntries, type User } from "../../db/schema";
-import { closePeriod, openPeriod } from "~/domain/budget-periods.server";
-import { adjust, allocate, currentPoolFor, placeHold } from "~/domain/ledger.server";
+import { closePeriod, openPeriod } from "~/domain/budget/budget-periods.server";
+import { adjust, allocate, currentPoolFor, placeHold } from "~/domain/budget/ledger.server";
 import { db } from "~/utils/db.server";
 import { key } from "../support/budget";
 import { createBranch, createCustomer, createOrganisation, createUser } from "../support/factories";

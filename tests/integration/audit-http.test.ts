@@ -3,7 +3,7 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "../../db/schema";
-import { recordAudit } from "~/domain/audit.server";
+import { recordAudit } from "~/domain/core/audit.server";
 import { db } from "~/utils/db.server";
 import { createOrganisation, createUser } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";

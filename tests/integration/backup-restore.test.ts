@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { holds } from "../../db/schema";
-import { checkDatabase } from "~/domain/integrity.server";
+import { checkDatabase } from "~/domain/administration/integrity.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { setupBudget } from "../support/budget";
 

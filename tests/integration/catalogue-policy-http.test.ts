@@ -4,11 +4,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, branchPolicyOverrides, gestures, type Branch, type User } from "../../db/schema";
-import { createGestureType } from "~/domain/catalogue-admin.server";
-import { findGestureType, listGestureTypes } from "~/domain/catalogue.server";
-import { getEffectivePolicy, getPolicyDefaults } from "~/domain/policy.server";
-import { POLICY_KEYS } from "~/domain/policy";
-import { policyValueText } from "~/domain/policy-schemas";
+import { createGestureType } from "~/domain/policy/catalogue-admin.server";
+import { findGestureType, listGestureTypes } from "~/domain/policy/catalogue.server";
+import { getEffectivePolicy, getPolicyDefaults } from "~/domain/policy/policy.server";
+import { POLICY_KEYS } from "~/domain/policy/policy";
+import { policyValueText } from "~/domain/policy/policy-schemas";
 import { db } from "~/utils/db.server";
 import { createBranch, createCustomer, createOrganisation, createUser } from "../support/factories";
 import { cookiePair, startTestServer, type TestServer } from "../support/http";

@@ -6,7 +6,7 @@ import { createBranch, createCustomer, createOrganisation, createSignal, createU
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { db } from "~/utils/db.server";
-import { localDate } from "~/domain/dates";
+import { localDate } from "~/domain/core/dates";
 
 let server: TestServer;
 let branch: Branch;

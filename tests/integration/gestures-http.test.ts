@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gestureDecisions, gestures, holds } from "../../db/schema";
-import { getPoolBalance } from "~/domain/ledger.server";
+import { getPoolBalance } from "~/domain/budget/ledger.server";
 import { db } from "~/utils/db.server";
 import { setupGestures, propose, typeId } from "../support/gesture-setup";
 import { createCustomer, createSignal } from "../support/factories";
@@ -138,7 +138,7 @@ describe("bulk approval over HTTP", () => {
       ids.push(propose(db, s.staff2, { customerId: customer.id, amount: 9_000, justification: "x", occasion }, NOW));
     }
     // Spend down to just enough for one more.
-    const { placeHold } = await import("~/domain/ledger.server");
+    const { placeHold } = await import("~/domain/budget/ledger.server");
     placeHold(db, { id: null }, { poolId: s.pools[0]!.id, amount: spendDown, idempotencyKey: "bulk-test-spend-down", now: NOW });
     const body = new URLSearchParams([["intent", "bulk-approve"], ...ids.map((g) => ["selected", `${g.gestureId}:${g.version}`] as [string, string])]);
     const response = await server.fetch("/approvals", {

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkDatabase } from "~/domain/integrity.server";
+import { checkDatabase } from "~/domain/administration/integrity.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import type { OperationKind, WorkloadContext } from "../support/http-workload";
 import { startServerProcess } from "../support/server-process";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
-import { getPoolBalance } from "~/domain/ledger.server";
+import { getPoolBalance } from "~/domain/budget/ledger.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { setupBudget } from "../support/budget";
 

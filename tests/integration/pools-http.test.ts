@@ -3,8 +3,8 @@
 // JavaScript would post them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { budgetPeriods, holds, type Branch, type User } from "../../db/schema";
-import { openPeriod } from "~/domain/budget-periods.server";
-import { currentPoolFor, getPoolBalance, placeHold, type PoolContext } from "~/domain/ledger.server";
+import { openPeriod } from "~/domain/budget/budget-periods.server";
+import { currentPoolFor, getPoolBalance, placeHold, type PoolContext } from "~/domain/budget/ledger.server";
 import { db } from "~/utils/db.server";
 import { key } from "../support/budget";
 import { createBranch, createOrganisation, createUser } from "../support/factories";

@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gestureReceipts, gestures, type User } from "../../db/schema";
-import { RECEIPT_MAX_BYTES, receiptsFolder } from "~/domain/receipts.server";
+import { RECEIPT_MAX_BYTES, receiptsFolder } from "~/domain/gestures/receipts.server";
 import { db } from "~/utils/db.server";
 import { createCustomer, createUser } from "../support/factories";
 import { propose, setupGestures } from "../support/gesture-setup";

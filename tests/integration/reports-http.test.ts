@@ -4,9 +4,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { branches, customers, gestures, type Gesture, type User } from "../../db/schema";
-import { addDays } from "~/domain/dates";
-import { captureHold, placeHold, releaseHold } from "~/domain/ledger.server";
-import { findPeriod } from "~/domain/budget-periods.server";
+import { addDays } from "~/domain/core/dates";
+import { captureHold, placeHold, releaseHold } from "~/domain/budget/ledger.server";
+import { findPeriod } from "~/domain/budget/budget-periods.server";
 import { db } from "~/utils/db.server";
 import { key, setupBudget } from "../support/budget";
 import { createCustomer, createSignal, createUser } from "../support/factories";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { branches, organisation, users } from "../../db/schema";
-import { verifyPassword } from "~/domain/passwords.server";
+import { verifyPassword } from "~/domain/identity/passwords.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 
 const TSX = "node_modules/.bin/tsx";

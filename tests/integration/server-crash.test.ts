@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkDatabase } from "~/domain/integrity.server";
+import { checkDatabase } from "~/domain/administration/integrity.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { OPERATIONS, type OperationKind } from "../support/http-workload";
 import { startServerProcess, type ServerProcess } from "../support/server-process";

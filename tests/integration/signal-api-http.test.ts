@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeys, signals, type User } from "../../db/schema";
-import { createApiKey, revokeApiKey } from "~/domain/api-keys.server";
-import { API_RATE_LIMIT } from "~/domain/signal-api.server";
+import { createApiKey, revokeApiKey } from "~/domain/customers/api-keys.server";
+import { API_RATE_LIMIT } from "~/domain/customers/signal-api.server";
 import { createBranch, createCustomer, createOrganisation, createUser } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";

@@ -3,7 +3,7 @@
 // real HTTP and fails when the build has a route that is missing here (or here one it lacks).
 // Paths of routes with an id use a placeholder (`:userId`, `:branchId`, `:typeId`) that the test
 // replaces with a sample: the staff user it signs in as, that user's branch, a catalogue type.
-import type { Role } from "~/domain/permissions";
+import type { Role } from "~/domain/core/permissions";
 
 export type Visitor = Role | "anonymous";
 export type Expectation = Record<Visitor, number>;

@@ -1,8 +1,8 @@
 // Budget fixtures: an organisation, a finance user, branches, and an opened period.
 import { randomUUID } from "node:crypto";
 import { organisation, type PeriodLength, type UnspentBalanceRule } from "../../db/schema";
-import { openPeriod } from "~/domain/budget-periods.server";
-import { currentPoolFor, type FinanceActor } from "~/domain/ledger.server";
+import { openPeriod } from "~/domain/budget/budget-periods.server";
+import { currentPoolFor, type FinanceActor } from "~/domain/budget/ledger.server";
 import type { Db } from "~/utils/db.server";
 import { createBranch, createUser } from "./factories";
 

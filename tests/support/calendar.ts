@@ -2,7 +2,7 @@
 // calendar module. A test never cuts a date out of `toISOString()`: that is the UTC date, a day
 // ahead of New York for five hours every evening, and the app rightly checks dates against the
 // organisation's own day.
-import { addDays, addMonths, localDate, startOfLocalDay } from "~/domain/dates";
+import { addDays, addMonths, localDate, startOfLocalDay } from "~/domain/core/dates";
 
 /** The time zone of the test organisation (tests/support/factories.ts) and of the demo seed. */
 export const TEST_TIME_ZONE = "America/New_York";

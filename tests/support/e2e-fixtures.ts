@@ -102,7 +102,7 @@ type SignInAs = (who: AccountKey | string, options?: { context?: BrowserContext 
 
 type AppModules = {
   db: import("~/utils/db.server").Db;
-  createSession: typeof import("~/domain/sessions.server").createSession;
+  createSession: typeof import("~/domain/identity/sessions.server").createSession;
   serializeSessionToken: typeof import("~/utils/session.server").serializeSessionToken;
   users: typeof import("../../db/schema").users;
   eq: typeof import("drizzle-orm").eq;
@@ -120,7 +120,7 @@ function appModules(): Promise<AppModules> {
     }
     const [{ db }, { createSession }, { serializeSessionToken }, { users }, { eq }, { env }] = await Promise.all([
       import("~/utils/db.server"),
-      import("~/domain/sessions.server"),
+      import("~/domain/identity/sessions.server"),
       import("~/utils/session.server"),
       import("../../db/schema"),
       import("drizzle-orm"),
@@ -194,9 +194,9 @@ export async function createCustomerWithSignal(input: {
 }): Promise<{ customerId: number; signalId: number; name: string }> {
   const app = await appModules();
   const { branches, customers, signals } = await import("../../db/schema");
-  const { nameKeys } = await import("~/domain/customer-rules");
-  const { addDays } = await import("~/domain/dates");
-  const { localDate } = await import("~/domain/dates");
+  const { nameKeys } = await import("~/domain/customers/customer-rules");
+  const { addDays } = await import("~/domain/core/dates");
+  const { localDate } = await import("~/domain/core/dates");
   const branch = app.db.select({ id: branches.id }).from(branches).where(app.eq(branches.code, input.branchCode)).get();
   if (!branch) throw new Error(`No branch ${input.branchCode} in the e2e database`);
   const suffix = Math.random().toString(36).slice(2, 8);

@@ -1,13 +1,13 @@
 // Factories for test data. Passwords are hashed once per run (scrypt is slow by design).
 import { branches, crmImports, customers, organisation, signals, users, type Branch, type Customer, type Role, type Signal, type User } from "../../db/schema";
-import { nameKeys } from "~/domain/customer-rules";
-import { hashPassword } from "~/domain/passwords.server";
+import { nameKeys } from "~/domain/customers/customer-rules";
+import { hashPassword } from "~/domain/identity/passwords.server";
 import type { Db } from "~/utils/db.server";
 
 export const TEST_PASSWORD = "correct horse battery staple 42";
 /**
  * Factory users get a cheap scrypt hash so that suites with hundreds of sign-ins stay quick on a
- * loaded machine. The production parameters are tested in tests/unit/passwords.test.ts, and
+ * loaded machine. The production parameters are tested in tests/unit/identity/passwords.test.ts, and
  * `realisticHash: true` gives a user the production cost (for timing comparisons).
  */
 export const CHEAP_TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };

@@ -4,8 +4,8 @@
 // one JSON line.
 //   node --import tsx tests/support/hold-worker.ts <poolId> <attempts> <amount> <worker name> <start file>
 import { existsSync } from "node:fs";
-import { isDomainError } from "~/domain/errors";
-import { placeHold } from "~/domain/ledger.server";
+import { isDomainError } from "~/domain/core/errors";
+import { placeHold } from "~/domain/budget/ledger.server";
 import { db, sqliteOf } from "~/utils/db.server";
 
 const [poolId, attempts, amount, name, startFile] = process.argv.slice(2);

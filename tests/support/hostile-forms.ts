@@ -2,9 +2,9 @@
 // returns a form that the server accepts (fresh request keys each call); the suite then spoils one
 // field at a time. A new action form joins the suite by adding a line here.
 import { TEST_PASSWORD } from "./factories";
-import { addDays } from "~/domain/dates";
-import type { Role } from "~/domain/permissions";
-import { POLICY_KEYS } from "~/domain/policy";
+import { addDays } from "~/domain/core/dates";
+import type { Role } from "~/domain/core/permissions";
+import { POLICY_KEYS } from "~/domain/policy/policy";
 
 export type Samples = Record<string, number> & { version?: number; today?: string; crmRef?: string; quarter?: string; flagKey?: string; signInEmail?: string };
 

@@ -5,7 +5,7 @@
 // redirect); the suites then check that every acknowledged write is on disk.
 import { randomUUID } from "node:crypto";
 import { postForm } from "./server-process";
-import { localDate } from "../../app/domain/dates";
+import { localDate } from "../../app/domain/core/dates";
 
 export type WorkloadContext = {
   origin: string;

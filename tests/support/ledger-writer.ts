@@ -4,7 +4,7 @@
 // synchronous on Linux, so a line the parent has read is an operation that had committed.
 //   node --import tsx tests/support/ledger-writer.ts <poolId> <finance user id> <run name>
 // (node itself, not the tsx wrapper: SIGKILL must hit the process that writes.)
-import { allocate, captureHold, placeHold } from "~/domain/ledger.server";
+import { allocate, captureHold, placeHold } from "~/domain/budget/ledger.server";
 import { db } from "~/utils/db.server";
 
 const [poolId, financeId, run] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { DomainError } from "~/domain/errors";
+import { DomainError } from "~/domain/core/errors";
 
 /** Runs a domain call that must be refused and returns the DomainError it threw. */
 export function refusal(fn: () => unknown): DomainError {

@@ -1,6 +1,6 @@
 // Signs a user in without the login form: a real session row and the cookie the app would set.
 import type { User } from "../../db/schema";
-import { createSession } from "~/domain/sessions.server";
+import { createSession } from "~/domain/identity/sessions.server";
 import type { Db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { serializeSessionToken } from "~/utils/session.server";

@@ -1,0 +1,120 @@
+// Whole-database checks that an operator (backup, restore) and the reliability tests run: SQLite's
+// own integrity and foreign keys, the ledger's invariants, and the audit chain. Every check is a
+// set-based query, so it stays fast on a large database, and reports at most a few examples.
+import { sqliteOf, type Db } from "~/utils/database.server";
+import { verifyAuditChain, type ChainVerification } from "../core/audit.server";
+
+const EXAMPLES = 5;
+
+export type IntegrityReport = {
+  ok: boolean;
+  integrity: string;
+  foreignKeyViolations: number;
+  /** Each broken ledger rule with a few example ids. */
+  ledgerProblems: { rule: string; examples: number[] }[];
+  audit: ChainVerification;
+  counts: { pools: number; ledgerEntries: number; holds: number; auditEvents: number };
+};
+
+/** The ledger's invariants as queries that return the ids breaking them. */
+const LEDGER_RULES: { rule: string; sql: string }[] = [
+  {
+    rule: "a pool's last running balance equals the sum of its entries",
+    sql: `select p.pool_id as id from (
+            select pool_id, sum(amount) as total, max(id) as last_id from ledger_entries group by pool_id
+          ) p join ledger_entries e on e.id = p.last_id where e.balance_after <> p.total limit ${EXAMPLES}`,
+  },
+  {
+    rule: "a pool's kept totals (pool_totals) equal the sums of its entries",
+    sql: `select coalesce(e.pool_id, t.pool_id) as id from (
+            select pool_id, sum(case when kind = 'allocation' then amount else 0 end) as allocated,
+              sum(case when kind = 'adjustment' then amount else 0 end) as adjustments,
+              -sum(case when kind in ('hold', 'release') then amount else 0 end) as committed,
+              -sum(case when kind = 'capture' then amount else 0 end) as spent, sum(amount) as available
+            from ledger_entries group by pool_id
+          ) e full outer join pool_totals t on t.pool_id = e.pool_id
+          where e.pool_id is null or t.pool_id is null or t.allocated <> e.allocated or t.adjustments <> e.adjustments
+            or t.committed <> e.committed or t.spent <> e.spent or t.available <> e.available limit ${EXAMPLES}`,
+  },
+  {
+    rule: "a pool's kept spend by occasion and type (pool_spend_by_type) equals the sums of its entries",
+    sql: `select coalesce(e.pool_id, t.pool_id) as id from (
+            select le.pool_id, coalesce(g.occasion, '') as occasion, coalesce(g.type_id, 0) as type_id,
+              -sum(case when le.kind in ('hold', 'release') then le.amount else 0 end) as committed,
+              -sum(case when le.kind = 'capture' then le.amount else 0 end) as spent,
+              count(case when le.kind = 'hold' then 1 end) as gestures
+            from ledger_entries le left join gestures g on g.id = le.gesture_id
+            where le.kind in ('hold', 'release', 'capture') group by 1, 2, 3
+          ) e full outer join pool_spend_by_type t on t.pool_id = e.pool_id and t.occasion = e.occasion and t.type_id = e.type_id
+          where e.pool_id is null or t.pool_id is null or t.committed <> e.committed or t.spent <> e.spent or t.gestures <> e.gestures
+          limit ${EXAMPLES}`,
+  },
+  {
+    rule: "every hold has exactly one hold entry for its amount",
+    sql: `select h.id from holds h left join ledger_entries e on e.hold_id = h.id and e.kind = 'hold'
+          group by h.id having count(e.id) <> 1 or coalesce(sum(e.amount), 0) <> -h.amount limit ${EXAMPLES}`,
+  },
+  {
+    rule: "an open hold has neither a release nor a capture",
+    sql: `select h.id from holds h where h.status = 'open' and exists (
+            select 1 from ledger_entries e where e.hold_id = h.id and e.kind in ('release', 'capture')) limit ${EXAMPLES}`,
+  },
+  {
+    rule: "a released or carried hold was released in full once and never captured",
+    sql: `select h.id from holds h where h.status in ('released', 'carried') and (
+            (select count(*) from ledger_entries e where e.hold_id = h.id and e.kind = 'release' and e.amount = h.amount) <> 1
+            or exists (select 1 from ledger_entries e where e.hold_id = h.id and e.kind = 'capture')) limit ${EXAMPLES}`,
+  },
+  {
+    rule: "a captured hold has one full release and one capture",
+    sql: `select h.id from holds h where h.status = 'captured' and (
+            (select count(*) from ledger_entries e where e.hold_id = h.id and e.kind = 'release' and e.amount = h.amount) <> 1
+            or (select count(*) from ledger_entries e where e.hold_id = h.id and e.kind = 'capture') <> 1) limit ${EXAMPLES}`,
+  },
+  {
+    rule: "a carried hold continues as a hold of the same amount",
+    sql: `select h.id from holds h left join holds n on n.id = h.carried_to_hold_id
+          where h.status = 'carried' and (n.id is null or n.amount <> h.amount) limit ${EXAMPLES}`,
+  },
+];
+
+/** The ledger's rules alone (no integrity_check, no audit walk): quick enough after a benchmark on a large file. */
+export function checkLedger(db: Db): IntegrityReport["ledgerProblems"] {
+  const sqlite = sqliteOf(db);
+  const problems: IntegrityReport["ledgerProblems"] = [];
+  for (const { rule, sql } of LEDGER_RULES) {
+    const examples = (sqlite.prepare(sql).all() as { id: number }[]).map((row) => row.id);
+    if (examples.length > 0) problems.push({ rule, examples });
+  }
+  return problems;
+}
+
+/** Runs every check; `ok` is true only when all pass. */
+export function checkDatabase(db: Db): IntegrityReport {
+  const sqlite = sqliteOf(db);
+  const integrity = String(sqlite.pragma("integrity_check", { simple: true }));
+  const foreignKeyViolations = (sqlite.pragma("foreign_key_check") as unknown[]).length;
+  const ledgerProblems = checkLedger(db);
+  const audit = verifyAuditChain(db);
+  const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  return {
+    ok: integrity === "ok" && foreignKeyViolations === 0 && ledgerProblems.length === 0 && audit.ok,
+    integrity,
+    foreignKeyViolations,
+    ledgerProblems,
+    audit,
+    counts: { pools: count("budget_pools"), ledgerEntries: count("ledger_entries"), holds: count("holds"), auditEvents: count("audit_events") },
+  };
+}
+
+/** The report in a few plain lines, for the scripts. */
+export function describeReport(report: IntegrityReport): string {
+  const lines = [
+    `integrity_check: ${report.integrity}`,
+    `foreign keys: ${report.foreignKeyViolations === 0 ? "ok" : `${report.foreignKeyViolations} violation(s)`}`,
+    `ledger: ${report.ledgerProblems.length === 0 ? `ok (${report.counts.ledgerEntries} entries, ${report.counts.holds} holds, ${report.counts.pools} pools)` : "BROKEN"}`,
+    ...report.ledgerProblems.map((p) => `  - ${p.rule}: broken for id(s) ${p.examples.join(", ")}`),
+    `audit chain: ${report.audit.ok ? `ok (${report.audit.checked} events)` : `BROKEN at event ${report.audit.brokenAt}: ${report.audit.reason}`}`,
+  ];
+  return lines.join("\n");
+}

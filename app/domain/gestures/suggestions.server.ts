@@ -1,0 +1,242 @@
+// The suggestions queue of a branch: who may need a gesture, and why, ranked by a transparent
+// score. Candidates come from three index ranges (recent signals of the branch, birthdays in the
+// next days, customer anniversaries ahead), never from a scan of the whole customer table.
+//
+// Gestures (issue 5): a customer at their 12-month cap is not a candidate, and an occasion already
+// answered by a gesture (a signal it names, or a birthday or anniversary gesture) is not suggested.
+import { and, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { customers, gestures, signals, suggestionDismissals, type SignalKind } from "../../../db/schema";
+import type { Db } from "~/utils/db.server";
+import { recordAudit } from "../core/audit.server";
+import { type Actor, branchOf } from "../customers/customers.server";
+import { ANNIVERSARY_WEIGHT, ANNIVERSARY_WINDOW_DAYS, ANNIVERSARY_YEARS, BIRTHDAY_WEIGHT, BIRTHDAY_WINDOW_DAYS, relativeDays, SIGNAL_KIND_LABELS, SUGGESTION_RULES } from "../customers/customer-rules";
+import { addDays, addYears, daysBetween, localDate } from "../core/dates";
+import { DomainError } from "../core/errors";
+import { customerAtCapCondition } from "./gestures.server";
+import { getPrivacySettings } from "../core/organisation.server";
+import { getEffectivePolicy } from "../policy/policy.server";
+
+const LONGEST_WINDOW = Math.max(...Object.values(SUGGESTION_RULES).map((r) => r.windowDays));
+/** Birthdays and anniversaries stay hidden this long after a dismissal (they carry no signal id). */
+const CALENDAR_DISMISSAL_DAYS = 60;
+
+export type SuggestionOccasion =
+  | { type: "signal"; kind: SignalKind; signalId: number; occurredOn: string; daysAgo: number; severity: number }
+  | { type: "birthday"; inDays: number }
+  | { type: "anniversary"; years: number; inDays: number };
+
+export type Suggestion = {
+  customerId: number;
+  name: string;
+  crmRef: string;
+  customerSince: string;
+  occasion: SuggestionOccasion;
+  reason: string;
+  score: number;
+  /** The score's parts, so that anyone can see why a row ranks where it does. */
+  scoreParts: { kind: number; recency: number; severity: number; tenure: number };
+};
+
+/** Kinds that prompt suggestions, grouped by the length of their window. */
+function windowGroups(): [number, SignalKind[]][] {
+  const groups = new Map<number, SignalKind[]>();
+  for (const [kind, rule] of Object.entries(SUGGESTION_RULES) as [SignalKind, { windowDays: number }][]) {
+    groups.set(rule.windowDays, [...(groups.get(rule.windowDays) ?? []), kind]);
+  }
+  return [...groups.entries()];
+}
+
+/**
+ * Customers who can receive a gesture: in the branch, not erased, not do-not-contact, and not at
+ * their 12-month cap (amount or count, under the branch's policy).
+ */
+function candidateFilter(branchId: number, atCap: SQL): SQL {
+  return and(eq(customers.branchId, branchId), eq(customers.doNotContact, false), isNull(customers.erasedAt), sql`not ${atCap}`)!;
+}
+
+/** Gestures that still answer an occasion: everything but those that ended without one. */
+const LIVE_GESTURE = sql`g.status not in ('withdrawn', 'rejected', 'cancelled', 'expired')`;
+
+function tenurePoints(customerSince: string, today: string) {
+  const years = Math.max(0, Math.floor(daysBetween(customerSince, today) / 365.25));
+  return Math.round((Math.min(years, 25) / 25) * 10);
+}
+
+function sinceWords(customerSince: string) {
+  return `customer since ${customerSince.slice(0, 4)}`;
+}
+
+function ordinal(n: number) {
+  const suffix = n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th";
+  return `${n}${suffix}`;
+}
+
+/** The month-day ranges of the next `days` days (two ranges across New Year). */
+function monthDayRanges(today: string, days: number): [string, string][] {
+  const from = today.slice(5);
+  const to = addDays(today, days).slice(5);
+  return from <= to ? [[from, to]] : [[from, "12-31"], ["01-01", to]];
+}
+
+/** Every suggestion of the branch on `today`, best first. */
+export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Suggestion[]; today: string } {
+  const branchId = branchOf(actor);
+  const { timeZone } = getPrivacySettings(db);
+  const today = localDate(now, timeZone);
+  const atCap = customerAtCapCondition(customers.id, getEffectivePolicy(db, branchId).policy, now);
+  const byCustomer = new Map<number, Suggestion>();
+  const consider = (s: Suggestion) => {
+    const current = byCustomer.get(s.customerId);
+    if (!current || s.score > current.score) byCustomer.set(s.customerId, s);
+  };
+  const dismissedSince = new Date(now.getTime() - CALENDAR_DISMISSAL_DAYS * 24 * 60 * 60 * 1000);
+
+  // 1. Recent signals: one range of (branch_id, occurred_on); a dismissal hides signals up to its mark.
+  const recent = db
+    .select({
+      signalId: signals.id,
+      kind: signals.kind,
+      occurredOn: signals.occurredOn,
+      severity: signals.severity,
+      customerId: customers.id,
+      name: customers.name,
+      crmRef: customers.crmRef,
+      customerSince: customers.customerSince,
+    })
+    .from(signals)
+    .innerJoin(customers, eq(customers.id, signals.customerId))
+    .where(
+      and(
+        eq(signals.branchId, branchId),
+        gte(signals.occurredOn, addDays(today, -LONGEST_WINDOW)),
+        lte(signals.occurredOn, today),
+        // Each kind within its own window, before the join: fewer customer rows to read.
+        or(...windowGroups().map(([days, kinds]) => and(inArray(signals.kind, kinds), gte(signals.occurredOn, addDays(today, -days))))),
+        candidateFilter(branchId, atCap),
+        sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${signals.customerId} and d.up_to_signal_id >= ${signals.id})`,
+        // A signal already answered by a gesture (proposed, approved or given) is not suggested again.
+        sql`not exists (select 1 from ${gestures} g where g.signal_id = ${signals.id} and ${LIVE_GESTURE})`,
+      ),
+    )
+    .all();
+  for (const row of recent) {
+    const rule = SUGGESTION_RULES[row.kind];
+    if (!rule) continue;
+    const daysAgo = daysBetween(row.occurredOn, today);
+    if (daysAgo > rule.windowDays) continue;
+    const scoreParts = {
+      kind: rule.weight,
+      recency: Math.round(20 * (1 - daysAgo / rule.windowDays)),
+      severity: row.severity * 5,
+      tenure: tenurePoints(row.customerSince, today),
+    };
+    consider({
+      customerId: row.customerId,
+      name: row.name,
+      crmRef: row.crmRef,
+      customerSince: row.customerSince,
+      occasion: { type: "signal", kind: row.kind, signalId: row.signalId, occurredOn: row.occurredOn, daysAgo, severity: row.severity },
+      reason: `${SIGNAL_KIND_LABELS[row.kind]} noted ${relativeDays(daysAgo)} · ${sinceWords(row.customerSince)}`,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.severity + scoreParts.tenure,
+      scoreParts,
+    });
+  }
+
+  const notRecentlyDismissed = sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${customers.id} and d.dismissed_at >= ${dismissedSince.getTime()})`;
+  // A birthday or anniversary gesture made in the same 60 days answers the calendar occasion.
+  const noCalendarGesture = (occasion: "birthday" | "tenure_anniversary") =>
+    sql`not exists (select 1 from ${gestures} g where g.customer_id = ${customers.id} and g.occasion = ${occasion} and g.created_at >= ${dismissedSince.getTime()} and ${LIVE_GESTURE})`;
+  const calendarColumns = { customerId: customers.id, name: customers.name, crmRef: customers.crmRef, customerSince: customers.customerSince, birthday: customers.birthday };
+
+  // 2. Birthdays in the next days: range(s) of (branch_id, birthday).
+  const birthdayRanges = monthDayRanges(today, BIRTHDAY_WINDOW_DAYS).map(([from, to]) => and(gte(customers.birthday, from), lte(customers.birthday, to))!);
+  const birthdays = db
+    .select(calendarColumns)
+    .from(customers)
+    .where(and(candidateFilter(branchId, atCap), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")))
+    .all();
+  for (const row of birthdays) {
+    const inDays = nextOccurrenceIn(today, row.birthday!);
+    if (inDays > BIRTHDAY_WINDOW_DAYS) continue;
+    const scoreParts = { kind: BIRTHDAY_WEIGHT, recency: Math.round(20 * (1 - inDays / BIRTHDAY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today) };
+    consider({
+      customerId: row.customerId,
+      name: row.name,
+      crmRef: row.crmRef,
+      customerSince: row.customerSince,
+      occasion: { type: "birthday", inDays },
+      reason: `Birthday ${inDays === 0 ? "today" : `in ${inDays} day${inDays === 1 ? "" : "s"}`} · ${sinceWords(row.customerSince)}`,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure,
+      scoreParts,
+    });
+  }
+
+  // 3. Anniversaries (5th, 10th, 20th, 25th) in the next days: one range of (branch_id, customer_since) per milestone.
+  const anniversaryRanges = ANNIVERSARY_YEARS.map((years) => {
+    const from = shiftYears(today, -years);
+    const to = shiftYears(addDays(today, ANNIVERSARY_WINDOW_DAYS), -years);
+    return and(gte(customers.customerSince, from), lte(customers.customerSince, to))!;
+  });
+  const anniversaries = db
+    .select(calendarColumns)
+    .from(customers)
+    .where(and(candidateFilter(branchId, atCap), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")))
+    .all();
+  for (const row of anniversaries) {
+    const inDays = nextOccurrenceIn(today, row.customerSince.slice(5));
+    if (inDays > ANNIVERSARY_WINDOW_DAYS) continue;
+    const years = Number(addDays(today, inDays).slice(0, 4)) - Number(row.customerSince.slice(0, 4));
+    if (!(ANNIVERSARY_YEARS as readonly number[]).includes(years)) continue;
+    const scoreParts = { kind: ANNIVERSARY_WEIGHT, recency: Math.round(20 * (1 - inDays / ANNIVERSARY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today) };
+    consider({
+      customerId: row.customerId,
+      name: row.name,
+      crmRef: row.crmRef,
+      customerSince: row.customerSince,
+      occasion: { type: "anniversary", years, inDays },
+      reason: `${ordinal(years)} customer anniversary ${inDays === 0 ? "today" : `in ${inDays} day${inDays === 1 ? "" : "s"}`} · ${sinceWords(row.customerSince)}`,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure,
+      scoreParts,
+    });
+  }
+
+  // Plain comparisons: localeCompare costs more than the queries on a branch with thousands of rows.
+  const rows = [...byCustomer.values()].sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || a.customerId - b.customerId);
+  return { rows, today };
+}
+
+/** Days from `today` to the next MM-DD (0 when it is today). 29 February falls on 1 March in other years. */
+function nextOccurrenceIn(today: string, monthDay: string): number {
+  const year = Number(today.slice(0, 4));
+  for (const y of [year, year + 1]) {
+    // 2024 is a leap year, so every MM-DD exists in it; addYears moves 29 February to 1 March.
+    const date = addYears(`2024-${monthDay}`, y - 2024);
+    const days = daysBetween(today, date);
+    if (days >= 0) return days;
+  }
+  return 366;
+}
+
+function shiftYears(date: string, years: number): string {
+  return `${String(Number(date.slice(0, 4)) + years).padStart(4, "0")}${date.slice(4)}`;
+}
+
+/** Dismisses a customer's suggestion with a reason. It returns only with a new signal. */
+export function dismissSuggestion(db: Db, actor: Actor, input: { customerId: number; reason: string }, now: Date) {
+  const branchId = branchOf(actor);
+  return db.transaction(
+    (tx) => {
+      const customer = tx.select({ id: customers.id, branchId: customers.branchId }).from(customers).where(eq(customers.id, input.customerId)).get();
+      if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
+      const latest = tx.select({ id: signals.id }).from(signals).where(eq(signals.customerId, customer.id)).orderBy(desc(signals.id)).limit(1).get();
+      const dismissal = tx
+        .insert(suggestionDismissals)
+        .values({ customerId: customer.id, upToSignalId: latest?.id ?? 0, reason: input.reason, dismissedById: actor.id, dismissedAt: now })
+        .returning()
+        .get();
+      recordAudit(tx, { actorId: actor.id, action: "suggestion.dismissed", entity: "customer", entityId: customer.id, detail: { dismissalId: dismissal.id }, at: now });
+      return dismissal;
+    },
+    { behavior: "immediate" },
+  );
+}

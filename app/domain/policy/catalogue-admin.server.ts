@@ -1,0 +1,229 @@
+// Administration of the gesture catalogue: create, edit, deactivate or reactivate, and delete a
+// type that was never used. Each change is one immediate transaction with its audit event, which
+// keeps the values before and after.
+import { and, eq, ne, sql } from "drizzle-orm";
+import { gestureTypeOccasions, gestureTypes, OCCASIONS, type Occasion, type Role } from "../../../db/schema";
+import type { Db, DbOrTx } from "~/utils/db.server";
+import { recordAudit } from "../core/audit.server";
+import { findGestureType, gestureTypeUseCount, type CatalogueType } from "./catalogue.server";
+import { codeFromName, TYPE_AMOUNT_MAX, TYPE_DESCRIPTION_MAX, TYPE_NAME_MAX, type GestureTypeInput } from "./catalogue-schemas";
+import { DomainError } from "../core/errors";
+import { formatMoney } from "../core/money";
+import { getOrganisation } from "../core/organisation.server";
+import { can } from "../core/permissions";
+import { getPolicyDefaults } from "./policy.server";
+
+export type CatalogueActor = { id: number; role: Role };
+
+function requireCatalogueManage(actor: CatalogueActor) {
+  if (!can(actor.role, "catalogue:manage")) throw new DomainError("FORBIDDEN", "Only administrators change the gesture catalogue.");
+}
+
+function loadType(tx: DbOrTx, typeId: number): CatalogueType {
+  const type = findGestureType(tx, typeId);
+  if (!type) throw new DomainError("NOT_FOUND", "This gesture type does not exist.");
+  return type;
+}
+
+/** Occasions in the vocabulary's order, so before/after compare and read the same way. */
+function orderedOccasions(occasions: readonly Occasion[]): Occasion[] {
+  return OCCASIONS.filter((occasion) => occasions.includes(occasion));
+}
+
+function normalise(input: GestureTypeInput) {
+  const name = input.name.trim();
+  const description = (input.description ?? "").trim();
+  if (name === "" || name.length > TYPE_NAME_MAX || /\p{Cc}/u.test(name)) {
+    throw new DomainError("VALIDATION", `Enter a name of 1 to ${TYPE_NAME_MAX} characters on one line.`, { field: "name" });
+  }
+  if (description.length > TYPE_DESCRIPTION_MAX) {
+    throw new DomainError("VALIDATION", `A description has at most ${TYPE_DESCRIPTION_MAX} characters.`, { field: "description" });
+  }
+  for (const [field, amount] of [["defaultAmount", input.defaultAmount], ["maxAmount", input.maxAmount]] as const) {
+    if (!Number.isSafeInteger(amount) || amount < 0 || amount > TYPE_AMOUNT_MAX) {
+      throw new DomainError("VALIDATION", "Amounts are whole numbers of cents, zero or more, up to the largest allowed.", { field });
+    }
+  }
+  if (input.defaultAmount > input.maxAmount) {
+    throw new DomainError("VALIDATION", "The default amount cannot be above the maximum amount.", { field: "defaultAmount" });
+  }
+  const occasions = orderedOccasions(input.occasions);
+  if (occasions.length === 0) throw new DomainError("VALIDATION", "Choose at least one occasion this type suits.", { field: "occasions" });
+  return { name, description, defaultAmount: input.defaultAmount, maxAmount: input.maxAmount, occasions };
+}
+
+/** Two types with the same name (ignoring case) would be indistinguishable in the proposal form. */
+function refuseDuplicateName(tx: DbOrTx, name: string, exceptId?: number) {
+  const same = sql`lower(${gestureTypes.name}) = lower(${name})`;
+  const clash = tx
+    .select({ id: gestureTypes.id, active: gestureTypes.active })
+    .from(gestureTypes)
+    .where(exceptId === undefined ? same : and(same, ne(gestureTypes.id, exceptId)))
+    .get();
+  if (clash) {
+    const hint = clash.active ? "" : " (it is deactivated: reactivate it instead)";
+    throw new DomainError("CONFLICT", `Another gesture type is already called ${name}${hint}.`, { field: "name" });
+  }
+}
+
+function writeOccasions(tx: DbOrTx, typeId: number, occasions: readonly Occasion[]) {
+  tx.delete(gestureTypeOccasions).where(eq(gestureTypeOccasions.typeId, typeId)).run();
+  tx.insert(gestureTypeOccasions)
+    .values(occasions.map((occasion) => ({ typeId, occasion })))
+    .run();
+}
+
+export function createGestureType(db: Db, actor: CatalogueActor, input: GestureTypeInput, now: Date): CatalogueType {
+  requireCatalogueManage(actor);
+  const values = normalise(input);
+  return db.transaction(
+    (tx) => {
+      refuseDuplicateName(tx, values.name);
+      const code = codeFromName(values.name, (candidate) => !!tx.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, candidate)).get());
+      const row = tx
+        .insert(gestureTypes)
+        .values({
+          code,
+          name: values.name,
+          description: values.description,
+          defaultAmount: values.defaultAmount,
+          maxAmount: values.maxAmount,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: gestureTypes.id })
+        .get();
+      writeOccasions(tx, row.id, values.occasions);
+      recordAudit(tx, {
+        actorId: actor.id,
+        action: "gesture_type.created",
+        entity: "gesture_type",
+        entityId: row.id,
+        detail: {
+          code,
+          name: values.name,
+          description: values.description,
+          defaultAmount: values.defaultAmount,
+          maxAmount: values.maxAmount,
+          occasions: values.occasions.join(","),
+        },
+        at: now,
+      });
+      return loadType(tx, row.id);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Edits a type; its code never changes (exports and reports refer to it). */
+export function updateGestureType(db: Db, actor: CatalogueActor, input: GestureTypeInput & { typeId: number }, now: Date): CatalogueType {
+  requireCatalogueManage(actor);
+  const values = normalise(input);
+  return db.transaction(
+    (tx) => {
+      const before = loadType(tx, input.typeId);
+      if (values.name.toLowerCase() !== before.name.toLowerCase()) refuseDuplicateName(tx, values.name, before.id);
+      const beforeValues = {
+        name: before.name,
+        description: before.description,
+        defaultAmount: before.defaultAmount,
+        maxAmount: before.maxAmount,
+        occasions: orderedOccasions(before.occasions).join(","),
+      };
+      const afterValues = { ...values, occasions: values.occasions.join(",") };
+      const detail: Record<string, string | number> = {};
+      for (const key of Object.keys(beforeValues) as (keyof typeof beforeValues)[]) {
+        if (beforeValues[key] !== afterValues[key]) Object.assign(detail, { [`${key}Before`]: beforeValues[key], [`${key}After`]: afterValues[key] });
+      }
+      if (Object.keys(detail).length === 0) return before;
+      tx.update(gestureTypes)
+        .set({ name: values.name, description: values.description, defaultAmount: values.defaultAmount, maxAmount: values.maxAmount, updatedAt: now })
+        .where(eq(gestureTypes.id, before.id))
+        .run();
+      if (afterValues.occasions !== beforeValues.occasions) writeOccasions(tx, before.id, values.occasions);
+      recordAudit(tx, {
+        actorId: actor.id,
+        action: "gesture_type.updated",
+        entity: "gesture_type",
+        entityId: before.id,
+        detail: { code: before.code, ...detail },
+        at: now,
+      });
+      return loadType(tx, before.id);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Deactivates a type (staff can no longer choose it; gestures that name it keep it) or
+ * reactivates it. Names are unique across active and inactive types, so reactivating cannot clash.
+ */
+export function setGestureTypeActive(db: Db, actor: CatalogueActor, input: { typeId: number; active: boolean }, now: Date): CatalogueType {
+  requireCatalogueManage(actor);
+  return db.transaction(
+    (tx) => {
+      const before = loadType(tx, input.typeId);
+      if (before.active === input.active) return before;
+      tx.update(gestureTypes).set({ active: input.active, updatedAt: now }).where(eq(gestureTypes.id, before.id)).run();
+      recordAudit(tx, {
+        actorId: actor.id,
+        action: input.active ? "gesture_type.reactivated" : "gesture_type.deactivated",
+        entity: "gesture_type",
+        entityId: before.id,
+        detail: { code: before.code, activeBefore: before.active, activeAfter: input.active },
+        at: now,
+      });
+      return loadType(tx, before.id);
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Deletes a type that no gesture has ever named; a used type can only be deactivated. */
+export function deleteGestureType(db: Db, actor: CatalogueActor, input: { typeId: number }, now: Date): CatalogueType {
+  requireCatalogueManage(actor);
+  return db.transaction(
+    (tx) => {
+      const before = loadType(tx, input.typeId);
+      const used = gestureTypeUseCount(tx, before.id);
+      if (used > 0) {
+        throw new DomainError(
+          "INVALID_STATE",
+          `${before.name} has been used by ${used === 1 ? "1 gesture" : `${used} gestures`}, so it stays in the catalogue for their history. Deactivate it instead.`,
+        );
+      }
+      tx.delete(gestureTypes).where(eq(gestureTypes.id, before.id)).run(); // its occasions go with it (cascade)
+      recordAudit(tx, {
+        actorId: actor.id,
+        action: "gesture_type.deleted",
+        entity: "gesture_type",
+        entityId: before.id,
+        detail: {
+          code: before.code,
+          nameBefore: before.name,
+          descriptionBefore: before.description,
+          defaultAmountBefore: before.defaultAmount,
+          maxAmountBefore: before.maxAmount,
+          occasionsBefore: orderedOccasions(before.occasions).join(","),
+          activeBefore: before.active,
+        },
+        at: now,
+      });
+      return before;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * A warning, not a refusal, when a type's maximum is above the organisation's per-gesture
+ * maximum: a branch may override that maximum upwards, and proposals are checked against the
+ * branch's effective maximum anyway, so such a type is only capped lower in most branches.
+ */
+export function perGestureMaxWarning(db: DbOrTx, type: Pick<CatalogueType, "name" | "maxAmount">): string | null {
+  const { perGestureMax } = getPolicyDefaults(db);
+  if (type.maxAmount <= perGestureMax) return null;
+  const { currency } = getOrganisation(db);
+  return `Its maximum (${formatMoney(type.maxAmount, currency)}) is above the organisation's per-gesture maximum (${formatMoney(perGestureMax, currency)}): proposals stay capped at each branch's per-gesture maximum.`;
+}

@@ -1,0 +1,356 @@
+// Spend and outcome reports: the branch spend page, the spend dashboard (finance for any branch,
+// managers for their own) and the return on empathy. Every figure is one GROUP BY over the ledger
+// or the gestures of the pools in scope, so the work grows with the period and branches chosen,
+// never with the whole history. No query here reads a note, card message or justification: these
+// reports go to finance.
+import { and, asc, count, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import { branches, budgetPools, poolTotals, customers, gestures, gestureTypes, OUTCOMES, type GestureStatus, type Occasion, type Outcome } from "../../../db/schema";
+import type { DbOrTx } from "~/utils/db.server";
+import { currentPeriod, findPeriod, listPeriods, type PeriodSummary } from "../budget/budget-periods.server";
+import { DomainError } from "../core/errors";
+import { getPoolBalance, totalsColumns, type PoolBalance } from "../budget/ledger.server";
+import { getOrganisation } from "../core/organisation.server";
+import { addMonths, startOfLocalDay } from "../core/dates";
+import { can, type Role } from "../core/permissions";
+import { FOLLOW_UP_DAYS, LATER_SIGNALS, POSITIVE_OUTCOMES } from "./spend-reports";
+
+export type ReportViewer = { role: Role; branchId: number | null };
+
+export type ReportBranch = { id: number; code: string; name: string; region: string };
+
+/** What a report covers: one period, and all branches, a region's or one branch's. */
+export type ReportScope = {
+  period: PeriodSummary | null;
+  periods: { id: number; label: string; status: "open" | "closed" }[];
+  region: string | null;
+  branch: ReportBranch | null;
+  /** Managers see their own branch only; the filters for region and branch are not theirs. */
+  ownBranchOnly: boolean;
+  regions: string[];
+  /** Branches to choose from (those of the chosen region, or all). */
+  branchOptions: ReportBranch[];
+};
+
+const branchColumns = { id: branches.id, code: branches.code, name: branches.name, region: branches.region };
+
+/**
+ * Reads the period, region and branch of a report from its URL parameters and checks them against
+ * the viewer: finance may choose any; a manager always gets their own branch, and asking for
+ * another branch is refused (403) rather than quietly answered with theirs.
+ */
+export function resolveReportScope(db: DbOrTx, viewer: ReportViewer, params: URLSearchParams, now: Date): ReportScope {
+  const all = can(viewer.role, "reports:all");
+  if (!all && !can(viewer.role, "reports:branch")) throw new DomainError("FORBIDDEN", "Your role does not give access to spend reports.");
+  const periods = listPeriods(db);
+  const requested = Number(params.get("period"));
+  const period = (Number.isSafeInteger(requested) && requested > 0 ? findPeriod(db, requested) : null) ?? currentPeriod(db, now) ?? periods[0] ?? null;
+  const requestedBranch = Number(params.get("branch"));
+  const branchParam = Number.isSafeInteger(requestedBranch) && requestedBranch > 0 ? requestedBranch : null;
+  const regions = db.selectDistinct({ region: branches.region }).from(branches).orderBy(asc(branches.region)).all().map((r) => r.region);
+  const periodOptions = periods.map((p) => ({ id: p.id, label: p.label, status: p.status }));
+
+  if (!all) {
+    if (viewer.branchId === null) throw new DomainError("FORBIDDEN", "You are not attached to a branch, so there is no branch report for you.");
+    if (branchParam !== null && branchParam !== viewer.branchId) throw new DomainError("FORBIDDEN", "You may see the reports of your own branch only.");
+    const own = db.select(branchColumns).from(branches).where(eq(branches.id, viewer.branchId)).get() ?? null;
+    return { period, periods: periodOptions, region: null, branch: own, ownBranchOnly: true, regions: [], branchOptions: [] };
+  }
+
+  const regionParam = params.get("region") ?? "";
+  let region = regions.includes(regionParam) ? regionParam : null;
+  const branch = branchParam ? (db.select(branchColumns).from(branches).where(eq(branches.id, branchParam)).get() ?? null) : null;
+  // A branch outside the chosen region would show nothing: the branch wins and names its region.
+  if (branch) region = branch.region;
+  const branchOptions = db
+    .select(branchColumns)
+    .from(branches)
+    .where(region ? eq(branches.region, region) : undefined)
+    .orderBy(asc(branches.region), asc(branches.name))
+    .limit(1000)
+    .all();
+  return { period, periods: periodOptions, region, branch, ownBranchOnly: false, regions, branchOptions };
+}
+
+/** SQL condition on a branches row (aliased `b`) for the scope's region or branch. */
+function branchCondition(scope: ReportScope): SQL {
+  if (scope.branch) return sql`b.id = ${scope.branch.id}`;
+  if (scope.region) return sql`b.region = ${scope.region}`;
+  return sql`1 = 1`;
+}
+
+/** The ids of the pools in scope, as a subquery. */
+function scopePools(scope: ReportScope, periodId: number): SQL {
+  return sql`(select p.id from budget_pools p join branches b on b.id = p.branch_id where p.period_id = ${periodId} and ${branchCondition(scope)})`;
+}
+
+export type SpendRow = { label: string; committed: number; spent: number; gestures: number };
+export type BranchSpendRow = PoolBalance & ReportBranch & { budget: number };
+export type RegionSpendRow = PoolBalance & { region: string; budget: number; branches: number };
+
+export type SpendDashboard = {
+  totals: PoolBalance & { budget: number; pools: number };
+  byRegion: RegionSpendRow[];
+  byBranch: BranchSpendRow[];
+  byOccasion: (SpendRow & { occasion: Occasion | null })[];
+  byType: SpendRow[];
+  byMonth: { month: string; label: string; committed: number; spent: number }[];
+};
+
+/**
+ * Spend against budget for a scope: budget (allocations and adjustments), committed (open holds),
+ * spent (captures) and available, by region, branch, occasion, gesture type and month. Committed by
+ * month is by the month the hold was placed; spent by the month of the capture (organisation time zone).
+ */
+export function spendDashboard(db: DbOrTx, scope: ReportScope): SpendDashboard | null {
+  const period = scope.period;
+  if (!period) return null;
+  const pools = scopePools(scope, period.id);
+
+  // A pool's sums are kept in pool_totals by the ledger's trigger: one row per pool, not its entries.
+  const byBranch: BranchSpendRow[] = db
+    .select({ ...branchColumns, ...totalsColumns })
+    .from(budgetPools)
+    .innerJoin(branches, eq(branches.id, budgetPools.branchId))
+    .leftJoin(poolTotals, eq(poolTotals.poolId, budgetPools.id))
+    .where(sql`${budgetPools.id} in ${pools}`)
+    .orderBy(asc(branches.region), asc(branches.name))
+    .all()
+    .map((row) => ({ ...row, budget: row.allocated + row.adjustments }));
+
+  const regions = new Map<string, RegionSpendRow>();
+  const totals = { allocated: 0, adjustments: 0, committed: 0, spent: 0, available: 0, budget: 0, pools: byBranch.length };
+  for (const row of byBranch) {
+    const region = regions.get(row.region) ?? { region: row.region, allocated: 0, adjustments: 0, committed: 0, spent: 0, available: 0, budget: 0, branches: 0 };
+    for (const key of ["allocated", "adjustments", "committed", "spent", "available", "budget"] as const) {
+      region[key] += row[key];
+      totals[key] += row[key];
+    }
+    region.branches += 1;
+    regions.set(row.region, region);
+  }
+
+  // Committed and spent by the gesture's occasion and type, from pool_spend_by_type (kept by the
+  // ledger's trigger: hold and release entries net to the open holds, captures are the spend; a
+  // gesture counts once, by its hold). Entries without a gesture (none today) group under ''/0.
+  type GroupRow = { key: string | number; label: string | null; committed: number; spent: number; gestures: number };
+  const grouped = (key: SQL, label: SQL, join: SQL) =>
+    db.all<GroupRow>(sql`
+      select ${key} as key, ${label} as label, sum(s.committed) as committed, sum(s.spent) as spent, sum(s.gestures) as gestures
+      from pool_spend_by_type s
+      ${join}
+      where s.pool_id in ${pools}
+      group by 1
+      having sum(s.committed) <> 0 or sum(s.spent) <> 0 or sum(s.gestures) <> 0
+      order by spent desc, committed desc, label`);
+  const byOccasion = grouped(sql`s.occasion`, sql`s.occasion`, sql``).map((r) => ({
+    occasion: r.key === "" ? null : (r.key as Occasion),
+    label: String(r.key),
+    committed: r.committed,
+    spent: r.spent,
+    gestures: r.gestures,
+  }));
+  const byType = grouped(sql`s.type_id`, sql`t.name`, sql`left join gesture_types t on t.id = s.type_id`).map((r) => ({
+    label: r.label ?? "Holds without a gesture",
+    committed: r.committed,
+    spent: r.spent,
+    gestures: r.gestures,
+  }));
+
+  // Months of the period, cut at local midnight in the organisation's time zone.
+  const timeZone = getOrganisation(db).timeZone;
+  const months: { month: string; start: number }[] = [];
+  for (let m = period.startsOn; m < period.endsOn; m = addMonths(m, 1)) months.push({ month: m.slice(0, 7), start: startOfLocalDay(m, timeZone).getTime() });
+  const monthOf = (column: SQL) => {
+    const cases = months.slice(1).map((m, i) => sql`when ${column} < ${m.start} then ${months[i]!.month}`);
+    return sql`case ${sql.join(cases, sql` `)} else ${months[months.length - 1]!.month} end`;
+  };
+  const spentByMonth = db.all<{ month: string; spent: number }>(sql`
+    select ${monthOf(sql`le.at`)} as month, -sum(le.amount) as spent
+    from ledger_entries le where le.pool_id in ${pools} and le.kind = 'capture' group by 1`);
+  const committedByMonth = db.all<{ month: string; committed: number }>(sql`
+    select ${monthOf(sql`h.created_at`)} as month, sum(h.amount) as committed
+    from holds h where h.pool_id in ${pools} and h.status = 'open' group by 1`);
+  const monthLabel = new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
+  const byMonth = months.map(({ month }) => ({
+    month,
+    label: monthLabel.format(new Date(`${month}-01T12:00:00Z`)),
+    committed: committedByMonth.find((r) => r.month === month)?.committed ?? 0,
+    spent: spentByMonth.find((r) => r.month === month)?.spent ?? 0,
+  }));
+
+  return { totals, byRegion: [...regions.values()], byBranch, byOccasion, byType, byMonth };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Return on empathy
+
+export type OutcomeRow = {
+  label: string;
+  fulfilled: number;
+  spent: number;
+  recorded: number;
+  positive: number;
+  counts: Record<Outcome, number>;
+};
+
+export type SignalComparisonRow = {
+  kind: Occasion;
+  received: { cases: number; later: Record<(typeof LATER_SIGNALS)[number], number> };
+  notReceived: { cases: number; later: Record<(typeof LATER_SIGNALS)[number], number> };
+};
+
+export type OutcomeReport = {
+  totals: OutcomeRow;
+  byOccasion: (OutcomeRow & { occasion: Occasion })[];
+  byType: OutcomeRow[];
+  byBranch: OutcomeRow[];
+  comparison: SignalComparisonRow[];
+};
+
+const FULFILLED = sql`('fulfilled', 'closed')`;
+
+/**
+ * Outcomes of the gestures fulfilled from the pools in scope (by occasion, type and branch, with
+ * the spend), and, for the signals dated in the period, how often a later complaint or survey
+ * answer followed within FOLLOW_UP_DAYS, for customers who received a gesture for that kind of
+ * signal and for those who did not.
+ */
+export function outcomeReport(db: DbOrTx, scope: ReportScope): OutcomeReport | null {
+  const period = scope.period;
+  if (!period) return null;
+  const pools = scopePools(scope, period.id);
+  const outcomeColumns = sql.join(
+    OUTCOMES.map((o) => sql`sum(case when g.outcome = ${o} then 1 else 0 end) as ${sql.identifier(o)}`),
+    sql`, `,
+  );
+  const positive = sql.join(
+    POSITIVE_OUTCOMES.map((o) => sql`${o}`),
+    sql`, `,
+  );
+  type Raw = { key: string | number | null; label: string; fulfilled: number; spent: number; recorded: number; positive: number } & Record<Outcome, number>;
+  const grouped = (key: SQL, label: SQL, join: SQL) =>
+    db.all<Raw>(sql`
+      select ${key} as key, ${label} as label, count(*) as fulfilled, coalesce(sum(g.actual_amount), 0) as spent,
+        sum(case when g.outcome is not null then 1 else 0 end) as recorded,
+        sum(case when g.outcome in (${positive}) then 1 else 0 end) as positive,
+        ${outcomeColumns}
+      from gestures g ${join}
+      where g.pool_id in ${pools} and g.status in ${FULFILLED}
+      group by 1 order by spent desc, label`);
+  const shape = (r: Raw): OutcomeRow => ({
+    label: r.label ?? "",
+    fulfilled: r.fulfilled,
+    spent: r.spent,
+    recorded: r.recorded,
+    positive: r.positive,
+    counts: Object.fromEntries(OUTCOMES.map((o) => [o, r[o] ?? 0])) as Record<Outcome, number>,
+  });
+  const byOccasion = grouped(sql`g.occasion`, sql`g.occasion`, sql``).map((r) => ({ ...shape(r), occasion: r.key as Occasion }));
+  const byType = grouped(sql`g.type_id`, sql`t.name`, sql`join gesture_types t on t.id = g.type_id`).map(shape);
+  const byBranch = grouped(sql`g.branch_id`, sql`b.name`, sql`join branches b on b.id = g.branch_id`).map(shape);
+  const totals = byOccasion.reduce<OutcomeRow>(
+    (sum, row) => ({
+      label: "All",
+      fulfilled: sum.fulfilled + row.fulfilled,
+      spent: sum.spent + row.spent,
+      recorded: sum.recorded + row.recorded,
+      positive: sum.positive + row.positive,
+      counts: Object.fromEntries(OUTCOMES.map((o) => [o, sum.counts[o] + row.counts[o]])) as Record<Outcome, number>,
+    }),
+    { label: "All", fulfilled: 0, spent: 0, recorded: 0, positive: 0, counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number> },
+  );
+
+  // Signals of the period in the scope's branches, of kinds that gestures answer; a case "received"
+  // a gesture when the customer has a fulfilled gesture for that occasion.
+  const laterColumns = sql.join(
+    LATER_SIGNALS.map(
+      (kind) =>
+        sql`sum(exists (select 1 from signals l where l.customer_id = s.customer_id and l.kind = ${kind} and l.occurred_on > s.occurred_on and l.occurred_on <= date(s.occurred_on, ${`+${FOLLOW_UP_DAYS} days`}))) as ${sql.identifier(kind)}`,
+    ),
+    sql`, `,
+  );
+  const rows = db.all<{ kind: Occasion; received: number; cases: number } & Record<(typeof LATER_SIGNALS)[number], number>>(sql`
+    select s.kind as kind,
+      exists (select 1 from gestures g where g.customer_id = s.customer_id and g.occasion = s.kind and g.status in ${FULFILLED}) as received,
+      count(*) as cases, ${laterColumns}
+    from signals s join branches b on b.id = s.branch_id
+    where ${branchCondition(scope)} and s.occurred_on >= ${period.startsOn} and s.occurred_on < ${period.endsOn}
+      and s.kind not in (${sql.join(
+        LATER_SIGNALS.map((k) => sql`${k}`),
+        sql`, `,
+      )})
+    group by 1, 2 order by 1`);
+  const empty = () => ({ cases: 0, later: { complaint: 0, survey_detractor: 0, survey_promoter: 0 } });
+  const comparison = new Map<Occasion, SignalComparisonRow>();
+  for (const row of rows) {
+    const entry = comparison.get(row.kind) ?? { kind: row.kind, received: empty(), notReceived: empty() };
+    const side = row.received ? entry.received : entry.notReceived;
+    side.cases += row.cases;
+    for (const kind of LATER_SIGNALS) side.later[kind] += row[kind];
+    comparison.set(row.kind, entry);
+  }
+  return { totals, byOccasion, byType, byBranch, comparison: [...comparison.values()].filter((r) => r.received.cases > 0) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The branch spend page (staff and managers of the branch)
+
+export type BranchSpendFilter = { status?: GestureStatus; occasion?: Occasion; typeId?: number; page: number; pageSize: number };
+
+/**
+ * A branch's pool for the period (committed against spent) and its gestures of the period: those
+ * paid from the pool, and those not yet approved (or never) submitted within the period's dates.
+ */
+export function branchSpend(db: DbOrTx, branchId: number, period: PeriodSummary, filter: BranchSpendFilter) {
+  const pool = db
+    .select({ id: budgetPools.id })
+    .from(budgetPools)
+    .where(and(eq(budgetPools.branchId, branchId), eq(budgetPools.periodId, period.id)))
+    .get();
+  const balance = pool ? getPoolBalance(db, pool.id) : null;
+  const timeZone = getOrganisation(db).timeZone;
+  const from = startOfLocalDay(period.startsOn, timeZone);
+  const to = startOfLocalDay(period.endsOn, timeZone);
+  const when = sql<number>`coalesce(${gestures.submittedAt}, ${gestures.createdAt})`;
+  const inPeriod = or(
+    pool ? eq(gestures.poolId, pool.id) : sql`0`,
+    and(isNull(gestures.poolId), sql`${when} >= ${from.getTime()}`, sql`${when} < ${to.getTime()}`),
+  );
+  const where = and(
+    eq(gestures.branchId, branchId),
+    inPeriod,
+    filter.status ? eq(gestures.status, filter.status) : undefined,
+    filter.occasion ? eq(gestures.occasion, filter.occasion) : undefined,
+    filter.typeId ? eq(gestures.typeId, filter.typeId) : undefined,
+  );
+  const rows = db
+    .select({
+      id: gestures.id,
+      status: gestures.status,
+      occasion: gestures.occasion,
+      typeName: gestureTypes.name,
+      customerId: gestures.customerId,
+      customerName: customers.name,
+      requestedAmount: gestures.requestedAmount,
+      approvedAmount: gestures.approvedAmount,
+      actualAmount: gestures.actualAmount,
+      outcome: gestures.outcome,
+      at: when,
+    })
+    .from(gestures)
+    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+    .innerJoin(customers, eq(customers.id, gestures.customerId))
+    .where(where)
+    .orderBy(desc(when), desc(gestures.id))
+    .limit(filter.pageSize + 1)
+    .offset((filter.page - 1) * filter.pageSize)
+    .all();
+  const total = db.select({ n: count() }).from(gestures).where(where).get()?.n ?? 0;
+  return { poolId: pool?.id ?? null, balance, rows: rows.slice(0, filter.pageSize), hasNext: rows.length > filter.pageSize, total };
+}
+
+/** Types that gestures can name, for the spend page's filter. */
+export function typeOptions(db: DbOrTx) {
+  return db.select({ id: gestureTypes.id, name: gestureTypes.name }).from(gestureTypes).orderBy(asc(gestureTypes.name)).all();
+}
+
