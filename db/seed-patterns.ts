@@ -1,14 +1,17 @@
 // Demo data for finance's unusual-pattern flags (issue 7), made through the workflow's own
 // functions: Tom Becker (South) proposes flowers twice for one customer within two days, each under
 // the $150.00 second-approval threshold and together over it, so /finance/flags shows a split for
-// the customer and for the proposer. Dated in the hours before the seed runs (the current quarter).
+// the customer and for the proposer. Dated in the hours before the seed runs, both in one quarter
+// (flags are per quarter): the current one, or the previous one in a quarter's first days.
 import { and, asc, eq, isNull, like } from "drizzle-orm";
 import type { GestureActor } from "../app/domain/gestures/gesture-record.server";
 import { proposeGesture } from "../app/domain/gestures/gestures.server";
+import { localDate, startOfLocalDay } from "../app/domain/core/dates";
+import { periodContaining } from "../app/domain/budget/periods";
 import type { Db } from "../app/utils/db.server";
 import { branches, customers, gestures, gestureTypes, users } from "./schema";
 
-export function seedPatterns(db: Db, options: { now: Date }): { gestures: number } {
+export function seedPatterns(db: Db, options: { now: Date; timeZone: string }): { gestures: number } {
   const proposer = db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, "tom.becker@example.com")).get() as GestureActor | undefined;
   if (!proposer) throw new Error("The patterns seed needs the demo user tom.becker@example.com.");
   const south = db.select({ id: branches.id }).from(branches).where(eq(branches.code, "STH")).get()!;
@@ -26,6 +29,10 @@ export function seedPatterns(db: Db, options: { now: Date }): { gestures: number
     { occasion: "complaint" as const, amount: 9_000, hoursBefore: 60, justification: "Card blocked abroad twice in one week." },
     { occasion: "service_failure" as const, amount: 8_500, hoursBefore: 20, justification: "Mortgage payment taken twice by the bank's error." },
   ];
+  // Before the current quarter has lasted as long as the pair spans, the pair ends an hour before it began.
+  const quarterStart = startOfLocalDay(periodContaining(localDate(options.now, options.timeZone), "quarter").startsOn, options.timeZone);
+  const earliest = Math.max(...plans.map((p) => p.hoursBefore));
+  const anchor = options.now.getTime() - earliest * 3_600_000 >= quarterStart.getTime() ? options.now : new Date(quarterStart.getTime() - 3_600_000);
   plans.forEach((plan, index) => {
     proposeGesture(
       db,
@@ -42,7 +49,7 @@ export function seedPatterns(db: Db, options: { now: Date }): { gestures: number
         deliveryMethod: "in_branch",
         submit: true,
       },
-      new Date(options.now.getTime() - plan.hoursBefore * 3_600_000),
+      new Date(anchor.getTime() - plan.hoursBefore * 3_600_000),
     );
   });
   return { gestures: plans.length };

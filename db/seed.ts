@@ -117,7 +117,7 @@ export async function seed(
   });
   // Proposals in every state of the approval workflow, through its own functions (one transaction each).
   const gestures = await seedGestures(database, { now });
-  const patterns = seedPatterns(database, { now });
+  const patterns = seedPatterns(database, { now, timeZone: ORGANISATION_TIME_ZONE });
   return { ...people, ...budgets, gestures: gestures.gestures + patterns.gestures };
 }
 
