@@ -4,7 +4,7 @@
 // the customer and for the proposer. Dated in the hours before the seed runs (the current quarter).
 import { and, asc, eq, isNull, like } from "drizzle-orm";
 import type { GestureActor } from "../app/domain/gestures/gesture-record.server";
-import { proposeGesture } from "../app/domain/gestures/gestures.server";
+import { proposeGesture } from "../app/domain/gestures/proposals.server";
 import type { Db } from "../app/utils/db.server";
 import { branches, customers, gestures, gestureTypes, users } from "./schema";
 
