@@ -5,7 +5,8 @@
 // so that the browser journeys can propose for them. Dated in the hours before the seed runs.
 import { and, asc, eq, isNull, like } from "drizzle-orm";
 import type { GestureActor } from "../app/domain/gestures/gesture-record.server";
-import { decideGesture, proposeGesture, withdrawGesture } from "../app/domain/gestures/gestures.server";
+import { decideGesture } from "../app/domain/gestures/decisions.server";
+import { proposeGesture, withdrawGesture } from "../app/domain/gestures/proposals.server";
 import type { Db } from "../app/utils/db.server";
 import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome, type ReceiptUpload } from "../app/domain/gestures/fulfilment.server";
 import { localDate } from "../app/domain/core/dates";

@@ -5,9 +5,9 @@
 // (flags are per quarter): the current one, or the previous one in a quarter's first days.
 import { and, asc, eq, isNull, like } from "drizzle-orm";
 import type { GestureActor } from "../app/domain/gestures/gesture-record.server";
-import { proposeGesture } from "../app/domain/gestures/gestures.server";
 import { localDate, startOfLocalDay } from "../app/domain/core/dates";
 import { periodContaining } from "../app/domain/budget/periods";
+import { proposeGesture } from "../app/domain/gestures/proposals.server";
 import type { Db } from "../app/utils/db.server";
 import { branches, customers, gestures, gestureTypes, users } from "./schema";
 

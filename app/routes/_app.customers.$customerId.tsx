@@ -8,7 +8,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SEGMENT_LABELS, SEVERITY_LABELS, SIGNAL_KIND_LABELS, SIGNAL_KINDS, SIGNAL_SOURCE_LABELS, type SignalKind, type SignalSource } from "~/domain/customers/customer-rules";
 import { AddSignalSchema, CorrectSignalSchema, SIGNAL_NOTE_MAX } from "~/domain/customers/customer-schemas";
 import { addSignal, correctSignal, viewCustomer } from "~/domain/customers/customers.server";
-import { customerGestureHistory } from "~/domain/gestures/gestures.server";
+import { customerGestureHistory } from "~/domain/gestures/gesture-queries.server";
 import { OUTCOME_LABELS } from "~/domain/reporting/spend-reports";
 import { GestureStatusBadge } from "~/components/gesture-status";
 import { Money } from "~/components/money";

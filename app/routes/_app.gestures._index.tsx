@@ -8,7 +8,7 @@ import { Pagination } from "~/components/pagination";
 import { TableWrap } from "~/components/table-wrap";
 import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { GESTURE_STATUS_LABELS } from "~/domain/gestures/gesture-rules";
-import { listMyProposals } from "~/domain/gestures/gestures.server";
+import { listMyProposals } from "~/domain/gestures/gesture-queries.server";
 import { GESTURE_STATUSES, type GestureStatus } from "../../db/schema";
 import { requirePermission } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Readable } from "node:stream";
 import { latestReceipt } from "~/domain/gestures/fulfilment.server";
-import { viewGesture } from "~/domain/gestures/gestures.server";
+import { viewGesture } from "~/domain/gestures/gesture-queries.server";
 import { openReceipt } from "~/domain/gestures/receipts.server";
 import { requireUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";

@@ -3,7 +3,7 @@ import { ROLES } from "../../db/schema";
 import { ACCESS_TABLE, type Visitor } from "../support/access-table";
 import { createCustomer, createImport, createOrganisation, createUser } from "../support/factories";
 import { proposal } from "../support/gesture-setup";
-import { proposeGesture } from "~/domain/gestures/gestures.server";
+import { proposeGesture } from "~/domain/gestures/proposals.server";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { securityHeaderProblems } from "../support/security-headers";

@@ -12,7 +12,7 @@ import { createImport, createSignal, createUser } from "../support/factories";
 import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
-import { decideGesture } from "~/domain/gestures/gestures.server";
+import { decideGesture } from "~/domain/gestures/decisions.server";
 import { db } from "~/utils/db.server";
 import { localToday } from "../support/calendar";
 

@@ -16,7 +16,7 @@ import { rowCounts } from "../support/row-counts";
 import { sessionCookieFor } from "../support/sessions";
 import { db, sqliteOf } from "~/utils/db.server";
 import type { Role } from "~/domain/core/permissions";
-import { decideGesture } from "~/domain/gestures/gestures.server";
+import { decideGesture } from "~/domain/gestures/decisions.server";
 import { fulfilGesture } from "~/domain/gestures/fulfilment.server";
 import { localDate } from "~/domain/core/dates";
 import { getOrganisation } from "~/domain/core/organisation.server";

@@ -1,10 +1,10 @@
 // A branch ready for the gesture workflow: an open period with a funded pool, a staff member, two
-// managers, finance, and customers. Proposals are made through app/domain/gestures/gestures.server.ts.
+// managers, finance, and customers. Proposals are made through app/domain/gestures/proposals.server.ts.
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { gestureTypes, type User } from "../../db/schema";
 import type { GestureActor } from "~/domain/gestures/gesture-record.server";
-import { proposeGesture, type ProposeInput } from "~/domain/gestures/gestures.server";
+import { proposeGesture, type ProposeInput } from "~/domain/gestures/proposals.server";
 import type { Db } from "~/utils/db.server";
 import { setupBudget } from "./budget";
 import { createCustomer, createUser } from "./factories";

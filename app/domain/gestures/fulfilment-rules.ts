@@ -1,8 +1,11 @@
 // The rules of fulfilment as plain functions (no database): what a fulfilment captures and
 // releases, when an actual amount above the approved one needs approval again, when an approval
-// expires and when an outcome is due. Shared by the server and the page.
+// expires and when an outcome is due, and the largest receipt. Shared by the server and the page.
 import type { Outcome } from "../../../db/schema";
 import { addLocalDays } from "../core/dates";
+
+/** The largest receipt file: receipts.server.ts stops reading beyond it, the fulfilment form says so. */
+export const RECEIPT_MAX_BYTES = 10 * 1024 * 1024;
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
   thanked: "Thanked us",

@@ -1,12 +1,16 @@
 // The gesture record that every step of the workflow shares: who acts, what a transition answers,
-// loading a gesture and refusing a form made on an older version. Its own module so that the
-// workflow (gestures.server.ts) and fulfilment (fulfilment.server.ts) both build on it and
-// neither imports the other back.
-import { eq } from "drizzle-orm";
-import { gestures, type Gesture, type GestureStatus, type Role } from "../../../db/schema";
+// loading a gesture and refusing a form made on an older version; and the small facts several steps
+// read: the organisation's today, a person's name, who may propose, the manager who approved, which
+// states can be withdrawn, and a customer's rolling 12 months against the cap. Its own module so
+// that proposals, decisions, the queries, fulfilment and suggestions all build on it and none of
+// them imports another back.
+import { and, count, desc, eq, gte, inArray, ne, sql, type SQL } from "drizzle-orm";
+import { customers, gestureDecisions, gestures, users, type Gesture, type GestureStatus, type Policy, type Role } from "../../../db/schema";
 import type { DbOrTx } from "~/utils/db.server";
 import { DomainError } from "../core/errors";
-import { GESTURE_STATUS_LABELS } from "./gesture-rules";
+import { getOrganisation } from "../core/organisation.server";
+import { localDate } from "../core/dates";
+import { COUNTING_STATUSES, GESTURE_STATUS_LABELS } from "./gesture-rules";
 
 export type GestureActor = { id: number; role: Role; branchId: number | null };
 
@@ -32,4 +36,77 @@ export function staleVersion(gesture: Gesture, noun: "proposal" | "gesture" = "p
     "CONFLICT",
     `This ${noun} changed since you opened it; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. Reload the page to see it; nothing was changed.`,
   );
+}
+
+export function organisationFacts(db: DbOrTx, now: Date) {
+  const org = getOrganisation(db);
+  return { currency: org.currency, timeZone: org.timeZone, today: localDate(now, org.timeZone) };
+}
+
+export function requireProposer(actor: GestureActor): number {
+  if ((actor.role !== "staff" && actor.role !== "manager") || actor.branchId === null) {
+    throw new DomainError("FORBIDDEN", "Only staff and managers of a branch propose gestures.");
+  }
+  return actor.branchId;
+}
+
+export function userName(db: DbOrTx, userId: number): string {
+  return db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? "someone";
+}
+
+export function managerApproverOf(tx: DbOrTx, gestureId: number): number | null {
+  const row = tx
+    .select({ approverId: gestureDecisions.approverId })
+    .from(gestureDecisions)
+    .where(and(eq(gestureDecisions.gestureId, gestureId), eq(gestureDecisions.level, "manager"), eq(gestureDecisions.decision, "approve")))
+    .orderBy(desc(gestureDecisions.id))
+    .limit(1)
+    .get();
+  return row?.approverId ?? null;
+}
+
+export const WITHDRAWABLE: GestureStatus[] = ["submitted", "awaiting_finance", "returned"];
+
+// ---------------------------------------------------------------------------------------------
+// The customer's rolling 12 months, against the cap
+
+/** What a gesture counts for against caps: the actual amount once fulfilled, else the approved, else the requested. */
+export const countedAmount = sql<number>`coalesce(sum(case when ${gestures.status} in ('fulfilled', 'closed') and ${gestures.actualAmount} is not null then ${gestures.actualAmount} when ${gestures.approvedAmount} is not null then ${gestures.approvedAmount} else ${gestures.requestedAmount} end), 0)`;
+
+/** The customer's counting gestures over the rolling 12 months, without `exceptGestureId`. */
+export function customerTwelveMonths(db: DbOrTx, customerId: number, now: Date, exceptGestureId: number | null = null) {
+  const row = db
+    .select({ amount: countedAmount, count: count() })
+    .from(gestures)
+    .where(
+      and(
+        eq(gestures.customerId, customerId),
+        inArray(gestures.status, [...COUNTING_STATUSES]),
+        gte(gestures.submittedAt, twelveMonthsBefore(now)),
+        exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
+      ),
+    )
+    .get();
+  return { amount: Number(row?.amount ?? 0), count: row?.count ?? 0 };
+}
+
+/** SQL: the customer (by `customerIdColumn`) is at their 12-month cap (amount or count) under the default policy of `policy`. */
+export function customerAtCapCondition(customerIdColumn: SQL | typeof customers.id, policy: Pick<Policy, "customerCapAmount" | "customerCapCount">, now: Date): SQL {
+  const since = twelveMonthsBefore(now).getTime();
+  const statuses = sql.join(
+    COUNTING_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  return sql`(select count(*) >= ${policy.customerCapCount} or coalesce(sum(case when g.status in ('fulfilled', 'closed') and g.actual_amount is not null then g.actual_amount when g.approved_amount is not null then g.approved_amount else g.requested_amount end), 0) >= ${policy.customerCapAmount}
+    from ${gestures} g where g.customer_id = ${customerIdColumn} and g.status in (${statuses}) and g.submitted_at >= ${since})`;
+}
+
+/**
+ * The lower bound of "the last 12 months": the same instant a calendar year earlier (from 29
+ * February, 1 March). Not 365 days, which drops a day of the window whenever it spans a 29 February.
+ */
+export function twelveMonthsBefore(now: Date): Date {
+  const since = new Date(now.getTime());
+  since.setUTCFullYear(since.getUTCFullYear() - 1);
+  return since;
 }

@@ -1,6 +1,6 @@
 // The policy checks of a proposal at submit, as a pure function over figures the workflow gathers
-// (app/domain/gestures/gestures.server.ts). Pure, so the boundaries are property-tested without a database
-// and the same wording reaches the form, the queue and the seed.
+// (gatherProposalFigures in app/domain/gestures/proposals.server.ts). Pure, so the boundaries are
+// property-tested without a database and the same wording reaches the form, the queue and the seed.
 import type { GestureStatus, Occasion, Policy } from "../../../db/schema";
 import { SIGNAL_KIND_LABELS } from "../customers/customer-rules";
 import { formatMoney } from "../core/money";

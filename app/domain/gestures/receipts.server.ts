@@ -6,8 +6,7 @@ import { createReadStream, mkdirSync, type ReadStream } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DomainError } from "../core/errors";
-
-import { RECEIPT_MAX_BYTES } from "./receipt-limits";
+import { RECEIPT_MAX_BYTES } from "./fulfilment-rules";
 
 export { RECEIPT_MAX_BYTES };
 export const RECEIPT_MEDIA_TYPES = ["image/jpeg", "image/png", "application/pdf"] as const;

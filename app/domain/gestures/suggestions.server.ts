@@ -12,7 +12,7 @@ import { type Actor, branchOf } from "../customers/customers.server";
 import { ANNIVERSARY_WEIGHT, ANNIVERSARY_WINDOW_DAYS, ANNIVERSARY_YEARS, BIRTHDAY_WEIGHT, BIRTHDAY_WINDOW_DAYS, relativeDays, SIGNAL_KIND_LABELS, SUGGESTION_RULES } from "../customers/customer-rules";
 import { addDays, addYears, daysBetween, localDate } from "../core/dates";
 import { DomainError } from "../core/errors";
-import { customerAtCapCondition } from "./gestures.server";
+import { customerAtCapCondition } from "./gesture-record.server";
 import { getPrivacySettings } from "../core/organisation.server";
 import { getEffectivePolicy } from "../policy/policy.server";
 

@@ -128,7 +128,7 @@ describe("the import graph of app/", () => {
   const domainEdges = [...graph].flatMap(([from, targets]) => (from.startsWith("app/domain/") ? targets.map((to) => ({ from, to })) : []));
 
   it("reads the imports it checks (value imports counted, type-only imports left out)", () => {
-    expect(graph.get("app/domain/gestures/gestures.server.ts")).toContain("app/domain/budget/ledger.server.ts");
+    expect(graph.get("app/domain/gestures/decisions.server.ts")).toContain("app/domain/budget/ledger.server.ts");
     expect(graph.get("app/routes/_app.spend.tsx")).toContain("app/domain/reporting/spend-reports.server.ts");
     // root-data.ts imports only the type of root's loader.
     expect(graph.get("app/utils/root-data.ts")).not.toContain("app/root.tsx");

@@ -2,7 +2,7 @@
 // gesture made a year ago to the day still counts.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { gestures } from "../../../db/schema";
-import { twelveMonthsBefore } from "~/domain/gestures/gestures.server";
+import { twelveMonthsBefore } from "~/domain/gestures/gesture-record.server";
 import type { Db } from "~/utils/db.server";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { propose, setupGestures, typeId } from "../../support/gesture-setup";

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gestures, holds, ledgerEntries, notifications } from "../../../db/schema";
 import { fulfilmentVerdict, varianceAllowance } from "~/domain/gestures/fulfilment-rules";
 import { cancelGesture, decideReapproval, expireDueApprovals, fulfilGesture, reapprovalQueue, recordOutcome, sendOutcomeReminders, type FulfilInput } from "~/domain/gestures/fulfilment.server";
-import { viewGesture } from "~/domain/gestures/gestures.server";
+import { viewGesture } from "~/domain/gestures/gesture-queries.server";
 import { getPoolBalance } from "~/domain/budget/ledger.server";
 import type { Db } from "~/utils/db.server";
 import { closeDatabase, createTestDatabase } from "../../support/database";

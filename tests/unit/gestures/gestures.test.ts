@@ -1,17 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, branchPolicyOverrides, customers, delegations, emailOutbox, gestureDecisions, gestures, holds, notifications } from "../../../db/schema";
-import {
-  approvalQueue,
-  bulkApprove,
-  decideGesture,
-  editProposal,
-  listMyProposals,
-  proposeGesture,
-  submitGesture,
-  viewGesture,
-  withdrawGesture,
-} from "~/domain/gestures/gestures.server";
+import { approvalQueue, listMyProposals, viewGesture } from "~/domain/gestures/gesture-queries.server";
+import { bulkApprove, decideGesture } from "~/domain/gestures/decisions.server";
+import { editProposal, proposeGesture, submitGesture, withdrawGesture } from "~/domain/gestures/proposals.server";
 import { getPoolBalance } from "~/domain/budget/ledger.server";
 import { listSuggestions } from "~/domain/gestures/suggestions.server";
 import type { Db } from "~/utils/db.server";
