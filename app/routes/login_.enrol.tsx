@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { AuthErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { EnrolmentInstructions, RecoveryCodes } from "~/components/second-factor";
 import { ToastMessage } from "~/components/toast";
@@ -146,11 +146,5 @@ export default function EnrolPage() {
 }
 
 export function ErrorBoundary() {
-  return (
-    <div className="auth-page">
-      <main id="main" className="auth-card">
-        <GeneralErrorBoundary />
-      </main>
-    </div>
-  );
+  return <AuthErrorBoundary />;
 }
