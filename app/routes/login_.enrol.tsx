@@ -10,18 +10,14 @@ import { EnrolmentInstructions, RecoveryCodes } from "~/components/second-factor
 import { ToastMessage } from "~/components/toast";
 import { SecondFactorCodeSchema } from "~/domain/auth-schemas";
 import { getOrganisation } from "~/domain/organisation.server";
-import { ROLE_HOME } from "~/domain/permissions";
 import { enrolmentDetails } from "~/domain/second-factor.server";
-import { hashSessionToken } from "~/domain/sessions.server";
-import { completeSecondFactor, enrolmentSecretFor, findPendingSignIn } from "~/domain/sign-in.server";
-import { CHANGE_PASSWORD_PATH } from "~/utils/auth.server";
+import { enrolmentSecretFor, findPendingSignIn } from "~/domain/sign-in.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { useRootData } from "~/utils/root-data";
-import { safeRedirect } from "~/utils/safe-redirect";
-import { clearCookie, pendingSignInCookie, readCookieToken, readSessionToken, serializeSessionToken } from "~/utils/session.server";
-import { redirectWithToast } from "~/utils/toast.server";
+import { pendingSignInCookie, readCookieToken } from "~/utils/session.server";
+import { checkSecondFactor } from "~/utils/second-factor.server";
 
 export const meta: MetaFunction = () => [{ title: "Set up two-step sign-in · Empathy Fund" }];
 
@@ -39,30 +35,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: SecondFactorCodeSchema });
   if (submission.status !== "success") return json({ reply: submission.reply({ hideFields: ["code"] }), done: null }, { status: 400 });
-  const previousToken = await readSessionToken(request);
-  const result = await completeSecondFactor(db, {
-    pendingToken: await readCookieToken(pendingSignInCookie, request),
-    code: submission.value.code,
-    ipAddress: context?.ipAddress ?? "unknown",
-    userAgent: request.headers.get("User-Agent"),
-    secret: env.SESSION_SECRET,
-    previousSessionHash: previousToken ? hashSessionToken(previousToken, env.SESSION_SECRET) : null,
-    now: now(),
-  });
-  if (result.ok) {
-    const headers = new Headers({ "Cache-Control": "no-store" });
-    headers.append("Set-Cookie", await serializeSessionToken(result.token));
-    headers.append("Set-Cookie", await clearCookie(pendingSignInCookie));
-    const continueTo = result.mustChangePassword ? CHANGE_PASSWORD_PATH : safeRedirect(result.redirectTo, ROLE_HOME[result.role]);
-    return json({ reply: null, done: { recoveryCodes: result.recoveryCodes ?? [], continueTo } }, { headers });
+  const checked = await checkSecondFactor(request, { code: submission.value.code, ipAddress: context?.ipAddress ?? "unknown" });
+  if (checked.outcome === "restart") return checked.response;
+  if (checked.outcome === "refused") {
+    return json({ reply: submission.reply({ fieldErrors: { code: [checked.message] }, hideFields: ["code"] }), done: null }, { status: checked.status });
   }
-  if (result.reason === "expired" || result.reason === "locked") {
-    return redirectWithToast("/login", { kind: "error", message: result.message }, { headers: { "Set-Cookie": await clearCookie(pendingSignInCookie) } });
-  }
-  return json(
-    { reply: submission.reply({ fieldErrors: { code: [result.message] }, hideFields: ["code"] }), done: null },
-    { status: result.reason === "address-throttled" ? 429 : 400 },
-  );
+  // The recovery codes are shown once, on this page; the person continues from there.
+  checked.headers.set("Cache-Control", "no-store");
+  return json({ reply: null, done: { recoveryCodes: checked.recoveryCodes, continueTo: checked.continueTo } }, { headers: checked.headers });
 }
 
 // The recovery codes exist only in the action's answer; reloading the loader must not replace them.
