@@ -40,3 +40,14 @@ export function GeneralErrorBoundary() {
     </section>
   );
 }
+
+/** The same, for the sign-in pages, which have no app shell around them. */
+export function AuthErrorBoundary() {
+  return (
+    <div className="auth-page">
+      <main id="main" className="auth-card">
+        <GeneralErrorBoundary />
+      </main>
+    </div>
+  );
+}

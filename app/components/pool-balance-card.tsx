@@ -1,3 +1,4 @@
+import { BalanceList } from "./balance-list";
 import { Link } from "@remix-run/react";
 import { Badge } from "./badge";
 import { Money } from "./money";
@@ -25,32 +26,14 @@ export function PoolBalanceCard({ pool, branchName, ledgerHref }: { pool: PoolBa
           <p className="muted">
             {pool.range} {pool.periodStatus === "closed" ? <Badge tone="warning">Closed</Badge> : null}
           </p>
-          <dl className="balance-list">
-            <div className="balance-list__item balance-list__item--main">
-              <dt>Available</dt>
-              <dd>
-                <Money amount={pool.available} />
-              </dd>
-            </div>
-            <div className="balance-list__item">
-              <dt>Budget</dt>
-              <dd>
-                <Money amount={pool.allocated + pool.adjustments} />
-              </dd>
-            </div>
-            <div className="balance-list__item">
-              <dt>Committed</dt>
-              <dd>
-                <Money amount={pool.committed} />
-              </dd>
-            </div>
-            <div className="balance-list__item">
-              <dt>Spent</dt>
-              <dd>
-                <Money amount={pool.spent} />
-              </dd>
-            </div>
-          </dl>
+          <BalanceList
+            items={[
+              ["Available", <Money amount={pool.available} />],
+              ["Budget", <Money amount={pool.allocated + pool.adjustments} />],
+              ["Committed", <Money amount={pool.committed} />],
+              ["Spent", <Money amount={pool.spent} />],
+            ]}
+          />
           <UtilisationBar used={pool.committed + pool.spent} budget={pool.allocated + pool.adjustments} />
           {ledgerHref ? (
             <p>

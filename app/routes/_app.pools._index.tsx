@@ -1,3 +1,4 @@
+import { BalanceList } from "~/components/balance-list";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -126,38 +127,15 @@ export default function PoolsPage() {
                 </Link>
               ) : null}
             </div>
-            <dl className="balance-list">
-              <div className="balance-list__item balance-list__item--main">
-                <dt>Available</dt>
-                <dd>
-                  <Money amount={pools.totals.available} />
-                </dd>
-              </div>
-              <div className="balance-list__item">
-                <dt>Allocated</dt>
-                <dd>
-                  <Money amount={pools.totals.allocated} />
-                </dd>
-              </div>
-              <div className="balance-list__item">
-                <dt>Adjustments</dt>
-                <dd>
-                  <Money amount={pools.totals.adjustments} signed />
-                </dd>
-              </div>
-              <div className="balance-list__item">
-                <dt>Committed</dt>
-                <dd>
-                  <Money amount={pools.totals.committed} />
-                </dd>
-              </div>
-              <div className="balance-list__item">
-                <dt>Spent</dt>
-                <dd>
-                  <Money amount={pools.totals.spent} />
-                </dd>
-              </div>
-            </dl>
+            <BalanceList
+              items={[
+                ["Available", <Money amount={pools.totals.available} />],
+                ["Allocated", <Money amount={pools.totals.allocated} />],
+                ["Adjustments", <Money amount={pools.totals.adjustments} signed />],
+                ["Committed", <Money amount={pools.totals.committed} />],
+                ["Spent", <Money amount={pools.totals.spent} />],
+              ]}
+            />
             <UtilisationBar used={pools.totals.committed + pools.totals.spent} budget={pools.totals.allocated + pools.totals.adjustments} />
           </section>
 

@@ -1,3 +1,4 @@
+import { BalanceList } from "~/components/balance-list";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
@@ -81,32 +82,15 @@ export default function ReportsPage() {
               <p className="empty-state">No branch in this selection has a budget pool in {period.label}. Choose another period or region.</p>
             ) : (
               <>
-                <dl className="balance-list" aria-label="Totals">
-                  <div className="balance-list__item balance-list__item--main">
-                    <dt>Budget</dt>
-                    <dd>
-                      <Money amount={report.totals.budget} />
-                    </dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Committed</dt>
-                    <dd>
-                      <Money amount={report.totals.committed} />
-                    </dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Spent</dt>
-                    <dd>
-                      <Money amount={report.totals.spent} />
-                    </dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Available</dt>
-                    <dd>
-                      <Money amount={report.totals.available} />
-                    </dd>
-                  </div>
-                </dl>
+                <BalanceList
+                  items={[
+                    ["Budget", <Money amount={report.totals.budget} />],
+                    ["Committed", <Money amount={report.totals.committed} />],
+                    ["Spent", <Money amount={report.totals.spent} />],
+                    ["Available", <Money amount={report.totals.available} />],
+                  ]}
+                  label="Totals"
+                />
                 <UtilisationBar used={report.totals.committed + report.totals.spent} budget={report.totals.budget} />
               </>
             )}

@@ -1,3 +1,4 @@
+import { BalanceList } from "~/components/balance-list";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
@@ -70,32 +71,16 @@ export default function OutcomesPage() {
               <p className="empty-state">No gesture paid from these budgets in {period.label} has been fulfilled yet. Outcomes appear here once staff record them.</p>
             ) : (
               <>
-                <dl className="balance-list" aria-label="Totals">
-                  <div className="balance-list__item balance-list__item--main">
-                    <dt>Cost per positive outcome</dt>
-                    <dd>{costDisplay(report.totals)}</dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Gestures fulfilled</dt>
-                    <dd>{report.totals.fulfilled}</dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Spent on them</dt>
-                    <dd>
-                      <Money amount={report.totals.spent} />
-                    </dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Positive outcomes</dt>
-                    <dd>{report.totals.positive}</dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Outcome recorded</dt>
-                    <dd>
-                      {report.totals.recorded} ({percentOf(report.totals.recorded, report.totals.fulfilled)}%)
-                    </dd>
-                  </div>
-                </dl>
+                <BalanceList
+                  items={[
+                    ["Cost per positive outcome", costDisplay(report.totals)],
+                    ["Gestures fulfilled", report.totals.fulfilled],
+                    ["Spent on them", <Money amount={report.totals.spent} />],
+                    ["Positive outcomes", report.totals.positive],
+                    ["Outcome recorded", <>{report.totals.recorded} ({percentOf(report.totals.recorded, report.totals.fulfilled)}%)</>],
+                  ]}
+                  label="Totals"
+                />
                 <p className="muted">
                   Cost per positive outcome is what was spent on the fulfilled gestures divided by how many customers thanked staff or gave positive feedback.
                   Gestures without a recorded outcome count in the spend but not as positive, so a low recording rate makes it look worse than it may be.

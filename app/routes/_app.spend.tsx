@@ -1,3 +1,4 @@
+import { BalanceList } from "~/components/balance-list";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -135,32 +136,14 @@ export default function SpendPage() {
             </h2>
             {spend.balance ? (
               <>
-                <dl className="balance-list">
-                  <div className="balance-list__item balance-list__item--main">
-                    <dt>Budget</dt>
-                    <dd>
-                      <Money amount={spend.balance.allocated + spend.balance.adjustments} />
-                    </dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Committed (approved, not yet spent)</dt>
-                    <dd>
-                      <Money amount={spend.balance.committed} />
-                    </dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Spent</dt>
-                    <dd>
-                      <Money amount={spend.balance.spent} />
-                    </dd>
-                  </div>
-                  <div className="balance-list__item">
-                    <dt>Available</dt>
-                    <dd>
-                      <Money amount={spend.balance.available} />
-                    </dd>
-                  </div>
-                </dl>
+                <BalanceList
+                  items={[
+                    ["Budget", <Money amount={spend.balance.allocated + spend.balance.adjustments} />],
+                    ["Committed (approved, not yet spent)", <Money amount={spend.balance.committed} />],
+                    ["Spent", <Money amount={spend.balance.spent} />],
+                    ["Available", <Money amount={spend.balance.available} />],
+                  ]}
+                />
                 <UtilisationBar used={spend.balance.committed + spend.balance.spent} budget={spend.balance.allocated + spend.balance.adjustments} />
               </>
             ) : (

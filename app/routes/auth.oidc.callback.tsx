@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { AuthErrorBoundary } from "~/components/error-boundary";
 import { ROLE_HOME } from "~/domain/core/permissions";
 import { hashSessionToken } from "~/domain/identity/sessions.server";
 import { completeSsoSignIn, type SsoFailureReason } from "~/domain/identity/sso.server";
@@ -78,11 +78,5 @@ export default function SsoCallbackPage() {
 }
 
 export function ErrorBoundary() {
-  return (
-    <div className="auth-page">
-      <main id="main" className="auth-card">
-        <GeneralErrorBoundary />
-      </main>
-    </div>
-  );
+  return <AuthErrorBoundary />;
 }

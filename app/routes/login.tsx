@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { AuthErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { ToastMessage } from "~/components/toast";
 import { SignInSchema } from "~/domain/identity/auth-schemas";
@@ -142,11 +142,5 @@ export default function LoginPage() {
 }
 
 export function ErrorBoundary() {
-  return (
-    <div className="auth-page">
-      <main id="main" className="auth-card">
-        <GeneralErrorBoundary />
-      </main>
-    </div>
-  );
+  return <AuthErrorBoundary />;
 }

@@ -4,24 +4,20 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { AuthErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { EnrolmentInstructions, RecoveryCodes } from "~/components/second-factor";
 import { ToastMessage } from "~/components/toast";
 import { SecondFactorCodeSchema } from "~/domain/identity/auth-schemas";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import { ROLE_HOME } from "~/domain/core/permissions";
 import { enrolmentDetails } from "~/domain/identity/second-factor.server";
-import { hashSessionToken } from "~/domain/identity/sessions.server";
-import { completeSecondFactor, enrolmentSecretFor, findPendingSignIn } from "~/domain/identity/sign-in.server";
-import { CHANGE_PASSWORD_PATH } from "~/utils/auth.server";
+import { enrolmentSecretFor, findPendingSignIn } from "~/domain/identity/sign-in.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { useRootData } from "~/utils/root-data";
-import { safeRedirect } from "~/utils/safe-redirect";
-import { clearCookie, pendingSignInCookie, readCookieToken, readSessionToken, serializeSessionToken } from "~/utils/session.server";
-import { redirectWithToast } from "~/utils/toast.server";
+import { pendingSignInCookie, readCookieToken } from "~/utils/session.server";
+import { checkSecondFactor } from "~/utils/second-factor.server";
 
 export const meta: MetaFunction = () => [{ title: "Set up two-step sign-in · Empathy Fund" }];
 
@@ -39,30 +35,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: SecondFactorCodeSchema });
   if (submission.status !== "success") return json({ reply: submission.reply({ hideFields: ["code"] }), done: null }, { status: 400 });
-  const previousToken = await readSessionToken(request);
-  const result = await completeSecondFactor(db, {
-    pendingToken: await readCookieToken(pendingSignInCookie, request),
-    code: submission.value.code,
-    ipAddress: context?.ipAddress ?? "unknown",
-    userAgent: request.headers.get("User-Agent"),
-    secret: env.SESSION_SECRET,
-    previousSessionHash: previousToken ? hashSessionToken(previousToken, env.SESSION_SECRET) : null,
-    now: now(),
-  });
-  if (result.ok) {
-    const headers = new Headers({ "Cache-Control": "no-store" });
-    headers.append("Set-Cookie", await serializeSessionToken(result.token));
-    headers.append("Set-Cookie", await clearCookie(pendingSignInCookie));
-    const continueTo = result.mustChangePassword ? CHANGE_PASSWORD_PATH : safeRedirect(result.redirectTo, ROLE_HOME[result.role]);
-    return json({ reply: null, done: { recoveryCodes: result.recoveryCodes ?? [], continueTo } }, { headers });
+  const checked = await checkSecondFactor(request, { code: submission.value.code, ipAddress: context?.ipAddress ?? "unknown" });
+  if (checked.outcome === "restart") return checked.response;
+  if (checked.outcome === "refused") {
+    return json({ reply: submission.reply({ fieldErrors: { code: [checked.message] }, hideFields: ["code"] }), done: null }, { status: checked.status });
   }
-  if (result.reason === "expired" || result.reason === "locked") {
-    return redirectWithToast("/login", { kind: "error", message: result.message }, { headers: { "Set-Cookie": await clearCookie(pendingSignInCookie) } });
-  }
-  return json(
-    { reply: submission.reply({ fieldErrors: { code: [result.message] }, hideFields: ["code"] }), done: null },
-    { status: result.reason === "address-throttled" ? 429 : 400 },
-  );
+  // The recovery codes are shown once, on this page; the person continues from there.
+  checked.headers.set("Cache-Control", "no-store");
+  return json({ reply: null, done: { recoveryCodes: checked.recoveryCodes, continueTo: checked.continueTo } }, { headers: checked.headers });
 }
 
 // The recovery codes exist only in the action's answer; reloading the loader must not replace them.
@@ -146,11 +126,5 @@ export default function EnrolPage() {
 }
 
 export function ErrorBoundary() {
-  return (
-    <div className="auth-page">
-      <main id="main" className="auth-card">
-        <GeneralErrorBoundary />
-      </main>
-    </div>
-  );
+  return <AuthErrorBoundary />;
 }

@@ -3,21 +3,17 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { AuthErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { ToastMessage } from "~/components/toast";
 import { SecondFactorCodeSchema } from "~/domain/identity/auth-schemas";
-import { ROLE_HOME } from "~/domain/core/permissions";
-import { hashSessionToken } from "~/domain/identity/sessions.server";
-import { completeSecondFactor, findPendingSignIn } from "~/domain/identity/sign-in.server";
-import { CHANGE_PASSWORD_PATH } from "~/utils/auth.server";
+import { findPendingSignIn } from "~/domain/identity/sign-in.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { useRootData } from "~/utils/root-data";
-import { safeRedirect } from "~/utils/safe-redirect";
-import { clearCookie, pendingSignInCookie, readCookieToken, readSessionToken, serializeSessionToken } from "~/utils/session.server";
-import { redirectWithToast } from "~/utils/toast.server";
+import { pendingSignInCookie, readCookieToken } from "~/utils/session.server";
+import { checkSecondFactor } from "~/utils/second-factor.server";
 
 export const meta: MetaFunction = () => [{ title: "Two-step sign-in · Empathy Fund" }];
 
@@ -32,30 +28,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: SecondFactorCodeSchema });
   if (submission.status !== "success") return json(submission.reply({ hideFields: ["code"] }), { status: 400 });
-  const previousToken = await readSessionToken(request);
-  const result = await completeSecondFactor(db, {
-    pendingToken: await readCookieToken(pendingSignInCookie, request),
-    code: submission.value.code,
-    ipAddress: context?.ipAddress ?? "unknown",
-    userAgent: request.headers.get("User-Agent"),
-    secret: env.SESSION_SECRET,
-    previousSessionHash: previousToken ? hashSessionToken(previousToken, env.SESSION_SECRET) : null,
-    now: now(),
-  });
-  if (result.ok) {
-    const headers = new Headers();
-    headers.append("Set-Cookie", await serializeSessionToken(result.token));
-    headers.append("Set-Cookie", await clearCookie(pendingSignInCookie));
-    const destination = result.mustChangePassword ? CHANGE_PASSWORD_PATH : safeRedirect(result.redirectTo, ROLE_HOME[result.role]);
-    return redirect(destination, { headers });
-  }
-  if (result.reason === "expired" || result.reason === "locked") {
-    // Nothing to retry here: the sign-in starts again from the password.
-    return redirectWithToast("/login", { kind: "error", message: result.message }, { headers: { "Set-Cookie": await clearCookie(pendingSignInCookie) } });
-  }
-  return json(submission.reply({ fieldErrors: { code: [result.message] }, hideFields: ["code"] }), {
-    status: result.reason === "address-throttled" ? 429 : 400,
-  });
+  const checked = await checkSecondFactor(request, { code: submission.value.code, ipAddress: context?.ipAddress ?? "unknown" });
+  if (checked.outcome === "restart") return checked.response;
+  if (checked.outcome === "refused") return json(submission.reply({ fieldErrors: { code: [checked.message] }, hideFields: ["code"] }), { status: checked.status });
+  return redirect(checked.continueTo, { headers: checked.headers });
 }
 
 export default function VerifyPage() {
@@ -109,11 +85,5 @@ export default function VerifyPage() {
 }
 
 export function ErrorBoundary() {
-  return (
-    <div className="auth-page">
-      <main id="main" className="auth-card">
-        <GeneralErrorBoundary />
-      </main>
-    </div>
-  );
+  return <AuthErrorBoundary />;
 }
