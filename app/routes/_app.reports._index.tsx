@@ -10,6 +10,8 @@ import { UtilisationBar } from "~/components/utilisation-bar";
 import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { periodRange } from "~/domain/budget/periods";
 import { spendDashboard } from "~/domain/reporting/spend-reports.server";
+import { readBudgetPeriod } from "~/domain/reporting/report-filter.server";
+import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { requireReportScope, scopeForPage } from "~/utils/reports.server";
 
@@ -17,11 +19,15 @@ export const meta: MetaFunction = () => [{ title: "Spend reports · Empathy Fund
 
 // Spend against budget: finance for any region or branch, managers for their own branch.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireReportScope(request);
-  const report = spendDashboard(db, scope);
+  const { scope } = await requireReportScope(request, "refuse");
+  const choice = readBudgetPeriod(db, new URL(request.url).searchParams, now());
+  const period = choice.period;
+  const report = spendDashboard(db, scope.scope, period);
   return json({
     ...scopeForPage(scope),
-    range: scope.period ? periodRange(scope.period) : "",
+    period: period ? { label: period.label, startsOn: period.startsOn, endsOn: period.endsOn } : null,
+    periodField: { kind: "choice" as const, label: "Period", form: choice.form, errors: choice.errors, options: choice.options },
+    range: period ? periodRange(period) : "",
     report: report
       ? {
           ...report,
@@ -42,7 +48,7 @@ export default function ReportsPage() {
   const currency = useCurrency();
   const money = { kind: "money" as const, currency };
   const { report, period } = data;
-  const where = data.branch ? data.branch.name : data.region ? data.region : "All branches";
+  const where = data.label;
   return (
     <>
       <div className="page-header">
@@ -61,15 +67,7 @@ export default function ReportsPage() {
         <p className="empty-state card">No budget period has been opened yet, so there is no spend to report. Finance opens the first period under Budgets.</p>
       ) : (
         <>
-          <ReportFilters
-            idPrefix="reports"
-            periods={data.periods}
-            periodId={period.id}
-            regions={data.regions}
-            region={data.region}
-            branches={data.branchOptions}
-            branchId={data.branch?.id ?? null}
-          />
+          <ReportFilters idPrefix="reports" label="Choose what the report covers" period={data.periodField} scope={data} />
           <section className="card" aria-labelledby="reports-totals-title">
             <h2 id="reports-totals-title">
               {where} · {period.label}

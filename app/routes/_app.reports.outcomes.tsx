@@ -11,6 +11,8 @@ import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { costPerPositive, FOLLOW_UP_DAYS, OUTCOME_LABELS, percentOf, SMALL_SAMPLE } from "~/domain/reporting/spend-reports";
 import { outcomeReport, type OutcomeRow } from "~/domain/reporting/spend-reports.server";
 import { OUTCOMES } from "../../db/schema";
+import { readBudgetPeriod } from "~/domain/reporting/report-filter.server";
+import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { requireReportScope, scopeForPage } from "~/utils/reports.server";
 
@@ -19,10 +21,14 @@ export const meta: MetaFunction = () => [{ title: "Return on empathy · Empathy 
 // What gestures achieved: outcomes and cost per positive outcome, and later signals of customers
 // who received a gesture against those with the same kind of signal who did not.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireReportScope(request);
-  const report = outcomeReport(db, scope);
+  const { scope } = await requireReportScope(request, "refuse");
+  const choice = readBudgetPeriod(db, new URL(request.url).searchParams, now());
+  const period = choice.period;
+  const report = outcomeReport(db, scope.scope, period);
   return json({
     ...scopeForPage(scope),
+    period: period ? { label: period.label, startsOn: period.startsOn, endsOn: period.endsOn } : null,
+    periodField: { kind: "choice" as const, label: "Period", form: choice.form, errors: choice.errors, options: choice.options },
     report: report
       ? {
           ...report,
@@ -37,7 +43,7 @@ export default function OutcomesPage() {
   const data = useLoaderData<typeof loader>();
   const location = useLocation();
   const { report, period } = data;
-  const where = data.branch ? data.branch.name : data.region ? data.region : "All branches";
+  const where = data.label;
   return (
     <>
       <div className="page-header">
@@ -53,15 +59,7 @@ export default function OutcomesPage() {
         <p className="empty-state card">No budget period has been opened yet, so no gesture has been paid for. Finance opens the first period under Budgets.</p>
       ) : (
         <>
-          <ReportFilters
-            idPrefix="outcomes"
-            periods={data.periods}
-            periodId={period.id}
-            regions={data.regions}
-            region={data.region}
-            branches={data.branchOptions}
-            branchId={data.branch?.id ?? null}
-          />
+          <ReportFilters idPrefix="outcomes" label="Choose what the report covers" period={data.periodField} scope={data} />
           <section className="card" aria-labelledby="outcomes-totals-title">
             <h2 id="outcomes-totals-title">
               {where} · {period.label}

@@ -1,5 +1,5 @@
-// The filter fields shared by finance's reports, exports and the audit log: a labelled input or select with its
-// error beside it, and the region and branch choice (finance only; a manager's scope is fixed).
+// The fields of a GET filter form (reports, exports, the audit log): a labelled input or select with
+// its error beside it and tied to it for screen readers.
 import type { ReactNode } from "react";
 
 export function FilterInput(props: { id: string; name: string; label: string; value: string; error?: string; hint?: string; type?: string; maxLength?: number; placeholder?: string }) {
@@ -44,37 +44,5 @@ export function FilterSelect(props: { id: string; name: string; label: string; v
         </p>
       ) : null}
     </div>
-  );
-}
-
-export type ScopeChoice = {
-  form: { region: string; branch: string };
-  errors: { region?: string; branch?: string };
-  regions: string[];
-  branches: { code: string; name: string; region: string }[];
-};
-
-/** Region and branch selects for finance; nothing for a manager, whose reports cover their branch. */
-export function ScopeFields({ idPrefix, scope }: { idPrefix: string; scope: ScopeChoice }) {
-  if (scope.regions.length === 0) return null;
-  return (
-    <>
-      <FilterSelect id={`${idPrefix}-region`} name="region" label="Region" value={scope.form.region} error={scope.errors.region}>
-        <option value="">All regions</option>
-        {scope.regions.map((region) => (
-          <option key={region} value={region}>
-            {region}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id={`${idPrefix}-branch`} name="branch" label="Branch" value={scope.form.branch} error={scope.errors.branch}>
-        <option value="">All branches</option>
-        {scope.branches.map((branch) => (
-          <option key={branch.code} value={branch.code}>
-            {branch.name} ({branch.region})
-          </option>
-        ))}
-      </FilterSelect>
-    </>
   );
 }
