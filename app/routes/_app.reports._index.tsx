@@ -10,23 +10,17 @@ import { UtilisationBar } from "~/components/utilisation-bar";
 import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { periodRange } from "~/domain/budget/periods";
 import { spendDashboard } from "~/domain/reporting/spend-reports.server";
-import { readBudgetPeriod } from "~/domain/reporting/report-filter.server";
-import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
-import { requireReportScope, scopeForPage } from "~/utils/reports.server";
+import { requireBudgetReport } from "~/utils/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Spend reports · Empathy Fund" }];
 
 // Spend against budget: finance for any region or branch, managers for their own branch.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireReportScope(request, "refuse");
-  const choice = readBudgetPeriod(db, new URL(request.url).searchParams, now());
-  const period = choice.period;
-  const report = spendDashboard(db, scope.scope, period);
+  const { scope, period, filters } = await requireBudgetReport(request);
+  const report = spendDashboard(db, scope, period);
   return json({
-    ...scopeForPage(scope),
-    period: period ? { label: period.label, startsOn: period.startsOn, endsOn: period.endsOn } : null,
-    periodField: { kind: "choice" as const, label: "Period", form: choice.form, errors: choice.errors, options: choice.options },
+    ...filters,
     range: period ? periodRange(period) : "",
     report: report
       ? {

@@ -11,24 +11,18 @@ import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { costPerPositive, FOLLOW_UP_DAYS, OUTCOME_LABELS, percentOf, SMALL_SAMPLE } from "~/domain/reporting/spend-reports";
 import { outcomeReport, type OutcomeRow } from "~/domain/reporting/spend-reports.server";
 import { OUTCOMES } from "../../db/schema";
-import { readBudgetPeriod } from "~/domain/reporting/report-filter.server";
-import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
-import { requireReportScope, scopeForPage } from "~/utils/reports.server";
+import { requireBudgetReport } from "~/utils/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Return on empathy · Empathy Fund" }];
 
 // What gestures achieved: outcomes and cost per positive outcome, and later signals of customers
 // who received a gesture against those with the same kind of signal who did not.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireReportScope(request, "refuse");
-  const choice = readBudgetPeriod(db, new URL(request.url).searchParams, now());
-  const period = choice.period;
-  const report = outcomeReport(db, scope.scope, period);
+  const { scope, period, filters } = await requireBudgetReport(request);
+  const report = outcomeReport(db, scope, period);
   return json({
-    ...scopeForPage(scope),
-    period: period ? { label: period.label, startsOn: period.startsOn, endsOn: period.endsOn } : null,
-    periodField: { kind: "choice" as const, label: "Period", form: choice.form, errors: choice.errors, options: choice.options },
+    ...filters,
     report: report
       ? {
           ...report,

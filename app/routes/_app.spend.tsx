@@ -20,7 +20,7 @@ import { GESTURE_STATUSES, OCCASIONS, type GestureStatus, type Occasion } from "
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
-import { redirectOldReportUrl } from "~/utils/reports.server";
+import { budgetPeriodField, redirectOldReportUrl } from "~/utils/reports.server";
 import { formatDateTime } from "~/utils/format";
 import { DEFAULT_PAGE_SIZE, pageFromUrl } from "~/utils/pagination";
 import { useCan, useRootData } from "~/utils/root-data";
@@ -48,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const spend = period ? branchSpend(db, user.branchId, period, { status, occasion, typeId, page, pageSize: DEFAULT_PAGE_SIZE }) : null;
   return json({
     branchName,
-    periodField: { kind: "choice" as const, label: "Period", form: choice.form, errors: choice.errors, options: choice.options },
+    periodField: budgetPeriodField(choice),
     period: period ? { label: period.label, status: period.status, range: periodRange(period) } : null,
     spend,
     types,

@@ -7,6 +7,7 @@ import { gestureExportColumns, gestureExportPage, ledgerExportColumns, ledgerExp
 import { getOrganisation } from "~/domain/core/organisation.server";
 import {
   currentReportUrl,
+  readBudgetPeriod,
   readRange,
   readScope,
   reportAccess,
@@ -99,5 +100,29 @@ export function scopeForPage(scope: ScopeFilter) {
     branch: scope.branch,
     ownBranchOnly: scope.ownBranchOnly,
     label: scope.label,
+  };
+}
+
+/** A budget period chosen from the list, as ReportFilters draws it. */
+export function budgetPeriodField(choice: ReturnType<typeof readBudgetPeriod>) {
+  return { kind: "choice" as const, label: "Period", form: choice.form, errors: choice.errors, options: choice.options };
+}
+
+/**
+ * The start of a report over one budget period (spend reports, return on empathy): the scope, where
+ * a manager asking for another branch is refused, the period, and what the page's filter shows.
+ */
+export async function requireBudgetReport(request: Request) {
+  const { scope } = await requireReportScope(request, "refuse");
+  const choice = readBudgetPeriod(db, new URL(request.url).searchParams, now());
+  const period = choice.period;
+  return {
+    scope: scope.scope,
+    period,
+    filters: {
+      ...scopeForPage(scope),
+      period: period ? { label: period.label, startsOn: period.startsOn, endsOn: period.endsOn } : null,
+      periodField: budgetPeriodField(choice),
+    },
   };
 }
