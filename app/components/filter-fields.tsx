@@ -31,12 +31,29 @@ export function FilterInput(props: { id: string; name: string; label: string; va
   );
 }
 
-export function FilterSelect(props: { id: string; name: string; label: string; value: string; error?: string; children: ReactNode }) {
+type SelectProps = { id: string; name: string; label: string; value: string; error?: string } & (
+  | { children: ReactNode }
+  /** A list of choices after an empty one that means "any" (`anyLabel`). */
+  | { anyLabel: string; options: readonly { value: string | number; label: string }[] }
+);
+
+export function FilterSelect(props: SelectProps) {
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
       <select id={props.id} name={props.name} defaultValue={props.value} aria-invalid={props.error ? true : undefined} aria-describedby={props.error ? `${props.id}-error` : undefined}>
-        {props.children}
+        {"options" in props ? (
+          <>
+            <option value="">{props.anyLabel}</option>
+            {props.options.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </>
+        ) : (
+          props.children
+        )}
       </select>
       {props.error ? (
         <p className="field__error" id={`${props.id}-error`}>

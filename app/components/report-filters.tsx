@@ -76,14 +76,15 @@ export function ReportFilters({ idPrefix, label, period, scope, children, action
         ) : null}
         {choosesScope ? (
           <>
-            <FilterSelect id={`${idPrefix}-region`} name="region" label="Region" value={scope!.form.region} error={scope!.errors.region}>
-              <option value="">All regions</option>
-              {scope!.regions!.map((region) => (
-                <option key={region} value={region}>
-                  {region}
-                </option>
-              ))}
-            </FilterSelect>
+            <FilterSelect
+              id={`${idPrefix}-region`}
+              name="region"
+              label="Region"
+              value={scope!.form.region}
+              error={scope!.errors.region}
+              anyLabel="All regions"
+              options={scope!.regions!.map((region) => ({ value: region, label: region }))}
+            />
             <FilterSelect id={`${idPrefix}-branch`} name="branch" label="Branch" value={scope!.form.branch} error={scope!.errors.branch}>
               <option value="">{scope!.form.region ? `All branches in ${scope!.form.region}` : "All branches"}</option>
               {groupByRegion(scope!.branches!).map(([region, branches]) => (

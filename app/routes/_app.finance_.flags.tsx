@@ -130,14 +130,7 @@ export default function Flags() {
           period={{ kind: "choice", label: "Quarter", form: { from: form.from }, errors: { from: errors.from }, options: quarters }}
           clearHref={filtered ? `${location.pathname}?from=${form.from}` : null}
         >
-          <FilterSelect id="flags-rule" name="rule" label="Rule" value={form.rule} error={errors.rule}>
-            <option value="">Every rule</option>
-            {rules.map((rule) => (
-              <option key={rule.value} value={rule.value}>
-                {rule.label}
-              </option>
-            ))}
-          </FilterSelect>
+          <FilterSelect id="flags-rule" name="rule" label="Rule" value={form.rule} error={errors.rule} anyLabel="Every rule" options={rules} />
           <FilterSelect id="flags-status" name="status" label="Review status" value={form.status}>
             <option value="open">Not reviewed ({counts.open})</option>
             <option value="reviewed">Reviewed ({counts.reviewed})</option>

@@ -80,30 +80,9 @@ export default function SpendPage() {
       ) : (
         <>
           <ReportFilters idPrefix="spend" label="Choose the period and filter the gestures" period={periodField}>
-            <FilterSelect id="spend-status" name="status" label="Status" value={filter.status}>
-              <option value="">Any status</option>
-              {GESTURE_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {GESTURE_STATUS_LABELS[s]}
-                </option>
-              ))}
-            </FilterSelect>
-            <FilterSelect id="spend-occasion" name="occasion" label="Occasion" value={filter.occasion}>
-              <option value="">Any occasion</option>
-              {OCCASIONS.map((o) => (
-                <option key={o} value={o}>
-                  {SIGNAL_KIND_LABELS[o]}
-                </option>
-              ))}
-            </FilterSelect>
-            <FilterSelect id="spend-type" name="type" label="Gesture type" value={filter.type}>
-              <option value="">Any type</option>
-              {types.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
-            </FilterSelect>
+            <FilterSelect id="spend-status" name="status" label="Status" value={filter.status} anyLabel="Any status" options={GESTURE_STATUSES.map((s) => ({ value: s, label: GESTURE_STATUS_LABELS[s] }))} />
+            <FilterSelect id="spend-occasion" name="occasion" label="Occasion" value={filter.occasion} anyLabel="Any occasion" options={OCCASIONS.map((o) => ({ value: o, label: SIGNAL_KIND_LABELS[o] }))} />
+            <FilterSelect id="spend-type" name="type" label="Gesture type" value={filter.type} anyLabel="Any type" options={types.map((t) => ({ value: t.id, label: t.name }))} />
           </ReportFilters>
 
           <section className="card" aria-labelledby="spend-pool-title">
