@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FilterInput } from "~/components/scope-filters";
+import { FilterInput } from "~/components/filter-fields";
 import { TableWrap } from "~/components/table-wrap";
 import { describeAuditDetail } from "~/domain/administration/audit-detail";
 import { readAuditFilter } from "~/domain/administration/audit-filter.server";

@@ -1,42 +1,31 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FilterInput, ScopeFields } from "~/components/scope-filters";
-import { addDays } from "~/domain/core/dates";
+import { ReportFilters } from "~/components/report-filters";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import { readRange, readScope, recentQuarters } from "~/domain/reporting/report-filter.server";
+import { quarterShortcuts, readRange } from "~/domain/reporting/report-filter.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
-import { requireReportUser } from "~/utils/reports.server";
+import { requireReportScope, scopeForPage } from "~/utils/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Exports · Empathy Fund" }];
 
 // Where finance (or a manager, for their branch) chooses a period and downloads gestures or ledger
 // entries as CSV. The download links are plain GET forms, so they work without JavaScript.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireReportUser(request);
-  const url = new URL(request.url);
+  const { scope } = await requireReportScope(request);
   const { timeZone } = getOrganisation(db);
   const at = now();
-  const scope = readScope(db, user, url.searchParams);
-  const range = readRange(url.searchParams, timeZone, at);
-  const quarters = recentQuarters(at, timeZone, 4).map((q) => ({ name: q.name, from: q.startsOn, to: addDays(q.endsOn, -1) }));
+  const range = readRange(new URL(request.url).searchParams, timeZone, at);
   return json({
-    scope: { form: scope.form, errors: scope.errors, regions: scope.regions, branches: scope.branches, label: scope.label },
-    range: { form: range.form, errors: range.errors },
-    quarters,
+    scope: scopeForPage(scope),
+    periodField: { kind: "dates" as const, form: range.form, errors: range.errors, shortcuts: quarterShortcuts(at, timeZone) },
   });
 }
 
 export default function Exports() {
-  const { scope, range, quarters } = useLoaderData<typeof loader>();
-  const quarterLink = (q: { from: string; to: string }) => {
-    const params = new URLSearchParams({ from: q.from, to: q.to });
-    if (scope.form.region && scope.regions.length) params.set("region", scope.form.region);
-    if (scope.form.branch && scope.regions.length) params.set("branch", scope.form.branch);
-    return `?${params}`;
-  };
+  const { scope, periodField } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-header">
@@ -50,30 +39,28 @@ export default function Exports() {
       </div>
       <section className="card" aria-labelledby="export-title">
         <h2 id="export-title">Choose a period</h2>
-        <p>
-          Quarters:{" "}
-          {quarters.map((q, index) => (
-            <span key={q.name}>
-              {index > 0 ? " · " : null}
-              <Link to={quarterLink(q)}>{q.name}</Link>
-            </span>
-          ))}
-        </p>
-        <Form method="get" action="/finance/export/gestures" reloadDocument className="filters" aria-label="Export">
-          <FilterInput id="export-from" name="from" label="From (date)" type="date" value={range.form.from} error={range.errors.from} />
-          <FilterInput id="export-to" name="to" label="To (date, inclusive)" type="date" value={range.form.to} error={range.errors.to} />
-          <ScopeFields idPrefix="export" scope={scope} />
+        <ReportFilters
+          idPrefix="export"
+          label="Export"
+          period={periodField}
+          scope={scope}
+          action="/finance/export/gestures"
+          buttons={
+            <>
+              <button type="submit" className="button">
+                Download gestures (CSV)
+              </button>
+              <button type="submit" className="button button--secondary" formAction="/finance/export/ledger">
+                Download ledger entries (CSV)
+              </button>
+            </>
+          }
+        >
           <div className="field--checkbox">
             <input id="export-bom" type="checkbox" name="bom" value="1" />
             <label htmlFor="export-bom">For Excel (adds a byte-order mark)</label>
           </div>
-          <button type="submit" className="button">
-            Download gestures (CSV)
-          </button>
-          <button type="submit" className="button button--secondary" formAction="/finance/export/ledger">
-            Download ledger entries (CSV)
-          </button>
-        </Form>
+        </ReportFilters>
         <p className="muted">A gesture belongs to the period in which it was submitted; a ledger entry to the period in which it was written.</p>
       </section>
     </>

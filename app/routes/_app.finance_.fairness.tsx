@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FilterInput, ScopeFields } from "~/components/scope-filters";
+import { ReportFilters } from "~/components/report-filters";
 import { TableWrap } from "~/components/table-wrap";
 import { FAIRNESS_RULES, fairnessReport, SEGMENT_LABELS, type ShareRow } from "~/domain/reporting/fairness.server";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import { readRange, readScope } from "~/domain/reporting/report-filter.server";
+import { quarterShortcuts, readRange } from "~/domain/reporting/report-filter.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
-import { requireReportUser } from "~/utils/reports.server";
+import { requireReportScope, scopeForPage } from "~/utils/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Fairness · Empathy Fund" }];
 
@@ -19,16 +19,17 @@ const CONCENTRATION_ROWS = 50;
 // Who receives gestures, against the customer base (finance: any branch or region; a manager: their
 // own branch). The rules live in app/domain/reporting/fairness.server.ts and are explained on the page.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireReportUser(request);
+  const { scope } = await requireReportScope(request);
   const url = new URL(request.url);
   const { timeZone } = getOrganisation(db);
-  const scope = readScope(db, user, url.searchParams);
-  const range = readRange(url.searchParams, timeZone, now());
+  const at = now();
+  const range = readRange(url.searchParams, timeZone, at);
   const report = fairnessReport(db, { scope: scope.scope, range: range.range });
   const flaggedConcentrations = report.concentration.filter((c) => c.flaggedCustomers || c.flaggedSegment).length;
   return json({
-    scope: { form: scope.form, errors: scope.errors, regions: scope.regions, branches: scope.branches, label: scope.label },
-    range: { form: range.form, errors: range.errors, fromDate: range.range.fromDate, toDate: range.range.toDate },
+    scope: scopeForPage(scope),
+    range: { fromDate: range.range.fromDate, toDate: range.range.toDate },
+    periodField: { kind: "dates" as const, form: range.form, errors: range.errors, shortcuts: quarterShortcuts(at, timeZone) },
     rules: FAIRNESS_RULES,
     segments: report.segments,
     tenure: report.tenure,
@@ -81,15 +82,7 @@ export default function Fairness() {
         </p>
       </section>
       <section className="card" aria-label="Filters">
-        <Form method="get" className="filters" role="search" aria-label="Filter the report">
-          <FilterInput id="fairness-from" name="from" label="From (date)" type="date" value={data.range.form.from} error={data.range.errors.from} />
-          <FilterInput id="fairness-to" name="to" label="To (date, inclusive)" type="date" value={data.range.form.to} error={data.range.errors.to} />
-          <ScopeFields idPrefix="fairness" scope={data.scope} />
-          <button type="submit" className="button button--secondary">
-            Show
-          </button>
-          {location.search ? <Link to={location.pathname}>Clear filters</Link> : null}
-        </Form>
+        <ReportFilters idPrefix="fairness" label="Filter the report" period={data.periodField} scope={data.scope} clearHref={location.search ? location.pathname : null} />
       </section>
       {data.totals.gestures === 0 ? (
         <p className="empty-state card">No granted gestures in this period for {data.scope.label}. Choose a longer period or another branch.</p>

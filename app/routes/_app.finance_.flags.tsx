@@ -5,17 +5,19 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
-import { FilterSelect } from "~/components/scope-filters";
+import { FilterSelect } from "~/components/filter-fields";
+import { ReportFilters } from "~/components/report-filters";
 import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/core/errors";
 import { getOrganisation } from "~/domain/core/organisation.server";
 import { computeFlags, FLAG_RULE_EXPLANATIONS, FLAG_RULE_LABELS, FLAG_RULES, ReviewFlagSchema, reviewFlag, reviewsFor, REVIEW_NOTE_MAX, type FlagRule } from "~/domain/reporting/patterns.server";
-import { quarterNamed, recentQuarters } from "~/domain/reporting/report-filter.server";
+import { quarterNamed, readQuarter } from "~/domain/reporting/report-filter.server";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { pageFromUrl } from "~/utils/pagination";
 import { useRootData } from "~/utils/root-data";
+import { redirectOldReportUrl } from "~/utils/reports.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Unusual patterns · Empathy Fund" }];
@@ -26,31 +28,25 @@ const GESTURE_LINKS = 12;
 const STATUSES = ["open", "reviewed", "all"] as const;
 
 function readFilters(params: URLSearchParams, timeZone: string, at: Date) {
-  const quarters = recentQuarters(at, timeZone);
-  const errors: { quarter?: string; rule?: string } = {};
-  const quarterParam = params.get("quarter") ?? "";
-  let quarter = quarters[0]!;
-  if (quarterParam) {
-    const named = quarterNamed(quarterParam, timeZone);
-    if (named && named.from <= at) quarter = named;
-    else errors.quarter = "Choose a quarter from the list.";
-  }
+  const { quarter, options, form, errors: periodErrors } = readQuarter(params, timeZone, at);
+  const errors: { from?: string; rule?: string } = { ...periodErrors };
   const ruleParam = params.get("rule") ?? "";
   const rule = FLAG_RULES.includes(ruleParam as FlagRule) ? (ruleParam as FlagRule) : null;
   if (ruleParam && !rule) errors.rule = "Choose a rule from the list.";
   const statusParam = params.get("status") ?? "open";
   const status = STATUSES.includes(statusParam as (typeof STATUSES)[number]) ? (statusParam as (typeof STATUSES)[number]) : "open";
-  return { quarter, quarters, rule, status, errors };
+  return { quarter, options, from: form.from, rule, status, errors };
 }
 
 // Finance's list of unusual patterns in one quarter: computed on each visit from the quarter's
 // gestures (see app/domain/reporting/patterns.server.ts), joined with finance's reviews.
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "reports:all");
+  const user = await requirePermission(request, "reports:all");
+  redirectOldReportUrl(request, user);
   const url = new URL(request.url);
   const { currency, timeZone } = getOrganisation(db);
   const at = now();
-  const { quarter, quarters, rule, status, errors } = readFilters(url.searchParams, timeZone, at);
+  const { quarter, options, from, rule, status, errors } = readFilters(url.searchParams, timeZone, at);
   const flags = computeFlags(db, quarter, currency, rule ? [rule] : FLAG_RULES);
   const reviews = reviewsFor(db, flags.map((f) => f.key));
   const counts = { open: flags.filter((f) => !reviews.has(f.key)).length, reviewed: flags.filter((f) => reviews.has(f.key)).length };
@@ -64,9 +60,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     review: reviews.get(flag.key) ?? null,
   }));
   return json({
-    form: { quarter: quarter.name, rule: rule ?? "", status },
+    form: { quarter: quarter.name, from, rule: rule ?? "", status },
     errors,
-    quarters: quarters.map((q) => q.name),
+    quarters: options,
     rules: FLAG_RULES.map((r) => ({ value: r, label: FLAG_RULE_LABELS[r], explanation: FLAG_RULE_EXPLANATIONS[r] })),
     rows,
     counts,
@@ -128,32 +124,19 @@ export default function Flags() {
         </dl>
       </section>
       <section className="card" aria-label="Flags">
-        <Form method="get" className="filters" role="search" aria-label="Filter flags">
-          <FilterSelect id="flags-quarter" name="quarter" label="Quarter" value={form.quarter} error={errors.quarter}>
-            {quarters.map((q) => (
-              <option key={q} value={q}>
-                {q}
-              </option>
-            ))}
-          </FilterSelect>
-          <FilterSelect id="flags-rule" name="rule" label="Rule" value={form.rule} error={errors.rule}>
-            <option value="">Every rule</option>
-            {rules.map((rule) => (
-              <option key={rule.value} value={rule.value}>
-                {rule.label}
-              </option>
-            ))}
-          </FilterSelect>
+        <ReportFilters
+          idPrefix="flags"
+          label="Filter flags"
+          period={{ kind: "choice", label: "Quarter", form: { from: form.from }, errors: { from: errors.from }, options: quarters }}
+          clearHref={filtered ? `${location.pathname}?from=${form.from}` : null}
+        >
+          <FilterSelect id="flags-rule" name="rule" label="Rule" value={form.rule} error={errors.rule} anyLabel="Every rule" options={rules} />
           <FilterSelect id="flags-status" name="status" label="Review status" value={form.status}>
             <option value="open">Not reviewed ({counts.open})</option>
             <option value="reviewed">Reviewed ({counts.reviewed})</option>
             <option value="all">All ({counts.open + counts.reviewed})</option>
           </FilterSelect>
-          <button type="submit" className="button button--secondary">
-            Show
-          </button>
-          {filtered ? <Link to={`${location.pathname}?quarter=${form.quarter}`}>Clear filters</Link> : null}
-        </Form>
+        </ReportFilters>
         {rows.length === 0 ? (
           <p className="empty-state">
             {form.status === "open"

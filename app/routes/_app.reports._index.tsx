@@ -12,17 +12,17 @@ import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { periodRange } from "~/domain/budget/periods";
 import { spendDashboard } from "~/domain/reporting/spend-reports.server";
 import { db } from "~/utils/db.server";
-import { requireReportScope, scopeForPage } from "~/utils/reports.server";
+import { requireBudgetReport } from "~/utils/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Spend reports · Empathy Fund" }];
 
 // Spend against budget: finance for any region or branch, managers for their own branch.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireReportScope(request);
-  const report = spendDashboard(db, scope);
+  const { scope, period, filters } = await requireBudgetReport(request);
+  const report = spendDashboard(db, scope, period);
   return json({
-    ...scopeForPage(scope),
-    range: scope.period ? periodRange(scope.period) : "",
+    ...filters,
+    range: period ? periodRange(period) : "",
     report: report
       ? {
           ...report,
@@ -43,7 +43,7 @@ export default function ReportsPage() {
   const currency = useCurrency();
   const money = { kind: "money" as const, currency };
   const { report, period } = data;
-  const where = data.branch ? data.branch.name : data.region ? data.region : "All branches";
+  const where = data.label;
   return (
     <>
       <div className="page-header">
@@ -62,15 +62,7 @@ export default function ReportsPage() {
         <p className="empty-state card">No budget period has been opened yet, so there is no spend to report. Finance opens the first period under Budgets.</p>
       ) : (
         <>
-          <ReportFilters
-            idPrefix="reports"
-            periods={data.periods}
-            periodId={period.id}
-            regions={data.regions}
-            region={data.region}
-            branches={data.branchOptions}
-            branchId={data.branch?.id ?? null}
-          />
+          <ReportFilters idPrefix="reports" label="Choose what the report covers" period={data.periodField} scope={data} />
           <section className="card" aria-labelledby="reports-totals-title">
             <h2 id="reports-totals-title">
               {where} · {period.label}

@@ -13,17 +13,17 @@ import { costPerPositive, FOLLOW_UP_DAYS, OUTCOME_LABELS, percentOf, SMALL_SAMPL
 import { outcomeReport, type OutcomeRow } from "~/domain/reporting/spend-reports.server";
 import { OUTCOMES } from "../../db/schema";
 import { db } from "~/utils/db.server";
-import { requireReportScope, scopeForPage } from "~/utils/reports.server";
+import { requireBudgetReport } from "~/utils/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Return on empathy · Empathy Fund" }];
 
 // What gestures achieved: outcomes and cost per positive outcome, and later signals of customers
 // who received a gesture against those with the same kind of signal who did not.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { scope } = await requireReportScope(request);
-  const report = outcomeReport(db, scope);
+  const { scope, period, filters } = await requireBudgetReport(request);
+  const report = outcomeReport(db, scope, period);
   return json({
-    ...scopeForPage(scope),
+    ...filters,
     report: report
       ? {
           ...report,
@@ -38,7 +38,7 @@ export default function OutcomesPage() {
   const data = useLoaderData<typeof loader>();
   const location = useLocation();
   const { report, period } = data;
-  const where = data.branch ? data.branch.name : data.region ? data.region : "All branches";
+  const where = data.label;
   return (
     <>
       <div className="page-header">
@@ -54,15 +54,7 @@ export default function OutcomesPage() {
         <p className="empty-state card">No budget period has been opened yet, so no gesture has been paid for. Finance opens the first period under Budgets.</p>
       ) : (
         <>
-          <ReportFilters
-            idPrefix="outcomes"
-            periods={data.periods}
-            periodId={period.id}
-            regions={data.regions}
-            region={data.region}
-            branches={data.branchOptions}
-            branchId={data.branch?.id ?? null}
-          />
+          <ReportFilters idPrefix="outcomes" label="Choose what the report covers" period={data.periodField} scope={data} />
           <section className="card" aria-labelledby="outcomes-totals-title">
             <h2 id="outcomes-totals-title">
               {where} · {period.label}

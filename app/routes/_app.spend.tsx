@@ -1,23 +1,27 @@
 import { BalanceList } from "~/components/balance-list";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FilterSelect } from "~/components/filter-fields";
 import { GestureStatusBadge } from "~/components/gesture-status";
 import { Money } from "~/components/money";
 import { Pagination } from "~/components/pagination";
+import { ReportFilters } from "~/components/report-filters";
 import { TableWrap } from "~/components/table-wrap";
 import { UtilisationBar } from "~/components/utilisation-bar";
+import { getBranch } from "~/domain/administration/branches.server";
 import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { GESTURE_STATUS_LABELS } from "~/domain/gestures/gesture-rules";
 import { periodRange } from "~/domain/budget/periods";
 import { OUTCOME_LABELS } from "~/domain/reporting/spend-reports";
-import { branchSpend, resolveReportScope, typeOptions } from "~/domain/reporting/spend-reports.server";
+import { readBudgetPeriod } from "~/domain/reporting/report-filter.server";
+import { branchSpend, typeOptions } from "~/domain/reporting/spend-reports.server";
 import { GESTURE_STATUSES, OCCASIONS, type GestureStatus, type Occasion } from "../../db/schema";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
-import { throwAsResponse } from "~/utils/errors.server";
+import { budgetPeriodField, redirectOldReportUrl } from "~/utils/reports.server";
 import { formatDateTime } from "~/utils/format";
 import { DEFAULT_PAGE_SIZE, pageFromUrl } from "~/utils/pagination";
 import { useCan, useRootData } from "~/utils/root-data";
@@ -29,6 +33,7 @@ export const meta: MetaFunction = () => [{ title: "Spend · Empathy Fund" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "branch:view");
   if (user.branchId === null) throw json({ message: "You are not attached to a branch, so there is no branch spend to show." }, { status: 403 });
+  redirectOldReportUrl(request, user);
   const url = new URL(request.url);
   const statusParam = url.searchParams.get("status") ?? "";
   const occasionParam = url.searchParams.get("occasion") ?? "";
@@ -38,28 +43,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const types = typeOptions(db);
   const typeId = types.some((t) => t.id === typeParam) ? typeParam : undefined;
   const page = pageFromUrl(url);
-  try {
-    // Staff read their own branch the same way a manager does; only the period comes from the URL.
-    const params = new URLSearchParams();
-    if (url.searchParams.get("period")) params.set("period", url.searchParams.get("period")!);
-    const scope = resolveReportScope(db, { role: "manager", branchId: user.branchId }, params, now());
-    const spend = scope.period ? branchSpend(db, user.branchId, scope.period, { status, occasion, typeId, page, pageSize: DEFAULT_PAGE_SIZE }) : null;
-    return json({
-      branchName: scope.branch?.name ?? "",
-      periods: scope.periods,
-      period: scope.period ? { id: scope.period.id, label: scope.period.label, status: scope.period.status, range: periodRange(scope.period) } : null,
-      spend,
-      types,
-      filter: { status: status ?? "", occasion: occasion ?? "", type: typeId ? String(typeId) : "" },
-      page,
-    });
-  } catch (error) {
-    throwAsResponse(error);
-  }
+  const branchName = getBranch(db, user.branchId).name;
+  const choice = readBudgetPeriod(db, url.searchParams, now());
+  const period = choice.period;
+  const spend = period ? branchSpend(db, user.branchId, period, { status, occasion, typeId, page, pageSize: DEFAULT_PAGE_SIZE }) : null;
+  return json({
+    branchName,
+    periodField: budgetPeriodField(choice),
+    period: period ? { label: period.label, status: period.status, range: periodRange(period) } : null,
+    spend,
+    types,
+    filter: { status: status ?? "", occasion: occasion ?? "", type: typeId ? String(typeId) : "" },
+    page,
+  });
 }
 
 export default function SpendPage() {
-  const { branchName, periods, period, spend, types, filter, page } = useLoaderData<typeof loader>();
+  const { branchName, periodField, period, spend, types, filter, page } = useLoaderData<typeof loader>();
   const may = useCan();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   const filtered = Boolean(filter.status || filter.occasion || filter.type);
@@ -80,55 +80,11 @@ export default function SpendPage() {
         <p className="empty-state card">No budget period has been opened yet. Finance opens one and gives the branch its budget; the spend shows here from then on.</p>
       ) : (
         <>
-          <Form method="get" className="filters" role="search" aria-label="Choose the period and filter the gestures">
-            <div className="field">
-              <label htmlFor="spend-period">Period</label>
-              <select id="spend-period" name="period" defaultValue={String(period.id)}>
-                {periods.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.label}
-                    {p.status === "closed" ? " (closed)" : ""}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="spend-status">Status</label>
-              <select id="spend-status" name="status" defaultValue={filter.status}>
-                <option value="">Any status</option>
-                {GESTURE_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {GESTURE_STATUS_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="spend-occasion">Occasion</label>
-              <select id="spend-occasion" name="occasion" defaultValue={filter.occasion}>
-                <option value="">Any occasion</option>
-                {OCCASIONS.map((o) => (
-                  <option key={o} value={o}>
-                    {SIGNAL_KIND_LABELS[o]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="spend-type">Gesture type</label>
-              <select id="spend-type" name="type" defaultValue={filter.type}>
-                <option value="">Any type</option>
-                {types.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button type="submit" className="button button--secondary">
-              Show
-            </button>
-          </Form>
+          <ReportFilters idPrefix="spend" label="Choose the period and filter the gestures" period={periodField}>
+            <FilterSelect id="spend-status" name="status" label="Status" value={filter.status} anyLabel="Any status" options={GESTURE_STATUSES.map((s) => ({ value: s, label: GESTURE_STATUS_LABELS[s] }))} />
+            <FilterSelect id="spend-occasion" name="occasion" label="Occasion" value={filter.occasion} anyLabel="Any occasion" options={OCCASIONS.map((o) => ({ value: o, label: SIGNAL_KIND_LABELS[o] }))} />
+            <FilterSelect id="spend-type" name="type" label="Gesture type" value={filter.type} anyLabel="Any type" options={types.map((t) => ({ value: t.id, label: t.name }))} />
+          </ReportFilters>
 
           <section className="card" aria-labelledby="spend-pool-title">
             <h2 id="spend-pool-title">

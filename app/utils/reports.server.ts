@@ -1,15 +1,23 @@
 // The shared start of every report loader and export: who may read reports (finance, or a manager
-// for their branch), and the scope from the URL. A manager asking for another branch gets 403.
+// for their branch), an old bookmark sent on to today's URL, and the scope from the URL.
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { csvHeaders, csvStream, type CsvColumn } from "~/domain/core/csv-export.server";
 import { gestureExportColumns, gestureExportPage, ledgerExportColumns, ledgerExportPage, type ExportKey } from "~/domain/reporting/finance-export.server";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import { can } from "~/domain/core/permissions";
-import { readRange, readScope, reportAccess, type ReportRange, type ReportScope } from "~/domain/reporting/report-filter.server";
-import { resolveReportScope } from "~/domain/reporting/spend-reports.server";
+import {
+  currentReportUrl,
+  readBudgetPeriod,
+  readRange,
+  readScope,
+  reportAccess,
+  type OtherBranch,
+  type ReportRange,
+  type ReportScope,
+  type ScopeFilter,
+} from "~/domain/reporting/report-filter.server";
 import type { SessionUser } from "~/domain/identity/sessions.server";
-import { forbidden, requireUser } from "./auth.server";
+import { requireUser } from "./auth.server";
 import { now } from "./clock.server";
 import { db, type DbOrTx } from "./db.server";
 import { throwAsResponse } from "./errors.server";
@@ -43,10 +51,9 @@ const EXPORTS = {
  * Invalid filters go back to the export page, which says what is wrong beside the field.
  */
 export async function financeExportResponse(request: Request, context: AppLoadContext, kind: keyof typeof EXPORTS): Promise<Response> {
-  const user = await requireReportUser(request);
+  const { scope } = await requireReportScope(request);
   const url = new URL(request.url);
   const { currency, timeZone } = getOrganisation(db);
-  const scope = readScope(db, user, url.searchParams);
   const range = readRange(url.searchParams, timeZone, now());
   if (Object.keys(scope.errors).length || Object.keys(range.errors).length) throw redirect(`/finance/exports?${url.searchParams}`);
   const spec = EXPORTS[kind] as ExportKind<unknown>;
@@ -61,25 +68,61 @@ export async function financeExportResponse(request: Request, context: AppLoadCo
   return new Response(stream, { headers: csvHeaders(`${spec.fileName}${name}-${range.range.fromDate}-to-${range.range.toDate}.csv`) });
 }
 
-export async function requireReportScope(request: Request) {
-  const user = await requireUser(request);
-  if (!can(user.role, "reports:all") && !can(user.role, "reports:branch")) throw forbidden("Reports are for finance and branch managers.");
+/**
+ * A bookmark in an older vocabulary (a budget period's or branch's id, a quarter's name) goes on to
+ * the same report in today's, with a 302: the translation depends on who asks, so no browser may
+ * keep it as permanent. Pages call it after their guard, so a redirect never runs ahead of a 403.
+ */
+export function redirectOldReportUrl(request: Request, user: Pick<SessionUser, "role" | "branchId">): void {
+  const target = currentReportUrl(db, user, new URL(request.url));
+  if (target) throw redirect(target);
+}
+
+/** The start of a report loader: the guard, an old bookmark's redirect, then the region and branch. */
+export async function requireReportScope(request: Request, otherBranch: OtherBranch = "own") {
+  const user = await requireReportUser(request);
+  redirectOldReportUrl(request, user);
   try {
-    return { user, scope: resolveReportScope(db, user, new URL(request.url).searchParams, now()) };
+    return { user, scope: readScope(db, user, new URL(request.url).searchParams, otherBranch) };
   } catch (error) {
     throwAsResponse(error);
   }
 }
 
-/** The scope's filters in the shape the report pages render. */
-export function scopeForPage(scope: Awaited<ReturnType<typeof requireReportScope>>["scope"]) {
+/** The scope in the shape the pages render (ReportFilters' `scope`, and what the heading names). */
+export function scopeForPage(scope: ScopeFilter) {
   return {
-    periods: scope.periods,
-    period: scope.period ? { id: scope.period.id, label: scope.period.label, startsOn: scope.period.startsOn, endsOn: scope.period.endsOn } : null,
+    form: scope.form,
+    errors: scope.errors,
+    regions: scope.ownBranchOnly ? null : scope.regions,
+    branches: scope.ownBranchOnly ? null : scope.branches.map(({ code, name, region }) => ({ code, name, region })),
     region: scope.region ?? "",
     branch: scope.branch,
     ownBranchOnly: scope.ownBranchOnly,
-    regions: scope.ownBranchOnly ? null : scope.regions,
-    branchOptions: scope.ownBranchOnly ? null : scope.branchOptions,
+    label: scope.label,
+  };
+}
+
+/** A budget period chosen from the list, as ReportFilters draws it. */
+export function budgetPeriodField(choice: ReturnType<typeof readBudgetPeriod>) {
+  return { kind: "choice" as const, label: "Period", form: choice.form, errors: choice.errors, options: choice.options };
+}
+
+/**
+ * The start of a report over one budget period (spend reports, return on empathy): the scope, where
+ * a manager asking for another branch is refused, the period, and what the page's filter shows.
+ */
+export async function requireBudgetReport(request: Request) {
+  const { scope } = await requireReportScope(request, "refuse");
+  const choice = readBudgetPeriod(db, new URL(request.url).searchParams, now());
+  const period = choice.period;
+  return {
+    scope: scope.scope,
+    period,
+    filters: {
+      ...scopeForPage(scope),
+      period: period ? { label: period.label, startsOn: period.startsOn, endsOn: period.endsOn } : null,
+      periodField: budgetPeriodField(choice),
+    },
   };
 }

@@ -72,6 +72,14 @@ test.describe("without JavaScript", () => {
     }
   });
 
+  test("an old bookmark (period and branch ids) opens the same report at its new address", async ({ page, signInAs }) => {
+    await signInAs("finance");
+    await page.goto("/reports?period=1&branch=1");
+    await expect(page).toHaveURL(/\/reports\?branch=NTH&from=\d{4}-\d{2}-01$/);
+    await expect(page.getByRole("heading", { level: 2, name: /^North · / })).toBeVisible();
+    await expect(page.getByLabel("Branch", { exact: true })).toHaveValue("NTH");
+  });
+
   test("finance narrows the reports to a region without JavaScript", async ({ page, signInAs }) => {
     await signInAs("finance");
     await page.goto("/reports");

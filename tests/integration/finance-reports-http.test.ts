@@ -78,6 +78,12 @@ async function download(path: string, cookie: string) {
   const bytes = new Uint8Array(await response.arrayBuffer());
   return { response, bytes, text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes) };
 }
+/** A page as the browser ends up showing it, following an old bookmark's redirect. */
+async function followed(path: string, cookie: string): Promise<Response> {
+  const response = await server.fetch(path, { cookie });
+  const location = response.status === 302 ? response.headers.get("Location") : null;
+  return location ? followed(location, cookie) : response;
+}
 const rowsOf = (text: string) => parse(text.replace(/^\uFEFF/, ""), { columns: true }) as Record<string, string>[];
 const Q1 = "from=2026-01-01&to=2026-03-31";
 
@@ -209,20 +215,41 @@ describe("a large export", () => {
 
 describe("flags and fairness over HTTP", () => {
   it("finance reviews a flag with a note; an empty note is refused beside the field", async () => {
-    const page = await (await server.fetch("/finance/flags?quarter=2026-Q1", { cookie: cookies.finance })).text();
+    const page = await (await followed("/finance/flags?quarter=2026-Q1", cookies.finance)).text();
     expect(page).toContain("Split requests (same proposer)");
     expect(page).toContain(`href="/gestures/${ids.fulfilled}"`);
     const flagKey = /name="flagKey" value="(split_proposer:[^"]+)"/.exec(page)![1]!;
-    const empty = await server.fetch("/finance/flags?quarter=2026-Q1", { cookie: cookies.finance, method: "POST", form: { flagKey, quarter: "2026-Q1", note: "  " } });
+    const empty = await server.fetch("/finance/flags?from=2026-01-01", { cookie: cookies.finance, method: "POST", form: { flagKey, quarter: "2026-Q1", note: "  " } });
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("Write what you found");
-    const done = await server.fetch("/finance/flags?quarter=2026-Q1", { cookie: cookies.finance, method: "POST", form: { flagKey, quarter: "2026-Q1", note: "Checked with the branch." } });
+    const done = await server.fetch("/finance/flags?from=2026-01-01", { cookie: cookies.finance, method: "POST", form: { flagKey, quarter: "2026-Q1", note: "Checked with the branch." } });
     expect(done.status).toBe(302);
     expect(db.select().from(flagReviews).where(eq(flagReviews.flagKey, flagKey)).get()).toMatchObject({ note: "Checked with the branch.", reviewedById: finance.id });
-    const reviewed = await (await server.fetch("/finance/flags?quarter=2026-Q1&status=reviewed", { cookie: cookies.finance })).text();
+    const reviewed = await (await followed("/finance/flags?quarter=2026-Q1&status=reviewed", cookies.finance)).text();
     expect(reviewed).toContain("Checked with the branch.");
-    const again = await server.fetch("/finance/flags?quarter=2026-Q1", { cookie: cookies.finance, method: "POST", form: { flagKey, quarter: "2026-Q1", note: "Twice" } });
+    const again = await server.fetch("/finance/flags?from=2026-01-01", { cookie: cookies.finance, method: "POST", form: { flagKey, quarter: "2026-Q1", note: "Twice" } });
     expect(again.status).toBe(409);
+  });
+
+  it("flags name their quarter by its first day; an old ?quarter= bookmark goes on to it", async () => {
+    const old = await server.fetch("/finance/flags?quarter=2026-Q1&status=all", { cookie: cookies.finance });
+    expect(old.status).toBe(302);
+    expect(old.headers.get("Location")).toBe("/finance/flags?status=all&from=2026-01-01");
+    const html = await (await server.fetch("/finance/flags?status=all&from=2026-01-01", { cookie: cookies.finance })).text();
+    expect(html).toContain('<option value="2026-01-01" selected="">2026-Q1</option>');
+    expect(html).toContain("Split requests (same proposer)");
+    // A range other than the whole quarter is refused beside the choice, not silently narrowed.
+    const partial = await (await server.fetch("/finance/flags?from=2026-01-01&to=2026-02-01", { cookie: cookies.finance })).text();
+    expect(partial).toContain("this report covers a whole quarter");
+  });
+
+  it("fairness and the exports share the vocabulary: dates, region, branch code; a quarter link keeps the scope", async () => {
+    const html = await (await server.fetch("/finance/exports?region=Southern", { cookie: cookies.finance })).text();
+    expect(html).toMatch(/href="\/finance\/exports\?from=\d{4}-\d\d-01&amp;to=\d{4}-\d\d-\d\d&amp;region=Southern"/);
+    // A branch code is read whatever its case, and the branch names its region.
+    const fairness = (await (await server.fetch("/finance/fairness?from=2026-01-01&to=2026-03-31&branch=sth&_data=routes/_app.finance_.fairness", { cookie: cookies.finance })).json()) as any;
+    expect(fairness.range).toEqual({ fromDate: "2026-01-01", toDate: "2026-03-31" });
+    expect(fairness.scope).toMatchObject({ label: "South", region: "Southern", form: { branch: "STH", region: "Southern" }, errors: {} });
   });
 
   it("a manager sees fairness for their own branch only", async () => {
@@ -242,7 +269,7 @@ describe("flags and fairness over HTTP", () => {
       `/gestures/${ids.fulfilled}`,
     ];
     for (const path of paths) {
-      const response = await server.fetch(path, { cookie: cookies.finance });
+      const response = await followed(path, cookies.finance);
       expect(response.status, path).toBe(200);
       expect(await response.text(), path).not.toContain(CANARY);
     }

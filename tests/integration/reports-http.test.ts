@@ -21,6 +21,7 @@ const cookies: Record<"finance" | "managerA" | "staffA" | "managerC", string> = 
 let branchA: number;
 let branchB: number;
 let branchC: number;
+let period: { id: number; startsOn: string; endsOn: string };
 const g: Record<string, Gesture> = {};
 
 beforeAll(async () => {
@@ -33,7 +34,7 @@ beforeAll(async () => {
   db.update(branches).set({ region: "North", name: "Birch" }).where(eq(branches.id, branchB)).run();
   db.update(branches).set({ region: "South", name: "Cedar" }).where(eq(branches.id, branchC)).run();
   const [poolA, poolB, poolC] = budget.pools.map((p) => p.id) as [number, number, number];
-  const period = findPeriod(db, budget.periodId)!;
+  period = findPeriod(db, budget.periodId)!;
 
   const managerA = await createUser(db, { role: "manager", branchId: branchA });
   const staffA = await createUser(db, { role: "staff", branchId: branchA });
@@ -93,8 +94,17 @@ afterAll(() => server.close());
 async function data<T = Record<string, any>>(path: string, route: string, who: keyof typeof cookies, status = 200): Promise<T> {
   const separator = path.includes("?") ? "&" : "?";
   const response = await server.fetch(`${path}${separator}_data=${encodeURIComponent(route)}`, { cookie: cookies[who] });
+  // An old bookmark's redirect reaches a data request as Remix's 204 with X-Remix-Redirect: follow it, as the browser does.
+  const redirect = response.status === 204 ? response.headers.get("X-Remix-Redirect") : null;
+  if (redirect) return data(redirect, route, who, status);
   expect(response.status).toBe(status);
   return (await response.json()) as T;
+}
+/** A page as the browser ends up showing it, following an old bookmark's redirect. */
+async function page(path: string, who: keyof typeof cookies): Promise<Response> {
+  const response = await server.fetch(path, { cookie: cookies[who] });
+  const location = response.status === 302 ? response.headers.get("Location") : null;
+  return location ? page(location, who) : response;
 }
 const DASHBOARD = "routes/_app.reports._index";
 const OUTCOMES = "routes/_app.reports.outcomes";
@@ -226,6 +236,54 @@ describe("the branch spend page", () => {
   });
 });
 
+describe("one vocabulary for period and scope; old bookmarks redirect", () => {
+  const codeOf = (id: number) => db.select({ code: branches.code }).from(branches).where(eq(branches.id, id)).get()!.code;
+  const location = async (path: string, who: keyof typeof cookies) => {
+    const response = await server.fetch(path, { cookie: cookies[who] });
+    expect(response.status, path).toBe(302);
+    return response.headers.get("Location");
+  };
+
+  it("a budget period is named by its first day, a branch by its code", async () => {
+    const cedar = await data(`/reports?from=${period.startsOn}&branch=${codeOf(branchC)}`, DASHBOARD, "finance");
+    expect(cedar.period.startsOn).toBe(period.startsOn);
+    expect(cedar.region).toBe("South");
+    expect(cedar.report.totals).toMatchObject({ budget: 200_000, spent: 10_000 });
+    // Any day of the period finds it; a day no period covers is refused beside the choice.
+    expect((await data(`/reports?from=${addDays(period.startsOn, 20)}`, DASHBOARD, "finance")).period.startsOn).toBe(period.startsOn);
+    const none = await data("/reports?from=1999-01-01", DASHBOARD, "finance");
+    expect(none.periodField.errors.from).toBe("Choose a budget period from the list.");
+    expect(none.report.totals.budget).toBe(350_000);
+  });
+
+  it("a spend report bookmarked with a period id and a branch id goes on to its dates and branch code", async () => {
+    expect(await location(`/reports?period=${period.id}&region=North`, "finance")).toBe(`/reports?region=North&from=${period.startsOn}`);
+    expect(await location(`/reports/outcomes?branch=${branchC}&period=${period.id}`, "finance")).toBe(`/reports/outcomes?branch=${codeOf(branchC)}&from=${period.startsOn}`);
+    // An unreadable old period is dropped, as the old page ignored it.
+    expect(await location("/reports?period=abc", "finance")).toBe("/reports");
+    // The redirect lands on the same figures the old URL showed.
+    const old = await data(`/reports?branch=${branchC}&period=${period.id}`, DASHBOARD, "finance");
+    expect(old.report.totals).toMatchObject({ budget: 200_000, spent: 10_000 });
+  });
+
+  it("a manager's own branch id is translated, another branch's id is refused without naming it", async () => {
+    expect(await location(`/reports?branch=${branchA}`, "managerA")).toBe(`/reports?branch=${codeOf(branchA)}`);
+    const other = await server.fetch(`/reports?branch=${branchC}`, { cookie: cookies.managerA });
+    expect(other.status).toBe(403);
+    expect(other.headers.get("Location")).toBeNull();
+    expect((await server.fetch(`/reports?branch=${codeOf(branchC)}`, { cookie: cookies.managerA })).status).toBe(403);
+  });
+
+  it("the branch spend page's old period id goes on to the period's first day, keeping its filters", async () => {
+    expect(await location(`/spend?period=${period.id}&status=approved`, "staffA")).toBe(`/spend?status=approved&from=${period.startsOn}`);
+    expect((await data(`/spend?period=${period.id}&status=approved`, SPEND, "staffA")).spend.rows.map((r: any) => r.id)).toEqual([g.g2!.id]);
+  });
+
+  it("the old URL is checked after the guard: staff asking for an old report URL get 403, not a redirect", async () => {
+    expect((await server.fetch(`/reports?period=${period.id}`, { cookie: cookies.staffA })).status).toBe(403);
+  });
+});
+
 describe("no report carries a note", () => {
   it("finance's and managers' report loaders and pages never contain the canary written into every note", async () => {
     const pages: [string, string, keyof typeof cookies][] = [
@@ -243,7 +301,7 @@ describe("no report carries a note", () => {
       const json = JSON.stringify(await data(path, route, who));
       expect(json.length).toBeGreaterThan(100);
       expect(json).not.toContain(CANARY);
-      const html = await (await server.fetch(path, { cookie: cookies[who] })).text();
+      const html = await (await page(path, who)).text();
       expect(html).not.toContain(CANARY);
     }
     // The canary is really there: the database holds it in the notes the reports leave out.

@@ -6,74 +6,20 @@
 import { and, asc, count, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { branches, budgetPools, poolTotals, customers, gestures, gestureTypes, OUTCOMES, type GestureStatus, type Occasion, type Outcome } from "../../../db/schema";
 import type { DbOrTx } from "~/utils/db.server";
-import { currentPeriod, findPeriod, listPeriods, type PeriodSummary } from "../budget/budget-periods.server";
-import { DomainError } from "../core/errors";
+import type { PeriodSummary } from "../budget/budget-periods.server";
 import { getPoolBalance, totalsColumns, type PoolBalance } from "../budget/ledger.server";
 import { getOrganisation } from "../core/organisation.server";
 import { addMonths, startOfLocalDay } from "../core/dates";
-import { can, type Role } from "../core/permissions";
+import type { ReportScope } from "./report-filter.server";
 import { FOLLOW_UP_DAYS, LATER_SIGNALS, POSITIVE_OUTCOMES } from "./spend-reports";
-
-export type ReportViewer = { role: Role; branchId: number | null };
 
 export type ReportBranch = { id: number; code: string; name: string; region: string };
 
-/** What a report covers: one period, and all branches, a region's or one branch's. */
-export type ReportScope = {
-  period: PeriodSummary | null;
-  periods: { id: number; label: string; status: "open" | "closed" }[];
-  region: string | null;
-  branch: ReportBranch | null;
-  /** Managers see their own branch only; the filters for region and branch are not theirs. */
-  ownBranchOnly: boolean;
-  regions: string[];
-  /** Branches to choose from (those of the chosen region, or all). */
-  branchOptions: ReportBranch[];
-};
-
 const branchColumns = { id: branches.id, code: branches.code, name: branches.name, region: branches.region };
-
-/**
- * Reads the period, region and branch of a report from its URL parameters and checks them against
- * the viewer: finance may choose any; a manager always gets their own branch, and asking for
- * another branch is refused (403) rather than quietly answered with theirs.
- */
-export function resolveReportScope(db: DbOrTx, viewer: ReportViewer, params: URLSearchParams, now: Date): ReportScope {
-  const all = can(viewer.role, "reports:all");
-  if (!all && !can(viewer.role, "reports:branch")) throw new DomainError("FORBIDDEN", "Your role does not give access to spend reports.");
-  const periods = listPeriods(db);
-  const requested = Number(params.get("period"));
-  const period = (Number.isSafeInteger(requested) && requested > 0 ? findPeriod(db, requested) : null) ?? currentPeriod(db, now) ?? periods[0] ?? null;
-  const requestedBranch = Number(params.get("branch"));
-  const branchParam = Number.isSafeInteger(requestedBranch) && requestedBranch > 0 ? requestedBranch : null;
-  const regions = db.selectDistinct({ region: branches.region }).from(branches).orderBy(asc(branches.region)).all().map((r) => r.region);
-  const periodOptions = periods.map((p) => ({ id: p.id, label: p.label, status: p.status }));
-
-  if (!all) {
-    if (viewer.branchId === null) throw new DomainError("FORBIDDEN", "You are not attached to a branch, so there is no branch report for you.");
-    if (branchParam !== null && branchParam !== viewer.branchId) throw new DomainError("FORBIDDEN", "You may see the reports of your own branch only.");
-    const own = db.select(branchColumns).from(branches).where(eq(branches.id, viewer.branchId)).get() ?? null;
-    return { period, periods: periodOptions, region: null, branch: own, ownBranchOnly: true, regions: [], branchOptions: [] };
-  }
-
-  const regionParam = params.get("region") ?? "";
-  let region = regions.includes(regionParam) ? regionParam : null;
-  const branch = branchParam ? (db.select(branchColumns).from(branches).where(eq(branches.id, branchParam)).get() ?? null) : null;
-  // A branch outside the chosen region would show nothing: the branch wins and names its region.
-  if (branch) region = branch.region;
-  const branchOptions = db
-    .select(branchColumns)
-    .from(branches)
-    .where(region ? eq(branches.region, region) : undefined)
-    .orderBy(asc(branches.region), asc(branches.name))
-    .limit(1000)
-    .all();
-  return { period, periods: periodOptions, region, branch, ownBranchOnly: false, regions, branchOptions };
-}
 
 /** SQL condition on a branches row (aliased `b`) for the scope's region or branch. */
 function branchCondition(scope: ReportScope): SQL {
-  if (scope.branch) return sql`b.id = ${scope.branch.id}`;
+  if (scope.branchId !== null) return sql`b.id = ${scope.branchId}`;
   if (scope.region) return sql`b.region = ${scope.region}`;
   return sql`1 = 1`;
 }
@@ -101,8 +47,7 @@ export type SpendDashboard = {
  * spent (captures) and available, by region, branch, occasion, gesture type and month. Committed by
  * month is by the month the hold was placed; spent by the month of the capture (organisation time zone).
  */
-export function spendDashboard(db: DbOrTx, scope: ReportScope): SpendDashboard | null {
-  const period = scope.period;
+export function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSummary | null): SpendDashboard | null {
   if (!period) return null;
   const pools = scopePools(scope, period.id);
 
@@ -215,8 +160,7 @@ const FULFILLED = sql`('fulfilled', 'closed')`;
  * answer followed within FOLLOW_UP_DAYS, for customers who received a gesture for that kind of
  * signal and for those who did not.
  */
-export function outcomeReport(db: DbOrTx, scope: ReportScope): OutcomeReport | null {
-  const period = scope.period;
+export function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSummary | null): OutcomeReport | null {
   if (!period) return null;
   const pools = scopePools(scope, period.id);
   const outcomeColumns = sql.join(
