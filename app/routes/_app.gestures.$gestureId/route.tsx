@@ -8,7 +8,8 @@ import { requireUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { throwAsResponse } from "~/utils/errors.server";
-import { CancelCard, DecisionCard, DecisionHistory, DetailsCard, EditCard, FulfilCard, FulfilmentDetails, OutcomeCard, PageHeader, ReapprovalCard, WithdrawCard } from "./cards";
+import { DecisionCard, DecisionHistory, DetailsCard, EditCard, PageHeader, WithdrawCard } from "./cards";
+import { CancelCard, FulfilCard, FulfilmentDetails, OutcomeCard, ReapprovalCard } from "./fulfilment-cards";
 import * as intents from "./intents.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Proposal #${data.view.gesture.id} · Empathy Fund` : "Proposal · Empathy Fund" }];
