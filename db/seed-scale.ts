@@ -228,7 +228,12 @@ async function main() {
   for (const [q, period] of periods.entries()) {
     const isCurrent = q === QUARTERS - 1;
     const startMs = Date.parse(`${period.startsOn}T14:00:00Z`);
-    const endMs = isCurrent ? nowMs : Date.parse(`${period.endsOn}T14:00:00Z`) - 86_400_000;
+    // A past quarter's gestures must all be settled before it closes, and every event of one
+    // (decisions, fulfilment: at most 14 days after it was proposed) must lie before now. In the
+    // first two weeks of a quarter that means the quarter just ended gets no gestures in its
+    // last two weeks, and it closes a minute ago rather than a day after it ended.
+    const endMs = isCurrent ? nowMs : Math.min(Date.parse(`${period.endsOn}T14:00:00Z`) - 86_400_000, nowMs - 15 * 86_400_000);
+    const closedAt = Math.min(Date.parse(`${period.endsOn}T14:00:00Z`), nowMs - 60_000);
     step(`quarter ${period.startsOn}`, () => {
       const periodId = Number(
         insertPeriod.run(period.startsOn, period.endsOn, "open", startMs, financeIds[0], null, null).lastInsertRowid,
@@ -328,11 +333,11 @@ async function main() {
           }
         }
         if (!isCurrent && balance > 0) {
-          insertEntry.run(poolId, "adjustment", -balance, 0, null, null, financeIds[0], endMs + 86_400_000, `Unspent balance lapsed at the close of the quarter from ${period.startsOn}`);
+          insertEntry.run(poolId, "adjustment", -balance, 0, null, null, financeIds[0], closedAt, `Unspent balance lapsed at the close of the quarter from ${period.startsOn}`);
           entryCount++;
         }
       }
-      if (!isCurrent) closePeriod.run(endMs + 86_400_000, financeIds[0], periodId);
+      if (!isCurrent) closePeriod.run(closedAt, financeIds[0], periodId);
       // The quarter's audit trail, chained in time order after the previous quarter's.
       auditOfQuarter.sort((x, y) => x.at - y.at);
       for (const event of auditOfQuarter) {
@@ -408,7 +413,8 @@ async function main() {
     const fate = random();
     if (fulfilAt > nowMs || (isCurrent && fate < 0.1)) return row; // still to be fulfilled
     if (fate < 0.03) return { ...row, status: "cancelled", releasedAt: fulfilAt };
-    if (fate < 0.05) return { ...row, status: "expired", releasedAt: row.approvedAt! + 30 * 86_400_000 };
+    const expiresAt = row.approvedAt! + 30 * 86_400_000;
+    if (fate < 0.05 && expiresAt < nowMs) return { ...row, status: "expired", releasedAt: expiresAt };
     row.fulfilledAt = fulfilAt;
     row.fulfilledOn = localDate(new Date(fulfilAt), TIME_ZONE);
     row.vendor = requested === 0 ? null : pick(VENDORS);

@@ -22,6 +22,11 @@ const server = app.listen(port, host, () => {
   const shown = typeof address === "object" && address ? `${host}:${address.port}` : String(address);
   logger.info({ msg: `Empathy Fund listening on http://${shown}`, production });
 });
+// Node closes an idle kept-alive socket after 5 s; a client (a proxy, a browser, a test's
+// request context) that reuses it at that moment gets "socket hang up". Keep idle sockets
+// longer than the usual proxy's 60 s, so the client is the one that closes them.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
