@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { Logger } from "pino";
 import { IMPORT_MAX_BYTES } from "../domain/customers/import-limits";
 import { RECEIPT_MAX_BYTES } from "../domain/gestures/receipts.server";
+import { runWithRequestMemo } from "../utils/request-memo.server";
 
 export type AppLoadContext = { requestId: string; nonce: string; ipAddress: string; routeId?: string; drained?: () => Promise<void> };
 
@@ -169,14 +170,13 @@ export function createHttpApp(options: HttpOptions) {
     next();
   });
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: production ? "production" : "development",
-      getLoadContext: (_req, res) => res.locals.context as AppLoadContext,
-    }),
-  );
+  const remix = createRequestHandler({
+    build,
+    mode: production ? "production" : "development",
+    getLoadContext: (_req, res) => res.locals.context as AppLoadContext,
+  });
+  // Each request's loaders share one memo (the session is looked up once, not by every loader).
+  app.all("*", (req, res, next) => runWithRequestMemo(() => remix(req, res, next)));
   return app;
 }
 

@@ -2,13 +2,24 @@
 // public in tests/support/access-table.ts), and each throws a redirect or a 403 Response.
 import { json, redirect } from "@remix-run/node";
 import { can, type Permission, ROLE_LABELS } from "~/domain/core/permissions";
-import { lookupSession, type SessionUser } from "~/domain/identity/sessions.server";
+import { lookupSession, type SessionLookup, type SessionUser } from "~/domain/identity/sessions.server";
 import type { SignInMethod } from "../../db/schema";
 import { now } from "./clock.server";
 import { db } from "./db.server";
 import { env } from "./env.server";
+import { memoForRequest } from "./request-memo.server";
 import { clearSessionCookie, readSessionToken } from "./session.server";
 import { toastHeader } from "./toast.server";
+
+/**
+ * The session behind the cookie, looked up once per page view: the root, layout and page loaders
+ * of one GET share it. An action (any other method) always reads it afresh, and so do the loaders
+ * that run after it (Remix gives them a new GET request, and the action's lookup is not kept).
+ */
+function sessionOf(request: Request, token: string): SessionLookup {
+  const lookup = () => lookupSession(db, token, env.SESSION_SECRET, now());
+  return request.method === "GET" || request.method === "HEAD" ? memoForRequest(`session:${token}`, lookup) : lookup();
+}
 
 export type AuthenticatedRequest = { user: SessionUser; sessionHash: string; signInMethod: SignInMethod };
 
@@ -16,7 +27,7 @@ export type AuthenticatedRequest = { user: SessionUser; sessionHash: string; sig
 export async function getAuthenticated(request: Request): Promise<AuthenticatedRequest | null> {
   const token = await readSessionToken(request);
   if (!token) return null;
-  const result = lookupSession(db, token, env.SESSION_SECRET, now());
+  const result = sessionOf(request, token);
   return result.status === "active" ? { user: result.user, sessionHash: result.sessionHash, signInMethod: result.signInMethod } : null;
 }
 
@@ -36,7 +47,7 @@ export async function requireAuthenticated(
   options: { allowPasswordChangePending?: boolean } = {},
 ): Promise<AuthenticatedRequest> {
   const token = await readSessionToken(request);
-  const result = token ? lookupSession(db, token, env.SESSION_SECRET, now()) : { status: "none" as const };
+  const result: SessionLookup = token ? sessionOf(request, token) : { status: "none" };
   if (result.status === "active") {
     if (result.user.mustChangePassword && !options.allowPasswordChangePending) {
       throw redirect(CHANGE_PASSWORD_PATH, {

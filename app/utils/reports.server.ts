@@ -2,8 +2,7 @@
 // for their branch), an old bookmark sent on to today's URL, and the scope from the URL.
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { csvHeaders, csvStream, type CsvColumn } from "~/domain/core/csv-export.server";
-import { gestureExportColumns, gestureExportPage, ledgerExportColumns, ledgerExportPage, type ExportKey } from "~/domain/reporting/finance-export.server";
+import { csvHeaders } from "~/domain/core/csv-export.server";
 import { getOrganisation } from "~/domain/core/organisation.server";
 import {
   currentReportUrl,
@@ -12,15 +11,14 @@ import {
   readScope,
   reportAccess,
   type OtherBranch,
-  type ReportRange,
-  type ReportScope,
   type ScopeFilter,
 } from "~/domain/reporting/report-filter.server";
 import type { SessionUser } from "~/domain/identity/sessions.server";
 import { requireUser } from "./auth.server";
 import { now } from "./clock.server";
-import { db, type DbOrTx } from "./db.server";
+import { db } from "./db.server";
 import { throwAsResponse } from "./errors.server";
+import { exportCsvStream } from "./export-worker.server";
 
 /** The guard of finance's fairness, flags and export pages: finance sees every branch, a branch manager their own. */
 export async function requireReportUser(request: Request): Promise<SessionUser> {
@@ -33,39 +31,22 @@ export async function requireReportUser(request: Request): Promise<SessionUser> 
   return user;
 }
 
-type ExportKind<Row> = {
-  fileName: string;
-  columns: (currency: string) => CsvColumn<Row>[];
-  page: (db: DbOrTx, input: { scope: ReportScope; range: ReportRange; after: ExportKey | null; limit: number }) => Row[];
-  keyOf: (row: Row) => ExportKey;
-};
-
-// What differs between the two exports; the rest (guard, filters, streaming, file name) is shared.
-const EXPORTS = {
-  gestures: { fileName: "gestures", columns: gestureExportColumns, page: gestureExportPage, keyOf: (row) => ({ at: row.submittedAt, id: row.id }) } satisfies ExportKind<ReturnType<typeof gestureExportPage>[number]>,
-  ledger: { fileName: "ledger", columns: ledgerExportColumns, page: ledgerExportPage, keyOf: (row) => ({ at: row.at, id: row.id }) } satisfies ExportKind<ReturnType<typeof ledgerExportPage>[number]>,
-};
-
 /**
  * A finance export as a streamed CSV download (columns in the README), one keyset page at a time.
  * Invalid filters go back to the export page, which says what is wrong beside the field.
  */
-export async function financeExportResponse(request: Request, context: AppLoadContext, kind: keyof typeof EXPORTS): Promise<Response> {
+export async function financeExportResponse(request: Request, context: AppLoadContext, kind: "gestures" | "ledger"): Promise<Response> {
   const { scope } = await requireReportScope(request);
   const url = new URL(request.url);
   const { currency, timeZone } = getOrganisation(db);
   const range = readRange(url.searchParams, timeZone, now());
   if (Object.keys(scope.errors).length || Object.keys(range.errors).length) throw redirect(`/finance/exports?${url.searchParams}`);
-  const spec = EXPORTS[kind] as ExportKind<unknown>;
-  const stream = csvStream<unknown, ExportKey>({
-    columns: spec.columns(currency),
-    fetchPage: (after, limit) => spec.page(db, { scope: scope.scope, range: range.range, after, limit }),
-    keyOf: spec.keyOf,
-    bom: url.searchParams.get("bom") === "1",
-    drained: context.drained,
-  });
+  const stream = exportCsvStream(
+    { kind, scope: scope.scope, range: range.range, currency, bom: url.searchParams.get("bom") === "1" },
+    { drained: context.drained },
+  );
   const name = scope.scope.branchId !== null || scope.scope.region !== null ? `-${scope.label}` : "";
-  return new Response(stream, { headers: csvHeaders(`${spec.fileName}${name}-${range.range.fromDate}-to-${range.range.toDate}.csv`) });
+  return new Response(stream, { headers: csvHeaders(`${kind}${name}-${range.range.fromDate}-to-${range.range.toDate}.csv`) });
 }
 
 /**

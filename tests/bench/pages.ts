@@ -39,7 +39,7 @@ const TSX = "node_modules/.bin/tsx";
 type Who = "staff" | "manager" | "finance" | "anonymous";
 /** A page to load: who opens it and its path, where `:name` is filled from `discover` (ids of the database). */
 type Target = { name: string; who: Who; path: string; p99Budget?: number };
-type Figures = { rps: number; p50: number; p99: number; ok: number; other: number; errors: number; requests?: number };
+type Figures = { rps: number; p50: number; p99: number; ok: number; other: number; errors: number; requests?: number; aloneMs?: number };
 type ExportFigures = { rows: number; seconds: number; rowsPerSecond: number; bytes: number; peakRssMb: number; idleRssMb: number; status: number };
 type WriteCheck = { proposals: number; approved: number; ledgerProblems: string[]; negativeBalances: number; poolBalance: number };
 type DatabaseRun = {
@@ -184,6 +184,17 @@ function figuresOf(result: autocannon.Result): Figures {
   };
 }
 
+/** What one person waits: the median of 5 sequential requests on an otherwise idle server, in ms. */
+async function alone(url: string, headers: Record<string, string>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await (await fetch(url, { headers, redirect: "manual" })).arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  return Math.round(times.sort((a, b) => a - b)[2]! * 10) / 10;
+}
+
 async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Figures> {
   return figuresOf(await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers }));
 }
@@ -300,7 +311,8 @@ async function measure(label: "small" | "large", source: string, port: number): 
     const run = async (target: Pick<Target, "path" | "who">) => {
       const headers: Record<string, string> = cookies[target.who] ? { cookie: cookies[target.who] } : {};
       await load(origin + fill(target.path, ids), headers, WARMUP);
-      const figures = await load(origin + fill(target.path, ids), headers, DURATION);
+      const aloneMs = await alone(origin + fill(target.path, ids), headers);
+      const figures = { ...(await load(origin + fill(target.path, ids), headers, DURATION)), aloneMs };
       await settled(origin);
       return figures;
     };
@@ -410,15 +422,15 @@ async function main() {
     }
     if (name === WRITE_NAMES.approve && l.rps < TARGET_APPROVALS) misses.push(`< ${TARGET_APPROVALS}/s`);
     if (l.other + l.errors > 0) misses.push("failed requests");
-    return { target: name, rps: Math.round(l.rps), p50: l.p50, p99: l.p99, ratioToBaseline, largeOverSmall, smallRps: s ? Math.round(s.rps) : null, non2xx: l.other, errors: l.errors, misses };
+    return { target: name, aloneMs: l.aloneMs ?? null, rps: Math.round(l.rps), p50: l.p50, p99: l.p99, ratioToBaseline, largeOverSmall, smallRps: s ? Math.round(s.rps) : null, non2xx: l.other, errors: l.errors, misses };
   });
   const load = loadavg().map((n) => n.toFixed(2)).join(" ");
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${load} at the end`;
   console.log(`\nBaseline /healthz: ${Math.round(large.baseline.rps)} req/s on the large database, ${Math.round(small.baseline.rps)} on the small (${CONNECTIONS} connections, ${DURATION} s per target). ${machine}.`);
   console.log("÷ baseline: throughput ÷ /healthz of the same run. large ÷ small: how many times slower the page is on the bank-scale database.\n");
-  console.log("| target | req/s | p50 ms | p99 ms | ÷ baseline | large ÷ small | failed | target missed |");
+  console.log("| target | alone ms (median of 5) | req/s | p50 ms | p99 ms | ÷ baseline | large ÷ small | failed | target missed |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---|");
-  for (const r of rows) console.log(`| ${r.target} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratioToBaseline} | ${r.largeOverSmall ?? "–"} | ${r.non2xx + r.errors} | ${r.misses.join("; ") || "–"} |`);
+  for (const r of rows) console.log(`| ${r.target} | ${r.aloneMs ?? "–"} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratioToBaseline} | ${r.largeOverSmall ?? "–"} | ${r.non2xx + r.errors} | ${r.misses.join("; ") || "–"} |`);
   const exportNames = Object.keys(large.exports);
   if (exportNames.length > 0) {
     console.log("\n| export | database | rows | seconds | rows/s | server RSS before MB | server peak RSS MB | target missed |");
