@@ -91,9 +91,11 @@ describe("a long export does not hold up other people's pages", () => {
     const measuredUntil = performance.now();
     const finished = await Promise.all(downloads);
 
-    const slowest = Math.max(...latencies);
+    // The second slowest of twelve: one request may meet a neighbour's burst on a shared machine
+    // (CI runs two test files at once on two cores); a blocked event loop delays every one of them.
+    const slowest = [...latencies].sort((a, b) => b - a)[1]!;
     const exportMs = Math.max(...finished.map((f) => f.finishedAt)) - started;
-    console.info(`staff /branch alone ${alone.toFixed(1)} ms; during the exports ${latencies.map((l) => l.toFixed(0)).join(", ")} ms (max ${slowest.toFixed(1)}); exports took ${exportMs.toFixed(0)} ms`);
+    console.info(`staff /branch alone ${alone.toFixed(1)} ms; during the exports ${latencies.map((l) => l.toFixed(0)).join(", ")} ms (second slowest ${slowest.toFixed(1)}); exports took ${exportMs.toFixed(0)} ms`);
     // Every row of both exports arrived (the header and one line per event)...
     for (const f of finished) expect(f.lines).toBeGreaterThan(EVENTS);
     // ...and they were still running when the last staff page was measured, or the test proved nothing.
@@ -101,7 +103,7 @@ describe("a long export does not hold up other people's pages", () => {
     // The exports may add at most LIMIT_MS to what the page takes alone (about 10 ms on a quiet machine).
     expect(
       slowest - alone,
-      `a staff page took ${slowest.toFixed(0)} ms while two exports ran (each: ${latencies.map((l) => l.toFixed(0)).join(", ")} ms; alone ${alone.toFixed(0)} ms): the export work is holding up the server's event loop`,
+      `two staff pages took ${slowest.toFixed(0)} ms or more while two exports ran (each: ${latencies.map((l) => l.toFixed(0)).join(", ")} ms; alone ${alone.toFixed(0)} ms): the export work is holding up the server's event loop`,
     ).toBeLessThan(LIMIT_MS);
   });
 });

@@ -34,9 +34,20 @@ function count(ctx: WorkloadContext, status: number) {
 }
 
 async function versionOf(ctx: WorkloadContext, gestureId: number): Promise<number | null> {
+  return (await gestureAsServed(ctx, gestureId))?.version ?? null;
+}
+
+/**
+ * A gesture's version, and the server's own clock from the answer's Date header. Under the clock
+ * sweep a restarted server starts at the instant again, behind the test, so "today" for a form is
+ * the server's today, as a date input the server filled in would be.
+ */
+async function gestureAsServed(ctx: WorkloadContext, gestureId: number): Promise<{ version: number; serverNow: Date } | null> {
   const response = await fetch(`${ctx.origin}/gestures/${gestureId}?_data=${encodeURIComponent("routes/_app.gestures.$gestureId")}`, { headers: { Cookie: ctx.cookies.manager } });
   if (response.status !== 200) return null;
-  return ((await response.json()) as { view: { gesture: { version: number } } }).view.gesture.version;
+  const version = ((await response.json()) as { view: { gesture: { version: number } } }).view.gesture.version;
+  const served = Date.parse(response.headers.get("Date") ?? "");
+  return { version, serverNow: Number.isNaN(served) ? new Date() : new Date(served) };
 }
 
 async function propose(ctx: WorkloadContext, label: string, amount: string): Promise<number | null> {
@@ -115,10 +126,10 @@ export const OPERATIONS = {
   fulfil: async (ctx, label) => {
     const id = ctx.approved.shift();
     if (id === undefined) return OPERATIONS.proposeAtDiscretion(ctx, label);
-    const version = await versionOf(ctx, id);
-    if (version === null) return;
-    const today = localDate(new Date(), ctx.timeZone);
-    const form = { intent: "fulfil", version: String(version), actualAmount: "8.00", vendor: "Workload florist", fulfilledOn: today, note: "" };
+    const served = await gestureAsServed(ctx, id);
+    if (served === null) return;
+    const today = localDate(served.serverNow, ctx.timeZone);
+    const form = { intent: "fulfil", version: String(served.version), actualAmount: "8.00", vendor: "Workload florist", fulfilledOn: today, note: "" };
     const answers = await Promise.all([postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.staff, form), postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.staff, form)]);
     for (const response of answers) count(ctx, response.status);
     if (answers.some((r) => r.status === 302)) ctx.acknowledged.fulfilled.push(id);

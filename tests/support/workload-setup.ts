@@ -1,7 +1,10 @@
 // A database file ready for tests/support/http-workload.ts: two funded branch pools, the north
 // branch's staff member and managers, finance, and enough customers that no proposal meets a cap.
 // The policy is set so that 10.00 is at staff discretion and 60.00 waits for one manager.
+import { randomUUID } from "node:crypto";
 import { organisation, policyDefaults } from "../../db/schema";
+import { openPeriod } from "~/domain/budget/budget-periods.server";
+import { currentPoolFor } from "~/domain/budget/ledger.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { createCustomer, TEST_PASSWORD } from "./factories";
 import { setupGestures, typeId } from "./gesture-setup";
@@ -12,7 +15,19 @@ export type WorkloadDatabase = { emails: { staff: string; manager: string; finan
 
 export async function createWorkloadDatabase(file: string, options: { now: Date; customers: number; poolAmount?: number }): Promise<WorkloadDatabase> {
   const db = openDatabase(file);
-  const setup = await setupGestures(db, { now: options.now, amounts: [options.poolAmount ?? 100_000, options.poolAmount ?? 100_000] });
+  const amount = options.poolAmount ?? 100_000;
+  const setup = await setupGestures(db, { now: options.now, amounts: [amount, amount] });
+  // A workload runs for minutes on a running clock. When the period ends within a day (the clock
+  // sweep's last minute of a quarter), finance has opened the next one too, as a bank would, so
+  // the proposals sent after midnight find a pool.
+  const tomorrow = new Date(options.now.getTime() + 86_400_000);
+  if (!currentPoolFor(db, setup.north.id, tomorrow)) {
+    openPeriod(db, setup.finance, {
+      amounts: [setup.north, setup.south].map((branch) => ({ branchId: branch.id, amount })),
+      idempotencyKey: `workload-next-${randomUUID()}`,
+      now: options.now,
+    });
+  }
   db.update(policyDefaults)
     .set({ discretionLimit: 2_000, secondApprovalThreshold: 10_000_000, perGestureMax: 10_000_000, customerCapAmount: 10_000_000, customerCapCount: 1_000, staffMonthlyCap: 1_000_000_000, receiptRequiredAbove: 10_000_000 })
     .run();
