@@ -99,7 +99,7 @@ export default function StoriesPage() {
               You have not written a story yet. When a customer thanks you or gives positive feedback for a gesture you proposed, open the gesture and choose Write a story.
             </p>
           ) : (
-            <TableWrap label="Your stories">
+            <TableWrap label="Your stories table">
               <table>
                 <caption className="visually-hidden">Your stories, most recently changed first</caption>
                 <thead>
