@@ -1,6 +1,8 @@
 // Demo stories for db/seed.ts (issue 21), through the stories' own functions: published ones at
 // three branches (so a colleague anywhere reads them), one waiting for the North manager's review,
-// and one returned with a comment at Harbour. They tell of the demo gestures that customers thanked
+// and one of Sam Carter's returned with a comment. The authors are not the ones whose unread
+// notifications the browser tests count (Owen Price, Marcus Hale), nor Tom Becker, whose newest
+// gesture dates the demo's split-request flag. They tell of the demo gestures that customers thanked
 // for, and of a few handwritten notes (no cost, so the budgets are untouched) made here for them.
 import { and, asc, eq, inArray, isNull, like, notExists } from "drizzle-orm";
 import { proposeGesture } from "../app/domain/gestures/proposals.server";
@@ -37,10 +39,10 @@ const PLANS: StoryPlan[] = [
     daysAgo: 6,
   },
   {
-    author: "marcus.hale@example.com",
-    gesture: { note: { branch: "LKS", occasion: "tenure_anniversary" } },
+    author: "ben.okafor@example.com",
+    gesture: { note: { branch: "CTY", occasion: "tenure_anniversary" } },
     body: "Thirty years with the branch. Instead of a gift we wrote a note remembering the day the account was opened for a first small business. The customer came back the following week to show us the note, framed, behind the till of that same shop.",
-    review: { by: "lena.ortiz@example.com", decision: "publish" },
+    review: { by: "nadia.rahman@example.com", decision: "publish" },
     daysAgo: 3,
   },
   {
@@ -51,10 +53,10 @@ const PLANS: StoryPlan[] = [
     daysAgo: 1,
   },
   {
-    author: "owen.price@example.com",
-    gesture: { note: { branch: "HBR", occasion: "birthday" } },
+    author: "staff.north@example.com",
+    gesture: { note: { branch: "NTH", occasion: "birthday" } },
     body: "A note for a big birthday. He was delighted and told everyone in the queue.",
-    review: { by: "grace.kim@example.com", decision: "return", comment: "Lovely. Say in a sentence what the note said and what he told us, without his age." },
+    review: { by: "manager.north@example.com", decision: "return", comment: "Lovely. Say in a sentence what the note said and what he told us, without his age." },
     daysAgo: 2,
   },
 ];
