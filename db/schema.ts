@@ -997,6 +997,8 @@ export const NOTIFICATION_KINDS = [
   "outcome_reminder",
   "outcome_recorded",
   "reapproval_needed",
+  "story_submitted",
+  "story_decided",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -1072,6 +1074,70 @@ export const flagReviews = sqliteTable(
     check("flag_reviews_note", sql`length(trim(${t.note})) between 1 and 1000`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Stories (issue 21): after a positive response, the proposer tells colleagues what happened, the
+// branch manager reviews it, and published stories are read by everyone in the organisation.
+
+/**
+ * draft → submitted → published | returned (edit, resubmit) | declined; the author withdraws any
+ * story not yet declined, a manager of its branch a published one.
+ */
+export const STORY_STATUSES = ["draft", "submitted", "returned", "published", "declined", "withdrawn"] as const;
+export type StoryStatus = (typeof STORY_STATUSES)[number];
+export const STORY_TEXT_MAX = 1000;
+export const STORY_COMMENT_MAX = 500;
+
+export const stories = sqliteTable(
+  "stories",
+  {
+    id: id(),
+    /** One story per gesture: the gesture it tells of (closed with a positive response). */
+    gestureId: integer("gesture_id")
+      .notNull()
+      .references(() => gestures.id, { onDelete: "restrict" }),
+    /** The gesture's branch: its managers review the story, and it is credited to it. */
+    branchId: integer("branch_id")
+      .notNull()
+      .references(() => branches.id, { onDelete: "restrict" }),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    /** The gesture's occasion, copied so that the published list filters by it with an index. */
+    occasion: text("occasion", { enum: OCCASIONS }).notNull(),
+    status: text("status", { enum: STORY_STATUSES }).notNull(),
+    /** The story itself: never the customer's name, reference or address (checked when written). */
+    body: text("body").notNull(),
+    /** The reviewer's latest comment (a return says what to change; a decline may say why). */
+    reviewComment: text("review_comment"),
+    reviewedById: integer("reviewed_by_id").references(() => users.id, { onDelete: "restrict" }),
+    withdrawnById: integer("withdrawn_by_id").references(() => users.id, { onDelete: "restrict" }),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    submittedAt: integer("submitted_at", { mode: "timestamp_ms" }),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    withdrawnAt: integer("withdrawn_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("stories_gesture_unique").on(t.gestureId),
+    // The Stories page: published, newest first, optionally one occasion.
+    index("stories_published_idx")
+      .on(t.publishedAt, t.id)
+      .where(sql`${t.status} = 'published'`),
+    index("stories_occasion_published_idx")
+      .on(t.occasion, t.publishedAt, t.id)
+      .where(sql`${t.status} = 'published'`),
+    // A region's published stories go through its branches.
+    index("stories_branch_status_idx").on(t.branchId, t.status, t.publishedAt),
+    index("stories_author_idx").on(t.authorId, t.updatedAt),
+    check("stories_body_length", sql`length(${t.body}) between 1 and ${sql.raw(String(STORY_TEXT_MAX))}`),
+    check("stories_published_at", sql`${t.status} <> 'published' or ${t.publishedAt} is not null`),
+  ],
+);
+
+export type Story = typeof stories.$inferSelect;
 
 export type GestureType = typeof gestureTypes.$inferSelect;
 export type Gesture = typeof gestures.$inferSelect;

@@ -9,6 +9,7 @@ import { seedCustomers } from "./seed-customers";
 import { seedBudgets } from "./seed-budgets";
 import { seedGestures } from "./seed-gestures";
 import { seedPatterns } from "./seed-patterns";
+import { seedStories } from "./seed-stories";
 import { branches, organisation, users, type Role } from "./schema";
 
 import { DEMO_PASSWORD } from "./demo-password";
@@ -53,7 +54,7 @@ const OTHER_USERS: readonly SeedUser[] = [
 export async function seed(
   database: Db,
   now = new Date(),
-): Promise<{ users: number; branches: number; customers: number; signals: number; pools: number; entries: number; gestures: number }> {
+): Promise<{ users: number; branches: number; customers: number; signals: number; pools: number; entries: number; gestures: number; stories: number }> {
   const everyone = [...DEMO_USERS, ...OTHER_USERS];
   // Hash before the transaction: better-sqlite3 transactions must stay synchronous. The demo
   // password is published, so one hash (one salt) serves every demo account: scrypt at OWASP's
@@ -118,7 +119,9 @@ export async function seed(
   // Proposals in every state of the approval workflow, through its own functions (one transaction each).
   const gestures = await seedGestures(database, { now });
   const patterns = seedPatterns(database, { now, timeZone: ORGANISATION_TIME_ZONE });
-  return { ...people, ...budgets, gestures: gestures.gestures + patterns.gestures };
+  // Stories of the gestures customers thanked for: published, waiting for review, returned.
+  const told = seedStories(database, { now });
+  return { ...people, ...budgets, gestures: gestures.gestures + patterns.gestures + told.gestures, stories: told.stories };
 }
 
 function isEmpty(database: Db): boolean {
@@ -139,7 +142,7 @@ async function main() {
   const started = Date.now();
   const result = await seed(db);
   console.log(
-    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${result.entries} ledger entries, ${result.gestures} gesture proposals in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
+    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${result.entries} ledger entries, ${result.gestures} gesture proposals, ${result.stories} stories in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
   );
 }
 

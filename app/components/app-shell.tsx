@@ -35,6 +35,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { to: "/erasure", label: "Erasure", permission: "customers:erase" },
   { to: "/api-keys", label: "API keys", permission: "settings:manage" },
   { to: "/audit", label: "Audit log", permission: "audit:view" },
+  { to: "/stories", label: "Stories", permission: "stories:read" },
 ];
 
 export function navItemsFor(role: Role): readonly NavItem[] {

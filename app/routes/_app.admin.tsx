@@ -4,6 +4,8 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AdminNav } from "~/components/admin-nav";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { LatestStoryCard } from "~/components/story";
+import { latestPublishedStory } from "~/domain/stories/stories.server";
 import { TableWrap } from "~/components/table-wrap";
 import { Pagination } from "~/components/pagination";
 import { ROLE_LABELS, type Role } from "~/domain/core/permissions";
@@ -26,11 +28,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const role = (ROLES as readonly string[]).includes(roleParam) ? (roleParam as Role) : undefined;
   const page = pageFromUrl(url);
   const users = listUsers(db, { query, role, page, pageSize: DEFAULT_PAGE_SIZE });
-  return json({ query, role: role ?? "", page, users });
+  return json({ query, role: role ?? "", page, users, latestStory: latestPublishedStory(db) });
 }
 
 export default function AdminHome() {
-  const { query, role, page, users } = useLoaderData<typeof loader>();
+  const { query, role, page, users, latestStory } = useLoaderData<typeof loader>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   return (
     <>
@@ -104,6 +106,7 @@ export default function AdminHome() {
         )}
         <Pagination page={page} pageSize={DEFAULT_PAGE_SIZE} total={users.total} hasNext={page * DEFAULT_PAGE_SIZE < users.total} />
       </section>
+      <LatestStoryCard story={latestStory} />
     </>
   );
 }

@@ -5,6 +5,8 @@ import { Badge } from "~/components/badge";
 import { PoolBalanceCard } from "~/components/pool-balance-card";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
+import { LatestStoryCard } from "~/components/story";
+import { latestPublishedStory } from "~/domain/stories/stories.server";
 import { SuggestionsSection } from "~/components/suggestions-section";
 import { getBranchWithTeam } from "~/domain/administration/branches.server";
 import { listSuggestions } from "~/domain/gestures/suggestions.server";
@@ -35,11 +37,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     suggestions: { rows: suggestions.slice(0, HOME_SUGGESTIONS), total: suggestions.length },
     pool,
     ledgerHref,
+    latestStory: latestPublishedStory(db),
   });
 }
 
 export default function BranchHome() {
-  const { branch, team, isManager, suggestions, pool, ledgerHref } = useLoaderData<typeof loader>();
+  const { branch, team, isManager, suggestions, pool, ledgerHref, latestStory } = useLoaderData<typeof loader>();
   const timeZone = useRootData()?.organisation.timeZone ?? "UTC";
   return (
     <>
@@ -53,6 +56,7 @@ export default function BranchHome() {
       </div>
       <PoolBalanceCard pool={pool} branchName={branch.name} ledgerHref={ledgerHref} />
       <SuggestionsSection rows={suggestions.rows} total={suggestions.total} showAllLink={suggestions.total > suggestions.rows.length} redirectTo="/branch" />
+      <LatestStoryCard story={latestStory} />
       <section className="card" aria-labelledby="team-title">
         <h2 id="team-title">Your team</h2>
         <p className="muted">

@@ -3,6 +3,8 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BranchTable } from "~/components/branch-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { LatestStoryCard } from "~/components/story";
+import { latestPublishedStory } from "~/domain/stories/stories.server";
 import { listBranchesWithHeadcount } from "~/domain/administration/branches.server";
 import { requirePermission } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -18,11 +20,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     regions: [...regions].map(([name, branches]) => ({ name, branches })),
     totals: { branches: rows.length, active: rows.filter((b) => b.active).length, regions: regions.size },
+    latestStory: latestPublishedStory(db),
   });
 }
 
 export default function FinanceHome() {
-  const { regions, totals } = useLoaderData<typeof loader>();
+  const { regions, totals, latestStory } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-header">
@@ -53,6 +56,7 @@ export default function FinanceHome() {
           <div className="stat__value">{totals.branches}</div>
         </div>
       </div>
+      <LatestStoryCard story={latestStory} />
       {regions.length === 0 ? (
         <p className="empty-state card">No branches yet. An administrator creates branches before budgets can be allocated.</p>
       ) : (

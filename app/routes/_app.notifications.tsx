@@ -49,6 +49,8 @@ export async function action({ request }: ActionFunctionArgs) {
 function linkText(href: string): string {
   const gesture = /^\/gestures\/(\d+)$/.exec(href);
   if (gesture) return `Open proposal #${gesture[1]}`;
+  if (href === "/stories/review") return "Open the stories to review";
+  if (href.startsWith("/stories")) return "Open your stories";
   return href === "/approvals" ? "Open the approval queue" : "Open";
 }
 

@@ -175,6 +175,34 @@ const SCENARIOS: Scenario[] = [
   { name: "staff records an outcome", who: "staff", path: "/gestures/21" },
   { name: "manager approves a new actual amount", who: "manager", path: "/gestures/25" },
   { name: "finance reads a closed gesture with its receipt", who: "finance", path: "/gestures/22" },
+  // Stories (issue 21; seeded by db/seed-stories.ts in this order: #1 published at North, #2 at
+  // South, #3 at Lakeside, #4 waiting for the North manager, #5 returned at Harbour).
+  { name: "staff stories", who: "staff", path: "/stories", screenshot: "stories-staff" },
+  { name: "finance stories", who: "finance", path: "/stories" },
+  { name: "stories filtered to nothing", who: "staffSouth", path: "/stories?occasion=marriage&region=Northern+Region" },
+  { name: "stories with filter errors", who: "admin", path: "/stories?occasion=nope&region=Nowhere" },
+  { name: "a published story", who: "staffSouth", path: "/stories/1", screenshot: "story-published" },
+  { name: "manager stories to review", who: "manager", path: "/stories/review", screenshot: "stories-review" },
+  { name: "manager reviews a story", who: "manager", path: "/stories/4", screenshot: "story-review" },
+  {
+    name: "manager returns a story without a comment",
+    who: "manager",
+    path: "/stories/4",
+    act: async (page) => {
+      await page.getByRole("button", { name: "Return for changes" }).click();
+      await expect(page.getByText("Say what the author should change.")).toBeVisible();
+    },
+  },
+  {
+    name: "the author about to withdraw a story",
+    who: "staff",
+    path: "/stories/4",
+    act: async (page) => {
+      await page.getByText("Withdraw this story").click();
+      await page.getByRole("button", { name: "Withdraw the story" }).click();
+      await expect(page.getByText("Tick the box to confirm")).toBeVisible();
+    },
+  },
   { name: "manager imports", who: "manager", path: "/imports" },
   {
     name: "manager import preview",

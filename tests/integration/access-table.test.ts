@@ -5,6 +5,7 @@ import { createCustomer, createImport, createOrganisation, createUser } from "..
 import { proposal } from "../support/gesture-setup";
 import { proposeGesture } from "~/domain/gestures/proposals.server";
 import { startTestServer, type TestServer } from "../support/http";
+import { createStory } from "../support/story-setup";
 import { sessionCookieFor } from "../support/sessions";
 import { securityHeaderProblems } from "../support/security-headers";
 import { listGestureTypes } from "~/domain/policy/catalogue.server";
@@ -31,6 +32,7 @@ beforeAll(async () => {
   sampleIds.set(":customerId", customer.id);
   const draft = proposeGesture(db, staff, { ...proposal(db, { customerId: customer.id }), submit: false }, new Date());
   sampleIds.set(":gestureId", draft.gestureId);
+  sampleIds.set(":storyId", createStory(db, { customerId: customer.id, branchId: staff.branchId!, authorId: staff.id, status: "published" }).id);
   sampleIds.set(":importId", createImport(db, usersByRole.get("admin")!).id);
   sampleIds.set(":typeId", listGestureTypes(db)[0]!.id);
 });
@@ -44,7 +46,7 @@ afterAll(async () => {
 
 /** A route's path with its sample ids filled in (see tests/support/access-table.ts). */
 function samplePath(path: string): string {
-  return path.replace(/:(userId|branchId|customerId|importId|typeId|gestureId)\b/g, (placeholder) => String(sampleIds.get(placeholder)));
+  return path.replace(/:(userId|branchId|customerId|importId|typeId|gestureId|storyId)\b/g, (placeholder) => String(sampleIds.get(placeholder)));
 }
 
 async function cookieFor(visitor: Visitor): Promise<string | undefined> {

@@ -8,13 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { gestures, policyDefaults, ROLES, type User } from "../../db/schema";
 import { ACCESS_TABLE, OBJECT_ROUTES, type Visitor } from "../support/access-table";
-import { createImport, createSignal, createUser } from "../support/factories";
+import { createCustomer, createImport, createSignal, createUser } from "../support/factories";
 import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { decideGesture } from "~/domain/gestures/decisions.server";
 import { db } from "~/utils/db.server";
 import { localToday } from "../support/calendar";
+import { positiveGesture } from "../support/story-setup";
+import { reviewStory, writeStory } from "~/domain/stories/stories.server";
 
 const CANARIES = {
   signalNote: "CANARY-signal-note-5c1f",
@@ -24,6 +26,8 @@ const CANARIES = {
   decisionComment: "CANARY-return-comment-1b6d",
 };
 const canaryList = Object.values(CANARIES);
+const STORY_TEXT = "We sent a bouquet and a card; she came in to say it made a hard week lighter.";
+let customerName = "";
 
 let server: TestServer;
 const users = new Map<Visitor, User>();
@@ -58,6 +62,14 @@ beforeAll(async () => {
   ids.set(":userId", setup.staff.id);
   ids.set(":branchId", setup.north.id);
   ids.set(":typeId", typeId(db, "flowers"));
+  // A published story of a gesture that carries the canaries (card message, justification, outcome
+  // note): the Stories page, the story's page and every home page show the story, never the notes.
+  const storyCustomer = createCustomer(db, { branchId: setup.north.id, name: "Harriet Canaryfield" });
+  const thanked = positiveGesture(db, setup.staff, storyCustomer.id, now, "thanked", CANARIES.outcomeNote);
+  db.update(gestures).set({ cardMessage: CANARIES.cardMessage, justification: CANARIES.justification }).where(eq(gestures.id, thanked.gestureId)).run();
+  const written = writeStory(db, actorOf(setup.staff), { gestureId: thanked.gestureId, body: STORY_TEXT, submit: true }, now);
+  ids.set(":storyId", reviewStory(db, actorOf(setup.manager), { storyId: written.storyId, version: written.version, decision: "publish", comment: "" }, now).storyId);
+  customerName = storyCustomer.name;
 });
 afterAll(() => server.close());
 
@@ -104,6 +116,17 @@ describe("canaries in sensitive notes", () => {
     const financePage = await server.fetch(`/gestures/${ids.get(":gestureId")}`, { cookie: finance });
     expect(financePage.status).toBe(200);
     expect(await financePage.text()).toContain("90.00");
+  });
+
+  it.each(["finance", "admin"] as const)("%s reads the published story on the Stories page, its page and the home page, without the customer's name or any note", async (visitor) => {
+    const cookie = (await sessionCookieFor(db, users.get(visitor)!)).cookie;
+    const home = visitor === "finance" ? "/finance" : "/admin";
+    for (const path of ["/stories", `/stories/${ids.get(":storyId")}`, home]) {
+      const html = await (await server.fetch(path, { cookie })).text();
+      expect(html, path).toContain(STORY_TEXT.slice(0, 30));
+      expect(html, path).not.toContain(customerName);
+      expect(canaryList.filter((c) => html.includes(c)), path).toEqual([]);
+    }
   });
 
   it.each(["finance", "admin"] as const)("no page, data request or export served to %s carries a canary", async (visitor) => {

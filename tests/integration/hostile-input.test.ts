@@ -10,7 +10,9 @@ import { crmImports, policyDefaults, type User } from "../../db/schema";
 import { createBranch, createCustomer, createUser, TEST_PASSWORD } from "../support/factories";
 import { createGesture } from "../support/gesture-factory";
 import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setup";
-import { HOSTILE_AMOUNTS, HOSTILE_FORMS, HOSTILE_TEXTS, IMPOSSIBLE_DATES, MASS_ASSIGNMENT, OPEN_REDIRECTS, type HostileForm, type Samples } from "../support/hostile-forms";
+import { HOSTILE_AMOUNTS, HOSTILE_FORMS, HOSTILE_TEXTS, IMPOSSIBLE_DATES, MASS_ASSIGNMENT, OPEN_REDIRECTS, type HostileForm, type Samples, type StoryNeed } from "../support/hostile-forms";
+import { positiveGesture } from "../support/story-setup";
+import { reviewStory, writeStory } from "~/domain/stories/stories.server";
 import { startTestServer, type TestServer } from "../support/http";
 import { rowCounts } from "../support/row-counts";
 import { sessionCookieFor } from "../support/sessions";
@@ -77,7 +79,8 @@ function freshBase(form: HostileForm): Record<string, string> {
   if (form.needs === "open flag") freshFlag();
   else if (form.needs === "signal") freshSignal();
   else if (form.needs === "staged import") freshImport();
-  else if (form.needs) freshGesture(form.needs);
+  else if (form.needs === "positive gesture" || form.needs?.endsWith(" story")) freshStory(form.needs as StoryNeed);
+  else if (form.needs) freshGesture(form.needs as Parameters<typeof freshGesture>[0]);
   return form.base(samples, `${Date.now()}${++sequence}`);
 }
 
@@ -93,6 +96,21 @@ function freshFlag() {
   );
   samples.quarter = quarterOf(localDate(new Date(now), getOrganisation(db).timeZone), getOrganisation(db).timeZone).name;
   samples.flagKey = `split_customer:customer:${samples[":customerId"]}:${made[0]!.id}`;
+}
+
+/** A gesture of the fresh customer that the staff user proposed and the customer thanked for, and its story in the state asked for. */
+function freshStory(needs: StoryNeed) {
+  const now = new Date();
+  const staff = users.get("staff")!;
+  const gesture = positiveGesture(db, staff, samples[":customerId"]!, now);
+  samples[":gestureId"] = gesture.gestureId;
+  if (needs === "positive gesture") return;
+  let story = writeStory(db, actorOf(staff), { gestureId: gesture.gestureId, body: "We sent flowers; she came in to thank the whole branch.", submit: true }, now);
+  if (needs !== "submitted story") {
+    story = reviewStory(db, actorOf(users.get("manager")!), { storyId: story.storyId, version: story.version, decision: needs === "returned story" ? "return" : "publish", comment: "Say what the card said" }, now);
+  }
+  samples[":storyId"] = story.storyId;
+  samples.version = story.version;
 }
 
 /** A customer file the administrator uploaded and previewed (no rows: committing it changes no customer). */

@@ -12,6 +12,7 @@ import { ACCESS_TABLE, OBJECT_ROUTES, type Visitor } from "../support/access-tab
 import { createImport, createUser } from "../support/factories";
 import { propose, setupGestures, typeId } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
+import { createStory } from "../support/story-setup";
 import { sessionCookieFor } from "../support/sessions";
 import { rowCounts } from "../support/row-counts";
 import { db, sqliteOf } from "~/utils/db.server";
@@ -47,7 +48,8 @@ beforeAll(async () => {
   foreignIds.set(":userId", setup.southStaff.id);
   foreignIds.set(":branchId", setup.south.id);
   foreignIds.set(":typeId", typeId(db, "flowers"));
-  markers.push(setup.southCustomer.name, "Foreign card canary 7731", "43.21", "foreign-import-canary.csv", "987.65", "Southernmost Foreign Branch", setup.southStaff.email);
+  foreignIds.set(":storyId", createStory(db, { customerId: setup.southCustomer.id, branchId: setup.south.id, authorId: setup.southStaff.id, status: "submitted", body: "Foreign story canary 5521: a card after a long wait." }).id);
+  markers.push(setup.southCustomer.name, "Foreign card canary 7731", "43.21", "foreign-import-canary.csv", "987.65", "Southernmost Foreign Branch", setup.southStaff.email, "Foreign story canary 5521");
 });
 afterAll(async () => {
   await server.close();

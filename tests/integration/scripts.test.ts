@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { branches, organisation, users } from "../../db/schema";
+import { branches, organisation, stories, users } from "../../db/schema";
 import { verifyPassword } from "~/domain/identity/passwords.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 
@@ -35,6 +35,11 @@ describe("scripts", () => {
     expect(regions.size).toBeGreaterThanOrEqual(2);
     // The demo accounts sign in with their password alone (the README says so).
     expect(db.select({ required: organisation.secondFactorRequired }).from(organisation).get()).toEqual({ required: false });
+    // Stories (issue 21): published at several branches, one waiting for the North manager, one returned.
+    const told = db.select({ status: stories.status, branch: branches.code }).from(stories).innerJoin(branches, eq(branches.id, stories.branchId)).all();
+    expect(new Set(told.filter((t) => t.status === "published").map((t) => t.branch)).size).toBeGreaterThanOrEqual(2);
+    expect(told).toContainEqual({ status: "submitted", branch: "NTH" });
+    expect(told.map((t) => t.status)).toContain("returned");
     sqliteOf(db).close();
   });
 

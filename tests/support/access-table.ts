@@ -15,7 +15,7 @@ export type RouteAccess =
  * Pages with ids use a placeholder in `path`; the access-table test creates the sample object
  * (for example a customer of the staff user's branch) and substitutes its id.
  */
-export const SAMPLE_IDS = [":customerId", ":importId", ":typeId", ":gestureId"] as const;
+export const SAMPLE_IDS = [":customerId", ":importId", ":typeId", ":gestureId", ":storyId"] as const;
 
 const all = (status: number): Expectation => ({ anonymous: status, staff: status, manager: status, finance: status, admin: status });
 const signedIn = (statuses: Omit<Expectation, "anonymous">, anonymous = 302): Expectation => ({ anonymous, ...statuses });
@@ -185,6 +185,27 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     POST: only(["finance"], 404),
     postForm: {},
   },
+  // Stories (issue 21): every signed-in person reads the published ones.
+  "routes/_app.stories._index": { kind: "page", path: "/stories", GET: signedIn({ staff: 200, manager: 200, finance: 200, admin: 200 }), POST: noAction },
+  // The review queue is a manager's, of their own branch.
+  "routes/_app.stories.review": { kind: "page", path: "/stories/review", GET: only(["manager"]), POST: noAction },
+  // Writing is the proposer's, after a positive response: the sample proposal is the staff user's
+  // draft (409, not yet), the manager works at another branch (404), finance and admins write none.
+  "routes/_app.stories.new": {
+    kind: "page",
+    path: "/stories/new?gesture=:gestureId",
+    GET: signedIn({ staff: 409, manager: 404, finance: 403, admin: 403 }),
+    POST: signedIn({ staff: 409, manager: 404, finance: 403, admin: 403 }),
+    postForm: {},
+  },
+  // The sample story is the staff user's, published: everyone reads it; an empty form is refused (400).
+  "routes/_app.stories.$storyId": {
+    kind: "page",
+    path: "/stories/:storyId",
+    GET: signedIn({ staff: 200, manager: 200, finance: 200, admin: 200 }),
+    POST: signedIn({ staff: 400, manager: 400, finance: 400, admin: 400 }),
+    postForm: {},
+  },
 };
 
 /**
@@ -224,4 +245,7 @@ export const OBJECT_ROUTES: Record<string, ObjectAccess> = {
   "routes/_app.admin_.branches.$branchId": { path: "/admin/branches/:branchId", orgWide: ["admin"] },
   "routes/_app.admin_.policy.$branchId": { path: "/admin/policy/:branchId", orgWide: ["admin"] },
   "routes/_app.admin_.catalogue.$typeId": { path: "/admin/catalogue/:typeId", orgWide: ["admin"] },
+  // Another branch's story waiting for review: only its author and its branch's managers see it
+  // before it is published (a published story is everyone's by design).
+  "routes/_app.stories.$storyId": { path: "/stories/:storyId", orgWide: [], postForm: { intent: "publish", version: "1", comment: "" } },
 };

@@ -19,7 +19,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers", "My proposals", "Spend"],
+    nav: ["My branch", "Customers", "My proposals", "Spend", "Stories"],
   },
   manager: {
     email: "manager.north@example.com",
@@ -27,7 +27,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · North",
     home: "/branch",
     homeHeading: "North branch",
-    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports", "Stories"],
   },
   staffSouth: {
     email: "staff.south@example.com",
@@ -35,7 +35,7 @@ export const ACCOUNTS = {
     roleLine: "Staff · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers", "My proposals", "Spend"],
+    nav: ["My branch", "Customers", "My proposals", "Spend", "Stories"],
   },
   managerSouth: {
     email: "manager.south@example.com",
@@ -43,7 +43,7 @@ export const ACCOUNTS = {
     roleLine: "Branch manager · South",
     home: "/branch",
     homeHeading: "South branch",
-    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports"],
+    nav: ["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports", "Stories"],
   },
   finance: {
     email: "finance@example.com",
@@ -51,7 +51,7 @@ export const ACCOUNTS = {
     roleLine: "Finance · Northvale Bank",
     home: "/finance",
     homeHeading: "Finance",
-    nav: ["Approvals", "Finance", "Reports", "Budgets", "Fairness", "Patterns", "Exports", "Audit log"],
+    nav: ["Approvals", "Finance", "Reports", "Budgets", "Fairness", "Patterns", "Exports", "Audit log", "Stories"],
   },
   admin: {
     email: "admin@example.com",
@@ -59,7 +59,7 @@ export const ACCOUNTS = {
     roleLine: "Administrator · Northvale Bank",
     home: "/admin",
     homeHeading: "Administration",
-    nav: ["Administration", "Imports", "Erasure", "API keys", "Audit log"],
+    nav: ["Administration", "Imports", "Erasure", "API keys", "Audit log", "Stories"],
   },
 } as const;
 
@@ -91,6 +91,7 @@ export const APP_PAGES = [
   { path: "/erasure", nav: "Erasure" },
   { path: "/api-keys", nav: "API keys" },
   { path: "/audit", nav: "Audit log" },
+  { path: "/stories", nav: "Stories" },
 ] as const;
 
 export const VIEWPORTS = {

@@ -8,6 +8,9 @@ import { POLICY_KEYS } from "~/domain/policy/policy";
 
 export type Samples = Record<string, number> & { version?: number; today?: string; crmRef?: string; quarter?: string; flagKey?: string; signInEmail?: string };
 
+/** A gesture of the staff user closed with thanks (`:gestureId`), and its story in a state (`:storyId`, `version`). */
+export type StoryNeed = "positive gesture" | "submitted story" | "returned story" | "published story";
+
 export type HostileForm = {
   name: string;
   /** Path with placeholders filled from the samples (`:customerId`, `:poolId`). */
@@ -28,7 +31,7 @@ export type HostileForm = {
    * (`flagKey`, `quarter`), or a previewed CRM import of the admin (`:importId`). Every request
    * has a fresh customer (`:customerId`, `crmRef`), `today` and `sequence`.
    */
-  needs?: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again" | "signal" | "staged import" | "open flag";
+  needs?: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again" | "signal" | "staged import" | "open flag" | StoryNeed;
   /** The status of an accepted request: a redirect (the default), or 200 where the answer is the page itself (a one-time secret, a review step). */
   accepted?: 200;
   /** Where stored text is shown, when not on the page the redirect leads to (placeholders as in `path`). */
@@ -36,6 +39,43 @@ export type HostileForm = {
 };
 
 export const HOSTILE_FORMS: HostileForm[] = [
+  // Stories (issue 21)
+  {
+    name: "write a story",
+    path: "/stories/new?gesture=:gestureId",
+    routeId: "routes/_app.stories.new",
+    as: "staff",
+    needs: "positive gesture",
+    base: (s) => ({ intent: "submit", gestureId: String(s[":gestureId"]), body: "We sent flowers; she came in to thank the whole branch." }),
+    texts: ["body"],
+  },
+  {
+    name: "change a returned story and send it again",
+    path: "/stories/:storyId",
+    routeId: "routes/_app.stories.$storyId",
+    as: "staff",
+    needs: "returned story",
+    base: (s) => ({ intent: "submit", version: String(s.version), body: "We sent flowers and a card; she came in to thank the whole branch." }),
+    texts: ["body"],
+  },
+  {
+    name: "return a story for changes",
+    path: "/stories/:storyId",
+    routeId: "routes/_app.stories.$storyId",
+    as: "manager",
+    needs: "submitted story",
+    base: (s) => ({ intent: "return", version: String(s.version), comment: "Say what the card said" }),
+    texts: ["comment"],
+    shownAt: "/stories/:storyId",
+  },
+  {
+    name: "withdraw a story",
+    path: "/stories/:storyId",
+    routeId: "routes/_app.stories.$storyId",
+    as: "staff",
+    needs: "published story",
+    base: (s) => ({ intent: "withdraw", version: String(s.version), confirm: "yes" }),
+  },
   {
     name: "propose a gesture",
     path: "/gestures/new",

@@ -23,12 +23,15 @@ export const PERMISSIONS = [
   "catalogue:manage",
   "policy:manage",
   "settings:manage",
+  "stories:read", // read published stories (everyone signed in)
+  "stories:write", // write a story of one's own gesture after a positive response
+  "stories:review", // publish, return or decline the stories of one's branch (managers)
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  staff: ["branch:view", "customers:view", "gestures:propose"],
+  staff: ["branch:view", "customers:view", "gestures:propose", "stories:read", "stories:write"],
   manager: [
     "branch:view",
     "customers:view",
@@ -37,6 +40,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "gestures:delegate",
     "customers:import",
     "reports:branch",
+    "stories:read",
+    "stories:write",
+    "stories:review",
   ],
   finance: [
     "gestures:approve-finance",
@@ -44,6 +50,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "budgets:manage",
     "exports:download",
     "audit:view",
+    "stories:read",
   ],
   admin: [
     "customers:import",
@@ -54,6 +61,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "catalogue:manage",
     "policy:manage",
     "settings:manage",
+    "stories:read",
   ],
 };
 

@@ -19,4 +19,6 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   outcome_reminder: "Outcome reminder",
   outcome_recorded: "Outcome recorded",
   reapproval_needed: "Re-approval needed",
+  story_submitted: "Story to review",
+  story_decided: "Your story",
 };

@@ -31,6 +31,8 @@ const SUBJECTS: Record<NotificationKind, string> = {
   outcome_reminder: "Reminder: record the customer's response",
   outcome_recorded: "The customer's response was recorded",
   reapproval_needed: "A fulfilled gesture needs your approval again",
+  story_submitted: "A story is waiting for your review",
+  story_decided: "News of your story",
 };
 
 /** The line that ends an e-mail about a gesture; the sender makes the path absolute when it knows the app's origin. */
@@ -66,9 +68,11 @@ export function notify(tx: DbOrTx, input: NotifyInput): number | null {
   return row.id;
 }
 
-/** Where a notification leads: its gesture, else the approval queue or the list itself. */
+/** Where a notification leads: its gesture, else the approval or story review queue, the author's stories, or the list itself. */
 export function notificationHref(notification: { kind: NotificationKind; gestureId: number | null }): string {
   if (notification.gestureId !== null) return `/gestures/${notification.gestureId}`;
+  if (notification.kind === "story_submitted") return "/stories/review";
+  if (notification.kind === "story_decided") return "/stories#your-stories";
   if (notification.kind === "approval_needed" || notification.kind === "approval_reminder") return "/approvals";
   return "/notifications";
 }

@@ -4,6 +4,7 @@ import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { proposalFormOptions, viewGesture } from "~/domain/gestures/gesture-queries.server";
+import { storyOfGesture } from "~/domain/stories/stories.server";
 import { requireUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
@@ -11,6 +12,7 @@ import { throwAsResponse } from "~/utils/errors.server";
 import { DecisionCard, DecisionHistory, DetailsCard, EditCard, PageHeader, WithdrawCard } from "./cards";
 import { CancelCard, FulfilCard, FulfilmentDetails, OutcomeCard, ReapprovalCard } from "./fulfilment-cards";
 import * as intents from "./intents.server";
+import { StoryCard } from "./story-card";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Proposal #${data.view.gesture.id} · Empathy Fund` : "Proposal · Empathy Fund" }];
 
@@ -23,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const view = viewGesture(db, user, gestureId, now());
     const editOptions = view.can.edit ? proposalFormOptions(db, user, view.customer.id, now()) : null;
-    return json({ view, editOptions });
+    return json({ view, editOptions, story: storyOfGesture(db, user, gestureId) });
   } catch (error) {
     throwAsResponse(error);
   }
@@ -63,7 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function GesturePage() {
-  const { view, editOptions } = useLoaderData<typeof loader>();
+  const { view, editOptions, story } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as SubmissionResult<string[]> | undefined;
   const lastIntent = String(lastResult?.initialValue?.intent ?? "");
   /** The last post's reply goes back to the form that sent it. */
@@ -89,6 +91,7 @@ export default function GesturePage() {
       {can.fulfil ? <FulfilCard view={view} lastResult={replyFor("fulfil")} /> : null}
       {can.recordOutcome ? <OutcomeCard view={view} lastResult={replyFor("outcome")} /> : null}
       <FulfilmentDetails view={view} />
+      <StoryCard gestureId={gesture.id} story={story} />
 
       <DetailsCard view={view} />
       <DecisionHistory view={view} />

@@ -12,6 +12,8 @@ import { describe, expect, it } from "vitest";
  * the rows BELOW it; contexts in the same row do not import each other.
  */
 const CONTEXT_ORDER: readonly (readonly string[])[] = [
+  // Stories read the reports' filter vocabulary (regions) and what counts as a positive response.
+  ["stories"],
   ["reporting", "administration"],
   ["gestures"],
   ["approvals", "policy"],

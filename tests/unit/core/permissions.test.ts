@@ -29,10 +29,16 @@ describe("permissions", () => {
     }
   });
 
+  it("every role reads the published stories; only managers review them; finance and admins write none", () => {
+    for (const role of ROLES) expect(can(role, "stories:read")).toBe(true);
+    expect(ROLES.filter((role) => can(role, "stories:review"))).toEqual(["manager"]);
+    expect(ROLES.filter((role) => can(role, "stories:write"))).toEqual(["staff", "manager"]);
+  });
+
   it("navigation shows only what the role may open", () => {
-    expect(navItemsFor("staff").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Spend"]);
-    expect(navItemsFor("manager").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports"]);
-    expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Approvals", "Finance", "Reports", "Budgets", "Fairness", "Patterns", "Exports", "Audit log"]);
-    expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Administration", "Imports", "Erasure", "API keys", "Audit log"]);
+    expect(navItemsFor("staff").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Spend", "Stories"]);
+    expect(navItemsFor("manager").map((i) => i.label)).toEqual(["My branch", "Customers", "My proposals", "Approvals", "Spend", "Reports", "Fairness", "Exports", "Imports", "Stories"]);
+    expect(navItemsFor("finance").map((i) => i.label)).toEqual(["Approvals", "Finance", "Reports", "Budgets", "Fairness", "Patterns", "Exports", "Audit log", "Stories"]);
+    expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Administration", "Imports", "Erasure", "API keys", "Audit log", "Stories"]);
   });
 });

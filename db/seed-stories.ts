@@ -1,0 +1,148 @@
+// Demo stories for db/seed.ts (issue 21), through the stories' own functions: published ones at
+// three branches (so a colleague anywhere reads them), one waiting for the North manager's review,
+// and one of Sam Carter's returned with a comment. The authors are not the ones whose unread
+// notifications the browser tests count (Owen Price, Marcus Hale), nor Tom Becker, whose newest
+// gesture dates the demo's split-request flag. They tell of the demo gestures that customers thanked
+// for, and of a few handwritten notes (no cost, so the budgets are untouched) made here for them.
+import { and, asc, eq, inArray, isNull, like, notExists } from "drizzle-orm";
+import { proposeGesture } from "../app/domain/gestures/proposals.server";
+import { fulfilGesture, recordOutcome } from "../app/domain/gestures/fulfilment.server";
+import { localDate } from "../app/domain/core/dates";
+import { getOrganisation } from "../app/domain/core/organisation.server";
+import { isDomainError } from "../app/domain/core/errors";
+import { reviewStory, writeStory, type StoryActor } from "../app/domain/stories/stories.server";
+import type { Db } from "../app/utils/db.server";
+import { branches, customers, gestures, gestureTypes, users, type Occasion } from "./schema";
+
+type StoryPlan = {
+  /** A demo gesture of this proposer that the customer thanked for, or a handwritten note made for the story. */
+  author: string;
+  gesture: { existing: Occasion } | { note: { branch: string; occasion: Occasion } };
+  body: string;
+  review: { by: string; decision: "publish" | "return"; comment?: string } | null;
+  daysAgo: number;
+};
+
+const PLANS: StoryPlan[] = [
+  {
+    author: "priya.shah@example.com",
+    gesture: { existing: "bereavement" },
+    body: "A customer of many years lost her husband. We sent white lilies with a card the whole counter team signed. A week later her daughter came in to say the card was on the mantelpiece, and that it was the first time a bank had felt like neighbours.",
+    review: { by: "manager.north@example.com", decision: "publish" },
+    daysAgo: 9,
+  },
+  {
+    author: "staff.south@example.com",
+    gesture: { note: { branch: "STH", occasion: "long_wait" } },
+    body: "He waited an hour and a half during the outage and left without being served. We wrote a note by hand that evening, apologising and explaining what had gone wrong. He phoned the next morning: nobody had ever apologised to him in writing before, and he is staying with us.",
+    review: { by: "manager.south@example.com", decision: "publish" },
+    daysAgo: 6,
+  },
+  {
+    author: "ben.okafor@example.com",
+    gesture: { note: { branch: "CTY", occasion: "tenure_anniversary" } },
+    body: "Thirty years with the branch. Instead of a gift we wrote a note remembering the day the account was opened for a first small business. The customer came back the following week to show us the note, framed, behind the till of that same shop.",
+    review: { by: "nadia.rahman@example.com", decision: "publish" },
+    daysAgo: 3,
+  },
+  {
+    author: "staff.north@example.com",
+    gesture: { existing: "illness" },
+    body: "After a long stay in hospital, flowers from the branch were waiting on the ward. The customer said the nurses asked who the flowers were from, and that telling them \"my bank\" made the whole ward laugh. She came in on her first day out to say thank you.",
+    review: null,
+    daysAgo: 1,
+  },
+  {
+    author: "staff.north@example.com",
+    gesture: { note: { branch: "NTH", occasion: "birthday" } },
+    body: "A note for a big birthday. He was delighted and told everyone in the queue.",
+    review: { by: "manager.north@example.com", decision: "return", comment: "Lovely. Say in a sentence what the note said and what he told us, without his age." },
+    daysAgo: 2,
+  },
+];
+
+export function seedStories(db: Db, options: { now: Date }): { stories: number; gestures: number } {
+  const actor = (email: string): StoryActor => {
+    const row = db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, email)).get();
+    if (!row) throw new Error(`The story seed needs the demo user ${email}.`);
+    return row;
+  };
+  const timeZone = getOrganisation(db).timeZone;
+  const noteTypeId = db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, "handwritten_note")).get()!.id;
+  let made = 0;
+
+  /** The proposer's demo gesture of the occasion that a customer thanked for (or gave positive feedback on). */
+  const existing = (authorId: number, occasion: Occasion) =>
+    db
+      .select({ id: gestures.id, customerId: gestures.customerId })
+      .from(gestures)
+      .where(and(eq(gestures.proposerId, authorId), eq(gestures.occasion, occasion), eq(gestures.status, "closed"), inArray(gestures.outcome, ["thanked", "positive_feedback"])))
+      .orderBy(asc(gestures.id))
+      .get();
+
+  /** Customers of the branch without any gesture yet (so no cap or duplicate rule applies), in a fixed order. */
+  const freshCustomers = (branchCode: string) => {
+    const branch = db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchCode)).get()!;
+    return db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(
+        and(
+          eq(customers.branchId, branch.id),
+          eq(customers.doNotContact, false),
+          isNull(customers.erasedAt),
+          like(customers.crmRef, `${branchCode}-0%`),
+          notExists(db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, customers.id))),
+        ),
+      )
+      .orderBy(asc(customers.id))
+      .limit(20)
+      .all();
+  };
+
+  /** A handwritten note for a customer, proposed (at discretion: no cost), handed over and thanked for, an hour apart. */
+  const thankedNote = (author: StoryActor, customerId: number, occasion: Occasion, at: Date) => {
+    const hour = 60 * 60 * 1000;
+    let state = proposeGesture(
+      db,
+      author,
+      { createKey: `seed-story-note-${customerId}`, customerId, occasion, signalId: null, typeId: noteTypeId, amount: 0, cardMessage: "", justification: "", deliveryMethod: "in_branch", submit: true },
+      new Date(at.getTime() - 3 * hour),
+    );
+    state = fulfilGesture(db, author, { gestureId: state.gestureId, version: state.version, actualAmount: 0, vendor: "The branch team", fulfilledOn: localDate(new Date(at.getTime() - 2 * hour), timeZone), note: "", receipt: null }, new Date(at.getTime() - 2 * hour));
+    state = recordOutcome(db, author, { gestureId: state.gestureId, version: state.version, outcome: "thanked", note: "" }, new Date(at.getTime() - hour));
+    made++;
+    return state.gestureId;
+  };
+
+  let count = 0;
+  for (const plan of PLANS) {
+    const author = actor(plan.author);
+    const at = new Date(options.now.getTime() - plan.daysAgo * 24 * 60 * 60 * 1000);
+    const write = (gestureId: number) => writeStory(db, author, { gestureId, body: plan.body, submit: true }, at);
+    let story: ReturnType<typeof write> | null = null;
+    if ("existing" in plan.gesture) {
+      const gesture = existing(author.id, plan.gesture.existing);
+      if (!gesture) continue; // the gesture seed no longer has it: the story is left out
+      story = write(gesture.id);
+    } else {
+      // A customer whose name the text happens to contain is skipped (the story would be refused).
+      for (const customer of freshCustomers(plan.gesture.note.branch)) {
+        const gestureId = thankedNote(author, customer.id, plan.gesture.note.occasion, at);
+        try {
+          story = write(gestureId);
+          break;
+        } catch (error) {
+          if (!isDomainError(error) || error.code !== "VALIDATION") throw error;
+        }
+      }
+    }
+    if (!story) continue;
+    if (plan.review) {
+      const decidedAt = new Date(at.getTime() + 2 * 60 * 60 * 1000);
+      reviewStory(db, actor(plan.review.by), { storyId: story.storyId, version: story.version, decision: plan.review.decision, comment: plan.review.comment ?? "" }, decidedAt);
+    }
+    count++;
+  }
+  return { stories: count, gestures: made };
+}
