@@ -124,7 +124,7 @@ export default function DecideFromLinkPage() {
             </Link>
             {refusal?.gestureId ? (
               <Link className="button button--secondary" to={`/gestures/${refusal.gestureId}`}>
-                Open proposal #{refusal.gestureId}
+                {`Open proposal #${refusal.gestureId}`}
               </Link>
             ) : null}
           </p>
@@ -152,7 +152,7 @@ function DecisionForm({ proposal, lastResult }: { proposal: Proposal; lastResult
           <p className="breadcrumb">
             <Link to="/approvals">Approvals</Link>
           </p>
-          <h1>Decide on proposal #{proposal.gestureId}</h1>
+          <h1>{`Decide on proposal #${proposal.gestureId}`}</h1>
           <p>
             {proposal.typeName} for {proposal.customerName}
             {proposal.level === "finance" ? " · finance, second approval" : ""}

@@ -14,7 +14,7 @@ const APPROVAL_KINDS = new Set(["approval_needed", "approval_reminder"]);
 const WAITING = new Set(["submitted", "awaiting_finance"]);
 
 function timeWords(at: Date, timeZone: string) {
-  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(at);
+  return new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone, timeZoneName: "short" }).format(at);
 }
 
 /** The composer of approval e-mails; `secret` keys the stored hash of each link's token. */
