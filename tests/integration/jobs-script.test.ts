@@ -153,4 +153,15 @@ describe("npm run jobs: reminders and e-mail", () => {
     expect(after.select({ status: emailOutbox.status }).from(emailOutbox).all()).toEqual([{ status: "logged" }]);
     sqliteOf(after).close();
   });
+
+  it("the server refuses to start in production with SMTP_URL and no APP_ORIGIN, and says why", { timeout: 60_000 }, () => {
+    const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "server.sqlite");
+    const started = spawnSync("node", ["build/server.js"], {
+      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: file, PORT: "0", SMTP_URL: "smtp://127.0.0.1:9", APP_ORIGIN: "" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(started.status).not.toBe(0);
+    expect(started.stderr).toContain("APP_ORIGIN is required in production when SMTP_URL is set");
+  });
 });
