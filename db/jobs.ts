@@ -4,13 +4,15 @@
 // whose delegation starts today; remind approvers of proposals waiting more than two working days;
 // expire approvals left unfulfilled beyond the policy (releasing their holds); remind staff of
 // missing outcomes after the follow-up delay;
-// then send the e-mail outbox (SMTP when SMTP_URL is set, else the log).
+// then send the e-mail outbox (SMTP when SMTP_URL is set, else the log), every link absolute from
+// APP_ORIGIN (else this server's own address), approval e-mails with their decision links.
 import { createEmailTransport, sendPendingEmails } from "../app/domain/notifications/email.server";
 import { expireDueApprovals, sendOutcomeReminders } from "../app/domain/gestures/fulfilment.server";
 import { notifyDelegationStarts } from "../app/domain/approvals/delegations.server";
 import { redactExpiredNotes } from "../app/domain/customers/privacy.server";
 import { sendApprovalReminders } from "../app/domain/approvals/reminders.server";
 import { rerouteAllBranches } from "../app/domain/approvals/routing.server";
+import { approvalEmailComposer } from "../app/domain/gestures/approval-email.server";
 import { db, sqliteOf } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
@@ -39,7 +41,7 @@ console.log(`Sent ${outcomes.sent} reminder(s) about ${outcomes.due} fulfilled g
 
 const transport = createEmailTransport({ smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, logger });
 try {
-  const mail = await sendPendingEmails(db, transport, now, { appOrigin: env.APP_ORIGIN, logger });
+  const mail = await sendPendingEmails(db, transport, now, { appOrigin: env.publicOrigin, compose: approvalEmailComposer(env.SESSION_SECRET), logger });
   const how = transport.kind === "smtp" ? `${mail.sent} sent by SMTP` : `${mail.logged} written to the log (SMTP_URL is not set)`;
   console.log(`E-mail: ${how}, ${mail.retrying} to retry later, ${mail.failed} given up.`);
 } finally {

@@ -1054,6 +1054,31 @@ export const emailOutbox = sqliteTable(
 );
 
 /**
+ * A link in an approval e-mail that opens the decision page of one proposal (issue 22). Only the
+ * HMAC of its random token is stored (the token itself exists only in the e-mail sent), bound to
+ * one approver and the proposal's version when the e-mail was sent; used once, within its expiry.
+ * Created when the e-mail is sent, so the outbox never holds a live token either.
+ */
+export const decisionLinks = sqliteTable(
+  "decision_links",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull(),
+    gestureId: integer("gesture_id")
+      .notNull()
+      .references(() => gestures.id, { onDelete: "cascade" }),
+    approverId: integer("approver_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    gestureVersion: integer("gesture_version").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("decision_links_token_hash_unique").on(t.tokenHash), index("decision_links_gesture_idx").on(t.gestureId)],
+);
+
+/**
  * Finance's review of an unusual-pattern flag (issue 7). Flags are computed, not stored; a review
  * is keyed by the flag's stable key (rule, subject and window), so it stays with the flag.
  */
@@ -1146,3 +1171,4 @@ export type Delegation = typeof delegations.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type UserSecondFactor = typeof userSecondFactors.$inferSelect;
 export type PendingSignIn = typeof pendingSignIns.$inferSelect;
+export type DecisionLink = typeof decisionLinks.$inferSelect;

@@ -14,7 +14,8 @@ const host = process.env.HOST ?? "localhost";
 const buildPath = resolve(process.env.REMIX_BUILD ?? "build/index.js");
 const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 
-const app = createHttpApp({ build, logger, production, appOrigin: process.env.APP_ORIGIN,
+// The build checked APP_ORIGIN as it loaded (app/utils/env.server.ts); compare Origin with its normal form.
+const app = createHttpApp({ build, logger, production, appOrigin: process.env.APP_ORIGIN ? new URL(process.env.APP_ORIGIN).origin : undefined,
   trustProxy: process.env.TRUST_PROXY,
 });
 const server = app.listen(port, host, () => {

@@ -13,8 +13,17 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default("localhost"),
   /** Set to "false" to serve production over plain http on a host browsers do not trust. */
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
-  /** The public origin (https://fund.example.bank) when behind a proxy that rewrites Host. */
-  APP_ORIGIN: z.url().optional(),
+  /**
+   * The public origin (https://fund.example.bank): the cross-site check compares Origin with it,
+   * and every link in an e-mail is built from it. Required in production once SMTP_URL is set.
+   */
+  APP_ORIGIN: z.preprocess(
+    emptyAsUnset,
+    z
+      .url({ protocol: /^https?$/, error: "APP_ORIGIN must be the app's public origin, like https://fund.example.bank" })
+      .refine((value) => new URL(value).origin === value.replace(/\/$/, ""), "APP_ORIGIN must be an origin only (https://fund.example.bank), without a path, query or fragment")
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** smtp://user:pass@host:587 or smtps://…:465. Unset: `npm run jobs` writes e-mails to the log instead. */
   SMTP_URL: z.preprocess(
@@ -47,7 +56,13 @@ const OIDC_VARIABLES = ["OIDC_ISSUER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET
 
 export type OidcSettings = { issuerUrl: string; clientId: string; clientSecret: string; redirectUrl: string };
 
-export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; cookieSecure: boolean; oidc: OidcSettings | null };
+export type Env = z.infer<typeof EnvSchema> & {
+  SESSION_SECRET: string;
+  cookieSecure: boolean;
+  oidc: OidcSettings | null;
+  /** The origin every link in an e-mail starts with: APP_ORIGIN, else this server's own address. */
+  publicOrigin: string;
+};
 
 function readEnv(): Env {
   const parsed = EnvSchema.safeParse(process.env);
@@ -67,6 +82,13 @@ function readEnv(): Env {
       throw new Error(`${name} must be an https URL in production (plain http only on localhost or 127.0.0.1).`);
     }
   }
+  // An e-mail is read on another device: its links must name the app's public address. Outside
+  // production, or while e-mail only goes to the log, the server's own address will do.
+  if (production && raw.SMTP_URL && !raw.APP_ORIGIN) {
+    throw new Error(
+      "APP_ORIGIN is required in production when SMTP_URL is set: every link in an e-mail is built from it. Set it to the address staff open the app at, like https://fund.example.bank.",
+    );
+  }
   let secret = raw.SESSION_SECRET;
   if (!secret && raw.SESSION_SECRET_FILE) secret = readOrCreateSecret(raw.SESSION_SECRET_FILE);
   if (!secret) {
@@ -82,6 +104,7 @@ function readEnv(): Env {
     ...raw,
     SESSION_SECRET: secret,
     cookieSecure: raw.COOKIE_SECURE ? raw.COOKIE_SECURE === "true" : production,
+    publicOrigin: raw.APP_ORIGIN ? new URL(raw.APP_ORIGIN).origin : `http://${["0.0.0.0", "::", "[::]"].includes(raw.HOST) ? "localhost" : raw.HOST}:${raw.PORT}`,
     oidc:
       raw.OIDC_ISSUER_URL && raw.OIDC_CLIENT_ID && raw.OIDC_CLIENT_SECRET && raw.OIDC_REDIRECT_URL
         ? { issuerUrl: raw.OIDC_ISSUER_URL, clientId: raw.OIDC_CLIENT_ID, clientSecret: raw.OIDC_CLIENT_SECRET, redirectUrl: raw.OIDC_REDIRECT_URL }

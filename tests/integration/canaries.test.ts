@@ -4,11 +4,17 @@
 // fetched as finance and as admin, as a page and as a data request, plus the audit export. No
 // canary may appear in any of them. The staff member who may read the notes then opens the same
 // pages; afterwards no canary may appear in the request log or in any link (URL) of any page.
+// Every e-mail the setup caused (approval e-mails with their decision links, decisions, the
+// second approval) is sent through a real SMTP server: no canary in any part of any of them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { gestures, policyDefaults, ROLES, type User } from "../../db/schema";
 import { ACCESS_TABLE, OBJECT_ROUTES, type Visitor } from "../support/access-table";
 import { createCustomer, createImport, createSignal, createUser } from "../support/factories";
+import { readMail, startSmtpServer } from "../support/smtp";
+import { approvalEmailComposer } from "~/domain/gestures/approval-email.server";
+import { createEmailTransport, sendPendingEmails } from "~/domain/notifications/email.server";
+import { env } from "~/utils/env.server";
 import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
@@ -54,6 +60,8 @@ beforeAll(async () => {
   decideGesture(db, actorOf(setup.manager), { gestureId: big.gestureId, version: 2, decision: "approve", comment: "" }, now);
   const returned = propose(db, setup.staff, { ...fields, occasion: "complaint", typeId: typeId(db, "flowers"), amount: 7_000 }, now);
   decideGesture(db, actorOf(setup.manager), { gestureId: returned.gestureId, version: 2, decision: "return", comment: CANARIES.decisionComment }, now);
+  // One waiting for the branch manager: its approval e-mail carries the evidence and a decision link.
+  propose(db, setup.staff, { ...fields, customerId: createCustomer(db, { branchId: setup.north.id }).id, amount: 6_000 }, now);
   ids.set(":customerId", setup.customer.id);
   ids.set(":gestureId", big.gestureId);
   ids.set(":importId", createImport(db, users.get("admin")!).id);
@@ -126,6 +134,24 @@ describe("canaries in sensitive notes", () => {
       expect(html, path).toContain(STORY_TEXT.slice(0, 30));
       expect(html, path).not.toContain(customerName);
       expect(canaryList.filter((c) => html.includes(c)), path).toEqual([]);
+    }
+  });
+
+  it("no e-mail carries a canary: approval e-mails (with their decision links and evidence), decisions and second approvals, text and HTML", async () => {
+    const smtp = await startSmtpServer();
+    try {
+      const transport = createEmailTransport({ smtpUrl: smtp.url, logger: { info: () => {} } });
+      const summary = await sendPendingEmails(db, transport, new Date(), { appOrigin: server.origin, compose: approvalEmailComposer(env.SESSION_SECRET) });
+      transport.close();
+      expect(summary.failed + summary.retrying).toBe(0);
+      const mails = smtp.received.map((m) => readMail(m.raw));
+      // The control: the approval e-mails were written with their evidence and links.
+      expect(mails.filter((m) => m.text.includes("/decide?token=") && m.text.includes("Occasion: ")).length).toBeGreaterThanOrEqual(2);
+      const found = mails.flatMap((m) => canaryList.filter((c) => m.text.includes(c) || (m.html ?? "").includes(c) || m.subject.includes(c)).map((c) => `${m.to}: ${m.subject} shows ${c}`));
+      expect(found).toEqual([]);
+      console.log(`canaries: ${mails.length} e-mails sent over SMTP (text and HTML), none carries a canary`);
+    } finally {
+      await smtp.close();
     }
   });
 

@@ -25,6 +25,8 @@ import { getOrganisation } from "~/domain/core/organisation.server";
 import { quarterOf } from "~/domain/reporting/report-filter.server";
 import { createGestureType } from "~/domain/policy/catalogue-admin.server";
 import { addSignal } from "~/domain/customers/customers.server";
+import { issueDecisionLink } from "~/domain/gestures/decision-links.server";
+import { env } from "~/utils/env.server";
 
 let server: TestServer;
 const users = new Map<Role, User>();
@@ -66,7 +68,7 @@ afterAll(async () => {
 });
 
 function pathOf(path: string): string {
-  return path.replace(/:[A-Za-z]+Id\b/g, (placeholder) => String(samples[placeholder]));
+  return path.replace(/:[A-Za-z]+Id\b/g, (placeholder) => String(samples[placeholder])).replace(":linkToken", samples.linkToken ?? "");
 }
 
 /** A fresh customer per request, so no proposal meets the duplicate rule of another; a fresh gesture or flag when the form acts on one. */
@@ -135,8 +137,16 @@ function freshSignal() {
  * (and, when asked, fulfilled) 10.00 one; fulfilled at 15.00, over the tolerance, it waits for
  * approval again.
  */
-function freshGesture(needs: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again") {
+function freshGesture(needs: "submitted gesture with an e-mailed link" | "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again") {
   const now = new Date();
+  if (needs === "submitted gesture with an e-mailed link") {
+    const state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
+    expect(state.status).toBe("submitted");
+    samples[":gestureId"] = state.gestureId;
+    samples.version = state.version;
+    samples.linkToken = issueDecisionLink(db, { gestureId: state.gestureId, approverId: users.get("manager")!.id, version: state.version, secret: env.SESSION_SECRET, now }).token;
+    return;
+  }
   if (needs === "submitted gesture" || needs === "returned gesture") {
     let state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
     expect(state.status).toBe("submitted");

@@ -128,7 +128,14 @@ describe("npm run jobs: reminders and e-mail", () => {
     const bad = spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...env, SMTP_URL: "http://mail.example" }, encoding: "utf8", timeout: 60_000 });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain("SMTP_URL must be a URL like smtp://");
-    const ok = spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env, encoding: "utf8", timeout: 60_000 });
+    // Once e-mail is on (SMTP_URL), production needs the public origin its links are built from.
+    const noOrigin = spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...env, APP_ORIGIN: "", SMTP_URL: "smtp://127.0.0.1:9" }, encoding: "utf8", timeout: 60_000 });
+    expect(noOrigin.status).not.toBe(0);
+    expect(noOrigin.stderr).toContain("APP_ORIGIN is required in production when SMTP_URL is set");
+    const withPath = spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...env, APP_ORIGIN: "https://fund.example.bank/app" }, encoding: "utf8", timeout: 60_000 });
+    expect(withPath.status).not.toBe(0);
+    expect(withPath.stderr).toContain("APP_ORIGIN must be an origin only");
+    const ok = spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...env, APP_ORIGIN: "https://fund.example.bank" }, encoding: "utf8", timeout: 60_000 });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toContain("E-mail: 1 written to the log (SMTP_URL is not set), 0 to retry later, 0 given up.");
     const logged = ok.stdout
@@ -136,8 +143,25 @@ describe("npm run jobs: reminders and e-mail", () => {
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as { msg: string; email?: { to: string; subject: string } });
     expect(logged.find((l) => l.email)).toMatchObject({ msg: "e-mail written to the log (SMTP_URL is not set)", email: { to: "logged.manager@test.example", subject: "Reminder: a gesture has waited more than two working days" } });
+    // The reminder is an approval e-mail: its evidence and a decision link from APP_ORIGIN, every link absolute.
+    const body = (logged.find((l) => l.email)!.email as unknown as { body: string }).body;
+    expect(body).toMatch(/^Proposal #\d+ at .+ has waited for a decision since/);
+    expect(body).toMatch(/Decide on it \(approve, return or reject it\):\nhttps:\/\/fund\.example\.bank\/approvals\/\d+\/decide\?token=[A-Za-z0-9_-]{43}\n/);
+    expect(body).toContain("Your approvals queue: https://fund.example.bank/approvals");
+    expect(body).not.toMatch(/(^|\s)\/(gestures|approvals)\//m);
     const after = openDatabase(file);
     expect(after.select({ status: emailOutbox.status }).from(emailOutbox).all()).toEqual([{ status: "logged" }]);
     sqliteOf(after).close();
+  });
+
+  it("the server refuses to start in production with SMTP_URL and no APP_ORIGIN, and says why", { timeout: 60_000 }, () => {
+    const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "server.sqlite");
+    const started = spawnSync("node", ["build/server.js"], {
+      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: file, PORT: "0", SMTP_URL: "smtp://127.0.0.1:9", APP_ORIGIN: "" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(started.status).not.toBe(0);
+    expect(started.stderr).toContain("APP_ORIGIN is required in production when SMTP_URL is set");
   });
 });

@@ -139,6 +139,16 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     POST: all(405),
   },
   "routes/_app.approvals": { kind: "page", path: "/approvals", GET: only(["manager", "finance"]), POST: only(["manager", "finance"], 400), postForm: {} },
+  // The decision page an approval e-mail links to. Without a token (as here) the link is not
+  // valid: 404 to approvers, 403 to roles that never approve. tests/integration/decision-links-http.test.ts
+  // covers real links (used, expired, another approver's, stale, signed out then in).
+  "routes/_app.approvals_.$gestureId.decide": {
+    kind: "page",
+    path: "/approvals/:gestureId/decide",
+    GET: only(["manager", "finance"], 404),
+    POST: only(["manager", "finance"], 404),
+    postForm: { intent: "approve", comment: "" },
+  },
   "routes/_app.suggestions": { kind: "page", path: "/suggestions", GET: only(["staff", "manager"]), POST: only(["staff", "manager"], 400), postForm: {} },
   // A multipart upload is required: an empty form is refused with 400 for the roles that may import.
   "routes/_app.imports._index": { kind: "page", path: "/imports", GET: only(["manager", "admin"]), POST: only(["manager", "admin"], 400), postForm: {} },
@@ -232,6 +242,8 @@ export const OBJECT_ROUTES: Record<string, ObjectAccess> = {
     postForm: { intent: "add-signal", kind: "complaint", occurredOn: "2026-11-01", severity: "2", note: "" },
   },
   "routes/_app.gestures.$gestureId": { path: "/gestures/:gestureId", orgWide: ["finance"], postForm: { intent: "withdraw", version: "1" } },
+  // Without the link's token nobody, finance included, reaches another branch's proposal here.
+  "routes/_app.approvals_.$gestureId.decide": { path: "/approvals/:gestureId/decide", orgWide: [], postForm: { intent: "approve", comment: "" } },
   // The foreign draft has no receipt; tests/integration/receipts-http.test.ts asks for a real one from the other branch.
   "routes/_app.gestures_.$gestureId_.receipt": { path: "/gestures/:gestureId/receipt", orgWide: ["finance"] },
   "routes/_app.imports.$importId": { path: "/imports/:importId", orgWide: ["admin"], postForm: { intent: "discard" } },

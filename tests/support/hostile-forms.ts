@@ -6,7 +6,7 @@ import { addDays } from "~/domain/core/dates";
 import type { Role } from "~/domain/core/permissions";
 import { POLICY_KEYS } from "~/domain/policy/policy";
 
-export type Samples = Record<string, number> & { version?: number; today?: string; crmRef?: string; quarter?: string; flagKey?: string; signInEmail?: string };
+export type Samples = Record<string, number> & { linkToken?: string; version?: number; today?: string; crmRef?: string; quarter?: string; flagKey?: string; signInEmail?: string };
 
 /** A gesture of the staff user closed with thanks (`:gestureId`), and its story in a state (`:storyId`, `version`). */
 export type StoryNeed = "positive gesture" | "submitted story" | "returned story" | "published story";
@@ -31,7 +31,7 @@ export type HostileForm = {
    * (`flagKey`, `quarter`), or a previewed CRM import of the admin (`:importId`). Every request
    * has a fresh customer (`:customerId`, `crmRef`), `today` and `sequence`.
    */
-  needs?: "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again" | "signal" | "staged import" | "open flag" | StoryNeed;
+  needs?: "submitted gesture with an e-mailed link" | "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again" | "signal" | "staged import" | "open flag" | StoryNeed;
   /** The status of an accepted request: a redirect (the default), or 200 where the answer is the page itself (a one-time secret, a review step). */
   accepted?: 200;
   /** Where stored text is shown, when not on the page the redirect leads to (placeholders as in `path`). */
@@ -251,6 +251,27 @@ export const HOSTILE_FORMS: HostileForm[] = [
     as: "manager",
     needs: "submitted gesture",
     base: (s) => ({ intent: "approve", version: String(s.version), comment: "Well judged" }),
+    texts: ["comment"],
+    shownAt: "/gestures/:gestureId",
+  },
+  {
+    // The decision page of an approval e-mail: the token rides in the address, the form is the decision alone.
+    name: "approve from an approval e-mail's link",
+    path: "/approvals/:gestureId/decide?token=:linkToken",
+    routeId: "routes/_app.approvals_.$gestureId.decide",
+    as: "manager",
+    needs: "submitted gesture with an e-mailed link",
+    base: () => ({ intent: "approve", comment: "Decided from my phone" }),
+    texts: ["comment"],
+    shownAt: "/gestures/:gestureId",
+  },
+  {
+    name: "return from an approval e-mail's link",
+    path: "/approvals/:gestureId/decide?token=:linkToken",
+    routeId: "routes/_app.approvals_.$gestureId.decide",
+    as: "manager",
+    needs: "submitted gesture with an e-mailed link",
+    base: () => ({ intent: "return", comment: "A card would do" }),
     texts: ["comment"],
     shownAt: "/gestures/:gestureId",
   },

@@ -31,7 +31,14 @@ import { getOrganisation } from "../core/organisation.server";
 import { getEffectivePolicy } from "../policy/policy.server";
 import { activeFinanceUserIds, decisionRight } from "../approvals/routing.server";
 
-export type DecideInput = { gestureId: number; version: number; decision: Decision; comment: string };
+export type DecideInput = {
+  gestureId: number;
+  version: number;
+  decision: Decision;
+  comment: string;
+  /** How the decision arrived, for the audit: the proposal's page (the default) or an approval e-mail's link. */
+  via?: "page" | "email_link";
+};
 
 const DECISION_PAST: Record<Decision, string> = { approve: "approved", reject: "rejected", return: "returned for changes" };
 
@@ -142,7 +149,7 @@ export function decideGesture(db: DbOrTx, actor: GestureActor & { role: Role }, 
       action: `gesture.${input.decision === "approve" ? "approved" : input.decision === "reject" ? "rejected" : "returned"}`,
       entity: "gesture",
       entityId: gesture.id,
-      detail: { from, to, amount, level: right.level, onBehalfOfId: right.onBehalfOfId, poolId: to === "approved" ? poolId : null },
+      detail: { from, to, amount, level: right.level, onBehalfOfId: right.onBehalfOfId, poolId: to === "approved" ? poolId : null, ...(input.via === "email_link" ? { via: "email_link" } : {}) },
       at: now,
     });
 

@@ -85,6 +85,25 @@ export const DecisionSchema = z
     }
   });
 
+/**
+ * The decision page reached from an approval e-mail: the same three decisions and comment; the
+ * proposal and its version come from the link, never from the form.
+ */
+export const LinkDecisionSchema = z
+  .strictObject({
+    intent: z.enum(["approve", "reject", "return"], { error: "Choose approve, reject or return." }),
+    comment: optionalText(DECISION_COMMENT_MAX, "comment"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.intent !== "approve" && value.comment === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["comment"],
+        message: value.intent === "reject" ? "Give the reason for the rejection; the proposer reads it." : "Say what should change; the proposer reads it.",
+      });
+    }
+  });
+
 /** Rows of the approval queue chosen for bulk approval, each as "gestureId:version". */
 export const BulkApproveSchema = z.strictObject({
   intent: z.literal("bulk-approve"),

@@ -1,16 +1,32 @@
 // Sends the e-mail outbox (`npm run jobs`). With SMTP_URL set, each message goes out through
-// nodemailer; without it, each is written to the log and marked 'logged', so a machine without a
-// mail server still shows what would have been sent. Nothing here throws out of the loop: a
+// nodemailer, as plain text and HTML; without it, each is written to the log and marked 'logged', so
+// a machine without a mail server still shows what would have been sent. Every link is made absolute
+// from the app's public origin as the message is sent; a composer given by the caller may write the
+// message afresh at that moment (the approval e-mail, with its decision link, is written so). Nothing here throws out of the loop: a
 // message that fails is retried on later runs with a growing delay, and given up as 'failed'
 // after MAX_EMAIL_ATTEMPTS (or at once when the server refuses it for good, a 5xx reply).
 import { and, asc, eq, sql } from "drizzle-orm";
 import { createTransport } from "nodemailer";
 import type { Logger } from "pino";
-import { emailOutbox } from "../../../db/schema";
+import { emailOutbox, notifications, type NotificationKind } from "../../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { EMAIL_LINK_PREFIX } from "./notifications.server";
 
-export type OutgoingEmail = { to: string; subject: string; text: string };
+export type OutgoingEmail = { to: string; subject: string; text: string; html?: string };
+
+/** A message of the outbox as the sender reads it, with the notification it tells of. */
+export type OutboxMessage = {
+  id: number;
+  toAddress: string;
+  subject: string;
+  body: string;
+  userId: number | null;
+  kind: NotificationKind | null;
+  gestureId: number | null;
+};
+
+/** Writes a message afresh as it is sent (null: the stored message, its links made absolute, will do). */
+export type EmailComposer = (db: Db, message: OutboxMessage, context: { origin: string; now: Date }) => { subject: string; text: string; html: string } | null;
 
 export type EmailTransport =
   | { kind: "smtp"; send: (email: OutgoingEmail) => Promise<void>; close: () => void }
@@ -39,7 +55,7 @@ export function createEmailTransport(options: { smtpUrl?: string; from?: string;
   return {
     kind: "smtp",
     send: async (email) => {
-      await transporter.sendMail({ from, to: email.to, subject: email.subject, text: email.text });
+      await transporter.sendMail({ from, to: email.to, subject: email.subject, text: email.text, ...(email.html ? { html: email.html } : {}) });
     },
     close: () => transporter.close(),
   };
@@ -53,6 +69,37 @@ export function withAbsoluteLinks(body: string, appOrigin: string | undefined): 
     .split("\n")
     .map((line) => (line.startsWith(`${EMAIL_LINK_PREFIX}/`) ? `${EMAIL_LINK_PREFIX}${origin}${line.slice(EMAIL_LINK_PREFIX.length)}` : line))
     .join("\n");
+}
+
+/** Text made safe to place in HTML, as element content or a quoted attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** The HTML part of a plain message: its paragraphs escaped, its link line a link. */
+export function plainToHtml(text: string): string {
+  const paragraphs = text.split(/\n{2,}/).map((paragraph) => {
+    if (paragraph.startsWith(EMAIL_LINK_PREFIX) && /^https?:\/\//.test(paragraph.slice(EMAIL_LINK_PREFIX.length))) {
+      const url = paragraph.slice(EMAIL_LINK_PREFIX.length).trim();
+      return `<p><a href="${escapeHtml(url)}">Open it in Empathy Fund</a></p>`;
+    }
+    return `<p>${paragraph.split("\n").map(escapeHtml).join("<br>")}</p>`;
+  });
+  return htmlDocument(paragraphs.join("\n"));
+}
+
+/** The frame of every HTML part: no scripts, no remote images, no styles beyond a few inline ones. */
+export function htmlDocument(content: string): string {
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Empathy Fund</title></head>\n<body>\n${content}\n</body></html>\n`;
+}
+
+/** The message as it goes out: written afresh by the composer, or the stored one with absolute links. */
+function composeEmail(db: Db, message: OutboxMessage, now: Date, options: { appOrigin?: string; compose?: EmailComposer }) {
+  const origin = options.appOrigin?.replace(/\/+$/, "");
+  const composed = origin && options.compose ? options.compose(db, message, { origin, now }) : null;
+  if (composed) return composed;
+  const text = withAbsoluteLinks(message.body, origin);
+  return { subject: message.subject, text, html: plainToHtml(text) };
 }
 
 function describe(error: unknown): { message: string; permanent: boolean } {
@@ -72,14 +119,24 @@ export async function sendPendingEmails(
   db: Db,
   transport: EmailTransport,
   now: Date,
-  options: { batch?: number; maxAttempts?: number; appOrigin?: string; logger?: Pick<Logger, "warn"> } = {},
+  options: { batch?: number; maxAttempts?: number; appOrigin?: string; compose?: EmailComposer; logger?: Pick<Logger, "warn"> } = {},
 ): Promise<SendSummary> {
   const batch = options.batch ?? 200;
   const maxAttempts = options.maxAttempts ?? MAX_EMAIL_ATTEMPTS;
   const summary: SendSummary = { sent: 0, logged: 0, failed: 0, retrying: 0 };
   const due = db
-    .select()
+    .select({
+      id: emailOutbox.id,
+      toAddress: emailOutbox.toAddress,
+      subject: emailOutbox.subject,
+      body: emailOutbox.body,
+      attempts: emailOutbox.attempts,
+      userId: notifications.userId,
+      kind: notifications.kind,
+      gestureId: notifications.gestureId,
+    })
     .from(emailOutbox)
+    .leftJoin(notifications, eq(notifications.id, emailOutbox.notificationId))
     .where(
       and(
         eq(emailOutbox.status, "pending"),
@@ -100,7 +157,7 @@ export async function sendPendingEmails(
       if (claimed.changes === 0) continue;
       const attempts = message.attempts + 1;
       try {
-        await transport.send({ to: message.toAddress, subject: message.subject, text: withAbsoluteLinks(message.body, options.appOrigin) });
+        await transport.send({ to: message.toAddress, ...composeEmail(db, message, now, options) });
         const status = transport.kind === "smtp" ? "sent" : "logged";
         db.update(emailOutbox).set({ status, sentAt: now, lastError: null }).where(eq(emailOutbox.id, message.id)).run();
         summary[status] += 1;

@@ -12,6 +12,7 @@ import { createClock, MINUTE, type TestClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createBranch, createCustomer, createOrganisation, createUser } from "../../support/factories";
 import { createGesture } from "../../support/gesture-factory";
+import { readMail } from "../../support/smtp";
 
 type Received = { from: string; to: string[]; raw: string };
 
@@ -110,7 +111,12 @@ describe("sending the outbox over SMTP", () => {
       const first = smtp.received[0]!.raw;
       expect(header(first, "Subject")).toBe("A gesture is waiting for your approval");
       expect(header(first, "From")).toBe("Northvale Fund <fund@northvale.example>");
-      expect(bodyOf(first)).toBe("Proposal #7 at North: Flowers, $80.00 is waiting for your approval.\n\nOpen it in Empathy Fund: https://fund.northvale.example/approvals");
+      // Plain text and HTML, the link absolute in both; the HTML escapes the text.
+      const mail = readMail(first);
+      expect(mail.contentType).toMatch(/^multipart\/alternative/);
+      expect(mail.text).toBe("Proposal #7 at North: Flowers, $80.00 is waiting for your approval.\n\nOpen it in Empathy Fund: https://fund.northvale.example/approvals");
+      expect(mail.html).toContain("<p>Proposal #7 at North: Flowers, $80.00 is waiting for your approval.</p>");
+      expect(mail.html).toContain('<a href="https://fund.northvale.example/approvals">Open it in Empathy Fund</a>');
       expect(outbox().map((m) => [m.status, m.attempts, m.sentAt, m.lastError])).toEqual([
         ["sent", 1, clock.now(), null],
         ["sent", 1, clock.now(), null],
@@ -198,6 +204,16 @@ describe("sending the outbox over SMTP", () => {
     } finally {
       await smtp.close();
     }
+  });
+});
+
+describe("the HTML part", () => {
+  it("escapes everything taken from the message: markup in a name arrives as text", async () => {
+    const sent: { text: string; html?: string }[] = [];
+    queue(alice, `<script>alert("x")</script> & "Bob's" <img src=x onerror=alert(1)>`);
+    await sendPendingEmails(db, { kind: "smtp", send: async (email) => void sent.push(email), close: () => {} }, clock.now(), { appOrigin: "https://fund.northvale.example" });
+    expect(sent[0]!.html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Bob&#39;s&quot; &lt;img src=x onerror=alert(1)&gt;");
+    expect(sent[0]!.html).not.toMatch(/<script|<img/);
   });
 });
 
