@@ -7,6 +7,7 @@
 //
 // The pages come from the same crawl as link-crawl.e2e.ts: from the role's home page, one page of
 // each route shape (ids and query values ignored), so a new page is covered once a link leads to it.
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { isPaginated, linksOn, routeShape, SESSION_ENDING_PATHS, short } from "../support/crawl";
 import { ACCOUNT_KEYS, ACCOUNTS, expect, test, VIEWPORTS, waitForHydration } from "../support/e2e-fixtures";
@@ -48,7 +49,6 @@ async function checkPage(page: Page, label: string): Promise<PageReport> {
     const { overflow, culprits } = await measureOverflow(page);
     if (overflow > 0) problems.push(`${size}: ${overflow} px wider than the screen; sticking out: ${culprits.join("; ") || "(nothing found)"}`);
     if (size === "phone") {
-      if (process.env.DUMP_INPUTS) console.log(label, JSON.stringify(await inputKeyboards(page)));
       for (const target of await smallTouchTargets(page)) problems.push(`phone: touch target too small: ${target}`);
       for (const input of await inputKeyboards(page)) {
         const problem = keyboardProblem(input);
@@ -117,4 +117,60 @@ test("the signed-out pages fit a phone and a counter tablet", async ({ page }) =
     if (report.problems.length > 0) failing.push(report);
   }
   expect(failing).toEqual([]);
+});
+
+test.describe("the phone's menu", () => {
+  test.use({ viewport: VIEWPORTS.phone });
+
+  test.describe("without JavaScript", () => {
+    test.use({ javaScriptEnabled: false });
+
+    test("opens as a plain disclosure, holds the role's navigation and the account links, and its links and Sign out work", async ({ page, signInAs }) => {
+      const account = ACCOUNTS.manager;
+      await signInAs("manager");
+      await page.goto("/branch");
+      expect(await page.evaluate(() => "__remixRouter" in window)).toBe(false);
+      const banner = page.getByRole("banner");
+      // Folded: no navigation on show, the menu's toggle at hand.
+      await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+      await banner.getByText("Menu", { exact: true }).click();
+      const nav = page.getByRole("navigation", { name: "Main" });
+      await expect(nav.getByRole("link")).toHaveText([...account.nav]);
+      for (const link of await nav.getByRole("link").all()) await expect(link).toBeInViewport();
+      await expect(banner).toContainText(account.name);
+      expect(await smallTouchTargets(page), "small touch targets in the open menu").toEqual([]);
+
+      await nav.getByRole("link", { name: "Customers" }).click();
+      await expect(page).toHaveURL("/customers");
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      // A new page starts with the menu closed.
+      await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+
+      await banner.getByText("Menu", { exact: true }).click();
+      await banner.getByRole("button", { name: "Sign out" }).click();
+      await expect(page).toHaveURL("/login");
+      await expect(page.getByRole("status")).toContainText("You have signed out.");
+    });
+  });
+
+  test("with JavaScript it closes once a link in it is followed, passes axe while open, and a tablet shows the bar instead", async ({ page, signInAs }) => {
+    await signInAs("finance");
+    await page.goto("/finance");
+    await waitForHydration(page);
+    const banner = page.getByRole("banner");
+    await banner.getByText("Menu", { exact: true }).click();
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Finance" })).toHaveAttribute("aria-current", "page");
+    const { violations } = await new AxeBuilder({ page }).include("header").setLegacyMode(true).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+
+    await nav.getByRole("link", { name: "Budgets" }).click();
+    await expect(page).toHaveURL("/pools");
+    await expect(page.getByRole("heading", { level: 1, name: "Budgets" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+
+    await page.setViewportSize(VIEWPORTS.tablet);
+    await expect(banner.getByText("Menu", { exact: true })).toBeHidden();
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Budgets" })).toBeInViewport();
+  });
 });
