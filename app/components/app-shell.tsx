@@ -1,4 +1,4 @@
-import { Form, Link, NavLink } from "@remix-run/react";
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { can, type Permission, type Role, ROLE_HOME, ROLE_LABELS } from "~/domain/core/permissions";
 
@@ -46,12 +46,12 @@ export function navItemsFor(role: Role): readonly NavItem[] {
 const BADGE_MAX = 99;
 
 /** The header link to the notifications, with the unread count as a badge and in its accessible name. */
-export function NotificationsLink({ unread }: { unread: number | null }) {
+export function NotificationsLink({ unread, className = "app-user__link" }: { unread: number | null; className?: string }) {
   const count = unread ?? 0;
   const shown = count > BADGE_MAX ? `${BADGE_MAX}+` : String(count);
   return (
     <NavLink
-      className="app-user__link notifications-link"
+      className={`${className} notifications-link`}
       to="/notifications"
       prefetch="intent"
       aria-label={count > 0 ? `Notifications, ${shown} unread` : undefined}
@@ -66,6 +66,60 @@ export function NotificationsLink({ unread }: { unread: number | null }) {
   );
 }
 
+/** The main navigation's links, in the bar (tablet and wider) and in the phone's menu alike. */
+function NavList({ user }: { user: ShellUser }) {
+  return (
+    <ul>
+      {(user.mustChangePassword ? [] : navItemsFor(user.role)).map((item) => (
+        <li key={item.to}>
+          {/* "/finance" is not current on "/finance/flags", which has its own entry. */}
+          <NavLink to={item.to} prefetch="intent" end={NAV_ITEMS.some((other) => other.to.startsWith(`${item.to}/`))}>
+            {item.label}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function WhoIsSignedIn({ user, organisationName }: { user: ShellUser; organisationName: string }) {
+  return (
+    <div className="app-user__who">
+      <span>
+        <strong>{user.name}</strong>
+      </span>
+      <span className="app-user__role">
+        {ROLE_LABELS[user.role]}
+        {user.branchName ? ` · ${user.branchName}` : ` · ${organisationName}`}
+      </span>
+    </div>
+  );
+}
+
+function AccountActions() {
+  return (
+    <>
+      <Link className="app-user__link" to="/account/password">
+        Change password
+      </Link>
+      <Link className="app-user__link" to="/account/security">
+        Two-step sign-in
+      </Link>
+      <Form method="post" action="/logout">
+        <button type="submit" className="button button--quiet">
+          Sign out
+        </button>
+      </Form>
+    </>
+  );
+}
+
+/**
+ * The header has two forms, and CSS shows one: on a tablet or wider (48rem and up) the navigation
+ * bar and the account links; on a phone the brand, the notifications and a "Menu" disclosure that
+ * holds the same navigation and account links. A <details> opens without JavaScript; the hidden
+ * form is display:none, so neither screen readers nor the tab order meet the links twice.
+ */
 export function AppShell({
   user,
   organisationName,
@@ -78,6 +132,9 @@ export function AppShell({
   unreadNotifications?: number | null;
   children: ReactNode;
 }) {
+  // A new key per navigation closes the phone's menu once a link in it has been followed (without
+  // JavaScript every page load starts with it closed anyway).
+  const location = useLocation();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -88,40 +145,28 @@ export function AppShell({
           <a className="app-brand" href={ROLE_HOME[user.role]}>
             Empathy Fund
           </a>
-          <nav className="app-nav" aria-label="Main">
-            <ul>
-              {(user.mustChangePassword ? [] : navItemsFor(user.role)).map((item) => (
-                <li key={item.to}>
-                  {/* "/finance" is not current on "/finance/flags", which has its own entry. */}
-                  <NavLink to={item.to} prefetch="intent" end={NAV_ITEMS.some((other) => other.to.startsWith(`${item.to}/`))}>
-                    {item.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
+          <nav className="app-nav app-nav--bar" aria-label="Main">
+            <NavList user={user} />
           </nav>
-          <div className="app-user">
-            <div className="app-user__who">
-              <span>
-                <strong>{user.name}</strong>
-              </span>
-              <span className="app-user__role">
-                {ROLE_LABELS[user.role]}
-                {user.branchName ? ` · ${user.branchName}` : ` · ${organisationName}`}
-              </span>
-            </div>
+          <div className="app-user app-user--bar">
+            <WhoIsSignedIn user={user} organisationName={organisationName} />
             {user.mustChangePassword ? null : <NotificationsLink unread={unreadNotifications} />}
-            <Link className="app-user__link" to="/account/password">
-              Change password
-            </Link>
-            <Link className="app-user__link" to="/account/security">
-              Two-step sign-in
-            </Link>
-            <Form method="post" action="/logout">
-              <button type="submit" className="button button--quiet">
-                Sign out
-              </button>
-            </Form>
+            <AccountActions />
+          </div>
+          <div className="app-header__phone">
+            {user.mustChangePassword ? null : <NotificationsLink unread={unreadNotifications} className="app-header__link" />}
+            <details className="app-menu" key={location.key}>
+              <summary className="app-menu__toggle">Menu</summary>
+              <div className="app-menu__panel">
+                <nav className="app-nav app-nav--menu" aria-label="Main">
+                  <NavList user={user} />
+                </nav>
+                <div className="app-menu__account">
+                  <WhoIsSignedIn user={user} organisationName={organisationName} />
+                  <AccountActions />
+                </div>
+              </div>
+            </details>
           </div>
         </div>
       </header>

@@ -58,7 +58,7 @@ export default function NewBranchPage() {
             label="Code"
             hint={`A short unique code used in reports and exports, up to ${BRANCH_CODE_MAX} capital letters, digits or hyphens (e.g. NTH). It cannot be changed later.`}
             hintId={`${fields.code.id}-hint`}
-            inputProps={{ ...getInputProps(fields.code, { type: "text" }), autoComplete: "off", spellCheck: false }}
+            inputProps={{ ...getInputProps(fields.code, { type: "text" }), autoComplete: "off", autoCapitalize: "characters", spellCheck: false }}
             errors={fields.code.errors}
             errorId={fields.code.errorId}
           />

@@ -2,14 +2,15 @@
 // manager approves, the staff member sees it approved and the pool's ledger holds the money; the
 // same journey with JavaScript disabled; and a proposal over the second-approval threshold that
 // travels through the manager and then finance. Each journey uses its own fresh customer (as a CRM
-// import would bring them) so that journeys running in parallel never share one.
+// import would bring them) so that journeys running in parallel never share one. The first journey
+// runs at a desktop and at a phone's size (issue 22: managers approve from their phone).
 import type { Browser, Page } from "@playwright/test";
-import { createCustomerWithSignal, expect, test, waitForHydration } from "../support/e2e-fixtures";
+import { createCustomerWithSignal, expect, test, VIEWPORTS, waitForHydration } from "../support/e2e-fixtures";
 
 type SignInAs = Parameters<Parameters<typeof test>[2]>[0]["signInAs"];
 
-async function pageAs(browser: Browser, signInAs: SignInAs, who: string, javaScriptEnabled: boolean): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled });
+async function pageAs(browser: Browser, signInAs: SignInAs, who: string, javaScriptEnabled: boolean, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled, viewport });
   await signInAs(who, { context });
   return context.newPage();
 }
@@ -42,36 +43,42 @@ async function expectHoldInLedger(page: Page, gestureId: string, amount: string)
   await expect(entry).toContainText(`-${amount}`);
 }
 
-test("staff proposes from a suggestion, the manager approves, staff sees it approved and the pool's money set aside", async ({ page, browser, signInAs }) => {
-  const customer = await createCustomerWithSignal({ branchCode: "NTH", name: "Hannah Journey", kind: "bereavement", daysAgo: 2 });
-  await signInAs("staff");
-  await proposeFromSuggestion(page, customer, { js: true });
+for (const size of ["desktop", "phone"] as const) {
+  test.describe(`at ${size} size`, () => {
+    test.use({ viewport: VIEWPORTS[size] });
 
-  const form = page.getByRole("region", { name: "Proposal" });
-  // Only gestures that suit a bereavement are offered once the page runs its script.
-  await expect(form.getByLabel("Gesture").locator("option", { hasText: "Gift basket" })).toHaveCount(0);
-  await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
-  await expect(form.getByLabel(/^Amount/)).toHaveValue("60.00");
-  await form.getByLabel(/^Amount/).fill("90");
-  await form.getByLabel("Card message (optional)").fill("With our deepest sympathy, from everyone at North.");
-  await form.getByLabel("Internal justification").fill("Customer for 25 years; her husband died this week.");
-  await form.getByRole("button", { name: "Submit proposal" }).click();
-  await expect(page.locator(".toast")).toContainText("Submitted. It waits for approval");
-  await expect(page).toHaveURL(/\/gestures\/\d+$/);
-  const gestureId = page.url().split("/").pop()!;
-  await expect(page.getByText("Waiting for approval")).toBeVisible();
+    test(`staff proposes from a suggestion, the manager approves, staff sees it approved and the pool's money set aside (${size})`, async ({ page, browser, signInAs }) => {
+      const customer = await createCustomerWithSignal({ branchCode: "NTH", name: `Hannah Journey ${size}`, kind: "bereavement", daysAgo: 2 });
+      await signInAs("staff");
+      await proposeFromSuggestion(page, customer, { js: true });
 
-  const manager = await pageAs(browser, signInAs, "manager", true);
-  await approveInQueue(manager, customer.name, /^Approve \$90\.00$/);
-  await expectHoldInLedger(manager, gestureId, "$90.00");
+      const form = page.getByRole("region", { name: "Proposal" });
+      // Only gestures that suit a bereavement are offered once the page runs its script.
+      await expect(form.getByLabel("Gesture").locator("option", { hasText: "Gift basket" })).toHaveCount(0);
+      await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
+      await expect(form.getByLabel(/^Amount/)).toHaveValue("60.00");
+      await form.getByLabel(/^Amount/).fill("90");
+      await form.getByLabel("Card message (optional)").fill("With our deepest sympathy, from everyone at North.");
+      await form.getByLabel("Internal justification").fill("Customer for 25 years; her husband died this week.");
+      await form.getByRole("button", { name: "Submit proposal" }).click();
+      await expect(page.locator(".toast")).toContainText("Submitted. It waits for approval");
+      await expect(page).toHaveURL(/\/gestures\/\d+$/);
+      const gestureId = page.url().split("/").pop()!;
+      await expect(page.getByText("Waiting for approval")).toBeVisible();
 
-  await page.goto("/gestures");
-  const row = page.getByRole("row", { name: new RegExp(`#${gestureId} Flowers`) });
-  await expect(row).toContainText("Approved");
-  await row.getByRole("link").click();
-  await expect(page.getByRole("region", { name: "Decisions" })).toContainText("Approved by Maria Lopez");
-  await manager.context().close();
-});
+      const manager = await pageAs(browser, signInAs, "manager", true, VIEWPORTS[size]);
+      await approveInQueue(manager, customer.name, /^Approve \$90\.00$/);
+      await expectHoldInLedger(manager, gestureId, "$90.00");
+
+      await page.goto("/gestures");
+      const row = page.getByRole("row", { name: new RegExp(`#${gestureId} Flowers`) });
+      await expect(row).toContainText("Approved");
+      await row.getByRole("link").click();
+      await expect(page.getByRole("region", { name: "Decisions" })).toContainText("Approved by Maria Lopez");
+      await manager.context().close();
+    });
+  });
+}
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });

@@ -6,21 +6,13 @@
 // To stay bounded, one page of each route shape is opened and parsed (ids and the values of query
 // parameters are ignored, pages 2+ of a list are only status-checked), with a cap per role; every
 // link found on an opened page is still requested once.
-import type { Page } from "@playwright/test";
+import { type FoundLink, isPaginated, linksOn, routeShape, SESSION_ENDING_PATHS, short } from "../support/crawl";
 import { ACCOUNT_KEYS, ACCOUNTS, type AccountKey, expect, test } from "../support/e2e-fixtures";
 
 /** Pages opened and parsed per role at most; links on them are all checked regardless. */
 const MAX_PAGES_PER_ROLE = 150;
 /** Parallel status checks: the server and this test share two cores with another worker. */
 const CHECK_CONCURRENCY = 4;
-/** Query parameters that page through a list: a later page is checked, not followed. */
-const PAGINATION_PARAMS = new Set(["page", "cursor", "after", "before"]);
-/**
- * Never requested. GET links should not change state, but these end the session by design (sign
- * out, and sign out at the identity provider): following one would sign the crawler out and every
- * later check would test the sign-in page instead of the role's pages.
- */
-const SESSION_ENDING_PATHS = new Set(["/logout", "/auth/oidc/logout"]);
 
 const WHO: Record<AccountKey, string> = {
   staff: "a member of staff",
@@ -31,59 +23,7 @@ const WHO: Record<AccountKey, string> = {
   admin: "an administrator",
 };
 
-type FoundLink = { url: string; download: boolean };
 type Failure = { link: string; status: string; foundOn: string[] };
-
-/** A route's shape: numeric path segments become :id, query values and pagination are dropped. */
-function routeShape(url: URL): string {
-  const path = url.pathname
-    .split("/")
-    .map((segment) => (/^\d+$/.test(segment) ? ":id" : segment))
-    .join("/");
-  const keys = [...new Set(url.searchParams.keys())].filter((key) => !PAGINATION_PARAMS.has(key)).sort();
-  return keys.length > 0 ? `${path}?${keys.join("&")}` : path;
-}
-
-function isPaginated(url: URL): boolean {
-  return [...url.searchParams.keys()].some((key) => PAGINATION_PARAMS.has(key));
-}
-
-/** The page's `<a href>` targets, resolved by the browser itself (base URL, relative paths). */
-async function linksOn(page: Page): Promise<FoundLink[]> {
-  const anchors = await page.locator("a[href]").evaluateAll((elements) =>
-    elements.map((element) => {
-      const anchor = element as HTMLAnchorElement;
-      return { raw: anchor.getAttribute("href") ?? "", href: anchor.href, download: anchor.hasAttribute("download") };
-    }),
-  );
-  const origin = new URL(page.url()).origin;
-  const links: FoundLink[] = [];
-  for (const anchor of anchors) {
-    if (anchor.raw.startsWith("#")) continue; // a place on this same page
-    let url: URL;
-    try {
-      url = new URL(anchor.href);
-    } catch {
-      links.push({ url: anchor.href, download: anchor.download }); // reported as unusable below
-      continue;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") continue; // mailto:, tel:
-    if (url.origin !== origin) continue; // another site's page is not ours to check
-    url.hash = "";
-    links.push({ url: url.href, download: anchor.download });
-  }
-  return links;
-}
-
-/** Display form of a same-site URL: path and query. */
-function short(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return parsed.pathname + parsed.search;
-  } catch {
-    return url;
-  }
-}
 
 for (const key of ACCOUNT_KEYS) {
   const who = WHO[key];

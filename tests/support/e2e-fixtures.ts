@@ -94,10 +94,17 @@ export const APP_PAGES = [
   { path: "/stories", nav: "Stories" },
 ] as const;
 
+/**
+ * The sizes every page must work at: a desktop, a counter tablet in portrait (768×1024, the
+ * narrowest common tablet) and a phone (390×844). Below 48rem (768px) the main navigation folds
+ * into a menu; the tablet keeps it open.
+ */
 export const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
-  tablet: { width: 820, height: 1180 },
+  tablet: { width: 768, height: 1024 },
+  phone: { width: 390, height: 844 },
 } as const;
+export type ViewportName = keyof typeof VIEWPORTS;
 
 type SignInAs = (who: AccountKey | string, options?: { context?: BrowserContext }) => Promise<{ userId: number; email: string }>;
 
