@@ -1,6 +1,6 @@
 // Every table of the app, as pure drizzle definitions (no app imports: the migrator, seed and
 // drizzle-kit read this file outside the Remix build). snake_case in SQL, camelCase in TypeScript.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["staff", "manager", "finance", "admin"] as const;
@@ -54,6 +54,12 @@ export const organisation = sqliteTable(
     ssoAutoCreate: integer("sso_auto_create", { mode: "boolean" }).notNull().default(false),
     /** The ID token claim whose value is a branch code (for example "branch"). */
     ssoBranchClaim: text("sso_branch_claim"),
+    /** Where a proposer is sent when the money is compensation owed to the customer (issue 22). */
+    complaintsProcessText: text("complaints_process_text")
+      .notNull()
+      .default(
+        "Compensation the customer is owed is not a goodwill gesture: record the complaint in the complaints system and follow the complaints procedure, which decides and pays redress.",
+      ),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
       .$defaultFn(() => new Date()),
@@ -366,6 +372,10 @@ export const SIGNAL_KINDS = [
   "survey_detractor",
   "survey_promoter",
   "other",
+  // Issue 22: a customer in collections (arrears) or with a complaint in dispute; with hardship,
+  // these make any gesture need a manager's approval with a written reason.
+  "collections",
+  "dispute",
 ] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 /** Special-category kinds: notes visible to the customer's branch only, logged, and expiring. */
@@ -374,6 +384,27 @@ export const SENSITIVE_SIGNAL_KINDS = ["bereavement", "illness", "hardship"] as 
 export const SIGNAL_SOURCES = ["crm", "staff", "survey"] as const;
 export type SignalSource = (typeof SIGNAL_SOURCES)[number];
 export const SIGNAL_NOTE_MAX = 500;
+
+/**
+ * Characters that separate the words of an address and nothing more: punctuation, apostrophes,
+ * line breaks and tabs (as code points). The household check treats them as spaces.
+ */
+export const ADDRESS_SEPARATOR_CODES = [44, 46, 59, 58, 45, 39, 8217, 34, 35, 47, 92, 40, 41, 38, 10, 13, 9] as const;
+/** Runs of up to 2^9 = 512 spaces collapse to one, more than an address may hold (500 characters). */
+const ADDRESS_SPACE_PASSES = 9;
+
+/**
+ * The normalised address in SQL: ASCII letters lowercased (SQLite's lower()), every separator a
+ * space, runs of spaces one, trimmed; null when nothing is left. addressKey() in
+ * app/domain/customers/household.ts is the same function in TypeScript, and a property test holds
+ * the two together.
+ */
+function addressKeySql(column: SQL) {
+  let expr = sql`lower(${column})`;
+  for (const code of ADDRESS_SEPARATOR_CODES) expr = sql`replace(${expr}, char(${sql.raw(String(code))}), ' ')`;
+  for (let i = 0; i < ADDRESS_SPACE_PASSES; i++) expr = sql`replace(${expr}, '  ', ' ')`;
+  return sql`nullif(trim(${expr}, ' '), '')`;
+}
 
 /** The same date check by column name, as the customer-context migration was generated with it. */
 const isoDateByName = (column: string) => sql`${sql.raw(column)} glob '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`;
@@ -397,6 +428,17 @@ export const customers = sqliteTable(
     /** "MM-DD"; the year is not kept. */
     birthday: text("birthday"),
     deliveryAddress: text("delivery_address"),
+    /**
+     * The delivery address normalised (addressKey in app/domain/customers/household.ts): customers
+     * with the same key are one household and share the per-customer cap. Null without an address.
+     */
+    addressKey: text("address_key").generatedAlwaysAs(addressKeySql(sql`delivery_address`), { mode: "virtual" }),
+    /**
+     * The branch where this customer works, or where the member of staff they are connected to
+     * works (CRM column connected_staff_branch); null when neither. That branch may not propose a
+     * gesture for them, and any other branch's proposal goes to finance.
+     */
+    connectedBranchId: integer("connected_branch_id").references(() => branches.id, { onDelete: "restrict" }),
     doNotContact: integer("do_not_contact", { mode: "boolean" }).notNull().default(false),
     doNotContactReason: text("do_not_contact_reason"),
     erasedAt: integer("erased_at", { mode: "timestamp_ms" }),
@@ -409,6 +451,9 @@ export const customers = sqliteTable(
     index("customers_branch_surname_idx").on(t.branchId, t.surnameKey),
     index("customers_branch_birthday_idx").on(t.branchId, t.birthday),
     index("customers_branch_since_idx").on(t.branchId, t.customerSince),
+    index("customers_address_key_idx")
+      .on(t.addressKey)
+      .where(sql`${t.addressKey} is not null`),
     check("customers_since_date", isoDateByName("customer_since")),
     check("customers_birthday_format", sql`${t.birthday} is null or ${t.birthday} glob '[0-1][0-9]-[0-3][0-9]'`),
     check("customers_name_length", sql`length(${t.name}) between 1 and 200`),
@@ -659,6 +704,8 @@ export const OCCASIONS = SIGNAL_KINDS;
 export type Occasion = SignalKind;
 
 export const DELIVERY_METHODS = ["in_branch", "post", "courier"] as const;
+export const COMPENSATION_ANSWERS = ["yes", "no"] as const;
+export type CompensationAnswer = (typeof COMPENSATION_ANSWERS)[number];
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 
 /**
@@ -759,6 +806,15 @@ const policyColumns = () => ({
   outcomeFollowUpDays: integer("outcome_follow_up_days"),
   /** A receipt is required when the actual amount is above this. */
   receiptRequiredAbove: integer("receipt_required_above"),
+  // Checks before a gesture is proposed (issue 22). Switches are 1 (on) or 0 (off).
+  /** Staff and people connected to staff: refused by their own branch, finance approves elsewhere. */
+  connectedPersonCheck: integer("connected_person_check"),
+  /** Days back a hardship, collections or dispute signal makes any gesture need a manager and a reason; 0 is off. */
+  hardshipLookbackDays: integer("hardship_lookback_days"),
+  /** Customers at the same delivery address count together toward the per-customer cap. */
+  householdCap: integer("household_cap"),
+  /** On a complaint or service failure, money the customer is owed is refused (complaints process). */
+  redressCheck: integer("redress_check"),
 });
 
 export const POLICY_KEYS = Object.keys(policyColumns()) as (keyof ReturnType<typeof policyColumns>)[];
@@ -782,6 +838,10 @@ export const policyDefaults = sqliteTable(
       varianceTolerancePercent: c.varianceTolerancePercent.notNull(),
       outcomeFollowUpDays: c.outcomeFollowUpDays.notNull(),
       receiptRequiredAbove: c.receiptRequiredAbove.notNull(),
+      connectedPersonCheck: c.connectedPersonCheck.notNull().default(1),
+      hardshipLookbackDays: c.hardshipLookbackDays.notNull().default(90),
+      householdCap: c.householdCap.notNull().default(1),
+      redressCheck: c.redressCheck.notNull().default(1),
       updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     };
   })(),
@@ -828,6 +888,11 @@ export const gestures = sqliteTable(
     deliveryMethod: text("delivery_method", {
       enum: DELIVERY_METHODS,
     }).notNull(),
+    /**
+     * On a complaint or service-failure occasion, the proposer's answer to "is this money
+     * compensation the customer is owed?" (issue 22); null where it is not asked or not yet answered.
+     */
+    compensationOwed: text("compensation_owed", { enum: COMPENSATION_ANSWERS }),
     status: text("status", { enum: GESTURE_STATUSES }).notNull(),
     /**
      * Who takes the manager-level decision while submitted: the branch's managers (or their

@@ -18,6 +18,12 @@ export const DEMO_CUSTOMERS = {
   doNotContact: { crmRef: "NTH-DEMO-02", name: "Victor Ashdown" },
   quiet: { crmRef: "NTH-DEMO-03", name: "Rosa Delgado" },
   erased: { crmRef: "NTH-DEMO-04" },
+  // The checks before a gesture is proposed (issue 22), one customer each.
+  hardship: { crmRef: "NTH-DEMO-05", name: "Hannah Pryce" },
+  staffOfNorth: { crmRef: "NTH-DEMO-06", name: "Colin Marsh" },
+  connectedToSouth: { crmRef: "NTH-DEMO-07", name: "Maya Lindqvist" },
+  householdA: { crmRef: "NTH-DEMO-08", name: "Iris Fenwick" },
+  householdB: { crmRef: "NTH-DEMO-09", name: "Tom Fenwick" },
 } as const;
 
 const NOTES: Partial<Record<SignalKind, string[]>> = {
@@ -108,6 +114,20 @@ export function seedCustomers(tx: Tx, input: { branchIds: Map<string, number>; n
   const dnc = insertCustomer({ ...DEMO_CUSTOMERS.doNotContact, branchId: north, customerSince: "1998-02-03", segment: "premier", doNotContact: true, doNotContactReason: "Asked in writing not to be contacted (March 2025)." });
   insertSignal(dnc, "complaint", 2, 3);
   insertCustomer({ ...DEMO_CUSTOMERS.quiet, branchId: north, customerSince: "2012-11-20", segment: "retail", birthday: "02-29" });
+  // A customer in hardship: any gesture needs a manager's approval with a written reason.
+  const hardship = insertCustomer({ ...DEMO_CUSTOMERS.hardship, branchId: north, customerSince: "2010-06-01", segment: "retail" });
+  insertSignal(hardship, "hardship", 12, 3, false);
+  insertSignal(hardship, "complaint", 5, 2, false);
+  // Staff of North (North may not propose for him), and the partner of a South employee (finance decides).
+  const south = input.branchIds.get("STH")!;
+  insertCustomer({ ...DEMO_CUSTOMERS.staffOfNorth, branchId: north, customerSince: "2016-09-01", segment: "retail", connectedBranchId: north });
+  const connected = insertCustomer({ ...DEMO_CUSTOMERS.connectedToSouth, branchId: north, customerSince: "2014-03-15", segment: "retail", connectedBranchId: south });
+  insertSignal(connected, "illness", 4, 2, false);
+  // Two customers at one delivery address, written two ways: one household for the cap.
+  const householdA = insertCustomer({ ...DEMO_CUSTOMERS.householdA, branchId: north, customerSince: "2001-01-20", segment: "retail", deliveryAddress: "22 Willow Court\nNorthvale NV2 3CD" });
+  insertSignal(householdA, "bereavement", 6, 3, false);
+  const householdB = insertCustomer({ ...DEMO_CUSTOMERS.householdB, branchId: north, customerSince: "2003-08-11", segment: "retail", deliveryAddress: "22, willow court,  NORTHVALE nv2 3cd" });
+  insertSignal(householdB, "bereavement", 6, 3, false);
   const erased = insertCustomer({
     crmRef: DEMO_CUSTOMERS.erased.crmRef,
     name: "Erased customer",

@@ -3,7 +3,7 @@
 // for finance, approved ones (at staff discretion and by a manager), returned, rejected and
 // withdrawn ones, across the demo branches. The named demo customers (NTH-DEMO-*) are left alone
 // so that the browser journeys can propose for them. Dated in the hours before the seed runs.
-import { and, asc, eq, isNull, like } from "drizzle-orm";
+import { and, asc, eq, isNull, like, sql } from "drizzle-orm";
 import type { GestureActor } from "../app/domain/gestures/gesture-record.server";
 import { decideGesture } from "../app/domain/gestures/decisions.server";
 import { proposeGesture, withdrawGesture } from "../app/domain/gestures/proposals.server";
@@ -107,7 +107,16 @@ export async function seedGestures(db: Db, options: { now: Date }): Promise<{ ge
       .select({ id: customers.id, hasAddress: customers.deliveryAddress, signalId: signals.id, kind: signals.kind })
       .from(customers)
       .leftJoin(signals, and(eq(signals.customerId, customers.id), eq(signals.kind, occasion)))
-      .where(and(eq(customers.branchId, branch.id), eq(customers.doNotContact, false), isNull(customers.erasedAt), like(customers.crmRef, `${branchCode}-0%`)))
+      .where(
+        and(
+          eq(customers.branchId, branch.id),
+          eq(customers.doNotContact, false),
+          isNull(customers.erasedAt),
+          like(customers.crmRef, `${branchCode}-0%`),
+          // The planned steps assume no hardship, collections or dispute check applies (issue 22).
+          sql`not exists (select 1 from signals h where h.customer_id = ${customers.id} and h.kind in ('hardship', 'collections', 'dispute'))`,
+        ),
+      )
       .orderBy(asc(customers.id))
       .all()
       .filter((c) => !used.has(c.id));
@@ -137,6 +146,7 @@ export async function seedGestures(db: Db, options: { now: Date }): Promise<{ ge
         cardMessage: plan.cardMessage ?? "",
         justification: plan.justification ?? "",
         deliveryMethod: "in_branch",
+        compensationOwed: "no",
         submit: !draftOnly,
       },
       tick(),

@@ -47,6 +47,7 @@ export function seedPatterns(db: Db, options: { now: Date; timeZone: string }): 
         cardMessage: "",
         justification: plan.justification,
         deliveryMethod: "in_branch",
+        compensationOwed: "no",
         submit: true,
       },
       new Date(anchor.getTime() - plan.hoursBefore * 3_600_000),

@@ -2,9 +2,9 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm,
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { DELIVERY_METHODS, OCCASIONS, type DeliveryMethod, type Occasion } from "../../db/schema";
+import { DELIVERY_METHODS, OCCASIONS, type CompensationAnswer, type DeliveryMethod, type Occasion } from "../../db/schema";
 import { SIGNAL_KIND_LABELS, SEVERITY_LABELS } from "~/domain/customers/customer-rules";
-import { DELIVERY_LABELS } from "~/domain/gestures/gesture-rules";
+import { DELIVERY_LABELS, isRedressOccasion } from "~/domain/gestures/gesture-rules";
 import { CARD_MESSAGE_MAX, EditProposalSchema, JUSTIFICATION_MAX, NewProposalSchema } from "~/domain/gestures/gesture-schemas";
 import { formatMoney, moneyInputText } from "~/domain/core/money";
 import { FieldErrors, FormErrors } from "./forms";
@@ -16,6 +16,14 @@ export type ProposalOptions = {
   types: { id: number; name: string; defaultAmount: number; maxAmount: number; occasions: Occasion[] }[];
   policy: { discretionLimit: number; perGestureMax: number; customerCapAmount: number; customerCapCount: number };
   customerTotals: { amount: number; count: number };
+  checks: {
+    connectedRefusal: string | null;
+    financeOnly: string | null;
+    hardship: string | null;
+    household: string | null;
+    redress: boolean;
+    complaintsProcessText: string;
+  };
 };
 
 export type ProposalDefaults = {
@@ -26,6 +34,7 @@ export type ProposalDefaults = {
   cardMessage: string;
   justification: string;
   deliveryMethod: DeliveryMethod;
+  compensationOwed: CompensationAnswer | null;
 };
 
 /**
@@ -57,6 +66,7 @@ export function ProposalForm({
       cardMessage: defaults.cardMessage,
       justification: defaults.justification,
       deliveryMethod: defaults.deliveryMethod,
+      compensationOwed: defaults.compensationOwed ?? "",
     },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
@@ -69,6 +79,9 @@ export function ProposalForm({
   useEffect(() => setHydrated(true), []);
   const amountRef = useRef<HTMLInputElement>(null);
   const [typeId, setTypeId] = useState(String(fields.typeId.initialValue ?? ""));
+  const [owed, setOwed] = useState(String(fields.compensationOwed.initialValue ?? defaults.compensationOwed ?? ""));
+  // Without JavaScript the question is always there (answered only on the occasions it is for).
+  const askRedress = options.checks.redress && (!hydrated || isRedressOccasion(occasion as Occasion | ""));
 
   const suiting = options.types.filter((t) => occasion !== "" && t.occasions.includes(occasion as Occasion));
   const others = options.types.filter((t) => !suiting.includes(t));
@@ -106,6 +119,38 @@ export function ProposalForm({
         </select>
         <FieldErrors errors={fields.occasion.errors} id={fields.occasion.errorId} />
       </div>
+
+      {askRedress ? (
+        <fieldset className="field" aria-describedby={`${fields.compensationOwed.id}-hint`}>
+          <legend>Is this money compensation the customer is owed?</legend>
+          <p className="field__hint" id={`${fields.compensationOwed.id}-hint`}>
+            {hydrated ? "" : "Answer for a complaint, a service failure or a complaint in dispute. "}Redress for a complaint is not goodwill: money the
+            customer is owed goes through the complaints process, not this fund.
+          </p>
+          <div className="radio-row">
+            {(["no", "yes"] as const).map((answer) => (
+              <label key={answer} className="radio">
+                <input
+                  type="radio"
+                  name={fields.compensationOwed.name}
+                  value={answer}
+                  defaultChecked={owed === answer}
+                  onChange={() => setOwed(answer)}
+                  aria-invalid={fields.compensationOwed.errors ? true : undefined}
+                  aria-describedby={fields.compensationOwed.errors ? fields.compensationOwed.errorId : undefined}
+                />
+                {answer === "yes" ? "Yes, it is owed to them" : "No, it is a goodwill gesture"}
+              </label>
+            ))}
+          </div>
+          {hydrated && owed === "yes" && !fields.compensationOwed.errors ? (
+            <p className="banner banner--danger" role="alert" data-testid="redress-warning">
+              Redress is not goodwill: money the customer is owed is not a gesture. {options.checks.complaintsProcessText}
+            </p>
+          ) : null}
+          <FieldErrors errors={fields.compensationOwed.errors} id={fields.compensationOwed.errorId} />
+        </fieldset>
+      ) : null}
 
       <div className="field">
         <label htmlFor={fields.signalId.id}>The signal it answers (optional)</label>
@@ -176,6 +221,11 @@ export function ProposalForm({
         <label htmlFor={fields.justification.id}>Internal justification</label>
         <textarea {...getTextareaProps(fields.justification)} rows={3} maxLength={JUSTIFICATION_MAX} />
         <p className="field__hint">Required above {money(options.policy.discretionLimit)}. Read by the branch's approvers only, never by finance or the customer.</p>
+        {options.checks.hardship ? (
+          <p className="banner banner--warning" data-testid="hardship-warning">
+            {options.checks.hardship}
+          </p>
+        ) : null}
         <FieldErrors errors={fields.justification.errors} id={fields.justification.errorId} />
       </div>
 
@@ -198,6 +248,16 @@ export function ProposalForm({
         <FieldErrors errors={fields.deliveryMethod.errors} id={fields.deliveryMethod.errorId} />
       </fieldset>
 
+      {options.checks.household ? (
+        <p className="banner banner--warning" data-testid="household-warning">
+          {options.checks.household}
+        </p>
+      ) : null}
+      {options.checks.financeOnly ? (
+        <p className="banner banner--warning" data-testid="connected-warning">
+          {options.checks.financeOnly}
+        </p>
+      ) : null}
       <p className="muted">
         In the last 12 months this customer has had {options.customerTotals.count} gesture{options.customerTotals.count === 1 ? "" : "s"} worth{" "}
         {money(options.customerTotals.amount)} (caps: {options.policy.customerCapCount} gestures, {money(options.policy.customerCapAmount)}).

@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -169,6 +169,19 @@ export default function BranchPolicyPage() {
                   <label htmlFor={entry.value.id} className="visually-hidden">
                     {policyInputLabel(key, currency)} for {branch.name}
                   </label>
+                  {field.unit === "switch" ? (
+                    <select
+                      {...getSelectProps(entry.value)}
+                      aria-describedby={[valueHintId, entry.value.errors?.length ? entry.value.errorId : ""].filter(Boolean).join(" ")}
+                      onChange={() => {
+                        const radio = document.getElementById(`${modeId}-override`);
+                        if (radio instanceof HTMLInputElement) radio.checked = true;
+                      }}
+                    >
+                      <option value="on">On</option>
+                      <option value="off">Off</option>
+                    </select>
+                  ) : (
                   <input
                     {...getInputProps(entry.value, { type: "text" })}
                     inputMode={field.unit === "money" ? "decimal" : "numeric"}
@@ -181,8 +194,9 @@ export default function BranchPolicyPage() {
                       if (radio instanceof HTMLInputElement) radio.checked = true;
                     }}
                   />
+                  )}
                   <span className="muted" id={valueHintId}>
-                    {{ money: currency, days: "days", percent: "%", count: "" }[field.unit]}
+                    {{ money: currency, days: "days", percent: "%", count: "", switch: "" }[field.unit]}
                   </span>
                 </div>
                 <FieldErrors errors={entry.mode.errors} id={entry.mode.errorId} />

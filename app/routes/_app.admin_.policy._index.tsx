@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -7,6 +7,7 @@ import { AdminNav } from "~/components/admin-nav";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
+import { SelectField } from "~/components/select-field";
 import { useCurrency } from "~/components/money";
 import { TableWrap } from "~/components/table-wrap";
 import { POLICY_FIELDS, POLICY_KEYS, type PolicyKey } from "~/domain/policy/policy";
@@ -18,6 +19,11 @@ import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { domainErrorReply } from "~/utils/errors.server";
 import { redirectWithToast } from "~/utils/toast.server";
+
+const SWITCH_OPTIONS = [
+  { value: "on", label: "On" },
+  { value: "off", label: "Off" },
+];
 
 export const meta: MetaFunction = () => [{ title: "Policy · Administration · Empathy Fund" }];
 
@@ -75,6 +81,20 @@ export default function PolicyPage() {
           {POLICY_KEYS.map((key) => {
             const field = fields[key];
             const money = POLICY_FIELDS[key].unit === "money";
+            if (POLICY_FIELDS[key].unit === "switch") {
+              return (
+                <SelectField
+                  key={key}
+                  label={policyInputLabel(key, currency)}
+                  hint={POLICY_FIELDS[key].help}
+                  hintId={`${field.id}-hint`}
+                  selectProps={getSelectProps(field)}
+                  options={SWITCH_OPTIONS}
+                  errors={field.errors}
+                  errorId={field.errorId}
+                />
+              );
+            }
             return (
               <Field
                 key={key}

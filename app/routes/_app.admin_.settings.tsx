@@ -1,13 +1,13 @@
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminNav } from "~/components/admin-nav";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FieldErrors, FormErrors } from "~/components/forms";
 import { SelectField } from "~/components/select-field";
-import { CURRENCIES, OrganisationSettingsSchema, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, supportedTimeZones } from "~/domain/administration/admin-schemas";
+import { COMPLAINTS_PROCESS_TEXT_MAX, CURRENCIES, OrganisationSettingsSchema, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, supportedTimeZones } from "~/domain/administration/admin-schemas";
 import { getOrganisation, updateOrganisationSettings } from "~/domain/core/organisation.server";
 import { requirePermission } from "~/utils/auth.server";
 import { ssoConfigured } from "~/utils/oidc.server";
@@ -118,6 +118,20 @@ export default function SettingsPage() {
             errors={fields.sensitiveRetentionDays.errors}
             errorId={fields.sensitiveRetentionDays.errorId}
           />
+          <div className="field">
+            <label htmlFor={fields.complaintsProcessText.id}>Complaints process</label>
+            <textarea
+              {...getTextareaProps(fields.complaintsProcessText)}
+              rows={3}
+              maxLength={COMPLAINTS_PROCESS_TEXT_MAX}
+              aria-describedby={[`${fields.complaintsProcessText.id}-hint`, fields.complaintsProcessText.errors ? fields.complaintsProcessText.errorId : ""].filter(Boolean).join(" ")}
+            />
+            <p className="field__hint" id={`${fields.complaintsProcessText.id}-hint`}>
+              Shown when a proposer says the money on a complaint, service failure or dispute is compensation the customer is owed: the
+              proposal is refused and this tells them where redress goes instead.
+            </p>
+            <FieldErrors errors={fields.complaintsProcessText.errors} id={fields.complaintsProcessText.errorId} />
+          </div>
           <fieldset className="field">
             <legend>Sign-in</legend>
             <div className="field field--checkbox">

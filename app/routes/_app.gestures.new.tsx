@@ -60,6 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       cardMessage: "",
       justification: "",
       deliveryMethod: "in_branch",
+      compensationOwed: null,
     };
     return json({ step: "form" as const, options, defaults, createKey: newIdempotencyKey() });
   } catch (error) {
@@ -165,9 +166,13 @@ export default function NewProposalPage() {
           </p>
         </div>
       </div>
-      {options.customer.erased || options.customer.doNotContact ? (
+      {options.customer.erased || options.customer.doNotContact || options.checks.connectedRefusal ? (
         <p className="banner banner--danger" role="note">
-          {options.customer.erased ? "This customer was erased at their request; they receive no gesture." : "This customer asked not to be contacted; they receive no gesture."}
+          {options.customer.erased
+            ? "This customer was erased at their request; they receive no gesture."
+            : options.customer.doNotContact
+              ? "This customer asked not to be contacted; they receive no gesture."
+              : options.checks.connectedRefusal}
         </p>
       ) : (
         <section className="card" aria-labelledby="proposal-title">

@@ -40,6 +40,8 @@ export function proposal(db: Db, overrides: Partial<ProposeInput> & { customerId
     cardMessage: "With our deepest sympathy",
     justification: "",
     deliveryMethod: "in_branch",
+    // Asked on complaint, service-failure and dispute occasions (issue 22); ignored on others.
+    compensationOwed: "no",
     submit: true,
     ...overrides,
   };

@@ -340,10 +340,14 @@ export const HOSTILE_FORMS: HostileForm[] = [
       varianceTolerancePercent: "10",
       outcomeFollowUpDays: "14",
       receiptRequiredAbove: "1000000.00",
+      connectedPersonCheck: "on",
+      hardshipLookbackDays: "90",
+      householdCap: "on",
+      redressCheck: "on",
     }),
     // Zero discretion (everything goes to a manager) and zero tolerance are legitimate; a zero
     // per-gesture maximum is below the threshold, a zero count cap forbids every gesture.
-    amounts: [{ field: "discretionLimit", zero: true }, { field: "perGestureMax" }, { field: "customerCapCount" }, { field: "varianceTolerancePercent", zero: true }],
+    amounts: [{ field: "discretionLimit", zero: true }, { field: "perGestureMax" }, { field: "customerCapCount" }, { field: "varianceTolerancePercent", zero: true }, { field: "hardshipLookbackDays", zero: true }],
   },
   {
     name: "override a branch's policy",
@@ -411,9 +415,9 @@ export const HOSTILE_FORMS: HostileForm[] = [
     routeId: "routes/_app.admin_.settings",
     as: "admin",
     // The organisation the suite runs in (tests/support/budget.ts): saving it changes nothing but the name.
-    base: () => ({ name: "Test Bank", currency: "USD", timeZone: "America/New_York", periodLength: "quarter", unspentBalanceRule: "lapse", sensitiveRetentionDays: "90" }),
+    base: () => ({ name: "Test Bank", currency: "USD", timeZone: "America/New_York", periodLength: "quarter", unspentBalanceRule: "lapse", sensitiveRetentionDays: "90", complaintsProcessText: "Use the complaints procedure." }),
     amounts: [{ field: "sensitiveRetentionDays" }],
-    texts: ["name"],
+    texts: ["name", "complaintsProcessText"],
   },
   {
     name: "delegate approvals while away",

@@ -98,6 +98,7 @@ export function supportedTimeZones(): string[] {
 }
 
 export const SSO_CLAIM_MAX = 100;
+export const COMPLAINTS_PROCESS_TEXT_MAX = 1000;
 
 export const OrganisationSettingsSchema = z
   .strictObject({
@@ -123,6 +124,11 @@ export const OrganisationSettingsSchema = z
         .min(RETENTION_DAYS_MIN, `Keep sensitive notes at least ${RETENTION_DAYS_MIN} days.`)
         .max(RETENTION_DAYS_MAX, `Keep sensitive notes at most ${RETENTION_DAYS_MAX} days.`),
     ),
+    complaintsProcessText: z
+      .string({ error: "Say where compensation owed to a customer goes: the complaints process." })
+      .trim()
+      .min(1, "Say where compensation owed to a customer goes: the complaints process.")
+      .max(COMPLAINTS_PROCESS_TEXT_MAX, `Keep it to ${COMPLAINTS_PROCESS_TEXT_MAX} characters or fewer.`),
     // Checkboxes: present ("on") when ticked, absent when not.
     secondFactorRequired: z.boolean().default(false),
     ssoAutoCreate: z.boolean().default(false),

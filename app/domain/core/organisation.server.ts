@@ -16,7 +16,12 @@ export type OrganisationSettings = Pick<
   | "secondFactorRequired"
   | "ssoAutoCreate"
   | "ssoBranchClaim"
+  | "complaintsProcessText"
 >;
+
+/** The column's default (db/schema.ts), for a database before its first seed. */
+export const DEFAULT_COMPLAINTS_PROCESS_TEXT =
+  "Compensation the customer is owed is not a goodwill gesture: record the complaint in the complaints system and follow the complaints procedure, which decides and pays redress.";
 
 const FALLBACK: OrganisationSettings = {
   name: "Empathy Fund",
@@ -30,6 +35,7 @@ const FALLBACK: OrganisationSettings = {
   secondFactorRequired: false,
   ssoAutoCreate: false,
   ssoBranchClaim: null,
+  complaintsProcessText: DEFAULT_COMPLAINTS_PROCESS_TEXT,
 };
 const SETTING_KEYS = [
   "name",
@@ -41,6 +47,7 @@ const SETTING_KEYS = [
   "secondFactorRequired",
   "ssoAutoCreate",
   "ssoBranchClaim",
+  "complaintsProcessText",
 ] as const;
 
 /** The organisation's settings; sensible defaults before the first seed or setup. */
@@ -56,6 +63,7 @@ export function getOrganisation(db: DbOrTx): OrganisationSettings {
       secondFactorRequired: organisation.secondFactorRequired,
       ssoAutoCreate: organisation.ssoAutoCreate,
       ssoBranchClaim: organisation.ssoBranchClaim,
+      complaintsProcessText: organisation.complaintsProcessText,
     })
     .from(organisation)
     .where(eq(organisation.id, 1))
@@ -69,7 +77,7 @@ export function updateOrganisationSettings(db: Db, actor: { id: number; role: Ro
   return db.transaction(
     (tx) => {
       const before = tx.select().from(organisation).where(eq(organisation.id, 1)).get();
-      const next: OrganisationSettings = { ...input, name: input.name.trim(), ssoBranchClaim: input.ssoBranchClaim?.trim() || null };
+      const next: OrganisationSettings = { ...input, name: input.name.trim(), ssoBranchClaim: input.ssoBranchClaim?.trim() || null, complaintsProcessText: input.complaintsProcessText.trim() };
       // Amounts are kept in minor units of the currency, unconverted: once money is on the books a
       // new currency would silently relabel every amount.
       if (before && before.currency !== next.currency && tx.select({ id: ledgerEntries.id }).from(ledgerEntries).limit(1).get()) {

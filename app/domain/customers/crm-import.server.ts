@@ -27,7 +27,7 @@ import { isNoteExpired } from "./privacy";
 
 export type RowError = { row: number; line: number; field: string | null; message: string };
 type ValidRow = { row: number; payload: CustomerPayload | SignalPayload };
-type CustomerPayload = { type: "customer" } & CustomerRow & { branch_id: number };
+type CustomerPayload = { type: "customer" } & CustomerRow & { branch_id: number; connected_branch_id?: number | null };
 export type SignalPayload = { type: "signal" } & SignalRow & { external_ref: string };
 
 function canImport(actor: Actor): { scope: number | null } {
@@ -104,7 +104,13 @@ export function validateImport(db: Db, actor: Actor, input: { kind: ImportKind; 
         errors.push({ row, line, field: "branch_code", message: "You import customers of your own branch only." });
         continue;
       }
-      valid.push({ row, payload: { type: "customer", ...parsed.data, branch_id: branchId } });
+      const connectedCode = parsed.data.connected_staff_branch;
+      const connectedBranchId = connectedCode === null ? null : branchByCode.get(connectedCode);
+      if (connectedBranchId === undefined) {
+        errors.push({ row, line, field: "connected_staff_branch", message: `No branch has the code ${connectedCode}. Leave connected_staff_branch blank unless the customer works for the bank or is connected to someone who does.` });
+        continue;
+      }
+      valid.push({ row, payload: { type: "customer", ...parsed.data, branch_id: branchId, connected_branch_id: connectedBranchId } });
     } else {
       const parsed = SignalRowSchema.safeParse(values);
       if (!parsed.success) {
@@ -249,6 +255,7 @@ function customerValues(p: CustomerPayload) {
     deliveryAddress: p.delivery_address,
     doNotContact: p.do_not_contact,
     doNotContactReason: p.do_not_contact ? p.do_not_contact_reason : null,
+    connectedBranchId: p.connected_branch_id ?? null,
   };
 }
 

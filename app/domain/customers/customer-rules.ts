@@ -19,6 +19,8 @@ export const SIGNAL_KIND_LABELS: Record<SignalKind, string> = {
   survey_detractor: "Survey: detractor",
   survey_promoter: "Survey: promoter",
   other: "Other",
+  collections: "In collections (arrears)",
+  dispute: "Complaint in dispute",
 };
 
 export const SIGNAL_SOURCE_LABELS: Record<SignalSource, string> = { crm: "CRM", staff: "Staff", survey: "Survey" };

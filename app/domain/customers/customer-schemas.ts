@@ -122,6 +122,14 @@ export const CustomerRowSchema = z
     delivery_address: optionalText(ADDRESS_MAX, "delivery address"),
     do_not_contact: yesNo,
     do_not_contact_reason: optionalText(DNC_REASON_MAX, "do-not-contact reason"),
+    /** The branch code where the customer works, or where the member of staff they are connected to works. */
+    connected_staff_branch: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .max(16, { message: "connected_staff_branch is a branch code, such as NTH." })
+      .optional()
+      .transform((value) => (value ? value : null)),
   })
   .superRefine((row, ctx) => {
     if (row.do_not_contact && !row.do_not_contact_reason) {

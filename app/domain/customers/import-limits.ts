@@ -15,6 +15,7 @@ export const CUSTOMER_COLUMNS = [
   "delivery_address",
   "do_not_contact",
   "do_not_contact_reason",
+  "connected_staff_branch",
 ] as const;
 export const CUSTOMER_REQUIRED_COLUMNS = ["crm_ref", "name", "branch_code", "customer_since"] as const;
 

@@ -24,7 +24,7 @@ import { findGestureType } from "../policy/catalogue.server";
 import { DomainError } from "../core/errors";
 import { needsSecondApproval } from "./gesture-rules";
 import { currentPoolFor, getPoolBalance, placeHold } from "../budget/ledger.server";
-import { loadGesture, managerApproverOf, organisationFacts, staleVersion, userName, type GestureActor, type TransitionResult } from "./gesture-record.server";
+import { approverReasonNeeded, loadGesture, managerApproverOf, organisationFacts, staleVersion, userName, type GestureActor, type TransitionResult } from "./gesture-record.server";
 import { formatMoney } from "../core/money";
 import { notify } from "../notifications/notifications.server";
 import { getOrganisation } from "../core/organisation.server";
@@ -86,6 +86,11 @@ export function decideGesture(db: DbOrTx, actor: GestureActor & { role: Role }, 
     const right = decisionRight(tx, actor, gesture, today, gesture.status === "awaiting_finance" ? managerApproverOf(tx, gesture.id) : null);
     if (!right.allowed) throw new DomainError(gesture.status === "submitted" || gesture.status === "awaiting_finance" ? "FORBIDDEN" : "INVALID_STATE", right.reason);
 
+    // A customer in hardship, collections or a dispute: the approval carries a written reason (issue 22).
+    if (input.decision === "approve" && comment === "") {
+      const reason = approverReasonNeeded(tx, gesture, today);
+      if (reason) throw new DomainError("VALIDATION", reason, { field: "comment" });
+    }
     const from = gesture.status;
     const nextVersion = gesture.version + 1;
     const { policy } = getEffectivePolicy(tx, gesture.branchId);

@@ -8,14 +8,20 @@ import type { DbOrTx } from "~/utils/db.server";
 import { findGestureType, listGestureTypes } from "../policy/catalogue.server";
 import { SIGNAL_KIND_LABELS } from "../customers/customer-rules";
 import { DomainError } from "../core/errors";
-import { customerCapNote, needsSecondApproval } from "./gesture-rules";
+import { customerCapNote, hardshipWords, needsSecondApproval } from "./gesture-rules";
+import { formatMoney } from "../core/money";
+import { getOrganisation } from "../core/organisation.server";
+import { isOn } from "../policy/policy";
 import { currentPoolFor, getPoolBalance } from "../budget/ledger.server";
 import { approvalExpiresAt, outcomeDueAt } from "./fulfilment-rules";
 import { expireIfDue, latestReceipt, openHoldOf, reapprovalRight } from "./fulfilment.server";
 import {
+  approverReasonNeeded,
   customerTwelveMonths,
+  householdTwelveMonths,
   managerApproverOf,
   organisationFacts,
+  recentHardshipSignal,
   requireProposer,
   userName,
   WITHDRAWABLE,
@@ -247,6 +253,9 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
       approvedAmount: gesture.approvedAmount,
       approvedAtDiscretion: gesture.approvedAtDiscretion,
       deliveryMethod: gesture.deliveryMethod,
+      compensationOwed: gesture.compensationOwed,
+      /** Set when the approver must write a reason (hardship, collections, dispute): says why. */
+      approverReason: right.allowed ? approverReasonNeeded(db, gesture, today) : null,
       cardMessage: isFinance ? null : gesture.cardMessage,
       justification: isFinance ? null : gesture.justification,
       createdAt: gesture.createdAt,
@@ -338,6 +347,15 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
     .all();
   const { policy } = getEffectivePolicy(db, branchId);
   const totals = customerTwelveMonths(db, customer.id, now);
+  const { today, currency } = organisationFacts(db, now);
+  const org = getOrganisation(db);
+  const household = isOn(policy.householdCap) ? householdTwelveMonths(db, customer.id, now) : { otherCustomers: 0, amount: 0, count: 0 };
+  const hardship = recentHardshipSignal(db, customer.id, today, policy.hardshipLookbackDays);
+  const connectedBranch =
+    isOn(policy.connectedPersonCheck) && customer.connectedBranchId !== null
+      ? (db.select({ id: branches.id, name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).get() ?? null)
+      : null;
+  const householdTotals = { amount: totals.amount + household.amount, count: totals.count + household.count };
   return {
     customer: {
       id: customer.id,
@@ -351,5 +369,24 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
     types: listGestureTypes(db).map((t) => ({ id: t.id, name: t.name, defaultAmount: t.defaultAmount, maxAmount: t.maxAmount, occasions: t.occasions })),
     policy: { discretionLimit: policy.discretionLimit, perGestureMax: policy.perGestureMax, customerCapAmount: policy.customerCapAmount, customerCapCount: policy.customerCapCount },
     customerTotals: totals,
+    // The checks of issue 22, shown beside the fields they concern before anything is submitted.
+    checks: {
+      /** The connected person's own branch: no gesture at all. */
+      connectedRefusal:
+        connectedBranch && connectedBranch.id === branchId
+          ? `The CRM marks this customer as staff of ${connectedBranch.name}, or connected to its staff; ${connectedBranch.name} cannot propose a gesture for them (policy: connected persons).`
+          : null,
+      /** Another branch's connected person: finance decides. */
+      financeOnly: connectedBranch && connectedBranch.id !== branchId ? `The CRM marks this customer as staff of ${connectedBranch.name}, or connected to its staff: finance decides any gesture for them (policy: connected persons).` : null,
+      hardship: hardship
+        ? `${hardshipWords(hardship, today, policy.hardshipLookbackDays)}: any gesture needs a manager's approval with a written reason, whatever the amount. Write the reason here.`
+        : null,
+      household:
+        household.otherCustomers > 0
+          ? `${household.otherCustomers + 1} customers share this delivery address and count together toward the per-customer cap: ${householdTotals.count} gesture${householdTotals.count === 1 ? "" : "s"} worth ${formatMoney(householdTotals.amount, currency)} in the last 12 months (caps: ${policy.customerCapCount} gestures, ${formatMoney(policy.customerCapAmount, currency)}).`
+          : null,
+      redress: isOn(policy.redressCheck),
+      complaintsProcessText: org.complaintsProcessText,
+    },
   };
 }

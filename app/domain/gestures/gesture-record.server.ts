@@ -4,13 +4,14 @@
 // states can be withdrawn, and a customer's rolling 12 months against the cap. Its own module so
 // that proposals, decisions, the queries, fulfilment and suggestions all build on it and none of
 // them imports another back.
-import { and, count, desc, eq, gte, inArray, ne, sql, type SQL } from "drizzle-orm";
-import { customers, gestureDecisions, gestures, users, type Gesture, type GestureStatus, type Policy, type Role } from "../../../db/schema";
+import { and, count, desc, eq, gte, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { customers, gestureDecisions, gestures, signals, users, type Gesture, type GestureStatus, type Policy, type Role } from "../../../db/schema";
 import type { DbOrTx } from "~/utils/db.server";
 import { DomainError } from "../core/errors";
 import { getOrganisation } from "../core/organisation.server";
-import { localDate } from "../core/dates";
-import { COUNTING_STATUSES, GESTURE_STATUS_LABELS } from "./gesture-rules";
+import { addDays, localDate } from "../core/dates";
+import { COUNTING_STATUSES, GESTURE_STATUS_LABELS, HARDSHIP_KINDS, hardshipWords, type HardshipSignal } from "./gesture-rules";
+import { getEffectivePolicy } from "../policy/policy.server";
 
 export type GestureActor = { id: number; role: Role; branchId: number | null };
 
@@ -88,6 +89,58 @@ export function customerTwelveMonths(db: DbOrTx, customerId: number, now: Date, 
     )
     .get();
   return { amount: Number(row?.amount ?? 0), count: row?.count ?? 0 };
+}
+
+/**
+ * The other customers at the customer's delivery address (same customers.address_key, any branch,
+ * not erased) and their counting gestures over the rolling 12 months, without `exceptGestureId`.
+ */
+export function householdTwelveMonths(db: DbOrTx, customerId: number, now: Date, exceptGestureId: number | null = null) {
+  const me = db.select({ addressKey: customers.addressKey }).from(customers).where(eq(customers.id, customerId)).get();
+  if (!me?.addressKey) return { otherCustomers: 0, amount: 0, count: 0 };
+  const others = db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.addressKey, me.addressKey), ne(customers.id, customerId), isNull(customers.erasedAt)))
+    .all()
+    .map((row) => row.id);
+  if (others.length === 0) return { otherCustomers: 0, amount: 0, count: 0 };
+  const row = db
+    .select({ amount: countedAmount, count: count() })
+    .from(gestures)
+    .where(
+      and(
+        inArray(gestures.customerId, others),
+        inArray(gestures.status, [...COUNTING_STATUSES]),
+        gte(gestures.submittedAt, twelveMonthsBefore(now)),
+        exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
+      ),
+    )
+    .get();
+  return { otherCustomers: others.length, amount: Number(row?.amount ?? 0), count: row?.count ?? 0 };
+}
+
+/** The customer's most recent hardship, collections or dispute signal dated `lookbackDays` before `today` or later; none when the check is off. */
+export function recentHardshipSignal(db: DbOrTx, customerId: number, today: string, lookbackDays: number): HardshipSignal | null {
+  if (lookbackDays <= 0) return null;
+  const row = db
+    .select({ kind: signals.kind, occurredOn: signals.occurredOn })
+    .from(signals)
+    .where(and(eq(signals.customerId, customerId), inArray(signals.kind, [...HARDSHIP_KINDS]), gte(signals.occurredOn, addDays(today, -lookbackDays))))
+    .orderBy(desc(signals.occurredOn))
+    .limit(1)
+    .get();
+  return row ?? null;
+}
+
+/**
+ * Why the approver of this gesture must write a reason (the customer's hardship, collections or
+ * dispute signal within the branch's look-back), or null when an approval needs none.
+ */
+export function approverReasonNeeded(db: DbOrTx, gesture: Pick<Gesture, "customerId" | "branchId">, today: string): string | null {
+  const { policy } = getEffectivePolicy(db, gesture.branchId);
+  const signal = recentHardshipSignal(db, gesture.customerId, today, policy.hardshipLookbackDays);
+  return signal ? `${hardshipWords(signal, today, policy.hardshipLookbackDays)}: approve only with a written reason in the comment.` : null;
 }
 
 /** SQL: the customer (by `customerIdColumn`) is at their 12-month cap (amount or count) under the default policy of `policy`. */

@@ -1,6 +1,6 @@
 // Form schemas of the gesture workflow, shared by the browser (conform) and the server.
 import { z } from "zod";
-import { CARD_MESSAGE_MAX, DELIVERY_METHODS, JUSTIFICATION_MAX, OCCASIONS } from "../../../db/schema";
+import { CARD_MESSAGE_MAX, COMPENSATION_ANSWERS, DELIVERY_METHODS, JUSTIFICATION_MAX, OCCASIONS } from "../../../db/schema";
 import { IDEMPOTENCY_KEY_PATTERN } from "../budget/budget-schemas";
 import { parseMoney } from "../core/money";
 
@@ -49,6 +49,8 @@ const proposalFields = {
   cardMessage: optionalText(CARD_MESSAGE_MAX, "card message"),
   justification: optionalText(JUSTIFICATION_MAX, "justification"),
   deliveryMethod: z.enum(DELIVERY_METHODS, { error: "Choose how the gesture reaches the customer." }),
+  /** "Is this money compensation the customer is owed?" (complaint, service failure, dispute). */
+  compensationOwed: z.enum(COMPENSATION_ANSWERS, { error: "Answer yes or no." }).optional(),
 };
 
 /** The new-proposal form: save as draft or submit. */

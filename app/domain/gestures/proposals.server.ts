@@ -12,17 +12,19 @@
 // Idempotency: creation by the form's `createKey`; every other transition carries the version the
 // user saw, and a replay of something already done answers "already done".
 import { and, desc, eq, gte, inArray, ne, sql } from "drizzle-orm";
-import { branches, customers, gestures, signals, type DeliveryMethod, type Gesture, type Occasion } from "../../../db/schema";
+import { branches, customers, gestures, signals, type CompensationAnswer, type DeliveryMethod, type Gesture, type Occasion } from "../../../db/schema";
 import { writeTransaction, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { findGestureType } from "../policy/catalogue.server";
 import { DomainError } from "../core/errors";
-import { COUNTING_STATUSES, GESTURE_STATUS_LABELS, policyRefusals, withinDiscretion } from "./gesture-rules";
+import { approvalNeeds, COUNTING_STATUSES, GESTURE_STATUS_LABELS, isRedressOccasion, policyRefusals, withinDiscretion } from "./gesture-rules";
 import { currentPoolFor, getPoolBalance, placeHold } from "../budget/ledger.server";
 import {
   countedAmount,
   customerTwelveMonths,
+  householdTwelveMonths,
   loadGesture,
+  recentHardshipSignal,
   organisationFacts,
   requireProposer,
   staleVersion,
@@ -34,6 +36,7 @@ import {
 import { formatMoney } from "../core/money";
 import { notify } from "../notifications/notifications.server";
 import { localDate, startOfLocalDay } from "../core/dates";
+import { getOrganisation } from "../core/organisation.server";
 import { getEffectivePolicy } from "../policy/policy.server";
 import { activeFinanceUserIds, managerLevelApprovers, routeFor } from "../approvals/routing.server";
 
@@ -46,7 +49,14 @@ export type ProposalInput = {
   cardMessage: string;
   justification: string;
   deliveryMethod: DeliveryMethod;
+  /** Asked on a complaint, service-failure or dispute occasion; ignored on others. */
+  compensationOwed?: CompensationAnswer | null;
 };
+
+/** The answer kept: only where the question is asked. */
+function compensationAnswer(input: ProposalInput): CompensationAnswer | null {
+  return isRedressOccasion(input.occasion) ? (input.compensationOwed ?? null) : null;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -112,6 +122,7 @@ export function proposeGesture(db: DbOrTx, actor: GestureActor, input: ProposeIn
         cardMessage: input.cardMessage,
         justification: input.justification,
         deliveryMethod: input.deliveryMethod,
+        compensationOwed: compensationAnswer(input),
         status: "draft",
         createKey: input.createKey,
         createdAt: now,
@@ -162,6 +173,7 @@ export function editProposal(db: DbOrTx, actor: GestureActor, input: EditInput, 
         cardMessage: input.cardMessage,
         justification: input.justification,
         deliveryMethod: input.deliveryMethod,
+        compensationOwed: compensationAnswer(input),
         version: gesture.version + 1,
         updatedAt: now,
       })
@@ -200,6 +212,7 @@ export function submitGesture(db: DbOrTx, actor: GestureActor, input: { gestureI
 /** The figures the policy checks need, gathered inside the transaction. */
 export function gatherProposalFigures(tx: DbOrTx, gesture: Gesture, now: Date) {
   const { currency, timeZone, today } = organisationFacts(tx, now);
+  const { complaintsProcessText } = getOrganisation(tx);
   const { policy } = getEffectivePolicy(tx, gesture.branchId);
   const type = findGestureType(tx, gesture.typeId)!;
   const customer = tx.select().from(customers).where(eq(customers.id, gesture.customerId)).get()!;
@@ -237,8 +250,19 @@ export function gatherProposalFigures(tx: DbOrTx, gesture: Gesture, now: Date) {
       occasion: gesture.occasion,
       justification: gesture.justification,
       type: { name: type.name, maxAmount: type.maxAmount, active: type.active, occasions: type.occasions },
-      customer: { doNotContact: customer.doNotContact, erased: customer.erasedAt !== null },
+      customer: {
+        doNotContact: customer.doNotContact,
+        erased: customer.erasedAt !== null,
+        connectedBranchId: customer.connectedBranchId,
+        connectedBranchName: customer.connectedBranchId === null ? null : (tx.select({ name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).get()?.name ?? null),
+      },
       customerTwelveMonths: customerTwelveMonths(tx, gesture.customerId, now, gesture.id),
+      household: householdTwelveMonths(tx, gesture.customerId, now, gesture.id),
+      branchId: gesture.branchId,
+      today,
+      hardship: recentHardshipSignal(tx, gesture.customerId, today, policy.hardshipLookbackDays),
+      compensationOwed: gesture.compensationOwed,
+      complaintsProcessText,
       duplicate: duplicate?.submittedAt ? { branchName: duplicate.branchName, submittedOn: localDate(duplicate.submittedAt, timeZone) } : null,
       staffMonthAmount: Number(staffMonth?.amount ?? 0),
       branchName: branch.name,
@@ -268,8 +292,9 @@ function submitInTransaction(tx: DbOrTx, actor: GestureActor, gesture: Gesture, 
   const nextVersion = gesture.version + 1;
   const proposerName = userName(tx, gesture.proposerId);
   const typeName = findGestureType(tx, gesture.typeId)!.name;
+  const needs = approvalNeeds(figures);
 
-  if (pool && withinDiscretion(amount, figures.policy) && available >= amount) {
+  if (pool && !needs.noDiscretion && withinDiscretion(amount, figures.policy) && available >= amount) {
     if (amount > 0) {
       placeHold(tx, { id: actor.id }, { poolId: pool.id, gestureId: gesture.id, amount, memo: `Gesture #${gesture.id}`, idempotencyKey: `gesture:${gesture.id}:hold:v${nextVersion}`, now });
     }
@@ -301,7 +326,7 @@ function submitInTransaction(tx: DbOrTx, actor: GestureActor, gesture: Gesture, 
     return { gestureId: updated.id, status: updated.status, version: updated.version, alreadyDone: false };
   }
 
-  const route = routeFor(tx, { branchId: gesture.branchId, proposerId: gesture.proposerId }, today);
+  const route = needs.financeOnly ? "finance" : routeFor(tx, { branchId: gesture.branchId, proposerId: gesture.proposerId }, today);
   const updated = tx
     .update(gestures)
     .set({ status: "submitted", approvalRoute: route, submittedAt: now, version: nextVersion, updatedAt: now })
@@ -326,7 +351,11 @@ function submitInTransaction(tx: DbOrTx, actor: GestureActor, gesture: Gesture, 
   for (const userId of recipients) notify(tx, { userId, kind: "approval_needed", gestureId: gesture.id, message, now });
 
   let warning: string | undefined;
-  if (pool && withinDiscretion(amount, figures.policy) && available < amount) {
+  if (needs.financeOnly) {
+    warning = `The CRM marks this customer as staff of ${figures.customer.connectedBranchName ?? "another branch"}, or connected to its staff, so finance decides this proposal (policy: connected persons).`;
+  } else if (needs.approverReason && withinDiscretion(amount, figures.policy)) {
+    warning = `This customer has a recent hardship, collections or dispute signal, so a manager approves this proposal, whatever the amount.`;
+  } else if (pool && withinDiscretion(amount, figures.policy) && available < amount) {
     warning = `The pool has ${formatMoney(available, currency)} available, not enough to approve this at your discretion, so it went to ${route === "branch" ? "a manager" : "finance"}.`;
   } else if (pool) {
     const pending = tx

@@ -19,6 +19,12 @@ export function parsePolicyValue(key: PolicyKey, text: string | undefined): Poli
   const field = POLICY_FIELDS[key];
   const trimmed = (text ?? "").trim();
   if (field.unit === "money") return parseMoney(trimmed, { max: field.max });
+  if (field.unit === "switch") {
+    const word = trimmed.toLowerCase();
+    if (word === "on") return { ok: true, value: 1 };
+    if (word === "off") return { ok: true, value: 0 };
+    return { ok: false, message: `Choose on or off for ${field.label.toLowerCase()}.` };
+  }
   if (trimmed === "") return { ok: false, message: `Enter ${WHOLE_NUMBER_EXAMPLE[field.unit]}.` };
   if (!/^\d+$/.test(trimmed)) return { ok: false, message: `Enter ${WHOLE_NUMBER_EXAMPLE[field.unit]}, with the digits 0 to 9 only.` };
   const value = trimmed.length > 12 ? Number.POSITIVE_INFINITY : Number(trimmed);
@@ -28,13 +34,15 @@ export function parsePolicyValue(key: PolicyKey, text: string | undefined): Poli
 
 /** What to prefill an input with (amounts as typed text, "50.00"). */
 export function policyValueText(key: PolicyKey, value: number): string {
-  return POLICY_FIELDS[key].unit === "money" ? moneyInputText(value) : String(value);
+  const unit = POLICY_FIELDS[key].unit;
+  if (unit === "switch") return value === 0 ? "off" : "on";
+  return unit === "money" ? moneyInputText(value) : String(value);
 }
 
 /** The label of a setting's input, with its unit: "Discretion limit (USD)", "Duplicate window (days)". */
 export function policyInputLabel(key: PolicyKey, currency: string): string {
   const field = POLICY_FIELDS[key];
-  const unit = { money: currency, days: "days", percent: "%", count: "" }[field.unit];
+  const unit = { money: currency, days: "days", percent: "%", count: "", switch: "" }[field.unit];
   return unit ? `${field.label} (${unit})` : field.label;
 }
 
@@ -53,6 +61,8 @@ function formatWholeValue(key: PolicyKey, value: number): string {
       return `${value}%`;
     case "count":
       return value.toLocaleString("en-US");
+    case "switch":
+      return value === 0 ? "Off" : "On";
   }
 }
 

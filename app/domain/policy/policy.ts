@@ -4,7 +4,8 @@ import { POLICY_KEYS, type Policy, type PolicyKey } from "../../../db/schema";
 
 export { POLICY_KEYS, type Policy, type PolicyKey };
 
-export type PolicyUnit = "money" | "days" | "count" | "percent";
+/** "switch": 1 is on, 0 is off. */
+export type PolicyUnit = "money" | "days" | "count" | "percent" | "switch";
 
 export const POLICY_FIELDS: Record<PolicyKey, { label: string; unit: PolicyUnit; help: string; max: number }> = {
   discretionLimit: {
@@ -68,7 +69,36 @@ export const POLICY_FIELDS: Record<PolicyKey, { label: string; unit: PolicyUnit;
     help: "Fulfilments costing more than this must attach a receipt.",
     max: 100_000_000,
   },
+  connectedPersonCheck: {
+    label: "Connected persons",
+    unit: "switch",
+    help: "Customers the CRM marks as staff or connected to staff receive no gesture from that branch; any other branch's proposal goes to finance.",
+    max: 1,
+  },
+  hardshipLookbackDays: {
+    label: "Hardship, collections and disputes",
+    unit: "days",
+    help: "Days back a hardship, collections or complaint-in-dispute signal makes any gesture need a manager's approval and a written reason, whatever the amount. 0 turns the check off.",
+    max: 3650,
+  },
+  householdCap: {
+    label: "Household counts together",
+    unit: "switch",
+    help: "Customers who share a delivery address count together toward the per-customer cap.",
+    max: 1,
+  },
+  redressCheck: {
+    label: "Redress is not goodwill",
+    unit: "switch",
+    help: "On a complaint or service-failure occasion the form asks whether the money is compensation owed to the customer, and refuses it if so.",
+    max: 1,
+  },
 };
+
+/** Whether a switch setting is on. */
+export function isOn(value: number): boolean {
+  return value !== 0;
+}
 
 export type PolicyProblem = { key: PolicyKey; message: string };
 

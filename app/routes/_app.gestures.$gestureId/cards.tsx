@@ -88,6 +88,12 @@ export function DetailsCard({ view }: { view: View }) {
         </dd>
         <dt>Delivery</dt>
         <dd>{DELIVERY_LABELS[gesture.deliveryMethod]}</dd>
+        {gesture.compensationOwed ? (
+          <>
+            <dt>Compensation owed to the customer?</dt>
+            <dd>{gesture.compensationOwed === "yes" ? "Yes (refused: the complaints process applies)" : "No, goodwill"}</dd>
+          </>
+        ) : null}
         {gesture.cardMessage !== null ? (
           <>
             <dt>Card message</dt>
@@ -166,6 +172,7 @@ export function EditCard({ view, options, lastResult }: CardProps & { options: E
           cardMessage: gesture.cardMessage ?? "",
           justification: gesture.justification ?? "",
           deliveryMethod: gesture.deliveryMethod,
+          compensationOwed: gesture.compensationOwed,
         }}
         mode={{ kind: "edit", version: gesture.version }}
         lastResult={lastResult}
@@ -206,6 +213,11 @@ export function DecisionCard({ view, lastResult }: CardProps) {
           <label htmlFor={fields.comment.id}>Comment</label>
           <textarea {...getTextareaProps(fields.comment)} rows={3} maxLength={DECISION_COMMENT_MAX} />
           <p className="field__hint">Required to reject (the reason) or return (what should change). The proposer reads it.</p>
+          {view.gesture.approverReason ? (
+            <p className="banner banner--warning" data-testid="approver-reason-needed">
+              {view.gesture.approverReason}
+            </p>
+          ) : null}
           <FieldErrors errors={fields.comment.errors} id={fields.comment.errorId} />
         </div>
         <div className="actions">

@@ -15,6 +15,10 @@ const POLICY: Policy = {
   varianceTolerancePercent: 10,
   outcomeFollowUpDays: 14,
   receiptRequiredAbove: 2_500,
+  connectedPersonCheck: 1,
+  hardshipLookbackDays: 90,
+  householdCap: 1,
+  redressCheck: 1,
 };
 
 function figures(overrides: Partial<ProposalFigures> = {}): ProposalFigures {
@@ -25,8 +29,14 @@ function figures(overrides: Partial<ProposalFigures> = {}): ProposalFigures {
     occasion: "bereavement",
     justification: "",
     type: { name: "Flowers", maxAmount: 1_000_000, active: true, occasions: ["bereavement"] },
-    customer: { doNotContact: false, erased: false },
+    customer: { doNotContact: false, erased: false, connectedBranchId: null, connectedBranchName: null },
     customerTwelveMonths: { amount: 0, count: 0 },
+    household: { otherCustomers: 0, amount: 0, count: 0 },
+    branchId: 1,
+    today: "2026-12-04",
+    hardship: null,
+    compensationOwed: null,
+    complaintsProcessText: "Use the complaints process.",
     duplicate: null,
     staffMonthAmount: 0,
     branchName: "North",
@@ -114,7 +124,7 @@ describe("policy rules at their boundaries", () => {
   it("do-not-contact and erased customers are refused whatever else is true, and nothing else is said", () => {
     fc.assert(
       fc.property(amountArb, fc.boolean(), (amount, erased) => {
-        const refusals = policyRefusals(figures({ amount, customer: { doNotContact: !erased, erased } }));
+        const refusals = policyRefusals(figures({ amount, customer: { doNotContact: !erased, erased, connectedBranchId: null, connectedBranchName: null } }));
         expect(refusals.map((r) => r.rule)).toEqual([erased ? "erased" : "do_not_contact"]);
       }),
     );

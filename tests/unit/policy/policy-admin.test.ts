@@ -30,6 +30,10 @@ const STANDARD: Policy = {
   varianceTolerancePercent: 10,
   outcomeFollowUpDays: 14,
   receiptRequiredAbove: 2_500,
+  connectedPersonCheck: 1,
+  hardshipLookbackDays: 90,
+  householdCap: 1,
+  redressCheck: 1,
 };
 
 beforeEach(async () => {

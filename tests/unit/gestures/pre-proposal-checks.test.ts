@@ -1,0 +1,187 @@
+// The checks before a gesture is proposed (issue 22), at their boundaries: connected persons,
+// hardship / collections / disputes, the household cap and "redress is not goodwill".
+import fc from "fast-check";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { gestures, organisation, policyDefaults } from "../../../db/schema";
+import { decideGesture } from "~/domain/gestures/decisions.server";
+import { householdCapCheck, withinHardshipLookback } from "~/domain/gestures/gesture-rules";
+import { rerouteBranch } from "~/domain/approvals/routing.server";
+import type { Db } from "~/utils/db.server";
+import { closeDatabase, createTestDatabase } from "../../support/database";
+import { createCustomer, createSignal, createUser } from "../../support/factories";
+import { actorOf, propose, setupGestures } from "../../support/gesture-setup";
+import { refusal } from "../../support/refusal";
+import { localDaysAgo, localToday } from "../../support/calendar";
+
+// A Monday in Q1 2026, New York (10:00 local).
+const NOW = new Date("2026-03-02T15:00:00Z");
+
+let db: Db;
+beforeEach(() => {
+  db = createTestDatabase();
+});
+afterEach(() => closeDatabase(db));
+
+const statusOf = (id: number) => db.select().from(gestures).where(eq(gestures.id, id)).get()!;
+const setPolicy = (values: Partial<typeof policyDefaults.$inferInsert>) => db.update(policyDefaults).set(values).where(eq(policyDefaults.id, 1)).run();
+
+describe("pure rules at their boundaries", () => {
+  it("the household's 12 months against the per-customer cap: refused exactly when the combined total passes a cap", () => {
+    fc.assert(
+      fc.property(
+        fc.record({ amount: fc.nat(50_000), count: fc.nat(5) }),
+        fc.record({ amount: fc.nat(50_000), count: fc.nat(5) }),
+        fc.nat(50_000),
+        fc.record({ customerCapAmount: fc.nat(100_000), customerCapCount: fc.integer({ min: 1, max: 10 }) }),
+        (mine, others, amount, policy) => {
+          const check = householdCapCheck(mine, others, amount, policy);
+          expect(check.amount).toBe(mine.amount + others.amount);
+          expect(check.count).toBe(mine.count + others.count);
+          expect(check.amountOver).toBe(mine.amount + others.amount + amount > policy.customerCapAmount);
+          expect(check.countOver).toBe(mine.count + others.count + 1 > policy.customerCapCount);
+          // Exactly at the cap is allowed; one cent more is not.
+          const room = policy.customerCapAmount - check.amount;
+          if (room >= 0) {
+            expect(householdCapCheck(mine, others, room, policy).amountOver).toBe(false);
+            expect(householdCapCheck(mine, others, room + 1, policy).amountOver).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+
+  it("a hardship signal exactly 90 local days old counts; 91 days old does not; 0 turns the check off", () => {
+    const today = localToday(NOW);
+    expect(withinHardshipLookback(localDaysAgo(90, NOW), today, 90)).toBe(true);
+    expect(withinHardshipLookback(localDaysAgo(91, NOW), today, 90)).toBe(false);
+    expect(withinHardshipLookback(today, today, 90)).toBe(true);
+    expect(withinHardshipLookback(today, today, 0)).toBe(false);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 365 }), (daysAgo, lookback) => {
+        expect(withinHardshipLookback(localDaysAgo(daysAgo, NOW), today, lookback)).toBe(daysAgo <= lookback);
+      }),
+    );
+  });
+});
+
+describe("connected persons", () => {
+  it("the customer's own branch cannot propose a gesture for staff of that branch: refused, nothing written", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    const colin = createCustomer(db, { branchId: s.north.id, name: "Colin Marsh", connectedBranchId: s.north.id });
+    const error = refusal(() => propose(db, s.staff, { customerId: colin.id, amount: 1_000 }, NOW));
+    expect(error.code).toBe("POLICY_VIOLATION");
+    expect(error.message).toContain("connected persons");
+    expect(error.message).toContain(s.north.name);
+    expect(db.select().from(gestures).all()).toHaveLength(0);
+  });
+
+  it("a customer connected to another branch's staff: never at discretion, routed to finance, and only finance decides", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    const maya = createCustomer(db, { branchId: s.north.id, name: "Maya Lindqvist", connectedBranchId: s.south.id });
+    const result = propose(db, s.staff, { customerId: maya.id, amount: 1_000 }, NOW);
+    expect(result.status).toBe("submitted");
+    expect(statusOf(result.gestureId).approvalRoute).toBe("finance");
+    expect(result.warning).toContain("finance decides");
+    // The branch's manager may not decide it, and rerouting the branch leaves it with finance.
+    expect(refusal(() => decideGesture(db, actorOf(s.manager), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW)).code).toBe("FORBIDDEN");
+    expect(rerouteBranch(db, s.north.id, localToday(NOW), NOW)).toEqual([]);
+    expect(statusOf(result.gestureId).approvalRoute).toBe("finance");
+    const decided = decideGesture(db, actorOf(s.finance2), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW);
+    expect(decided.status).toBe("approved");
+  });
+
+  it("with the check off, the same customer is approved at staff discretion", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    setPolicy({ connectedPersonCheck: 0 });
+    const colin = createCustomer(db, { branchId: s.north.id, connectedBranchId: s.north.id });
+    expect(propose(db, s.staff, { customerId: colin.id, amount: 1_000 }, NOW).status).toBe("approved");
+  });
+});
+
+describe("hardship, collections and disputes", () => {
+  it("within 90 days any gesture, however small, needs a written reason and goes to a manager, who must write one too", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    for (const kind of ["hardship", "collections", "dispute"] as const) {
+      const customer = createCustomer(db, { branchId: s.north.id });
+      createSignal(db, customer, { kind, occurredOn: localDaysAgo(90, NOW) });
+      const noReason = refusal(() => propose(db, s.staff, { customerId: customer.id, amount: 100 }, NOW));
+      expect(noReason.code).toBe("POLICY_VIOLATION");
+      expect(noReason.message).toContain(`on ${localDaysAgo(90, NOW)} (90 days ago, within the 90-day`);
+      expect(noReason.field).toBe("justification");
+      const submitted = propose(db, s.staff, { customerId: customer.id, amount: 100, justification: "Long-standing customer; a card only." }, NOW);
+      expect(submitted.status).toBe("submitted");
+      const bare = refusal(() => decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "" }, NOW));
+      expect(bare.field).toBe("comment");
+      expect(statusOf(submitted.gestureId).status).toBe("submitted");
+      const approved = decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "Not linked to the arrears talks." }, NOW);
+      expect(approved.status).toBe("approved");
+    }
+  });
+
+  it("a signal 91 local days old no longer applies: approved at discretion without a reason", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    const customer = createCustomer(db, { branchId: s.north.id });
+    createSignal(db, customer, { kind: "hardship", occurredOn: localDaysAgo(91, NOW) });
+    expect(propose(db, s.staff, { customerId: customer.id, amount: 100 }, NOW).status).toBe("approved");
+  });
+});
+
+describe("the household cap", () => {
+  it("customers at the same address (written differently) count together: refused one cent over the cap, with the figures", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    setPolicy({ customerCapAmount: 20_000, customerCapCount: 10 });
+    const iris = createCustomer(db, { branchId: s.north.id, deliveryAddress: "22 Willow Court\nNorthvale NV2 3CD" });
+    const tom = createCustomer(db, { branchId: s.north.id, deliveryAddress: "22, willow court,  NORTHVALE nv2 3cd" });
+    propose(db, s.staff, { customerId: iris.id, amount: 12_000, justification: "why" }, NOW);
+    const over = refusal(() => propose(db, s.staff2, { customerId: tom.id, amount: 8_001, justification: "why" }, NOW));
+    expect(over.message).toContain("household (2 customers at the same delivery address");
+    expect(over.message).toContain("has received $120.00");
+    expect(over.message).toContain("it would be $200.01");
+    expect(over.message).toContain("cap is $200.00");
+    expect(propose(db, s.staff2, { customerId: tom.id, amount: 8_000, justification: "why" }, NOW).status).toBe("submitted");
+  });
+
+  it("with the household switch off, each customer has their own cap", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    setPolicy({ customerCapAmount: 20_000, householdCap: 0 });
+    const a = createCustomer(db, { branchId: s.north.id, deliveryAddress: "1 Elm Road" });
+    const b = createCustomer(db, { branchId: s.north.id, deliveryAddress: "1 ELM ROAD." });
+    propose(db, s.staff, { customerId: a.id, amount: 12_000, justification: "why" }, NOW);
+    expect(propose(db, s.staff2, { customerId: b.id, amount: 12_000, justification: "why" }, NOW).status).toBe("submitted");
+  });
+});
+
+describe("redress is not goodwill", () => {
+  it("compensation owed on a complaint is refused with the organisation's complaints text; unanswered is refused; no is allowed", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    db.update(organisation).set({ complaintsProcessText: "Log it in Complaints Desk (form CP-7)." }).where(eq(organisation.id, 1)).run();
+    for (const occasion of ["complaint", "service_failure", "dispute"] as const) {
+      const customer = createCustomer(db, { branchId: s.north.id });
+      const owed = refusal(() => propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: "yes" }, NOW));
+      expect(owed.message).toContain("Log it in Complaints Desk (form CP-7).");
+      expect(owed.field).toBe("compensationOwed");
+      const unanswered = refusal(() => propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: null }, NOW));
+      expect(unanswered.message).toContain("say whether this money is compensation the customer is owed");
+    }
+    expect(db.select().from(gestures).where(eq(gestures.status, "submitted")).all()).toHaveLength(0);
+  });
+
+  it("on other occasions the question is not asked, and with the check off a yes is not refused", async () => {
+    const s = await setupGestures(db, { now: NOW });
+    const customer = createCustomer(db, { branchId: s.north.id });
+    expect(propose(db, s.staff, { customerId: customer.id, occasion: "bereavement", compensationOwed: "yes" }, NOW).status).toBe("approved");
+    expect(statusOf(1).compensationOwed).toBeNull();
+    setPolicy({ redressCheck: 0 });
+    const other = createCustomer(db, { branchId: s.north.id });
+    const error = (() => {
+      try {
+        propose(db, s.staff, { customerId: other.id, occasion: "complaint", compensationOwed: "yes" }, NOW);
+        return null;
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message ?? "").not.toContain("Redress is not goodwill");
+  });
+});
