@@ -253,6 +253,8 @@ export const holds = sqliteTable(
   (t) => [
     index("holds_pool_status_idx").on(t.poolId, t.status),
     index("holds_gesture_idx").on(t.gestureId),
+    /** The spend report's month boundaries (issue 19): open holds placed within a few hours. */
+    index("holds_open_created_idx").on(t.createdAt).where(sql`${t.status} = 'open'`),
     check("holds_amount", sql`typeof(${t.amount}) = 'integer' and ${t.amount} > 0 and ${t.amount} <= ${sql.raw(String(LEDGER_AMOUNT_LIMIT))}`),
     check("holds_status", sql`${t.status} in ('open', 'released', 'captured', 'carried')`),
     check("holds_resolved", sql`(${t.status} = 'open') = (${t.resolvedAt} is null)`),
@@ -1147,6 +1149,24 @@ export const customerTenure = sqliteTable(
     customers: integer("customers").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.branchId, t.sinceMonth] }), index("customer_tenure_month_idx").on(t.sinceMonth, t.customers)],
+);
+
+/**
+ * A pool's open holds (by when they were placed) and captures (by when they were taken) per UTC
+ * calendar month (YYYY-MM). The spend report cuts months at local midnight: it adds the few hours
+ * between UTC and local midnight of each month's start from the raw rows.
+ */
+export const poolMonths = sqliteTable(
+  "pool_months",
+  {
+    poolId: integer("pool_id")
+      .notNull()
+      .references(() => budgetPools.id, { onDelete: "restrict" }),
+    month: text("month").notNull(),
+    committed: integer("committed").notNull().default(0),
+    spent: integer("spent").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.poolId, t.month] })],
 );
 
 export type GestureType = typeof gestureTypes.$inferSelect;

@@ -13,6 +13,15 @@ CREATE TABLE `customer_tenure` (
 );
 --> statement-breakpoint
 CREATE INDEX `customer_tenure_month_idx` ON `customer_tenure` (`since_month`,`customers`);--> statement-breakpoint
+CREATE TABLE `pool_months` (
+	`pool_id` integer NOT NULL,
+	`month` text NOT NULL,
+	`committed` integer DEFAULT 0 NOT NULL,
+	`spent` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`pool_id`, `month`),
+	FOREIGN KEY (`pool_id`) REFERENCES `budget_pools`(`id`) ON UPDATE no action ON DELETE restrict
+);
+--> statement-breakpoint
 CREATE TABLE `pool_outcomes` (
 	`pool_id` integer NOT NULL,
 	`occasion` text NOT NULL,
@@ -46,6 +55,7 @@ ALTER TABLE `signals` ADD `later_complaint` integer DEFAULT 0 NOT NULL;--> state
 ALTER TABLE `signals` ADD `later_detractor` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `signals` ADD `later_promoter` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX `customers_since_idx` ON `customers` (`customer_since`) WHERE "customers"."erased_at" is null;--> statement-breakpoint
+CREATE INDEX `holds_open_created_idx` ON `holds` (`created_at`) WHERE "holds"."status" = 'open';--> statement-breakpoint
 -- Hand-written (issue 19, keep at the end when regenerating): report summaries kept by triggers.
 -- Gestures, signals and customers are written in many places (proposals, approvals, fulfilment,
 -- imports, erasure, the signal API, the scale seed's raw SQL), so the summaries are kept by
@@ -234,3 +244,42 @@ SELECT branch_id, segment, count(*) FROM customers WHERE erased_at IS NULL GROUP
 --> statement-breakpoint
 INSERT INTO customer_tenure (branch_id, since_month, customers)
 SELECT branch_id, substr(customer_since, 1, 7), count(*) FROM customers WHERE erased_at IS NULL GROUP BY 1, 2;
+--> statement-breakpoint
+-- 5. pool_months (the spend report's months): captures by the UTC month they were taken (the
+-- ledger is append-only, so inserts are the only change), and open holds by the UTC month they
+-- were placed (a hold leaves when it is released, captured or carried).
+CREATE TRIGGER keep_pool_months_after_capture AFTER INSERT ON ledger_entries
+WHEN NEW.kind = 'capture'
+BEGIN
+  INSERT INTO pool_months (pool_id, month, committed, spent) VALUES (NEW.pool_id, strftime('%Y-%m', NEW.at / 1000, 'unixepoch'), 0, -NEW.amount)
+  ON CONFLICT (pool_id, month) DO UPDATE SET spent = spent + excluded.spent;
+END;
+--> statement-breakpoint
+CREATE TRIGGER keep_pool_months_after_hold_insert AFTER INSERT ON holds
+WHEN NEW.status = 'open'
+BEGIN
+  INSERT INTO pool_months (pool_id, month, committed, spent) VALUES (NEW.pool_id, strftime('%Y-%m', NEW.created_at / 1000, 'unixepoch'), NEW.amount, 0)
+  ON CONFLICT (pool_id, month) DO UPDATE SET committed = committed + excluded.committed;
+END;
+--> statement-breakpoint
+CREATE TRIGGER keep_pool_months_after_hold_update AFTER UPDATE OF pool_id, amount, status, created_at ON holds
+WHEN OLD.status = 'open' OR NEW.status = 'open'
+BEGIN
+  INSERT INTO pool_months (pool_id, month, committed, spent) SELECT OLD.pool_id, strftime('%Y-%m', OLD.created_at / 1000, 'unixepoch'), -OLD.amount, 0 WHERE OLD.status = 'open'
+  ON CONFLICT (pool_id, month) DO UPDATE SET committed = committed + excluded.committed;
+  INSERT INTO pool_months (pool_id, month, committed, spent) SELECT NEW.pool_id, strftime('%Y-%m', NEW.created_at / 1000, 'unixepoch'), NEW.amount, 0 WHERE NEW.status = 'open'
+  ON CONFLICT (pool_id, month) DO UPDATE SET committed = committed + excluded.committed;
+END;
+--> statement-breakpoint
+CREATE TRIGGER keep_pool_months_after_hold_delete AFTER DELETE ON holds
+WHEN OLD.status = 'open'
+BEGIN
+  UPDATE pool_months SET committed = committed - OLD.amount WHERE pool_id = OLD.pool_id AND month = strftime('%Y-%m', OLD.created_at / 1000, 'unixepoch');
+END;
+--> statement-breakpoint
+INSERT INTO pool_months (pool_id, month, committed, spent)
+SELECT pool_id, month, sum(committed), sum(spent) FROM (
+  SELECT pool_id, strftime('%Y-%m', at / 1000, 'unixepoch') AS month, 0 AS committed, -amount AS spent FROM ledger_entries WHERE kind = 'capture'
+  UNION ALL
+  SELECT pool_id, strftime('%Y-%m', created_at / 1000, 'unixepoch'), amount, 0 FROM holds WHERE status = 'open'
+) GROUP BY 1, 2;

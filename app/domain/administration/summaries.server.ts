@@ -1,4 +1,4 @@
-// The kept report summaries of issue 19: pool_outcomes, signal_followups with the signals'
+// The kept report summaries of issue 19: pool_outcomes, pool_months, signal_followups with the signals'
 // follow-up flags, customer_segments and customer_tenure (triggers of migration 0015; the ledger's
 // pool_totals and pool_spend_by_type are checked with the ledger's rules). Each one is recomputed here
 // from the raw rows: `checkSummaries` compares the kept rows with the recomputation (db:check, the
@@ -45,6 +45,16 @@ export const SUMMARIES: Summary[] = [
         SELECT s.branch_id AS branch_id, substr(s.occurred_on, 1, 7) AS month, s.kind AS kind, ${SIGNAL_FLAGS.received_gesture} AS received,
           ${SIGNAL_FLAGS.later_complaint} AS complaint, ${SIGNAL_FLAGS.later_detractor} AS detractor, ${SIGNAL_FLAGS.later_promoter} AS promoter
         FROM signals s) GROUP BY 1, 2, 3, 4`,
+  },
+  {
+    table: "pool_months",
+    keys: ["pool_id", "month"],
+    values: ["committed", "spent"],
+    recompute: `SELECT pool_id, month, sum(committed), sum(spent) FROM (
+        SELECT pool_id, strftime('%Y-%m', at / 1000, 'unixepoch') AS month, 0 AS committed, -amount AS spent FROM ledger_entries WHERE kind = 'capture'
+        UNION ALL
+        SELECT pool_id, strftime('%Y-%m', created_at / 1000, 'unixepoch'), amount, 0 FROM holds WHERE status = 'open'
+      ) GROUP BY 1, 2`,
   },
   {
     table: "customer_segments",

@@ -106,22 +106,51 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSum
   const timeZone = getOrganisation(db).timeZone;
   const months: { month: string; start: number }[] = [];
   for (let m = period.startsOn; m < period.endsOn; m = addMonths(m, 1)) months.push({ month: m.slice(0, 7), start: startOfLocalDay(m, timeZone).getTime() });
-  const monthOf = (column: SQL) => {
-    const cases = months.slice(1).map((m, i) => sql`when ${column} < ${m.start} then ${months[i]!.month}`);
-    return sql`case ${sql.join(cases, sql` `)} else ${months[months.length - 1]!.month} end`;
+  // Committed and spent by month from pool_months (kept by triggers, migration 0015), which holds
+  // them by UTC calendar month. A UTC month starts a few hours before or after the local one: what
+  // lies between the two midnights is read from the raw rows (hours of entries, on an index) and
+  // moved to the month it belongs to. Before the period's second month counts in its first, from
+  // its last month on in its last, as entries of a pool dated outside its period always have.
+  const last = months.length - 1;
+  const committed = months.map(() => 0);
+  const spent = months.map(() => 0);
+  const add = (list: number[], index: number, amount: number) => {
+    list[index] = list[index]! + amount;
   };
-  const spentByMonth = db.all<{ month: string; spent: number }>(sql`
-    select ${monthOf(sql`le.at`)} as month, -sum(le.amount) as spent
-    from ledger_entries le where le.pool_id in ${pools} and le.kind = 'capture' group by 1`);
-  const committedByMonth = db.all<{ month: string; committed: number }>(sql`
-    select ${monthOf(sql`h.created_at`)} as month, sum(h.amount) as committed
-    from holds h where h.pool_id in ${pools} and h.status = 'open' group by 1`);
+  const kept = db.all<{ month: string; committed: number; spent: number }>(sql`
+    select m.month as month, sum(m.committed) as committed, sum(m.spent) as spent from pool_months m where m.pool_id in ${pools} group by 1`);
+  for (const row of kept) {
+    const index = row.month <= months[0]!.month ? 0 : row.month >= months[last]!.month ? last : months.findIndex((m) => m.month === row.month);
+    add(committed, index, row.committed);
+    add(spent, index, row.spent);
+  }
+  for (let k = 1; k <= last; k++) {
+    const local = months[k]!.start;
+    const utc = Date.UTC(Number(months[k]!.month.slice(0, 4)), Number(months[k]!.month.slice(5, 7)) - 1, 1);
+    if (local === utc) continue;
+    // Later local midnight: [utc, local) was counted in month k but is month k-1's; earlier: the reverse.
+    const [from, until, sign] = local > utc ? [utc, local, 1] : [local, utc, -1];
+    const moved = db.get<{ committed: number; spent: number }>(sql`
+      select
+        (select coalesce(sum(h.amount), 0) from holds h indexed by holds_open_created_idx
+          where h.status = 'open' and h.created_at >= ${from} and h.created_at < ${until} and h.pool_id in ${pools}) as committed,
+        (select coalesce(-sum(le.amount), 0) from ledger_entries le indexed by ledger_entries_at_idx
+          where le.at >= ${from} and le.at < ${until} and le.kind = 'capture' and le.pool_id in ${pools}) as spent`)!;
+    if (moved.committed !== 0) {
+      add(committed, k - 1, sign * moved.committed);
+      add(committed, k, -sign * moved.committed);
+    }
+    if (moved.spent !== 0) {
+      add(spent, k - 1, sign * moved.spent);
+      add(spent, k, -sign * moved.spent);
+    }
+  }
   const monthLabel = new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
-  const byMonth = months.map(({ month }) => ({
+  const byMonth = months.map(({ month }, index) => ({
     month,
     label: monthLabel.format(new Date(`${month}-01T12:00:00Z`)),
-    committed: committedByMonth.find((r) => r.month === month)?.committed ?? 0,
-    spent: spentByMonth.find((r) => r.month === month)?.spent ?? 0,
+    committed: committed[index]!,
+    spent: spent[index]!,
   }));
 
   return { totals, byRegion: [...regions.values()], byBranch, byOccasion, byType, byMonth };
