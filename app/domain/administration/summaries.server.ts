@@ -81,13 +81,18 @@ export function checkSummaries(db: Db): SummaryProblem[] {
   const problems: SummaryProblem[] = [];
   for (const summary of SUMMARIES) {
     const columns = [...summary.keys, ...summary.values];
-    const join = summary.keys.map((k) => `k.${k} = r.${k}`).join(" AND ");
-    const differs = summary.values.map((v) => `coalesce(k.${v}, 0) <> coalesce(r.${v}, 0)`).join(" OR ");
-    const keyOf = summary.keys.map((k) => `coalesce(k.${k}, r.${k})`).join(" || ':' || ");
+    // Rows of zeros are what a kept row becomes when everything it counted left it: the same as no row.
+    const nonZero = `NOT (${summary.values.map((v) => `${v} = 0`).join(" AND ")})`;
+    const keyOf = summary.keys.join(" || ':' || ");
+    // Set differences both ways (sorts, not a join per row), so that it stays quick on a bank's file.
     const rows = sqlite
       .prepare(
-        `WITH r(${columns.join(", ")}) AS (${summary.recompute})
-         SELECT ${keyOf} AS key FROM ${summary.table} k FULL OUTER JOIN r ON ${join} WHERE ${differs}`,
+        `WITH r(${columns.join(", ")}) AS (${summary.recompute}),
+           kept AS (SELECT ${columns.join(", ")} FROM ${summary.table} WHERE ${nonZero}),
+           recomputed AS (SELECT ${columns.join(", ")} FROM r WHERE ${nonZero})
+         SELECT ${keyOf} AS key FROM (SELECT * FROM kept EXCEPT SELECT * FROM recomputed)
+         UNION
+         SELECT ${keyOf} AS key FROM (SELECT * FROM recomputed EXCEPT SELECT * FROM kept)`,
       )
       .pluck()
       .all() as string[];
