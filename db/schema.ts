@@ -259,6 +259,8 @@ export const holds = sqliteTable(
   (t) => [
     index("holds_pool_status_idx").on(t.poolId, t.status),
     index("holds_gesture_idx").on(t.gestureId),
+    /** The spend report's month boundaries (issue 19): open holds placed within a few hours. */
+    index("holds_open_created_idx").on(t.createdAt).where(sql`${t.status} = 'open'`),
     check("holds_amount", sql`typeof(${t.amount}) = 'integer' and ${t.amount} > 0 and ${t.amount} <= ${sql.raw(String(LEDGER_AMOUNT_LIMIT))}`),
     check("holds_status", sql`${t.status} in ('open', 'released', 'captured', 'carried')`),
     check("holds_resolved", sql`(${t.status} = 'open') = (${t.resolvedAt} is null)`),
@@ -454,6 +456,8 @@ export const customers = sqliteTable(
     index("customers_address_key_idx")
       .on(t.addressKey)
       .where(sql`${t.addressKey} is not null`),
+    /** The exact count of a tenure band's boundary month (issue 19), across branches. */
+    index("customers_since_idx").on(t.customerSince).where(sql`${t.erasedAt} is null`),
     check("customers_since_date", isoDateByName("customer_since")),
     check("customers_birthday_format", sql`${t.birthday} is null or ${t.birthday} glob '[0-1][0-9]-[0-3][0-9]'`),
     check("customers_name_length", sql`length(${t.name}) between 1 and 200`),
@@ -486,6 +490,15 @@ export const signals = sqliteTable(
     createdById: integer("created_by_id").references(() => users.id, { onDelete: "restrict" }),
     createdAt: createdAt(),
     correctedAt: integer("corrected_at", { mode: "timestamp_ms" }),
+    /**
+     * Kept by triggers (issue 19, migration 0018) for the return on empathy: 1 when the customer has
+     * a fulfilled gesture for this kind of occasion, and when a complaint / survey answer of theirs
+     * followed within FOLLOW_UP_DAYS. They feed signal_followups; never set them from the app.
+     */
+    receivedGesture: integer("received_gesture").notNull().default(0),
+    laterComplaint: integer("later_complaint").notNull().default(0),
+    laterDetractor: integer("later_detractor").notNull().default(0),
+    laterPromoter: integer("later_promoter").notNull().default(0),
   },
   (t) => [
     index("signals_customer_idx").on(t.customerId, t.occurredOn),
@@ -1228,6 +1241,88 @@ export const stories = sqliteTable(
 );
 
 export type Story = typeof stories.$inferSelect;
+
+// Kept report summaries (issue 19). Each is kept up to date by triggers (migration 0018) in the
+// transaction of the row change it sums, so a whole-bank report reads rows bounded by branches ×
+// categories instead of every gesture, signal or customer. `npm run db:check` recomputes each one
+// from the raw rows (app/domain/reporting/summaries.server.ts). Never written by the app.
+
+/** Fulfilled (and closed) gestures of a pool by occasion and type: count, spend and responses. */
+export const poolOutcomes = sqliteTable(
+  "pool_outcomes",
+  {
+    poolId: integer("pool_id")
+      .notNull()
+      .references(() => budgetPools.id, { onDelete: "restrict" }),
+    occasion: text("occasion").notNull(),
+    typeId: integer("type_id").notNull(),
+    fulfilled: integer("fulfilled").notNull().default(0),
+    spent: integer("spent").notNull().default(0),
+    recorded: integer("recorded").notNull().default(0),
+    thanked: integer("thanked").notNull().default(0),
+    positiveFeedback: integer("positive_feedback").notNull().default(0),
+    neutral: integer("neutral").notNull().default(0),
+    noResponse: integer("no_response").notNull().default(0),
+    negative: integer("negative").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.poolId, t.occasion, t.typeId] })],
+);
+
+/** Signals by branch, month of the event (YYYY-MM), kind and whether a gesture answered it, with the later signals that followed. */
+export const signalFollowups = sqliteTable(
+  "signal_followups",
+  {
+    branchId: integer("branch_id").notNull(),
+    month: text("month").notNull(),
+    kind: text("kind").notNull(),
+    received: integer("received").notNull(),
+    cases: integer("cases").notNull().default(0),
+    complaint: integer("complaint").notNull().default(0),
+    surveyDetractor: integer("survey_detractor").notNull().default(0),
+    surveyPromoter: integer("survey_promoter").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.branchId, t.kind, t.received] })],
+);
+
+/** Customers not erased, by branch and segment. */
+export const customerSegments = sqliteTable(
+  "customer_segments",
+  {
+    branchId: integer("branch_id").notNull(),
+    segment: text("segment").notNull(),
+    customers: integer("customers").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.branchId, t.segment] })],
+);
+
+/** Customers not erased, by branch and the month they became customers (YYYY-MM): tenure bands for any date. */
+export const customerTenure = sqliteTable(
+  "customer_tenure",
+  {
+    branchId: integer("branch_id").notNull(),
+    sinceMonth: text("since_month").notNull(),
+    customers: integer("customers").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.branchId, t.sinceMonth] }), index("customer_tenure_month_idx").on(t.sinceMonth, t.customers)],
+);
+
+/**
+ * A pool's open holds (by when they were placed) and captures (by when they were taken) per UTC
+ * calendar month (YYYY-MM). The spend report cuts months at local midnight: it adds the few hours
+ * between UTC and local midnight of each month's start from the raw rows.
+ */
+export const poolMonths = sqliteTable(
+  "pool_months",
+  {
+    poolId: integer("pool_id")
+      .notNull()
+      .references(() => budgetPools.id, { onDelete: "restrict" }),
+    month: text("month").notNull(),
+    committed: integer("committed").notNull().default(0),
+    spent: integer("spent").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.poolId, t.month] })],
+);
 
 export type GestureType = typeof gestureTypes.$inferSelect;
 export type Gesture = typeof gestures.$inferSelect;

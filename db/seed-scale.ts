@@ -6,7 +6,8 @@
 // Speed: raw prepared statements in large transactions with no journal, synchronous=OFF and a 512 MB
 // page cache while loading (the file is rebuilt from scratch, so a crash only means running it
 // again), secondary indexes of the big tables built after the rows, then ANALYZE and the normal
-// settings (WAL, synchronous=FULL). The ledger's triggers stay on, so every entry is checked as the app's would be, and
+// settings (WAL, synchronous=FULL). The ledger's triggers stay on, so every entry is checked as the app's would be (the report
+// summaries' keep_* triggers are dropped while loading and the summaries rebuilt at the end), and
 // `npm run db:check -- ` style checks run at the end. Every approval decision (manager, finance, at
 // discretion) is in the audit chain, as the app records it, so that a quarter's audit export has a
 // bank's volume; other events and notifications are not generated. Every password is the demo password.
@@ -15,6 +16,7 @@ import { resolve } from "node:path";
 import { hashPassword } from "../app/domain/identity/passwords.server";
 import { GENESIS_HASH, hashAuditEvent } from "../app/domain/core/audit.server";
 import { checkDatabase, describeReport } from "../app/domain/administration/integrity.server";
+import { rebuildSummaries, summaryTriggers } from "../app/domain/administration/summaries.server";
 import { periodContaining } from "../app/domain/budget/periods";
 import { addDays, addMonths, localDate } from "../app/domain/core/dates";
 import { openDatabase, sqliteOf } from "../app/utils/database.server";
@@ -112,6 +114,10 @@ async function main() {
     .prepare("select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'CREATE UNIQUE%' and tbl_name in ('customers', 'signals', 'gestures', 'gesture_decisions', 'audit_events')")
     .all() as { name: string; sql: string }[];
   for (const index of deferredIndexes) sqlite.exec(`drop index "${index.name}"`);
+  // The report summaries' triggers (keep_*) read those indexes on every row: they are dropped too,
+  // and the summaries rebuilt once from the loaded rows at the end.
+  const summaryTriggerList = summaryTriggers(db);
+  for (const trigger of summaryTriggerList) sqlite.exec(`drop trigger "${trigger.name}"`);
   const now = new Date();
   const nowMs = now.getTime();
   const today = localDate(now, TIME_ZONE);
@@ -429,6 +435,10 @@ async function main() {
 
   step("indexes", () => {
     for (const index of deferredIndexes) sqlite.exec(index.sql);
+  });
+  step("report summaries", () => {
+    for (const trigger of summaryTriggerList) sqlite.exec(trigger.sql);
+    rebuildSummaries(db);
   });
   const t = performance.now();
   sqlite.exec("analyze");

@@ -1,8 +1,10 @@
 // Whole-database checks that an operator (backup, restore) and the reliability tests run: SQLite's
-// own integrity and foreign keys, the ledger's invariants, and the audit chain. Every check is a
+// own integrity and foreign keys, the ledger's invariants, the kept report summaries against a
+// recomputation (summaries.server.ts), and the audit chain. Every check is a
 // set-based query, so it stays fast on a large database, and reports at most a few examples.
 import { sqliteOf, type Db } from "~/utils/database.server";
 import { verifyAuditChain, type ChainVerification } from "../core/audit.server";
+import { checkSummaries, describeSummaries, type SummaryProblem } from "./summaries.server";
 
 const EXAMPLES = 5;
 
@@ -13,6 +15,8 @@ export type IntegrityReport = {
   /** Each broken ledger rule with a few example ids. */
   ledgerProblems: { rule: string; examples: number[] }[];
   audit: ChainVerification;
+  /** Kept report summaries that differ from a recomputation from the raw rows. */
+  summaries: SummaryProblem[];
   counts: { pools: number; ledgerEntries: number; holds: number; auditEvents: number };
 };
 
@@ -96,13 +100,15 @@ export function checkDatabase(db: Db): IntegrityReport {
   const foreignKeyViolations = (sqlite.pragma("foreign_key_check") as unknown[]).length;
   const ledgerProblems = checkLedger(db);
   const audit = verifyAuditChain(db);
+  const summaries = checkSummaries(db);
   const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   return {
-    ok: integrity === "ok" && foreignKeyViolations === 0 && ledgerProblems.length === 0 && audit.ok,
+    ok: integrity === "ok" && foreignKeyViolations === 0 && ledgerProblems.length === 0 && audit.ok && summaries.length === 0,
     integrity,
     foreignKeyViolations,
     ledgerProblems,
     audit,
+    summaries,
     counts: { pools: count("budget_pools"), ledgerEntries: count("ledger_entries"), holds: count("holds"), auditEvents: count("audit_events") },
   };
 }
@@ -114,6 +120,7 @@ export function describeReport(report: IntegrityReport): string {
     `foreign keys: ${report.foreignKeyViolations === 0 ? "ok" : `${report.foreignKeyViolations} violation(s)`}`,
     `ledger: ${report.ledgerProblems.length === 0 ? `ok (${report.counts.ledgerEntries} entries, ${report.counts.holds} holds, ${report.counts.pools} pools)` : "BROKEN"}`,
     ...report.ledgerProblems.map((p) => `  - ${p.rule}: broken for id(s) ${p.examples.join(", ")}`),
+    describeSummaries(report.summaries),
     `audit chain: ${report.audit.ok ? `ok (${report.audit.checked} events)` : `BROKEN at event ${report.audit.brokenAt}: ${report.audit.reason}`}`,
   ];
   return lines.join("\n");

@@ -5,7 +5,7 @@
 // customer of the branches in scope who has not been erased, today.
 import { sql, type SQL } from "drizzle-orm";
 import { SEGMENTS } from "../../../db/schema";
-import { addDays } from "../core/dates";
+import { addDays, addMonths } from "../core/dates";
 import type { ReportRange, ReportScope } from "./report-filter.server";
 import type { DbOrTx } from "~/utils/db.server";
 
@@ -64,6 +64,31 @@ function tenureBand(asOf: string): SQL {
     when c.customer_since > ${yearsBefore(10)} then '3_to_10' else '10_plus' end`;
 }
 
+/**
+ * The customers in scope in each tenure band as of `asOf`: the kept counts by starting month
+ * (customer_tenure) after each band's first month, plus the exact count of that boundary month from
+ * the customers themselves (one month of customers, on customers_since_idx).
+ */
+function tenureBase(db: DbOrTx, scope: ReportScope, asOf: string, total: number): Map<string, number> {
+  const startedAfter = (years: number) => {
+    const boundary = `${Number(asOf.slice(0, 4)) - years}${asOf.slice(4)}`;
+    const month = boundary.slice(0, 7);
+    const nextMonth = addMonths(`${month}-01`, 1);
+    const kept = db.get<{ n: number | null }>(sql`select sum(t.customers) as n from customer_tenure t where t.since_month > ${month} and ${scopeOf(scope, sql`t.branch_id`)}`);
+    const boundaryMonth = db.get<{ n: number }>(sql`
+      select count(*) as n from customers c indexed by customers_since_idx
+      where c.erased_at is null and c.customer_since > ${boundary} and c.customer_since < ${nextMonth} and ${scopeOf(scope, sql`c.branch_id`)}`);
+    return (kept?.n ?? 0) + (boundaryMonth?.n ?? 0);
+  };
+  const [one, three, ten] = [startedAfter(1), startedAfter(3), startedAfter(10)];
+  return new Map([
+    ["under_1", one],
+    ["1_to_3", three - one],
+    ["3_to_10", ten - three],
+    ["10_plus", total - ten],
+  ]);
+}
+
 export type Concentration = {
   kind: "proposer" | "branch";
   id: number;
@@ -84,19 +109,18 @@ export function fairnessReport(db: DbOrTx, input: { scope: ReportScope; range: R
   const { scope, range } = input;
   const period = sql`g.submitted_at >= ${range.from.getTime()} and g.submitted_at < ${range.until.getTime()} and ${RECEIVED} and ${scopeOf(scope, sql`g.branch_id`)}`;
   const asOf = addDays(range.toDate, 1);
-  const customerBase = sql`c.erased_at is null and ${scopeOf(scope, sql`c.branch_id`)}`;
 
-  // Two passes over the data: the period's granted gestures by proposer, branch, customer, segment
-  // and tenure band; and the customer base by branch, segment and tenure band. Every table is
-  // summed from these in memory.
+  // The period's granted gestures by proposer, branch, customer, segment and tenure band, and the
+  // customer base by branch and segment. Every table is summed from these in memory.
   const perCustomer = db.all<PerCustomer & { band: string }>(sql`
     select g.proposer_id as proposerId, g.branch_id as branchId, g.customer_id as customerId, c.segment as segment,
       ${tenureBand(asOf)} as band, count(*) as n
     from gestures g indexed by gestures_submitted_idx join customers c on c.id = g.customer_id
     where ${period} group by g.proposer_id, g.branch_id, g.customer_id`);
-  const base = db.all<{ branchId: number; segment: string; band: string; n: number }>(sql`
-    select c.branch_id as branchId, c.segment as segment, ${tenureBand(asOf)} as band, count(*) as n
-    from customers c where ${customerBase} group by 1, 2, 3`);
+  // The customer base from the kept counts (migration 0018): customers by branch and segment, and by
+  // branch and starting month, so that it costs rows per branch, not per customer.
+  const base = db.all<{ branchId: number; segment: string; n: number }>(sql`
+    select c.branch_id as branchId, c.segment as segment, c.customers as n from customer_segments c where ${scopeOf(scope, sql`c.branch_id`)} and c.customers <> 0`);
   const sum = <Row extends { n: number }>(rows: Row[], keyOf: (row: Row) => string | number) => {
     const totals = new Map<string, number>();
     for (const row of rows) totals.set(String(keyOf(row)), (totals.get(String(keyOf(row))) ?? 0) + row.n);
@@ -108,7 +132,7 @@ export function fairnessReport(db: DbOrTx, input: { scope: ReportScope; range: R
     sum(perCustomer, (r) => r.segment),
     sum(base, (r) => r.segment),
   );
-  const tenure = shareTable([...TENURE_BANDS], sum(perCustomer, (r) => r.band), sum(base, (r) => r.band));
+  const tenure = shareTable([...TENURE_BANDS], sum(perCustomer, (r) => r.band), tenureBase(db, scope, asOf, [...base].reduce((total, r) => total + r.n, 0)));
   const branchList = db.all<{ id: number; name: string }>(sql`select id, name from branches b where ${scopeOf(scope, sql`b.id`)} order by region, name`);
   const branchesTable =
     scope.branchId === null

@@ -1,7 +1,8 @@
 // Spend and outcome reports: the branch spend page, the spend dashboard (finance for any branch,
-// managers for their own) and the return on empathy. Every figure is one GROUP BY over the ledger
-// or the gestures of the pools in scope, so the work grows with the period and branches chosen,
-// never with the whole history. No query here reads a note, card message or justification: these
+// managers for their own) and the return on empathy. Every whole-bank figure is one GROUP BY over
+// summaries kept by triggers (pool_totals, pool_spend_by_type, pool_outcomes, signal_followups):
+// rows per pool or branch and category, never per gesture or signal, so the work grows with the
+// branches and period chosen, never with the whole history. No query here reads a note, card message or justification: these
 // reports go to finance.
 import { and, asc, count, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { branches, budgetPools, poolTotals, customers, gestures, gestureTypes, OUTCOMES, type GestureStatus, type Occasion, type Outcome } from "../../../db/schema";
@@ -11,7 +12,7 @@ import { getPoolBalance, totalsColumns, type PoolBalance } from "../budget/ledge
 import { getOrganisation } from "../core/organisation.server";
 import { addMonths, startOfLocalDay } from "../core/dates";
 import type { ReportScope } from "./report-filter.server";
-import { FOLLOW_UP_DAYS, LATER_SIGNALS, POSITIVE_OUTCOMES } from "./spend-reports";
+import { LATER_SIGNALS, POSITIVE_OUTCOMES } from "./spend-reports";
 
 export type ReportBranch = { id: number; code: string; name: string; region: string };
 
@@ -105,22 +106,51 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSum
   const timeZone = getOrganisation(db).timeZone;
   const months: { month: string; start: number }[] = [];
   for (let m = period.startsOn; m < period.endsOn; m = addMonths(m, 1)) months.push({ month: m.slice(0, 7), start: startOfLocalDay(m, timeZone).getTime() });
-  const monthOf = (column: SQL) => {
-    const cases = months.slice(1).map((m, i) => sql`when ${column} < ${m.start} then ${months[i]!.month}`);
-    return sql`case ${sql.join(cases, sql` `)} else ${months[months.length - 1]!.month} end`;
+  // Committed and spent by month from pool_months (kept by triggers, migration 0018), which holds
+  // them by UTC calendar month. A UTC month starts a few hours before or after the local one: what
+  // lies between the two midnights is read from the raw rows (hours of entries, on an index) and
+  // moved to the month it belongs to. Before the period's second month counts in its first, from
+  // its last month on in its last, as entries of a pool dated outside its period always have.
+  const last = months.length - 1;
+  const committed = months.map(() => 0);
+  const spent = months.map(() => 0);
+  const add = (list: number[], index: number, amount: number) => {
+    list[index] = list[index]! + amount;
   };
-  const spentByMonth = db.all<{ month: string; spent: number }>(sql`
-    select ${monthOf(sql`le.at`)} as month, -sum(le.amount) as spent
-    from ledger_entries le where le.pool_id in ${pools} and le.kind = 'capture' group by 1`);
-  const committedByMonth = db.all<{ month: string; committed: number }>(sql`
-    select ${monthOf(sql`h.created_at`)} as month, sum(h.amount) as committed
-    from holds h where h.pool_id in ${pools} and h.status = 'open' group by 1`);
+  const kept = db.all<{ month: string; committed: number; spent: number }>(sql`
+    select m.month as month, sum(m.committed) as committed, sum(m.spent) as spent from pool_months m where m.pool_id in ${pools} group by 1`);
+  for (const row of kept) {
+    const index = row.month <= months[0]!.month ? 0 : row.month >= months[last]!.month ? last : months.findIndex((m) => m.month === row.month);
+    add(committed, index, row.committed);
+    add(spent, index, row.spent);
+  }
+  for (let k = 1; k <= last; k++) {
+    const local = months[k]!.start;
+    const utc = Date.UTC(Number(months[k]!.month.slice(0, 4)), Number(months[k]!.month.slice(5, 7)) - 1, 1);
+    if (local === utc) continue;
+    // Later local midnight: [utc, local) was counted in month k but is month k-1's; earlier: the reverse.
+    const [from, until, sign] = local > utc ? [utc, local, 1] : [local, utc, -1];
+    const moved = db.get<{ committed: number; spent: number }>(sql`
+      select
+        (select coalesce(sum(h.amount), 0) from holds h indexed by holds_open_created_idx
+          where h.status = 'open' and h.created_at >= ${from} and h.created_at < ${until} and h.pool_id in ${pools}) as committed,
+        (select coalesce(-sum(le.amount), 0) from ledger_entries le indexed by ledger_entries_at_idx
+          where le.at >= ${from} and le.at < ${until} and le.kind = 'capture' and le.pool_id in ${pools}) as spent`)!;
+    if (moved.committed !== 0) {
+      add(committed, k - 1, sign * moved.committed);
+      add(committed, k, -sign * moved.committed);
+    }
+    if (moved.spent !== 0) {
+      add(spent, k - 1, sign * moved.spent);
+      add(spent, k, -sign * moved.spent);
+    }
+  }
   const monthLabel = new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
-  const byMonth = months.map(({ month }) => ({
+  const byMonth = months.map(({ month }, index) => ({
     month,
     label: monthLabel.format(new Date(`${month}-01T12:00:00Z`)),
-    committed: committedByMonth.find((r) => r.month === month)?.committed ?? 0,
-    spent: spentByMonth.find((r) => r.month === month)?.spent ?? 0,
+    committed: committed[index]!,
+    spent: spent[index]!,
   }));
 
   return { totals, byRegion: [...regions.values()], byBranch, byOccasion, byType, byMonth };
@@ -152,8 +182,6 @@ export type OutcomeReport = {
   comparison: SignalComparisonRow[];
 };
 
-const FULFILLED = sql`('fulfilled', 'closed')`;
-
 /**
  * Outcomes of the gestures fulfilled from the pools in scope (by occasion, type and branch, with
  * the spend), and, for the signals dated in the period, how often a later complaint or survey
@@ -163,24 +191,24 @@ const FULFILLED = sql`('fulfilled', 'closed')`;
 export function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSummary | null): OutcomeReport | null {
   if (!period) return null;
   const pools = scopePools(scope, period.id);
+  // From pool_outcomes (kept by triggers on gestures, migration 0018): one row per pool, occasion and
+  // type rather than one per gesture. A row whose gestures all left fulfilment is kept as zeros.
   const outcomeColumns = sql.join(
-    OUTCOMES.map((o) => sql`sum(case when g.outcome = ${o} then 1 else 0 end) as ${sql.identifier(o)}`),
+    OUTCOMES.map((o) => sql`sum(o.${sql.identifier(o)}) as ${sql.identifier(o)}`),
     sql`, `,
   );
   const positive = sql.join(
-    POSITIVE_OUTCOMES.map((o) => sql`${o}`),
-    sql`, `,
+    POSITIVE_OUTCOMES.map((o) => sql`o.${sql.identifier(o)}`),
+    sql` + `,
   );
   type Raw = { key: string | number | null; label: string; fulfilled: number; spent: number; recorded: number; positive: number } & Record<Outcome, number>;
   const grouped = (key: SQL, label: SQL, join: SQL) =>
     db.all<Raw>(sql`
-      select ${key} as key, ${label} as label, count(*) as fulfilled, coalesce(sum(g.actual_amount), 0) as spent,
-        sum(case when g.outcome is not null then 1 else 0 end) as recorded,
-        sum(case when g.outcome in (${positive}) then 1 else 0 end) as positive,
-        ${outcomeColumns}
-      from gestures g ${join}
-      where g.pool_id in ${pools} and g.status in ${FULFILLED}
-      group by 1 order by spent desc, label`);
+      select ${key} as key, ${label} as label, sum(o.fulfilled) as fulfilled, sum(o.spent) as spent,
+        sum(o.recorded) as recorded, sum(${positive}) as positive, ${outcomeColumns}
+      from pool_outcomes o ${join}
+      where o.pool_id in ${pools}
+      group by 1 having sum(o.fulfilled) > 0 order by spent desc, label`);
   const shape = (r: Raw): OutcomeRow => ({
     label: r.label ?? "",
     fulfilled: r.fulfilled,
@@ -189,9 +217,9 @@ export function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSumm
     positive: r.positive,
     counts: Object.fromEntries(OUTCOMES.map((o) => [o, r[o] ?? 0])) as Record<Outcome, number>,
   });
-  const byOccasion = grouped(sql`g.occasion`, sql`g.occasion`, sql``).map((r) => ({ ...shape(r), occasion: r.key as Occasion }));
-  const byType = grouped(sql`g.type_id`, sql`t.name`, sql`join gesture_types t on t.id = g.type_id`).map(shape);
-  const byBranch = grouped(sql`g.branch_id`, sql`b.name`, sql`join branches b on b.id = g.branch_id`).map(shape);
+  const byOccasion = grouped(sql`o.occasion`, sql`o.occasion`, sql``).map((r) => ({ ...shape(r), occasion: r.key as Occasion }));
+  const byType = grouped(sql`o.type_id`, sql`t.name`, sql`join gesture_types t on t.id = o.type_id`).map(shape);
+  const byBranch = grouped(sql`p.branch_id`, sql`b.name`, sql`join budget_pools p on p.id = o.pool_id join branches b on b.id = p.branch_id`).map(shape);
   const totals = byOccasion.reduce<OutcomeRow>(
     (sum, row) => ({
       label: "All",
@@ -205,21 +233,19 @@ export function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSumm
   );
 
   // Signals of the period in the scope's branches, of kinds that gestures answer; a case "received"
-  // a gesture when the customer has a fulfilled gesture for that occasion.
-  const laterColumns = sql.join(
-    LATER_SIGNALS.map(
-      (kind) =>
-        sql`sum(exists (select 1 from signals l where l.customer_id = s.customer_id and l.kind = ${kind} and l.occurred_on > s.occurred_on and l.occurred_on <= date(s.occurred_on, ${`+${FOLLOW_UP_DAYS} days`}))) as ${sql.identifier(kind)}`,
-    ),
+  // a gesture when the customer has a fulfilled gesture for that occasion. Read from
+  // signal_followups (kept by triggers on signals and gestures, migration 0018): a row per branch,
+  // month, kind and received, with how many cases a complaint or survey answer followed within
+  // FOLLOW_UP_DAYS. Periods are whole months, so the period is a range of months.
+  const later = sql.join(
+    LATER_SIGNALS.map((kind) => sql`sum(f.${sql.identifier(kind)}) as ${sql.identifier(kind)}`),
     sql`, `,
   );
   const rows = db.all<{ kind: Occasion; received: number; cases: number } & Record<(typeof LATER_SIGNALS)[number], number>>(sql`
-    select s.kind as kind,
-      exists (select 1 from gestures g where g.customer_id = s.customer_id and g.occasion = s.kind and g.status in ${FULFILLED}) as received,
-      count(*) as cases, ${laterColumns}
-    from signals s join branches b on b.id = s.branch_id
-    where ${branchCondition(scope)} and s.occurred_on >= ${period.startsOn} and s.occurred_on < ${period.endsOn}
-      and s.kind not in (${sql.join(
+    select f.kind as kind, f.received as received, sum(f.cases) as cases, ${later}
+    from signal_followups f join branches b on b.id = f.branch_id
+    where ${branchCondition(scope)} and f.month >= ${period.startsOn.slice(0, 7)} and f.month < ${period.endsOn.slice(0, 7)}
+      and f.kind not in (${sql.join(
         LATER_SIGNALS.map((k) => sql`${k}`),
         sql`, `,
       )})
