@@ -72,7 +72,9 @@ export function addLocalDays(instant: Date, days: number, timeZone: string): Dat
   const belowMinute = ((instant.getTime() % 60_000) + 60_000) % 60_000;
   // Minutes after the day's start are wall-clock minutes unless a clock change came first that day.
   const guess = startOfLocalDay(target, timeZone).getTime() + minutes * 60_000;
-  const corrected = guess + (minutes - localDateTime(new Date(guess), timeZone).minutes) * 60_000;
+  // The correction counts whole days too: a guess late in a spring-forward day can land on the next date.
+  const seen = localDateTime(new Date(guess), timeZone);
+  const corrected = guess + (daysBetween(seen.date, target) * 1440 + minutes - seen.minutes) * 60_000;
   const exact = localDateTime(new Date(corrected), timeZone);
   return new Date((exact.date === target && exact.minutes === minutes ? corrected : guess) + belowMinute);
 }

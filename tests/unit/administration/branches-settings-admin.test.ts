@@ -125,7 +125,7 @@ describe("organisation settings", () => {
   });
 
   it("the settings form refuses a currency outside the list and a time zone that does not exist", () => {
-    const extra = { periodLength: "quarter", unspentBalanceRule: "lapse", sensitiveRetentionDays: "90" };
+    const extra = { periodLength: "quarter", unspentBalanceRule: "lapse", sensitiveRetentionDays: "90", complaintsProcessText: "Refer it to the complaints team." };
     expect(parse(OrganisationSettingsSchema, { name: "B", currency: "EUR", timeZone: "UTC", ...extra }).status).toBe("success");
     const bad = parse(OrganisationSettingsSchema, { name: "", currency: "XYZ", timeZone: "Mars/Olympus" });
     expect(bad.error?.name).toEqual(["Enter the organisation's name."]);

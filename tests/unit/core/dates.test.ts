@@ -63,6 +63,12 @@ describe("the same local time some days later", () => {
     );
   });
 
+  it("85 days after 23:00 on New Year's Eve in London is 23:00 on the day the clocks went forward (22:00 UTC)", () => {
+    // Found by the property above (seed 1767382433): a guess of 23:00 GMT is already the next local date.
+    const later = addLocalDays(new Date("2044-12-31T23:00:00Z"), 85, "Europe/London");
+    expect(later.toISOString()).toBe("2045-03-26T22:00:00.000Z");
+  });
+
   it("thirty days after 10:00 on a day before New York's clocks go back is 10:00 again, 721 hours later", () => {
     const approved = new Date("2027-10-20T14:00:00Z"); // 10:00 EDT
     const expires = addLocalDays(approved, 30, "America/New_York");
