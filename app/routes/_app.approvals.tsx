@@ -177,14 +177,17 @@ export default function ApprovalsPage() {
                   {rows.map((row) => (
                     <tr key={row.id}>
                       <td>
-                        <input
-                          type="checkbox"
-                          name="selected"
-                          value={`${row.id}:${row.version}`}
-                          id={`select-${row.id}`}
-                          disabled={!row.canDecide}
-                          aria-label={`Select proposal #${row.id} for ${row.customerName}`}
-                        />
+                        {/* The label around the box is a fingertip-sized target (44×44 px). */}
+                        <label className="table-choice">
+                          <input
+                            type="checkbox"
+                            name="selected"
+                            value={`${row.id}:${row.version}`}
+                            id={`select-${row.id}`}
+                            disabled={!row.canDecide}
+                            aria-label={`Select proposal #${row.id} for ${row.customerName}`}
+                          />
+                        </label>
                       </td>
                       <td>
                         <Link to={`/gestures/${row.id}`}>{row.customerName}</Link>

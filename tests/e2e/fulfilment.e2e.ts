@@ -18,7 +18,7 @@ for (const size of ["desktop", "phone"] as const) {
       await page.goto(`/gestures/new?customerId=${customer.customerId}&signalId=${customer.signalId}`);
       await waitForHydration(page);
       const form = page.getByRole("region", { name: "Proposal" });
-      await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
+      await form.getByLabel("Gesture", { exact: true }).selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
       await form.getByLabel(/^Amount/).fill("45");
       await form.getByRole("button", { name: "Submit proposal" }).click();
       await expect(page).toHaveURL(/\/gestures\/\d+$/);
@@ -74,7 +74,7 @@ test.describe("without JavaScript", () => {
     await signInAs("staff");
     await page.goto(`/gestures/new?customerId=${customer.customerId}&signalId=${customer.signalId}`);
     const form = page.getByRole("region", { name: "Proposal" });
-    await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
+    await form.getByLabel("Gesture", { exact: true }).selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
     await form.getByLabel(/^Amount/).fill("44");
     await form.getByRole("button", { name: "Submit proposal" }).click();
     await expect(page).toHaveURL(/\/gestures\/\d+$/);

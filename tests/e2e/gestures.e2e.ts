@@ -54,8 +54,8 @@ for (const size of ["desktop", "phone"] as const) {
 
       const form = page.getByRole("region", { name: "Proposal" });
       // Only gestures that suit a bereavement are offered once the page runs its script.
-      await expect(form.getByLabel("Gesture").locator("option", { hasText: "Gift basket" })).toHaveCount(0);
-      await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
+      await expect(form.getByLabel("Gesture", { exact: true }).locator("option", { hasText: "Gift basket" })).toHaveCount(0);
+      await form.getByLabel("Gesture", { exact: true }).selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
       await expect(form.getByLabel(/^Amount/)).toHaveValue("60.00");
       await form.getByLabel(/^Amount/).fill("90");
       await form.getByLabel("Card message (optional)").fill("With our deepest sympathy, from everyone at North.");
@@ -88,7 +88,7 @@ test.describe("without JavaScript", () => {
     await signInAs("priya.shah@example.com");
     await proposeFromSuggestion(page, customer, { js: false });
     const form = page.getByRole("region", { name: "Proposal" });
-    await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
+    await form.getByLabel("Gesture", { exact: true }).selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
     await form.getByLabel(/^Amount/).fill("75.50");
     await form.getByLabel("Card message (optional)").fill("Thinking of you.");
     await form.getByRole("button", { name: "Submit proposal" }).click();
@@ -119,7 +119,7 @@ test("a proposal over the second-approval threshold travels through the manager 
   await waitForHydration(page);
   const form = page.getByRole("region", { name: "Proposal" });
   await form.getByLabel("Occasion").selectOption("bereavement");
-  await form.getByLabel("Gesture").selectOption({ label: "Charitable donation (usually $50.00, at most $200.00)" });
+  await form.getByLabel("Gesture", { exact: true }).selectOption({ label: "Charitable donation (usually $50.00, at most $200.00)" });
   await form.getByLabel(/^Amount/).fill("160.00");
   await form.getByLabel("Internal justification").fill("The family asked for donations to the hospice.");
   await form.getByRole("button", { name: "Submit proposal" }).click();

@@ -50,7 +50,7 @@ test("hostile text in a signal's note and a proposal is shown as text: no script
   await page.goto(`/gestures/new?customerId=${customer.customerId}`);
   const form = page.getByRole("region", { name: "Proposal" });
   await form.getByLabel("Occasion").selectOption("bereavement");
-  await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
+  await form.getByLabel("Gesture", { exact: true }).selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
   await form.getByLabel("Card message (optional)").fill(`${SVG} ${IMAGE}`);
   await form.getByLabel("Internal justification").fill(`${SCRIPT} javascript:alert("xss-e2e-link")`);
   await form.getByRole("button", { name: "Submit proposal" }).click();

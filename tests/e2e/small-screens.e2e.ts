@@ -119,6 +119,30 @@ test("the signed-out pages fit a phone and a counter tablet", async ({ page }) =
   expect(failing).toEqual([]);
 });
 
+test.describe("the approvals queue's Select column on a phone", () => {
+  test.use({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true });
+
+  test("each box sits in a 44×44 px target, which the touch-target check measures, and a tap at its edge selects it", async ({ page, signInAs }) => {
+    await signInAs("manager");
+    await page.goto("/approvals");
+    await waitForHydration(page);
+    const boxes = page.getByRole("checkbox", { name: /^Select proposal #/ });
+    expect(await boxes.count(), "proposals waiting for the demo manager").toBeGreaterThan(0);
+    for (const box of await boxes.all()) {
+      const target = (await box.locator("xpath=ancestor::label[1]").boundingBox())!;
+      expect(Math.min(target.width, target.height), `${await box.getAttribute("aria-label")}: the label around the box`).toBeGreaterThanOrEqual(44);
+    }
+    expect(await smallTouchTargets(page), "small touch targets on the approvals queue").toEqual([]);
+
+    // A tap in the target's corner, beside the box itself, still selects it (nothing is submitted).
+    const first = boxes.and(page.locator(":enabled")).first();
+    const label = first.locator("xpath=ancestor::label[1]");
+    await label.scrollIntoViewIfNeeded();
+    await label.tap({ position: { x: 3, y: 3 } });
+    await expect(first).toBeChecked();
+  });
+});
+
 test.describe("the phone's menu", () => {
   test.use({ viewport: VIEWPORTS.phone });
 

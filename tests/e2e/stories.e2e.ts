@@ -21,7 +21,7 @@ async function thankedGesture(page: Page, customer: { customerId: number; signal
   await page.goto(`/gestures/new?customerId=${customer.customerId}&signalId=${customer.signalId}`);
   await waitForHydration(page);
   const form = page.getByRole("region", { name: "Proposal" });
-  await form.getByLabel("Gesture").selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
+  await form.getByLabel("Gesture", { exact: true }).selectOption({ label: "Flowers (usually $60.00, at most $120.00)" });
   await form.getByLabel(/^Amount/).fill("20"); // no receipt needed at or under $25
   await form.getByRole("button", { name: "Submit proposal" }).click();
   await expect(page).toHaveURL(/\/gestures\/\d+$/);

@@ -58,15 +58,18 @@ export async function measureOverflow(page: Page): Promise<Overflow> {
 }
 
 /**
- * Visible primary controls (buttons, links styled as buttons, the menu's summary, navigation links)
- * smaller than TOUCH_TARGET_PX in either direction. Links inside running text are exempt (WCAG 2.5.8).
+ * Visible primary controls (buttons, links styled as buttons, the menu's summary, navigation links,
+ * and checkboxes or radios in a table row, such as the approvals "Select" column, measured by the
+ * label around them, which is what a finger hits) smaller than TOUCH_TARGET_PX in either direction.
+ * Links inside running text are exempt (WCAG 2.5.8).
  */
 export async function smallTouchTargets(page: Page): Promise<string[]> {
   return page.evaluate((min) => {
-    const selector = "button, input[type=submit], input[type=button], a.button, summary, nav a";
+    const selector = "button, input[type=submit], input[type=button], a.button, summary, nav a, td input[type=checkbox], td input[type=radio]";
     const small: string[] = [];
     for (const element of document.querySelectorAll(selector)) {
-      const box = element.getBoundingClientRect();
+      const target = element instanceof HTMLInputElement ? (element.closest("label") ?? element) : element;
+      const box = target.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue; // not shown (closed disclosure, hidden at this size)
       if (box.width + 0.5 >= min && box.height + 0.5 >= min) continue;
       const name = (element.getAttribute("aria-label") ?? element.textContent ?? "").replace(/\s+/g, " ").trim().slice(0, 40);
