@@ -333,6 +333,29 @@ export const poolTotals = sqliteTable("pool_totals", {
 });
 
 /**
+ * The budget alerts a pool has raised: one row per pool and threshold percent, written in the
+ * transaction of the ledger change that reached it. The unique index is what makes "sent once per
+ * pool and period" hold under concurrent approvals (a pool belongs to one period).
+ */
+export const budgetAlerts = sqliteTable(
+  "budget_alerts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    poolId: integer("pool_id")
+      .notNull()
+      .references(() => budgetPools.id, { onDelete: "restrict" }),
+    thresholdPercent: integer("threshold_percent").notNull(),
+    /** Committed + spent when the threshold was reached, and the pool's budget then. */
+    used: integer("used").notNull(),
+    budget: integer("budget").notNull(),
+    toFinance: integer("to_finance", { mode: "boolean" }).notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("budget_alerts_pool_threshold_unique").on(t.poolId, t.thresholdPercent)],
+);
+export type BudgetAlert = typeof budgetAlerts.$inferSelect;
+
+/**
  * A pool's committed and spent money by the occasion and type of the gestures it paid for, kept
  * like pool_totals by a trigger in the transaction of every hold, release and capture entry (see
  * the hand-written end of migration 0014), so the spend dashboard reads a few rows per pool instead
@@ -828,6 +851,11 @@ const policyColumns = () => ({
   householdCap: integer("household_cap"),
   /** On a complaint or service failure, money the customer is owed is refused (complaints process). */
   redressCheck: integer("redress_check"),
+  // Budget alerts (issue 21): percent of a pool used (committed + spent) that tells its branch's
+  // managers, once per pool; the third also tells finance. 0 turns one off.
+  budgetAlertFirstPercent: integer("budget_alert_first_percent"),
+  budgetAlertSecondPercent: integer("budget_alert_second_percent"),
+  budgetAlertFinancePercent: integer("budget_alert_finance_percent"),
 });
 
 export const POLICY_KEYS = Object.keys(policyColumns()) as (keyof ReturnType<typeof policyColumns>)[];
@@ -855,6 +883,9 @@ export const policyDefaults = sqliteTable(
       hardshipLookbackDays: c.hardshipLookbackDays.notNull().default(90),
       householdCap: c.householdCap.notNull().default(1),
       redressCheck: c.redressCheck.notNull().default(1),
+      budgetAlertFirstPercent: c.budgetAlertFirstPercent.notNull().default(50),
+      budgetAlertSecondPercent: c.budgetAlertSecondPercent.notNull().default(75),
+      budgetAlertFinancePercent: c.budgetAlertFinancePercent.notNull().default(90),
       updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     };
   })(),
@@ -1077,6 +1108,7 @@ export const NOTIFICATION_KINDS = [
   "reapproval_needed",
   "story_submitted",
   "story_decided",
+  "budget_alert",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -1092,6 +1124,8 @@ export const notifications = sqliteTable(
     gestureId: integer("gesture_id").references(() => gestures.id, {
       onDelete: "cascade",
     }),
+    /** The budget pool a budget alert is about (its page is the link). */
+    poolId: integer("pool_id").references(() => budgetPools.id, { onDelete: "restrict" }),
     message: text("message").notNull(),
     /** Set for notifications that must exist once (reminders): the same key is never sent twice. */
     dedupeKey: text("dedupe_key"),

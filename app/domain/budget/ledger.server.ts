@@ -11,6 +11,8 @@
 // takes its amount, a release gives back the WHOLE hold, a capture takes the actual amount. So a
 // capture of 80 against a hold of 100 writes "release +100, capture −80": the remainder (20) is
 // back in the pool, and the entries of a pool always sum to its available balance.
+import type { BudgetAlertThreshold } from "./budget-alerts";
+import { raiseBudgetAlerts } from "./budget-alerts.server";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import { branches, budgetPeriods, budgetPools, holds, ledgerEntries, poolTotals, users, type LedgerEntry, type LedgerKind } from "../../../db/schema";
 import { writeTransaction, type Db, type DbOrTx } from "~/utils/db.server";
@@ -306,7 +308,15 @@ export function allocate(db: DbOrTx, actor: FinanceActor, input: AllocateInput):
   });
 }
 
-export type AdjustInput = { poolId: number; amount: number; reason: string; idempotencyKey: string; now: Date };
+export type AdjustInput = {
+  poolId: number;
+  amount: number;
+  reason: string;
+  idempotencyKey: string;
+  now: Date;
+  /** The branch policy's budget alert thresholds: a cut can take the pool's use past one. */
+  alertThresholds?: readonly BudgetAlertThreshold[];
+};
 
 /** A correction or top-up: positive or negative, always with a reason. It cannot take more than is available. */
 export function adjust(db: DbOrTx, actor: FinanceActor, input: AdjustInput): EntryResult {
@@ -346,6 +356,8 @@ export function adjust(db: DbOrTx, actor: FinanceActor, input: AdjustInput): Ent
       detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
       at: input.now,
     });
+    if (input.alertThresholds) raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
+    if (input.alertThresholds) raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
     return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
   });
 }

@@ -29,6 +29,8 @@ import { formatMoney } from "../core/money";
 import { notify } from "../notifications/notifications.server";
 import { getOrganisation } from "../core/organisation.server";
 import { getEffectivePolicy } from "../policy/policy.server";
+import { budgetAlertThresholds } from "../policy/policy";
+import { raiseBudgetAlerts } from "../budget/budget-alerts.server";
 import { activeFinanceUserIds, decisionRight } from "../approvals/routing.server";
 
 export type DecideInput = {
@@ -118,6 +120,7 @@ export function decideGesture(db: DbOrTx, actor: GestureActor & { role: Role }, 
         poolId = pool.id;
         if (amount > 0) {
           placeHold(tx, { id: actor.id }, { poolId: pool.id, gestureId: gesture.id, amount, memo: `Gesture #${gesture.id}`, idempotencyKey: `gesture:${gesture.id}:hold:v${nextVersion}`, now });
+          raiseBudgetAlerts(tx, pool.id, budgetAlertThresholds(policy), now);
         }
       }
     } else {

@@ -22,6 +22,8 @@ import { gestureLabel, notify } from "../notifications/notifications.server";
 import { getOrganisation } from "../core/organisation.server";
 import { formatIsoDate, localDate } from "../core/dates";
 import { getEffectivePolicy } from "../policy/policy.server";
+import { budgetAlertThresholds } from "../policy/policy";
+import { raiseBudgetAlerts } from "../budget/budget-alerts.server";
 import type { StoredReceipt } from "./receipts.server";
 import { activeFinanceUserIds, managerLevelApprovers } from "../approvals/routing.server";
 
@@ -216,6 +218,8 @@ export function fulfilGesture(db: DbOrTx, actor: GestureActor, input: FulfilInpu
     if (hold) {
       if (input.actualAmount > 0) {
         captureHold(tx, { id: actor.id }, { holdId: hold.id, actualAmount: input.actualAmount, memo: `Gesture #${gesture.id} fulfilled`, idempotencyKey: `gesture:${gesture.id}:capture:v${nextVersion}`, now });
+        // Within the variance tolerance the actual may be above the hold: more of the pool is used.
+        raiseBudgetAlerts(tx, hold.poolId, budgetAlertThresholds(policy), now);
       } else {
         releaseHold(tx, { id: actor.id }, { holdId: hold.id, memo: `Gesture #${gesture.id} fulfilled at no cost`, idempotencyKey: `gesture:${gesture.id}:release:v${nextVersion}`, now });
       }
@@ -346,6 +350,8 @@ export function decideReapproval(db: DbOrTx, actor: GestureActor, input: Reappro
         holdId = placeHold(tx, { id: actor.id }, { poolId: pool.id, gestureId: gesture.id, amount: actual, memo: `Gesture #${gesture.id} re-approved`, idempotencyKey: `gesture:${gesture.id}:hold:v${nextVersion}`, now }).holdId;
       }
       const capture = captureHold(tx, { id: actor.id }, { holdId, actualAmount: actual, memo: `Gesture #${gesture.id} fulfilled (re-approved)`, idempotencyKey: `gesture:${gesture.id}:capture:v${nextVersion}`, now });
+      const poolId = tx.select({ poolId: holds.poolId }).from(holds).where(eq(holds.id, holdId)).get()!.poolId;
+      raiseBudgetAlerts(tx, poolId, budgetAlertThresholds(getEffectivePolicy(tx, gesture.branchId).policy), now);
       updated = tx
         .update(gestures)
         .set({ status: "fulfilled", approvedAmount: actual, version: nextVersion, updatedAt: now, decidedAt: now })

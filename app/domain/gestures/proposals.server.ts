@@ -38,6 +38,8 @@ import { notify } from "../notifications/notifications.server";
 import { localDate, startOfLocalDay } from "../core/dates";
 import { getOrganisation } from "../core/organisation.server";
 import { getEffectivePolicy } from "../policy/policy.server";
+import { budgetAlertThresholds } from "../policy/policy";
+import { raiseBudgetAlerts } from "../budget/budget-alerts.server";
 import { activeFinanceUserIds, managerLevelApprovers, routeFor } from "../approvals/routing.server";
 
 export type ProposalInput = {
@@ -297,6 +299,7 @@ function submitInTransaction(tx: DbOrTx, actor: GestureActor, gesture: Gesture, 
   if (pool && !needs.noDiscretion && withinDiscretion(amount, figures.policy) && available >= amount) {
     if (amount > 0) {
       placeHold(tx, { id: actor.id }, { poolId: pool.id, gestureId: gesture.id, amount, memo: `Gesture #${gesture.id}`, idempotencyKey: `gesture:${gesture.id}:hold:v${nextVersion}`, now });
+      raiseBudgetAlerts(tx, pool.id, budgetAlertThresholds(figures.policy), now);
     }
     const updated = tx
       .update(gestures)

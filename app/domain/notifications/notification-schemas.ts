@@ -21,4 +21,5 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   reapproval_needed: "Re-approval needed",
   story_submitted: "Story to review",
   story_decided: "Your story",
+  budget_alert: "Budget alert",
 };

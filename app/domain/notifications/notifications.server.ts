@@ -14,6 +14,8 @@ export type NotifyInput = {
   userId: number;
   kind: NotificationKind;
   gestureId: number | null;
+  /** The budget pool the notification is about (budget alerts), when it is not about a gesture. */
+  poolId?: number | null;
   /** Plain text, one or two sentences, without customer notes. */
   message: string;
   /** For notifications that must exist once (reminders): a second notify with the key does nothing. */
@@ -33,6 +35,7 @@ const SUBJECTS: Record<NotificationKind, string> = {
   reapproval_needed: "A fulfilled gesture needs your approval again",
   story_submitted: "A story is waiting for your review",
   story_decided: "News of your story",
+  budget_alert: "A budget pool is filling up",
 };
 
 /** The line that ends an e-mail about a gesture; the sender makes the path absolute when it knows the app's origin. */
@@ -48,6 +51,7 @@ export function notify(tx: DbOrTx, input: NotifyInput): number | null {
       userId: input.userId,
       kind: input.kind,
       gestureId: input.gestureId,
+      poolId: input.poolId ?? null,
       message: input.message,
       dedupeKey: input.dedupeKey ?? null,
       createdAt: input.now,
@@ -61,7 +65,7 @@ export function notify(tx: DbOrTx, input: NotifyInput): number | null {
       notificationId: row.id,
       toAddress: user.email,
       subject: input.subject ?? SUBJECTS[input.kind],
-      body: `${input.message}\n\n${EMAIL_LINK_PREFIX}${notificationHref({ kind: input.kind, gestureId: input.gestureId })}`,
+      body: `${input.message}\n\n${EMAIL_LINK_PREFIX}${notificationHref({ kind: input.kind, gestureId: input.gestureId, poolId: input.poolId ?? null })}`,
       createdAt: input.now,
     })
     .run();
@@ -69,8 +73,9 @@ export function notify(tx: DbOrTx, input: NotifyInput): number | null {
 }
 
 /** Where a notification leads: its gesture, else the approval or story review queue, the author's stories, or the list itself. */
-export function notificationHref(notification: { kind: NotificationKind; gestureId: number | null }): string {
+export function notificationHref(notification: { kind: NotificationKind; gestureId: number | null; poolId: number | null }): string {
   if (notification.gestureId !== null) return `/gestures/${notification.gestureId}`;
+  if (notification.poolId !== null) return `/pools/${notification.poolId}`;
   if (notification.kind === "story_submitted") return "/stories/review";
   if (notification.kind === "story_decided") return "/stories#your-stories";
   if (notification.kind === "approval_needed" || notification.kind === "approval_reminder") return "/approvals";
@@ -120,6 +125,7 @@ export type NotificationRow = {
   id: number;
   kind: NotificationKind;
   gestureId: number | null;
+  poolId: number | null;
   message: string;
   createdAt: Date;
   readAt: Date | null;
@@ -134,6 +140,7 @@ export function listNotifications(db: Db, userId: number, input: { page: number;
       id: notifications.id,
       kind: notifications.kind,
       gestureId: notifications.gestureId,
+      poolId: notifications.poolId,
       message: notifications.message,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,

@@ -1,6 +1,7 @@
 // The gesture policy's vocabulary and its rules as a whole. Pure: the admin form, the proposal
 // checks and the tests share it. Amounts are integer minor units.
 import { POLICY_KEYS, type Policy, type PolicyKey } from "../../../db/schema";
+import type { BudgetAlertThreshold } from "../budget/budget-alerts";
 
 export { POLICY_KEYS, type Policy, type PolicyKey };
 
@@ -93,7 +94,34 @@ export const POLICY_FIELDS: Record<PolicyKey, { label: string; unit: PolicyUnit;
     help: "On a complaint or service-failure occasion the form asks whether the money is compensation owed to the customer, and refuses it if so.",
     max: 1,
   },
+  budgetAlertFirstPercent: {
+    label: "First budget alert",
+    unit: "percent",
+    help: "When this share of a pool's budget is committed or spent, its branch's managers are told, once per pool. 0 turns it off.",
+    max: 100,
+  },
+  budgetAlertSecondPercent: {
+    label: "Second budget alert",
+    unit: "percent",
+    help: "A second alert to the branch's managers, at a higher share than the first. 0 turns it off.",
+    max: 100,
+  },
+  budgetAlertFinancePercent: {
+    label: "Finance budget alert",
+    unit: "percent",
+    help: "At this share the branch's managers and finance are told. 0 turns it off.",
+    max: 100,
+  },
 };
+
+/** The budget alert thresholds a policy sets, lowest first, switched-off ones left out. */
+export function budgetAlertThresholds(policy: Policy): BudgetAlertThreshold[] {
+  return [
+    { percent: policy.budgetAlertFirstPercent, toFinance: false },
+    { percent: policy.budgetAlertSecondPercent, toFinance: false },
+    { percent: policy.budgetAlertFinancePercent, toFinance: true },
+  ].filter((t) => t.percent > 0);
+}
 
 /** Whether a switch setting is on. */
 export function isOn(value: number): boolean {
@@ -121,5 +149,11 @@ export function policyProblems(policy: Policy): PolicyProblem[] {
   if (policy.customerCapCount < 1) problems.push({ key: "customerCapCount", message: "The per-customer count cap must be at least 1." });
   if (policy.approvalExpiryDays < 1) problems.push({ key: "approvalExpiryDays", message: "Approvals must stay valid for at least 1 day." });
   if (policy.outcomeFollowUpDays < 1) problems.push({ key: "outcomeFollowUpDays", message: "The outcome follow-up delay must be at least 1 day." });
+  const alerts = (["budgetAlertFirstPercent", "budgetAlertSecondPercent", "budgetAlertFinancePercent"] as const).filter((key) => policy[key] > 0);
+  for (let i = 1; i < alerts.length; i++) {
+    const [lower, higher] = [alerts[i - 1]!, alerts[i]!];
+    if (policy[higher] <= policy[lower])
+      problems.push({ key: higher, message: `The ${POLICY_FIELDS[higher].label.toLowerCase()} must be above the ${POLICY_FIELDS[lower].label.toLowerCase()} (${policy[lower]}%), or 0 to turn it off.` });
+  }
   return problems;
 }

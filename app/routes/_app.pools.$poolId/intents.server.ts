@@ -7,6 +7,8 @@ import type { PoolActionSchema } from "~/domain/budget/budget-schemas";
 import { adjust, allocate, findPool, getPoolBalance } from "~/domain/budget/ledger.server";
 import { formatMoney } from "~/domain/core/money";
 import { getOrganisation } from "~/domain/core/organisation.server";
+import { budgetAlertThresholds } from "~/domain/policy/policy";
+import { getEffectivePolicy } from "~/domain/policy/policy.server";
 import type { SessionUser } from "~/domain/identity/sessions.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
@@ -55,7 +57,7 @@ export async function confirm({ user, pool, submission, input }: StepArgs) {
     const result =
       input.intent === "allocate"
         ? allocate(db, user, { poolId: pool.id, amount: input.amount, memo: input.memo, idempotencyKey: input.idempotencyKey, now: at })
-        : adjust(db, user, { poolId: pool.id, amount: input.amount, reason: input.reason, idempotencyKey: input.idempotencyKey, now: at });
+        : adjust(db, user, { poolId: pool.id, amount: input.amount, reason: input.reason, idempotencyKey: input.idempotencyKey, now: at, alertThresholds: budgetAlertThresholds(getEffectivePolicy(db, pool.branchId).policy) });
     const what = input.intent === "allocate" ? `Allocated ${formatMoney(input.amount, currency)}` : `Adjusted by ${formatMoney(input.amount, currency, { signed: true })}`;
     return redirectWithToast(`/pools/${pool.id}`, {
       kind: result.replayed ? "info" : "success",

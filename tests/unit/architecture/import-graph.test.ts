@@ -17,7 +17,9 @@ const CONTEXT_ORDER: readonly (readonly string[])[] = [
   ["reporting", "administration"],
   ["gestures"],
   ["approvals", "policy"],
-  ["identity", "notifications", "customers", "budget"],
+  ["identity", "customers", "budget"],
+  // Notifications only write messages; the budget's alerts (issue 21) send them.
+  ["notifications"],
   ["core"],
 ];
 

@@ -19,6 +19,9 @@ const POLICY: Policy = {
   hardshipLookbackDays: 90,
   householdCap: 1,
   redressCheck: 1,
+  budgetAlertFirstPercent: 50,
+  budgetAlertSecondPercent: 75,
+  budgetAlertFinancePercent: 90,
 };
 
 function figures(overrides: Partial<ProposalFigures> = {}): ProposalFigures {

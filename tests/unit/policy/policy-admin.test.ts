@@ -34,6 +34,9 @@ const STANDARD: Policy = {
   hardshipLookbackDays: 90,
   householdCap: 1,
   redressCheck: 1,
+  budgetAlertFirstPercent: 50,
+  budgetAlertSecondPercent: 75,
+  budgetAlertFinancePercent: 90,
 };
 
 beforeEach(async () => {
