@@ -51,6 +51,7 @@ function linkText(href: string): string {
   if (gesture) return `Open proposal #${gesture[1]}`;
   if (href === "/stories/review") return "Open the stories to review";
   if (href.startsWith("/stories")) return "Open your stories";
+  if (href.startsWith("/pools/")) return "Open the budget pool";
   return href === "/approvals" ? "Open the approval queue" : "Open";
 }
 

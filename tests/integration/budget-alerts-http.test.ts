@@ -29,7 +29,7 @@ afterAll(() => server.close());
 
 const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
 const alertsOf = (user: User) =>
-  db.select().from(notifications).where(and(eq(notifications.userId, user.id), eq(notifications.kind, "budget_alert"))).all().map((n) => Number(n.message.match(/reached (\d+)%/)![1]));
+  db.select().from(notifications).where(and(eq(notifications.userId, user.id), eq(notifications.kind, "budget_alert"))).all().map((n) => Number(n.message.match(/past the (\d+)% alert/)![1]));
 
 let customers = 0;
 async function proposeAndApprove(amount = 6_000) {
@@ -88,7 +88,7 @@ describe("budget alerts", () => {
       // Two managers × three thresholds, two finance users × one.
       expect(alerts).toHaveLength(8);
       const toFinance = alerts.find((m) => m.to.includes(s.finance2.email))!;
-      expect(toFinance.text).toContain("has reached 90% used: $180.00 of $200.00 committed or spent (90%).");
+      expect(toFinance.text).toContain("is 90% used, past the 90% alert: $180.00 of $200.00 committed or spent.");
       expect(toFinance.text).toContain(`${server.origin}/pools/${pool.id}`);
       expect(toFinance.html).toContain(`href="${server.origin}/pools/${pool.id}"`);
       for (const mail of alerts) expect(mail.text).not.toContain("Alert Customer");

@@ -19,6 +19,7 @@ import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setu
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { decideGesture } from "~/domain/gestures/decisions.server";
+import { raiseBudgetAlerts } from "~/domain/budget/budget-alerts.server";
 import { db } from "~/utils/db.server";
 import { localToday } from "../support/calendar";
 import { positiveGesture } from "../support/story-setup";
@@ -62,6 +63,8 @@ beforeAll(async () => {
   decideGesture(db, actorOf(setup.manager), { gestureId: returned.gestureId, version: 2, decision: "return", comment: CANARIES.decisionComment }, now);
   // One waiting for the branch manager: its approval e-mail carries the evidence and a decision link.
   propose(db, setup.staff, { ...fields, customerId: createCustomer(db, { branchId: setup.north.id }).id, amount: 6_000 }, now);
+  // A budget alert (issue 21) about the pool those gestures drew on: its e-mail joins the ones checked.
+  expect(raiseBudgetAlerts(db, setup.pools[0]!.id, [{ percent: 1, toFinance: true }], now)).toHaveLength(1);
   ids.set(":customerId", setup.customer.id);
   ids.set(":gestureId", big.gestureId);
   ids.set(":importId", createImport(db, users.get("admin")!).id);
@@ -137,7 +140,7 @@ describe("canaries in sensitive notes", () => {
     }
   });
 
-  it("no e-mail carries a canary: approval e-mails (with their decision links and evidence), decisions and second approvals, text and HTML", async () => {
+  it("no e-mail carries a canary: approval e-mails (with their decision links and evidence), decisions and second approvals, budget alerts, text and HTML", async () => {
     const smtp = await startSmtpServer();
     try {
       const transport = createEmailTransport({ smtpUrl: smtp.url, logger: { info: () => {} } });
@@ -147,6 +150,7 @@ describe("canaries in sensitive notes", () => {
       const mails = smtp.received.map((m) => readMail(m.raw));
       // The control: the approval e-mails were written with their evidence and links.
       expect(mails.filter((m) => m.text.includes("/decide?token=") && m.text.includes("Occasion: ")).length).toBeGreaterThanOrEqual(2);
+      expect(mails.filter((m) => m.subject === "A budget pool is filling up").length).toBeGreaterThanOrEqual(2);
       const found = mails.flatMap((m) => canaryList.filter((c) => m.text.includes(c) || (m.html ?? "").includes(c) || m.subject.includes(c)).map((c) => `${m.to}: ${m.subject} shows ${c}`));
       expect(found).toEqual([]);
       console.log(`canaries: ${mails.length} e-mails sent over SMTP (text and HTML), none carries a canary`);

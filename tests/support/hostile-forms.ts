@@ -344,10 +344,21 @@ export const HOSTILE_FORMS: HostileForm[] = [
       hardshipLookbackDays: "90",
       householdCap: "on",
       redressCheck: "on",
+      budgetAlertFirstPercent: "50",
+      budgetAlertSecondPercent: "75",
+      budgetAlertFinancePercent: "90",
     }),
     // Zero discretion (everything goes to a manager) and zero tolerance are legitimate; a zero
-    // per-gesture maximum is below the threshold, a zero count cap forbids every gesture.
-    amounts: [{ field: "discretionLimit", zero: true }, { field: "perGestureMax" }, { field: "customerCapCount" }, { field: "varianceTolerancePercent", zero: true }, { field: "hardshipLookbackDays", zero: true }],
+    // per-gesture maximum is below the threshold, a zero count cap forbids every gesture; a budget
+    // alert at 0 is switched off.
+    amounts: [
+      { field: "discretionLimit", zero: true },
+      { field: "perGestureMax" },
+      { field: "customerCapCount" },
+      { field: "varianceTolerancePercent", zero: true },
+      { field: "hardshipLookbackDays", zero: true },
+      { field: "budgetAlertSecondPercent", zero: true },
+    ],
   },
   {
     name: "override a branch's policy",

@@ -33,10 +33,6 @@ function count(ctx: WorkloadContext, status: number) {
   ctx.statuses[status] = (ctx.statuses[status] ?? 0) + 1;
 }
 
-async function versionOf(ctx: WorkloadContext, gestureId: number): Promise<number | null> {
-  return (await gestureAsServed(ctx, gestureId))?.version ?? null;
-}
-
 /**
  * A gesture's version, and the server's own clock from the answer's Date header. Under the clock
  * sweep a restarted server starts at the instant again, behind the test, so "today" for a form is
@@ -97,8 +93,8 @@ export const OPERATIONS = {
   propose: async (ctx, label) => {
     const id = await propose(ctx, label, "60.00");
     if (id !== null) {
-      const version = await versionOf(ctx, id);
-      if (version !== null) ctx.pending.push({ id, version });
+      const served = await gestureAsServed(ctx, id);
+      if (served) ctx.pending.push({ id, version: served.version });
     }
   },
   /** The manager approves a waiting proposal, twice at once (a double click): one decision only. */
@@ -138,9 +134,9 @@ export const OPERATIONS = {
   cancel: async (ctx, label) => {
     const id = ctx.approved.shift();
     if (id === undefined) return OPERATIONS.proposeAtDiscretion(ctx, label);
-    const version = await versionOf(ctx, id);
-    if (version === null) return;
-    const response = await postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.manager, { intent: "cancel", version: String(version), reason: "Workload: the customer moved away" });
+    const served = await gestureAsServed(ctx, id);
+    if (!served) return;
+    const response = await postForm(ctx.origin, `/gestures/${id}`, ctx.cookies.manager, { intent: "cancel", version: String(served.version), reason: "Workload: the customer moved away" });
     count(ctx, response.status);
     if (response.status === 302) ctx.acknowledged.cancelled.push(id);
   },

@@ -3,7 +3,7 @@
 // branch may decide (a sole manager's own proposal, no active manager), it goes to finance.
 // The finance-level decision belongs to finance, never to the proposer or the manager-level approver.
 import { and, eq, inArray, isNull, lte, gte } from "drizzle-orm";
-import { branches, branchPolicyOverrides, customers, delegations, gestures, policyDefaults, users, type ApprovalLevel, type ApprovalRoute, type Gesture, type Role } from "../../../db/schema";
+import { branches, customers, delegations, gestures, users, type ApprovalLevel, type ApprovalRoute, type Gesture, type Role } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { gestureLabel, notify } from "../notifications/notifications.server";
@@ -76,20 +76,6 @@ export function financeOnlyCustomer(input: { branchId: number; connectedBranchId
   return input.connectedBranchId !== null && input.connectedBranchId !== input.branchId;
 }
 
-/**
- * The branch's connected-persons setting, read from the policy tables directly (the policy context
- * sits beside this one, so neither imports the other).
- */
-function connectedPersonCheckOn(db: DbOrTx, branchId: number): boolean {
-  const override = db
-    .select({ value: branchPolicyOverrides.connectedPersonCheck })
-    .from(branchPolicyOverrides)
-    .where(eq(branchPolicyOverrides.branchId, branchId))
-    .get()?.value;
-  const value = override ?? db.select({ value: policyDefaults.connectedPersonCheck }).from(policyDefaults).where(eq(policyDefaults.id, 1)).get()?.value ?? 1;
-  return value !== 0;
-}
-
 /** Where the manager-level decision of a newly submitted gesture goes. */
 export function routeFor(db: DbOrTx, input: { branchId: number; proposerId: number }, today: string): ApprovalRoute {
   return managerLevelApprovers(db, input, today).length > 0 ? "branch" : "finance";
@@ -151,13 +137,13 @@ export function rerouteBranch(tx: DbOrTx, branchId: number, today: string, now: 
     .innerJoin(customers, eq(customers.id, gestures.customerId))
     .where(and(eq(gestures.branchId, branchId), eq(gestures.status, "submitted")))
     .all();
-  const connectedCheck = connectedPersonCheckOn(tx, branchId);
   const changed: { gestureId: number; route: ApprovalRoute }[] = [];
   // The route depends only on the proposer, so each proposer's is worked out once.
   const routeOf = new Map<number, ApprovalRoute>();
   for (const gesture of pending) {
-    // A connected person's gesture stays with finance whoever manages the branch (issue 22).
-    if (connectedCheck && financeOnlyCustomer({ branchId, connectedBranchId: gesture.connectedBranchId })) continue;
+    // A connected person's gesture that went to finance stays there whoever manages the branch
+    // (issue 22): submission routed it by the policy in force then, and finance is the stricter approver.
+    if (gesture.route === "finance" && financeOnlyCustomer({ branchId, connectedBranchId: gesture.connectedBranchId })) continue;
     let route = routeOf.get(gesture.proposerId);
     if (!route) {
       route = routeFor(tx, { branchId, proposerId: gesture.proposerId }, today);

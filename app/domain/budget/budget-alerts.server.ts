@@ -40,8 +40,8 @@ export function raiseBudgetAlerts(tx: DbOrTx, poolId: number, thresholds: readon
     const pool = poolFacts(tx, poolId);
     const { currency } = getOrganisation(tx);
     const message =
-      `The ${pool.branchName} budget for ${pool.label} has reached ${threshold.percent}% used: ` +
-      `${formatMoney(use.used, currency)} of ${formatMoney(use.budget, currency)} committed or spent (${percentUsed(use)}%).`;
+      `The ${pool.branchName} budget for ${pool.label} is ${percentUsed(use)}% used, past the ${threshold.percent}% alert: ` +
+      `${formatMoney(use.used, currency)} of ${formatMoney(use.budget, currency)} committed or spent.`;
     const roles = threshold.toFinance ? (["manager", "finance"] as const) : (["manager"] as const);
     const recipients = tx
       .select({ id: users.id, role: users.role, branchId: users.branchId })

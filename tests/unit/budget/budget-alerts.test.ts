@@ -95,12 +95,12 @@ describe("raising alerts on a real pool", () => {
     placeHold(db, { id: null }, { poolId: pool.id, amount: 4_000, idempotencyKey: key(), now: NOV });
     expect(raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV).map((a) => a.percent)).toEqual([75, 90]);
 
-    for (const manager of managers) expect(notificationsOf(manager.id).map((n) => n.message.match(/reached (\d+)%/)![1])).toEqual(["50", "75", "90"]);
-    expect(notificationsOf(financeUser.id).map((n) => n.message.match(/reached (\d+)%/)![1])).toEqual(["90"]);
+    for (const manager of managers) expect(notificationsOf(manager.id).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["50", "75", "90"]);
+    expect(notificationsOf(financeUser.id).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["90"]);
     expect(notificationsOf(otherManager.id)).toEqual([]);
     expect(notificationsOf(staff.id)).toEqual([]);
     const [first] = notificationsOf(managers[0]!.id);
-    expect(first!.message).toBe(`The ${pool.branchName} budget for Q4 2026 has reached 50% used: $50.00 of $100.00 committed or spent (50%).`);
+    expect(first!.message).toBe(`The ${pool.branchName} budget for Q4 2026 is 50% used, past the 50% alert: $50.00 of $100.00 committed or spent.`);
     const email = db.select().from(emailOutbox).where(eq(emailOutbox.notificationId, first!.id)).get()!;
     expect(email.subject).toBe("A budget pool is filling up");
     expect(email.body).toContain(`/pools/${pool.id}`);
@@ -127,7 +127,7 @@ describe("raising alerts on a real pool", () => {
     expect(notificationsOf(managers[0]!.id)).toHaveLength(0);
     // 4,000 of 5,000 is 80 %.
     adjust(db, finance, { poolId: pool.id, amount: -5_000, reason: "Mid-quarter cut", idempotencyKey: key(), now: NOV, alertThresholds: DEFAULT_THRESHOLDS });
-    expect(notificationsOf(managers[0]!.id).map((n) => n.message.match(/reached (\d+)%/)![1])).toEqual(["50", "75"]);
+    expect(notificationsOf(managers[0]!.id).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["50", "75"]);
   });
 
   it("sends exactly the thresholds the running use ever reached, each once, for any sequence of holds, captures, releases and cuts (property)", async () => {
