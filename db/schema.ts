@@ -466,6 +466,11 @@ export const customers = sqliteTable(
     connectedBranchId: integer("connected_branch_id").references(() => branches.id, { onDelete: "restrict" }),
     doNotContact: integer("do_not_contact", { mode: "boolean" }).notNull().default(false),
     doNotContactReason: text("do_not_contact_reason"),
+    /**
+     * When staff recorded that the customer asked not to receive gestures (issue 21). It sets
+     * do-not-contact, and a CRM import never clears do-not-contact while it is set.
+     */
+    gesturesDeclinedAt: integer("gestures_declined_at", { mode: "timestamp_ms" }),
     erasedAt: integer("erased_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
@@ -856,6 +861,8 @@ const policyColumns = () => ({
   budgetAlertFirstPercent: integer("budget_alert_first_percent"),
   budgetAlertSecondPercent: integer("budget_alert_second_percent"),
   budgetAlertFinancePercent: integer("budget_alert_finance_percent"),
+  /** Months a customer whose last recorded response was negative is left out of suggestions (issue 21); 0 is off. */
+  leaveAloneMonths: integer("leave_alone_months"),
 });
 
 export const POLICY_KEYS = Object.keys(policyColumns()) as (keyof ReturnType<typeof policyColumns>)[];
@@ -886,6 +893,7 @@ export const policyDefaults = sqliteTable(
       budgetAlertFirstPercent: c.budgetAlertFirstPercent.notNull().default(50),
       budgetAlertSecondPercent: c.budgetAlertSecondPercent.notNull().default(75),
       budgetAlertFinancePercent: c.budgetAlertFinancePercent.notNull().default(90),
+      leaveAloneMonths: c.leaveAloneMonths.notNull().default(12),
       updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     };
   })(),
@@ -951,6 +959,8 @@ export const gestures = sqliteTable(
     vendor: text("vendor"),
     fulfilledOn: text("fulfilled_on"),
     outcome: text("outcome", { enum: OUTCOMES }),
+    /** The negative response was the customer asking not to receive gestures (issue 21). */
+    askedNoGestures: integer("asked_no_gestures", { mode: "boolean" }).notNull().default(false),
     outcomeNote: text("outcome_note"),
     // Fulfilment, cancellation, expiry and outcome (issue 6). While `needs_reapproval`, the
     // actual amount, vendor, date and note are the fulfilment waiting for the approver.

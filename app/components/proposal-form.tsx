@@ -23,6 +23,7 @@ export type ProposalOptions = {
     household: string | null;
     redress: boolean;
     complaintsProcessText: string;
+    leaveAlone: string | null;
   };
 };
 
@@ -106,6 +107,11 @@ export function ProposalForm({
       <FormErrors errors={form.errors} id={form.errorId} />
       <input type="hidden" name={hidden.name} value={hidden.value} />
       {mode.kind === "new" ? <input type="hidden" name="customerId" value={options.customer.id} /> : null}
+      {options.checks.leaveAlone ? (
+        <p className="banner banner--warning" data-testid="leave-alone-warning">
+          {options.checks.leaveAlone}
+        </p>
+      ) : null}
 
       <div className="field">
         <label htmlFor={fields.occasion.id}>Occasion</label>

@@ -196,7 +196,7 @@ export default function BranchPolicyPage() {
                   />
                   )}
                   <span className="muted" id={valueHintId}>
-                    {{ money: currency, days: "days", percent: "%", count: "", switch: "" }[field.unit]}
+                    {{ money: currency, days: "days", months: "months", percent: "%", count: "", switch: "" }[field.unit]}
                   </span>
                 </div>
                 <FieldErrors errors={entry.mode.errors} id={entry.mode.errorId} />

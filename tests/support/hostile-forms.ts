@@ -347,6 +347,7 @@ export const HOSTILE_FORMS: HostileForm[] = [
       budgetAlertFirstPercent: "50",
       budgetAlertSecondPercent: "75",
       budgetAlertFinancePercent: "90",
+      leaveAloneMonths: "12",
     }),
     // Zero discretion (everything goes to a manager) and zero tolerance are legitimate; a zero
     // per-gesture maximum is below the threshold, a zero count cap forbids every gesture; a budget

@@ -129,6 +129,15 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
   return firstOfMonth(Number(date.slice(0, 4)), Number(date.slice(5, 7)) + months);
 }
 
+/** The same day `months` later (or earlier), on the month's last day when it is shorter: 31 January + 1 → 28 or 29 February. */
+export function addCalendarMonths(date: IsoDate, months: number): IsoDate {
+  const first = addMonths(date, months);
+  const year = Number(first.slice(0, 4));
+  const month = Number(first.slice(5, 7));
+  const lastDay = daysBetween(first, firstOfMonth(year, month + 1));
+  return `${first.slice(0, 8)}${String(Math.min(Number(date.slice(8, 10)), lastDay)).padStart(2, "0")}`;
+}
+
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isValidIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

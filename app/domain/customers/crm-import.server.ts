@@ -259,6 +259,14 @@ function customerValues(p: CustomerPayload) {
   };
 }
 
+/**
+ * A customer who told staff they want no gestures stays do-not-contact whatever the CRM file says
+ * (issue 21): the file may predate it, and the bank's own record of the request wins.
+ */
+function keepDeclined(values: ReturnType<typeof customerValues>, current: { gesturesDeclinedAt: Date | null; doNotContactReason: string | null }) {
+  return current.gesturesDeclinedAt ? { ...values, doNotContact: true, doNotContactReason: current.doNotContactReason } : values;
+}
+
 /** What committing a row would do now: create, update or leave unchanged. */
 function planRow(db: Db | Tx, payload: CustomerPayload | SignalPayload): "create" | "update" | "unchanged" {
   if (payload.type === "signal") {
@@ -266,7 +274,7 @@ function planRow(db: Db | Tx, payload: CustomerPayload | SignalPayload): "create
   }
   const current = db.select().from(customers).where(eq(customers.crmRef, payload.crm_ref)).get();
   if (!current) return "create";
-  const next = customerValues(payload);
+  const next = keepDeclined(customerValues(payload), current);
   const same = (Object.keys(next) as (keyof typeof next)[]).every((k) => current[k] === next[k]);
   return same ? "unchanged" : "update";
 }
@@ -291,13 +299,17 @@ export function commitImport(db: Db, actor: Actor, input: { importId: number }, 
           if (plan === "create") {
             tx.insert(customers).values({ crmRef: payload.crm_ref, ...values, createdAt: now, updatedAt: now }).run();
           } else {
-            const current = tx.select({ id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt }).from(customers).where(eq(customers.crmRef, payload.crm_ref)).get()!;
+            const current = tx
+              .select({ id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt, gesturesDeclinedAt: customers.gesturesDeclinedAt, doNotContactReason: customers.doNotContactReason })
+              .from(customers)
+              .where(eq(customers.crmRef, payload.crm_ref))
+              .get()!;
             if (current.erasedAt) {
               counts.update--;
               counts.unchanged++;
               continue;
             }
-            tx.update(customers).set({ ...values, updatedAt: now }).where(eq(customers.id, current.id)).run();
+            tx.update(customers).set({ ...keepDeclined(values, current), updatedAt: now }).where(eq(customers.id, current.id)).run();
             if (current.branchId !== values.branchId) tx.update(signals).set({ branchId: values.branchId }).where(eq(signals.customerId, current.id)).run();
           }
         } else {

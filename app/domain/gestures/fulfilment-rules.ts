@@ -15,6 +15,11 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   negative: "Negative",
 };
 
+/** How a recorded response reads: a negative one may be the customer asking for no more gestures. */
+export function outcomeLabel(outcome: Outcome, askedNoGestures: boolean): string {
+  return askedNoGestures ? "Asked not to receive gestures" : OUTCOME_LABELS[outcome];
+}
+
 /** How far above the approved amount an actual amount may go: the tolerance percent of it, rounded down to the cent. */
 export function varianceAllowance(approved: number, tolerancePercent: number): number {
   if (approved <= 0 || tolerancePercent <= 0) return 0;

@@ -51,12 +51,28 @@ export const CancelSchema = z.strictObject({
     .max(CANCEL_REASON_MAX, `Keep the reason to ${CANCEL_REASON_MAX} characters or fewer.`),
 });
 
-export const OutcomeSchema = z.strictObject({
-  intent: z.literal("outcome"),
-  version,
-  outcome: z.enum(OUTCOMES, { error: "Choose how the customer responded." }),
-  note: text(OUTCOME_NOTE_MAX, "note"),
-});
+/** The responses the form offers: the stored outcomes, and a negative one that asks for no more gestures (issue 21). */
+export const OUTCOME_CHOICES = [...OUTCOMES, "asked_no_gestures"] as const;
+export type OutcomeChoice = (typeof OUTCOME_CHOICES)[number];
+
+export const OutcomeSchema = z
+  .strictObject({
+    intent: z.literal("outcome"),
+    version,
+    outcome: z.enum(OUTCOME_CHOICES, { error: "Choose how the customer responded." }),
+    note: text(OUTCOME_NOTE_MAX, "note"),
+    /** The person recording "asked not to receive gestures" confirms what it does. */
+    confirmNoGestures: z.literal("on", { error: "Tick the box to confirm, or leave it empty." }).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.outcome === "asked_no_gestures" && value.confirmNoGestures !== "on") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["confirmNoGestures"],
+        message: "Tick the box to confirm: the customer will be marked do-not-contact and receive no more gestures.",
+      });
+    }
+  });
 
 export const ReapprovalSchema = z
   .strictObject({

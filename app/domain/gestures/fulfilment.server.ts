@@ -14,6 +14,7 @@ import { writeTransaction, type Db, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { DomainError } from "../core/errors";
 import { approvalIsExpired, cleanFileName, fulfilmentVerdict, outcomeDueAt, receiptRequired } from "./fulfilment-rules";
+import type { OutcomeChoice } from "./fulfilment-schemas";
 import { GESTURE_STATUS_LABELS } from "./gesture-rules";
 import { loadGesture, staleVersion, type GestureActor, type TransitionResult } from "./gesture-record.server";
 import { captureHold, currentPoolFor, getPoolBalance, placeHold, releaseHold } from "../budget/ledger.server";
@@ -435,7 +436,22 @@ export function cancelGesture(db: DbOrTx, actor: GestureActor, input: { gestureI
 // ---------------------------------------------------------------------------------------------
 // Outcome
 
-export function recordOutcome(db: DbOrTx, actor: GestureActor, input: { gestureId: number; version: number; outcome: Outcome; note: string }, now: Date): TransitionResult {
+/**
+ * Closes a fulfilled gesture with the customer's response. "Asked not to receive gestures" is
+ * stored as a negative response that also marks the customer do-not-contact with that reason, in
+ * the same transaction, so they leave every suggestion queue at once (issue 21).
+ */
+export function recordOutcome(
+  db: DbOrTx,
+  actor: GestureActor,
+  input: { gestureId: number; version: number; outcome: OutcomeChoice; note: string; confirmNoGestures?: "on" },
+  now: Date,
+): TransitionResult {
+  const askedNoGestures = input.outcome === "asked_no_gestures";
+  if (askedNoGestures && input.confirmNoGestures !== "on") {
+    throw new DomainError("VALIDATION", "Tick the box to confirm: the customer will be marked do-not-contact and receive no more gestures.", { field: "confirmNoGestures" });
+  }
+  const outcome: Outcome = askedNoGestures ? "negative" : (input.outcome as Outcome);
   return writeTransaction(db, (tx) => {
     const gesture = loadGesture(tx, input.gestureId);
     requireBranchPerson(actor, gesture, "record the customer's response");
@@ -448,7 +464,7 @@ export function recordOutcome(db: DbOrTx, actor: GestureActor, input: { gestureI
     }
     const updated = tx
       .update(gestures)
-      .set({ status: "closed", outcome: input.outcome, outcomeNote: input.note.trim() || null, outcomeRecordedAt: now, outcomeRecordedById: actor.id, version: gesture.version + 1, updatedAt: now })
+      .set({ status: "closed", outcome, askedNoGestures, outcomeNote: input.note.trim() || null, outcomeRecordedAt: now, outcomeRecordedById: actor.id, version: gesture.version + 1, updatedAt: now })
       .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
       .returning()
       .get();
@@ -457,9 +473,10 @@ export function recordOutcome(db: DbOrTx, actor: GestureActor, input: { gestureI
       action: "gesture.outcome_recorded",
       entity: "gesture",
       entityId: gesture.id,
-      detail: { from: "fulfilled", to: "closed", outcome: input.outcome },
+      detail: { from: "fulfilled", to: "closed", outcome, askedNoGestures },
       at: now,
     });
+    if (askedNoGestures) markGesturesDeclined(tx, actor, gesture, now);
     if (gesture.proposerId !== actor.id) {
       const name = tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).get()!.name;
       notify(tx, {
@@ -506,4 +523,19 @@ export function sendOutcomeReminders(db: Db, now: Date): { due: number; sent: nu
     });
   }
   return { due, sent };
+}
+
+/** The customer asked not to receive gestures: do-not-contact with that reason, which a CRM import then keeps. */
+function markGesturesDeclined(tx: DbOrTx, actor: GestureActor, gesture: Gesture, now: Date) {
+  const customer = tx.select({ doNotContact: customers.doNotContact }).from(customers).where(eq(customers.id, gesture.customerId)).get()!;
+  const reason = `Asked not to receive gestures (recorded with gesture #${gesture.id})`;
+  tx.update(customers).set({ doNotContact: true, doNotContactReason: reason, gesturesDeclinedAt: now, updatedAt: now }).where(eq(customers.id, gesture.customerId)).run();
+  recordAudit(tx, {
+    actorId: actor.id,
+    action: "customer.gestures_declined",
+    entity: "customer",
+    entityId: gesture.customerId,
+    detail: { gestureId: gesture.id, doNotContactBefore: customer.doNotContact },
+    at: now,
+  });
 }

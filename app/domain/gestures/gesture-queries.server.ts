@@ -8,7 +8,7 @@ import type { DbOrTx } from "~/utils/db.server";
 import { findGestureType, listGestureTypes } from "../policy/catalogue.server";
 import { SIGNAL_KIND_LABELS } from "../customers/customer-rules";
 import { DomainError } from "../core/errors";
-import { customerCapNote, hardshipWords, needsSecondApproval } from "./gesture-rules";
+import { customerCapNote, hardshipWords, isLeftAlone, leftAloneUntil, needsSecondApproval } from "./gesture-rules";
 import { formatMoney } from "../core/money";
 import { getOrganisation } from "../core/organisation.server";
 import { isOn } from "../policy/policy";
@@ -27,7 +27,7 @@ import {
   WITHDRAWABLE,
   type GestureActor,
 } from "./gesture-record.server";
-import { localDate } from "../core/dates";
+import { formatIsoDate, localDate } from "../core/dates";
 import { getEffectivePolicy } from "../policy/policy.server";
 import { decisionRight } from "../approvals/routing.server";
 
@@ -276,6 +276,7 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
       cancelledByName: namesOf(gesture.cancelledById),
       endedAt: gesture.endedAt,
       outcome: gesture.outcome,
+      askedNoGestures: gesture.askedNoGestures,
       outcomeNote: isFinance ? null : gesture.outcomeNote,
       outcomeRecordedAt: gesture.outcomeRecordedAt,
       outcomeRecordedByName: namesOf(gesture.outcomeRecordedById),
@@ -320,6 +321,7 @@ export function customerGestureHistory(db: DbOrTx, customerId: number, limit = 5
       actualAmount: gestures.actualAmount,
       fulfilledOn: gestures.fulfilledOn,
       outcome: gestures.outcome,
+      askedNoGestures: gestures.askedNoGestures,
       createdAt: gestures.createdAt,
       submittedAt: gestures.submittedAt,
       proposerName: users.name,
@@ -356,6 +358,15 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
       ? (db.select({ id: branches.id, name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).get() ?? null)
       : null;
   const householdTotals = { amount: totals.amount + household.amount, count: totals.count + household.count };
+  const lastResponse = db
+    .select({ outcome: gestures.outcome, recordedAt: gestures.outcomeRecordedAt, askedNoGestures: gestures.askedNoGestures, typeName: gestureTypes.name })
+    .from(gestures)
+    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+    .where(and(eq(gestures.customerId, customer.id), isNotNull(gestures.outcomeRecordedAt)))
+    .orderBy(desc(gestures.outcomeRecordedAt))
+    .limit(1)
+    .get();
+  const negativeOn = lastResponse?.outcome === "negative" && lastResponse.recordedAt ? localDate(lastResponse.recordedAt, org.timeZone) : null;
   return {
     customer: {
       id: customer.id,
@@ -387,6 +398,11 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
           : null,
       redress: isOn(policy.redressCheck),
       complaintsProcessText: org.complaintsProcessText,
+      /** The last recorded response was negative, recently enough that the policy leaves the customer alone (issue 21). */
+      leaveAlone:
+        negativeOn && isLeftAlone(negativeOn, today, policy.leaveAloneMonths)
+          ? `This customer's last gesture (${lastResponse!.typeName}, response recorded on ${formatIsoDate(negativeOn)}) met a negative response, so the policy leaves them out of suggestions for ${policy.leaveAloneMonths === 1 ? "1 month" : `${policy.leaveAloneMonths} months`}, until ${formatIsoDate(leftAloneUntil(negativeOn, policy.leaveAloneMonths))}. Propose only if you know a gesture is welcome now.`
+          : null,
     },
   };
 }

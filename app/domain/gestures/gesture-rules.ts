@@ -4,7 +4,7 @@
 import type { CompensationAnswer, GestureStatus, Occasion, Policy, SignalKind } from "../../../db/schema";
 import { SIGNAL_KIND_LABELS } from "../customers/customer-rules";
 import { formatMoney } from "../core/money";
-import { daysBetween } from "../core/dates";
+import { addCalendarMonths, addDays, daysBetween, type IsoDate } from "../core/dates";
 import { isOn } from "../policy/policy";
 
 /** Statuses that count toward caps and duplicates: pending, approved and spent gestures. */
@@ -270,4 +270,32 @@ export function customerCapNote(totals: { amount: number; count: number }, amoun
   const n = totals.count + 1;
   const ordinal = n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th";
   return `${n}${ordinal} gesture for this customer in 12 months (cap ${policy.customerCapCount}); ${formatMoney(totals.amount + amount, currency)} of the ${formatMoney(policy.customerCapAmount, currency)} cap`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaving a customer alone after a negative response (issue 21): a customer whose last recorded
+// response was negative is left out of suggestions for the policy's months, counted in local
+// dates from the day the response was recorded, and the proposal form says so.
+
+/** The first local date on which a customer whose negative response was recorded on `recordedOn` is suggested again. */
+export function leftAloneUntil(recordedOn: IsoDate, months: number): IsoDate {
+  return addCalendarMonths(recordedOn, months);
+}
+
+/** Whether a negative response recorded on `recordedOn` still leaves the customer alone on `today`. 0 months: never. */
+export function isLeftAlone(recordedOn: IsoDate, today: IsoDate, months: number): boolean {
+  return months > 0 && today < leftAloneUntil(recordedOn, months);
+}
+
+/**
+ * The earliest recording date that still leaves a customer alone on `today`, for one indexed
+ * range in SQL (a response recorded on it or later counts). The rule is monotone in the recording
+ * date, so this is the first date D with leftAloneUntil(D) > today; month-end days are stepped over
+ * one by one (31 March and 30 March both end on 30 April after one month).
+ */
+export function leftAloneSince(today: IsoDate, months: number): IsoDate {
+  let since = addCalendarMonths(today, -months);
+  while (leftAloneUntil(since, months) <= today) since = addDays(since, 1);
+  while (leftAloneUntil(addDays(since, -1), months) > today) since = addDays(since, -1);
+  return since;
 }

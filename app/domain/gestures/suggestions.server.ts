@@ -10,7 +10,8 @@ import type { Db } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { type Actor, branchOf } from "../customers/customers.server";
 import { ANNIVERSARY_WEIGHT, ANNIVERSARY_WINDOW_DAYS, ANNIVERSARY_YEARS, BIRTHDAY_WEIGHT, BIRTHDAY_WINDOW_DAYS, relativeDays, SIGNAL_KIND_LABELS, SUGGESTION_RULES } from "../customers/customer-rules";
-import { addDays, addYears, daysBetween, localDate } from "../core/dates";
+import { addDays, addYears, daysBetween, localDate, startOfLocalDay } from "../core/dates";
+import { leftAloneSince } from "./gesture-rules";
 import { DomainError } from "../core/errors";
 import { customerAtCapCondition } from "./gesture-record.server";
 import { getPrivacySettings } from "../core/organisation.server";
@@ -47,11 +48,24 @@ function windowGroups(): [number, SignalKind[]][] {
 }
 
 /**
- * Customers who can receive a gesture: in the branch, not erased, not do-not-contact, and not at
- * their 12-month cap (amount or count, under the branch's policy).
+ * Customers who can receive a gesture: in the branch, not erased, not do-not-contact, not at their
+ * 12-month cap (amount or count, under the branch's policy), and not left alone after a negative
+ * response (`leaveAlone`, when the policy turns it on).
  */
-function candidateFilter(branchId: number, atCap: SQL): SQL {
-  return and(eq(customers.branchId, branchId), eq(customers.doNotContact, false), isNull(customers.erasedAt), sql`not ${atCap}`)!;
+function candidateFilter(branchId: number, atCap: SQL, leaveAlone: SQL | undefined): SQL {
+  return and(eq(customers.branchId, branchId), eq(customers.doNotContact, false), isNull(customers.erasedAt), sql`not ${atCap}`, leaveAlone)!;
+}
+
+/**
+ * Customers whose last recorded response was negative and recorded on or after the local date
+ * `since` (issue 21): the branch's policy leaves them out of suggestions for a while.
+ */
+function notLeftAlone(since: Date): SQL {
+  return sql`not exists (
+    select 1 from gestures g
+    where g.customer_id = ${customers.id} and g.outcome = 'negative' and g.outcome_recorded_at >= ${since.getTime()}
+      and not exists (select 1 from gestures h where h.customer_id = g.customer_id and h.outcome is not null and h.outcome_recorded_at > g.outcome_recorded_at)
+  )`;
 }
 
 /** Gestures that still answer an occasion: everything but those that ended without one. */
@@ -83,7 +97,9 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const branchId = branchOf(actor);
   const { timeZone } = getPrivacySettings(db);
   const today = localDate(now, timeZone);
-  const atCap = customerAtCapCondition(customers.id, getEffectivePolicy(db, branchId).policy, now);
+  const { policy } = getEffectivePolicy(db, branchId);
+  const atCap = customerAtCapCondition(customers.id, policy, now);
+  const leaveAlone = policy.leaveAloneMonths > 0 ? notLeftAlone(startOfLocalDay(leftAloneSince(today, policy.leaveAloneMonths), timeZone)) : undefined;
   const byCustomer = new Map<number, Suggestion>();
   const consider = (s: Suggestion) => {
     const current = byCustomer.get(s.customerId);
@@ -112,7 +128,7 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
         lte(signals.occurredOn, today),
         // Each kind within its own window, before the join: fewer customer rows to read.
         or(...windowGroups().map(([days, kinds]) => and(inArray(signals.kind, kinds), gte(signals.occurredOn, addDays(today, -days))))),
-        candidateFilter(branchId, atCap),
+        candidateFilter(branchId, atCap, leaveAlone),
         sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${signals.customerId} and d.up_to_signal_id >= ${signals.id})`,
         // A signal already answered by a gesture (proposed, approved or given) is not suggested again.
         sql`not exists (select 1 from ${gestures} g where g.signal_id = ${signals.id} and ${LIVE_GESTURE})`,
@@ -153,7 +169,7 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const birthdays = db
     .select(calendarColumns)
     .from(customers)
-    .where(and(candidateFilter(branchId, atCap), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")))
+    .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")))
     .all();
   for (const row of birthdays) {
     const inDays = nextOccurrenceIn(today, row.birthday!);
@@ -180,7 +196,7 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const anniversaries = db
     .select(calendarColumns)
     .from(customers)
-    .where(and(candidateFilter(branchId, atCap), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")))
+    .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")))
     .all();
   for (const row of anniversaries) {
     const inDays = nextOccurrenceIn(today, row.customerSince.slice(5));

@@ -8,8 +8,9 @@ import { POLICY_FIELDS, POLICY_KEYS, policyProblems, type Policy, type PolicyKey
 export type PolicySourceName = "organisation" | "branch";
 export type PolicyValueResult = { ok: true; value: number } | { ok: false; message: string };
 
-const WHOLE_NUMBER_EXAMPLE: Record<"days" | "count" | "percent", string> = {
+const WHOLE_NUMBER_EXAMPLE: Record<"days" | "months" | "count" | "percent", string> = {
   days: "a whole number of days, such as 30",
+  months: "a whole number of months, such as 12",
   count: "a whole number, such as 3",
   percent: "a whole percentage, such as 10",
 };
@@ -42,7 +43,7 @@ export function policyValueText(key: PolicyKey, value: number): string {
 /** The label of a setting's input, with its unit: "Discretion limit (USD)", "Duplicate window (days)". */
 export function policyInputLabel(key: PolicyKey, currency: string): string {
   const field = POLICY_FIELDS[key];
-  const unit = { money: currency, days: "days", percent: "%", count: "", switch: "" }[field.unit];
+  const unit = { money: currency, days: "days", months: "months", percent: "%", count: "", switch: "" }[field.unit];
   return unit ? `${field.label} (${unit})` : field.label;
 }
 
@@ -57,6 +58,8 @@ function formatWholeValue(key: PolicyKey, value: number): string {
       return String(value);
     case "days":
       return value === 1 ? "1 day" : `${value.toLocaleString("en-US")} days`;
+    case "months":
+      return value === 1 ? "1 month" : `${value} months`;
     case "percent":
       return `${value}%`;
     case "count":

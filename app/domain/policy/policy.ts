@@ -6,7 +6,7 @@ import type { BudgetAlertThreshold } from "../budget/budget-alerts";
 export { POLICY_KEYS, type Policy, type PolicyKey };
 
 /** "switch": 1 is on, 0 is off. */
-export type PolicyUnit = "money" | "days" | "count" | "percent" | "switch";
+export type PolicyUnit = "money" | "days" | "months" | "count" | "percent" | "switch";
 
 export const POLICY_FIELDS: Record<PolicyKey, { label: string; unit: PolicyUnit; help: string; max: number }> = {
   discretionLimit: {
@@ -111,6 +111,12 @@ export const POLICY_FIELDS: Record<PolicyKey, { label: string; unit: PolicyUnit;
     unit: "percent",
     help: "At this share the branch's managers and finance are told. 0 turns it off.",
     max: 100,
+  },
+  leaveAloneMonths: {
+    label: "Leave alone after a negative response",
+    unit: "months",
+    help: "Months a customer whose last recorded response was negative is left out of suggestions, and the proposal form warns. 0 turns it off.",
+    max: 120,
   },
 };
 

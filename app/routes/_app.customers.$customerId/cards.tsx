@@ -10,7 +10,7 @@ import { Money } from "~/components/money";
 import { TableWrap } from "~/components/table-wrap";
 import { SEGMENT_LABELS, SEVERITY_LABELS, SIGNAL_KIND_LABELS, SIGNAL_KINDS, SIGNAL_SOURCE_LABELS, type SignalKind, type SignalSource } from "~/domain/customers/customer-rules";
 import { AddSignalSchema, CorrectSignalSchema, SIGNAL_NOTE_MAX } from "~/domain/customers/customer-schemas";
-import { OUTCOME_LABELS } from "~/domain/reporting/spend-reports";
+import { outcomeLabel } from "~/domain/gestures/fulfilment-rules";
 import type { Segment } from "../../../db/schema";
 import { formatDateTime } from "~/utils/format";
 import { useRootData } from "~/utils/root-data";
@@ -100,7 +100,7 @@ export function GesturesCard({ customerName, gestures }: { customerName: string;
                     <GestureStatusBadge status={g.status} />
                   </td>
                   <td>
-                    {g.outcome ? OUTCOME_LABELS[g.outcome] : g.status === "fulfilled" ? <span className="muted">Not recorded yet</span> : <span className="muted">—</span>}
+                    {g.outcome ? outcomeLabel(g.outcome, g.askedNoGestures) : g.status === "fulfilled" ? <span className="muted">Not recorded yet</span> : <span className="muted">—</span>}
                   </td>
                   <td>{g.proposerName}</td>
                   <td>{formatDateTime(g.submittedAt ?? g.createdAt, timeZone)}</td>

@@ -6,7 +6,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { FieldErrors, FormErrors } from "~/components/forms";
 import { Money, useCurrency } from "~/components/money";
-import { OUTCOME_LABELS, RECEIPT_MAX_BYTES } from "~/domain/gestures/fulfilment-rules";
+import { OUTCOME_LABELS, outcomeLabel, RECEIPT_MAX_BYTES } from "~/domain/gestures/fulfilment-rules";
 import { CANCEL_REASON_MAX, CancelSchema, FULFILMENT_NOTE_MAX, FulfilSchema, OUTCOME_NOTE_MAX, OutcomeSchema, ReapprovalSchema, VENDOR_MAX } from "~/domain/gestures/fulfilment-schemas";
 import { formatMoney, moneyInputText } from "~/domain/core/money";
 import { OUTCOMES } from "../../../db/schema";
@@ -48,7 +48,7 @@ export function FulfilmentDetails({ view }: { view: View }) {
   if (g.status === "cancelled") rows.push(["Cancelled", `${g.cancelledByName ?? "Someone"}${g.endedAt ? `, ${formatDateTime(g.endedAt, timeZone)}` : ""}${g.cancelReason ? `: “${g.cancelReason}”` : ""}`]);
   if (g.status === "expired") rows.push(["Expired", `${g.endedAt ? formatDateTime(g.endedAt, timeZone) : ""}: not fulfilled within ${view.policy.approvalExpiryDays} days; the money went back to the pool.`]);
   if (g.outcome) {
-    rows.push(["Customer's response", OUTCOME_LABELS[g.outcome]]);
+    rows.push(["Customer's response", outcomeLabel(g.outcome, g.askedNoGestures)]);
     if (g.outcomeNote) rows.push(["Response note", <span className="preserve-lines">{g.outcomeNote}</span>]);
     if (g.outcomeRecordedByName) rows.push(["Response recorded by", `${g.outcomeRecordedByName}${g.outcomeRecordedAt ? `, ${formatDateTime(g.outcomeRecordedAt, timeZone)}` : ""}`]);
   }
@@ -154,8 +154,21 @@ export function OutcomeCard({ view, lastResult }: CardProps) {
                 {OUTCOME_LABELS[o]}
               </option>
             ))}
+            <option value="asked_no_gestures">Asked not to receive gestures</option>
           </select>
           <FieldErrors errors={fields.outcome.errors} id={fields.outcome.errorId} />
+        </div>
+        <div className="field field--checkbox">
+          <input
+            {...getInputProps(fields.confirmNoGestures, { type: "checkbox" })}
+            value="on"
+            aria-describedby={[`${fields.confirmNoGestures.id}-hint`, fields.confirmNoGestures.errors ? fields.confirmNoGestures.errorId : null].filter(Boolean).join(" ")}
+          />
+          <label htmlFor={fields.confirmNoGestures.id}>The customer asked not to receive gestures: mark them do-not-contact</label>
+          <p className="field__hint" id={`${fields.confirmNoGestures.id}-hint`}>
+            Only with &ldquo;Asked not to receive gestures&rdquo;. They leave every suggestion queue at once and no branch can propose a gesture for them; a CRM import does not undo it.
+          </p>
+          <FieldErrors errors={fields.confirmNoGestures.errors} id={fields.confirmNoGestures.errorId} />
         </div>
         <div className="field">
           <label htmlFor={fields.note.id}>Note (optional)</label>
