@@ -101,7 +101,8 @@ describe("in the suggestions queue and on the proposal form", () => {
     expect(listSuggestions(db, actorOf(s.staff), later).rows.map((r) => r.customerId)).not.toContain(s.customer.id);
     db.insert(branchPolicyOverrides).values({ branchId: s.north.id, leaveAloneMonths: 0, updatedAt: later }).run();
     expect(listSuggestions(db, actorOf(s.staff), later).rows.map((r) => r.customerId)).toContain(s.customer.id);
-    db.delete(branchPolicyOverrides).run();
+    // A second bereavement gesture 17 days later is not a duplicate under a one-day window.
+    db.update(branchPolicyOverrides).set({ leaveAloneMonths: null, duplicateWindowDays: 1 }).run();
     positiveGesture(db, s.staff, s.customer.id, dayAfter("2026-03-21"), "thanked");
     expect(listSuggestions(db, actorOf(s.staff), later).rows.map((r) => r.customerId)).toContain(s.customer.id);
   });
