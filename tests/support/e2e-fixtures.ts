@@ -244,3 +244,26 @@ export async function createCustomerWithSignal(input: {
     { behavior: "immediate" },
   );
 }
+
+/** Another signal for a customer made by createCustomerWithSignal (a CRM import would bring it). */
+export async function addSignal(input: { customerId: number; kind: import("../../db/schema").SignalKind; daysAgo: number; severity?: number }): Promise<number> {
+  const app = await appModules();
+  const { customers, signals } = await import("../../db/schema");
+  const { addDays, localDate } = await import("~/domain/core/dates");
+  const customer = app.db.select({ branchId: customers.branchId }).from(customers).where(app.eq(customers.id, input.customerId)).get();
+  if (!customer) throw new Error(`No customer ${input.customerId} in the e2e database`);
+  const now = new Date();
+  return app.db
+    .insert(signals)
+    .values({
+      customerId: input.customerId,
+      branchId: customer.branchId,
+      kind: input.kind,
+      occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
+      source: "crm",
+      severity: input.severity ?? 3,
+      createdAt: now,
+    })
+    .returning({ id: signals.id })
+    .get().id;
+}
