@@ -158,15 +158,18 @@ export function OutcomeCard({ view, lastResult }: CardProps) {
           </select>
           <FieldErrors errors={fields.outcome.errors} id={fields.outcome.errorId} />
         </div>
-        <div className="field field--checkbox">
-          <input
-            {...getInputProps(fields.confirmNoGestures, { type: "checkbox" })}
-            value="on"
-            aria-describedby={[`${fields.confirmNoGestures.id}-hint`, fields.confirmNoGestures.errors ? fields.confirmNoGestures.errorId : null].filter(Boolean).join(" ")}
-          />
-          <label htmlFor={fields.confirmNoGestures.id}>The customer asked not to receive gestures: mark them do-not-contact</label>
+        <div className="field">
+          <div className="field field--checkbox">
+            <input
+              {...getInputProps(fields.confirmNoGestures, { type: "checkbox" })}
+              value="on"
+              aria-describedby={[`${fields.confirmNoGestures.id}-hint`, fields.confirmNoGestures.errors ? fields.confirmNoGestures.errorId : null].filter(Boolean).join(" ")}
+            />
+            <label htmlFor={fields.confirmNoGestures.id}>The customer asked not to receive gestures: mark them do-not-contact</label>
+          </div>
           <p className="field__hint" id={`${fields.confirmNoGestures.id}-hint`}>
-            Only with &ldquo;Asked not to receive gestures&rdquo;. They leave every suggestion queue at once and no branch can propose a gesture for them; a CRM import does not undo it.
+            Tick only with &ldquo;Asked not to receive gestures&rdquo;. The customer leaves every suggestion queue at once and no branch can
+            propose a gesture for them; a CRM import does not undo it.
           </p>
           <FieldErrors errors={fields.confirmNoGestures.errors} id={fields.confirmNoGestures.errorId} />
         </div>
