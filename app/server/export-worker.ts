@@ -10,7 +10,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "../../db/schema";
 import { csvHeaderText, csvRowsText } from "../domain/core/csv-export.server";
 import { exportSource, type ExportJob } from "../utils/export-jobs.server";
-import { applyMemorySettings, type Db } from "../utils/database.server";
+import type { Db } from "../utils/database.server";
 
 export type ExportWorkerData = { file: string; job: ExportJob; pageSize: number; chunksAhead: number };
 export type ExportWorkerMessage = { type: "chunk"; bytes: Uint8Array } | { type: "end"; rows: number } | { type: "error"; message: string };
@@ -50,7 +50,8 @@ async function send(text: string) {
 async function run() {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   sqlite.pragma("busy_timeout = 5000");
-  applyMemorySettings(sqlite);
+  // SQLite's default 2 MB cache and no memory map (decision 46): this connection reads a range once, and
+  // a larger cache or mapped pages would only add to the server's resident memory during an export.
   try {
     const db = drizzle(sqlite, { schema }) as unknown as Db;
     const source = exportSource(db, job);

@@ -19,7 +19,7 @@ const BUSY_TIMEOUT_MS = 5000;
  * Per-connection memory for SQLite (decision 46): the page cache in MB (SQLite's default is 2 MB,
  * tiny beside a bank-scale file of 1.7 GB) and how much of the file may be memory-mapped (reads then
  * come from the OS page cache without a copy). `SQLITE_CACHE_MB` / `SQLITE_MMAP_MB` override; 0 turns
- * either off. The export worker's read-only connection uses the same settings.
+ * either off. The export worker's read-only connection keeps SQLite's defaults (it reads a range once).
  */
 export function sqliteMemorySettings(): { cacheMb: number; mmapMb: number } {
   const read = (name: string, fallback: number) => {
@@ -31,7 +31,7 @@ export function sqliteMemorySettings(): { cacheMb: number; mmapMb: number } {
 const DEFAULT_CACHE_MB = 64;
 const DEFAULT_MMAP_MB = 2048;
 
-/** Applies `sqliteMemorySettings()` to a connection (any mode, read-only included). */
+/** Applies `sqliteMemorySettings()` to a connection. */
 export function applyMemorySettings(sqlite: Database.Database) {
   const { cacheMb, mmapMb } = sqliteMemorySettings();
   if (cacheMb > 0) sqlite.pragma(`cache_size = -${Math.round(cacheMb * 1024)}`);
