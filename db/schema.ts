@@ -856,6 +856,9 @@ const policyColumns = () => ({
   budgetAlertFirstPercent: integer("budget_alert_first_percent"),
   budgetAlertSecondPercent: integer("budget_alert_second_percent"),
   budgetAlertFinancePercent: integer("budget_alert_finance_percent"),
+  // Leave a customer alone (issue 21 part 2): months after a negative response to their last
+  // gesture during which they are not suggested again. 0 turns it off.
+  leaveAloneMonths: integer("leave_alone_months"),
 });
 
 export const POLICY_KEYS = Object.keys(policyColumns()) as (keyof ReturnType<typeof policyColumns>)[];
@@ -886,6 +889,7 @@ export const policyDefaults = sqliteTable(
       budgetAlertFirstPercent: c.budgetAlertFirstPercent.notNull().default(50),
       budgetAlertSecondPercent: c.budgetAlertSecondPercent.notNull().default(75),
       budgetAlertFinancePercent: c.budgetAlertFinancePercent.notNull().default(90),
+      leaveAloneMonths: c.leaveAloneMonths.notNull().default(12),
       updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     };
   })(),

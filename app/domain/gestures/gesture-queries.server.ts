@@ -29,6 +29,7 @@ import {
 } from "./gesture-record.server";
 import { localDate } from "../core/dates";
 import { getEffectivePolicy } from "../policy/policy.server";
+import { leaveAloneOf } from "../feedback/what-worked.server";
 import { decisionRight } from "../approvals/routing.server";
 
 const proposer = aliasedTable(users, "proposer");
@@ -347,8 +348,9 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
     .all();
   const { policy } = getEffectivePolicy(db, branchId);
   const totals = customerTwelveMonths(db, customer.id, now);
-  const { today, currency } = organisationFacts(db, now);
+  const { today, currency, timeZone } = organisationFacts(db, now);
   const org = getOrganisation(db);
+  const leaveAlone = leaveAloneOf(db, customer.id, policy.leaveAloneMonths, now, timeZone);
   const household = isOn(policy.householdCap) ? householdTwelveMonths(db, customer.id, now) : { otherCustomers: 0, amount: 0, count: 0 };
   const hardship = recentHardshipSignal(db, customer.id, today, policy.hardshipLookbackDays);
   const connectedBranch =
@@ -387,6 +389,10 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
           : null,
       redress: isOn(policy.redressCheck),
       complaintsProcessText: org.complaintsProcessText,
+      /** Issue 21: the last gesture met a negative response; a warning, not a refusal (like hardship). */
+      leaveAlone: leaveAlone
+        ? `This customer's last gesture met a negative response, recorded on ${leaveAlone.respondedOn}. The policy leaves such customers alone for ${policy.leaveAloneMonths} month${policy.leaveAloneMonths === 1 ? "" : "s"}, until ${leaveAlone.until}: they are not suggested until then. Propose only if you know a gesture is welcome now.`
+        : null,
     },
   };
 }

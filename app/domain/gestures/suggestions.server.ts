@@ -5,7 +5,7 @@
 // Gestures (issue 5): a customer at their 12-month cap is not a candidate, and an occasion already
 // answered by a gesture (a signal it names, or a birthday or anniversary gesture) is not suggested.
 import { and, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import { customers, gestures, signals, suggestionDismissals, type SignalKind } from "../../../db/schema";
+import { customers, gestures, signals, suggestionDismissals, type Occasion, type SignalKind } from "../../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { type Actor, branchOf } from "../customers/customers.server";
@@ -13,8 +13,11 @@ import { ANNIVERSARY_WEIGHT, ANNIVERSARY_WINDOW_DAYS, ANNIVERSARY_YEARS, BIRTHDA
 import { addDays, addYears, daysBetween, localDate } from "../core/dates";
 import { DomainError } from "../core/errors";
 import { customerAtCapCondition } from "./gesture-record.server";
-import { getPrivacySettings } from "../core/organisation.server";
+import { getOrganisation, getPrivacySettings } from "../core/organisation.server";
 import { getEffectivePolicy } from "../policy/policy.server";
+import { notLeftAloneCondition, whatHasWorked } from "../feedback/what-worked.server";
+import { describeRecord, workedPoints, type RankedType } from "../feedback/what-worked";
+import { formatMoney } from "../core/money";
 
 const LONGEST_WINDOW = Math.max(...Object.values(SUGGESTION_RULES).map((r) => r.windowDays));
 /** Birthdays and anniversaries stay hidden this long after a dismissal (they carry no signal id). */
@@ -34,7 +37,9 @@ export type Suggestion = {
   reason: string;
   score: number;
   /** The score's parts, so that anyone can see why a row ranks where it does. */
-  scoreParts: { kind: number; recency: number; severity: number; tenure: number };
+  scoreParts: { kind: number; recency: number; severity: number; tenure: number; worked: number };
+  /** Why the "what has worked" part is what it is (issue 21): the occasion's best gesture type and its record. */
+  workedNote: string;
 };
 
 /** Kinds that prompt suggestions, grouped by the length of their window. */
@@ -47,11 +52,12 @@ function windowGroups(): [number, SignalKind[]][] {
 }
 
 /**
- * Customers who can receive a gesture: in the branch, not erased, not do-not-contact, and not at
- * their 12-month cap (amount or count, under the branch's policy).
+ * Customers who can receive a gesture: in the branch, not erased, not do-not-contact, not at
+ * their 12-month cap (amount or count, under the branch's policy), and not left alone after a
+ * negative response to their last gesture (issue 21, the policy's leaveAloneMonths).
  */
-function candidateFilter(branchId: number, atCap: SQL): SQL {
-  return and(eq(customers.branchId, branchId), eq(customers.doNotContact, false), isNull(customers.erasedAt), sql`not ${atCap}`)!;
+function candidateFilter(branchId: number, atCap: SQL, notLeftAlone: SQL): SQL {
+  return and(eq(customers.branchId, branchId), eq(customers.doNotContact, false), isNull(customers.erasedAt), sql`not ${atCap}`, notLeftAlone)!;
 }
 
 /** Gestures that still answer an occasion: everything but those that ended without one. */
@@ -83,7 +89,29 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const branchId = branchOf(actor);
   const { timeZone } = getPrivacySettings(db);
   const today = localDate(now, timeZone);
-  const atCap = customerAtCapCondition(customers.id, getEffectivePolicy(db, branchId).policy, now);
+  const policy = getEffectivePolicy(db, branchId).policy;
+  const atCap = customerAtCapCondition(customers.id, policy, now);
+  const notLeftAlone = notLeftAloneCondition(customers.id, policy.leaveAloneMonths, today, timeZone);
+  // What has worked, once per occasion (kept figures: pools × types, not gestures).
+  const { currency } = getOrganisation(db);
+  const worked = new Map<Occasion, { points: number; note: string }>();
+  const workedFor = (occasion: Occasion) => {
+    let w = worked.get(occasion);
+    if (!w) {
+      const best: RankedType | undefined = whatHasWorked(db, occasion)[0];
+      const points = workedPoints(best);
+      const label = `a ${SIGNAL_KIND_LABELS[occasion].toLowerCase()}`;
+      w = {
+        points,
+        note:
+          !best || best.recorded === 0
+            ? `What has worked 0: no response recorded yet after ${label}.`
+            : `What has worked ${points}: best after ${label} is ${best.typeName}, ${describeRecord(best, (m) => formatMoney(m, currency))} (lower bound ${Math.round(best.bound * 100)} %${best.smallSample ? ", counted at half weight" : ""}).`,
+      };
+      worked.set(occasion, w);
+    }
+    return w;
+  };
   const byCustomer = new Map<number, Suggestion>();
   const consider = (s: Suggestion) => {
     const current = byCustomer.get(s.customerId);
@@ -112,7 +140,7 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
         lte(signals.occurredOn, today),
         // Each kind within its own window, before the join: fewer customer rows to read.
         or(...windowGroups().map(([days, kinds]) => and(inArray(signals.kind, kinds), gte(signals.occurredOn, addDays(today, -days))))),
-        candidateFilter(branchId, atCap),
+        candidateFilter(branchId, atCap, notLeftAlone),
         sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${signals.customerId} and d.up_to_signal_id >= ${signals.id})`,
         // A signal already answered by a gesture (proposed, approved or given) is not suggested again.
         sql`not exists (select 1 from ${gestures} g where g.signal_id = ${signals.id} and ${LIVE_GESTURE})`,
@@ -124,11 +152,13 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
     if (!rule) continue;
     const daysAgo = daysBetween(row.occurredOn, today);
     if (daysAgo > rule.windowDays) continue;
+    const w = workedFor(row.kind);
     const scoreParts = {
       kind: rule.weight,
       recency: Math.round(20 * (1 - daysAgo / rule.windowDays)),
       severity: row.severity * 5,
       tenure: tenurePoints(row.customerSince, today),
+      worked: w.points,
     };
     consider({
       customerId: row.customerId,
@@ -137,8 +167,9 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
       customerSince: row.customerSince,
       occasion: { type: "signal", kind: row.kind, signalId: row.signalId, occurredOn: row.occurredOn, daysAgo, severity: row.severity },
       reason: `${SIGNAL_KIND_LABELS[row.kind]} noted ${relativeDays(daysAgo)} · ${sinceWords(row.customerSince)}`,
-      score: scoreParts.kind + scoreParts.recency + scoreParts.severity + scoreParts.tenure,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.severity + scoreParts.tenure + scoreParts.worked,
       scoreParts,
+      workedNote: w.note,
     });
   }
 
@@ -153,12 +184,13 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const birthdays = db
     .select(calendarColumns)
     .from(customers)
-    .where(and(candidateFilter(branchId, atCap), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")))
+    .where(and(candidateFilter(branchId, atCap, notLeftAlone), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")))
     .all();
   for (const row of birthdays) {
     const inDays = nextOccurrenceIn(today, row.birthday!);
     if (inDays > BIRTHDAY_WINDOW_DAYS) continue;
-    const scoreParts = { kind: BIRTHDAY_WEIGHT, recency: Math.round(20 * (1 - inDays / BIRTHDAY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today) };
+    const w = workedFor("birthday");
+    const scoreParts = { kind: BIRTHDAY_WEIGHT, recency: Math.round(20 * (1 - inDays / BIRTHDAY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today), worked: w.points };
     consider({
       customerId: row.customerId,
       name: row.name,
@@ -166,8 +198,9 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
       customerSince: row.customerSince,
       occasion: { type: "birthday", inDays },
       reason: `Birthday ${inDays === 0 ? "today" : `in ${inDays} day${inDays === 1 ? "" : "s"}`} · ${sinceWords(row.customerSince)}`,
-      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure + scoreParts.worked,
       scoreParts,
+      workedNote: w.note,
     });
   }
 
@@ -180,14 +213,15 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const anniversaries = db
     .select(calendarColumns)
     .from(customers)
-    .where(and(candidateFilter(branchId, atCap), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")))
+    .where(and(candidateFilter(branchId, atCap, notLeftAlone), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")))
     .all();
   for (const row of anniversaries) {
     const inDays = nextOccurrenceIn(today, row.customerSince.slice(5));
     if (inDays > ANNIVERSARY_WINDOW_DAYS) continue;
     const years = Number(addDays(today, inDays).slice(0, 4)) - Number(row.customerSince.slice(0, 4));
     if (!(ANNIVERSARY_YEARS as readonly number[]).includes(years)) continue;
-    const scoreParts = { kind: ANNIVERSARY_WEIGHT, recency: Math.round(20 * (1 - inDays / ANNIVERSARY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today) };
+    const w = workedFor("tenure_anniversary");
+    const scoreParts = { kind: ANNIVERSARY_WEIGHT, recency: Math.round(20 * (1 - inDays / ANNIVERSARY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today), worked: w.points };
     consider({
       customerId: row.customerId,
       name: row.name,
@@ -195,8 +229,9 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
       customerSince: row.customerSince,
       occasion: { type: "anniversary", years, inDays },
       reason: `${ordinal(years)} customer anniversary ${inDays === 0 ? "today" : `in ${inDays} day${inDays === 1 ? "" : "s"}`} · ${sinceWords(row.customerSince)}`,
-      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure + scoreParts.worked,
       scoreParts,
+      workedNote: w.note,
     });
   }
 

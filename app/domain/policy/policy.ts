@@ -112,6 +112,12 @@ export const POLICY_FIELDS: Record<PolicyKey, { label: string; unit: PolicyUnit;
     help: "At this share the branch's managers and finance are told. 0 turns it off.",
     max: 100,
   },
+  leaveAloneMonths: {
+    label: "Leave alone after a negative response (months)",
+    unit: "count",
+    help: "A customer whose last gesture met a negative response is not suggested again for this many months; the proposal form warns. 0 turns it off.",
+    max: 120,
+  },
 };
 
 /** The budget alert thresholds a policy sets, lowest first, switched-off ones left out. */

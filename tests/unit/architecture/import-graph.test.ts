@@ -16,7 +16,8 @@ const CONTEXT_ORDER: readonly (readonly string[])[] = [
   ["stories"],
   ["reporting", "administration"],
   ["gestures"],
-  ["approvals", "policy"],
+  // Feedback (issue 21): what has worked and leave-alone, read by the proposal form and suggestions.
+  ["approvals", "policy", "feedback"],
   ["identity", "customers", "budget"],
   // Notifications only write messages; the budget's alerts (issue 21) send them.
   ["notifications"],

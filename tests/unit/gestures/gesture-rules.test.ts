@@ -22,6 +22,7 @@ const POLICY: Policy = {
   budgetAlertFirstPercent: 50,
   budgetAlertSecondPercent: 75,
   budgetAlertFinancePercent: 90,
+  leaveAloneMonths: 12,
 };
 
 function figures(overrides: Partial<ProposalFigures> = {}): ProposalFigures {

@@ -37,6 +37,7 @@ const STANDARD: Policy = {
   budgetAlertFirstPercent: 50,
   budgetAlertSecondPercent: 75,
   budgetAlertFinancePercent: 90,
+  leaveAloneMonths: 12,
 };
 
 beforeEach(async () => {
