@@ -51,12 +51,27 @@ export const CancelSchema = z.strictObject({
     .max(CANCEL_REASON_MAX, `Keep the reason to ${CANCEL_REASON_MAX} characters or fewer.`),
 });
 
-export const OutcomeSchema = z.strictObject({
-  intent: z.literal("outcome"),
-  version,
-  outcome: z.enum(OUTCOMES, { error: "Choose how the customer responded." }),
-  note: text(OUTCOME_NOTE_MAX, "note"),
-});
+/** The response choices of the outcome form: the outcomes, and "asked not to receive gestures" (issue 21), recorded as negative plus do-not-contact. */
+export const ASKED_NO_GESTURES = "asked_no_gestures";
+export const OUTCOME_CHOICES = [...OUTCOMES, ASKED_NO_GESTURES] as const;
+
+export const OutcomeSchema = z
+  .strictObject({
+    intent: z.literal("outcome"),
+    version,
+    outcome: z.enum(OUTCOME_CHOICES, { error: "Choose how the customer responded." }),
+    note: text(OUTCOME_NOTE_MAX, "note"),
+    // The confirmation step of "asked not to receive gestures": a checkbox, so it works without JavaScript.
+    confirmNoGestures: z.literal("on").optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.outcome === ASKED_NO_GESTURES && value.confirmNoGestures !== "on")
+      ctx.addIssue({
+        code: "custom",
+        path: ["confirmNoGestures"],
+        message: "Tick the box to confirm: the customer will be marked do-not-contact and receive no gesture, from any branch.",
+      });
+  });
 
 export const ReapprovalSchema = z
   .strictObject({

@@ -435,7 +435,21 @@ export function cancelGesture(db: DbOrTx, actor: GestureActor, input: { gestureI
 // ---------------------------------------------------------------------------------------------
 // Outcome
 
-export function recordOutcome(db: DbOrTx, actor: GestureActor, input: { gestureId: number; version: number; outcome: Outcome; note: string }, now: Date): TransitionResult {
+/** The do-not-contact reason set when a customer asks not to receive gestures (issue 21). */
+export const ASKED_NO_GESTURES_REASON = "Asked not to receive gestures";
+
+/**
+ * Records the customer's response and closes the gesture. `askedNoGestures` (issue 21: the person
+ * recording it has confirmed) records a negative response and, in the same transaction, sets the
+ * customer's do-not-contact with that reason: they leave every suggestion queue at once (the
+ * queue's filter) and receive no gesture (the proposal checks). Both are audited.
+ */
+export function recordOutcome(
+  db: DbOrTx,
+  actor: GestureActor,
+  input: { gestureId: number; version: number; outcome: Outcome; note: string; askedNoGestures?: boolean },
+  now: Date,
+): TransitionResult {
   return writeTransaction(db, (tx) => {
     const gesture = loadGesture(tx, input.gestureId);
     requireBranchPerson(actor, gesture, "record the customer's response");
@@ -448,7 +462,7 @@ export function recordOutcome(db: DbOrTx, actor: GestureActor, input: { gestureI
     }
     const updated = tx
       .update(gestures)
-      .set({ status: "closed", outcome: input.outcome, outcomeNote: input.note.trim() || null, outcomeRecordedAt: now, outcomeRecordedById: actor.id, version: gesture.version + 1, updatedAt: now })
+      .set({ status: "closed", outcome: input.askedNoGestures ? "negative" : input.outcome, outcomeNote: input.note.trim() || null, outcomeRecordedAt: now, outcomeRecordedById: actor.id, version: gesture.version + 1, updatedAt: now })
       .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
       .returning()
       .get();
@@ -457,9 +471,23 @@ export function recordOutcome(db: DbOrTx, actor: GestureActor, input: { gestureI
       action: "gesture.outcome_recorded",
       entity: "gesture",
       entityId: gesture.id,
-      detail: { from: "fulfilled", to: "closed", outcome: input.outcome },
+      detail: { from: "fulfilled", to: "closed", outcome: input.askedNoGestures ? "negative" : input.outcome, ...(input.askedNoGestures ? { askedNoGestures: true } : {}) },
       at: now,
     });
+    if (input.askedNoGestures) {
+      const customer = tx.select({ doNotContact: customers.doNotContact, reason: customers.doNotContactReason }).from(customers).where(eq(customers.id, gesture.customerId)).get()!;
+      if (!customer.doNotContact) {
+        tx.update(customers).set({ doNotContact: true, doNotContactReason: ASKED_NO_GESTURES_REASON }).where(eq(customers.id, gesture.customerId)).run();
+        recordAudit(tx, {
+          actorId: actor.id,
+          action: "customer.do_not_contact_set",
+          entity: "customer",
+          entityId: gesture.customerId,
+          detail: { reason: ASKED_NO_GESTURES_REASON, gestureId: gesture.id },
+          at: now,
+        });
+      }
+    }
     if (gesture.proposerId !== actor.id) {
       const name = tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).get()!.name;
       notify(tx, {

@@ -7,7 +7,7 @@ import { Form } from "@remix-run/react";
 import { FieldErrors, FormErrors } from "~/components/forms";
 import { Money, useCurrency } from "~/components/money";
 import { OUTCOME_LABELS, RECEIPT_MAX_BYTES } from "~/domain/gestures/fulfilment-rules";
-import { CANCEL_REASON_MAX, CancelSchema, FULFILMENT_NOTE_MAX, FulfilSchema, OUTCOME_NOTE_MAX, OutcomeSchema, ReapprovalSchema, VENDOR_MAX } from "~/domain/gestures/fulfilment-schemas";
+import { ASKED_NO_GESTURES, CANCEL_REASON_MAX, CancelSchema, FULFILMENT_NOTE_MAX, FulfilSchema, OUTCOME_NOTE_MAX, OutcomeSchema, ReapprovalSchema, VENDOR_MAX } from "~/domain/gestures/fulfilment-schemas";
 import { formatMoney, moneyInputText } from "~/domain/core/money";
 import { OUTCOMES } from "../../../db/schema";
 import { formatDateTime } from "~/utils/format";
@@ -154,8 +154,15 @@ export function OutcomeCard({ view, lastResult }: CardProps) {
                 {OUTCOME_LABELS[o]}
               </option>
             ))}
+            <option value={ASKED_NO_GESTURES}>Asked not to receive gestures</option>
           </select>
           <FieldErrors errors={fields.outcome.errors} id={fields.outcome.errorId} />
+        </div>
+        <div className="field field--checkbox">
+          <input {...getInputProps(fields.confirmNoGestures, { type: "checkbox" })} />
+          <label htmlFor={fields.confirmNoGestures.id}>Only with “Asked not to receive gestures”: I confirm the customer asked this</label>
+          <p className="field__hint">It is recorded as a negative response and marks the customer do-not-contact, with that reason: they leave every suggestion queue and receive no gesture from any branch.</p>
+          <FieldErrors errors={fields.confirmNoGestures.errors} id={fields.confirmNoGestures.errorId} />
         </div>
         <div className="field">
           <label htmlFor={fields.note.id}>Note (optional)</label>

@@ -20,6 +20,7 @@ import { domainErrorReply } from "~/utils/errors.server";
 import { transitionToast } from "~/utils/gesture-toast.server";
 import { submitForm } from "~/utils/form-action.server";
 import { redirectWithToast } from "~/utils/toast.server";
+import type { Outcome } from "../../../db/schema";
 
 export type IntentArgs = { user: SessionUser; gestureId: number; formData: FormData };
 
@@ -105,8 +106,17 @@ export function cancel({ user, gestureId, formData }: IntentArgs) {
 
 export function outcome({ user, gestureId, formData }: IntentArgs) {
   return submitForm(formData, OutcomeSchema, (value) => {
-    const result = recordOutcome(db, user, { gestureId, ...value }, now());
-    return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "The response was already recorded." : "The customer's response is recorded; the gesture is closed." });
+    const askedNoGestures = value.outcome === "asked_no_gestures";
+    const { confirmNoGestures: _confirmed, ...rest } = value;
+    const result = recordOutcome(db, user, { gestureId, ...rest, outcome: askedNoGestures ? "negative" : (value.outcome as Outcome), askedNoGestures }, now());
+    return redirectWithToast(`/gestures/${gestureId}`, {
+      kind: result.alreadyDone ? "info" : "success",
+      message: result.alreadyDone
+        ? "The response was already recorded."
+        : askedNoGestures
+          ? "The customer's request is recorded: they are marked do-not-contact and leave every suggestion queue; the gesture is closed."
+          : "The customer's response is recorded; the gesture is closed.",
+    });
   });
 }
 
