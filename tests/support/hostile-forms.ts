@@ -174,6 +174,16 @@ export const HOSTILE_FORMS: HostileForm[] = [
     texts: ["note"],
   },
   {
+    // Issue 21: the confirmed "asked not to receive gestures" (negative response + do-not-contact).
+    name: "record that the customer asked not to receive gestures",
+    path: "/gestures/:gestureId",
+    routeId: "routes/_app.gestures.$gestureId",
+    as: "staff",
+    needs: "fulfilled gesture",
+    base: (s) => ({ intent: "outcome", version: String(s.version), outcome: "asked_no_gestures", note: "Asked us on the phone", confirmNoGestures: "on" }),
+    texts: ["note"],
+  },
+  {
     name: "resubmit a returned proposal",
     path: "/gestures/:gestureId",
     routeId: "routes/_app.gestures.$gestureId",
@@ -347,6 +357,7 @@ export const HOSTILE_FORMS: HostileForm[] = [
       budgetAlertFirstPercent: "50",
       budgetAlertSecondPercent: "75",
       budgetAlertFinancePercent: "90",
+      leaveAloneMonths: "12",
     }),
     // Zero discretion (everything goes to a manager) and zero tolerance are legitimate; a zero
     // per-gesture maximum is below the threshold, a zero count cap forbids every gesture; a budget
