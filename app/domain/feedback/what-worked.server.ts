@@ -28,9 +28,32 @@ export function whatHasWorked(db: Db, occasion: Occasion): RankedType[] {
   return rankGestureTypes(rows);
 }
 
-/** whatHasWorked for several occasions at once (the suggestions queue): occasion → ranking. */
-export function whatHasWorkedByOccasion(db: Db, occasions: readonly Occasion[]): Map<Occasion, RankedType[]> {
-  return new Map([...new Set(occasions)].map((o) => [o, whatHasWorked(db, o)]));
+/**
+ * The best type of every occasion in one read of pool_outcomes (the suggestions queue: one pass
+ * instead of one per occasion). Occasions with nothing recorded are absent.
+ */
+export function bestTypeByOccasion(db: Db): Map<Occasion, RankedType> {
+  const rows = db
+    .select({
+      occasion: poolOutcomes.occasion,
+      typeId: gestureTypes.id,
+      typeName: gestureTypes.name,
+      recorded: sql<number>`sum(${poolOutcomes.recorded})`,
+      positive: sql<number>`sum(${poolOutcomes.thanked} + ${poolOutcomes.positiveFeedback})`,
+      spent: sql<number>`sum(${poolOutcomes.spent})`,
+    })
+    .from(poolOutcomes)
+    .innerJoin(gestureTypes, and(eq(gestureTypes.id, poolOutcomes.typeId), eq(gestureTypes.active, true)))
+    .groupBy(poolOutcomes.occasion, gestureTypes.id)
+    .all();
+  const byOccasion = new Map<Occasion, typeof rows>();
+  for (const row of rows) byOccasion.set(row.occasion as Occasion, [...(byOccasion.get(row.occasion as Occasion) ?? []), row]);
+  const best = new Map<Occasion, RankedType>();
+  for (const [occasion, records] of byOccasion) {
+    const top = rankGestureTypes(records)[0];
+    if (top && top.recorded > 0) best.set(occasion, top);
+  }
+  return best;
 }
 
 export type LeaveAlone = { respondedOn: IsoDate; until: IsoDate; gestureId: number };

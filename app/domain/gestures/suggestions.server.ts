@@ -15,7 +15,7 @@ import { DomainError } from "../core/errors";
 import { customerAtCapCondition } from "./gesture-record.server";
 import { getOrganisation, getPrivacySettings } from "../core/organisation.server";
 import { getEffectivePolicy } from "../policy/policy.server";
-import { notLeftAloneCondition, whatHasWorked } from "../feedback/what-worked.server";
+import { bestTypeByOccasion, notLeftAloneCondition } from "../feedback/what-worked.server";
 import { describeRecord, workedPoints, type RankedType } from "../feedback/what-worked";
 import { formatMoney } from "../core/money";
 
@@ -95,10 +95,12 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   // What has worked, once per occasion (kept figures: pools × types, not gestures).
   const { currency } = getOrganisation(db);
   const worked = new Map<Occasion, { points: number; note: string }>();
+  let bestByOccasion: Map<Occasion, RankedType> | null = null;
   const workedFor = (occasion: Occasion) => {
     let w = worked.get(occasion);
     if (!w) {
-      const best: RankedType | undefined = whatHasWorked(db, occasion)[0];
+      bestByOccasion ??= bestTypeByOccasion(db);
+      const best: RankedType | undefined = bestByOccasion.get(occasion);
       const points = workedPoints(best);
       const label = `a ${SIGNAL_KIND_LABELS[occasion].toLowerCase()}`;
       w = {
