@@ -236,7 +236,7 @@ function WhatHasWorked({
         <Form method="get" className="filters">
           <input type="hidden" name="customerId" value={customerId} />
           <div className="field">
-            <label htmlFor="worked-occasion">Occasion</label>
+            <label htmlFor="worked-occasion">Occasion to compare gestures for</label>
             <select id="worked-occasion" name="occasion" defaultValue="">
               <option value="" disabled>
                 Choose the occasion
