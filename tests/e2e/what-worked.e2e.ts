@@ -1,24 +1,8 @@
-// Issue 21 parts 1 and 2 in Chromium, with and without JavaScript: the proposal form says what has
-// worked for the occasion beside the gesture choice, and staff choose a type from it (a link, so
-// it works without JavaScript); a customer whose last gesture met a negative response leaves the
-// suggestions queue and the proposal form warns with the reason. Each test uses a fresh customer.
+// Issue 21 part 1 in Chromium, with and without JavaScript: the proposal form says what has worked
+// for the occasion beside the gesture choice, and staff choose a type from it (a link, so it works
+// without JavaScript). Each test uses a fresh customer. (Leaving a customer alone: leave-alone.e2e.ts.)
 import type { Page } from "@playwright/test";
 import { createCustomerWithSignal, expect, test, waitForHydration } from "../support/e2e-fixtures";
-
-/** A closed gesture for the customer whose response, recorded now, was negative (inserted as a row). */
-async function negativeResponse(customerId: number) {
-  const [{ db }, schema, { eq }, { createGesture }] = await Promise.all([
-    import("~/utils/db.server"),
-    import("../../db/schema"),
-    import("drizzle-orm"),
-    import("../support/gesture-factory"),
-  ]);
-  const customer = db.select().from(schema.customers).where(eq(schema.customers.id, customerId)).get()!;
-  const staff = db.select().from(schema.users).where(eq(schema.users.email, "staff.north@example.com")).get()!;
-  const now = new Date();
-  const g = createGesture(db, { customerId, branchId: customer.branchId, proposerId: staff.id, status: "closed", occasion: "birthday", submittedAt: now, createdAt: now });
-  db.update(schema.gestures).set({ outcome: "negative", outcomeRecordedAt: now, outcomeRecordedById: staff.id }).where(eq(schema.gestures.id, g.id)).run();
-}
 
 async function chooseFromWhatHasWorked(page: Page, js: boolean) {
   const customer = await createCustomerWithSignal({ branchCode: "NTH", name: js ? "Wanda Worked" : "Walter Worked", kind: "bereavement", daysAgo: 2 });
