@@ -4,8 +4,8 @@
 // verified by db:check), summed over pools for one occasion: its cost grows with the number of
 // pools × gesture types, never with the number of gestures or customers. Bank-wide only: the
 // segment and tenure-band split is not built yet (see the README decision).
-import { and, desc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
-import { gestures, gestureTypes, poolOutcomes, type Occasion } from "../../../db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { gestureTypes, poolOutcomes, type Occasion } from "../../../db/schema";
 import type { DbOrTx as Db } from "~/utils/db.server";
 import { rankGestureTypes, type RankedType } from "./what-worked";
 

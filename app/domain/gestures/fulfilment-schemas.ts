@@ -52,6 +52,10 @@ export const CancelSchema = z.strictObject({
 });
 
 /** The responses the form offers: the stored outcomes, and a negative one that asks for no more gestures (issue 21). */
+/** Said beside the tick box when "asked not to receive gestures" is chosen without it (form and domain). */
+export const CONFIRM_NO_GESTURES_MESSAGE =
+  "Tick the box to confirm: the customer will be marked do-not-contact and receive no more gestures.";
+
 export const OUTCOME_CHOICES = [...OUTCOMES, "asked_no_gestures"] as const;
 export type OutcomeChoice = (typeof OUTCOME_CHOICES)[number];
 
@@ -69,7 +73,7 @@ export const OutcomeSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["confirmNoGestures"],
-        message: "Tick the box to confirm: the customer will be marked do-not-contact and receive no more gestures.",
+        message: CONFIRM_NO_GESTURES_MESSAGE,
       });
     }
   });

@@ -14,7 +14,7 @@ import { writeTransaction, type Db, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { DomainError } from "../core/errors";
 import { approvalIsExpired, cleanFileName, fulfilmentVerdict, outcomeDueAt, receiptRequired } from "./fulfilment-rules";
-import type { OutcomeChoice } from "./fulfilment-schemas";
+import { CONFIRM_NO_GESTURES_MESSAGE, type OutcomeChoice } from "./fulfilment-schemas";
 import { GESTURE_STATUS_LABELS } from "./gesture-rules";
 import { loadGesture, staleVersion, type GestureActor, type TransitionResult } from "./gesture-record.server";
 import { captureHold, currentPoolFor, getPoolBalance, placeHold, releaseHold } from "../budget/ledger.server";
@@ -449,7 +449,7 @@ export function recordOutcome(
 ): TransitionResult {
   const askedNoGestures = input.outcome === "asked_no_gestures";
   if (askedNoGestures && input.confirmNoGestures !== "on") {
-    throw new DomainError("VALIDATION", "Tick the box to confirm: the customer will be marked do-not-contact and receive no more gestures.", { field: "confirmNoGestures" });
+    throw new DomainError("VALIDATION", CONFIRM_NO_GESTURES_MESSAGE, { field: "confirmNoGestures" });
   }
   const outcome: Outcome = askedNoGestures ? "negative" : (input.outcome as Outcome);
   return writeTransaction(db, (tx) => {
