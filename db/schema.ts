@@ -382,6 +382,9 @@ export const poolSpendByType = sqliteTable(
 
 export const SEGMENTS = ["retail", "premier", "business", "private"] as const;
 export type Segment = (typeof SEGMENTS)[number];
+/** How long someone has been a customer (app/domain/customers/tenure.ts says how a band is found). */
+export const TENURE_BANDS = ["under_1", "1_to_3", "3_to_10", "10_plus"] as const;
+export type TenureBand = (typeof TENURE_BANDS)[number];
 
 export const SIGNAL_KINDS = [
   "bereavement",
@@ -972,6 +975,13 @@ export const gestures = sqliteTable(
     vendor: text("vendor"),
     fulfilledOn: text("fulfilled_on"),
     outcome: text("outcome", { enum: OUTCOMES }),
+    /**
+     * The customer's segment and tenure band on the day it was proposed (issue 21): what has worked
+     * is split by them. Kept as they were, so a later change of segment does not move past figures.
+     * Null on gestures older than migration 0022 that the back-fill could not place (tenure band).
+     */
+    recipientSegment: text("recipient_segment", { enum: SEGMENTS }),
+    recipientTenureBand: text("recipient_tenure_band", { enum: TENURE_BANDS }),
     /** The negative response was the customer asking not to receive gestures (issue 21). */
     askedNoGestures: integer("asked_no_gestures", { mode: "boolean" }).notNull().default(false),
     outcomeNote: text("outcome_note"),
@@ -1323,6 +1333,26 @@ export const poolOutcomes = sqliteTable(
     negative: integer("negative").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.poolId, t.occasion, t.typeId] })],
+);
+
+/**
+ * Fulfilled (and closed) gestures paid from a pool by occasion, type and one group of recipients
+ * (issue 21): `dimension` 'segment' with the segment as `group_key`, or 'tenure' with the tenure
+ * band, as recorded on the gesture. What has worked reads it for the customer's own groups.
+ */
+export const outcomeGroups = sqliteTable(
+  "outcome_groups",
+  {
+    occasion: text("occasion").notNull(),
+    typeId: integer("type_id").notNull(),
+    dimension: text("dimension", { enum: ["segment", "tenure"] }).notNull(),
+    groupKey: text("group_key").notNull(),
+    fulfilled: integer("fulfilled").notNull().default(0),
+    spent: integer("spent").notNull().default(0),
+    recorded: integer("recorded").notNull().default(0),
+    positive: integer("positive").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.occasion, t.dimension, t.groupKey, t.typeId] })],
 );
 
 /** Signals by branch, month of the event (YYYY-MM), kind and whether a gesture answered it, with the later signals that followed. */

@@ -12,11 +12,12 @@ import { searchCustomers } from "~/domain/customers/customers.server";
 import { NewProposalSchema } from "~/domain/gestures/gesture-schemas";
 import { proposalFormOptions } from "~/domain/gestures/gesture-queries.server";
 import { proposeGesture } from "~/domain/gestures/proposals.server";
-import { whatHasWorked } from "~/domain/feedback/what-worked.server";
-import { describeRecord } from "~/domain/feedback/what-worked";
+import { whatHasWorked, whatHasWorkedAmong } from "~/domain/feedback/what-worked.server";
+import { describeRecord, groupHasEnoughCases, SMALL_SAMPLE } from "~/domain/feedback/what-worked";
+import { tenureBandLabel } from "~/domain/customers/tenure";
 import { formatMoney } from "~/domain/core/money";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
+import { SEGMENT_LABELS, SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { OCCASIONS, type Occasion } from "../../db/schema";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -59,7 +60,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // What has worked for the occasion (issue 21): its types ranked by recorded responses. A
     // "Choose" link sets ?typeId=, so staff can pick from it without JavaScript.
     const forOccasion = occasion ? options.types.filter((t) => t.occasions.includes(occasion)) : [];
-    const worked = occasion ? whatHasWorked(db, occasion).filter((r) => forOccasion.some((t) => t.id === r.typeId)) : [];
+    const offered = (r: { typeId: number }) => forOccasion.some((t) => t.id === r.typeId);
+    const worked = occasion ? whatHasWorked(db, occasion).filter(offered) : [];
+    // The same among customers like this one, where their groups have enough recorded responses.
+    const { segment, tenureBand } = options.customer;
+    const workedAmong = occasion
+      ? [
+          { title: `Among ${SEGMENT_LABELS[segment].toLowerCase()} customers`, rows: whatHasWorkedAmong(db, occasion, { dimension: "segment", key: segment }).filter(offered) },
+          { title: `Among customers of ${tenureBandLabel(tenureBand).toLowerCase()}`, rows: whatHasWorkedAmong(db, occasion, { dimension: "tenure", key: tenureBand }).filter(offered) },
+        ].filter((group) => groupHasEnoughCases(group.rows))
+      : [];
     const chosenTypeId = positiveId(url.searchParams.get("typeId"));
     const firstType = forOccasion.find((t) => t.id === chosenTypeId) ?? forOccasion[0];
     const defaults: ProposalDefaults = {
@@ -73,7 +83,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       compensationOwed: null,
     };
     const { currency } = getOrganisation(db);
-    return json({ step: "form" as const, options, defaults, createKey: newIdempotencyKey(), worked, currency, signalId: signal?.id ?? null });
+    return json({ step: "form" as const, options, defaults, createKey: newIdempotencyKey(), worked, workedAmong, currency, signalId: signal?.id ?? null });
   } catch (error) {
     throwAsResponse(error);
   }
@@ -163,7 +173,7 @@ export default function NewProposalPage() {
       </>
     );
   }
-  const { options, defaults, createKey, worked, currency } = data;
+  const { options, defaults, createKey, worked, workedAmong, currency } = data;
   return (
     <>
       <div className="page-header">
@@ -187,7 +197,7 @@ export default function NewProposalPage() {
         </p>
       ) : (
         <>
-          <WhatHasWorked customerId={options.customer.id} occasion={defaults.occasion} signalId={data.signalId} worked={worked} currency={currency} chosenTypeId={defaults.typeId} />
+          <WhatHasWorked customerId={options.customer.id} occasion={defaults.occasion} signalId={data.signalId} worked={worked} workedAmong={workedAmong} currency={currency} chosenTypeId={defaults.typeId} />
           <section className="card" aria-labelledby="proposal-title">
             <h2 id="proposal-title" className="visually-hidden">
               Proposal
@@ -208,6 +218,7 @@ function WhatHasWorked({
   occasion,
   signalId,
   worked,
+  workedAmong,
   currency,
   chosenTypeId,
 }: {
@@ -215,6 +226,7 @@ function WhatHasWorked({
   occasion: Occasion | "";
   signalId: number | null;
   worked: WorkedRow[];
+  workedAmong: { title: string; rows: WorkedRow[] }[];
   currency: string;
   chosenTypeId: number | null;
 }) {
@@ -253,25 +265,39 @@ function WhatHasWorked({
         <>
           <p className="muted">
             How customers responded to each gesture type for this occasion across the bank: a positive response is a thank-you or positive feedback.
-            Ranked by the lower end of a 95 % confidence range, so a few lucky cases do not outrank a long record.
+            Ranked by the lower end of a 95 % confidence range, so a few lucky cases do not outrank a long record. Where customers of this one's segment or
+            time with us have {SMALL_SAMPLE} or more recorded responses for this occasion, their own ranking follows.
           </p>
-          <ol className="what-worked">
-            {worked.map((r) => (
-              <li key={r.typeId}>
-                <strong>{r.typeName}</strong>: {describeRecord(r, (m) => formatMoney(m, currency))}.{" "}
-                {r.typeId === chosenTypeId ? (
-                  <span className="muted">(chosen below)</span>
-                ) : (
-                  <Link to={chooseHref(r.typeId)} aria-label={`Choose ${r.typeName}`}>
-                    Choose
-                  </Link>
-                )}
-              </li>
-            ))}
-          </ol>
+          {workedAmong.length > 0 ? <h3>Across the bank</h3> : null}
+          <WorkedList rows={worked} currency={currency} chosenTypeId={chosenTypeId} chooseHref={chooseHref} />
+          {workedAmong.map((group) => (
+            <div key={group.title}>
+              <h3>{group.title}</h3>
+              <WorkedList rows={group.rows} currency={currency} chosenTypeId={chosenTypeId} chooseHref={chooseHref} />
+            </div>
+          ))}
         </>
       )}
     </section>
+  );
+}
+
+function WorkedList({ rows, currency, chosenTypeId, chooseHref }: { rows: WorkedRow[]; currency: string; chosenTypeId: number | null; chooseHref: (typeId: number) => string }) {
+  return (
+    <ol className="what-worked">
+      {rows.map((r) => (
+        <li key={r.typeId}>
+          <strong>{r.typeName}</strong>: {describeRecord(r, (m) => formatMoney(m, currency))}.{" "}
+          {r.typeId === chosenTypeId ? (
+            <span className="muted">(chosen below)</span>
+          ) : (
+            <Link to={chooseHref(r.typeId)} aria-label={`Choose ${r.typeName}`}>
+              Choose
+            </Link>
+          )}
+        </li>
+      ))}
+    </ol>
   );
 }
 

@@ -3,8 +3,10 @@
 // policy's months, counted in the organisation's time zone (New York here), and the proposal form warns.
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gestures, policyDefaults } from "../../db/schema";
-import { whatHasWorked } from "~/domain/feedback/what-worked.server";
+import { customers, gestures, policyDefaults } from "../../db/schema";
+import { whatHasWorked, whatHasWorkedAmong } from "~/domain/feedback/what-worked.server";
+import { groupHasEnoughCases } from "~/domain/feedback/what-worked";
+import { checkSummaries } from "~/domain/administration/summaries.server";
 import { proposalFormOptions } from "~/domain/gestures/gesture-queries.server";
 import { listSuggestions } from "~/domain/gestures/suggestions.server";
 import type { Db } from "~/utils/db.server";
@@ -25,6 +27,38 @@ const RESPONDED = new Date("2026-03-16T03:30:00Z");
 const names = (user: Parameters<typeof listSuggestions>[1], now: Date) => listSuggestions(db, user, now).rows.map((r) => r.name);
 
 describe("what has worked", () => {
+  it("is split by the recipient's segment and tenure band as on the day of delivery, shown only with enough cases", async () => {
+    const s = await setupGestures(db, { now: RESPONDED });
+    const flowers = typeId(db, "flowers");
+    // 20 premier customers, under a year with us: 5 thanked. On 15 March in New York (16 March in
+    // UTC) a customer since 16 March 2025 is still under a year; one since 15 March 2025 is not.
+    for (let i = 0; i < 20; i++) {
+      const since = i === 0 ? "2025-03-16" : "2025-09-01";
+      positiveGesture(db, s.staff, createCustomer(db, { branchId: s.north.id, segment: "premier", customerSince: since }).id, RESPONDED, i < 5 ? "thanked" : "neutral");
+    }
+    positiveGesture(db, s.staff, createCustomer(db, { branchId: s.north.id, segment: "retail", customerSince: "2025-03-15" }).id, RESPONDED, "thanked");
+    positiveGesture(db, s.staff, createCustomer(db, { branchId: s.north.id, segment: "retail", customerSince: "2010-01-01" }).id, RESPONDED, "thanked");
+    const among = (group: Parameters<typeof whatHasWorkedAmong>[2]) => whatHasWorkedAmong(db, "bereavement", group);
+    const flowersOf = (rows: ReturnType<typeof among>) => rows.find((r) => r.typeId === flowers)!;
+
+    expect(flowersOf(among({ dimension: "segment", key: "premier" }))).toMatchObject({ recorded: 20, positive: 5, spent: 20_000, costPerPositive: 4_000 });
+    expect(flowersOf(among({ dimension: "segment", key: "retail" }))).toMatchObject({ recorded: 2, positive: 2 });
+    expect(flowersOf(among({ dimension: "tenure", key: "under_1" }))).toMatchObject({ recorded: 20, positive: 5 });
+    expect(flowersOf(among({ dimension: "tenure", key: "1_to_3" }))).toMatchObject({ recorded: 1, positive: 1 });
+    expect(flowersOf(among({ dimension: "tenure", key: "10_plus" }))).toMatchObject({ recorded: 1, positive: 1 });
+    expect(flowersOf(whatHasWorked(db, "bereavement"))).toMatchObject({ recorded: 22, positive: 7 });
+    // Enough cases for premier customers (20), not for retail ones (2).
+    expect(groupHasEnoughCases(among({ dimension: "segment", key: "premier" }))).toBe(true);
+    expect(groupHasEnoughCases(among({ dimension: "segment", key: "retail" }))).toBe(false);
+
+    // A later change of segment does not move past figures: they are as on the day of delivery.
+    db.update(customers).set({ segment: "business" }).run();
+    expect(flowersOf(among({ dimension: "segment", key: "premier" })).recorded).toBe(20);
+    expect(flowersOf(among({ dimension: "segment", key: "business" })).recorded).toBe(0);
+    expect(checkSummaries(db)).toEqual([]);
+  });
+
+
   it("ranks the occasion's types by recorded responses, from the kept figures, and explains the suggestion score", async () => {
     const s = await setupGestures(db, { now: RESPONDED });
     for (let i = 0; i < 3; i++) positiveGesture(db, s.staff, createCustomer(db, { branchId: s.north.id }).id, RESPONDED, i < 2 ? "thanked" : "neutral");

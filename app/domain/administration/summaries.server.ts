@@ -1,4 +1,4 @@
-// The kept report summaries of issue 19: pool_outcomes, pool_months, signal_followups with the signals'
+// The kept report summaries of issue 19: pool_outcomes (and its split by recipients, outcome_groups, issue 21), pool_months, signal_followups with the signals'
 // follow-up flags, customer_segments and customer_tenure (triggers of migration 0018; the ledger's
 // pool_totals and pool_spend_by_type are checked with the ledger's rules). Each one is recomputed here
 // from the raw rows: `checkSummaries` compares the kept rows with the recomputation (db:check, the
@@ -35,6 +35,19 @@ export const SUMMARIES: Summary[] = [
     recompute: `SELECT pool_id, occasion, type_id, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(outcome = 'thanked' IS 1),
         sum(outcome = 'positive_feedback' IS 1), sum(outcome = 'neutral' IS 1), sum(outcome = 'no_response' IS 1), sum(outcome = 'negative' IS 1)
       FROM gestures WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') GROUP BY 1, 2, 3`,
+  },
+  {
+    // Issue 21 (migration 0022): pool_outcomes's gestures by their recipient's segment and tenure band.
+    table: "outcome_groups",
+    keys: ["occasion", "type_id", "dimension", "group_key"],
+    values: ["fulfilled", "spent", "recorded", "positive"],
+    recompute: `SELECT occasion, type_id, dimension, group_key, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(outcome IN ('thanked', 'positive_feedback') IS 1) FROM (
+        SELECT occasion, type_id, 'segment' AS dimension, recipient_segment AS group_key, actual_amount, outcome FROM gestures
+        WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') AND recipient_segment IS NOT NULL
+        UNION ALL
+        SELECT occasion, type_id, 'tenure', recipient_tenure_band, actual_amount, outcome FROM gestures
+        WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') AND recipient_tenure_band IS NOT NULL
+      ) GROUP BY 1, 2, 3, 4`,
   },
   {
     // Recomputed from the raw rows, not from the kept flags: a wrong flag shows here too.

@@ -2,12 +2,33 @@
 //
 // What has worked reads the kept pool_outcomes summary (migration 0018, kept by triggers and
 // verified by db:check), summed over pools for one occasion: its cost grows with the number of
-// pools × gesture types, never with the number of gestures or customers. Bank-wide only: the
-// segment and tenure-band split is not built yet (see the README decision).
+// pools × gesture types, never with the number of gestures or customers. The split by the
+// customer's segment and tenure band reads outcome_groups (migration 0022), kept the same way.
 import { and, eq, sql } from "drizzle-orm";
-import { gestureTypes, poolOutcomes, type Occasion } from "../../../db/schema";
+import { gestureTypes, outcomeGroups, poolOutcomes, type Occasion, type Segment, type TenureBand } from "../../../db/schema";
 import type { DbOrTx as Db } from "~/utils/db.server";
 import { rankGestureTypes, type RankedType } from "./what-worked";
+
+/** The occasion's active gesture types ranked among one group of recipients (a segment or a tenure band). */
+export function whatHasWorkedAmong(db: Db, occasion: Occasion, group: { dimension: "segment"; key: Segment } | { dimension: "tenure"; key: TenureBand }): RankedType[] {
+  const rows = db
+    .select({
+      typeId: gestureTypes.id,
+      typeName: gestureTypes.name,
+      recorded: sql<number>`coalesce(sum(${outcomeGroups.recorded}), 0)`,
+      positive: sql<number>`coalesce(sum(${outcomeGroups.positive}), 0)`,
+      spent: sql<number>`coalesce(sum(${outcomeGroups.spent}), 0)`,
+    })
+    .from(gestureTypes)
+    .leftJoin(
+      outcomeGroups,
+      and(eq(outcomeGroups.typeId, gestureTypes.id), eq(outcomeGroups.occasion, occasion), eq(outcomeGroups.dimension, group.dimension), eq(outcomeGroups.groupKey, group.key)),
+    )
+    .where(eq(gestureTypes.active, true))
+    .groupBy(gestureTypes.id)
+    .all();
+  return rankGestureTypes(rows);
+}
 
 /** The active gesture types ranked by their recorded responses for `occasion`, best first. */
 export function whatHasWorked(db: Db, occasion: Occasion): RankedType[] {

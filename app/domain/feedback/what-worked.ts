@@ -61,6 +61,14 @@ export function rankGestureTypes(records: readonly TypeRecord[]): RankedType[] {
 }
 
 /**
+ * A group's ranking (the customer's segment or tenure band) is shown beside the bank's only when
+ * the group has enough recorded responses for the occasion, across its types: SMALL_SAMPLE or more.
+ */
+export function groupHasEnoughCases(ranked: readonly TypeRecord[]): boolean {
+  return ranked.reduce((total, r) => total + r.recorded, 0) >= SMALL_SAMPLE;
+}
+
+/**
  * The suggestion score's "what has worked" part: 0 to 10 points from the best lower bound among
  * the occasion's gesture types (a well-answered occasion is worth acting on). 0 when nothing is
  * recorded; a small sample counts at half weight.

@@ -22,6 +22,7 @@ import { formatMoney } from "../core/money";
 import { gestureLabel, notify } from "../notifications/notifications.server";
 import { getOrganisation } from "../core/organisation.server";
 import { formatIsoDate, localDate } from "../core/dates";
+import { tenureBandOn } from "../customers/tenure";
 import { getEffectivePolicy } from "../policy/policy.server";
 import { budgetAlertThresholds } from "../policy/policy";
 import { raiseBudgetAlerts } from "../budget/budget-alerts.server";
@@ -183,7 +184,11 @@ export function fulfilGesture(db: DbOrTx, actor: GestureActor, input: FulfilInpu
     const available = poolId ? getPoolBalance(tx, poolId).available : 0;
     const verdict = fulfilmentVerdict({ approved, actual: input.actualAmount, tolerancePercent: policy.varianceTolerancePercent, available });
     const nextVersion = gesture.version + 1;
+    const recipient = tx.select({ segment: customers.segment, since: customers.customerSince }).from(customers).where(eq(customers.id, gesture.customerId)).get()!;
     const fields = {
+      // Who received it, as on the day it reached them: what has worked is split by these (issue 21).
+      recipientSegment: recipient.segment,
+      recipientTenureBand: tenureBandOn(recipient.since, input.fulfilledOn),
       actualAmount: input.actualAmount,
       vendor: input.vendor,
       fulfilledOn: input.fulfilledOn,

@@ -8,6 +8,7 @@ import type { DbOrTx } from "~/utils/db.server";
 import { findGestureType, listGestureTypes } from "../policy/catalogue.server";
 import { SIGNAL_KIND_LABELS } from "../customers/customer-rules";
 import { DomainError } from "../core/errors";
+import { tenureBandOn } from "../customers/tenure";
 import { customerCapNote, hardshipWords, isLeftAlone, leftAloneUntil, needsSecondApproval } from "./gesture-rules";
 import { formatMoney } from "../core/money";
 import { getOrganisation } from "../core/organisation.server";
@@ -375,6 +376,9 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
       hasAddress: Boolean(customer.deliveryAddress),
       doNotContact: customer.doNotContact,
       erased: customer.erasedAt !== null,
+      /** The groups what has worked is split by (issue 21): segment, and tenure band today. */
+      segment: customer.segment,
+      tenureBand: tenureBandOn(customer.customerSince, today),
     },
     signals: recentSignals.map((s) => ({ ...s, label: SIGNAL_KIND_LABELS[s.kind] })),
     types: listGestureTypes(db).map((t) => ({ id: t.id, name: t.name, defaultAmount: t.defaultAmount, maxAmount: t.maxAmount, occasions: t.occasions })),

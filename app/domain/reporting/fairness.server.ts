@@ -6,6 +6,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { SEGMENTS } from "../../../db/schema";
 import { addDays, addMonths } from "../core/dates";
+import { TENURE_BANDS, yearsBefore } from "../customers/tenure";
 import type { ReportRange, ReportScope } from "./report-filter.server";
 import type { DbOrTx } from "~/utils/db.server";
 
@@ -24,13 +25,6 @@ export const FAIRNESS_RULES = [
   `A segment, tenure band or branch is flagged when its share of the gestures is more than ${FAIRNESS_LIMITS.shareMultiple} times its share of the customers, with at least ${FAIRNESS_LIMITS.minimumGestures} gestures.`,
   `A proposer or a branch is flagged when their three most frequent customers received more than ${FAIRNESS_LIMITS.topCustomersShare * 100}% of their gestures, with at least ${FAIRNESS_LIMITS.minimumForConcentration} gestures; or when one segment received more than ${FAIRNESS_LIMITS.shareMultiple} times its share of their branch's customers, with at least ${FAIRNESS_LIMITS.minimumForConcentration} gestures.`,
 ];
-
-export const TENURE_BANDS = [
-  { key: "under_1", label: "Under 1 year" },
-  { key: "1_to_3", label: "1 to 3 years" },
-  { key: "3_to_10", label: "3 to 10 years" },
-  { key: "10_plus", label: "10 years or more" },
-] as const;
 
 export const SEGMENT_LABELS: Record<(typeof SEGMENTS)[number], string> = { retail: "Retail", premier: "Premier", business: "Business", private: "Private" };
 
@@ -59,9 +53,8 @@ function scopeOf(scope: ReportScope, column: SQL): SQL {
 
 /** The tenure band of a customer as of a date, as SQL over customer_since (ISO dates compare as text). */
 function tenureBand(asOf: string): SQL {
-  const yearsBefore = (years: number) => `${Number(asOf.slice(0, 4)) - years}${asOf.slice(4)}`;
-  return sql`case when c.customer_since > ${yearsBefore(1)} then 'under_1' when c.customer_since > ${yearsBefore(3)} then '1_to_3'
-    when c.customer_since > ${yearsBefore(10)} then '3_to_10' else '10_plus' end`;
+  return sql`case when c.customer_since > ${yearsBefore(asOf, 1)} then 'under_1' when c.customer_since > ${yearsBefore(asOf, 3)} then '1_to_3'
+    when c.customer_since > ${yearsBefore(asOf, 10)} then '3_to_10' else '10_plus' end`;
 }
 
 /**
@@ -71,7 +64,7 @@ function tenureBand(asOf: string): SQL {
  */
 function tenureBase(db: DbOrTx, scope: ReportScope, asOf: string, total: number): Map<string, number> {
   const startedAfter = (years: number) => {
-    const boundary = `${Number(asOf.slice(0, 4)) - years}${asOf.slice(4)}`;
+    const boundary = yearsBefore(asOf, years);
     const month = boundary.slice(0, 7);
     const nextMonth = addMonths(`${month}-01`, 1);
     const kept = db.get<{ n: number | null }>(sql`select sum(t.customers) as n from customer_tenure t where t.since_month > ${month} and ${scopeOf(scope, sql`t.branch_id`)}`);

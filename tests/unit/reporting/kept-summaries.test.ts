@@ -106,6 +106,8 @@ async function replay(commands: Command[]) {
             customerId: customer.id, branchId: s.north.id, poolId: s.pools[0]!.id, proposerId: s.staff.id, occasion: c.occasion, typeId: typeId(db, "voucher"),
             requestedAmount: c.actual, approvedAmount: c.actual, actualAmount: c.actual, deliveryMethod: "in_branch", status: c.outcome ? "closed" : "fulfilled",
             outcome: c.outcome, createdAt: now, updatedAt: now, submittedAt: now, approvedAt: now, fulfilledAt: now, fulfilledOn: TODAY,
+            // As the scale seed writes them: the segment known, the tenure band sometimes not (outcome_groups skips it).
+            recipientSegment: customer.segment, recipientTenureBand: c.actual % 2 ? "3_to_10" : null,
           })
           .run();
       } else if (c.op === "erase") {
@@ -143,6 +145,14 @@ describe("kept report summaries", () => {
             { op: "propose", customer: 0, occasion: "bereavement", amount: 4_000, second: false },
             { op: "fulfil", gesture: 0, delta: 0 },
             { op: "outcome", gesture: 0, outcome: "thanked" },
+          ]],
+          [[
+            // outcome_groups (issue 21): a positive feedback counts as positive for the recipient's
+            // segment and band as on delivery, and stays there after the customer changes segment.
+            { op: "propose", customer: 0, occasion: "illness", amount: 2_000, second: false },
+            { op: "fulfil", gesture: 0, delta: 0 },
+            { op: "outcome", gesture: 0, outcome: "positive_feedback" },
+            { op: "move", customer: 0, segment: "private", since: 100 },
           ]],
           [[
             { op: "signal", customer: 0, kind: "complaint", daysAgo: 10 },
