@@ -203,8 +203,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function bothEngines(name: string): Promise<{ sqlite: Engine; postgres: Engine; url: string }> {
-  const url = await cluster.createDatabase(name);
+async function bothEngines(name: string, options: { icuLocale?: string } = {}): Promise<{ sqlite: Engine; postgres: Engine; url: string }> {
+  const url = await cluster.createDatabase(name, options);
   await migratePostgres(url);
   const sqlite = sqliteEngine(join(dir, `${name}.sqlite`));
   const postgres = postgresEngine(url);
@@ -367,6 +367,34 @@ describe("kept summaries: the same sums on both engines", () => {
     // The complaint moved to 2026-12-20 is still within 180 days of the bereavement (2026-10-05).
     expect(signals.find((s) => s.id === 1)).toMatchObject({ received_gesture: 1, later_complaint: 1 });
     expect(signals.find((s) => s.id === 4)).toMatchObject({ received_gesture: 1, later_detractor: 1 });
+  });
+});
+
+describe("text compares byte by byte on both engines (COLLATE \"C\")", () => {
+  it("sorts names alike and finds the same customers by a name_key prefix range (the customer search)", async () => {
+    // The database's own collation is English (ICU en-US), as a managed service's often is.
+    const { sqlite, postgres } = await bothEngines("collation", { icuLocale: "en-US" });
+    const names = ["müller anna", "Muller", "mueller", "mü", "zoë", "Zed", "émile", "emile", "mu", "m\u00fcz", "apple", "Apple", "_under", "10 downing"];
+    const load = `INSERT INTO branches (id, code, name, region, active, created_at) VALUES (1, 'B01', 'One', 'North', TRUE, ${T0});
+      INSERT INTO customers (crm_ref, name, name_key, surname_key, branch_id, customer_since, segment, do_not_contact, created_at, updated_at) VALUES
+      ${names.map((n, i) => `('C${i}', '${n}', '${n.toLowerCase()}', '${n.toLowerCase()}', 1, '2020-01-01', 'retail', FALSE, ${T0}, ${T0})`).join(",\n")}`;
+    await sqlite.load(load);
+    await postgres.load(load);
+    for (const query of [
+      "SELECT name FROM customers ORDER BY name, id",
+      // searchCustomers' prefix range: [p, p + U+FFFF) on the (branch_id, name_key) index.
+      "SELECT name FROM customers WHERE branch_id = 1 AND name_key >= 'm\u00fc' AND name_key < 'm\u00fc\uffff' ORDER BY name_key, id",
+      "SELECT name FROM customers WHERE name_key >= 'mu' AND name_key < 'mu\uffff' ORDER BY name_key, id",
+      "SELECT lower(name) AS l FROM customers ORDER BY id",
+    ]) {
+      const onSqlite = await sqlite.all(query);
+      expect(onSqlite.length, query).toBeGreaterThan(0);
+      expect(await postgres.all(query), query).toEqual(onSqlite);
+    }
+    expect((await postgres.all("SELECT name FROM customers ORDER BY name, id")).map((r) => r.name).slice(0, 4)).toEqual(["10 downing", "Apple", "Muller", "Zed"]);
+    // Without the columns' "C", this database would sort otherwise: the collation is what makes them equal.
+    const byDefault = await postgres.all('SELECT name FROM customers ORDER BY name COLLATE "default", id');
+    expect(byDefault).not.toEqual(await sqlite.all("SELECT name FROM customers ORDER BY name, id"));
   });
 });
 

@@ -20,7 +20,7 @@ export interface PostgresCluster {
   /** A connection URL for a database of this cluster (the superuser `postgres`, trust auth on 127.0.0.1). */
   url(database?: string): string;
   /** Creates an empty database (optionally from a template) and returns its URL. */
-  createDatabase(name: string, options?: { template?: string }): Promise<string>;
+  createDatabase(name: string, options?: { template?: string; icuLocale?: string }): Promise<string>;
   /** Stops the server and removes the folder. Safe to call twice. */
   stop(): void;
 }
@@ -91,8 +91,13 @@ export async function startPostgresCluster(options: { port?: number; dir?: strin
       const client = new pg.Client({ connectionString: url() });
       await client.connect();
       try {
-        const template = createOptions.template ? ` TEMPLATE ${createOptions.template}` : "";
-        await client.query(`CREATE DATABASE ${name}${template}`);
+        // icuLocale: a database whose default collation is a language's (as on most managed services), not byte order.
+        const template = createOptions.icuLocale
+          ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${createOptions.icuLocale.replace(/[^A-Za-z0-9_-]/g, "")}'`
+          : createOptions.template
+            ? ` TEMPLATE "${createOptions.template}"`
+            : "";
+        await client.query(`CREATE DATABASE "${name}"${template}`);
       } finally {
         await client.end();
       }
