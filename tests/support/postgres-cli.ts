@@ -17,7 +17,7 @@ async function up() {
     return;
   }
   const port = process.env.PG_PORT ? Number(process.env.PG_PORT) : undefined;
-  const cluster = await startPostgresCluster({ port });
+  const cluster = await startPostgresCluster({ port, keepAfterExit: true });
   try {
     const url = await cluster.createDatabase("empathy_fund");
     await migratePostgres(url);

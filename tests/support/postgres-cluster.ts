@@ -54,7 +54,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** initdb + pg_ctl start; resolves when the server accepts connections. */
-export async function startPostgresCluster(options: { port?: number; dir?: string } = {}): Promise<PostgresCluster> {
+export async function startPostgresCluster(options: { port?: number; dir?: string; keepAfterExit?: boolean } = {}): Promise<PostgresCluster> {
   if (!postgresAvailable()) throw new Error(`PostgreSQL binaries not found in ${PG_BIN} (apt-get install -y postgresql, or set PG_BIN)`);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "empathy-pg-"));
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -68,6 +68,7 @@ export async function startPostgresCluster(options: { port?: number; dir?: strin
   const port = options.port ?? (await freePort());
   let started = false;
   const stop = () => {
+    process.removeListener("exit", stop);
     if (started) stopPostgresCluster(dir);
     else rmSync(dir, { recursive: true, force: true });
     started = false;
@@ -76,6 +77,9 @@ export async function startPostgresCluster(options: { port?: number; dir?: strin
     run("initdb", ["-D", data, "--locale=C.UTF-8", "--encoding=UTF8", "-A", "trust", "-U", "postgres", "--no-sync"]);
     run("pg_ctl", ["-D", data, "-o", `-k ${dir} -h ${host} -p ${port} -F -c max_connections=100`, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
     started = true;
+    // A test run that ends without calling stop() (a crash, a timeout) leaves no server behind.
+    // (`npm run pg:up` keeps it: the cluster must outlive that command.)
+    if (!options.keepAfterExit) process.once("exit", stop);
   } catch (error) {
     stop();
     throw error;
