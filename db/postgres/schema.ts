@@ -432,6 +432,9 @@ export const poolSpendByType = pgTable(
 
 export const SEGMENTS = ["retail", "premier", "business", "private"] as const;
 export type Segment = (typeof SEGMENTS)[number];
+/** How long someone has been a customer (app/domain/customers/tenure.ts says how a band is found). */
+export const TENURE_BANDS = ["under_1", "1_to_3", "3_to_10", "10_plus"] as const;
+export type TenureBand = (typeof TENURE_BANDS)[number];
 
 export const SIGNAL_KINDS = [
   "bereavement",
@@ -1022,6 +1025,9 @@ export const gestures = pgTable(
     vendor: text("vendor"),
     fulfilledOn: text("fulfilled_on"),
     outcome: text("outcome", { enum: OUTCOMES }),
+    /** The recipient's segment and tenure band as on the day of delivery (issue 21, decision 52). */
+    recipientSegment: text("recipient_segment", { enum: SEGMENTS }),
+    recipientTenureBand: text("recipient_tenure_band", { enum: TENURE_BANDS }),
     /** The negative response was the customer asking not to receive gestures (issue 21). */
     askedNoGestures: boolean("asked_no_gestures").notNull().default(false),
     outcomeNote: text("outcome_note"),
@@ -1376,6 +1382,22 @@ export const poolOutcomes = pgTable(
 );
 
 /** Signals by branch, month of the event (YYYY-MM), kind and whether a gesture answered it, with the later signals that followed. */
+/** pool_outcomes's gestures by their recipient's segment or tenure band (issue 21, decision 52). */
+export const outcomeGroups = pgTable(
+  "outcome_groups",
+  {
+    occasion: text("occasion").notNull(),
+    typeId: integer("type_id").notNull(),
+    dimension: text("dimension", { enum: ["segment", "tenure"] }).notNull(),
+    groupKey: text("group_key").notNull(),
+    fulfilled: integer("fulfilled").notNull().default(0),
+    spent: money("spent").notNull().default(0),
+    recorded: integer("recorded").notNull().default(0),
+    positive: integer("positive").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.occasion, t.dimension, t.groupKey, t.typeId] })],
+);
+
 export const signalFollowups = pgTable(
   "signal_followups",
   {
