@@ -3,8 +3,7 @@
 // summaries hold the same sums as SQLite's after the same scripted writes; int8 columns read back as
 // JS numbers (and a value a number cannot hold is refused, not rounded). Each statement below is
 // plain SQL that both engines run unchanged; SQLite runs it on a file migrated by db/migrations.
-import { readFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
