@@ -2,15 +2,23 @@
 // server on 127.0.0.1 at a free port (fsync off: nothing here must survive a crash), databases
 // created on demand, and stop-and-remove at the end. PostgreSQL refuses to run as root, so when we
 // are root (CI, these machines) every server command runs as the `postgres` user through runuser.
-// Debian's PostgreSQL 15 lives in /usr/lib/postgresql/15/bin; PG_BIN overrides.
+// Debian's PostgreSQL lives in /usr/lib/postgresql/<major>/bin (15 here; the newest installed is
+// taken, so a machine where apt brought another major works too); PG_BIN overrides.
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
-export const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+export const PG_BIN = process.env.PG_BIN ?? debianPostgresBin();
+
+function debianPostgresBin(): string {
+  const root = "/usr/lib/postgresql";
+  const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d) && existsSync(join(root, d, "bin", "initdb"))) : [];
+  const newest = majors.sort((a, b) => Number(b) - Number(a))[0] ?? "15";
+  return join(root, newest, "bin");
+}
 
 export interface PostgresCluster {
   /** The folder holding the data directory, the socket and the log. */
