@@ -110,11 +110,17 @@ function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", c
       join policy_defaults d on d.id = 1
       left join branch_policy_overrides o on o.branch_id = g.branch_id
       where g.submitted_at >= ${quarter.from.getTime() - windowMs} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
+    ),
+    windowed as materialized (
+      select id, subjectId, at, amount, threshold,
+        sum(amount) over w as windowSum, count(*) over w as windowCount
+      from candidates where amount < threshold and ${by === "proposer" ? sql`amount * 2 >= threshold` : sql`1`}
+      window w as (partition by subjectId order by at range between ${windowMs} preceding and current row)
     )
-    select id, subjectId, at, amount, threshold,
-      sum(amount) over w as windowSum, count(*) over w as windowCount
-    from candidates where amount < threshold and ${by === "proposer" ? sql`amount * 2 >= threshold` : sql`1`}
-    window w as (partition by subjectId order by at range between ${windowMs} preceding and current row)
+    -- Only the subjects with at least one window at the threshold (splitClusters finds nothing in the
+    -- others): most customers have one gesture in a quarter, and reading them all costs more than the SQL.
+    select id, subjectId, at, amount, threshold, windowSum, windowCount from windowed
+    where subjectId in (select subjectId from windowed where windowCount >= 2 and windowSum >= threshold)
     order by subjectId, at, id`);
   const clusters = splitClusters(rows, windowMs).filter((c) => c.members[c.members.length - 1]!.at >= quarter.from.getTime());
   const names = by === "proposer" ? userNames(db, clusters.map((c) => c.subjectId)) : customerRefs(db, clusters.map((c) => c.subjectId));
