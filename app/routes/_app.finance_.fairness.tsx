@@ -4,12 +4,13 @@ import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ReportFilters } from "~/components/report-filters";
 import { TableWrap } from "~/components/table-wrap";
-import { FAIRNESS_RULES, fairnessReport, SEGMENT_LABELS, type ShareRow } from "~/domain/reporting/fairness.server";
+import { FAIRNESS_RULES, SEGMENT_LABELS, type ShareRow } from "~/domain/reporting/fairness.server";
 import { getOrganisation } from "~/domain/core/organisation.server";
 import { quarterShortcuts, readRange } from "~/domain/reporting/report-filter.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { requireReportScope, scopeForPage } from "~/utils/reports.server";
+import { runReport } from "~/utils/report-worker.server";
 
 export const meta: MetaFunction = () => [{ title: "Fairness · Empathy Fund" }];
 
@@ -24,7 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { timeZone } = getOrganisation(db);
   const at = now();
   const range = readRange(url.searchParams, timeZone, at);
-  const report = fairnessReport(db, { scope: scope.scope, range: range.range });
+  // Computed in a report worker thread (decision 52): the event loop stays free meanwhile.
+  const report = await runReport({ kind: "fairness", scope: scope.scope, range: range.range });
   const flaggedConcentrations = report.concentration.filter((c) => c.flaggedCustomers || c.flaggedSegment).length;
   return json({
     scope: scopeForPage(scope),

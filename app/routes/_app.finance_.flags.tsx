@@ -9,7 +9,7 @@ import { FilterSelect } from "~/components/filter-fields";
 import { ReportFilters } from "~/components/report-filters";
 import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/core/errors";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import { computeFlags, FLAG_RULE_EXPLANATIONS, FLAG_RULE_LABELS, FLAG_RULES, ReviewFlagSchema, reviewFlag, reviewsFor, REVIEW_NOTE_MAX, type FlagRule } from "~/domain/reporting/patterns.server";
+import { FLAG_RULE_EXPLANATIONS, FLAG_RULE_LABELS, FLAG_RULES, ReviewFlagSchema, reviewFlag, reviewsFor, REVIEW_NOTE_MAX, type FlagRule } from "~/domain/reporting/patterns.server";
 import { quarterNamed, readQuarter } from "~/domain/reporting/report-filter.server";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -18,6 +18,7 @@ import { formatDateTime } from "~/utils/format";
 import { pageFromUrl } from "~/utils/pagination";
 import { useRootData } from "~/utils/root-data";
 import { redirectOldReportUrl } from "~/utils/reports.server";
+import { runReport } from "~/utils/report-worker.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Unusual patterns · Empathy Fund" }];
@@ -47,7 +48,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { currency, timeZone } = getOrganisation(db);
   const at = now();
   const { quarter, options, from, rule, status, errors } = readFilters(url.searchParams, timeZone, at);
-  const flags = computeFlags(db, quarter, currency, rule ? [rule] : FLAG_RULES);
+  // Computed in a report worker thread (decision 52): the event loop stays free meanwhile.
+  const flags = await runReport({ kind: "flags", quarter, currency, rules: rule ? [rule] : FLAG_RULES });
   const reviews = reviewsFor(db, flags.map((f) => f.key));
   const counts = { open: flags.filter((f) => !reviews.has(f.key)).length, reviewed: flags.filter((f) => reviews.has(f.key)).length };
   const shown = flags.filter((f) => (status === "all" ? true : status === "reviewed" ? reviews.has(f.key) : !reviews.has(f.key)));
