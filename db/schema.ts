@@ -645,6 +645,19 @@ export const apiKeys = sqliteTable(
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_created_idx").on(t.id)],
 );
 
+/**
+ * The signal API's rate limit: one fixed window per key, kept in the database so that every server
+ * process (node:cluster workers) counts against the same limit (issue 19, decision 47).
+ */
+export const apiRateWindows = sqliteTable("api_rate_windows", {
+  keyId: integer("key_id")
+    .primaryKey()
+    .references(() => apiKeys.id, { onDelete: "cascade" }),
+  /** When the current window began, ms since the epoch. */
+  windowStart: integer("window_start").notNull(),
+  count: integer("count").notNull(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Sign-in factors (issue 11): a second factor for password sign-in, the pending step between the
 // password and the code, and the state of a single sign-on round trip.

@@ -7,7 +7,8 @@ export type SuggestionRow = {
   crmRef: string;
   reason: string;
   score: number;
-  scoreParts: { kind: number; recency: number; severity: number; tenure: number };
+  scoreParts: { kind: number; recency: number; severity: number; tenure: number; worked: number };
+  workedNote: string;
   occasion: { type: "signal"; kind: string; signalId: number } | { type: "birthday" } | { type: "anniversary" };
 };
 
@@ -40,7 +41,8 @@ export function SuggestionsSection({
       <h2 id="suggestions-title">Suggestions</h2>
       <p className="muted">
         Customers of your branch with a recent signal, a birthday or a customer anniversary coming up, best first. The score adds the kind of occasion,
-        how recent it is, its severity and the customer's tenure. Do-not-contact customers never appear.
+        how recent it is, its severity, the customer's tenure and how customers responded to gestures for that occasion (what has worked). Do-not-contact
+        customers never appear, nor, for the period the policy sets, a customer whose last gesture met a negative response.
       </p>
       {rows.length === 0 ? (
         <p className="empty-state">
@@ -57,8 +59,9 @@ export function SuggestionsSection({
                 <p className="suggestion__reason">{row.reason}</p>
                 <p className="muted suggestion__score">
                   Score {row.score} = occasion {row.scoreParts.kind} + recency {row.scoreParts.recency} + severity {row.scoreParts.severity} + tenure{" "}
-                  {row.scoreParts.tenure}
+                  {row.scoreParts.tenure} + what has worked {row.scoreParts.worked}
                 </p>
+                <p className="muted suggestion__worked">{row.workedNote}</p>
               </div>
               <p className="suggestion__propose">
                 <Link to={proposeHref(row)} className="button button--secondary" aria-label={`Propose a gesture for ${row.name}`}>

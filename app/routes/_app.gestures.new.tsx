@@ -12,6 +12,11 @@ import { searchCustomers } from "~/domain/customers/customers.server";
 import { NewProposalSchema } from "~/domain/gestures/gesture-schemas";
 import { proposalFormOptions } from "~/domain/gestures/gesture-queries.server";
 import { proposeGesture } from "~/domain/gestures/proposals.server";
+import { whatHasWorked } from "~/domain/feedback/what-worked.server";
+import { describeRecord } from "~/domain/feedback/what-worked";
+import { formatMoney } from "~/domain/core/money";
+import { getOrganisation } from "~/domain/core/organisation.server";
+import { SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
 import { OCCASIONS, type Occasion } from "../../db/schema";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -51,7 +56,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const signal = options.signals.find((s) => s.id === signalId) ?? null;
     const occasionParam = url.searchParams.get("occasion") ?? "";
     const occasion: Occasion | "" = (OCCASIONS as readonly string[]).includes(occasionParam) ? (occasionParam as Occasion) : (signal?.kind ?? "");
-    const firstType = occasion ? options.types.find((t) => t.occasions.includes(occasion)) : undefined;
+    // What has worked for the occasion (issue 21): its types ranked by recorded responses. A
+    // "Choose" link sets ?typeId=, so staff can pick from it without JavaScript.
+    const forOccasion = occasion ? options.types.filter((t) => t.occasions.includes(occasion)) : [];
+    const worked = occasion ? whatHasWorked(db, occasion).filter((r) => forOccasion.some((t) => t.id === r.typeId)) : [];
+    const chosenTypeId = positiveId(url.searchParams.get("typeId"));
+    const firstType = forOccasion.find((t) => t.id === chosenTypeId) ?? forOccasion[0];
     const defaults: ProposalDefaults = {
       occasion,
       signalId: signal?.id ?? null,
@@ -62,7 +72,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       deliveryMethod: "in_branch",
       compensationOwed: null,
     };
-    return json({ step: "form" as const, options, defaults, createKey: newIdempotencyKey() });
+    const { currency } = getOrganisation(db);
+    return json({ step: "form" as const, options, defaults, createKey: newIdempotencyKey(), worked, currency, signalId: signal?.id ?? null });
   } catch (error) {
     throwAsResponse(error);
   }
@@ -152,7 +163,7 @@ export default function NewProposalPage() {
       </>
     );
   }
-  const { options, defaults, createKey } = data;
+  const { options, defaults, createKey, worked, currency } = data;
   return (
     <>
       <div className="page-header">
@@ -175,14 +186,92 @@ export default function NewProposalPage() {
               : options.checks.connectedRefusal}
         </p>
       ) : (
-        <section className="card" aria-labelledby="proposal-title">
-          <h2 id="proposal-title" className="visually-hidden">
-            Proposal
-          </h2>
-          <ProposalForm options={options} defaults={defaults} mode={{ kind: "new", createKey }} lastResult={lastResult} />
-        </section>
+        <>
+          <WhatHasWorked customerId={options.customer.id} occasion={defaults.occasion} signalId={data.signalId} worked={worked} currency={currency} chosenTypeId={defaults.typeId} />
+          <section className="card" aria-labelledby="proposal-title">
+            <h2 id="proposal-title" className="visually-hidden">
+              Proposal
+            </h2>
+            <ProposalForm key={`${defaults.occasion}-${defaults.typeId}`} options={options} defaults={defaults} mode={{ kind: "new", createKey }} lastResult={lastResult} />
+          </section>
+        </>
       )}
     </>
+  );
+}
+
+type WorkedRow = { typeId: number; typeName: string; recorded: number; positive: number; spent: number; bound: number; smallSample: boolean; costPerPositive: number | null };
+
+/** "What has worked" beside the gesture choice: the occasion's types, best first, each with a link that chooses it. */
+function WhatHasWorked({
+  customerId,
+  occasion,
+  signalId,
+  worked,
+  currency,
+  chosenTypeId,
+}: {
+  customerId: number;
+  occasion: Occasion | "";
+  signalId: number | null;
+  worked: WorkedRow[];
+  currency: string;
+  chosenTypeId: number | null;
+}) {
+  const chooseHref = (typeId: number) => {
+    const params = new URLSearchParams({ customerId: String(customerId), occasion });
+    if (signalId) params.set("signalId", String(signalId));
+    params.set("typeId", String(typeId));
+    return `/gestures/new?${params}`;
+  };
+  return (
+    <section className="card" aria-labelledby="worked-title" data-testid="what-has-worked">
+      <h2 id="worked-title">What has worked{occasion ? ` after a ${SIGNAL_KIND_LABELS[occasion].toLowerCase()}` : ""}</h2>
+      {!occasion ? (
+        <Form method="get" className="filters">
+          <input type="hidden" name="customerId" value={customerId} />
+          <div className="field">
+            <label htmlFor="worked-occasion">Occasion to compare gestures for</label>
+            <select id="worked-occasion" name="occasion" defaultValue="">
+              <option value="" disabled>
+                Choose the occasion
+              </option>
+              {OCCASIONS.map((o) => (
+                <option key={o} value={o}>
+                  {SIGNAL_KIND_LABELS[o]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button button--secondary">
+            Show what has worked
+          </button>
+        </Form>
+      ) : worked.length === 0 ? (
+        <p className="empty-state">No gesture type is offered for this occasion yet; an administrator adds them in the catalogue.</p>
+      ) : (
+        <>
+          <p className="muted">
+            How customers responded to each gesture type for this occasion across the bank: a positive response is a thank-you or positive feedback.
+            Ranked by the lower end of a 95 % confidence range, so a few lucky cases do not outrank a long record.
+          </p>
+          <ol className="what-worked">
+            {worked.map((r) => (
+              <li key={r.typeId}>
+                <strong>{r.typeName}</strong>: {describeRecord(r, (m) => formatMoney(m, currency))}.{" "}
+                {r.typeId === chosenTypeId ? (
+                  <span className="muted">(chosen below)</span>
+                ) : (
+                  <Link to={chooseHref(r.typeId)} aria-label={`Choose ${r.typeName}`}>
+                    Choose
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </section>
   );
 }
 

@@ -23,7 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   const at = now();
-  const limit = takeRateLimit(key.id, at);
+  const limit = takeRateLimit(db, key.id, at);
   if (!limit.allowed) {
     return json(
       { error: "rate_limited", message: `Too many requests for this key. Try again in ${limit.retryAfterSeconds} seconds.` },

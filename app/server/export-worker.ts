@@ -50,6 +50,8 @@ async function send(text: string) {
 async function run() {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   sqlite.pragma("busy_timeout = 5000");
+  // SQLite's default 2 MB cache and no memory map (decision 48): this connection reads a range once, and
+  // a larger cache or mapped pages would only add to the server's resident memory during an export.
   try {
     const db = drizzle(sqlite, { schema }) as unknown as Db;
     const source = exportSource(db, job);

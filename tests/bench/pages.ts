@@ -8,7 +8,9 @@
 // baseline of every ratio. Then the writes: staff submit proposals (POST /gestures/new) and a manager
 // approves them (POST /gestures/<id>), after which the ledger's rules are checked (no pool overspent);
 // and the CSV exports, measured in rows per second and the server's peak memory (VmHWM, reset before
-// each export). Prints a table and writes the figures as JSON (BENCH_OUT, default
+// each export). The BLOCKING figure: a staff page's latencies while finance keeps two requests for the
+// heaviest whole-bank pages in flight (BENCH_ONLY=blocking for it alone). Every throughput is also given
+// as a ratio to /login, the cheapest page through Remix, measured in the same run. Prints a table and writes the figures as JSON (BENCH_OUT, default
 // data/bench/latest.json). Targets are reported, not asserted: these machines are shared and noisy.
 //
 // The working copy (never the source file) is prepared for the writes: the per-customer, per-staff
@@ -49,7 +51,12 @@ type DatabaseRun = {
   exports: Record<string, ExportFigures>;
   writeCheck: WriteCheck | null;
   baseline: Figures;
+  /** The sign-in page of the same run: the cheapest page that goes through Remix, the second baseline. */
+  loginBaseline: Figures;
+  blocking: Blocking | null;
 };
+/** A staff page while finance keeps two requests for the heaviest whole-bank pages in flight. */
+type Blocking = { page: string; heavy: string[]; aloneMs: number; p50: number; p99: number; max: number; requests: number; heavyDone: number };
 
 // Every read target, one line each: add a page here (with the role that opens it) and it is measured
 // on both databases. A p99Budget overrides the 50 ms target for that page.
@@ -75,6 +82,13 @@ const EXPORT_TARGETS: Target[] = [
   { name: "audit log CSV, last closed quarter", who: "finance", path: "/audit/export?from=:quarterFrom&to=:quarterTo" },
   { name: "gestures CSV, last closed quarter", who: "finance", path: "/finance/export/gestures?from=:quarterFrom&to=:quarterTo" },
   { name: "ledger CSV, last closed quarter", who: "finance", path: "/finance/export/ledger?from=:quarterFrom&to=:quarterTo" },
+];
+
+/** The blocking figure: this staff page, measured while finance keeps one request to each of these in flight. */
+const BLOCKING_PAGE: Target = { name: "staff home (my branch)", who: "staff", path: "/branch" };
+const BLOCKING_HEAVY: Target[] = [
+  { name: "fairness, whole bank (finance)", who: "finance", path: "/finance/fairness" },
+  { name: "unusual patterns (finance)", who: "finance", path: "/finance/flags" },
 ];
 
 const WRITE_NAMES = { propose: "submit a proposal (POST)", approve: "approve a proposal (POST)" } as const;
@@ -325,6 +339,13 @@ async function measure(label: "small" | "large", source: string, port: number): 
       process.stderr.write(`  ${label}: ${target.name}: ${e.rows} rows in ${e.seconds} s (${e.rowsPerSecond} rows/s), peak RSS ${e.peakRssMb} MB, status ${e.status}\n`);
     }
     const baseline = await run({ path: "/healthz", who: "anonymous" });
+    const loginBaseline = await run({ path: "/login", who: "anonymous" });
+    let blocking: Blocking | null = null;
+    if (!ONLY || ONLY.some((o) => "blocking".includes(o))) {
+      blocking = await measureBlocking(origin, cookies, ids);
+      process.stderr.write(`  ${label}: blocking: ${BLOCKING_PAGE.path} p99 ${blocking.p99} ms (alone ${blocking.aloneMs} ms) while ${blocking.heavyDone} heavy finance requests ran\n`);
+      await settled(origin);
+    }
     const results: Record<string, Figures> = {};
     for (const target of selected(READ_TARGETS)) {
       results[target.name] = await run(target);
@@ -383,11 +404,47 @@ async function measure(label: "small" | "large", source: string, port: number): 
       writeCheck = checkWrites(file, ids, waiting.length);
     }
 
-    return { label, file: source, results, exports, writeCheck, baseline };
+    return { label, file: source, results, exports, writeCheck, baseline, loginBaseline, blocking };
   } finally {
     server.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The blocking figure: a staff member loads their page one request after another for BENCH_DURATION
+ * seconds while finance keeps two requests (one to each of BLOCKING_HEAVY) in flight the whole time,
+ * starting the next as soon as one answers. Reports the staff page's latencies and its median alone.
+ */
+async function measureBlocking(origin: string, cookies: Record<Who, string>, ids: Ids): Promise<Blocking> {
+  const headersOf = (who: Who): Record<string, string> => (cookies[who] ? { cookie: cookies[who] } : {});
+  const staffUrl = origin + fill(BLOCKING_PAGE.path, ids);
+  const aloneMs = await alone(staffUrl, headersOf(BLOCKING_PAGE.who));
+  let running = true;
+  let heavyDone = 0;
+  const heavyLoops = BLOCKING_HEAVY.map(async (target) => {
+    while (running) {
+      try {
+        await (await fetch(origin + fill(target.path, ids), { headers: headersOf(target.who), signal: AbortSignal.timeout(60_000) })).arrayBuffer();
+        heavyDone++;
+      } catch {
+        // a timeout still kept the server busy; go on
+      }
+    }
+  });
+  await new Promise((r) => setTimeout(r, 500)); // both heavy requests are in flight
+  const times: number[] = [];
+  const until = performance.now() + DURATION * 1000;
+  while (performance.now() < until) {
+    const started = performance.now();
+    await (await fetch(staffUrl, { headers: headersOf(BLOCKING_PAGE.who), redirect: "manual" })).arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  running = false;
+  await Promise.all(heavyLoops);
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 10) / 10;
+  return { page: BLOCKING_PAGE.path, heavy: BLOCKING_HEAVY.map((t) => t.path), aloneMs, p50: at(0.5), p99: at(0.99), max: at(1), requests: times.length, heavyDone };
 }
 
 function smallDatabase(): string {
@@ -413,6 +470,7 @@ async function main() {
     const s = small.results[name];
     const isRead = READ_TARGETS.some((t) => t.name === name);
     const ratioToBaseline = +(l.rps / large.baseline.rps).toFixed(2);
+    const ratioToLogin = +(l.rps / large.loginBaseline.rps).toFixed(2);
     const largeOverSmall = s ? +(s.rps / l.rps).toFixed(2) : null;
     const misses: string[] = [];
     if (isRead) {
@@ -422,25 +480,32 @@ async function main() {
     }
     if (name === WRITE_NAMES.approve && l.rps < TARGET_APPROVALS) misses.push(`< ${TARGET_APPROVALS}/s`);
     if (l.other + l.errors > 0) misses.push("failed requests");
-    return { target: name, aloneMs: l.aloneMs ?? null, rps: Math.round(l.rps), p50: l.p50, p99: l.p99, ratioToBaseline, largeOverSmall, smallRps: s ? Math.round(s.rps) : null, non2xx: l.other, errors: l.errors, misses };
+    return { target: name, aloneMs: l.aloneMs ?? null, rps: Math.round(l.rps), p50: l.p50, p99: l.p99, ratioToBaseline, ratioToLogin, largeOverSmall, smallRps: s ? Math.round(s.rps) : null, non2xx: l.other, errors: l.errors, misses };
   });
   const load = loadavg().map((n) => n.toFixed(2)).join(" ");
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${load} at the end`;
-  console.log(`\nBaseline /healthz: ${Math.round(large.baseline.rps)} req/s on the large database, ${Math.round(small.baseline.rps)} on the small (${CONNECTIONS} connections, ${DURATION} s per target). ${machine}.`);
-  console.log("÷ baseline: throughput ÷ /healthz of the same run. large ÷ small: how many times slower the page is on the bank-scale database.\n");
-  console.log("| target | alone ms (median of 5) | req/s | p50 ms | p99 ms | ÷ baseline | large ÷ small | failed | target missed |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
-  for (const r of rows) console.log(`| ${r.target} | ${r.aloneMs ?? "–"} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratioToBaseline} | ${r.largeOverSmall ?? "–"} | ${r.non2xx + r.errors} | ${r.misses.join("; ") || "–"} |`);
+  console.log(`\nBaseline /healthz: ${Math.round(large.baseline.rps)} req/s on the large database, ${Math.round(small.baseline.rps)} on the small; /login (Remix's floor): ${Math.round(large.loginBaseline.rps)} and ${Math.round(small.loginBaseline.rps)} req/s (${CONNECTIONS} connections, ${DURATION} s per target). ${machine}.`);
+  console.log("÷ /healthz, ÷ /login: throughput ÷ that page's of the same run. large ÷ small: how many times slower the page is on the bank-scale database.\n");
+  console.log("| target | alone ms (median of 5) | req/s | p50 ms | p99 ms | ÷ /healthz | ÷ /login | large ÷ small | failed | target missed |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+  for (const r of rows) console.log(`| ${r.target} | ${r.aloneMs ?? "–"} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratioToBaseline} | ${r.ratioToLogin} | ${r.largeOverSmall ?? "–"} | ${r.non2xx + r.errors} | ${r.misses.join("; ") || "–"} |`);
+  for (const run of [small, large]) {
+    const b = run.blocking;
+    if (!b) continue;
+    console.log(`\nBLOCKING (${run.label}): staff ${b.page} while finance keeps ${b.heavy.join(" and ")} in flight: p50 ${b.p50} ms, p99 ${b.p99} ms, max ${b.max} ms over ${b.requests} requests (alone ${b.aloneMs} ms; p99 ÷ alone ${(b.p99 / b.aloneMs).toFixed(1)}; ${b.heavyDone} heavy requests answered meanwhile).`);
+  }
+  const approve = large.results[WRITE_NAMES.approve];
+  if (approve) console.log(`\nApprovals on the large database: ${Math.round(approve.rps)}/s = ${(approve.rps / large.baseline.rps).toFixed(2)}× /healthz, ${(approve.rps / large.loginBaseline.rps).toFixed(2)}× /login (target ${TARGET_APPROVALS}/s).`);
   const exportNames = Object.keys(large.exports);
   if (exportNames.length > 0) {
-    console.log("\n| export | database | rows | seconds | rows/s | server RSS before MB | server peak RSS MB | target missed |");
-    console.log("|---|---|---:|---:|---:|---:|---:|---|");
+    console.log("\n| export | database | rows | seconds | rows/s | rows/s ÷ /healthz req/s | rows/s ÷ /login req/s | server RSS before MB | server peak RSS MB | target missed |");
+    console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for (const run of [small, large]) {
       for (const name of exportNames) {
         const e = run.exports[name];
         if (!e) continue;
         const misses = [e.status !== 200 ? `status ${e.status}` : "", run.label === "large" && e.rowsPerSecond < TARGET_EXPORT_ROWS ? `< ${TARGET_EXPORT_ROWS} rows/s` : "", e.peakRssMb >= TARGET_EXPORT_MB ? `≥ ${TARGET_EXPORT_MB} MB` : ""].filter(Boolean);
-        console.log(`| ${name} | ${run.label} | ${e.rows} | ${e.seconds} | ${e.rowsPerSecond} | ${e.idleRssMb} | ${e.peakRssMb} | ${misses.join("; ") || "–"} |`);
+        console.log(`| ${name} | ${run.label} | ${e.rows} | ${e.seconds} | ${e.rowsPerSecond} | ${(e.rowsPerSecond / run.baseline.rps).toFixed(0)} | ${(e.rowsPerSecond / run.loginBaseline.rps).toFixed(0)} | ${e.idleRssMb} | ${e.peakRssMb} | ${misses.join("; ") || "–"} |`);
       }
     }
   }
@@ -453,7 +518,7 @@ async function main() {
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(
     OUT,
-    `${JSON.stringify({ at: new Date().toISOString(), machine, connections: CONNECTIONS, durationSeconds: DURATION, baseline: { small: small.baseline, large: large.baseline }, rows, exports: { small: small.exports, large: large.exports }, writeCheck: { small: small.writeCheck, large: large.writeCheck }, small: small.results, large: large.results }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), machine, connections: CONNECTIONS, durationSeconds: DURATION, baseline: { small: small.baseline, large: large.baseline }, loginBaseline: { small: small.loginBaseline, large: large.loginBaseline }, blocking: { small: small.blocking, large: large.blocking }, rows, exports: { small: small.exports, large: large.exports }, writeCheck: { small: small.writeCheck, large: large.writeCheck }, small: small.results, large: large.results }, null, 2)}\n`,
   );
   console.log(`\nWrote ${OUT}.`);
   const broken = [small, large].some((run) => run.writeCheck && (run.writeCheck.ledgerProblems.length > 0 || run.writeCheck.negativeBalances > 0));

@@ -181,6 +181,17 @@ const SCENARIOS: Scenario[] = [
       await waitForHydration(page);
     },
   },
+  {
+    // Issue 21: "what has worked" beside the gesture choice, from a suggestion (occasion known).
+    name: "staff proposal form with what has worked",
+    who: "staff",
+    path: "/suggestions",
+    act: async (page) => {
+      await page.getByRole("link", { name: /^Propose a gesture for / }).first().click();
+      await expect(page.getByRole("region", { name: /^What has worked/ })).toBeVisible();
+      await waitForHydration(page);
+    },
+  },
   { name: "manager approvals queue", who: "manager", path: "/approvals", screenshot: "approvals-manager" },
   { name: "finance approvals queue", who: "finance", path: "/approvals", screenshot: "approvals-finance" },
   { name: "finance reads a proposal waiting for finance", who: "finance", path: "/gestures/5", screenshot: "gesture-finance" },

@@ -1,11 +1,14 @@
 // Issue 21 in Chromium: after a negative response the customer leaves the suggestions queue; the
 // response "asked not to receive gestures" needs a tick, and marks the customer do-not-contact.
-// With JavaScript, and without it (plain form posts).
+// With JavaScript, and without it (plain form posts). The proposer is Ben Okafor of City Centre, whom no
+// other browser test uses: the suite shares one database, and Sam Carter's monthly cap is nearly
+// spent by the other journeys.
 import { Buffer } from "node:buffer";
 import type { Page } from "@playwright/test";
 import { localToday } from "../support/calendar";
 import { addSignal, createCustomerWithSignal, expect, test } from "../support/e2e-fixtures";
 
+const PROPOSER = "ben.okafor@example.com";
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 /** Staff proposes flowers for the customer's signal (approved at discretion) and fulfils it. */
@@ -35,8 +38,8 @@ for (const javaScript of [true, false]) {
     test.use({ javaScriptEnabled: javaScript });
 
     test(`"asked not to receive gestures" needs a tick, then marks the customer do-not-contact and empties the queue of them (${javaScript ? "JS" : "no JS"})`, async ({ page, signInAs }) => {
-      const customer = await createCustomerWithSignal({ branchCode: "NTH", name: "Rosa Declined", kind: "bereavement", daysAgo: 1 });
-      await signInAs("staff");
+      const customer = await createCustomerWithSignal({ branchCode: "CTY", name: "Rosa Declined", kind: "bereavement", daysAgo: 1 });
+      await signInAs(PROPOSER);
       await fulfilledGesture(page, customer);
       const gestureUrl = page.url();
       await addSignal({ customerId: customer.customerId, kind: "illness", daysAgo: 2 });
@@ -63,8 +66,8 @@ for (const javaScript of [true, false]) {
     });
 
     test(`a negative response leaves the customer out of the queue, and the form says why (${javaScript ? "JS" : "no JS"})`, async ({ page, signInAs }) => {
-      const customer = await createCustomerWithSignal({ branchCode: "NTH", name: "Victor Negative", kind: "bereavement", daysAgo: 1 });
-      await signInAs("staff");
+      const customer = await createCustomerWithSignal({ branchCode: "CTY", name: "Victor Negative", kind: "bereavement", daysAgo: 1 });
+      await signInAs(PROPOSER);
       await fulfilledGesture(page, customer);
       const gestureUrl = page.url();
       await addSignal({ customerId: customer.customerId, kind: "illness", daysAgo: 2 });

@@ -2,7 +2,7 @@
 // whole request is written or nothing is (a client fixes its payload and sends it again); a
 // signal already received (same signal_ref, or same content without one) is not stored twice.
 import { eq, inArray } from "drizzle-orm";
-import { apiKeys, customers } from "../../../db/schema";
+import { apiKeys, apiRateWindows, customers } from "../../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { localDate } from "../core/dates";
@@ -64,16 +64,28 @@ export function ingestSignals(db: Db, key: { id: number }, body: unknown, now: D
   );
 }
 
-/** A fixed window per key, in memory (one server process). */
-const windows = new Map<number, { start: number; count: number }>();
-export function takeRateLimit(keyId: number, now: Date, limit = API_RATE_LIMIT): { allowed: boolean; retryAfterSeconds: number } {
+/**
+ * A fixed window per key, kept in `api_rate_windows` so that every server process shares it: one
+ * immediate transaction reads and advances the window (concurrent callers wait on busy_timeout).
+ * Not audited: a counter, not a state change anyone acts on.
+ */
+export function takeRateLimit(db: Db, keyId: number, now: Date, limit = API_RATE_LIMIT): { allowed: boolean; retryAfterSeconds: number } {
   const t = now.getTime();
-  const current = windows.get(keyId);
-  if (!current || t - current.start >= limit.windowMs) {
-    windows.set(keyId, { start: t, count: 1 });
-    return { allowed: true, retryAfterSeconds: 0 };
-  }
-  current.count++;
-  if (current.count > limit.requests) return { allowed: false, retryAfterSeconds: Math.ceil((current.start + limit.windowMs - t) / 1000) };
-  return { allowed: true, retryAfterSeconds: 0 };
+  return db.transaction(
+    (tx) => {
+      const current = tx.select().from(apiRateWindows).where(eq(apiRateWindows.keyId, keyId)).get();
+      if (!current || t - current.windowStart >= limit.windowMs) {
+        tx.insert(apiRateWindows)
+          .values({ keyId, windowStart: t, count: 1 })
+          .onConflictDoUpdate({ target: apiRateWindows.keyId, set: { windowStart: t, count: 1 } })
+          .run();
+        return { allowed: true, retryAfterSeconds: 0 };
+      }
+      const count = current.count + 1;
+      tx.update(apiRateWindows).set({ count }).where(eq(apiRateWindows.keyId, keyId)).run();
+      if (count > limit.requests) return { allowed: false, retryAfterSeconds: Math.ceil((current.windowStart + limit.windowMs - t) / 1000) };
+      return { allowed: true, retryAfterSeconds: 0 };
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -5,7 +5,7 @@
 // Gestures (issue 5): a customer at their 12-month cap is not a candidate, and an occasion already
 // answered by a gesture (a signal it names, or a birthday or anniversary gesture) is not suggested.
 import { and, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import { customers, gestures, signals, suggestionDismissals, type SignalKind } from "../../../db/schema";
+import { customers, gestures, signals, suggestionDismissals, type Occasion, type SignalKind } from "../../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { type Actor, branchOf } from "../customers/customers.server";
@@ -14,8 +14,11 @@ import { addDays, addYears, daysBetween, localDate, startOfLocalDay } from "../c
 import { leftAloneSince } from "./gesture-rules";
 import { DomainError } from "../core/errors";
 import { customerAtCapCondition } from "./gesture-record.server";
-import { getPrivacySettings } from "../core/organisation.server";
+import { getOrganisation, getPrivacySettings } from "../core/organisation.server";
 import { getEffectivePolicy } from "../policy/policy.server";
+import { bestTypeByOccasion } from "../feedback/what-worked.server";
+import { describeRecord, workedPoints, type RankedType } from "../feedback/what-worked";
+import { formatMoney } from "../core/money";
 
 const LONGEST_WINDOW = Math.max(...Object.values(SUGGESTION_RULES).map((r) => r.windowDays));
 /** Birthdays and anniversaries stay hidden this long after a dismissal (they carry no signal id). */
@@ -35,7 +38,9 @@ export type Suggestion = {
   reason: string;
   score: number;
   /** The score's parts, so that anyone can see why a row ranks where it does. */
-  scoreParts: { kind: number; recency: number; severity: number; tenure: number };
+  scoreParts: { kind: number; recency: number; severity: number; tenure: number; worked: number };
+  /** Why the "what has worked" part is what it is (issue 21): the occasion's best gesture type and its record. */
+  workedNote: string;
 };
 
 /** Kinds that prompt suggestions, grouped by the length of their window. */
@@ -100,6 +105,28 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const { policy } = getEffectivePolicy(db, branchId);
   const atCap = customerAtCapCondition(customers.id, policy, now);
   const leaveAlone = policy.leaveAloneMonths > 0 ? notLeftAlone(startOfLocalDay(leftAloneSince(today, policy.leaveAloneMonths), timeZone)) : undefined;
+  // What has worked, once per occasion (kept figures: pools × types, not gestures).
+  const { currency } = getOrganisation(db);
+  const worked = new Map<Occasion, { points: number; note: string }>();
+  let bestByOccasion: Map<Occasion, RankedType> | null = null;
+  const workedFor = (occasion: Occasion) => {
+    let w = worked.get(occasion);
+    if (!w) {
+      bestByOccasion ??= bestTypeByOccasion(db);
+      const best: RankedType | undefined = bestByOccasion.get(occasion);
+      const points = workedPoints(best);
+      const label = `a ${SIGNAL_KIND_LABELS[occasion].toLowerCase()}`;
+      w = {
+        points,
+        note:
+          !best || best.recorded === 0
+            ? `What has worked 0: no response recorded yet after ${label}.`
+            : `What has worked ${points}: best after ${label} is ${best.typeName}, ${describeRecord(best, (m) => formatMoney(m, currency))} (lower bound ${Math.round(best.bound * 100)} %${best.smallSample ? ", counted at half weight" : ""}).`,
+      };
+      worked.set(occasion, w);
+    }
+    return w;
+  };
   const byCustomer = new Map<number, Suggestion>();
   const consider = (s: Suggestion) => {
     const current = byCustomer.get(s.customerId);
@@ -140,11 +167,13 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
     if (!rule) continue;
     const daysAgo = daysBetween(row.occurredOn, today);
     if (daysAgo > rule.windowDays) continue;
+    const w = workedFor(row.kind);
     const scoreParts = {
       kind: rule.weight,
       recency: Math.round(20 * (1 - daysAgo / rule.windowDays)),
       severity: row.severity * 5,
       tenure: tenurePoints(row.customerSince, today),
+      worked: w.points,
     };
     consider({
       customerId: row.customerId,
@@ -153,8 +182,9 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
       customerSince: row.customerSince,
       occasion: { type: "signal", kind: row.kind, signalId: row.signalId, occurredOn: row.occurredOn, daysAgo, severity: row.severity },
       reason: `${SIGNAL_KIND_LABELS[row.kind]} noted ${relativeDays(daysAgo)} · ${sinceWords(row.customerSince)}`,
-      score: scoreParts.kind + scoreParts.recency + scoreParts.severity + scoreParts.tenure,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.severity + scoreParts.tenure + scoreParts.worked,
       scoreParts,
+      workedNote: w.note,
     });
   }
 
@@ -174,7 +204,8 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   for (const row of birthdays) {
     const inDays = nextOccurrenceIn(today, row.birthday!);
     if (inDays > BIRTHDAY_WINDOW_DAYS) continue;
-    const scoreParts = { kind: BIRTHDAY_WEIGHT, recency: Math.round(20 * (1 - inDays / BIRTHDAY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today) };
+    const w = workedFor("birthday");
+    const scoreParts = { kind: BIRTHDAY_WEIGHT, recency: Math.round(20 * (1 - inDays / BIRTHDAY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today), worked: w.points };
     consider({
       customerId: row.customerId,
       name: row.name,
@@ -182,8 +213,9 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
       customerSince: row.customerSince,
       occasion: { type: "birthday", inDays },
       reason: `Birthday ${inDays === 0 ? "today" : `in ${inDays} day${inDays === 1 ? "" : "s"}`} · ${sinceWords(row.customerSince)}`,
-      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure + scoreParts.worked,
       scoreParts,
+      workedNote: w.note,
     });
   }
 
@@ -203,7 +235,8 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
     if (inDays > ANNIVERSARY_WINDOW_DAYS) continue;
     const years = Number(addDays(today, inDays).slice(0, 4)) - Number(row.customerSince.slice(0, 4));
     if (!(ANNIVERSARY_YEARS as readonly number[]).includes(years)) continue;
-    const scoreParts = { kind: ANNIVERSARY_WEIGHT, recency: Math.round(20 * (1 - inDays / ANNIVERSARY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today) };
+    const w = workedFor("tenure_anniversary");
+    const scoreParts = { kind: ANNIVERSARY_WEIGHT, recency: Math.round(20 * (1 - inDays / ANNIVERSARY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today), worked: w.points };
     consider({
       customerId: row.customerId,
       name: row.name,
@@ -211,8 +244,9 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
       customerSince: row.customerSince,
       occasion: { type: "anniversary", years, inDays },
       reason: `${ordinal(years)} customer anniversary ${inDays === 0 ? "today" : `in ${inDays} day${inDays === 1 ? "" : "s"}`} · ${sinceWords(row.customerSince)}`,
-      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure,
+      score: scoreParts.kind + scoreParts.recency + scoreParts.tenure + scoreParts.worked,
       scoreParts,
+      workedNote: w.note,
     });
   }
 

@@ -16,7 +16,8 @@ const CONTEXT_ORDER: readonly (readonly string[])[] = [
   ["stories"],
   ["reporting", "administration"],
   ["gestures"],
-  ["approvals", "policy"],
+  // What has worked (issue 21) reads kept figures; the gestures' form and queue show it.
+  ["approvals", "policy", "feedback"],
   ["identity", "customers", "budget"],
   // Notifications only write messages; the budget's alerts (issue 21) send them.
   ["notifications"],

@@ -94,6 +94,18 @@ describe("in the suggestions queue and on the proposal form", () => {
     expect(listSuggestions(db, actorOf(s.staff), anniversary).rows.map((r) => r.customerId)).toContain(s.customer.id);
   });
 
+  it("counts the local date of the response: recorded at 23:30 in New York (already the next day in UTC), out through the day before the anniversary and back at 00:01 on it", async () => {
+    // 23:30 on 4 March 2026 in New York is 04:30 on 5 March in UTC.
+    const lateEvening = new Date("2026-03-05T04:30:00Z");
+    const s = await setupGestures(db, { now: lateEvening });
+    positiveGesture(db, s.staff, s.customer.id, lateEvening, "negative");
+    createSignal(db, s.customer, { kind: "illness", occurredOn: "2027-03-01", severity: 3 });
+    const ids = (at: Date) => listSuggestions(db, actorOf(s.staff), at).rows.map((r) => r.customerId);
+    const minuteAfterMidnight = new Date(startOfLocalDay("2027-03-04", ZONE).getTime() + 60_000);
+    expect(ids(new Date(minuteAfterMidnight.getTime() - 2 * 60_000))).not.toContain(s.customer.id);
+    expect(ids(minuteAfterMidnight)).toContain(s.customer.id);
+  });
+
   it("a later positive response lifts it; a policy of 0 months turns it off", async () => {
     const s = await customerWithNegativeResponse();
     const later = dayAfter("2026-03-25");

@@ -77,7 +77,7 @@ describe("suggestion ranking", () => {
     expect(rows.map((r) => r.name)).toEqual(["Bereaved", "Waited Severe", "Waited New", "Waited Old"]);
     expect(rows[0]!.reason).toBe("Bereavement noted 3 days ago · customer since 2004");
     const parts = rows[0]!.scoreParts;
-    expect(rows[0]!.score).toBe(parts.kind + parts.recency + parts.severity + parts.tenure);
+    expect(rows[0]!.score).toBe(parts.kind + parts.recency + parts.severity + parts.tenure + parts.worked);
   });
 
   it("one row per customer, for their strongest reason", () => {
