@@ -30,15 +30,20 @@ export function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: string }
   const time = (date: string, minutes = 0) => new Date(Math.min(at(date, minutes).getTime(), latest));
   const key = (what: string) => `seed-${what}-${++counter}`;
 
+  // The older quarters of db/seed-history.ts (which also closes them), then the previous and the current one.
+  const older = [3, 2, 1].map((back) => periodContaining(addMonths(previous.startsOn, -3 * back), "quarter"));
   const quarters = [
+    ...older.map((dates) => ({ dates, lastDay: addDays(dates.endsOn, -1), growth: 0.95 })),
     { dates: previous, lastDay: addDays(previous.endsOn, -1), growth: 1 },
     // The current quarter only up to today: nothing in the seed happens in the future.
-    { dates: current, lastDay: today, growth: 1.05 },
+    { dates: current, lastDay: today, growth: 1.05, smaller: { STH: 45_000 } as Record<string, number> },
   ];
   for (const quarter of quarters) {
     const { dates } = quarter;
     openPeriod(db, finance, {
-      amounts: branchList.map((b) => ({ branchId: b.id, amount: Math.round(((BUDGETS[b.code] ?? 300_000) * quarter.growth) / 100) * 100 })),
+      // South's current budget is small, so the demo's South gestures take it past the first alert
+      // threshold (the alerts are raised by the approvals themselves) and Aisha Bello sees an alert.
+      amounts: branchList.map((b) => ({ branchId: b.id, amount: ("smaller" in quarter ? quarter.smaller[b.code] : undefined) ?? Math.round(((BUDGETS[b.code] ?? 300_000) * quarter.growth) / 100) * 100 })),
       idempotencyKey: key("open"),
       now: time(dates.startsOn, -60),
     });
