@@ -170,10 +170,10 @@ export async function seedHistory(db: Db, options: { now: Date; timeZone: string
       count++;
       // What followed, within the follow-up window: mostly good after a gesture, worse without one.
       const k = i + pairIndex;
-      if (outcome === "negative" || k % 6 === 0) addSignal(customerId, branch.branchId, k % 2 ? "complaint" : "survey_detractor", addDays(day, 30));
+      if (outcome === "negative") addSignal(customerId, branch.branchId, k % 2 ? "complaint" : "survey_detractor", addDays(day, 30));
       else if (k % 3 !== 2) addSignal(customerId, branch.branchId, "survey_promoter", addDays(day, 40));
-      if (k % 3 !== 0) addSignal(comparedId, branch.branchId, k % 2 ? "complaint" : "survey_detractor", addDays(day, 25));
-      else if (k % 4 === 0) addSignal(comparedId, branch.branchId, "survey_promoter", addDays(day, 45));
+      if (k % 4 !== 3) addSignal(comparedId, branch.branchId, k % 2 ? "complaint" : "survey_detractor", addDays(day, 25));
+      else addSignal(comparedId, branch.branchId, "survey_promoter", addDays(day, 45));
     }
   }
 
