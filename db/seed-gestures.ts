@@ -84,7 +84,7 @@ const RECEIPT_FILES = {
   ),
 };
 
-async function receiptFile(kind: "png" | "pdf"): Promise<ReceiptUpload> {
+export async function receiptFile(kind: "png" | "pdf"): Promise<ReceiptUpload> {
   async function* chunks() {
     yield new Uint8Array(RECEIPT_FILES[kind]);
   }

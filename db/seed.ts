@@ -10,6 +10,7 @@ import { seedBudgets } from "./seed-budgets";
 import { seedGestures } from "./seed-gestures";
 import { seedPatterns } from "./seed-patterns";
 import { seedStories } from "./seed-stories";
+import { seedHistory } from "./seed-history";
 import { branches, organisation, users, type Role } from "./schema";
 
 import { DEMO_PASSWORD } from "./demo-password";
@@ -121,7 +122,15 @@ export async function seed(
   const patterns = seedPatterns(database, { now, timeZone: ORGANISATION_TIME_ZONE });
   // Stories of the gestures customers thanked for: published, waiting for review, returned.
   const told = seedStories(database, { now });
-  return { ...people, ...budgets, gestures: gestures.gestures + patterns.gestures + told.gestures, stories: told.stories };
+  // Four quarters of fulfilled gestures with responses and what followed, after the others so their ids stay put.
+  const history = await seedHistory(database, { now, timeZone: ORGANISATION_TIME_ZONE });
+  return {
+    ...people,
+    ...budgets,
+    signals: people.signals + history.signals,
+    gestures: gestures.gestures + patterns.gestures + told.gestures + history.gestures,
+    stories: told.stories,
+  };
 }
 
 function isEmpty(database: Db): boolean {

@@ -108,12 +108,12 @@ const SCENARIOS: Scenario[] = [
     },
   },
   { name: "finance return on empathy", who: "finance", path: "/reports/outcomes", screenshot: "outcomes-finance" },
-  { name: "finance budgets of the previous quarter", who: "finance", path: "/pools?period=1&region=Southern+Region" },
-  { name: "finance pool page", who: "finance", path: "/pools/6" },
+  { name: "finance budgets of the previous quarter", who: "finance", path: "/pools?period=4&region=Southern+Region" },
+  { name: "finance pool page", who: "finance", path: "/pools/21" },
   {
     name: "finance pool page confirming an adjustment",
     who: "finance",
-    path: "/pools/9",
+    path: "/pools/24",
     act: async (page) => {
       await page.getByLabel("Adjustment (USD)").fill("-10");
       await page.getByLabel("Reason").fill("Accessibility check");
@@ -124,7 +124,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: "finance pool page with a field error",
     who: "finance",
-    path: "/pools/9",
+    path: "/pools/24",
     act: async (page) => {
       await page.getByLabel("Amount to add (USD)").fill("1e3");
       await page.getByRole("button", { name: "Review allocation" }).click();
@@ -132,8 +132,8 @@ const SCENARIOS: Scenario[] = [
     },
   },
   { name: "finance opening a period", who: "finance", path: "/pools/open?copy=previous" },
-  { name: "finance closing a period", who: "finance", path: "/pools/close/1" },
-  { name: "manager pool page", who: "manager", path: "/pools/6" },
+  { name: "finance closing a period", who: "finance", path: "/pools/close/4" },
+  { name: "manager pool page", who: "manager", path: "/pools/21" },
   {
     name: "admin home filtered to nobody",
     who: "admin",

@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { branches, organisation, stories, users } from "../../db/schema";
 import { verifyPassword } from "~/domain/identity/passwords.server";
+import { whatHasWorked } from "~/domain/feedback/what-worked.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 
 const TSX = "node_modules/.bin/tsx";
@@ -40,7 +41,31 @@ describe("scripts", () => {
     expect(new Set(told.filter((t) => t.status === "published").map((t) => t.branch)).size).toBeGreaterThanOrEqual(2);
     expect(told).toContainEqual({ status: "submitted", branch: "NTH" });
     expect(told.map((t) => t.status)).toContain("returned");
-    sqliteOf(db).close();
+    // Every hold in the demo belongs to a gesture (issue 21): the spend report has no "Holds without a gesture".
+    const holdsByGesture = sqliteOf(db).prepare("select count(*) as total, sum(gesture_id is null) as anonymous from holds").get() as { total: number; anonymous: number };
+    expect(holdsByGesture.total).toBeGreaterThan(0);
+    expect(holdsByGesture.anonymous).toBe(0);
+    // Four quarters of history (issue 21 part 5): "what has worked" has more than a small sample and
+    // tells the types apart (flowers after a bereavement well above condolence cards).
+    const bereavement = whatHasWorked(db, "bereavement");
+    expect(bereavement.slice(0, 2).map((r) => [r.typeName, r.smallSample])).toEqual([
+      ["Flowers", false],
+      ["Condolence card", false],
+    ]);
+    expect(bereavement[0]!.positive / bereavement[0]!.recorded).toBeGreaterThan(0.8);
+    expect(bereavement[1]!.positive / bereavement[1]!.recorded).toBeLessThan(0.6);
+    expect(whatHasWorked(db, "illness")[0]).toMatchObject({ typeName: "Get-well card", smallSample: false });
+    const raw = sqliteOf(db);
+    // The older quarters are closed as finance closes them (nothing open in them); the previous and the current one are open.
+    expect((raw.prepare("select status from budget_periods order by starts_on").all() as { status: string }[]).map((p) => p.status)).toEqual(["closed", "closed", "closed", "open", "open"]);
+    // Customers who received a gesture answered later surveys better than those with the same signal and none.
+    const later = raw
+      .prepare("select received, sum(cases) as cases, sum(survey_promoter) as promoters, sum(survey_detractor) + sum(complaint) as unhappy from signal_followups where kind in ('bereavement', 'illness', 'long_wait') group by received order by received")
+      .all() as { received: number; cases: number; promoters: number; unhappy: number }[];
+    const [without, withGesture] = later;
+    expect(withGesture!.promoters / withGesture!.cases).toBeGreaterThan(without!.promoters / without!.cases + 0.2);
+    expect(withGesture!.unhappy / withGesture!.cases).toBeLessThan(without!.unhappy / without!.cases);
+    raw.close();
   });
 
   it("seeding again with --if-empty changes nothing; without it, it refuses", () => {
