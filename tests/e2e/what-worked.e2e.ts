@@ -1,6 +1,6 @@
 // Issue 21 part 1 in Chromium, with and without JavaScript: the proposal form says what has worked
 // for the occasion beside the gesture choice, and staff choose a type from it (a link, so it works
-// without JavaScript). Each test uses a fresh customer. (Leaving a customer alone: leave-alone.e2e.ts.)
+// without JavaScript), also among customers of the same segment. Each test uses a fresh customer. (Leaving a customer alone: leave-alone.e2e.ts.)
 import type { Page } from "@playwright/test";
 import { createCustomerWithSignal, expect, test, waitForHydration } from "../support/e2e-fixtures";
 
@@ -11,6 +11,11 @@ async function chooseFromWhatHasWorked(page: Page, js: boolean) {
   const worked = page.getByRole("region", { name: "What has worked after a bereavement" });
   await expect(worked).toBeVisible();
   await expect(worked.getByRole("listitem").first()).toContainText(/customers responded well|no responses recorded yet/);
+  // The demo's year of history has enough bereavements among retail customers (the new customer's
+  // segment) for their own ranking below the bank's (issue 21, decision 52).
+  await expect(worked.getByRole("heading", { name: "Across the bank" })).toBeVisible();
+  await expect(worked.getByRole("heading", { name: "Among retail customers" })).toBeVisible();
+  await expect(worked.getByRole("heading", { name: "Among retail customers" }).locator("xpath=following-sibling::ol[1]")).toContainText(/customers responded well/);
   // Choose the last type offered (not the one preselected): the form's Gesture follows.
   const choose = worked.getByRole("link", { name: /^Choose / });
   const last = choose.last();
@@ -19,7 +24,11 @@ async function chooseFromWhatHasWorked(page: Page, js: boolean) {
   const form = page.getByRole("region", { name: "Proposal" });
   const gesture = form.getByLabel("Gesture", { exact: true });
   await expect(gesture.locator("option:checked")).toHaveText(new RegExp(typeName));
-  await expect(worked.getByText("(chosen below)")).toHaveCount(1);
+  // Each ranking (the bank's, then each group's) marks the chosen type once.
+  const rankings = await worked.getByRole("list").count();
+  expect(rankings).toBeGreaterThan(1);
+  await expect(worked.getByText("(chosen below)")).toHaveCount(rankings);
+  await expect(worked.getByRole("list").first().getByText("(chosen below)")).toHaveCount(1);
 }
 
 test("with JavaScript, staff see what has worked beside the gesture choice and choose from it", async ({ page, signInAs }) => {
