@@ -1,6 +1,6 @@
 // Demo stories for db/seed.ts (issue 21), through the stories' own functions: published ones at
 // three branches (so a colleague anywhere reads them), one waiting for the North manager's review,
-// and one of Sam Carter's returned with a comment. The authors are not the ones whose unread
+// one of Sam Carter's returned with a comment, and at City Centre one declined, one withdrawn and a draft. The authors are not the ones whose unread
 // notifications the browser tests count (Owen Price, Marcus Hale), nor Tom Becker, whose newest
 // gesture dates the demo's split-request flag. They tell of the demo gestures that customers thanked
 // for, and of a few handwritten notes (no cost, so the budgets are untouched) made here for them.
@@ -10,7 +10,7 @@ import { fulfilGesture, recordOutcome } from "../app/domain/gestures/fulfilment.
 import { localDate } from "../app/domain/core/dates";
 import { getOrganisation } from "../app/domain/core/organisation.server";
 import { isDomainError } from "../app/domain/core/errors";
-import { reviewStory, writeStory, type StoryActor } from "../app/domain/stories/stories.server";
+import { reviewStory, withdrawStory, writeStory, type StoryActor } from "../app/domain/stories/stories.server";
 import type { Db } from "../app/utils/db.server";
 import { branches, customers, gestures, gestureTypes, users, type Occasion } from "./schema";
 
@@ -19,8 +19,12 @@ type StoryPlan = {
   author: string;
   gesture: { existing: Occasion } | { note: { branch: string; occasion: Occasion } };
   body: string;
-  review: { by: string; decision: "publish" | "return"; comment?: string } | null;
+  review: { by: string; decision: "publish" | "return" | "decline"; comment?: string } | null;
   daysAgo: number;
+  /** Kept as the author's draft, not sent for review. */
+  draft?: true;
+  /** Withdrawn by its author a day after it was published. */
+  withdrawn?: true;
 };
 
 const PLANS: StoryPlan[] = [
@@ -58,6 +62,30 @@ const PLANS: StoryPlan[] = [
     body: "A note for a big birthday. He was delighted and told everyone in the queue.",
     review: { by: "manager.north@example.com", decision: "return", comment: "Lovely. Say in a sentence what the note said and what he told us, without his age." },
     daysAgo: 2,
+  },
+  // Ben Okafor's three at City Centre show the other states: declined, withdrawn, a draft.
+  {
+    author: "ben.okafor@example.com",
+    gesture: { note: { branch: "CTY", occasion: "illness" } },
+    body: "A get-well note after his operation. He told us all about the treatment and the ward, and said the note cheered him up more than the hospital food.",
+    review: { by: "nadia.rahman@example.com", decision: "decline", comment: "Thank you, Ben. It says too much about his treatment for a page the whole bank reads; a story tells of the gesture, not of the illness." },
+    daysAgo: 12,
+  },
+  {
+    author: "ben.okafor@example.com",
+    gesture: { note: { branch: "CTY", occasion: "birthday" } },
+    body: "A birthday note for a customer who banks with us for her bakery. She pinned it above the ovens and sent a photo of it with a tray of scones for the counter team.",
+    review: { by: "nadia.rahman@example.com", decision: "publish" },
+    daysAgo: 10,
+    withdrawn: true,
+  },
+  {
+    author: "ben.okafor@example.com",
+    gesture: { note: { branch: "CTY", occasion: "long_wait" } },
+    body: "He waited forty minutes for a mortgage appointment that had been double-booked. We wrote to apologise the same afternoon.",
+    review: null,
+    daysAgo: 1,
+    draft: true,
   },
 ];
 
@@ -119,7 +147,7 @@ export function seedStories(db: Db, options: { now: Date }): { stories: number; 
   for (const plan of PLANS) {
     const author = actor(plan.author);
     const at = new Date(options.now.getTime() - plan.daysAgo * 24 * 60 * 60 * 1000);
-    const write = (gestureId: number) => writeStory(db, author, { gestureId, body: plan.body, submit: true }, at);
+    const write = (gestureId: number) => writeStory(db, author, { gestureId, body: plan.body, submit: !plan.draft }, at);
     let story: ReturnType<typeof write> | null = null;
     if ("existing" in plan.gesture) {
       const gesture = existing(author.id, plan.gesture.existing);
@@ -140,7 +168,8 @@ export function seedStories(db: Db, options: { now: Date }): { stories: number; 
     if (!story) continue;
     if (plan.review) {
       const decidedAt = new Date(at.getTime() + 2 * 60 * 60 * 1000);
-      reviewStory(db, actor(plan.review.by), { storyId: story.storyId, version: story.version, decision: plan.review.decision, comment: plan.review.comment ?? "" }, decidedAt);
+      const reviewed = reviewStory(db, actor(plan.review.by), { storyId: story.storyId, version: story.version, decision: plan.review.decision, comment: plan.review.comment ?? "" }, decidedAt);
+      if (plan.withdrawn) withdrawStory(db, author, { storyId: reviewed.storyId, version: reviewed.version }, new Date(decidedAt.getTime() + 24 * 60 * 60 * 1000));
     }
     count++;
   }

@@ -41,6 +41,8 @@ describe("scripts", () => {
     expect(new Set(told.filter((t) => t.status === "published").map((t) => t.branch)).size).toBeGreaterThanOrEqual(2);
     expect(told).toContainEqual({ status: "submitted", branch: "NTH" });
     expect(told.map((t) => t.status)).toContain("returned");
+    // ...and a story in every other state too (declined, withdrawn, a draft).
+    expect(new Set(told.map((t) => t.status))).toEqual(new Set(["draft", "submitted", "returned", "published", "declined", "withdrawn"]));
     // Every hold in the demo belongs to a gesture (issue 21): the spend report has no "Holds without a gesture".
     const holdsByGesture = sqliteOf(db).prepare("select count(*) as total, sum(gesture_id is null) as anonymous from holds").get() as { total: number; anonymous: number };
     expect(holdsByGesture.total).toBeGreaterThan(0);
