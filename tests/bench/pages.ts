@@ -118,7 +118,8 @@ function discover(file: string, label: "small" | "large") {
   const lastDay = closed ? addDays(closed.e, -1) : "";
   // Customers a proposal may go to, and a paid gesture type above the discretion limit (so that it
   // waits for the manager) but under the second-approval threshold (so that the manager's approval is final).
-  const proposable = (db.prepare("select id from customers where branch_id = ? and erased_at is null and do_not_contact = 0 order by id limit 5000").all(branchId) as { id: number }[]).map((r) => r.id);
+  // Not the branch's own staff or people connected to them: the connected-person rule refuses those (422).
+  const proposable = (db.prepare("select id from customers where branch_id = ? and erased_at is null and do_not_contact = 0 and (connected_branch_id is null or connected_branch_id <> branch_id) order by id limit 5000").all(branchId) as { id: number }[]).map((r) => r.id);
   const policy = db.prepare("select discretion_limit as d, second_approval_threshold as s from policy_defaults where id = 1").get() as { d: number; s: number };
   const amount = Math.min(policy.d + 1_000, policy.s - 100);
   const type = db.prepare("select t.id, o.occasion from gesture_types t join gesture_type_occasions o on o.type_id = t.id where t.active = 1 and t.max_amount >= ? order by t.id limit 1").get(amount) as { id: number; occasion: string };
@@ -378,7 +379,9 @@ async function measure(label: "small" | "large", source: string, port: number): 
       let next = 0;
       const approval = () => {
         const gesture = waiting[next++ % waiting.length]!;
-        return { id: gesture.id, body: new URLSearchParams({ intent: "approve", version: String(gesture.version), comment: "" }).toString() };
+        // With a written reason, as a manager gives it: a customer in hardship, collections or a dispute
+        // may only be approved with one (issue 22), and an empty comment was refused with a 400.
+        return { id: gesture.id, body: new URLSearchParams({ intent: "approve", version: String(gesture.version), comment: "Benchmark: approved, a long-standing customer." }).toString() };
       };
       // autocannon posts to one URL, so each request's path is set with its body.
       const started = performance.now();
