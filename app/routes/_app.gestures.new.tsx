@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { ProposalForm, type ProposalDefaults } from "~/components/proposal-form";
+import { WhatHasWorked } from "~/components/what-has-worked";
 import { TableWrap } from "~/components/table-wrap";
 import { SEARCH_MAX } from "~/domain/customers/customer-schemas";
 import { searchCustomers } from "~/domain/customers/customers.server";
@@ -13,11 +14,10 @@ import { NewProposalSchema } from "~/domain/gestures/gesture-schemas";
 import { proposalFormOptions } from "~/domain/gestures/gesture-queries.server";
 import { proposeGesture } from "~/domain/gestures/proposals.server";
 import { whatHasWorked, whatHasWorkedAmong } from "~/domain/feedback/what-worked.server";
-import { describeRecord, groupHasEnoughCases, SMALL_SAMPLE } from "~/domain/feedback/what-worked";
+import { groupHasEnoughCases } from "~/domain/feedback/what-worked";
 import { tenureBandLabel } from "~/domain/customers/tenure";
-import { formatMoney } from "~/domain/core/money";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import { SEGMENT_LABELS, SIGNAL_KIND_LABELS } from "~/domain/customers/customer-rules";
+import { SEGMENT_LABELS } from "~/domain/customers/customer-rules";
 import { OCCASIONS, type Occasion } from "../../db/schema";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -207,97 +207,6 @@ export default function NewProposalPage() {
         </>
       )}
     </>
-  );
-}
-
-type WorkedRow = { typeId: number; typeName: string; recorded: number; positive: number; spent: number; bound: number; smallSample: boolean; costPerPositive: number | null };
-
-/** "What has worked" beside the gesture choice: the occasion's types, best first, each with a link that chooses it. */
-function WhatHasWorked({
-  customerId,
-  occasion,
-  signalId,
-  worked,
-  workedAmong,
-  currency,
-  chosenTypeId,
-}: {
-  customerId: number;
-  occasion: Occasion | "";
-  signalId: number | null;
-  worked: WorkedRow[];
-  workedAmong: { title: string; rows: WorkedRow[] }[];
-  currency: string;
-  chosenTypeId: number | null;
-}) {
-  const chooseHref = (typeId: number) => {
-    const params = new URLSearchParams({ customerId: String(customerId), occasion });
-    if (signalId) params.set("signalId", String(signalId));
-    params.set("typeId", String(typeId));
-    return `/gestures/new?${params}`;
-  };
-  return (
-    <section className="card" aria-labelledby="worked-title" data-testid="what-has-worked">
-      <h2 id="worked-title">What has worked{occasion ? ` after a ${SIGNAL_KIND_LABELS[occasion].toLowerCase()}` : ""}</h2>
-      {!occasion ? (
-        <Form method="get" className="filters">
-          <input type="hidden" name="customerId" value={customerId} />
-          <div className="field">
-            <label htmlFor="worked-occasion">Occasion to compare gestures for</label>
-            <select id="worked-occasion" name="occasion" defaultValue="">
-              <option value="" disabled>
-                Choose the occasion
-              </option>
-              {OCCASIONS.map((o) => (
-                <option key={o} value={o}>
-                  {SIGNAL_KIND_LABELS[o]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className="button button--secondary">
-            Show what has worked
-          </button>
-        </Form>
-      ) : worked.length === 0 ? (
-        <p className="empty-state">No gesture type is offered for this occasion yet; an administrator adds them in the catalogue.</p>
-      ) : (
-        <>
-          <p className="muted">
-            How customers responded to each gesture type for this occasion across the bank: a positive response is a thank-you or positive feedback.
-            Ranked by the lower end of a 95 % confidence range, so a few lucky cases do not outrank a long record. Where customers of this one's segment or
-            time with us have {SMALL_SAMPLE} or more recorded responses for this occasion, their own ranking follows.
-          </p>
-          {workedAmong.length > 0 ? <h3>Across the bank</h3> : null}
-          <WorkedList rows={worked} currency={currency} chosenTypeId={chosenTypeId} chooseHref={chooseHref} />
-          {workedAmong.map((group) => (
-            <div key={group.title}>
-              <h3>{group.title}</h3>
-              <WorkedList rows={group.rows} currency={currency} chosenTypeId={chosenTypeId} chooseHref={chooseHref} />
-            </div>
-          ))}
-        </>
-      )}
-    </section>
-  );
-}
-
-function WorkedList({ rows, currency, chosenTypeId, chooseHref }: { rows: WorkedRow[]; currency: string; chosenTypeId: number | null; chooseHref: (typeId: number) => string }) {
-  return (
-    <ol className="what-worked">
-      {rows.map((r) => (
-        <li key={r.typeId}>
-          <strong>{r.typeName}</strong>: {describeRecord(r, (m) => formatMoney(m, currency))}.{" "}
-          {r.typeId === chosenTypeId ? (
-            <span className="muted">(chosen below)</span>
-          ) : (
-            <Link to={chooseHref(r.typeId)} aria-label={`Choose ${r.typeName}`}>
-              Choose
-            </Link>
-          )}
-        </li>
-      ))}
-    </ol>
   );
 }
 
