@@ -35,3 +35,12 @@ test("with JavaScript, staff see what has worked beside the gesture choice and c
   await signInAs("staff");
   await chooseFromWhatHasWorked(page, true);
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("staff see what has worked and choose from it with plain links", async ({ page, signInAs }) => {
+    await signInAs("staff");
+    await chooseFromWhatHasWorked(page, false);
+  });
+});
