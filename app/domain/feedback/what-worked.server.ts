@@ -4,44 +4,41 @@
 // verified by db:check), summed over pools for one occasion: its cost grows with the number of
 // pools × gesture types, never with the number of gestures or customers. The split by the
 // customer's segment and tenure band reads outcome_groups (migration 0022), kept the same way.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { gestureTypes, outcomeGroups, poolOutcomes, type Occasion, type Segment, type TenureBand } from "../../../db/schema";
 import type { DbOrTx as Db } from "~/utils/db.server";
 import { rankGestureTypes, type RankedType } from "./what-worked";
 
-/** The occasion's active gesture types ranked among one group of recipients (a segment or a tenure band). */
-export function whatHasWorkedAmong(db: Db, occasion: Occasion, group: { dimension: "segment"; key: Segment } | { dimension: "tenure"; key: TenureBand }): RankedType[] {
-  const rows = db
-    .select({
-      typeId: gestureTypes.id,
-      typeName: gestureTypes.name,
-      recorded: sql<number>`coalesce(sum(${outcomeGroups.recorded}), 0)`,
-      positive: sql<number>`coalesce(sum(${outcomeGroups.positive}), 0)`,
-      spent: sql<number>`coalesce(sum(${outcomeGroups.spent}), 0)`,
-    })
-    .from(gestureTypes)
-    .leftJoin(
-      outcomeGroups,
-      and(eq(outcomeGroups.typeId, gestureTypes.id), eq(outcomeGroups.occasion, occasion), eq(outcomeGroups.dimension, group.dimension), eq(outcomeGroups.groupKey, group.key)),
-    )
-    .where(eq(gestureTypes.active, true))
-    .groupBy(gestureTypes.id)
-    .all();
-  return rankGestureTypes(rows);
+/** The occasion's active gesture types ranked by their recorded responses, best first: across the bank. */
+export function whatHasWorked(db: Db, occasion: Occasion): RankedType[] {
+  return rankActiveTypes(db, poolOutcomes, { recorded: poolOutcomes.recorded, positive: sql`${poolOutcomes.thanked} + ${poolOutcomes.positiveFeedback}`, spent: poolOutcomes.spent }, [
+    eq(poolOutcomes.typeId, gestureTypes.id),
+    eq(poolOutcomes.occasion, occasion),
+  ]);
 }
 
-/** The active gesture types ranked by their recorded responses for `occasion`, best first. */
-export function whatHasWorked(db: Db, occasion: Occasion): RankedType[] {
+/** The same among one group of recipients (a segment or a tenure band). */
+export function whatHasWorkedAmong(db: Db, occasion: Occasion, group: { dimension: "segment"; key: Segment } | { dimension: "tenure"; key: TenureBand }): RankedType[] {
+  return rankActiveTypes(db, outcomeGroups, { recorded: outcomeGroups.recorded, positive: outcomeGroups.positive, spent: outcomeGroups.spent }, [
+    eq(outcomeGroups.typeId, gestureTypes.id),
+    eq(outcomeGroups.occasion, occasion),
+    eq(outcomeGroups.dimension, group.dimension),
+    eq(outcomeGroups.groupKey, group.key),
+  ]);
+}
+
+/** Every active type, with the kept figures of `table` that match `on` summed (0 where none), ranked. */
+function rankActiveTypes(db: Db, table: typeof poolOutcomes | typeof outcomeGroups, figures: { recorded: SQLWrapper; positive: SQLWrapper; spent: SQLWrapper }, on: SQL[]): RankedType[] {
   const rows = db
     .select({
       typeId: gestureTypes.id,
       typeName: gestureTypes.name,
-      recorded: sql<number>`coalesce(sum(${poolOutcomes.recorded}), 0)`,
-      positive: sql<number>`coalesce(sum(${poolOutcomes.thanked} + ${poolOutcomes.positiveFeedback}), 0)`,
-      spent: sql<number>`coalesce(sum(${poolOutcomes.spent}), 0)`,
+      recorded: sql<number>`coalesce(sum(${figures.recorded}), 0)`,
+      positive: sql<number>`coalesce(sum(${figures.positive}), 0)`,
+      spent: sql<number>`coalesce(sum(${figures.spent}), 0)`,
     })
     .from(gestureTypes)
-    .leftJoin(poolOutcomes, and(eq(poolOutcomes.typeId, gestureTypes.id), eq(poolOutcomes.occasion, occasion)))
+    .leftJoin(table, and(...on))
     .where(eq(gestureTypes.active, true))
     .groupBy(gestureTypes.id)
     .all();
