@@ -6,6 +6,8 @@
 // missing outcomes after the follow-up delay;
 // then send the e-mail outbox (SMTP when SMTP_URL is set, else the log), every link absolute from
 // APP_ORIGIN (else this server's own address), approval e-mails with their decision links.
+// Several app servers may run it from their own cron: a lease in the database (job_locks) lets one
+// run at a time go ahead; another that finds it held says so and does nothing.
 import { createEmailTransport, sendPendingEmails } from "../app/domain/notifications/email.server";
 import { expireDueApprovals, sendOutcomeReminders } from "../app/domain/gestures/fulfilment.server";
 import { notifyDelegationStarts } from "../app/domain/approvals/delegations.server";
@@ -13,38 +15,69 @@ import { redactExpiredNotes } from "../app/domain/customers/privacy.server";
 import { sendApprovalReminders } from "../app/domain/approvals/reminders.server";
 import { rerouteAllBranches } from "../app/domain/approvals/routing.server";
 import { approvalEmailComposer } from "../app/domain/gestures/approval-email.server";
+import { acquireJobLock, jobHolderName, releaseJobLock, renewJobLock } from "../app/domain/core/job-locks.server";
 import { db, sqliteOf } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 
 const now = new Date();
+const LOCK = "periodic-jobs";
+const holder = jobHolderName();
 
-const result = redactExpiredNotes(db, now);
-console.log(
-  `Redacted the notes of ${result.signals} sensitive signal(s) and ${result.revisions} earlier version(s) dated on or before ${result.cutoff}.`,
-);
+const taken = acquireJobLock(db, LOCK, holder, now);
+if (!taken.acquired) {
+  const { heldBy } = taken;
+  console.log(
+    `Another run of the periodic jobs (${heldBy.holder}, since ${heldBy.acquiredAt.toISOString()}) holds the lock until ${heldBy.expiresAt.toISOString()}: this run does nothing.`,
+  );
+  sqliteOf(db).close();
+  process.exit(0);
+}
 
-const rerouted = rerouteAllBranches(db, now);
-console.log(`Rerouted ${rerouted} waiting proposal(s) whose approvers changed.`);
+/** Between steps: stop if the lease was lost (it lapsed and another server's run took it over). */
+function stillHolding() {
+  if (renewJobLock(db, LOCK, holder, new Date())) return;
+  console.error("The periodic jobs' lock lapsed and another run took it over: stopping here; that run does the rest.");
+  sqliteOf(db).close();
+  process.exit(1);
+}
 
-const started = notifyDelegationStarts(db, now);
-console.log(`Told ${started} delegate(s) that their delegation started.`);
-
-const reminders = sendApprovalReminders(db, now);
-console.log(`Sent ${reminders.sent} reminder(s) about ${reminders.overdue} proposal(s) waiting more than two working days.`);
-
-const expiry = expireDueApprovals(db, now);
-console.log(`Expired ${expiry.expired} approval(s) left unfulfilled beyond the policy's expiry; their holds went back to the pools.`);
-
-const outcomes = sendOutcomeReminders(db, now);
-console.log(`Sent ${outcomes.sent} reminder(s) about ${outcomes.due} fulfilled gesture(s) still without the customer's response.`);
-
-const transport = createEmailTransport({ smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, logger });
 try {
-  const mail = await sendPendingEmails(db, transport, now, { appOrigin: env.publicOrigin, compose: approvalEmailComposer(env.SESSION_SECRET), logger });
-  const how = transport.kind === "smtp" ? `${mail.sent} sent by SMTP` : `${mail.logged} written to the log (SMTP_URL is not set)`;
-  console.log(`E-mail: ${how}, ${mail.retrying} to retry later, ${mail.failed} given up.`);
+  const result = redactExpiredNotes(db, now);
+  console.log(
+    `Redacted the notes of ${result.signals} sensitive signal(s) and ${result.revisions} earlier version(s) dated on or before ${result.cutoff}.`,
+  );
+  stillHolding();
+
+  const rerouted = rerouteAllBranches(db, now);
+  console.log(`Rerouted ${rerouted} waiting proposal(s) whose approvers changed.`);
+  stillHolding();
+
+  const started = notifyDelegationStarts(db, now);
+  console.log(`Told ${started} delegate(s) that their delegation started.`);
+  stillHolding();
+
+  const reminders = sendApprovalReminders(db, now);
+  console.log(`Sent ${reminders.sent} reminder(s) about ${reminders.overdue} proposal(s) waiting more than two working days.`);
+  stillHolding();
+
+  const expiry = expireDueApprovals(db, now);
+  console.log(`Expired ${expiry.expired} approval(s) left unfulfilled beyond the policy's expiry; their holds went back to the pools.`);
+  stillHolding();
+
+  const outcomes = sendOutcomeReminders(db, now);
+  console.log(`Sent ${outcomes.sent} reminder(s) about ${outcomes.due} fulfilled gesture(s) still without the customer's response.`);
+  stillHolding();
+
+  const transport = createEmailTransport({ smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, logger });
+  try {
+    const mail = await sendPendingEmails(db, transport, now, { appOrigin: env.publicOrigin, compose: approvalEmailComposer(env.SESSION_SECRET), logger });
+    const how = transport.kind === "smtp" ? `${mail.sent} sent by SMTP` : `${mail.logged} written to the log (SMTP_URL is not set)`;
+    console.log(`E-mail: ${how}, ${mail.retrying} to retry later, ${mail.failed} given up.`);
+  } finally {
+    transport.close();
+  }
 } finally {
-  transport.close();
+  releaseJobLock(db, LOCK, holder);
   sqliteOf(db).close();
 }

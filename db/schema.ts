@@ -661,6 +661,19 @@ export const apiRateWindows = sqliteTable("api_rate_windows", {
   count: integer("count").notNull(),
 });
 
+/**
+ * Leases that let one process at a time run a named piece of periodic work (`npm run jobs` on
+ * several app servers, issue 20): taken in a write transaction, renewed between steps, and lapsing
+ * at `expires_at` if the holder dies, so the next run goes ahead.
+ */
+export const jobLocks = sqliteTable("job_locks", {
+  name: text("name").primaryKey(),
+  /** Which process holds it: host, process id and a random suffix. */
+  holder: text("holder").notNull(),
+  acquiredAt: integer("acquired_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Sign-in factors (issue 11): a second factor for password sign-in, the pending step between the
 // password and the code, and the state of a single sign-on round trip.

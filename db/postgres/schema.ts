@@ -711,6 +711,14 @@ export const apiRateWindows = pgTable("api_rate_windows", {
   count: integer("count").notNull(),
 });
 
+/** The twin of job_locks: one process at a time runs a named piece of periodic work. */
+export const jobLocks = pgTable("job_locks", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  acquiredAt: timestampMs("acquired_at").notNull(),
+  expiresAt: timestampMs("expires_at").notNull(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Sign-in factors (issue 11): a second factor for password sign-in, the pending step between the
 // password and the code, and the state of a single sign-on round trip.

@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { emailOutbox, gestures, ledgerEntries, signals } from "../../db/schema";
+import { emailOutbox, gestures, jobLocks, ledgerEntries, signals } from "../../db/schema";
+import { acquireJobLock, JOB_LEASE_MS } from "~/domain/core/job-locks.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { createBranch, createCustomer, createOrganisation, createSignal, createUser } from "../support/factories";
 import { createGesture } from "../support/gesture-factory";
@@ -47,6 +48,34 @@ describe("npm run jobs", () => {
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain("Expired 0 approval(s)");
     expect(snapshot()).toEqual(once);
+  });
+
+  it("does nothing while another server's run holds the lock, and goes ahead once that lease has lapsed", { timeout: 120_000 }, async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "jobs.sqlite");
+    const db = openDatabase(file);
+    const approvedAt = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    const s = await setupGestures(db, { now: approvedAt });
+    const g = propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, approvedAt);
+    // Another app server's cron run took the lock a minute ago and is still going.
+    expect(acquireJobLock(db, "periodic-jobs", "other-server:4242:abcd", new Date(Date.now() - 60_000)).acquired).toBe(true);
+    const run = () => spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8", timeout: 60_000 });
+    const statusOf = () => db.select({ status: gestures.status }).from(gestures).where(eq(gestures.id, g.gestureId)).get()?.status;
+
+    const blocked = run();
+    expect(blocked.status, blocked.stderr).toBe(0);
+    expect(blocked.stdout).toContain("Another run of the periodic jobs (other-server:4242:abcd");
+    expect(blocked.stdout).not.toContain("Expired");
+    expect(statusOf()).toBe("approved");
+
+    // That server died: its lease ran out, so the next run does the work and gives the lock back.
+    db.update(jobLocks).set({ expiresAt: new Date(Date.now() - 1) }).run();
+    const after = run();
+    expect(after.status, after.stderr).toBe(0);
+    expect(after.stdout).toContain("Expired 1 approval(s)");
+    expect(statusOf()).toBe("expired");
+    expect(db.select().from(jobLocks).all()).toEqual([]);
+    expect(JOB_LEASE_MS).toBeGreaterThan(60_000);
+    sqliteOf(db).close();
   });
 
   it("redacts expired sensitive notes, keeps the signals, and a second run changes nothing", { timeout: 120_000 }, () => {

@@ -1,0 +1,114 @@
+// The periodic jobs' lock (issue 20 part 4): one holder at a time, a lease that lapses when its
+// holder dies, and mutual exclusion between real OS processes on one database file.
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { jobLocks } from "../../../db/schema";
+import { acquireJobLock, JOB_LEASE_MS, releaseJobLock, renewJobLock } from "~/domain/core/job-locks.server";
+import { openDatabase, sqliteOf, type Db } from "~/utils/db.server";
+import { closeDatabase, createTestDatabase } from "../../support/database";
+
+let db: Db;
+beforeEach(() => {
+  db = createTestDatabase();
+});
+afterEach(() => closeDatabase(db));
+
+const T0 = new Date("2026-12-04T02:00:00Z").getTime();
+const HOLDERS = ["server-a", "server-b", "server-c"] as const;
+
+describe("the jobs' lock", () => {
+  it("is refused to a second holder while the first one's lease runs, and taken over once it lapses", () => {
+    expect(acquireJobLock(db, "periodic-jobs", "server-a", new Date(T0)).acquired).toBe(true);
+    const refused = acquireJobLock(db, "periodic-jobs", "server-b", new Date(T0 + JOB_LEASE_MS - 1));
+    expect(refused).toMatchObject({ acquired: false, heldBy: { holder: "server-a", expiresAt: new Date(T0 + JOB_LEASE_MS) } });
+    // server-a died without releasing: at the end of its lease server-b goes ahead, and server-a,
+    // if it was only slow, learns at its next renewal that it must stop.
+    expect(acquireJobLock(db, "periodic-jobs", "server-b", new Date(T0 + JOB_LEASE_MS)).acquired).toBe(true);
+    expect(renewJobLock(db, "periodic-jobs", "server-a", new Date(T0 + JOB_LEASE_MS + 1))).toBe(false);
+    // A release by a holder who lost the lease leaves the new holder's lease alone.
+    releaseJobLock(db, "periodic-jobs", "server-a");
+    expect(db.select().from(jobLocks).all()).toEqual([
+      { name: "periodic-jobs", holder: "server-b", acquiredAt: new Date(T0 + JOB_LEASE_MS), expiresAt: new Date(T0 + 2 * JOB_LEASE_MS) },
+    ]);
+  });
+
+  it("behaves like a single lease with an end, over any sequence of takes, renewals and releases by three servers", () => {
+    const step = fc.record({
+      op: fc.constantFrom("acquire", "renew", "release"),
+      holder: fc.constantFrom(...HOLDERS),
+      // Up to 45 minutes between steps, so that leases (30 minutes) both run and lapse.
+      advance: fc.integer({ min: 0, max: 45 * 60_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        db.delete(jobLocks).run();
+        let now = T0;
+        let model: { holder: string; expiresAt: number } | null = null;
+        for (const { op, holder, advance } of steps) {
+          now += advance;
+          const liveHolder = model && model.expiresAt > now ? model.holder : null;
+          if (op === "acquire") {
+            const result = acquireJobLock(db, "periodic-jobs", holder, new Date(now));
+            const expected = liveHolder === null || liveHolder === holder;
+            expect(result.acquired).toBe(expected);
+            if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
+          } else if (op === "renew") {
+            // A holder whose lease lapsed but was not taken over may still renew: no one else ran.
+            const expected = model?.holder === holder;
+            expect(renewJobLock(db, "periodic-jobs", holder, new Date(now))).toBe(expected);
+            if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
+          } else {
+            releaseJobLock(db, "periodic-jobs", holder);
+            if (model?.holder === holder) model = null;
+          }
+          const row = db.select().from(jobLocks).get();
+          expect(row ? { holder: row.holder, expiresAt: row.expiresAt.getTime() } : null).toEqual(model);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+type Held = { holder: string; held: { from: number; to: number }[] };
+
+function startWorker(file: string, args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/job-lock-worker.ts", ...args], {
+    env: { ...process.env, DATABASE_URL: file },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout });
+  const ready = new Promise<void>((resolve) => lines.once("line", () => resolve()));
+  const done = new Promise<Held>((resolve, reject) => {
+    let last = "";
+    lines.on("line", (line) => (last = line));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(last) as Held) : reject(new Error(`worker exited ${code}: ${stderr}`))));
+  });
+  return { ready, done };
+}
+
+describe("the jobs' lock between processes", () => {
+  it("four processes competing for three seconds never hold it at the same time", { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "empathy-fund-job-lock-"));
+    const file = join(dir, "locks.sqlite");
+    sqliteOf(openDatabase(file)).close();
+    const startFile = join(dir, "go");
+    const workers = Array.from({ length: 4 }, () => startWorker(file, ["3", "40", startFile]));
+    await Promise.all(workers.map((w) => w.ready));
+    writeFileSync(startFile, "go");
+    const results = await Promise.all(workers.map((w) => w.done));
+    const intervals = results.flatMap((r) => r.held.map((h) => ({ ...h, holder: r.holder }))).sort((a, b) => a.from - b.from);
+    // The lock changed hands many times, between more than one process …
+    expect(intervals.length).toBeGreaterThan(10);
+    expect(new Set(intervals.map((i) => i.holder)).size).toBeGreaterThan(1);
+    // … and each holder had released it before the next one took it.
+    for (let i = 1; i < intervals.length; i++) expect(intervals[i]!.from).toBeGreaterThanOrEqual(intervals[i - 1]!.to);
+  });
+});
