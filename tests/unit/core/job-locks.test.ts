@@ -48,10 +48,10 @@ describe("the jobs' lock", () => {
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
         db.delete(jobLocks).run();
         let now = T0;
-        let model: { holder: string; expiresAt: number } | null = null;
+        let model = null as { holder: string; expiresAt: number } | null;
         for (const { op, holder, advance } of steps) {
           now += advance;
-          const liveHolder = model && model.expiresAt > now ? model.holder : null;
+          const liveHolder: string | null = model && model.expiresAt > now ? model.holder : null;
           if (op === "acquire") {
             const result = acquireJobLock(db, "periodic-jobs", holder, new Date(now));
             const expected = liveHolder === null || liveHolder === holder;
