@@ -1,7 +1,7 @@
 // Every table of the app, as pure drizzle definitions (no app imports: the migrator, seed and
 // drizzle-kit read this file outside the Remix build). snake_case in SQL, camelCase in TypeScript.
 import { sql, type SQL } from "drizzle-orm";
-import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["staff", "manager", "finance", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -1058,8 +1058,9 @@ export const gestures = sqliteTable(
 );
 
 /**
- * Receipts of a fulfilment: the file lives in the receipts folder under its random `storedName`;
- * this row says whose it is and what it is. The newest row of a gesture is its receipt.
+ * Receipts of a fulfilment: this row says whose the file is and what it is (its bytes are in
+ * receipt_contents, under the same id). The newest row of a gesture is its receipt. `storedName`
+ * is the random name the file once had in the receipts folder, kept as its stable reference.
  */
 export const gestureReceipts = sqliteTable(
   "gesture_receipts",
@@ -1088,6 +1089,18 @@ export const gestureReceipts = sqliteTable(
   ],
 );
 export type GestureReceipt = typeof gestureReceipts.$inferSelect;
+
+/**
+ * The bytes of each receipt, written in the fulfilment's own transaction (issue 20 part 4): every
+ * app server behind a load balancer serves every receipt, and a backup of the database holds them.
+ * Apart from gesture_receipts so that listing receipts never reads the files.
+ */
+export const receiptContents = sqliteTable("receipt_contents", {
+  receiptId: integer("receipt_id")
+    .primaryKey()
+    .references(() => gestureReceipts.id, { onDelete: "cascade" }),
+  content: blob("content", { mode: "buffer" }).notNull(),
+});
 
 /** Every approve, reject or return, by level; the proposer reads reasons and comments here. */
 export const gestureDecisions = sqliteTable(

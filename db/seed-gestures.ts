@@ -11,7 +11,7 @@ import type { Db } from "../app/utils/db.server";
 import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome, type ReceiptUpload } from "../app/domain/gestures/fulfilment.server";
 import { localDate } from "../app/domain/core/dates";
 import { getOrganisation } from "../app/domain/core/organisation.server";
-import { storeReceipt } from "../app/domain/gestures/receipts.server";
+import { readReceiptUpload } from "../app/domain/gestures/receipts.server";
 import { branches, customers, gestureTypes, signals, users, type Occasion, type Outcome } from "./schema";
 
 type Step =
@@ -88,7 +88,7 @@ export async function receiptFile(kind: "png" | "pdf"): Promise<ReceiptUpload> {
   async function* chunks() {
     yield new Uint8Array(RECEIPT_FILES[kind]);
   }
-  return { ...(await storeReceipt(chunks())), originalName: `receipt.${kind}` };
+  return { ...(await readReceiptUpload(chunks())), originalName: `receipt.${kind}` };
 }
 
 export async function seedGestures(db: Db, options: { now: Date }): Promise<{ gestures: number }> {

@@ -1,5 +1,4 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Readable } from "node:stream";
 import { latestReceipt } from "~/domain/gestures/fulfilment.server";
 import { viewGesture } from "~/domain/gestures/gesture-queries.server";
 import { openReceipt } from "~/domain/gestures/receipts.server";
@@ -21,13 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     throwAsResponse(error);
   }
   const receipt = latestReceipt(db, gestureId);
-  const file = receipt ? await openReceipt(receipt.storedName) : null;
+  const file = receipt ? openReceipt(db, receipt.id) : null;
   if (!receipt || !file) throw new Response("This gesture has no receipt on file.", { status: 404 });
   const inline = new URL(request.url).searchParams.get("inline") === "1";
-  return new Response(Readable.toWeb(file.stream) as ReadableStream, {
+  return new Response(new Uint8Array(file), {
     headers: {
       "Content-Type": receipt.mediaType,
-      "Content-Length": String(file.size),
+      "Content-Length": String(file.byteLength),
       "Content-Disposition": `${inline ? "inline" : "attachment"}; filename="${receipt.originalName.replace(/"/g, "")}"`,
       "Cache-Control": "private, no-store",
       "Content-Security-Policy": "default-src 'none'; sandbox",

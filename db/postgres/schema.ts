@@ -1130,6 +1130,17 @@ export const gestureReceipts = pgTable(
 );
 export type GestureReceipt = typeof gestureReceipts.$inferSelect;
 
+/** bytea, read back as a Buffer (node-postgres does so). */
+const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+
+/** The twin of receipt_contents: each receipt's bytes, in the database every server shares. */
+export const receiptContents = pgTable("receipt_contents", {
+  receiptId: integer("receipt_id")
+    .primaryKey()
+    .references(() => gestureReceipts.id, { onDelete: "cascade" }),
+  content: bytes("content").notNull(),
+});
+
 /** Every approve, reject or return, by level; the proposer reads reasons and comments here. */
 export const gestureDecisions = pgTable(
   "gesture_decisions",

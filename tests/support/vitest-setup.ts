@@ -8,4 +8,4 @@ const dir = mkdtempSync(join(tmpdir(), "empathy-fund-test-"));
 process.env.DATABASE_URL = join(dir, "app.sqlite");
 process.env.SESSION_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 process.env.LOG_LEVEL = "silent";
-process.env.RECEIPTS_DIR = join(dir, "receipts");
+process.env.RECEIPTS_DIR = join(dir, "receipts"); // only where receipts were files before migration 0024 (db:migrate moves them in)

@@ -1,7 +1,9 @@
 // Whole-database checks that an operator (backup, restore) and the reliability tests run: SQLite's
 // own integrity and foreign keys, the ledger's invariants, the kept report summaries against a
-// recomputation (summaries.server.ts), and the audit chain. Every check is a
-// set-based query, so it stays fast on a large database, and reports at most a few examples.
+// recomputation (summaries.server.ts), the receipts' bytes against their recorded size and SHA-256,
+// and the audit chain. Every check but the receipts' hashes is a set-based query, so it stays fast
+// on a large database, and reports at most a few examples.
+import { createHash } from "node:crypto";
 import { sqliteOf, type Db } from "~/utils/database.server";
 import { verifyAuditChain, type ChainVerification } from "../core/audit.server";
 import { checkSummaries, describeSummaries, type SummaryProblem } from "./summaries.server";
@@ -17,7 +19,9 @@ export type IntegrityReport = {
   audit: ChainVerification;
   /** Kept report summaries that differ from a recomputation from the raw rows. */
   summaries: SummaryProblem[];
-  counts: { pools: number; ledgerEntries: number; holds: number; auditEvents: number };
+  /** Receipts (by id) without their bytes, or whose bytes differ from the size and hash recorded at upload. */
+  receiptProblems: { rule: string; examples: number[] }[];
+  counts: { pools: number; ledgerEntries: number; holds: number; auditEvents: number; receipts: number };
 };
 
 /** The ledger's invariants as queries that return the ids breaking them. */
@@ -93,6 +97,24 @@ export function checkLedger(db: Db): IntegrityReport["ledgerProblems"] {
   return problems;
 }
 
+/**
+ * Every receipt has its bytes (receipt_contents), of the size and SHA-256 recorded when it was
+ * uploaded: a file changed or lost after the fact shows here. Reads each receipt once, one at a time.
+ */
+export function checkReceipts(db: Db): IntegrityReport["receiptProblems"] {
+  const sqlite = sqliteOf(db);
+  const missing = (sqlite.prepare(`select r.id from gesture_receipts r left join receipt_contents c on c.receipt_id = r.id where c.receipt_id is null limit ${EXAMPLES}`).all() as { id: number }[]).map((r) => r.id);
+  const altered: number[] = [];
+  const rows = sqlite.prepare("select r.id, r.size, r.sha256, c.content from gesture_receipts r join receipt_contents c on c.receipt_id = r.id order by r.id").iterate() as Iterable<{ id: number; size: number; sha256: string; content: Buffer }>;
+  for (const row of rows) {
+    if (altered.length < EXAMPLES && (row.content.byteLength !== row.size || createHash("sha256").update(row.content).digest("hex") !== row.sha256)) altered.push(row.id);
+  }
+  return [
+    ...(missing.length > 0 ? [{ rule: "every receipt has its file", examples: missing }] : []),
+    ...(altered.length > 0 ? [{ rule: "a receipt's file has the size and SHA-256 recorded at upload", examples: altered }] : []),
+  ];
+}
+
 /** Runs every check; `ok` is true only when all pass. */
 export function checkDatabase(db: Db): IntegrityReport {
   const sqlite = sqliteOf(db);
@@ -101,15 +123,17 @@ export function checkDatabase(db: Db): IntegrityReport {
   const ledgerProblems = checkLedger(db);
   const audit = verifyAuditChain(db);
   const summaries = checkSummaries(db);
+  const receiptProblems = checkReceipts(db);
   const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   return {
-    ok: integrity === "ok" && foreignKeyViolations === 0 && ledgerProblems.length === 0 && audit.ok && summaries.length === 0,
+    ok: integrity === "ok" && foreignKeyViolations === 0 && ledgerProblems.length === 0 && audit.ok && summaries.length === 0 && receiptProblems.length === 0,
     integrity,
     foreignKeyViolations,
     ledgerProblems,
     audit,
     summaries,
-    counts: { pools: count("budget_pools"), ledgerEntries: count("ledger_entries"), holds: count("holds"), auditEvents: count("audit_events") },
+    receiptProblems,
+    counts: { pools: count("budget_pools"), ledgerEntries: count("ledger_entries"), holds: count("holds"), auditEvents: count("audit_events"), receipts: count("gesture_receipts") },
   };
 }
 
@@ -121,6 +145,8 @@ export function describeReport(report: IntegrityReport): string {
     `ledger: ${report.ledgerProblems.length === 0 ? `ok (${report.counts.ledgerEntries} entries, ${report.counts.holds} holds, ${report.counts.pools} pools)` : "BROKEN"}`,
     ...report.ledgerProblems.map((p) => `  - ${p.rule}: broken for id(s) ${p.examples.join(", ")}`),
     describeSummaries(report.summaries),
+    `receipts: ${report.receiptProblems.length === 0 ? `ok (${report.counts.receipts}, each of its recorded size and SHA-256)` : "BROKEN"}`,
+    ...report.receiptProblems.map((p) => `  - ${p.rule}: broken for receipt id(s) ${p.examples.join(", ")}`),
     `audit chain: ${report.audit.ok ? `ok (${report.audit.checked} events)` : `BROKEN at event ${report.audit.brokenAt}: ${report.audit.reason}`}`,
   ];
   return lines.join("\n");

@@ -26,10 +26,10 @@ import { tenureBandOn } from "../customers/tenure";
 import { getEffectivePolicy } from "../policy/policy.server";
 import { budgetAlertThresholds } from "../policy/policy";
 import { raiseBudgetAlerts } from "../budget/budget-alerts.server";
-import type { StoredReceipt } from "./receipts.server";
+import { type CheckedReceipt, saveReceiptContent } from "./receipts.server";
 import { activeFinanceUserIds, managerLevelApprovers } from "../approvals/routing.server";
 
-export type ReceiptUpload = StoredReceipt & { originalName: string };
+export type ReceiptUpload = CheckedReceipt & { originalName: string };
 
 /** Staff and managers of the gesture's branch look after it once approved. */
 function requireBranchPerson(actor: GestureActor, gesture: Gesture, what: string) {
@@ -157,7 +157,8 @@ export function fulfilGesture(db: DbOrTx, actor: GestureActor, input: FulfilInpu
       throw new DomainError("VALIDATION", `Attach the receipt: it is required above ${formatMoney(policy.receiptRequiredAbove, currency)}.`, { field: "receipt" });
     }
     if (input.receipt) {
-      tx.insert(gestureReceipts)
+      const [stored] = tx
+        .insert(gestureReceipts)
         .values({
           gestureId: gesture.id,
           storedName: input.receipt.storedName,
@@ -168,7 +169,9 @@ export function fulfilGesture(db: DbOrTx, actor: GestureActor, input: FulfilInpu
           uploadedById: actor.id,
           uploadedAt: now,
         })
-        .run();
+        .returning({ id: gestureReceipts.id })
+        .all();
+      saveReceiptContent(tx, stored!.id, input.receipt.content);
       recordAudit(tx, {
         actorId: actor.id,
         action: "gesture.receipt_attached",

@@ -1,18 +1,22 @@
-// Receipt files: stored outside `public/` under the data folder with a random name, checked by their
-// content (never by the name or the type the browser claims), at most RECEIPT_MAX_BYTES, and never
-// left half-written. Which gesture a receipt belongs to, and who may see it, is the workflow's.
+// Receipt files: checked by their content (never by the name or the type the browser claims), at
+// most RECEIPT_MAX_BYTES, and kept in the database (receipt_contents), written in the fulfilment's
+// own transaction: every app server serves every receipt, a backup holds them, and a refused or
+// broken upload leaves nothing behind because nothing was written. Which gesture a receipt belongs
+// to, and who may see it, is the workflow's.
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, mkdirSync, type ReadStream } from "node:fs";
-import { open, rename, rm, stat } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { eq, isNull } from "drizzle-orm";
+import { gestureReceipts, receiptContents } from "../../../db/schema";
 import { DomainError } from "../core/errors";
 import { RECEIPT_MAX_BYTES } from "./fulfilment-rules";
+import { type DbOrTx, writeTransaction } from "~/utils/db.server";
 
 export { RECEIPT_MAX_BYTES };
 export const RECEIPT_MEDIA_TYPES = ["image/jpeg", "image/png", "application/pdf"] as const;
 export type ReceiptMediaType = (typeof RECEIPT_MEDIA_TYPES)[number];
 
-/** Stored names are 32 hex characters and nothing else, so a name can never point outside the folder. */
+/** Stored names are 32 hex characters and nothing else: the receipt's stable reference. */
 const STORED_NAME = /^[0-9a-f]{32}$/;
 
 /**
@@ -27,61 +31,76 @@ export function detectReceiptType(head: Uint8Array): ReceiptMediaType | null {
   return null;
 }
 
-export type StoredReceipt = { storedName: string; mediaType: ReceiptMediaType; size: number; sha256: string };
+/** A checked upload, in memory until the fulfilment's transaction writes it. */
+export type CheckedReceipt = { storedName: string; mediaType: ReceiptMediaType; size: number; sha256: string; content: Buffer };
 
+function tooLarge() {
+  return new DomainError("VALIDATION", `The receipt is larger than ${RECEIPT_MAX_BYTES / 1024 / 1024} MB. Scan or photograph it at a lower resolution, or save it as a smaller PDF.`, { field: "receipt" });
+}
+
+/**
+ * Reads an upload and checks it. Refuses (DomainError, field "receipt") an empty file, a file over
+ * the limit — as soon as the limit is passed, without reading the rest — and a file that is not a
+ * JPEG, PNG or PDF by content.
+ */
+export async function readReceiptUpload(data: AsyncIterable<Uint8Array>): Promise<CheckedReceipt> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of data) {
+    size += chunk.byteLength;
+    if (size > RECEIPT_MAX_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  if (size === 0) throw new DomainError("VALIDATION", "The receipt file is empty. Choose the file again.", { field: "receipt" });
+  const content = Buffer.concat(chunks, size);
+  const mediaType = detectReceiptType(content.subarray(0, 8));
+  if (!mediaType) {
+    throw new DomainError("VALIDATION", "The receipt must be a JPEG or PNG image or a PDF. This file is none of those, whatever its name says.", { field: "receipt" });
+  }
+  return { storedName: randomBytes(16).toString("hex"), mediaType, size, sha256: createHash("sha256").update(content).digest("hex"), content };
+}
+
+/** Writes a receipt's bytes beside its row, inside the caller's transaction (the fulfilment's). */
+export function saveReceiptContent(tx: DbOrTx, receiptId: number, content: Buffer): void {
+  tx.insert(receiptContents).values({ receiptId, content }).run();
+}
+
+/** A receipt's bytes, or null when it has none on file. */
+export function openReceipt(db: DbOrTx, receiptId: number): Buffer | null {
+  return db.select({ content: receiptContents.content }).from(receiptContents).where(eq(receiptContents.receiptId, receiptId)).get()?.content ?? null;
+}
+
+/** Where receipts were kept as files before they moved into the database (RECEIPTS_DIR). */
 export function receiptsFolder(): string {
   return resolve(process.env.RECEIPTS_DIR ?? "data/receipts");
 }
 
 /**
- * Streams an upload into the receipts folder. Refuses (DomainError, field "receipt") an empty file,
- * a file over the limit — as soon as the limit is passed, without reading the rest — and a file that
- * is not a JPEG, PNG or PDF by content. On any refusal or error the partial file is removed.
+ * Moves the receipts of a database from before migration 0024 into it: each receipt row without
+ * its bytes takes the file of its stored name from the old folder, if the file is there and its
+ * size and SHA-256 are the ones recorded. Runs at every start and `npm run db:migrate`; once done it
+ * finds nothing. The files are left where they are for whoever runs the upgrade to remove.
  */
-export async function storeReceipt(data: AsyncIterable<Uint8Array>, folder = receiptsFolder()): Promise<StoredReceipt> {
-  mkdirSync(folder, { recursive: true });
-  const storedName = randomBytes(16).toString("hex");
-  const partial = join(folder, `.${storedName}.partial`);
-  const file = await open(partial, "wx", 0o600);
-  const hash = createHash("sha256");
-  const head: number[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of data) {
-      size += chunk.byteLength;
-      if (size > RECEIPT_MAX_BYTES) {
-        throw new DomainError("VALIDATION", `The receipt is larger than ${RECEIPT_MAX_BYTES / 1024 / 1024} MB. Scan or photograph it at a lower resolution, or save it as a smaller PDF.`, { field: "receipt" });
-      }
-      for (let i = 0; head.length < 8 && i < chunk.byteLength; i++) head.push(chunk[i]!);
-      hash.update(chunk);
-      await file.write(chunk);
+export async function importReceiptFiles(db: DbOrTx, folder = receiptsFolder()): Promise<{ imported: number; missing: string[] }> {
+  const waiting = db
+    .select({ id: gestureReceipts.id, storedName: gestureReceipts.storedName, size: gestureReceipts.size, sha256: gestureReceipts.sha256 })
+    .from(gestureReceipts)
+    .leftJoin(receiptContents, eq(receiptContents.receiptId, gestureReceipts.id))
+    .where(isNull(receiptContents.receiptId))
+    .all();
+  if (waiting.length === 0) return { imported: 0, missing: [] };
+  const present = new Set(await readdir(folder).catch(() => [] as string[]));
+  let imported = 0;
+  const missing: string[] = [];
+  for (const receipt of waiting) {
+    const content = STORED_NAME.test(receipt.storedName) && present.has(receipt.storedName) ? await readFile(join(folder, receipt.storedName)) : null;
+    if (!content || content.byteLength !== receipt.size || createHash("sha256").update(content).digest("hex") !== receipt.sha256) {
+      missing.push(receipt.storedName);
+      continue;
     }
-    if (size === 0) throw new DomainError("VALIDATION", "The receipt file is empty. Choose the file again.", { field: "receipt" });
-    const mediaType = detectReceiptType(Uint8Array.from(head));
-    if (!mediaType) {
-      throw new DomainError("VALIDATION", "The receipt must be a JPEG or PNG image or a PDF. This file is none of those, whatever its name says.", { field: "receipt" });
-    }
-    await file.sync();
-    await file.close();
-    await rename(partial, join(folder, storedName));
-    return { storedName, mediaType, size, sha256: hash.digest("hex") };
-  } catch (error) {
-    await file.close().catch(() => undefined);
-    await rm(partial, { force: true });
-    throw error;
+    // Another process importing at the same time may have written it first: same bytes.
+    writeTransaction(db, (tx) => tx.insert(receiptContents).values({ receiptId: receipt.id, content }).onConflictDoNothing().run());
+    imported++;
   }
-}
-
-/** A stored receipt to stream back, or null when there is none by that name. */
-export async function openReceipt(storedName: string, folder = receiptsFolder()): Promise<{ stream: ReadStream; size: number } | null> {
-  if (!STORED_NAME.test(storedName)) return null;
-  const path = join(folder, storedName);
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) return null;
-  return { stream: createReadStream(path), size: info.size };
-}
-
-export async function deleteReceipt(storedName: string, folder = receiptsFolder()): Promise<void> {
-  if (!STORED_NAME.test(storedName)) return;
-  await rm(join(folder, storedName), { force: true });
+  return { imported, missing };
 }

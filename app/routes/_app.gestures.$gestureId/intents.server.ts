@@ -12,7 +12,7 @@ import { CancelSchema, FulfilSchema, OutcomeSchema, ReapprovalSchema } from "~/d
 import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome, type ReceiptUpload } from "~/domain/gestures/fulfilment.server";
 import { formatMoney } from "~/domain/core/money";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import { deleteReceipt, storeReceipt } from "~/domain/gestures/receipts.server";
+import { readReceiptUpload } from "~/domain/gestures/receipts.server";
 import type { SessionUser } from "~/domain/identity/sessions.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
@@ -34,8 +34,8 @@ export function gestureIdFrom(params: { gestureId?: string }) {
 export type ReceiptPart = { upload: ReceiptUpload | null; error: string | null };
 
 /**
- * The posted form. The fulfilment form is multipart: its receipt streams into the receipts folder
- * (checked by content, at most 10 MB); a refused file is remembered, the rest of the body drained,
+ * The posted form. The fulfilment form is multipart: its receipt is read into memory (checked by
+ * content, at most 10 MB) for the fulfilment's transaction to write; a refused file is remembered, the rest of the body drained,
  * and the refusal shown beside the field with everything else the person typed.
  */
 export async function readForm(request: Request): Promise<{ formData: FormData; receipt: ReceiptPart }> {
@@ -52,7 +52,7 @@ export async function readForm(request: Request): Promise<{ formData: FormData; 
       return "";
     }
     try {
-      receipt.upload = { ...(await storeReceipt(data)), originalName: filename };
+      receipt.upload = { ...(await readReceiptUpload(data)), originalName: filename };
     } catch (error) {
       if (!isDomainError(error)) throw error;
       receipt.error = error.message;
@@ -65,16 +65,10 @@ export async function readForm(request: Request): Promise<{ formData: FormData; 
   return { formData, receipt };
 }
 
-/** A receipt that came with any other form is not kept. */
-export async function discardReceipt(receipt: ReceiptPart) {
-  if (receipt.upload) await deleteReceipt(receipt.upload.storedName);
-}
-
 export async function fulfil({ user, gestureId, formData }: IntentArgs, receipt: ReceiptPart) {
   const stored = receipt.upload;
   const submission = parseWithZod(formData, { schema: FulfilSchema });
   if (submission.status !== "success" || receipt.error) {
-    await discardReceipt(receipt);
     const errors = submission.status === "success" ? {} : (submission.error ?? {});
     return json(submission.reply({ fieldErrors: { ...errors, ...(receipt.error ? { receipt: [receipt.error] } : {}) } as Record<string, string[]> }), { status: 400 });
   }
@@ -88,10 +82,8 @@ export async function fulfil({ user, gestureId, formData }: IntentArgs, receipt:
         : result.released > 0
           ? `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent, ${formatMoney(result.released, currency)} back in the pool.`
           : `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent.`;
-    if (result.alreadyDone) await discardReceipt(receipt);
     return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : result.status === "needs_reapproval" ? "info" : "success", message });
   } catch (error) {
-    await discardReceipt(receipt);
     return domainErrorReply(submission, error);
   }
 }

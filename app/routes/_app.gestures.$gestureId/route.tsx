@@ -43,8 +43,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { formData, receipt } = await intents.readForm(request);
   const intent = formData.get("intent");
   const args = { user, gestureId, formData };
+  // A receipt sent with any other form is dropped: it was only ever in memory.
   if (intent === "fulfil") return intents.fulfil(args, receipt);
-  await intents.discardReceipt(receipt);
   switch (intent) {
     case "cancel":
       return intents.cancel(args);

@@ -86,6 +86,7 @@ function expectedPostgresTypes(sqlite: ColumnShape, sqliteColumnType: string): s
   if (sqliteColumnType === "SQLiteTimestamp") return ["bigint"];
   if (sqliteColumnType === "SQLiteBoolean") return ["boolean"];
   if (sqliteColumnType === "SQLiteText") return ['text COLLATE "C"'];
+  if (sqliteColumnType === "SQLiteBlobBuffer") return ["bytea"];
   if (sqlite.sqlType === "integer") return ["integer", "bigint"];
   return [`unexpected SQLite type ${sqlite.sqlType}`];
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -21,7 +21,15 @@ afterEach(() => closeDatabase(db));
 const NOW = new Date("2026-03-02T15:00:00Z");
 const LATER = new Date("2026-03-03T15:00:00Z");
 const DAY = 24 * 60 * 60 * 1000;
-const receipt = () => ({ storedName: randomBytes(16).toString("hex"), mediaType: "application/pdf" as const, size: 10, sha256: "0".repeat(64), originalName: "receipt.pdf" });
+const RECEIPT_PDF = Buffer.from("%PDF-1.4\n\n");
+const receipt = () => ({
+  storedName: randomBytes(16).toString("hex"),
+  mediaType: "application/pdf" as const,
+  size: RECEIPT_PDF.byteLength,
+  sha256: createHash("sha256").update(RECEIPT_PDF).digest("hex"),
+  content: RECEIPT_PDF,
+  originalName: "receipt.pdf",
+});
 
 const row = (id: number) => db.select().from(gestures).where(eq(gestures.id, id)).get()!;
 const entries = (id: number) => db.select().from(ledgerEntries).where(eq(ledgerEntries.gestureId, id)).all();

@@ -2,7 +2,7 @@
 // rows, whatever sequence of writes the app makes: proposals, decisions, fulfilment, re-approval,
 // cancellation, outcomes, signals noted and corrected, customers added, moved and erased, budget
 // adjustments. Writes go through the domain functions; a write they refuse changes nothing.
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -28,7 +28,15 @@ const NOW = new Date("2026-03-02T15:00:00Z");
 const TZ = "America/New_York";
 const TODAY = localDate(NOW, TZ);
 const OCCASIONS: Occasion[] = ["bereavement", "illness", "complaint", "survey_detractor", "survey_promoter", "long_wait"];
-const receipt = () => ({ storedName: randomBytes(16).toString("hex"), mediaType: "application/pdf" as const, size: 10, sha256: "0".repeat(64), originalName: "receipt.pdf" });
+const RECEIPT_PDF = Buffer.from("%PDF-1.4\n\n");
+const receipt = () => ({
+  storedName: randomBytes(16).toString("hex"),
+  mediaType: "application/pdf" as const,
+  size: RECEIPT_PDF.byteLength,
+  sha256: createHash("sha256").update(RECEIPT_PDF).digest("hex"),
+  content: RECEIPT_PDF,
+  originalName: "receipt.pdf",
+});
 
 const pick = fc.nat({ max: 1_000 });
 const command = fc.oneof(
