@@ -176,6 +176,9 @@ export const auditEvents = sqliteTable(
   },
   (t) => [
     uniqueIndex("audit_events_hash_unique").on(t.hash),
+    // Issue 20: two events can never follow the same one, so the chain cannot fork even if two
+    // writers ever raced (BEGIN IMMEDIATE prevents it here; this makes it impossible on any engine).
+    uniqueIndex("audit_events_prev_hash_unique").on(t.prevHash),
     index("audit_events_entity_idx").on(t.entity, t.entityId, t.id),
     index("audit_events_actor_idx").on(t.actorId, t.id),
     index("audit_events_action_idx").on(t.action, t.id),

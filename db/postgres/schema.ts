@@ -223,8 +223,7 @@ export const auditEvents = pgTable(
   (t) => [
     uniqueIndex("audit_events_hash_unique").on(t.hash),
     // Issue 20: two events can never follow the same one, so the chain cannot fork under any
-    // isolation level. PostgreSQL has it from its baseline; the SQLite twin is still to come (the
-    // parity test lists it as the one known difference).
+    // isolation level (on SQLite too, from its migration 0025).
     uniqueIndex("audit_events_prev_hash_unique").on(t.prevHash),
     index("audit_events_entity_idx").on(t.entity, t.entityId, t.id),
     index("audit_events_actor_idx").on(t.actorId, t.id),

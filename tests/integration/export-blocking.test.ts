@@ -35,7 +35,7 @@ beforeAll(async () => {
   const start = Date.now() - EVENTS * 1000;
   sqlite.transaction(() => {
     for (let i = 0; i < EVENTS; i++) {
-      insert.run(start + i * 1000, finance.id, "gesture.approve", "gesture", String(i), `{"amount":${i % 9000},"level":"manager"}`, "p".repeat(64), i.toString(16).padStart(64, "0"));
+      insert.run(start + i * 1000, finance.id, "gesture.approve", "gesture", String(i), `{"amount":${i % 9000},"level":"manager"}`, i === 0 ? "p".repeat(64) : (i - 1).toString(16).padStart(64, "0"), i.toString(16).padStart(64, "0"));
     }
   })();
   sqlite.close();

@@ -14,12 +14,6 @@ import * as sqliteSchema from "../../../db/schema";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
-/**
- * Unique indexes PostgreSQL has ahead of SQLite. Issue 20 asks UNIQUE(audit_events.prev_hash) on
- * both engines; the SQLite migration comes with the async domain. When it lands, the test below
- * fails until this entry is removed.
- */
-const POSTGRES_AHEAD = ["audit_events.audit_events_prev_hash_unique"];
 
 type ColumnShape = { name: string; notNull: boolean; primary: boolean; default: unknown; sqlType: string };
 type IndexShape = { name: string; unique: boolean; columns: string[]; partial: boolean };
@@ -136,19 +130,7 @@ describe("db/postgres/schema.ts is the twin of db/schema.ts", () => {
   it("has the same unique constraints and indexes (same names, columns, partial or not)", () => {
     for (const [name, table] of Object.entries(sqlite)) {
       const sortByName = (list: IndexShape[]) => [...list].sort((a, b) => a.name.localeCompare(b.name));
-      const twin = postgres[name]!.indexes.filter((i) => !POSTGRES_AHEAD.includes(`${table.sqlName}.${i.name}`));
-      expect(sortByName(twin), name).toEqual(sortByName(table.indexes));
-    }
-  });
-
-  it("lists as PostgreSQL-only exactly the unique indexes SQLite does not have yet", () => {
-    for (const entry of POSTGRES_AHEAD) {
-      const [tableName, indexName] = entry.split(".");
-      const table = Object.values(sqlite).find((t) => t.sqlName === tableName);
-      const twin = Object.values(postgres).find((t) => t.sqlName === tableName);
-      expect(twin?.indexes.some((i) => i.name === indexName && i.unique), entry).toBe(true);
-      // When SQLite gains it, remove the entry from POSTGRES_AHEAD.
-      expect(table?.indexes.some((i) => i.name === indexName), entry).toBe(false);
+      expect(sortByName(postgres[name]!.indexes), name).toEqual(sortByName(table.indexes));
     }
   });
 

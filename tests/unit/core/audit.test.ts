@@ -39,6 +39,17 @@ describe("audit trail", () => {
     expect(verifyAuditChain(db).ok).toBe(true);
   });
 
+  it("the database refuses a fork: a second event after the same one (UNIQUE prev_hash, as on PostgreSQL)", () => {
+    recordMany(2);
+    const [first] = db.select().from(auditEvents).all();
+    const fork = () =>
+      sqliteOf(db)
+        .prepare("insert into audit_events (at, actor_id, action, entity, entity_id, detail, prev_hash, hash) values (?, null, 'x', 'y', null, '{}', ?, ?)")
+        .run(Date.now(), first!.hash, "f".repeat(64));
+    expect(fork).toThrow(/UNIQUE constraint failed: audit_events\.prev_hash/);
+    expect(verifyAuditChain(db)).toEqual({ ok: true, checked: 2 });
+  });
+
   it("an event recorded inside a transaction that fails is rolled back with it", () => {
     expect(() =>
       db.transaction(
