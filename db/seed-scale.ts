@@ -215,7 +215,11 @@ async function main() {
   const insertPeriod = sqlite.prepare("insert into budget_periods (starts_on, ends_on, length, status, opened_at, opened_by, closed_at, closed_by) values (?, ?, 'quarter', ?, ?, ?, ?, ?)");
   const closePeriod = sqlite.prepare("update budget_periods set status = 'closed', closed_at = ?, closed_by = ? where id = ?");
   const insertPool = sqlite.prepare("insert into budget_pools (period_id, branch_id, created_at) values (?, ?, ?)");
-  const insertEntry = sqlite.prepare("insert into ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, memo) values (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  // Each entry takes the next number of its pool (pool_seq, one lookup on its unique index).
+  const insertEntryNumbered = sqlite.prepare(
+    "insert into ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, memo, pool_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, (select coalesce(max(pool_seq), 0) + 1 from ledger_entries where pool_id = ?))",
+  );
+  const insertEntry = { run: (poolId: number, ...rest: unknown[]) => insertEntryNumbered.run(poolId, ...rest, poolId) };
   const insertHold = sqlite.prepare("insert into holds (pool_id, gesture_id, amount, status, created_at, resolved_at) values (?, ?, ?, ?, ?, ?)");
   const insertGesture = sqlite.prepare(
     `insert into gestures (customer_id, branch_id, pool_id, proposer_id, occasion, type_id, requested_amount, card_message, justification, delivery_method, status,

@@ -341,9 +341,12 @@ export const ledgerEntries = pgTable(
     memo: text("memo"),
     /** The key of the request that wrote this entry: the same key never moves money twice. */
     idempotencyKey: text("idempotency_key"),
+    /** The entry's place in its pool (1, 2, 3…): unique per pool, so a fork of a pool's chain is refused. */
+    poolSeq: integer("pool_seq").notNull().default(0),
   },
   (t) => [
     index("ledger_entries_pool_idx").on(t.poolId, t.id),
+    uniqueIndex("ledger_entries_pool_seq_unique").on(t.poolId, t.poolSeq),
     index("ledger_entries_pool_kind_idx").on(t.poolId, t.kind, t.id),
     index("ledger_entries_gesture_idx").on(t.gestureId),
     // The ledger export reads one period in time order (issue 7).

@@ -152,9 +152,15 @@ function prepareForWrites(file: string, ids: Ids) {
   const db = new Database(file);
   db.prepare("update policy_defaults set customer_cap_amount = 1000000000, customer_cap_count = 1000000, staff_monthly_cap = 1000000000, duplicate_window_days = 0 where id = 1").run();
   db.prepare("delete from branch_policy_overrides where branch_id = ?").run(ids.branchId);
-  const last = db.prepare("select balance_after as b from ledger_entries where pool_id = ? order by id desc limit 1").get(ids.poolId) as { b: number } | undefined;
+  const last = db.prepare("select balance_after as b, pool_seq as n from ledger_entries where pool_id = ? order by id desc limit 1").get(ids.poolId) as { b: number; n: number } | undefined;
   const topUp = 1_000_000_000;
-  db.prepare("insert into ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo) values (?, 'allocation', ?, ?, null, ?, 'Benchmark top-up')").run(ids.poolId, topUp, (last?.b ?? 0) + topUp, Date.now());
+  db.prepare("insert into ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo, pool_seq) values (?, 'allocation', ?, ?, null, ?, 'Benchmark top-up', ?)").run(
+    ids.poolId,
+    topUp,
+    (last?.b ?? 0) + topUp,
+    Date.now(),
+    (last?.n ?? 0) + 1,
+  );
   db.close();
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { asc, eq } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migratePostgres, openPostgres, syncIdentitySequences } from "../../db/postgres/migrate";
 import * as pgSchema from "../../db/postgres/schema";
@@ -70,12 +71,12 @@ INSERT INTO customers (id, crm_ref, name, name_key, surname_key, branch_id, cust
 INSERT INTO gestures (id, customer_id, branch_id, pool_id, proposer_id, occasion, type_id, requested_amount, delivery_method, status, approved_amount, created_at, updated_at, submitted_at, approved_at) VALUES
   (1, 1, 1, 1, 2, 'bereavement', 1, 3000, 'in_branch', 'approved', 3000, ${T0}, ${T0}, ${T0}, ${T0});
 INSERT INTO gesture_decisions (id, gesture_id, approver_id, level, decision, amount, comment, at) VALUES (1, 1, 3, 'manager', 'approve', 3000, '', ${T0});
-INSERT INTO ledger_entries (id, pool_id, kind, amount, balance_after, actor_id, at) VALUES
-  (1, 1, 'allocation', 100000, 100000, 1, ${utc(2026, 10, 1)}),
-  (2, 2, 'allocation', 50000, 50000, 1, ${utc(2026, 10, 1)});
+INSERT INTO ledger_entries (id, pool_id, kind, amount, balance_after, actor_id, at, pool_seq) VALUES
+  (1, 1, 'allocation', 100000, 100000, 1, ${utc(2026, 10, 1)}, 1),
+  (2, 2, 'allocation', 50000, 50000, 1, ${utc(2026, 10, 1)}, 1);
 INSERT INTO holds (id, pool_id, gesture_id, amount, status, created_at) VALUES (1, 1, 1, 3000, 'open', ${utc(2026, 10, 2)});
-INSERT INTO ledger_entries (id, pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES
-  (3, 1, 'hold', -3000, 97000, 1, 1, 3, ${utc(2026, 10, 2)});
+INSERT INTO ledger_entries (id, pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES
+  (3, 1, 'hold', -3000, 97000, 1, 1, 3, ${utc(2026, 10, 2)}, 2);
 INSERT INTO audit_events (id, at, actor_id, action, entity, entity_id, detail, prev_hash, hash) VALUES
   (1, ${T0}, 1, 'period.open', 'budget_period', '1', '{}', '${GENESIS}', '${"a".repeat(64)}');
 `;
@@ -87,28 +88,33 @@ const REFUSED: { guard: string; sql: string; message: string }[] = [
   { guard: "ledger_entries_no_update", sql: "UPDATE ledger_entries SET amount = 200000, balance_after = 200000 WHERE id = 1", message: "ledger_entries is append-only: updates are refused" },
   { guard: "ledger_entries_no_delete", sql: "DELETE FROM ledger_entries WHERE id = 3", message: "ledger_entries is append-only: deletes are refused" },
   {
+    guard: "ledger_entries_pool_sequence: a second entry after the same one",
+    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo, pool_seq) VALUES (1, 'adjustment', 500, 97500, 1, ${T0}, 'top-up', 2)`,
+    message: "ledger_entries.pool_seq must be the number of the pool's previous entry plus one",
+  },
+  {
     guard: "ledger_entries_running_balance",
-    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo) VALUES (1, 'adjustment', 500, 100500, 1, ${T0}, 'top-up')`,
+    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo, pool_seq) VALUES (1, 'adjustment', 500, 100500, 1, ${T0}, 'top-up', (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
     message: "ledger_entries.balance_after must be the previous balance of the pool plus the amount",
   },
   {
     guard: "ledger_entries_balance (CHECK): a pool never goes below zero",
-    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'capture', -120000, -23000, 1, 1, 3, ${T0})`,
+    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'capture', -120000, -23000, 1, 1, 3, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
     message: "ledger_entries_balance",
   },
   {
     guard: "ledger_entries_hold_consistent (amount)",
-    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'release', 2999, 99999, 1, 1, 3, ${T0})`,
+    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'release', 2999, 99999, 1, 1, 3, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
     message: "a hold entry must be on the hold's pool and move exactly the hold's amount",
   },
   {
     guard: "ledger_entries_hold_consistent (pool)",
-    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (2, 'release', 3000, 53000, 1, 1, 3, ${T0})`,
+    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (2, 'release', 3000, 53000, 1, 1, 3, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 2))`,
     message: "a hold entry must be on the hold's pool and move exactly the hold's amount",
   },
   {
     guard: "ledger_entries_open_period",
-    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at) VALUES (3, 'allocation', 100, 100, 1, ${T0})`,
+    sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, pool_seq) VALUES (3, 'allocation', 100, 100, 1, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 3))`,
     message: "the period of this pool is closed",
   },
   {
@@ -150,22 +156,22 @@ const REFUSED: { guard: string; sql: string; message: string }[] = [
 
 /** Valid writes next to those guards, accepted by both engines. */
 const ACCEPTED: { what: string; sql: string }[] = [
-  { what: "an allocation with the right running balance", sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at) VALUES (1, 'allocation', 500, 97500, 1, ${T0})` },
+  { what: "an allocation with the right running balance", sql: `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, pool_seq) VALUES (1, 'allocation', 500, 97500, 1, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))` },
   {
     what: "a new hold and its entry of exactly its amount",
     sql: `INSERT INTO holds (id, pool_id, gesture_id, amount, status, created_at) VALUES (2, 2, 1, 1200, 'open', ${T0});
-      INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (2, 'hold', -1200, 48800, 2, 1, 3, ${T0})`,
+      INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (2, 'hold', -1200, 48800, 2, 1, 3, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 2))`,
   },
   {
     what: "resolving an open hold once (release, then capture of the actual amount)",
     sql: `UPDATE holds SET status = 'captured', resolved_at = ${T0} WHERE id = 1;
-      INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'release', 3000, 100000, 1, 1, 3, ${T0});
-      INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'capture', -2800, 97200, 1, 1, 3, ${T0})`,
+      INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'release', 3000, 100000, 1, 1, 3, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1));
+      INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'capture', -2800, 97200, 1, 1, 3, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
   },
   {
     what: "closing a period once its holds are resolved",
     sql: `UPDATE holds SET status = 'released', resolved_at = ${T0} WHERE id = 1;
-      INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'release', 3000, 100000, 1, 1, 3, ${T0});
+      INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'release', 3000, 100000, 1, 1, 3, ${T0}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1));
       UPDATE budget_periods SET status = 'closed', closed_at = ${T0}, closed_by = 1 WHERE id = 1`,
   },
   { what: "a new pool in an open period", sql: `INSERT INTO budget_periods (id, starts_on, ends_on, length, status, opened_at) VALUES (3, '2027-01-01', '2027-04-01', 'quarter', 'open', ${T0}); INSERT INTO budget_pools (period_id, branch_id, created_at) VALUES (3, 2, ${T0})` },
@@ -269,6 +275,43 @@ describe("guards: PostgreSQL refuses what SQLite refuses", () => {
   });
 });
 
+describe("two writers at once on PostgreSQL, with no lock of the app's", () => {
+  it("READ COMMITTED transactions that both read a pool's last entry cannot both append after it: the second waits, then is refused", async () => {
+    const { postgres, url } = await bothEngines("append_race");
+    await postgres.load(FIXTURE);
+    const [one, two] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([one.connect(), two.connect()]);
+    try {
+      const readLast = async (client: pg.Client) => {
+        await client.query("BEGIN"); // READ COMMITTED, PostgreSQL's default
+        const { rows } = await client.query<{ balance_after: string; pool_seq: number }>("SELECT balance_after, pool_seq FROM ledger_entries WHERE pool_id = 1 ORDER BY id DESC LIMIT 1");
+        return { balance: Number(rows[0]!.balance_after), seq: rows[0]!.pool_seq };
+      };
+      const append = (client: pg.Client, last: { balance: number; seq: number }) =>
+        client.query(`INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo, pool_seq) VALUES (1, 'adjustment', -500, $1, 1, ${T0}, 'Race', $2)`, [last.balance - 500, last.seq + 1]);
+      const [seenByOne, seenByTwo] = [await readLast(one), await readLast(two)];
+      expect(seenByTwo).toEqual(seenByOne); // both believe they append after the same entry
+      await append(one, seenByOne);
+      const second = append(two, seenByTwo);
+      // Its triggers saw no new entry (the first one's is not committed), so it reached the unique
+      // index, where it waits for the first transaction to end.
+      for (let i = 0; i < 200 && Number((await postgres.all("SELECT count(*) AS n FROM pg_locks WHERE NOT granted"))[0]!.n) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(Number((await postgres.all("SELECT count(*) AS n FROM pg_locks WHERE NOT granted"))[0]!.n)).toBeGreaterThan(0);
+      await one.query("COMMIT");
+      await expect(second).rejects.toThrow(/ledger_entries_pool_seq_unique/);
+      await two.query("ROLLBACK");
+      const entries = await postgres.all("SELECT pool_seq, balance_after FROM ledger_entries WHERE pool_id = 1 ORDER BY id");
+      expect(entries.map((e) => [e.pool_seq, Number(e.balance_after)])).toEqual([
+        [1, 100_000],
+        [2, 97_000],
+        [3, 96_500],
+      ]);
+    } finally {
+      await Promise.all([one.end(), two.end()]);
+    }
+  });
+});
+
 /** A scripted sequence of writes touching every kept summary (the keep_* triggers, pool_totals, pool_spend_by_type). */
 const SCRIPT: string[] = [
   FIXTURE,
@@ -286,26 +329,26 @@ const SCRIPT: string[] = [
     (7, 4, 2, 'long_wait', '2026-11-15', 'staff', 1, ${T0})`,
   // Gesture 1 (already approved with its hold) is fulfilled: release the hold, capture the actual amount.
   `UPDATE holds SET status = 'captured', resolved_at = ${utc(2026, 11, 3)} WHERE id = 1`,
-  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'release', 3000, 100000, 1, 1, 2, ${utc(2026, 11, 3)})`,
-  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'capture', -2800, 97200, 1, 1, 2, ${utc(2026, 11, 3)})`,
+  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'release', 3000, 100000, 1, 1, 2, ${utc(2026, 11, 3)}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
+  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'capture', -2800, 97200, 1, 1, 2, ${utc(2026, 11, 3)}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
   `UPDATE gestures SET status = 'fulfilled', actual_amount = 2800, fulfilled_on = '2026-11-03', fulfilled_at = ${utc(2026, 11, 3)}, version = 2 WHERE id = 1`,
   `UPDATE gestures SET status = 'closed', outcome = 'thanked', outcome_recorded_at = ${utc(2026, 11, 20)}, version = 3 WHERE id = 1`,
   // Gesture 2 for Grace (illness) on pool 1, approved, held, fulfilled in December, response negative.
   `INSERT INTO gestures (id, customer_id, branch_id, pool_id, proposer_id, occasion, type_id, requested_amount, delivery_method, status, approved_amount, created_at, updated_at, submitted_at, approved_at) VALUES
     (2, 2, 1, 1, 2, 'illness', 3, 1200, 'post', 'approved', 1200, ${utc(2026, 11, 30)}, ${utc(2026, 11, 30)}, ${utc(2026, 11, 30)}, ${utc(2026, 11, 30)})`,
   `INSERT INTO holds (id, pool_id, gesture_id, amount, status, created_at) VALUES (2, 1, 2, 1200, 'open', ${utc(2026, 11, 30, 23)})`,
-  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'hold', -1200, 96000, 2, 2, 3, ${utc(2026, 11, 30, 23)})`,
+  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'hold', -1200, 96000, 2, 2, 3, ${utc(2026, 11, 30, 23)}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
   `UPDATE holds SET status = 'captured', resolved_at = ${utc(2026, 12, 2)} WHERE id = 2`,
-  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'release', 1200, 97200, 2, 2, 2, ${utc(2026, 12, 2)})`,
-  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (1, 'capture', -1350, 95850, 2, 2, 2, ${utc(2026, 12, 2)})`,
+  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'release', 1200, 97200, 2, 2, 2, ${utc(2026, 12, 2)}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
+  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (1, 'capture', -1350, 95850, 2, 2, 2, ${utc(2026, 12, 2)}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 1))`,
   `UPDATE gestures SET status = 'fulfilled', actual_amount = 1350, version = 2 WHERE id = 2`,
   `UPDATE gestures SET status = 'closed', outcome = 'negative', version = 3 WHERE id = 2`,
   // Gesture 3 for Alan on pool 2, approved and still held (an open hold in December), then a correction.
   `INSERT INTO gestures (id, customer_id, branch_id, pool_id, proposer_id, occasion, type_id, requested_amount, delivery_method, status, approved_amount, created_at, updated_at, submitted_at, approved_at) VALUES
     (3, 3, 2, 2, 2, 'new_baby', 4, 7000, 'courier', 'approved', 7000, ${utc(2026, 12, 5)}, ${utc(2026, 12, 5)}, ${utc(2026, 12, 5)}, ${utc(2026, 12, 5)})`,
   `INSERT INTO holds (id, pool_id, gesture_id, amount, status, created_at) VALUES (3, 2, 3, 7000, 'open', ${utc(2026, 12, 5)})`,
-  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at) VALUES (2, 'hold', -7000, 43000, 3, 3, 3, ${utc(2026, 12, 5)})`,
-  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo) VALUES (2, 'adjustment', -1000, 42000, 1, ${utc(2026, 12, 6)}, 'Duplicate allocation reversed')`,
+  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, hold_id, gesture_id, actor_id, at, pool_seq) VALUES (2, 'hold', -7000, 43000, 3, 3, 3, ${utc(2026, 12, 5)}, (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 2))`,
+  `INSERT INTO ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo, pool_seq) VALUES (2, 'adjustment', -1000, 42000, 1, ${utc(2026, 12, 6)}, 'Duplicate allocation reversed', (SELECT coalesce(max(pool_seq), 0) + 1 FROM ledger_entries WHERE pool_id = 2))`,
   // A draft that never counts, then signal and customer corrections.
   `INSERT INTO gestures (id, customer_id, branch_id, proposer_id, occasion, type_id, requested_amount, delivery_method, status, created_at, updated_at) VALUES
     (4, 4, 2, 2, 'long_wait', 5, 2500, 'in_branch', 'draft', ${T0}, ${T0})`,
@@ -420,7 +463,7 @@ describe("int8 columns through the PostgreSQL schema", () => {
       expect(branch?.createdAt).toEqual(new Date(T0));
 
       // Written through drizzle: numbers and Dates go in as int8.
-      await db.insert(pgSchema.ledgerEntries).values({ poolId: 2, kind: "adjustment", amount: 2_500_000_000, balanceAfter: 2_500_050_000, actorId: 1, at: new Date(T0), memo: "Large" });
+      await db.insert(pgSchema.ledgerEntries).values({ poolId: 2, kind: "adjustment", amount: 2_500_000_000, balanceAfter: 2_500_050_000, actorId: 1, at: new Date(T0), memo: "Large", poolSeq: 2 });
       const [large] = await db.select().from(pgSchema.poolTotals).where(eq(pgSchema.poolTotals.poolId, 2));
       expect(large?.available).toBe(2_500_050_000);
 

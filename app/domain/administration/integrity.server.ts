@@ -33,6 +33,12 @@ const LEDGER_RULES: { rule: string; sql: string }[] = [
           ) p join ledger_entries e on e.id = p.last_id where e.balance_after <> p.total limit ${EXAMPLES}`,
   },
   {
+    rule: "a pool's entries are numbered 1, 2, 3… in the order they were written (pool_seq)",
+    sql: `select id from (
+            select id, pool_seq, row_number() over (partition by pool_id order by id) as n from ledger_entries
+          ) where pool_seq <> n limit ${EXAMPLES}`,
+  },
+  {
     rule: "a pool's kept totals (pool_totals) equal the sums of its entries",
     sql: `select coalesce(e.pool_id, t.pool_id) as id from (
             select pool_id, sum(case when kind = 'allocation' then amount else 0 end) as allocated,

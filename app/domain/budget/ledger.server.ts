@@ -112,16 +112,20 @@ export function getPoolBalance(db: DbOrTx, poolId: number): PoolBalance {
   return row ?? { allocated: 0, adjustments: 0, committed: 0, spent: 0, available: 0 };
 }
 
-/** The running balance after the pool's last entry: its available balance, in one index lookup. */
-function availableOf(tx: DbOrTx, poolId: number): number {
+/** The pool's last entry: its running balance (the available balance) and its number, in one index lookup. */
+function lastEntryOf(tx: DbOrTx, poolId: number): { balanceAfter: number; poolSeq: number } {
   const last = tx
-    .select({ balanceAfter: ledgerEntries.balanceAfter })
+    .select({ balanceAfter: ledgerEntries.balanceAfter, poolSeq: ledgerEntries.poolSeq })
     .from(ledgerEntries)
     .where(eq(ledgerEntries.poolId, poolId))
     .orderBy(desc(ledgerEntries.id))
     .limit(1)
     .get();
-  return last?.balanceAfter ?? 0;
+  return last ?? { balanceAfter: 0, poolSeq: 0 };
+}
+
+function availableOf(tx: DbOrTx, poolId: number): number {
+  return lastEntryOf(tx, poolId).balanceAfter;
 }
 
 /** The pool of a branch for the period that contains `now` (in the organisation's time zone), if one is open or closed. */
@@ -239,7 +243,8 @@ type NewEntry = {
 
 /** Appends an entry with its running balance. Callers check the balance first to say why in words. */
 export function appendEntry(tx: DbOrTx, entry: NewEntry): LedgerEntry {
-  const balanceAfter = availableOf(tx, entry.poolId) + entry.amount;
+  const last = lastEntryOf(tx, entry.poolId);
+  const balanceAfter = last.balanceAfter + entry.amount;
   if (balanceAfter < 0) throw new DomainError("INSUFFICIENT_FUNDS", "The pool cannot cover this amount.");
   return tx
     .insert(ledgerEntries)
@@ -248,6 +253,7 @@ export function appendEntry(tx: DbOrTx, entry: NewEntry): LedgerEntry {
       kind: entry.kind,
       amount: entry.amount,
       balanceAfter,
+      poolSeq: last.poolSeq + 1,
       holdId: entry.holdId ?? null,
       gestureId: entry.gestureId ?? null,
       actorId: entry.actorId,

@@ -14,6 +14,7 @@ import {
   releaseHold,
   type FinanceActor,
 } from "~/domain/budget/ledger.server";
+import { checkLedger } from "~/domain/administration/integrity.server";
 import { sqliteOf, type Db } from "~/utils/db.server";
 import { key, setupBudget } from "../../support/budget";
 import { closeDatabase, createTestDatabase } from "../../support/database";
@@ -302,8 +303,8 @@ describe("the database guards the ledger", () => {
     const last = db.select().from(ledgerEntries).all().at(-1)!;
     expect(() =>
       sqlite
-        .prepare("insert into ledger_entries (pool_id, kind, amount, balance_after, hold_id, at) values (?, 'release', 100, ?, ?, 0)")
-        .run(last.poolId, last.balanceAfter + 100, holdId),
+        .prepare("insert into ledger_entries (pool_id, kind, amount, balance_after, hold_id, at, pool_seq) values (?, 'release', 100, ?, ?, 0, ?)")
+        .run(last.poolId, last.balanceAfter + 100, holdId, last.poolSeq + 1),
     ).toThrow(/UNIQUE/);
   });
 
@@ -312,14 +313,39 @@ describe("the database guards the ledger", () => {
     const poolId = pools[0]!.id;
     const insert = (kind: string, amount: number, balanceAfter: number, memo: string | null = null) =>
       sqliteOf(db)
-        .prepare("insert into ledger_entries (pool_id, kind, amount, balance_after, memo, at) values (?, ?, ?, ?, ?, 0)")
-        .run(poolId, kind, amount, balanceAfter, memo);
+        .prepare(
+          "insert into ledger_entries (pool_id, kind, amount, balance_after, memo, at, pool_seq) values (?, ?, ?, ?, ?, 0, (select coalesce(max(pool_seq), 0) + 1 from ledger_entries where pool_id = ?))",
+        )
+        .run(poolId, kind, amount, balanceAfter, memo, poolId);
     expect(() => insert("allocation", 10.5, 1_010.5)).toThrow(/CHECK/);
     expect(() => insert("allocation", -10, 990)).toThrow(/CHECK/);
     expect(() => insert("adjustment", -10, 990)).toThrow(/CHECK/); // no reason
     expect(() => insert("adjustment", -1_001, -1, "Too much")).toThrow(/CHECK/);
     expect(() => insert("allocation", 10, 5_000)).toThrow(/balance_after must be/);
     expect(() => insert("allocation", 10, 1_010)).not.toThrow();
+  });
+
+  it("numbers each pool's entries 1, 2, 3… and refuses a second entry after the same one, by trigger and by unique index", async () => {
+    const { pools } = await setupBudget(db, { branches: 1, amounts: [1_000], now: NOV });
+    const poolId = pools[0]!.id;
+    placeHold(db, staffActor, { poolId, amount: 100, idempotencyKey: key(), now: NOV });
+    placeHold(db, staffActor, { poolId, amount: 200, idempotencyKey: key(), now: NOV });
+    const entries = db.select().from(ledgerEntries).where(eq(ledgerEntries.poolId, poolId)).all();
+    expect(entries.map((e) => e.poolSeq)).toEqual(entries.map((_, i) => i + 1));
+    const last = entries.at(-1)!;
+    // A writer that read the same last entry as another (a race the app's lock prevents on SQLite
+    // and the unique index prevents on PostgreSQL) appends with the same number.
+    const fork = () =>
+      sqliteOf(db)
+        .prepare("insert into ledger_entries (pool_id, kind, amount, balance_after, memo, at, pool_seq) values (?, 'adjustment', -1, ?, 'Fork', 0, ?)")
+        .run(poolId, last.balanceAfter - 1, last.poolSeq);
+    expect(fork).toThrow(/pool_seq must be the number of the pool's previous entry plus one/);
+    sqliteOf(db).exec("drop trigger ledger_entries_pool_sequence");
+    expect(fork).toThrow(/UNIQUE constraint failed: ledger_entries.pool_id, ledger_entries.pool_seq/);
+    // db:check finds a numbering that skips, written past the guards.
+    expect(checkLedger(db)).toEqual([]);
+    sqliteOf(db).exec(`drop trigger ledger_entries_no_update; update ledger_entries set pool_seq = pool_seq + 5 where id = ${last.id}`);
+    expect(checkLedger(db)).toEqual([{ rule: "a pool's entries are numbered 1, 2, 3… in the order they were written (pool_seq)", examples: [last.id] }]);
   });
 
   it("refuses new holds and entries on a closed period's pools", async () => {
