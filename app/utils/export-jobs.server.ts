@@ -4,7 +4,7 @@
 // module opens no database itself.
 import { listAuditEvents, type AuditExportRow, type AuditListFilter } from "~/domain/core/audit.server";
 import type { CsvColumn } from "~/domain/core/csv-export.server";
-import { gestureExportColumns, gestureExportPage, ledgerExportColumns, ledgerExportPage, type ExportKey } from "~/domain/reporting/finance-export.server";
+import { gestureExportColumns, gestureExportReader, ledgerExportColumns, ledgerExportReader, type GestureExportRow, type LedgerExportRow } from "~/domain/reporting/finance-export.server";
 import type { ReportRange, ReportScope } from "~/domain/reporting/report-filter.server";
 import type { Db } from "./database.server";
 
@@ -38,15 +38,15 @@ export function exportSource(db: Db, job: ExportJob): ExportSource {
     case "gestures":
       return {
         columns: gestureExportColumns(job.currency),
-        fetchPage: (after: ExportKey | null, limit: number) => gestureExportPage(db, { scope: job.scope, range: job.range, after, limit }),
-        keyOf: (row: ReturnType<typeof gestureExportPage>[number]) => ({ at: row.submittedAt, id: row.id }),
+        fetchPage: gestureExportReader(db, { scope: job.scope, range: job.range }),
+        keyOf: (row: GestureExportRow) => ({ at: row.submittedAt, id: row.id }),
         bom: job.bom,
       } as ExportSource;
     case "ledger":
       return {
         columns: ledgerExportColumns(job.currency),
-        fetchPage: (after: ExportKey | null, limit: number) => ledgerExportPage(db, { scope: job.scope, range: job.range, after, limit }),
-        keyOf: (row: ReturnType<typeof ledgerExportPage>[number]) => ({ at: row.at, id: row.id }),
+        fetchPage: ledgerExportReader(db, { scope: job.scope, range: job.range }),
+        keyOf: (row: LedgerExportRow) => ({ at: row.at, id: row.id }),
         bom: job.bom,
       } as ExportSource;
     case "audit":

@@ -46,25 +46,99 @@ export type GestureExportRow = {
   decidedAt: number | null;
 };
 
-/** Gestures submitted in the period (drafts are never submitted, so never exported), oldest first. */
+/**
+ * The names an export writes beside ids (branches, users, gesture types, pools with their branch and
+ * period), read once per export instead of joined on every row: the joins were most of an export's
+ * time (issue 19). Branches and types are read whole (hundreds of rows); users and pools as the
+ * pages name them.
+ */
+function exportNames(db: DbOrTx) {
+  const branches = new Map(db.all<{ id: number; code: string; name: string; region: string }>(sql`select id, code, name, region from branches`).map((b) => [b.id, b]));
+  const types = new Map(db.all<{ id: number; code: string; name: string }>(sql`select id, code, name from gesture_types`).map((t) => [t.id, t]));
+  const users = new Map<number, string>();
+  const pools = new Map<number, { branchId: number; periodStartsOn: string }>();
+  const missing = (ids: Iterable<number | null>, known: Map<number, unknown>) => [...new Set([...ids].filter((id): id is number => id !== null && !known.has(id)))];
+  const inList = (ids: number[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  return {
+    branches,
+    types,
+    users,
+    pools,
+    /** Reads the names of the users in `ids` not read yet, 500 at a time. */
+    loadUsers(ids: Iterable<number | null>) {
+      const wanted = missing(ids, users);
+      for (let i = 0; i < wanted.length; i += 500) {
+        for (const u of db.all<{ id: number; name: string }>(sql`select id, name from users where id in (${inList(wanted.slice(i, i + 500))})`)) users.set(u.id, u.name);
+      }
+    },
+    loadPools(ids: Iterable<number | null>) {
+      const wanted = missing(ids, pools);
+      for (let i = 0; i < wanted.length; i += 500) {
+        const rows = db.all<{ id: number; branchId: number; periodStartsOn: string }>(sql`
+          select p.id as id, p.branch_id as branchId, pe.starts_on as periodStartsOn from budget_pools p join budget_periods pe on pe.id = p.period_id
+          where p.id in (${inList(wanted.slice(i, i + 500))})`);
+        for (const p of rows) pools.set(p.id, { branchId: p.branchId, periodStartsOn: p.periodStartsOn });
+      }
+    },
+  };
+}
+
+type GestureExportBase = Omit<GestureExportRow, "branchCode" | "branchName" | "region" | "proposerName" | "typeCode" | "typeName"> & { branchId: number; typeId: number };
+
+/**
+ * Gestures submitted in the period (drafts are never submitted, so never exported), oldest first:
+ * a reader of one export, which reads the names it writes once and then one page at a time.
+ */
+export function gestureExportReader(db: DbOrTx, input: { scope: ReportScope; range: ReportRange }) {
+  const { scope, range } = input;
+  const names = exportNames(db);
+  return (after: ExportKey | null, limit: number): GestureExportRow[] => {
+    const rows = db.all<GestureExportBase>(sql`
+      select g.id as id, g.submitted_at as submittedAt, g.status as status, g.branch_id as branchId, c.crm_ref as customerRef,
+        g.proposer_id as proposerId, g.occasion as occasion, g.type_id as typeId, g.delivery_method as deliveryMethod,
+        g.requested_amount as requestedAmount, g.approved_amount as approvedAmount, g.actual_amount as actualAmount,
+        g.vendor as vendor, g.fulfilled_on as fulfilledOn, g.outcome as outcome, g.approved_at as approvedAt, g.decided_at as decidedAt
+      from gestures g indexed by gestures_submitted_idx
+      join customers c on c.id = g.customer_id
+      where g.submitted_at >= ${range.from.getTime()} and g.submitted_at < ${range.until.getTime()}
+        and ${afterCondition(after, sql`g.submitted_at`, sql`g.id`)}
+        and ${scopeCondition(scope, sql`g.branch_id`)}
+      order by g.submitted_at, g.id
+      limit ${limit}`);
+    names.loadUsers(rows.map((r) => r.proposerId));
+    return rows.map(({ branchId, typeId, ...g }) => {
+      const branch = names.branches.get(branchId)!;
+      const type = names.types.get(typeId)!;
+      return {
+        id: g.id,
+        submittedAt: g.submittedAt,
+        status: g.status,
+        branchCode: branch.code,
+        branchName: branch.name,
+        region: branch.region,
+        customerRef: g.customerRef,
+        proposerId: g.proposerId,
+        proposerName: names.users.get(g.proposerId)!,
+        occasion: g.occasion,
+        typeCode: type.code,
+        typeName: type.name,
+        deliveryMethod: g.deliveryMethod,
+        requestedAmount: g.requestedAmount,
+        approvedAmount: g.approvedAmount,
+        actualAmount: g.actualAmount,
+        vendor: g.vendor,
+        fulfilledOn: g.fulfilledOn,
+        outcome: g.outcome,
+        approvedAt: g.approvedAt,
+        decidedAt: g.decidedAt,
+      };
+    });
+  };
+}
+
+/** One page of the gestures export (a reader for a single page). */
 export function gestureExportPage(db: DbOrTx, input: { scope: ReportScope; range: ReportRange; after: ExportKey | null; limit: number }): GestureExportRow[] {
-  const { scope, range, after, limit } = input;
-  return db.all<GestureExportRow>(sql`
-    select g.id as id, g.submitted_at as submittedAt, g.status as status, b.code as branchCode, b.name as branchName,
-      b.region as region, c.crm_ref as customerRef, g.proposer_id as proposerId, u.name as proposerName,
-      g.occasion as occasion, t.code as typeCode, t.name as typeName, g.delivery_method as deliveryMethod,
-      g.requested_amount as requestedAmount, g.approved_amount as approvedAmount, g.actual_amount as actualAmount,
-      g.vendor as vendor, g.fulfilled_on as fulfilledOn, g.outcome as outcome, g.approved_at as approvedAt, g.decided_at as decidedAt
-    from gestures g indexed by gestures_submitted_idx
-    join branches b on b.id = g.branch_id
-    join customers c on c.id = g.customer_id
-    join users u on u.id = g.proposer_id
-    join gesture_types t on t.id = g.type_id
-    where g.submitted_at >= ${range.from.getTime()} and g.submitted_at < ${range.until.getTime()}
-      and ${afterCondition(after, sql`g.submitted_at`, sql`g.id`)}
-      and ${scopeCondition(scope, sql`g.branch_id`)}
-    order by g.submitted_at, g.id
-    limit ${limit}`);
+  return gestureExportReader(db, input)(input.after, input.limit);
 }
 
 export type LedgerExportRow = {
@@ -85,23 +159,46 @@ export type LedgerExportRow = {
   memo: string | null;
 };
 
-/** Ledger entries written in the period, oldest first. */
-export function ledgerExportPage(db: DbOrTx, input: { scope: ReportScope; range: ReportRange; after: ExportKey | null; limit: number }): LedgerExportRow[] {
-  const { scope, range, after, limit } = input;
-  return db.all<LedgerExportRow>(sql`
-    select e.id as id, e.at as at, e.kind as kind, b.code as branchCode, b.name as branchName, b.region as region,
-      pe.starts_on as periodStartsOn, e.pool_id as poolId, e.amount as amount, e.balance_after as balanceAfter,
-      e.hold_id as holdId, e.gesture_id as gestureId, e.actor_id as actorId, u.name as actorName, e.memo as memo
-    from ledger_entries e indexed by ledger_entries_at_idx
-    join budget_pools p on p.id = e.pool_id
-    join budget_periods pe on pe.id = p.period_id
-    join branches b on b.id = p.branch_id
-    left join users u on u.id = e.actor_id
-    where e.at >= ${range.from.getTime()} and e.at < ${range.until.getTime()}
-      and ${afterCondition(after, sql`e.at`, sql`e.id`)}
-      and ${scopeCondition(scope, sql`p.branch_id`)}
-    order by e.at, e.id
-    limit ${limit}`);
+type LedgerExportBase = Omit<LedgerExportRow, "branchCode" | "branchName" | "region" | "periodStartsOn" | "actorName">;
+
+/** Ledger entries written in the period, oldest first: a reader of one export, as for gestures. */
+export function ledgerExportReader(db: DbOrTx, input: { scope: ReportScope; range: ReportRange }) {
+  const { scope, range } = input;
+  const names = exportNames(db);
+  return (after: ExportKey | null, limit: number): LedgerExportRow[] => {
+    const rows = db.all<LedgerExportBase>(sql`
+      select e.id as id, e.at as at, e.kind as kind, e.pool_id as poolId, e.amount as amount, e.balance_after as balanceAfter,
+        e.hold_id as holdId, e.gesture_id as gestureId, e.actor_id as actorId, e.memo as memo
+      from ledger_entries e indexed by ledger_entries_at_idx
+      where e.at >= ${range.from.getTime()} and e.at < ${range.until.getTime()}
+        and ${afterCondition(after, sql`e.at`, sql`e.id`)}
+        and ${scope.branchId === null && scope.region === null ? sql`1` : sql`e.pool_id in (select id from budget_pools where ${scopeCondition(scope, sql`branch_id`)})`}
+      order by e.at, e.id
+      limit ${limit}`);
+    names.loadPools(rows.map((r) => r.poolId));
+    names.loadUsers(rows.map((r) => r.actorId));
+    return rows.map((e) => {
+      const pool = names.pools.get(e.poolId)!;
+      const branch = names.branches.get(pool.branchId)!;
+      return {
+        id: e.id,
+        at: e.at,
+        kind: e.kind,
+        branchCode: branch.code,
+        branchName: branch.name,
+        region: branch.region,
+        periodStartsOn: pool.periodStartsOn,
+        poolId: e.poolId,
+        amount: e.amount,
+        balanceAfter: e.balanceAfter,
+        holdId: e.holdId,
+        gestureId: e.gestureId,
+        actorId: e.actorId,
+        actorName: e.actorId === null ? null : (names.users.get(e.actorId) ?? null),
+        memo: e.memo,
+      };
+    });
+  };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
