@@ -1,13 +1,18 @@
 // Reading the gesture catalogue: the types, their amounts and the occasions each suits.
 import { asc, count, eq } from "drizzle-orm";
-import { gestureTypeOccasions, gestureTypes, gestures, type GestureType, type Occasion } from "../../../db/schema";
+import { gestureTypeOccasions, gestureTypes, gestures, OCCASIONS, type GestureType, type Occasion } from "../../../db/schema";
 import type { DbOrTx } from "~/utils/db.server";
 
 export type CatalogueType = Pick<GestureType, "id" | "code" | "name" | "description" | "defaultAmount" | "maxAmount" | "active"> & {
   occasions: Occasion[];
 };
 
-/** Every type with its occasions, by name; inactive ones only when asked for. */
+/** A type's occasions in the vocabulary's order (OCCASIONS), whatever order the rows come in on either engine. */
+function inVocabularyOrder(occasions: Occasion[]): Occasion[] {
+  return [...occasions].sort((a, b) => OCCASIONS.indexOf(a) - OCCASIONS.indexOf(b));
+}
+
+/** Every type with its occasions (in the vocabulary's order), by name; inactive ones only when asked for. */
 export function listGestureTypes(db: DbOrTx, options: { includeInactive?: boolean } = {}): CatalogueType[] {
   const types = db
     .select({
@@ -26,7 +31,7 @@ export function listGestureTypes(db: DbOrTx, options: { includeInactive?: boolea
   const occasionRows = db.select().from(gestureTypeOccasions).all();
   return types.map((type) => ({
     ...type,
-    occasions: occasionRows.filter((row) => row.typeId === type.id).map((row) => row.occasion),
+    occasions: inVocabularyOrder(occasionRows.filter((row) => row.typeId === type.id).map((row) => row.occasion)),
   }));
 }
 
@@ -36,7 +41,23 @@ export function typesForOccasion(db: DbOrTx, occasion: Occasion): CatalogueType[
 }
 
 export function findGestureType(db: DbOrTx, typeId: number): CatalogueType | null {
-  return listGestureTypes(db, { includeInactive: true }).find((type) => type.id === typeId) ?? null;
+  // One type by its key (every proposal and approval reads one), not the whole catalogue sorted.
+  const type = db
+    .select({
+      id: gestureTypes.id,
+      code: gestureTypes.code,
+      name: gestureTypes.name,
+      description: gestureTypes.description,
+      defaultAmount: gestureTypes.defaultAmount,
+      maxAmount: gestureTypes.maxAmount,
+      active: gestureTypes.active,
+    })
+    .from(gestureTypes)
+    .where(eq(gestureTypes.id, typeId))
+    .get();
+  if (!type) return null;
+  const occasions = db.select({ occasion: gestureTypeOccasions.occasion }).from(gestureTypeOccasions).where(eq(gestureTypeOccasions.typeId, typeId)).all();
+  return { ...type, occasions: inVocabularyOrder(occasions.map((row) => row.occasion)) };
 }
 
 export type CatalogueTypeWithUse = CatalogueType & { usedCount: number };

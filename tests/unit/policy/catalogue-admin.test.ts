@@ -285,3 +285,16 @@ describe("a maximum above the organisation's per-gesture maximum", () => {
     expect(perGestureMaxWarning(db, { name: "At the limit", maxAmount: 25_000 })).toBeNull();
   });
 });
+
+describe("one type by its id", () => {
+  it("is exactly the catalogue's entry for it, occasions in the same order, inactive or edited; an unknown id is none", () => {
+    const added = createGestureType(db, admin, { ...bakery, occasions: ["new_baby", "birthday", "illness"] }, clock.now());
+    updateGestureType(db, admin, { ...bakery, typeId: added.id, name: "Bakery basket", occasions: ["birthday", "illness"] }, clock.now());
+    const first = listGestureTypes(db, { includeInactive: true })[0]!;
+    setGestureTypeActive(db, admin, { typeId: first.id, active: false }, clock.now());
+    const catalogue = listGestureTypes(db, { includeInactive: true });
+    expect(catalogue.length).toBeGreaterThan(5);
+    for (const type of catalogue) expect(findGestureType(db, type.id)).toEqual(type);
+    expect(findGestureType(db, Math.max(...catalogue.map((t) => t.id)) + 1)).toBeNull();
+  });
+});
