@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { latestReceipt } from "~/domain/gestures/fulfilment.server";
-import { viewGesture } from "~/domain/gestures/gesture-queries.server";
+import { authorizeGestureView } from "~/domain/gestures/gesture-queries.server";
 import { openReceipt } from "~/domain/gestures/receipts.server";
 import { requireUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -15,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const gestureId = Number(params.gestureId);
   if (!Number.isSafeInteger(gestureId) || gestureId < 1) throw new Response("This receipt does not exist, or it is not yours to see.", { status: 404 });
   try {
-    viewGesture(db, user, gestureId, now());
+    authorizeGestureView(db, user, gestureId, now());
   } catch (error) {
     throwAsResponse(error);
   }

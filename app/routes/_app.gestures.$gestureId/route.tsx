@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { proposalFormOptions, viewGesture } from "~/domain/gestures/gesture-queries.server";
+import { authorizeGestureView, proposalFormOptions, viewGesture } from "~/domain/gestures/gesture-queries.server";
 import { storyOfGesture } from "~/domain/stories/stories.server";
 import { requireUser } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const gestureId = intents.gestureIdFrom(params);
   // Someone who may not see the proposal learns nothing more from posting to it.
   try {
-    viewGesture(db, user, gestureId, now());
+    authorizeGestureView(db, user, gestureId, now());
   } catch (error) {
     throwAsResponse(error);
   }
