@@ -1371,6 +1371,26 @@ export const poolOutcomes = sqliteTable(
 );
 
 /**
+ * pool_outcomes summed over every pool, per occasion and type (issue 19): what has worked across the
+ * bank, which the suggestions queue and the proposal form read on every request, in at most
+ * occasions × types rows instead of summing pools × occasions × types. Kept by triggers on
+ * pool_outcomes, verified by db:check like the others.
+ */
+export const occasionOutcomes = sqliteTable(
+  "occasion_outcomes",
+  {
+    occasion: text("occasion").notNull(),
+    typeId: integer("type_id").notNull(),
+    fulfilled: integer("fulfilled").notNull().default(0),
+    spent: integer("spent").notNull().default(0),
+    recorded: integer("recorded").notNull().default(0),
+    /** Thanked or positive feedback. */
+    positive: integer("positive").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.occasion, t.typeId] })],
+);
+
+/**
  * Fulfilled (and closed) gestures paid from a pool by occasion, type and one group of recipients
  * (issue 21): `dimension` 'segment' with the segment as `group_key`, or 'tenure' with the tenure
  * band, as recorded on the gesture. What has worked reads it for the customer's own groups.

@@ -1402,6 +1402,20 @@ export const poolOutcomes = pgTable(
   (t) => [primaryKey({ columns: [t.poolId, t.occasion, t.typeId] })],
 );
 
+/** The twin of occasion_outcomes: pool_outcomes summed over every pool, kept by triggers. */
+export const occasionOutcomes = pgTable(
+  "occasion_outcomes",
+  {
+    occasion: text("occasion").notNull(),
+    typeId: integer("type_id").notNull(),
+    fulfilled: integer("fulfilled").notNull().default(0),
+    spent: money("spent").notNull().default(0),
+    recorded: integer("recorded").notNull().default(0),
+    positive: integer("positive").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.occasion, t.typeId] })],
+);
+
 /** Signals by branch, month of the event (YYYY-MM), kind and whether a gesture answered it, with the later signals that followed. */
 /** pool_outcomes's gestures by their recipient's segment or tenure band (issue 21, decision 52). */
 export const outcomeGroups = pgTable(

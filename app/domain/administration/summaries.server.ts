@@ -1,4 +1,4 @@
-// The kept report summaries of issue 19: pool_outcomes (and its split by recipients, outcome_groups, issue 21), pool_months, signal_followups with the signals'
+// The kept report summaries of issue 19: pool_outcomes (summed over pools in occasion_outcomes; its split by recipients, outcome_groups, issue 21), pool_months, signal_followups with the signals'
 // follow-up flags, customer_segments and customer_tenure (triggers of migration 0018; the ledger's
 // pool_totals and pool_spend_by_type are checked with the ledger's rules). Each one is recomputed here
 // from the raw rows: `checkSummaries` compares the kept rows with the recomputation (db:check, the
@@ -35,6 +35,14 @@ export const SUMMARIES: Summary[] = [
     recompute: `SELECT pool_id, occasion, type_id, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(outcome = 'thanked' IS 1),
         sum(outcome = 'positive_feedback' IS 1), sum(outcome = 'neutral' IS 1), sum(outcome = 'no_response' IS 1), sum(outcome = 'negative' IS 1)
       FROM gestures WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') GROUP BY 1, 2, 3`,
+  },
+  {
+    // Issue 19 (migration 0027): pool_outcomes summed over every pool, recomputed from the gestures.
+    table: "occasion_outcomes",
+    keys: ["occasion", "type_id"],
+    values: ["fulfilled", "spent", "recorded", "positive"],
+    recompute: `SELECT occasion, type_id, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(outcome IN ('thanked', 'positive_feedback') IS 1)
+      FROM gestures WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') GROUP BY 1, 2`,
   },
   {
     // Issue 21 (migration 0022): pool_outcomes's gestures by their recipient's segment and tenure band.
