@@ -67,8 +67,10 @@ describe("npm run jobs", () => {
     expect(blocked.stdout).not.toContain("Expired");
     expect(statusOf()).toBe("approved");
 
-    // That server died: its lease ran out, so the next run does the work and gives the lock back.
-    db.update(jobLocks).set({ expiresAt: new Date(Date.now() - 1) }).run();
+    // That server died: its lease ran out (an hour ago, so that a spawned process's clock, which may
+    // run a few seconds behind this one under the clock sweep, agrees), so the next run does the
+    // work and gives the lock back.
+    db.update(jobLocks).set({ expiresAt: new Date(Date.now() - 60 * 60_000) }).run();
     const after = run();
     expect(after.status, after.stderr).toBe(0);
     expect(after.stdout).toContain("Expired 1 approval(s)");

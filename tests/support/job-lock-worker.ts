@@ -1,16 +1,18 @@
 // A separate OS process for tests/unit/core/job-locks.test.ts, standing in for one app server's
 // cron: opens the database named by DATABASE_URL with the app's own connection, waits for the start
 // signal (a file appearing), then for `seconds` keeps trying to take the jobs' lock; each time it
-// has it, it "works" for `holdMs` and gives it back. Prints the intervals it held the lock as one
-// JSON line.
-//   node --import tsx tests/support/job-lock-worker.ts <seconds> <holdMs> <start file>
-import { existsSync } from "node:fs";
+// has it, it appends "enter <holder>" to a shared log, "works" for `holdMs`, appends "exit <holder>"
+// and gives it back. The log's order is the order of the appends (O_APPEND), not of any process's
+// clock: under the clock sweep each spawned process starts its clock at the instant again. Prints
+// how many times it held the lock as one JSON line.
+//   node --import tsx tests/support/job-lock-worker.ts <seconds> <holdMs> <start file> <log file>
+import { appendFileSync, existsSync } from "node:fs";
 import { acquireJobLock, jobHolderName, releaseJobLock } from "~/domain/core/job-locks.server";
 import { db, sqliteOf } from "~/utils/db.server";
 
-const [seconds, holdMs, startFile] = process.argv.slice(2);
+const [seconds, holdMs, startFile, logFile] = process.argv.slice(2);
 const holder = jobHolderName();
-const held: { from: number; to: number }[] = [];
+let held = 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 process.stdout.write("ready\n");
@@ -20,11 +22,11 @@ while (!existsSync(startFile!) && Date.now() < waitUntil) await sleep(2);
 const stopAt = Date.now() + Number(seconds) * 1000;
 while (Date.now() < stopAt) {
   if (acquireJobLock(db, "periodic-jobs", holder, new Date()).acquired) {
-    const from = Date.now();
+    appendFileSync(logFile!, `enter ${holder}\n`);
     await sleep(Number(holdMs));
-    const to = Date.now();
+    appendFileSync(logFile!, `exit ${holder}\n`);
     releaseJobLock(db, "periodic-jobs", holder);
-    held.push({ from, to });
+    held++;
   }
   await sleep(Math.random() * 20);
 }
