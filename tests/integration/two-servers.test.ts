@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localDate } from "~/domain/core/dates";
-import { OPERATIONS } from "../support/http-workload";
+import { gestureAsServed, OPERATIONS } from "../support/http-workload";
 import { postForm, startServerProcess, type ServerProcess } from "../support/server-process";
 import { createWorkloadDatabase, workloadContext, type WorkloadDatabase } from "../support/workload-setup";
 
@@ -52,8 +52,7 @@ describe("two app servers on one database", () => {
     await OPERATIONS.proposeAtDiscretion(ctx, "two-servers");
     const gestureId = ctx.approved.shift();
     expect(gestureId, "an approved proposal").toBeDefined();
-    const served = await fetch(`${a.origin}/gestures/${gestureId}?_data=${encodeURIComponent("routes/_app.gestures.$gestureId")}`, { headers: { Cookie: ctx.cookies.staff } });
-    const version = ((await served.json()) as { view: { gesture: { version: number } } }).view.gesture.version;
+    const { version } = (await gestureAsServed(ctx, gestureId!))!;
     const form = new FormData();
     const fields = { intent: "fulfil", version: String(version), actualAmount: "8.00", vendor: "Bloom & Co", fulfilledOn: localDate(new Date(), database.timeZone), note: "" };
     for (const [k, v] of Object.entries(fields)) form.append(k, v);

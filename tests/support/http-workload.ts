@@ -38,7 +38,7 @@ function count(ctx: WorkloadContext, status: number) {
  * sweep a restarted server starts at the instant again, behind the test, so "today" for a form is
  * the server's today, as a date input the server filled in would be.
  */
-async function gestureAsServed(ctx: WorkloadContext, gestureId: number): Promise<{ version: number; serverNow: Date } | null> {
+export async function gestureAsServed(ctx: WorkloadContext, gestureId: number): Promise<{ version: number; serverNow: Date } | null> {
   const response = await fetch(`${ctx.origin}/gestures/${gestureId}?_data=${encodeURIComponent("routes/_app.gestures.$gestureId")}`, { headers: { Cookie: ctx.cookies.manager } });
   if (response.status !== 200) return null;
   const version = ((await response.json()) as { view: { gesture: { version: number } } }).view.gesture.version;
