@@ -1,11 +1,13 @@
 // Opening SQLite with the settings money needs. No side effects: scripts that work on another file
 // (backup, restore) import this; the app's one connection lives in db.server.ts.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "../../db/schema";
+import { writeTransaction } from "~/utils/db.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 /** What a transaction callback receives; domain functions accept either. */
@@ -109,18 +111,59 @@ function checkPragmas(sqlite: Database.Database, file: string) {
 }
 
 /**
- * Runs `work` in one synchronous write transaction: BEGIN IMMEDIATE on the connection (so reads
- * inside see no concurrent writer until commit), or a savepoint when the caller is already inside
- * a transaction (which the caller must have opened with `behavior: "immediate"`). `work` must not
- * be async.
+ * Runs `work` in one write transaction (issue 20): writers of this process queue on one lock per
+ * connection, then BEGIN IMMEDIATE (no other process writes until commit); `work` may await. Inside,
+ * a nested call opens a savepoint instead. better-sqlite3 cannot take an async callback, so the
+ * transaction is driven by hand.
  */
-export function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => T): T {
-  if (isTransaction(db)) return db.transaction(work);
-  return db.transaction(work, { behavior: "immediate" });
+export async function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (isTransaction(db)) {
+    const name = `sp${++savepoints}`;
+    const sqlite = sqliteOf(db as unknown as Db);
+    sqlite.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(db);
+      sqlite.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      sqlite.exec(`ROLLBACK TO ${name}`);
+      sqlite.exec(`RELEASE ${name}`);
+      throw error;
+    }
+  }
+  const sqlite = sqliteOf(db);
+  if (openTransaction.getStore() === sqlite) {
+    throw new Error("writeTransaction(db) inside an open transaction on the same connection: pass its tx instead");
+  }
+  return serialized(sqlite, async () => {
+    const tx = Object.create(db, { [IN_TRANSACTION]: { value: true } }) as Tx;
+    sqlite.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await openTransaction.run(sqlite, () => work(tx));
+      sqlite.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+      throw error;
+    }
+  });
+}
+let savepoints = 0;
+/** The connection whose transaction the current async call chain runs in (catches self-deadlock). */
+const openTransaction = new AsyncLocalStorage<object>();
+const IN_TRANSACTION = Symbol("inTransaction");
+const queues = new WeakMap<object, Promise<unknown>>();
+
+/** Runs `work` after every earlier caller on the same connection has finished. */
+function serialized<T>(connection: object, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(connection) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  queues.set(connection, next.catch(() => undefined));
+  return next;
 }
 
 function isTransaction(db: DbOrTx): db is Tx {
-  return "rollback" in db;
+  return IN_TRANSACTION in db || "rollback" in db;
 }
 
 /** The raw better-sqlite3 handle behind a drizzle database, for pragmas and health checks. */
