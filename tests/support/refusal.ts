@@ -1,9 +1,9 @@
 import { DomainError } from "~/domain/core/errors";
 
 /** Runs a domain call that must be refused and returns the DomainError it threw. */
-export function refusal(fn: () => unknown): DomainError {
+export async function refusal(fn: () => unknown): Promise<DomainError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (error instanceof DomainError) return error;
     throw error;
