@@ -24,7 +24,7 @@ export const meta: MetaFunction = () => [{ title: "Empathy Fund" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   const { toast, clearHeader } = await readToast(request);
-  const org = getOrganisation(db);
+  const org = await getOrganisation(db);
   return json(
     {
       user: user

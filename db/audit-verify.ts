@@ -3,7 +3,7 @@ import { verifyAuditChain } from "../app/domain/core/audit.server";
 import { db, sqliteOf } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 
-const result = verifyAuditChain(db);
+const result = await verifyAuditChain(db);
 sqliteOf(db).close();
 if (result.ok) {
   console.log(`Audit chain intact: ${result.checked} events verified in ${env.DATABASE_URL}.`);

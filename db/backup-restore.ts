@@ -32,7 +32,7 @@ export async function verifiedCopy(source: string, target: string): Promise<Copy
   };
   try {
     const pages = await copyPages(from, partial);
-    const report = checkCopy(partial);
+    const report = await checkCopy(partial);
     if (!report.ok) {
       removePartial();
       return { file: to, pages, report };
@@ -59,10 +59,10 @@ async function copyPages(from: string, to: string): Promise<number> {
 }
 
 /** Opens the copy (which migrates one from an older release) and runs every check. */
-function checkCopy(file: string): IntegrityReport {
+async function checkCopy(file: string): Promise<IntegrityReport> {
   const copy = openDatabase(file);
   try {
-    const report = checkDatabase(copy);
+    const report = await checkDatabase(copy);
     // A self-contained single file (the app turns WAL back on when it opens it).
     sqliteOf(copy).pragma("journal_mode = DELETE");
     return report;

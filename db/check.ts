@@ -3,7 +3,7 @@
 import { checkDatabase, describeReport } from "../app/domain/administration/integrity.server";
 import { db, sqliteOf } from "../app/utils/db.server";
 
-const report = checkDatabase(db);
+const report = await checkDatabase(db);
 sqliteOf(db).close();
 console.log(describeReport(report));
 if (!report.ok) process.exit(1);

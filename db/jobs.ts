@@ -24,7 +24,7 @@ const now = new Date();
 const LOCK = "periodic-jobs";
 const holder = jobHolderName();
 
-const taken = acquireJobLock(db, LOCK, holder, now);
+const taken = await acquireJobLock(db, LOCK, holder, now);
 if (!taken.acquired) {
   const { heldBy } = taken;
   console.log(
@@ -35,39 +35,39 @@ if (!taken.acquired) {
 }
 
 /** Between steps: stop if the lease was lost (it lapsed and another server's run took it over). */
-function stillHolding() {
-  if (renewJobLock(db, LOCK, holder, new Date())) return;
+async function stillHolding() {
+  if ((await renewJobLock(db, LOCK, holder, new Date()))) return;
   console.error("The periodic jobs' lock lapsed and another run took it over: stopping here; that run does the rest.");
   sqliteOf(db).close();
   process.exit(1);
 }
 
 try {
-  const result = redactExpiredNotes(db, now);
+  const result = await redactExpiredNotes(db, now);
   console.log(
     `Redacted the notes of ${result.signals} sensitive signal(s) and ${result.revisions} earlier version(s) dated on or before ${result.cutoff}.`,
   );
-  stillHolding();
+  await stillHolding();
 
-  const rerouted = rerouteAllBranches(db, now);
+  const rerouted = await rerouteAllBranches(db, now);
   console.log(`Rerouted ${rerouted} waiting proposal(s) whose approvers changed.`);
-  stillHolding();
+  await stillHolding();
 
-  const started = notifyDelegationStarts(db, now);
+  const started = await notifyDelegationStarts(db, now);
   console.log(`Told ${started} delegate(s) that their delegation started.`);
-  stillHolding();
+  await stillHolding();
 
-  const reminders = sendApprovalReminders(db, now);
+  const reminders = await sendApprovalReminders(db, now);
   console.log(`Sent ${reminders.sent} reminder(s) about ${reminders.overdue} proposal(s) waiting more than two working days.`);
-  stillHolding();
+  await stillHolding();
 
-  const expiry = expireDueApprovals(db, now);
+  const expiry = await expireDueApprovals(db, now);
   console.log(`Expired ${expiry.expired} approval(s) left unfulfilled beyond the policy's expiry; their holds went back to the pools.`);
-  stillHolding();
+  await stillHolding();
 
-  const outcomes = sendOutcomeReminders(db, now);
+  const outcomes = await sendOutcomeReminders(db, now);
   console.log(`Sent ${outcomes.sent} reminder(s) about ${outcomes.due} fulfilled gesture(s) still without the customer's response.`);
-  stillHolding();
+  await stillHolding();
 
   const transport = createEmailTransport({ smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, logger });
   try {
@@ -78,6 +78,6 @@ try {
     transport.close();
   }
 } finally {
-  releaseJobLock(db, LOCK, holder);
+  await releaseJobLock(db, LOCK, holder);
   sqliteOf(db).close();
 }

@@ -13,6 +13,7 @@ import { localDate } from "../app/domain/core/dates";
 import { getOrganisation } from "../app/domain/core/organisation.server";
 import { readReceiptUpload } from "../app/domain/gestures/receipts.server";
 import { branches, customers, gestureTypes, signals, users, type Occasion, type Outcome } from "./schema";
+import { firstRow } from "~/utils/query.server";
 
 type Step =
   | "draft"
@@ -92,33 +93,32 @@ export async function receiptFile(kind: "png" | "pdf"): Promise<ReceiptUpload> {
 }
 
 export async function seedGestures(db: Db, options: { now: Date }): Promise<{ gestures: number }> {
-  const actor = (email: string): GestureActor & { name: string } => {
-    const row = db.select({ id: users.id, role: users.role, branchId: users.branchId, name: users.name }).from(users).where(eq(users.email, email)).get();
+  const actor = async (email: string): Promise<GestureActor & { name: string }> => {
+    const row = await firstRow(db.select({ id: users.id, role: users.role, branchId: users.branchId, name: users.name }).from(users).where(eq(users.email, email)).limit(1));
     if (!row) throw new Error(`The gesture seed needs the demo user ${email}.`);
     return row;
   };
-  const typeIds = new Map(db.select({ id: gestureTypes.id, code: gestureTypes.code }).from(gestureTypes).all().map((t) => [t.code, t.id]));
+  const typeIds = new Map((await db.select({ id: gestureTypes.id, code: gestureTypes.code }).from(gestureTypes)).map((t) => [t.code, t.id]));
   const used = new Set<number>();
 
   /** An unused, contactable customer of the branch: one with a signal of the occasion if there is one. */
-  const customerFor = (branchCode: string, occasion: Occasion) => {
-    const branch = db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchCode)).get()!;
-    const candidates = db
-      .select({ id: customers.id, hasAddress: customers.deliveryAddress, signalId: signals.id, kind: signals.kind })
-      .from(customers)
-      .leftJoin(signals, and(eq(signals.customerId, customers.id), eq(signals.kind, occasion)))
-      .where(
-        and(
-          eq(customers.branchId, branch.id),
-          eq(customers.doNotContact, false),
-          isNull(customers.erasedAt),
-          like(customers.crmRef, `${branchCode}-0%`),
-          // The planned steps assume no hardship, collections or dispute check applies (issue 22).
-          sql`not exists (select 1 from signals h where h.customer_id = ${customers.id} and h.kind in ('hardship', 'collections', 'dispute'))`,
-        ),
-      )
-      .orderBy(asc(customers.id))
-      .all()
+  const customerFor = async (branchCode: string, occasion: Occasion) => {
+    const branch = (await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchCode)).limit(1)))!;
+    const candidates = (await db
+          .select({ id: customers.id, hasAddress: customers.deliveryAddress, signalId: signals.id, kind: signals.kind })
+          .from(customers)
+          .leftJoin(signals, and(eq(signals.customerId, customers.id), eq(signals.kind, occasion)))
+          .where(
+            and(
+              eq(customers.branchId, branch.id),
+              eq(customers.doNotContact, false),
+              isNull(customers.erasedAt),
+              like(customers.crmRef, `${branchCode}-0%`),
+              // The planned steps assume no hardship, collections or dispute check applies (issue 22).
+              sql`not exists (select 1 from signals h where h.customer_id = ${customers.id} and h.kind in ('hardship', 'collections', 'dispute'))`,
+            ),
+          )
+          .orderBy(asc(customers.id)))
       .filter((c) => !used.has(c.id));
     const pick = candidates.find((c) => c.signalId !== null) ?? candidates[0];
     if (!pick) throw new Error(`No customer left at ${branchCode} for the gesture seed.`);
@@ -130,41 +130,41 @@ export async function seedGestures(db: Db, options: { now: Date }): Promise<{ ge
   const tick = () => new Date(options.now.getTime() + (minutes += 41) * 60_000);
   let count = 0;
   for (const [index, plan] of PLANS.entries()) {
-    const proposer = actor(plan.proposer);
-    const customer = customerFor(plan.branch, plan.occasion);
+    const proposer = await actor(plan.proposer);
+    const customer = await customerFor(plan.branch, plan.occasion);
     const draftOnly = plan.steps[0] === "draft";
-    let state = proposeGesture(
-      db,
-      proposer,
-      {
-        createKey: `seed-gesture-${index + 1}`,
-        customerId: customer.id,
-        occasion: plan.occasion,
-        signalId: customer.signalId,
-        typeId: typeIds.get(plan.type)!,
-        amount: plan.amount,
-        cardMessage: plan.cardMessage ?? "",
-        justification: plan.justification ?? "",
-        deliveryMethod: "in_branch",
-        compensationOwed: "no",
-        submit: !draftOnly,
-      },
-      tick(),
-    );
+    let state = await proposeGesture(
+          db,
+          proposer,
+          {
+            createKey: `seed-gesture-${index + 1}`,
+            customerId: customer.id,
+            occasion: plan.occasion,
+            signalId: customer.signalId,
+            typeId: typeIds.get(plan.type)!,
+            amount: plan.amount,
+            cardMessage: plan.cardMessage ?? "",
+            justification: plan.justification ?? "",
+            deliveryMethod: "in_branch",
+            compensationOwed: "no",
+            submit: !draftOnly,
+          },
+          tick(),
+        );
     count++;
     for (const step of plan.steps.slice(1)) {
       const at = tick();
-      if (step === "withdraw") state = withdrawGesture(db, proposer, { gestureId: state.gestureId, version: state.version }, at);
-      else if (typeof step === "object" && "approve" in step) state = decideGesture(db, actor(step.approve), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, at);
-      else if (typeof step === "object" && "return" in step) state = decideGesture(db, actor(step.return), { gestureId: state.gestureId, version: state.version, decision: "return", comment: step.comment }, at);
-      else if (typeof step === "object" && "reject" in step) state = decideGesture(db, actor(step.reject), { gestureId: state.gestureId, version: state.version, decision: "reject", comment: step.comment }, at);
+      if (step === "withdraw") state = await withdrawGesture(db, proposer, { gestureId: state.gestureId, version: state.version }, at);
+      else if (typeof step === "object" && "approve" in step) state = await decideGesture(db, await actor(step.approve), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, at);
+      else if (typeof step === "object" && "return" in step) state = await decideGesture(db, await actor(step.return), { gestureId: state.gestureId, version: state.version, decision: "return", comment: step.comment }, at);
+      else if (typeof step === "object" && "reject" in step) state = await decideGesture(db, await actor(step.reject), { gestureId: state.gestureId, version: state.version, decision: "reject", comment: step.comment }, at);
       else if (typeof step === "object" && "fulfil" in step) {
         const receipt = step.receipt ? await receiptFile(step.receipt) : null;
-        const fulfilledOn = localDate(at, getOrganisation(db).timeZone);
-        state = fulfilGesture(db, actor(step.fulfil), { gestureId: state.gestureId, version: state.version, actualAmount: step.actual, vendor: step.vendor, fulfilledOn, note: step.note ?? "", receipt }, at);
-      } else if (typeof step === "object" && "reapprove" in step) state = decideReapproval(db, actor(step.reapprove), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, at);
-      else if (typeof step === "object" && "outcome" in step) state = recordOutcome(db, actor(step.outcome), { gestureId: state.gestureId, version: state.version, outcome: step.result, note: step.note ?? "" }, at);
-      else if (typeof step === "object" && "cancel" in step) state = cancelGesture(db, actor(step.cancel), { gestureId: state.gestureId, version: state.version, reason: step.reason }, at);
+        const fulfilledOn = localDate(at, (await getOrganisation(db)).timeZone);
+        state = await fulfilGesture(db, await actor(step.fulfil), { gestureId: state.gestureId, version: state.version, actualAmount: step.actual, vendor: step.vendor, fulfilledOn, note: step.note ?? "", receipt }, at);
+      } else if (typeof step === "object" && "reapprove" in step) state = await decideReapproval(db, await actor(step.reapprove), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, at);
+      else if (typeof step === "object" && "outcome" in step) state = await recordOutcome(db, await actor(step.outcome), { gestureId: state.gestureId, version: state.version, outcome: step.result, note: step.note ?? "" }, at);
+      else if (typeof step === "object" && "cancel" in step) state = await cancelGesture(db, await actor(step.cancel), { gestureId: state.gestureId, version: state.version, reason: step.reason }, at);
     }
   }
   return { gestures: count };

@@ -26,6 +26,7 @@ import { proposeGesture } from "../app/domain/gestures/proposals.server";
 import type { Db } from "../app/utils/db.server";
 import { budgetPeriods, branches, customers, gestureTypes, signals, users, type Occasion, type Outcome } from "./schema";
 import { receiptFile } from "./seed-gestures";
+import { firstRow, returnedRow } from "~/utils/query.server";
 
 type Mix = Partial<Record<Outcome, number>>;
 type Pair = { occasion: Occasion; type: string; amount: number; vendor: string; mix: Mix };
@@ -67,12 +68,12 @@ const spread = (mix: Mix): Outcome[] => {
 
 export async function seedHistory(db: Db, options: { now: Date; timeZone: string }): Promise<{ gestures: number; signals: number; closed: number }> {
   const { now, timeZone } = options;
-  const actor = (email: string): GestureActor => {
-    const row = db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, email)).get();
+  const actor = async (email: string): Promise<GestureActor> => {
+    const row = await firstRow(db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, email)).limit(1));
     if (!row) throw new Error(`The history seed needs the demo user ${email}.`);
     return row;
   };
-  const typeIds = new Map(db.select({ id: gestureTypes.id, code: gestureTypes.code }).from(gestureTypes).all().map((t) => [t.code, t.id]));
+  const typeIds = new Map((await db.select({ id: gestureTypes.id, code: gestureTypes.code }).from(gestureTypes)).map((t) => [t.code, t.id]));
   const today = localDate(now, timeZone);
   const current = periodContaining(today, "quarter");
   const quarterStart = (q: number) => periodContaining(addMonths(current.startsOn, -3 * q), "quarter").startsOn;
@@ -81,44 +82,42 @@ export async function seedHistory(db: Db, options: { now: Date; timeZone: string
   // check; the first half receive gestures, the second half are the comparison.
   const pools = new Map<string, { branchId: number; given: number[]; compared: number[] }>();
   for (const code of BRANCH_ORDER) {
-    const branch = db.select({ id: branches.id }).from(branches).where(eq(branches.code, code)).get()!;
-    const ids = db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(
-        and(
-          eq(customers.branchId, branch.id),
-          eq(customers.doNotContact, false),
-          isNull(customers.erasedAt),
-          like(customers.crmRef, `${code}-0%`),
-          sql`not exists (select 1 from gestures g where g.customer_id = ${customers.id})`,
-          sql`not exists (select 1 from signals h where h.customer_id = ${customers.id} and h.kind in ('hardship', 'collections', 'dispute'))`,
-        ),
-      )
-      .orderBy(asc(customers.id))
-      .all()
+    const branch = (await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, code)).limit(1)))!;
+    const ids = (await db
+          .select({ id: customers.id })
+          .from(customers)
+          .where(
+            and(
+              eq(customers.branchId, branch.id),
+              eq(customers.doNotContact, false),
+              isNull(customers.erasedAt),
+              like(customers.crmRef, `${code}-0%`),
+              sql`not exists (select 1 from gestures g where g.customer_id = ${customers.id})`,
+              sql`not exists (select 1 from signals h where h.customer_id = ${customers.id} and h.kind in ('hardship', 'collections', 'dispute'))`,
+            ),
+          )
+          .orderBy(asc(customers.id)))
       .map((c) => c.id);
     const half = Math.ceil(ids.length / 2);
     pools.set(code, { branchId: branch.id, given: ids.slice(0, half), compared: ids.slice(half) });
   }
 
   let signalCount = 0;
-  const addSignal = (customerId: number, branchId: number, kind: Occasion | "survey_promoter" | "survey_detractor", occurredOn: string) => {
-    const row = db
-      .insert(signals)
-      .values({
-        customerId,
-        branchId,
-        kind,
-        occurredOn,
-        source: kind.startsWith("survey") ? "survey" : "crm",
-        severity: 2,
-        note: null,
-        externalRef: `seed-history-${++signalCount}`,
-        createdAt: now,
-      })
-      .returning({ id: signals.id })
-      .get();
+  const addSignal = async (customerId: number, branchId: number, kind: Occasion | "survey_promoter" | "survey_detractor", occurredOn: string) => {
+    const row = await returnedRow(db
+          .insert(signals)
+          .values({
+            customerId,
+            branchId,
+            kind,
+            occurredOn,
+            source: kind.startsWith("survey") ? "survey" : "crm",
+            severity: 2,
+            note: null,
+            externalRef: `seed-history-${++signalCount}`,
+            createdAt: now,
+          })
+          .returning({ id: signals.id }));
     return row.id;
   };
 
@@ -135,56 +134,56 @@ export async function seedHistory(db: Db, options: { now: Date; timeZone: string
       const customerId = branch.given[n % branch.given.length]!;
       const comparedId = branch.compared[n % branch.compared.length]!;
       const proposers = PROPOSERS[code]!;
-      const proposer = actor(proposers[n % proposers.length]!);
+      const proposer = await actor(proposers[n % proposers.length]!);
       // A day 3 to 75 into the quarter, at 10:00 local time.
       const day = addDays(quarterStart(quarter), 3 + ((i * 7 + pairIndex * 5) % 73));
       const at = (offsetDays: number) => new Date(startOfLocalDay(addDays(day, offsetDays), timeZone).getTime() + 10 * 3_600_000);
-      const signalId = addSignal(customerId, branch.branchId, pair.occasion, addDays(day, -2));
-      addSignal(comparedId, branch.branchId, pair.occasion, addDays(day, -2));
-      let state = proposeGesture(
-        db,
-        proposer,
-        {
-          createKey: `seed-history-${pairIndex + 1}-${i + 1}`,
-          customerId,
-          occasion: pair.occasion,
-          signalId,
-          typeId: typeIds.get(pair.type)!,
-          amount: pair.amount,
-          cardMessage: "",
-          justification: "",
-          deliveryMethod: "in_branch",
-          compensationOwed: "no",
-          submit: true,
-        },
-        at(0),
-      );
+      const signalId = await addSignal(customerId, branch.branchId, pair.occasion, addDays(day, -2));
+      await addSignal(comparedId, branch.branchId, pair.occasion, addDays(day, -2));
+      let state = await proposeGesture(
+              db,
+              proposer,
+              {
+                createKey: `seed-history-${pairIndex + 1}-${i + 1}`,
+                customerId,
+                occasion: pair.occasion,
+                signalId,
+                typeId: typeIds.get(pair.type)!,
+                amount: pair.amount,
+                cardMessage: "",
+                justification: "",
+                deliveryMethod: "in_branch",
+                compensationOwed: "no",
+                submit: true,
+              },
+              at(0),
+            );
       const receipt = pair.amount > 2_500 ? await receiptFile("png") : null;
-      state = fulfilGesture(
-        db,
-        proposer,
-        { gestureId: state.gestureId, version: state.version, actualAmount: pair.amount, vendor: pair.vendor, fulfilledOn: addDays(day, 1), note: "", receipt },
-        at(1),
-      );
-      recordOutcome(db, proposer, { gestureId: state.gestureId, version: state.version, outcome, note: "" }, at(7));
+      state = await fulfilGesture(
+              db,
+              proposer,
+              { gestureId: state.gestureId, version: state.version, actualAmount: pair.amount, vendor: pair.vendor, fulfilledOn: addDays(day, 1), note: "", receipt },
+              at(1),
+            );
+      await recordOutcome(db, proposer, { gestureId: state.gestureId, version: state.version, outcome, note: "" }, at(7));
       count++;
       // What followed, within the follow-up window: mostly good after a gesture, worse without one.
       const k = i + pairIndex;
-      if (outcome === "negative") addSignal(customerId, branch.branchId, k % 2 ? "complaint" : "survey_detractor", addDays(day, 30));
-      else if (k % 3 !== 2) addSignal(customerId, branch.branchId, "survey_promoter", addDays(day, 40));
-      if (k % 4 !== 3) addSignal(comparedId, branch.branchId, k % 2 ? "complaint" : "survey_detractor", addDays(day, 25));
-      else addSignal(comparedId, branch.branchId, "survey_promoter", addDays(day, 45));
+      if (outcome === "negative") await addSignal(customerId, branch.branchId, k % 2 ? "complaint" : "survey_detractor", addDays(day, 30));
+      else if (k % 3 !== 2) await addSignal(customerId, branch.branchId, "survey_promoter", addDays(day, 40));
+      if (k % 4 !== 3) await addSignal(comparedId, branch.branchId, k % 2 ? "complaint" : "survey_detractor", addDays(day, 25));
+      else await addSignal(comparedId, branch.branchId, "survey_promoter", addDays(day, 45));
     }
   }
 
   // Close the quarters before the previous one, oldest first, the day after each ended.
-  const financeUser = db.select({ id: users.id }).from(users).where(eq(users.email, "finance@example.com")).get()!;
+  const financeUser = (await firstRow(db.select({ id: users.id }).from(users).where(eq(users.email, "finance@example.com")).limit(1)))!;
   const finance: FinanceActor = { id: financeUser.id, role: "finance" };
   let closed = 0;
   for (let q = HISTORY_QUARTERS; q >= 2; q--) {
-    const period = db.select({ id: budgetPeriods.id, endsOn: budgetPeriods.endsOn, status: budgetPeriods.status }).from(budgetPeriods).where(eq(budgetPeriods.startsOn, quarterStart(q))).get();
+    const period = await firstRow(db.select({ id: budgetPeriods.id, endsOn: budgetPeriods.endsOn, status: budgetPeriods.status }).from(budgetPeriods).where(eq(budgetPeriods.startsOn, quarterStart(q))).limit(1));
     if (!period || period.status !== "open") continue;
-    closePeriod(db, finance, { periodId: period.id, carryOpenHolds: false, now: new Date(startOfLocalDay(period.endsOn, timeZone).getTime() + 15 * 3_600_000) });
+    await closePeriod(db, finance, { periodId: period.id, carryOpenHolds: false, now: new Date(startOfLocalDay(period.endsOn, timeZone).getTime() + 15 * 3_600_000) });
     closed++;
   }
   return { gestures: count, signals: signalCount, closed };

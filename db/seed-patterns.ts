@@ -10,20 +10,21 @@ import { periodContaining } from "../app/domain/budget/periods";
 import { proposeGesture } from "../app/domain/gestures/proposals.server";
 import type { Db } from "../app/utils/db.server";
 import { branches, customers, gestures, gestureTypes, users } from "./schema";
+import { firstRow } from "~/utils/query.server";
+import { eachInSeries } from "~/utils/in-series";
 
-export function seedPatterns(db: Db, options: { now: Date; timeZone: string }): { gestures: number } {
-  const proposer = db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, "tom.becker@example.com")).get() as GestureActor | undefined;
+export async function seedPatterns(db: Db, options: { now: Date; timeZone: string }): Promise<{ gestures: number }> {
+  const proposer = (await firstRow(db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, "tom.becker@example.com")).limit(1))) as GestureActor | undefined;
   if (!proposer) throw new Error("The patterns seed needs the demo user tom.becker@example.com.");
-  const south = db.select({ id: branches.id }).from(branches).where(eq(branches.code, "STH")).get()!;
-  const flowers = db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, "flowers")).get()!;
+  const south = (await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, "STH")).limit(1)))!;
+  const flowers = (await firstRow(db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, "flowers")).limit(1)))!;
   // A contactable South customer with a delivery address and no gesture yet.
-  const customer = db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(and(eq(customers.branchId, south.id), eq(customers.doNotContact, false), isNull(customers.erasedAt), like(customers.crmRef, "STH-0%")))
-    .orderBy(asc(customers.id))
-    .all()
-    .find((c) => !db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, c.id)).get());
+  const customer = (await db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(and(eq(customers.branchId, south.id), eq(customers.doNotContact, false), isNull(customers.erasedAt), like(customers.crmRef, "STH-0%")))
+      .orderBy(asc(customers.id)))
+    .find(async (c) => !(await firstRow(db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, c.id)).limit(1))));
   if (!customer) throw new Error("No South customer left for the patterns seed.");
   const plans = [
     { occasion: "complaint" as const, amount: 9_000, hoursBefore: 60, justification: "Card blocked abroad twice in one week." },
@@ -33,25 +34,25 @@ export function seedPatterns(db: Db, options: { now: Date; timeZone: string }): 
   const quarterStart = startOfLocalDay(periodContaining(localDate(options.now, options.timeZone), "quarter").startsOn, options.timeZone);
   const earliest = Math.max(...plans.map((p) => p.hoursBefore));
   const anchor = options.now.getTime() - earliest * 3_600_000 >= quarterStart.getTime() ? options.now : new Date(quarterStart.getTime() - 3_600_000);
-  plans.forEach((plan, index) => {
-    proposeGesture(
-      db,
-      proposer,
-      {
-        createKey: `seed-pattern-${index + 1}`,
-        customerId: customer.id,
-        occasion: plan.occasion,
-        signalId: null,
-        typeId: flowers.id,
-        amount: plan.amount,
-        cardMessage: "",
-        justification: plan.justification,
-        deliveryMethod: "in_branch",
-        compensationOwed: "no",
-        submit: true,
-      },
-      new Date(anchor.getTime() - plan.hoursBefore * 3_600_000),
-    );
-  });
+  await eachInSeries(plans, async (plan, index) => {
+        await proposeGesture(
+                db,
+                proposer,
+                {
+                  createKey: `seed-pattern-${index + 1}`,
+                  customerId: customer.id,
+                  occasion: plan.occasion,
+                  signalId: null,
+                  typeId: flowers.id,
+                  amount: plan.amount,
+                  cardMessage: "",
+                  justification: plan.justification,
+                  deliveryMethod: "in_branch",
+                  compensationOwed: "no",
+                  submit: true,
+                },
+                new Date(anchor.getTime() - plan.hoursBefore * 3_600_000),
+              );
+      });
   return { gestures: plans.length };
 }

@@ -448,7 +448,7 @@ async function main() {
   sqlite.exec("analyze");
   timings.push(["analyze", (performance.now() - t) / 1000]);
   const check = performance.now();
-  const report = checkDatabase(db);
+  const report = await checkDatabase(db);
   timings.push(["checks (integrity, ledger, audit)", (performance.now() - check) / 1000]);
   // The settings every connection of the app uses (app/utils/database.server.ts).
   sqlite.pragma("cache_size = -2000");

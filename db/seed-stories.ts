@@ -13,6 +13,7 @@ import { isDomainError } from "../app/domain/core/errors";
 import { reviewStory, withdrawStory, writeStory, type StoryActor } from "../app/domain/stories/stories.server";
 import type { Db } from "../app/utils/db.server";
 import { branches, customers, gestures, gestureTypes, users, type Occasion } from "./schema";
+import { firstRow } from "~/utils/query.server";
 
 type StoryPlan = {
   /** A demo gesture of this proposer that the customer thanked for, or a handwritten note made for the story. */
@@ -89,76 +90,74 @@ const PLANS: StoryPlan[] = [
   },
 ];
 
-export function seedStories(db: Db, options: { now: Date }): { stories: number; gestures: number } {
-  const actor = (email: string): StoryActor => {
-    const row = db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, email)).get();
+export async function seedStories(db: Db, options: { now: Date }): Promise<{ stories: number; gestures: number }> {
+  const actor = async (email: string): Promise<StoryActor> => {
+    const row = await firstRow(db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, email)).limit(1));
     if (!row) throw new Error(`The story seed needs the demo user ${email}.`);
     return row;
   };
-  const timeZone = getOrganisation(db).timeZone;
-  const noteTypeId = db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, "handwritten_note")).get()!.id;
+  const timeZone = (await getOrganisation(db)).timeZone;
+  const noteTypeId = (await firstRow(db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, "handwritten_note")).limit(1)))!.id;
   let made = 0;
 
   /** The proposer's demo gesture of the occasion that a customer thanked for (or gave positive feedback on). */
-  const existing = (authorId: number, occasion: Occasion) =>
-    db
-      .select({ id: gestures.id, customerId: gestures.customerId })
-      .from(gestures)
-      .where(and(eq(gestures.proposerId, authorId), eq(gestures.occasion, occasion), eq(gestures.status, "closed"), inArray(gestures.outcome, ["thanked", "positive_feedback"])))
-      .orderBy(asc(gestures.id))
-      .get();
+  const existing = async (authorId: number, occasion: Occasion) =>
+    (await firstRow(db
+            .select({ id: gestures.id, customerId: gestures.customerId })
+            .from(gestures)
+            .where(and(eq(gestures.proposerId, authorId), eq(gestures.occasion, occasion), eq(gestures.status, "closed"), inArray(gestures.outcome, ["thanked", "positive_feedback"])))
+            .orderBy(asc(gestures.id)).limit(1)));
 
   /** Customers of the branch without any gesture yet (so no cap or duplicate rule applies), in a fixed order. */
-  const freshCustomers = (branchCode: string) => {
-    const branch = db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchCode)).get()!;
-    return db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(
-        and(
-          eq(customers.branchId, branch.id),
-          eq(customers.doNotContact, false),
-          isNull(customers.erasedAt),
-          like(customers.crmRef, `${branchCode}-0%`),
-          notExists(db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, customers.id))),
-        ),
-      )
-      .orderBy(asc(customers.id))
-      .limit(20)
-      .all();
+  const freshCustomers = async (branchCode: string) => {
+    const branch = (await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchCode)).limit(1)))!;
+    return await db
+          .select({ id: customers.id })
+          .from(customers)
+          .where(
+            and(
+              eq(customers.branchId, branch.id),
+              eq(customers.doNotContact, false),
+              isNull(customers.erasedAt),
+              like(customers.crmRef, `${branchCode}-0%`),
+              notExists(db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, customers.id))),
+            ),
+          )
+          .orderBy(asc(customers.id))
+          .limit(20);
   };
 
   /** A handwritten note for a customer, proposed (at discretion: no cost), handed over and thanked for, an hour apart. */
-  const thankedNote = (author: StoryActor, customerId: number, occasion: Occasion, at: Date) => {
+  const thankedNote = async (author: StoryActor, customerId: number, occasion: Occasion, at: Date) => {
     const hour = 60 * 60 * 1000;
-    let state = proposeGesture(
-      db,
-      author,
-      { createKey: `seed-story-note-${customerId}`, customerId, occasion, signalId: null, typeId: noteTypeId, amount: 0, cardMessage: "", justification: "", deliveryMethod: "in_branch", submit: true },
-      new Date(at.getTime() - 3 * hour),
-    );
-    state = fulfilGesture(db, author, { gestureId: state.gestureId, version: state.version, actualAmount: 0, vendor: "The branch team", fulfilledOn: localDate(new Date(at.getTime() - 2 * hour), timeZone), note: "", receipt: null }, new Date(at.getTime() - 2 * hour));
-    state = recordOutcome(db, author, { gestureId: state.gestureId, version: state.version, outcome: "thanked", note: "" }, new Date(at.getTime() - hour));
+    let state = await proposeGesture(
+          db,
+          author,
+          { createKey: `seed-story-note-${customerId}`, customerId, occasion, signalId: null, typeId: noteTypeId, amount: 0, cardMessage: "", justification: "", deliveryMethod: "in_branch", submit: true },
+          new Date(at.getTime() - 3 * hour),
+        );
+    state = await fulfilGesture(db, author, { gestureId: state.gestureId, version: state.version, actualAmount: 0, vendor: "The branch team", fulfilledOn: localDate(new Date(at.getTime() - 2 * hour), timeZone), note: "", receipt: null }, new Date(at.getTime() - 2 * hour));
+    state = await recordOutcome(db, author, { gestureId: state.gestureId, version: state.version, outcome: "thanked", note: "" }, new Date(at.getTime() - hour));
     made++;
     return state.gestureId;
   };
 
   let count = 0;
   for (const plan of PLANS) {
-    const author = actor(plan.author);
+    const author = await actor(plan.author);
     const at = new Date(options.now.getTime() - plan.daysAgo * 24 * 60 * 60 * 1000);
-    const write = (gestureId: number) => writeStory(db, author, { gestureId, body: plan.body, submit: !plan.draft }, at);
-    let story: ReturnType<typeof write> | null = null;
+    const write = async (gestureId: number) => (await writeStory(db, author, { gestureId, body: plan.body, submit: !plan.draft }, at));
+    let story: Awaited<ReturnType<typeof write>> | null = null;
     if ("existing" in plan.gesture) {
-      const gesture = existing(author.id, plan.gesture.existing);
+      const gesture = await existing(author.id, plan.gesture.existing);
       if (!gesture) continue; // the gesture seed no longer has it: the story is left out
-      story = write(gesture.id);
+      story = await write(gesture.id);
     } else {
       // A customer whose name the text happens to contain is skipped (the story would be refused).
-      for (const customer of freshCustomers(plan.gesture.note.branch)) {
-        const gestureId = thankedNote(author, customer.id, plan.gesture.note.occasion, at);
+      for (const customer of (await freshCustomers(plan.gesture.note.branch))) {
+        const gestureId = await thankedNote(author, customer.id, plan.gesture.note.occasion, at);
         try {
-          story = write(gestureId);
+          story = await write(gestureId);
           break;
         } catch (error) {
           if (!isDomainError(error) || error.code !== "VALIDATION") throw error;
@@ -168,8 +167,8 @@ export function seedStories(db: Db, options: { now: Date }): { stories: number; 
     if (!story) continue;
     if (plan.review) {
       const decidedAt = new Date(at.getTime() + 2 * 60 * 60 * 1000);
-      const reviewed = reviewStory(db, actor(plan.review.by), { storyId: story.storyId, version: story.version, decision: plan.review.decision, comment: plan.review.comment ?? "" }, decidedAt);
-      if (plan.withdrawn) withdrawStory(db, author, { storyId: reviewed.storyId, version: reviewed.version }, new Date(decidedAt.getTime() + 24 * 60 * 60 * 1000));
+      const reviewed = await reviewStory(db, await actor(plan.review.by), { storyId: story.storyId, version: story.version, decision: plan.review.decision, comment: plan.review.comment ?? "" }, decidedAt);
+      if (plan.withdrawn) await withdrawStory(db, author, { storyId: reviewed.storyId, version: reviewed.version }, new Date(decidedAt.getTime() + 24 * 60 * 60 * 1000));
     }
     count++;
   }

@@ -14,6 +14,9 @@ import { seedHistory } from "./seed-history";
 import { branches, organisation, users, type Role } from "./schema";
 
 import { DEMO_PASSWORD } from "./demo-password";
+import { firstRow, returnedRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
+import { eachInSeries } from "~/utils/in-series";
 
 export { DEMO_PASSWORD };
 /** A fixed instant so that the seed is the same on every machine. */
@@ -61,67 +64,60 @@ export async function seed(
   // password is published, so one hash (one salt) serves every demo account: scrypt at OWASP's
   // parameters costs ~0.3 s a hash, and the seed should stay quick as it grows.
   const demoHash = await hashPassword(DEMO_PASSWORD);
-  const people = database.transaction(
-    (tx) => {
-      tx.insert(organisation)
-        .values({
-          id: 1,
-          name: "Northvale Bank",
-          currency: "USD",
-          timeZone: ORGANISATION_TIME_ZONE,
-          periodLength: "quarter",
-          unspentBalanceRule: "lapse",
-          // The demo accounts sign in with their password alone (README); a real organisation
-          // starts with the second factor required (the column's default).
-          secondFactorRequired: false,
-          updatedAt: SEED_TIME,
-        })
-        .run();
-      const branchIds = new Map<string, number>();
-      for (const branch of BRANCHES) {
-        const row = tx.insert(branches).values({ ...branch, createdAt: SEED_TIME }).returning({ id: branches.id }).get();
-        branchIds.set(branch.code, row.id);
-      }
-      let adminId: number | null = null;
-      everyone.forEach((user) => {
-        const row = tx
-          .insert(users)
-          .values({
-            email: user.email,
-            name: user.name,
-            role: user.role,
-            branchId: user.branch ? branchIds.get(user.branch)! : null,
-            active: user.active ?? true,
-            passwordHash: demoHash,
-            createdAt: SEED_TIME,
-          })
-          .returning({ id: users.id })
-          .get();
-        if (user.role === "admin" && adminId === null) adminId = row.id;
+  const people = await writeTransaction(database, async (tx) => {
+        await tx.insert(organisation)
+                    .values({
+                      id: 1,
+                      name: "Northvale Bank",
+                      currency: "USD",
+                      timeZone: ORGANISATION_TIME_ZONE,
+                      periodLength: "quarter",
+                      unspentBalanceRule: "lapse",
+                      // The demo accounts sign in with their password alone (README); a real organisation
+                      // starts with the second factor required (the column's default).
+                      secondFactorRequired: false,
+                      updatedAt: SEED_TIME,
+                    });
+        const branchIds = new Map<string, number>();
+        for (const branch of BRANCHES) {
+          const row = await returnedRow(tx.insert(branches).values({ ...branch, createdAt: SEED_TIME }).returning({ id: branches.id }));
+          branchIds.set(branch.code, row.id);
+        }
+        let adminId: number | null = null;
+        await eachInSeries(everyone, async (user) => {
+                const row = await returnedRow(tx
+                          .insert(users)
+                          .values({
+                            email: user.email,
+                            name: user.name,
+                            role: user.role,
+                            branchId: user.branch ? branchIds.get(user.branch)! : null,
+                            active: user.active ?? true,
+                            passwordHash: demoHash,
+                            createdAt: SEED_TIME,
+                          })
+                          .returning({ id: users.id }));
+                if (user.role === "admin" && adminId === null) adminId = row.id;
+              });
+        await recordAudit(tx, {
+                actorId: null,
+                action: "system.seeded",
+                entity: "organisation",
+                entityId: 1,
+                detail: { branches: BRANCHES.length, users: everyone.length },
+                at: SEED_TIME,
+              });
+        // Customers and signals are dated relative to `now`, so that suggestions exist whenever the demo runs.
+        const context = await seedCustomers(tx, { branchIds, now, timeZone: ORGANISATION_TIME_ZONE, actorId: adminId });
+        return { users: everyone.length, branches: BRANCHES.length, ...context };
       });
-      recordAudit(tx, {
-        actorId: null,
-        action: "system.seeded",
-        entity: "organisation",
-        entityId: 1,
-        detail: { branches: BRANCHES.length, users: everyone.length },
-        at: SEED_TIME,
-      });
-      // Customers and signals are dated relative to `now`, so that suggestions exist whenever the demo runs.
-      const context = seedCustomers(tx, { branchIds, now, timeZone: ORGANISATION_TIME_ZONE, actorId: adminId });
-      return { users: everyone.length, branches: BRANCHES.length, ...context };
-    },
-    { behavior: "immediate" },
-  );
   // The budgets follow the day the seed runs, so that the demo always has a current quarter.
-  const budgets = database.transaction((tx) => seedBudgets(tx, { now, timeZone: ORGANISATION_TIME_ZONE }), {
-    behavior: "immediate",
-  });
+  const budgets = await writeTransaction(database, async (tx) => (await seedBudgets(tx, { now, timeZone: ORGANISATION_TIME_ZONE })));
   // Proposals in every state of the approval workflow, through its own functions (one transaction each).
   const gestures = await seedGestures(database, { now });
-  const patterns = seedPatterns(database, { now, timeZone: ORGANISATION_TIME_ZONE });
+  const patterns = await seedPatterns(database, { now, timeZone: ORGANISATION_TIME_ZONE });
   // Stories of the gestures customers thanked for: published, waiting for review, returned.
-  const told = seedStories(database, { now });
+  const told = await seedStories(database, { now });
   // Four quarters of fulfilled gestures with responses and what followed, after the others so their ids stay put.
   const history = await seedHistory(database, { now, timeZone: ORGANISATION_TIME_ZONE });
   return {
@@ -133,13 +129,13 @@ export async function seed(
   };
 }
 
-function isEmpty(database: Db): boolean {
-  return (database.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
+async function isEmpty(database: Db): Promise<boolean> {
+  return ((await firstRow(database.select({ n: count() }).from(users).limit(1)))?.n ?? 0) === 0;
 }
 
 async function main() {
   const ifEmpty = process.argv.includes("--if-empty");
-  if (!isEmpty(db)) {
+  if (!(await isEmpty(db))) {
     if (ifEmpty) {
       console.log(`Database ${env.DATABASE_URL} already has data; not seeding.`);
       return;

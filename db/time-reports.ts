@@ -16,17 +16,17 @@ import { openDatabase, sqliteOf } from "../app/utils/database.server";
 const file = process.argv[2] ?? "data/scale.sqlite";
 const db = openDatabase(file, { migrate: process.env.MIGRATE !== "0" });
 const at = new Date();
-const { timeZone, currency } = getOrganisation(db);
+const { timeZone, currency } = await getOrganisation(db);
 const scope = { branchId: null, region: null };
-const period = currentPeriod(db, at);
+const period = await currentPeriod(db, at);
 const { range } = readRange(new URLSearchParams(), timeZone, at);
 const { quarter } = readQuarter(new URLSearchParams(), timeZone, at);
 
 const views: [string, () => unknown][] = [
-  ["/reports (spendDashboard)", () => spendDashboard(db, scope, period)],
-  ["/reports/outcomes (outcomeReport)", () => outcomeReport(db, scope, period)],
-  ["/finance/fairness (fairnessReport)", () => fairnessReport(db, { scope, range })],
-  ["/finance/flags (computeFlags)", () => computeFlags(db, quarter, currency)],
+  ["/reports (spendDashboard)", async () => (await spendDashboard(db, scope, period))],
+  ["/reports/outcomes (outcomeReport)", async () => (await outcomeReport(db, scope, period))],
+  ["/finance/fairness (fairnessReport)", async () => (await fairnessReport(db, { scope, range }))],
+  ["/finance/flags (computeFlags)", async () => (await computeFlags(db, quarter, currency))],
 ];
 const only = process.env.ONLY;
 for (const [label, run] of views) {

@@ -38,10 +38,10 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     return domainErrorReply(submission, error, { hideFields: HIDE });
   }
-  return redirectWithToast(ROLE_HOME[user.role], {
-    kind: "success",
-    message: "Your password is changed. You were signed out on your other devices.",
-  });
+  return await redirectWithToast(ROLE_HOME[user.role], {
+      kind: "success",
+      message: "Your password is changed. You were signed out on your other devices.",
+    });
 }
 
 export default function ChangePasswordPage() {

@@ -30,8 +30,8 @@ export const meta: MetaFunction = () => [{ title: "Two-step sign-in · Empathy F
 // Every signed-in user manages their own second factor.
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, signInMethod } = await requireAuthenticated(request);
-  const organisation = getOrganisation(db);
-  const enrolled = hasSecondFactor(db, user.id);
+  const organisation = await getOrganisation(db);
+  const enrolled = await hasSecondFactor(db, user.id);
   // A new key on every visit until one is confirmed; it travels in the form and back, and is
   // stored (encrypted) only once a code from the app proves the app holds it.
   const offer = enrolled
@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(
     {
       enrolled,
-      remaining: enrolled ? remainingRecoveryCodes(db, user.id) : 0,
+      remaining: enrolled ? (await remainingRecoveryCodes(db, user.id)) : 0,
       required: organisation.secondFactorRequired,
       viaSso: signInMethod === "sso",
       offer: offer ? { svg: offer.svg, secret: offer.secret, rawSecret: offer.secret.replaceAll(" ", "") } : null,

@@ -27,8 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const roleParam = url.searchParams.get("role") ?? "";
   const role = (ROLES as readonly string[]).includes(roleParam) ? (roleParam as Role) : undefined;
   const page = pageFromUrl(url);
-  const users = listUsers(db, { query, role, page, pageSize: DEFAULT_PAGE_SIZE });
-  return json({ query, role: role ?? "", page, users, latestStory: latestPublishedStory(db) });
+  const users = await listUsers(db, { query, role, page, pageSize: DEFAULT_PAGE_SIZE });
+  return json({ query, role: role ?? "", page, users, latestStory: await latestPublishedStory(db) });
 }
 
 export default function AdminHome() {

@@ -27,7 +27,7 @@ function branchIdFrom(params: { branchId?: string }): number {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "branches:manage");
   try {
-    const branch = getBranch(db, branchIdFrom(params));
+    const branch = await getBranch(db, branchIdFrom(params));
     return json({ branch: { id: branch.id, code: branch.code, name: branch.name, region: branch.region, active: branch.active } });
   } catch (error) {
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
@@ -46,9 +46,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return json({ statusError: "This form was not sent as the page sends it; reload the page and try again." }, { status: 400 });
     }
     try {
-      const branch = setBranchActive(db, actor, { branchId, active: status.data.intent === "reactivate" }, now());
+      const branch = await setBranchActive(db, actor, { branchId, active: status.data.intent === "reactivate" }, now());
       const message = branch.active ? `Branch ${branch.code} is active again.` : `Branch ${branch.code} is deactivated.`;
-      return redirectWithToast(`/admin/branches/${branch.id}`, { kind: "success", message });
+      return await redirectWithToast(`/admin/branches/${branch.id}`, { kind: "success", message });
     } catch (error) {
       if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
       if (!isDomainError(error)) throw error;
@@ -58,8 +58,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: UpdateBranchSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    const branch = updateBranch(db, actor, { branchId, ...submission.value }, now());
-    return redirectWithToast("/admin/branches", { kind: "success", message: `Branch ${branch.code} saved.` });
+    const branch = await updateBranch(db, actor, { branchId, ...submission.value }, now());
+    return await redirectWithToast("/admin/branches", { kind: "success", message: `Branch ${branch.code} saved.` });
   } catch (error) {
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     return domainErrorReply(submission, error);

@@ -12,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "Branches · Administration ·
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "branches:manage");
-  return json({ branches: listBranchesWithHeadcount(db) });
+  return json({ branches: await listBranchesWithHeadcount(db) });
 }
 
 export default function BranchesPage() {

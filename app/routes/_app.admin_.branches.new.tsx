@@ -26,8 +26,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: CreateBranchSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    const branch = createBranch(db, actor, submission.value, now());
-    return redirectWithToast("/admin/branches", { kind: "success", message: `Branch ${branch.name} (${branch.code}) added.` });
+    const branch = await createBranch(db, actor, submission.value, now());
+    return await redirectWithToast("/admin/branches", { kind: "success", message: `Branch ${branch.name} (${branch.code}) added.` });
   } catch (error) {
     return domainErrorReply(submission, error);
   }

@@ -28,16 +28,16 @@ function typeIdFrom(params: { typeId?: string }): number {
   return id;
 }
 
-function loadType(typeId: number) {
-  const type = findGestureType(db, typeId);
+async function loadType(typeId: number) {
+  const type = await findGestureType(db, typeId);
   if (!type) throw notFound("This gesture type does not exist.");
   return type;
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "catalogue:manage");
-  const type = loadType(typeIdFrom(params));
-  return json({ type, usedCount: gestureTypeUseCount(db, type.id), perGestureMax: getPolicyDefaults(db).perGestureMax });
+  const type = await loadType(typeIdFrom(params));
+  return json({ type, usedCount: await gestureTypeUseCount(db, type.id), perGestureMax: (await getPolicyDefaults(db)).perGestureMax });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -49,9 +49,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: UpdateGestureTypeSchema });
     if (submission.status !== "success") return json(submission.reply(), { status: 400 });
     try {
-      const type = updateGestureType(db, actor, { typeId, ...submission.value }, now());
-      const warning = perGestureMaxWarning(db, type);
-      return redirectWithToast(path, { kind: warning ? "info" : "success", message: `${type.name} saved.${warning ? ` ${warning}` : ""}` });
+      const type = await updateGestureType(db, actor, { typeId, ...submission.value }, now());
+      const warning = await perGestureMaxWarning(db, type);
+      return await redirectWithToast(path, { kind: warning ? "info" : "success", message: `${type.name} saved.${warning ? ` ${warning}` : ""}` });
     } catch (error) {
       if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
       return domainErrorReply(submission, error);
@@ -62,16 +62,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     switch (submission.value.intent) {
       case "deactivate": {
-        const type = setGestureTypeActive(db, actor, { typeId, active: false }, now());
-        return redirectWithToast(path, { kind: "success", message: `${type.name} is deactivated: staff can no longer choose it.` });
+        const type = await setGestureTypeActive(db, actor, { typeId, active: false }, now());
+        return await redirectWithToast(path, { kind: "success", message: `${type.name} is deactivated: staff can no longer choose it.` });
       }
       case "reactivate": {
-        const type = setGestureTypeActive(db, actor, { typeId, active: true }, now());
-        return redirectWithToast(path, { kind: "success", message: `${type.name} is active again.` });
+        const type = await setGestureTypeActive(db, actor, { typeId, active: true }, now());
+        return await redirectWithToast(path, { kind: "success", message: `${type.name} is active again.` });
       }
       case "delete": {
-        const type = deleteGestureType(db, actor, { typeId }, now());
-        return redirectWithToast("/admin/catalogue", { kind: "success", message: `${type.name} is deleted from the catalogue.` });
+        const type = await deleteGestureType(db, actor, { typeId }, now());
+        return await redirectWithToast("/admin/catalogue", { kind: "success", message: `${type.name} is deleted from the catalogue.` });
       }
     }
   } catch (error) {

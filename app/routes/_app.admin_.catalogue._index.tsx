@@ -17,10 +17,10 @@ export const meta: MetaFunction = () => [{ title: "Gesture catalogue · Administ
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "catalogue:manage");
-  const types = listCatalogueWithUse(db);
+  const types = await listCatalogueWithUse(db);
   // Occasions no active type suits: staff could not propose anything for them.
   const uncovered = OCCASIONS.filter((occasion) => !types.some((type) => type.active && type.occasions.includes(occasion)));
-  return json({ types, uncovered, perGestureMax: getPolicyDefaults(db).perGestureMax });
+  return json({ types, uncovered, perGestureMax: (await getPolicyDefaults(db)).perGestureMax });
 }
 
 export default function CataloguePage() {

@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Add a gesture type · Adminis
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "catalogue:manage");
-  return json({ perGestureMax: getPolicyDefaults(db).perGestureMax });
+  return json({ perGestureMax: (await getPolicyDefaults(db)).perGestureMax });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -26,9 +26,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: CreateGestureTypeSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    const type = createGestureType(db, actor, submission.value, now());
-    const warning = perGestureMaxWarning(db, type);
-    return redirectWithToast("/admin/catalogue", { kind: warning ? "info" : "success", message: `${type.name} added.${warning ? ` ${warning}` : ""}` });
+    const type = await createGestureType(db, actor, submission.value, now());
+    const warning = await perGestureMaxWarning(db, type);
+    return await redirectWithToast("/admin/catalogue", { kind: warning ? "info" : "success", message: `${type.name} added.${warning ? ` ${warning}` : ""}` });
   } catch (error) {
     return domainErrorReply(submission, error);
   }

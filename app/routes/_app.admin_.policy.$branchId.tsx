@@ -29,9 +29,9 @@ function branchIdFrom(params: { branchId?: string }): number {
   return id;
 }
 
-function loadBranch(branchId: number) {
+async function loadBranch(branchId: number) {
   try {
-    const branch = getBranch(db, branchId);
+    const branch = await getBranch(db, branchId);
     return { id: branch.id, code: branch.code, name: branch.name, region: branch.region, active: branch.active };
   } catch (error) {
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
@@ -41,29 +41,29 @@ function loadBranch(branchId: number) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "policy:manage");
-  const branch = loadBranch(branchIdFrom(params));
-  const defaults = getPolicyDefaults(db);
-  const effective = getEffectivePolicy(db, branch.id);
+  const branch = await loadBranch(branchIdFrom(params));
+  const defaults = await getPolicyDefaults(db);
+  const effective = await getEffectivePolicy(db, branch.id);
   return json({ branch, defaults, effective });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requirePermission(request, "policy:manage");
-  const branch = loadBranch(branchIdFrom(params));
+  const branch = await loadBranch(branchIdFrom(params));
   const path = `/admin/policy/${branch.id}`;
   const formData = await request.formData();
-  const schema = branchOverridesSchema(getPolicyDefaults(db), getOrganisation(db).currency);
+  const schema = branchOverridesSchema(await getPolicyDefaults(db), (await getOrganisation(db)).currency);
   const clearing = formData.get("intent") === "clear";
   const submission = clearing ? null : parseWithZod(formData, { schema });
   if (submission && submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    const saved = setBranchOverrides(db, actor, { branchId: branch.id, overrides: submission?.value ?? {} }, now());
+    const saved = await setBranchOverrides(db, actor, { branchId: branch.id, overrides: submission?.value ?? {} }, now());
     const count = Object.keys(saved.overrides).length;
     const message =
       count === 0
         ? `${branch.name} follows the organisation defaults for every setting.`
         : `${branch.name}'s policy saved: ${count === 1 ? "1 setting overrides" : `${count} settings override`} the organisation defaults.`;
-    return redirectWithToast(path, { kind: "success", message });
+    return await redirectWithToast(path, { kind: "success", message });
   } catch (error) {
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     if (!submission) {

@@ -29,9 +29,9 @@ export const meta: MetaFunction = () => [{ title: "Policy · Administration · E
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "policy:manage");
-  const defaults = getPolicyDefaults(db);
+  const defaults = await getPolicyDefaults(db);
   const values = Object.fromEntries(POLICY_KEYS.map((key) => [key, policyValueText(key, defaults[key])])) as Record<PolicyKey, string>;
-  return json({ values, branches: listBranchPolicySummaries(db) });
+  return json({ values, branches: await listBranchPolicySummaries(db) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -39,11 +39,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: PolicyDefaultsSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    updatePolicyDefaults(db, actor, submission.value, now());
+    await updatePolicyDefaults(db, actor, submission.value, now());
   } catch (error) {
     return domainErrorReply(submission, error);
   }
-  return redirectWithToast("/admin/policy", { kind: "success", message: "Organisation policy saved. Branches without an override follow it from now on." });
+  return await redirectWithToast("/admin/policy", { kind: "success", message: "Organisation policy saved. Branches without an override follow it from now on." });
 }
 
 export default function PolicyPage() {

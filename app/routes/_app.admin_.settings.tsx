@@ -20,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Organisation settings · Admi
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "settings:manage");
-  return json({ settings: getOrganisation(db), timeZones: supportedTimeZones(), ssoConfigured: ssoConfigured() });
+  return json({ settings: await getOrganisation(db), timeZones: supportedTimeZones(), ssoConfigured: ssoConfigured() });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -28,11 +28,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: OrganisationSettingsSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    updateOrganisationSettings(db, actor, { ...submission.value, ssoBranchClaim: submission.value.ssoBranchClaim ?? null }, now());
+    await updateOrganisationSettings(db, actor, { ...submission.value, ssoBranchClaim: submission.value.ssoBranchClaim ?? null }, now());
   } catch (error) {
     return domainErrorReply(submission, error);
   }
-  return redirectWithToast("/admin/settings", { kind: "success", message: "Organisation settings saved." });
+  return await redirectWithToast("/admin/settings", { kind: "success", message: "Organisation settings saved." });
 }
 
 const CURRENCY_NAMES = new Intl.DisplayNames(["en"], { type: "currency" });

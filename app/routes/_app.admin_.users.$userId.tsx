@@ -31,9 +31,9 @@ function userIdFrom(params: { userId?: string }): number {
   return id;
 }
 
-function loadUser(userId: number) {
+async function loadUser(userId: number) {
   try {
-    return getUserForAdmin(db, userId);
+    return await getUserForAdmin(db, userId);
   } catch (error) {
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     throw error;
@@ -42,13 +42,13 @@ function loadUser(userId: number) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requirePermission(request, "users:manage");
-  const user = loadUser(userIdFrom(params));
+  const user = await loadUser(userIdFrom(params));
   // A branch that was deactivated after the user joined it stays selectable for that user.
-  const branches = listActiveBranches(db);
+  const branches = await listActiveBranches(db);
   if (user.branchId && !branches.some((b) => b.id === user.branchId)) {
     branches.push({ id: user.branchId, code: "", name: `${user.branchName ?? "Current branch"} (deactivated)` });
   }
-  return json({ user, branches, isSelf: user.id === actor.id, hasSecondFactor: hasSecondFactor(db, user.id) });
+  return json({ user, branches, isSelf: user.id === actor.id, hasSecondFactor: await hasSecondFactor(db, user.id) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -60,27 +60,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: UpdateUserSchema });
     if (submission.status !== "success") return json(submission.reply(), { status: 400 });
     try {
-      updateUser(db, actor, { userId, ...submission.value }, now());
+      await updateUser(db, actor, { userId, ...submission.value }, now());
     } catch (error) {
       return domainErrorReply(submission, error);
     }
-    return redirectWithToast(path, { kind: "success", message: "Changes saved." });
+    return await redirectWithToast(path, { kind: "success", message: "Changes saved." });
   }
   const submission = parseWithZod(formData, { schema: UserStatusSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
     switch (submission.value.intent) {
       case "deactivate": {
-        const user = deactivateUser(db, actor, { userId }, now());
-        return redirectWithToast(path, { kind: "success", message: `${user.name} is deactivated and signed out everywhere.` });
+        const user = await deactivateUser(db, actor, { userId }, now());
+        return await redirectWithToast(path, { kind: "success", message: `${user.name} is deactivated and signed out everywhere.` });
       }
       case "reactivate": {
-        const user = reactivateUser(db, actor, { userId }, now());
-        return redirectWithToast(path, { kind: "success", message: `${user.name} can sign in again.` });
+        const user = await reactivateUser(db, actor, { userId }, now());
+        return await redirectWithToast(path, { kind: "success", message: `${user.name} can sign in again.` });
       }
       case "reset-second-factor": {
-        resetSecondFactor(db, actor, { userId }, now());
-        return redirectWithToast(path, { kind: "success", message: "Second factor reset. They set up a new one at their next sign-in." });
+        await resetSecondFactor(db, actor, { userId }, now());
+        return await redirectWithToast(path, { kind: "success", message: "Second factor reset. They set up a new one at their next sign-in." });
       }
       case "reset-password": {
         const { user, oneTimePassword } = await resetPasswordWithOneTimePassword(db, actor, { userId }, now());

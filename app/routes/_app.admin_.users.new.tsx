@@ -21,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Add a user · Empathy Fund" }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "users:manage");
-  return json({ branches: listActiveBranches(db) });
+  return json({ branches: await listActiveBranches(db) });
 }
 
 // On success the page shows the one-time password once, in the response to this POST: it is not

@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "API keys · Empathy Fund" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "settings:manage");
-  return json({ keys: listApiKeys(db, user) });
+  return json({ keys: await listApiKeys(db, user) });
 }
 
 type ActionData = { created?: { name: string; key: string }; error?: string; field?: "name"; values?: { name: string } };
@@ -33,12 +33,12 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   try {
     if (parsed.data.intent === "create") {
-      const { key } = createApiKey(db, user, { name: parsed.data.name }, now());
+      const { key } = await createApiKey(db, user, { name: parsed.data.name }, now());
       // Shown once, in this response only: never stored, never put in a redirect or a cookie.
       return json<ActionData>({ created: { name: parsed.data.name, key } });
     }
-    revokeApiKey(db, user, { keyId: parsed.data.keyId }, now());
-    return redirectWithToast("/api-keys", { kind: "success", message: "Key revoked. Requests with it are refused from now on." });
+    await revokeApiKey(db, user, { keyId: parsed.data.keyId }, now());
+    return await redirectWithToast("/api-keys", { kind: "success", message: "Key revoked. Requests with it are refused from now on." });
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json<ActionData>({ error: error.message }, { status: 409 });

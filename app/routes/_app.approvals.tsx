@@ -36,8 +36,8 @@ async function requireApprover(request: Request) {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireApprover(request);
   const page = pageFromUrl(new URL(request.url));
-  const queue = approvalQueue(db, user, { page, pageSize: DEFAULT_PAGE_SIZE }, now());
-  const reapprovals = reapprovalQueue(db, user, now());
+  const queue = await approvalQueue(db, user, { page, pageSize: DEFAULT_PAGE_SIZE }, now());
+  const reapprovals = await reapprovalQueue(db, user, now());
   return json({ ...queue, reapprovals, page, isFinance: user.role === "finance" });
 }
 
@@ -51,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const errors = Object.values(submission.reply().error ?? {}).flatMap((m) => m ?? []);
     return json({ errors: [...new Set(errors)], results: null }, { status: 400 });
   }
-  const results = bulkApprove(db, user, parseSelection(submission.value.selected), now());
+  const results = await bulkApprove(db, user, parseSelection(submission.value.selected), now());
   return json({ errors: null, results });
 }
 

@@ -60,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireApprover(request);
   const { gestureId, token } = readLink(request, params);
   const at = now();
-  const check = checkDecisionLink(db, user, { gestureId, token, secret: env.SESSION_SECRET }, at);
+  const check = await checkDecisionLink(db, user, { gestureId, token, secret: env.SESSION_SECRET }, at);
   if (!check.ok) {
     // Which proposal is named only to its own approver (used, expired, stale, no longer theirs).
     const mayOpen = check.problem === "used" || check.problem === "expired" || check.problem === "stale" || check.problem === "no-right";
@@ -71,7 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   return json({
     refusal: null,
-    proposal: { ...decisionPageView(db, check, at), action: `/approvals/${gestureId}/decide?${new URLSearchParams({ token: token ?? "" })}` },
+    proposal: { ...(await decisionPageView(db, check, at)), action: `/approvals/${gestureId}/decide?${new URLSearchParams({ token: token ?? "" })}` },
   });
 }
 
@@ -79,24 +79,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireApprover(request);
   const { gestureId, token } = readLink(request, params);
   const at = now();
-  const check = checkDecisionLink(db, user, { gestureId, token, secret: env.SESSION_SECRET }, at);
+  const check = await checkDecisionLink(db, user, { gestureId, token, secret: env.SESSION_SECRET }, at);
   // A spent, expired, foreign or stale link decides nothing; the page then says why.
   if (!check.ok) return json({ formErrors: [check.message] }, { status: LINK_PROBLEM_STATUS[check.problem] });
   const formData = await request.formData();
-  return submitForm(formData, LinkDecisionSchema, ({ intent, comment }) => {
-    const result = decideWithLink(db, user, { gestureId, token, secret: env.SESSION_SECRET, decision: intent, comment }, at);
-    const currency = getOrganisation(db).currency;
-    const what = `proposal #${gestureId} (${formatMoney(check.gesture.requestedAmount, currency)})`;
-    const message =
-      result.status === "awaiting_finance"
-        ? `Approved ${what}. It now waits for finance's second approval.`
-        : result.status === "approved"
-          ? `Approved ${what}; the money is set aside.`
-          : result.status === "rejected"
-            ? `Rejected ${what}. The proposer is told why.`
-            : `Returned ${what} for changes. The proposer is told what to change.`;
-    return redirectWithToast("/approvals", { kind: "success", message });
-  });
+  return await submitForm(formData, LinkDecisionSchema, async ({ intent, comment }) => {
+      const result = await decideWithLink(db, user, { gestureId, token, secret: env.SESSION_SECRET, decision: intent, comment }, at);
+      const currency = (await getOrganisation(db)).currency;
+      const what = `proposal #${gestureId} (${formatMoney(check.gesture.requestedAmount, currency)})`;
+      const message =
+        result.status === "awaiting_finance"
+          ? `Approved ${what}. It now waits for finance's second approval.`
+          : result.status === "approved"
+            ? `Approved ${what}; the money is set aside.`
+            : result.status === "rejected"
+              ? `Rejected ${what}. The proposer is told why.`
+              : `Returned ${what} for changes. The proposer is told what to change.`;
+      return await redirectWithToast("/approvals", { kind: "success", message });
+    });
 }
 
 export default function DecideFromLinkPage() {

@@ -26,12 +26,12 @@ const PAGE_SIZE = DEFAULT_PAGE_SIZE * 2;
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "audit:view");
   const url = new URL(request.url);
-  const { currency, timeZone } = getOrganisation(db);
-  const { form, filter, errors, entities, matchedPeople } = readAuditFilter(db, url.searchParams, timeZone, now());
+  const { currency, timeZone } = await getOrganisation(db);
+  const { form, filter, errors, entities, matchedPeople } = await readAuditFilter(db, url.searchParams, timeZone, now());
   const beforeParam = Number(url.searchParams.get("before"));
   const before = Number.isSafeInteger(beforeParam) && beforeParam > 0 ? beforeParam : undefined;
-  const events = listAuditEvents(db, { ...filter, before, pageSize: PAGE_SIZE });
-  const verification = url.searchParams.get("verify") === "1" ? verifyAuditChain(db) : null;
+  const events = await listAuditEvents(db, { ...filter, before, pageSize: PAGE_SIZE });
+  const verification = url.searchParams.get("verify") === "1" ? (await verifyAuditChain(db)) : null;
   const rows = events.rows.map((event) => ({
     id: event.id,
     at: event.at,

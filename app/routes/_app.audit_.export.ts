@@ -15,8 +15,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, "audit:view");
   const url = new URL(request.url);
   const at = now();
-  const { timeZone } = getOrganisation(db);
-  const { filter } = readAuditFilter(db, url.searchParams, timeZone, at);
-  const stream = exportCsvStream({ kind: "audit", filter, bom: url.searchParams.get("bom") === "1" }, { drained: context.drained });
+  const { timeZone } = await getOrganisation(db);
+  const { filter } = await readAuditFilter(db, url.searchParams, timeZone, at);
+  const stream = await exportCsvStream({ kind: "audit", filter, bom: url.searchParams.get("bom") === "1" }, { drained: context.drained });
   return new Response(stream, { headers: csvHeaders(`audit-log-${localDate(at, timeZone)}.csv`) });
 }

@@ -26,9 +26,9 @@ export const meta: MetaFunction = () => [{ title: "My branch · Empathy Fund" }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "branch:view");
   if (!user.branchId) throw json({ message: "Your account is not attached to a branch. Ask an administrator to set your branch." }, { status: 403 });
-  const { branch, team } = getBranchWithTeam(db, user.branchId);
-  const suggestions = listSuggestions(db, user, now()).rows;
-  const pool = branchPoolSummary(db, branch.id, now());
+  const { branch, team } = await getBranchWithTeam(db, user.branchId);
+  const suggestions = (await listSuggestions(db, user, now())).rows;
+  const pool = await branchPoolSummary(db, branch.id, now());
   const ledgerHref = pool && poolAccess(user, { branchId: branch.id }) ? `/pools/${pool.poolId}` : undefined;
   return json({
     branch: { name: branch.name, code: branch.code, region: branch.region },
@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     suggestions: { rows: suggestions.slice(0, HOME_SUGGESTIONS), total: suggestions.length },
     pool,
     ledgerHref,
-    latestStory: latestPublishedStory(db),
+    latestStory: await latestPublishedStory(db),
   });
 }
 

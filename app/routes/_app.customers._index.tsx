@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = (url.searchParams.get("q") ?? "").slice(0, SEARCH_MAX);
   const page = pageFromUrl(url);
   try {
-    const result = searchCustomers(db, user, { query, page, pageSize: DEFAULT_PAGE_SIZE });
+    const result = await searchCustomers(db, user, { query, page, pageSize: DEFAULT_PAGE_SIZE });
     return json({ query, page, ...result, branchName: user.branch?.name ?? "" });
   } catch (error) {
     throwAsResponse(error);

@@ -25,8 +25,8 @@ export const meta: MetaFunction = () => [{ title: "Delegate while away · Empath
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "gestures:delegate");
   const page = pageFromUrl(new URL(request.url));
-  const list = listDelegations(db, user, { page }, now());
-  const delegates = eligibleDelegates(db, user).map((d) => ({
+  const list = await listDelegations(db, user, { page }, now());
+  const delegates = (await eligibleDelegates(db, user)).map((d) => ({
     value: String(d.id),
     label: `${d.name} — ${ROLE_LABELS[d.role]}${d.branchName ? `, ${d.branchName}` : ""}`,
     group: d.group,
@@ -41,11 +41,11 @@ export async function action({ request }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: EndDelegationSchema });
     if (submission.status !== "success") return json(submission.reply(), { status: 400 });
     try {
-      const ended = endDelegation(db, user, { delegationId: submission.value.delegationId }, now());
-      return redirectWithToast("/delegation", {
-        kind: "success",
-        message: `The delegation from ${delegationRange(ended)} is ended. Proposals to decide come to you again.`,
-      });
+      const ended = await endDelegation(db, user, { delegationId: submission.value.delegationId }, now());
+      return await redirectWithToast("/delegation", {
+              kind: "success",
+              message: `The delegation from ${delegationRange(ended)} is ended. Proposals to decide come to you again.`,
+            });
     } catch (error) {
       return domainErrorReply(submission, error);
     }
@@ -53,8 +53,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: CreateDelegationSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    const created = createDelegation(db, user, submission.value, now());
-    return redirectWithToast("/delegation", { kind: "success", message: `Delegation saved: from ${delegationRange(created)}. Your delegate has been told.` });
+    const created = await createDelegation(db, user, submission.value, now());
+    return await redirectWithToast("/delegation", { kind: "success", message: `Delegation saved: from ${delegationRange(created)}. Your delegate has been told.` });
   } catch (error) {
     return domainErrorReply(submission, error);
   }

@@ -27,11 +27,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   let pseudonym: string;
   try {
-    pseudonym = eraseCustomer(db, user, { crmRef: submission.value.crmRef }, now()).pseudonym;
+    pseudonym = (await eraseCustomer(db, user, { crmRef: submission.value.crmRef }, now())).pseudonym;
   } catch (error) {
     return domainErrorReply(submission, error);
   }
-  return redirectWithToast("/erasure", { kind: "success", message: `Customer ${submission.value.crmRef} erased. They now appear as “${pseudonym}”.` });
+  return await redirectWithToast("/erasure", { kind: "success", message: `Customer ${submission.value.crmRef} erased. They now appear as “${pseudonym}”.` });
 }
 
 export default function ErasurePage() {

@@ -18,7 +18,7 @@ const ALL_REGIONS_UP_TO = 60;
 // of hundreds of branches is shown one region at a time (the first by default, `?region=all` for all).
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "reports:all");
-  const rows = listBranchesWithHeadcount(db);
+  const rows = await listBranchesWithHeadcount(db);
   const regions = new Map<string, typeof rows>();
   for (const row of rows) {
     const list = regions.get(row.region);
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     regions: shown.map((name) => ({ name, branches: regions.get(name)! })),
     regionNav: paged ? { names: names.map((name) => ({ name, branches: regions.get(name)!.length })), current: asked === "all" ? "all" : shown[0] ?? null } : null,
     totals: { branches: rows.length, active: rows.filter((b) => b.active).length, regions: regions.size },
-    latestStory: latestPublishedStory(db),
+    latestStory: await latestPublishedStory(db),
   });
 }
 

@@ -3,5 +3,5 @@ import { financeExportResponse } from "~/utils/reports.server";
 
 // Ledger entries written in a period as CSV, streamed (app/utils/reports.server.ts).
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return financeExportResponse(request, context, "ledger");
+  return await financeExportResponse(request, context, "ledger");
 }

@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Exports · Empathy Fund" }];
 // entries as CSV. The download links are plain GET forms, so they work without JavaScript.
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope } = await requireReportScope(request);
-  const { timeZone } = getOrganisation(db);
+  const { timeZone } = await getOrganisation(db);
   const at = now();
   const range = readRange(new URL(request.url).searchParams, timeZone, at);
   return json({

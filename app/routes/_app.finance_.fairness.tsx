@@ -22,7 +22,7 @@ const CONCENTRATION_ROWS = 50;
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope } = await requireReportScope(request);
   const url = new URL(request.url);
-  const { timeZone } = getOrganisation(db);
+  const { timeZone } = await getOrganisation(db);
   const at = now();
   const range = readRange(url.searchParams, timeZone, at);
   // Computed in a report worker thread (decision 52): the event loop stays free meanwhile.

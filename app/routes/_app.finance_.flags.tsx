@@ -43,14 +43,14 @@ function readFilters(params: URLSearchParams, timeZone: string, at: Date) {
 // gestures (see app/domain/reporting/patterns.server.ts), joined with finance's reviews.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "reports:all");
-  redirectOldReportUrl(request, user);
+  await redirectOldReportUrl(request, user);
   const url = new URL(request.url);
-  const { currency, timeZone } = getOrganisation(db);
+  const { currency, timeZone } = await getOrganisation(db);
   const at = now();
   const { quarter, options, from, rule, status, errors } = readFilters(url.searchParams, timeZone, at);
   // Computed in a report worker thread (decision 52): the event loop stays free meanwhile.
   const flags = await runReport({ kind: "flags", quarter, currency, rules: rule ? [rule] : FLAG_RULES });
-  const reviews = reviewsFor(db, flags.map((f) => f.key));
+  const reviews = await reviewsFor(db, flags.map((f) => f.key));
   const counts = { open: flags.filter((f) => !reviews.has(f.key)).length, reviewed: flags.filter((f) => reviews.has(f.key)).length };
   const shown = flags.filter((f) => (status === "all" ? true : status === "reviewed" ? reviews.has(f.key) : !reviews.has(f.key)));
   const page = pageFromUrl(url);
@@ -83,18 +83,18 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return json({ flagKey, error: "This form was not sent as the page sends it; reload the page and try again.", note: note.slice(0, REVIEW_NOTE_MAX + 100) }, { status: 400 });
   }
-  const { currency, timeZone } = getOrganisation(db);
+  const { currency, timeZone } = await getOrganisation(db);
   const at = now();
   const quarter = quarterNamed(submission.value.quarter ?? "", timeZone);
   if (!quarter) return json({ flagKey, error: "This flag's quarter is missing; reload the page and try again.", note }, { status: 400 });
   try {
-    reviewFlag(db, user, { quarter, flagKey: submission.value.flagKey ?? "", note: submission.value.note ?? "", currency }, at);
+    await reviewFlag(db, user, { quarter, flagKey: submission.value.flagKey ?? "", note: submission.value.note ?? "", currency }, at);
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json({ flagKey, error: error.message, note: note.slice(0, REVIEW_NOTE_MAX + 100) }, { status: DOMAIN_ERROR_STATUS[error.code] });
   }
   const back = new URL(request.url);
-  return redirectWithToast(`${back.pathname}${back.search}`, { kind: "success", message: "Flag marked reviewed." });
+  return await redirectWithToast(`${back.pathname}${back.search}`, { kind: "success", message: "Flag marked reviewed." });
 }
 
 export default function Flags() {

@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const status = (GESTURE_STATUSES as readonly string[]).includes(statusParam) ? (statusParam as GestureStatus) : undefined;
   const page = pageFromUrl(url);
   try {
-    const { rows, total } = listMyProposals(db, user, { status, page, pageSize: DEFAULT_PAGE_SIZE });
+    const { rows, total } = await listMyProposals(db, user, { status, page, pageSize: DEFAULT_PAGE_SIZE });
     return json({ rows, total, page, status: status ?? "" });
   } catch (error) {
     throwAsResponse(error);

@@ -45,14 +45,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const query = (url.searchParams.get("q") ?? "").slice(0, SEARCH_MAX);
     const page = pageFromUrl(url);
     try {
-      const result = query.trim() ? searchCustomers(db, user, { query, page, pageSize: DEFAULT_PAGE_SIZE }) : { rows: [], hasNext: false };
+      const result = query.trim() ? (await searchCustomers(db, user, { query, page, pageSize: DEFAULT_PAGE_SIZE })) : { rows: [], hasNext: false };
       return json({ step: "customer" as const, query, page, ...result });
     } catch (error) {
       throwAsResponse(error);
     }
   }
   try {
-    const options = proposalFormOptions(db, user, customerId, now());
+    const options = await proposalFormOptions(db, user, customerId, now());
     const signalId = positiveId(url.searchParams.get("signalId"));
     const signal = options.signals.find((s) => s.id === signalId) ?? null;
     const occasionParam = url.searchParams.get("occasion") ?? "";
@@ -61,13 +61,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // "Choose" link sets ?typeId=, so staff can pick from it without JavaScript.
     const forOccasion = occasion ? options.types.filter((t) => t.occasions.includes(occasion)) : [];
     const offered = (r: { typeId: number }) => forOccasion.some((t) => t.id === r.typeId);
-    const worked = occasion ? whatHasWorked(db, occasion).filter(offered) : [];
+    const worked = occasion ? (await whatHasWorked(db, occasion)).filter(offered) : [];
     // The same among customers like this one, where their groups have enough recorded responses.
     const { segment, tenureBand } = options.customer;
     const workedAmong = occasion
       ? [
-          { title: `Among ${SEGMENT_LABELS[segment].toLowerCase()} customers`, rows: whatHasWorkedAmong(db, occasion, { dimension: "segment", key: segment }).filter(offered) },
-          { title: `Among customers of ${tenureBandLabel(tenureBand).toLowerCase()}`, rows: whatHasWorkedAmong(db, occasion, { dimension: "tenure", key: tenureBand }).filter(offered) },
+          { title: `Among ${SEGMENT_LABELS[segment].toLowerCase()} customers`, rows: (await whatHasWorkedAmong(db, occasion, { dimension: "segment", key: segment })).filter(offered) },
+          { title: `Among customers of ${tenureBandLabel(tenureBand).toLowerCase()}`, rows: (await whatHasWorkedAmong(db, occasion, { dimension: "tenure", key: tenureBand })).filter(offered) },
         ].filter((group) => groupHasEnoughCases(group.rows))
       : [];
     const chosenTypeId = positiveId(url.searchParams.get("typeId"));
@@ -82,7 +82,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       deliveryMethod: "in_branch",
       compensationOwed: null,
     };
-    const { currency } = getOrganisation(db);
+    const { currency } = await getOrganisation(db);
     return json({ step: "form" as const, options, defaults, createKey: newIdempotencyKey(), worked, workedAmong, currency, signalId: signal?.id ?? null });
   } catch (error) {
     throwAsResponse(error);
@@ -96,8 +96,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   const { intent, signalId, ...input } = submission.value;
   try {
-    const result = proposeGesture(db, user, { ...input, signalId: signalId ?? null, submit: intent === "submit" }, now());
-    return redirectWithToast(`/gestures/${result.gestureId}`, transitionToast(result));
+    const result = await proposeGesture(db, user, { ...input, signalId: signalId ?? null, submit: intent === "submit" }, now());
+    return await redirectWithToast(`/gestures/${result.gestureId}`, transitionToast(result));
   } catch (error) {
     return domainErrorReply(submission, error);
   }

@@ -15,12 +15,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const gestureId = Number(params.gestureId);
   if (!Number.isSafeInteger(gestureId) || gestureId < 1) throw new Response("This receipt does not exist, or it is not yours to see.", { status: 404 });
   try {
-    authorizeGestureView(db, user, gestureId, now());
+    await authorizeGestureView(db, user, gestureId, now());
   } catch (error) {
     throwAsResponse(error);
   }
-  const receipt = latestReceipt(db, gestureId);
-  const file = receipt ? openReceipt(db, receipt.id) : null;
+  const receipt = await latestReceipt(db, gestureId);
+  const file = receipt ? (await openReceipt(db, receipt.id)) : null;
   if (!receipt || !file) throw new Response("This gesture has no receipt on file.", { status: 404 });
   const inline = new URL(request.url).searchParams.get("inline") === "1";
   return new Response(new Uint8Array(file), {

@@ -29,7 +29,7 @@ function importIdFrom(params: { importId?: string }) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customers:import");
   try {
-    return json(getImport(db, user, importIdFrom(params)));
+    return json(await getImport(db, user, importIdFrom(params)));
   } catch (error) {
     throwAsResponse(error);
   }
@@ -40,19 +40,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const importId = importIdFrom(params);
   const formData = await request.formData();
   try {
-    assertImportAccess(db, user, importId);
+    await assertImportAccess(db, user, importId);
     // The intent alone: a form with any other field, or the intent twice, is refused.
     const submission = parseWithZod(formData, { schema: ImportDecisionSchema });
     if (submission.status !== "success") return json({ message: "Choose to import or to discard." }, { status: 400 });
     if (submission.value.intent === "commit") {
-      const counts = commitImport(db, user, { importId }, now());
-      return redirectWithToast(`/imports/${importId}`, {
-        kind: "success",
-        message: `Imported: ${counts.create} new, ${counts.update} updated, ${counts.unchanged} unchanged.`,
-      });
+      const counts = await commitImport(db, user, { importId }, now());
+      return await redirectWithToast(`/imports/${importId}`, {
+              kind: "success",
+              message: `Imported: ${counts.create} new, ${counts.update} updated, ${counts.unchanged} unchanged.`,
+            });
     }
-    discardImport(db, user, { importId }, now());
-    return redirectWithToast("/imports", { kind: "info", message: "Import discarded. Nothing was changed." });
+    await discardImport(db, user, { importId }, now());
+    return await redirectWithToast("/imports", { kind: "info", message: "Import discarded. Nothing was changed." });
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json({ message: error.message }, { status: error.code === "NOT_FOUND" ? 404 : 409 });

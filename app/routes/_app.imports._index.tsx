@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customers:import");
   const page = pageFromUrl(new URL(request.url));
   try {
-    return json({ page, ...listImports(db, user, { page, pageSize: DEFAULT_PAGE_SIZE }), scope: user.branch?.name ?? null });
+    return json({ page, ...(await listImports(db, user, { page, pageSize: DEFAULT_PAGE_SIZE })), scope: user.branch?.name ?? null });
   } catch (error) {
     throwAsResponse(error);
   }
@@ -72,7 +72,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!file || !fileName) errors.file = "Choose a CSV file to upload.";
   if (errors.kind || errors.file) return json(errors, { status: 400 });
   try {
-    const id = stageImport(db, user, { kind: kindValue as ImportKind, fileName, file: file! }, now());
+    const id = await stageImport(db, user, { kind: kindValue as ImportKind, fileName, file: file! }, now());
     return redirect(`/imports/${id}`);
   } catch (error) {
     if (!isDomainError(error)) throw error;

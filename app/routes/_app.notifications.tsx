@@ -21,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Empathy Fund
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const page = pageFromUrl(new URL(request.url));
-  return json({ page, ...listNotifications(db, user.id, { page }) });
+  return json({ page, ...(await listNotifications(db, user.id, { page })) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -32,14 +32,14 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? "Reload the page and try again." }, { status: 400 });
   try {
     if (parsed.data.intent === "read") {
-      markNotificationRead(db, user.id, parsed.data.notificationId, now());
-      return redirectWithToast(back, { kind: "success", message: "Marked as read." });
+      await markNotificationRead(db, user.id, parsed.data.notificationId, now());
+      return await redirectWithToast(back, { kind: "success", message: "Marked as read." });
     }
-    const changed = markAllNotificationsRead(db, user.id, { upToId: parsed.data.upToId }, now());
-    return redirectWithToast(back, {
-      kind: "success",
-      message: changed === 0 ? "Nothing was left unread." : `Marked ${changed} notification${changed === 1 ? "" : "s"} as read.`,
-    });
+    const changed = await markAllNotificationsRead(db, user.id, { upToId: parsed.data.upToId }, now());
+    return await redirectWithToast(back, {
+          kind: "success",
+          message: changed === 0 ? "Nothing was left unread." : `Marked ${changed} notification${changed === 1 ? "" : "s"} as read.`,
+        });
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json({ error: error.message }, { status: error.code === "NOT_FOUND" ? 404 : 409 });

@@ -26,21 +26,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "budgets:manage");
   const url = new URL(request.url);
   const at = now();
-  const periods = listPeriods(db);
+  const periods = await listPeriods(db);
   const requested = Number(url.searchParams.get("period"));
-  const period = (Number.isSafeInteger(requested) && requested > 0 ? findPeriod(db, requested) : null) ?? currentPeriod(db, at) ?? periods[0] ?? null;
-  const regions = listRegions(db);
+  const period = (Number.isSafeInteger(requested) && requested > 0 ? (await findPeriod(db, requested)) : null) ?? (await currentPeriod(db, at)) ?? periods[0] ?? null;
+  const regions = await listRegions(db);
   const regionParam = url.searchParams.get("region") ?? "";
   const region = regions.includes(regionParam) ? regionParam : "";
   const page = pageFromUrl(url);
-  const next = nextPeriod(db, at);
-  const today = localDate(at, getOrganisation(db).timeZone);
+  const next = await nextPeriod(db, at);
+  const today = localDate(at, (await getOrganisation(db)).timeZone);
   // Periods that have ended but are still open: finance should close them.
   const toClose = periods.filter((p) => p.status === "open" && p.endsOn <= today).map((p) => ({ id: p.id, label: p.label }));
   return json({
     periods: periods.map((p) => ({ id: p.id, label: p.label, status: p.status })),
     period: period ? { ...period, range: periodRange(period), ended: period.endsOn <= today } : null,
-    pools: period ? listPeriodPools(db, period.id, { region: region || undefined, page, pageSize: PAGE_SIZE }) : null,
+    pools: period ? (await listPeriodPools(db, period.id, { region: region || undefined, page, pageSize: PAGE_SIZE })) : null,
     regions,
     region,
     page,

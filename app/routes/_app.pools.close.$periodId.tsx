@@ -22,9 +22,9 @@ function periodIdOf(params: LoaderFunctionArgs["params"]): number {
   return id;
 }
 
-function summaryOf(periodId: number) {
+async function summaryOf(periodId: number) {
   try {
-    return closeSummary(db, periodId, now());
+    return await closeSummary(db, periodId, now());
   } catch (error) {
     if (isDomainError(error)) throw json({ message: error.message }, { status: DOMAIN_ERROR_STATUS[error.code] });
     throw error;
@@ -34,28 +34,28 @@ function summaryOf(periodId: number) {
 // The confirmation page for closing a period: what happens to open holds and the unspent balance.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "budgets:manage");
-  const summary = summaryOf(periodIdOf(params));
+  const summary = await summaryOf(periodIdOf(params));
   return json(summary);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "budgets:manage");
   const periodId = periodIdOf(params);
-  summaryOf(periodId); // 404 for a period that does not exist
+  await summaryOf(periodId); // 404 for a period that does not exist
   const parsed = ClosePeriodSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ error: "This form was not sent as expected. Reload the page and try again." }, { status: 400 });
   try {
-    const result = closePeriod(db, user, { periodId, carryOpenHolds: parsed.data.carryOpenHolds === "on", now: now() });
-    const currency = getOrganisation(db).currency;
+    const result = await closePeriod(db, user, { periodId, carryOpenHolds: parsed.data.carryOpenHolds === "on", now: now() });
+    const currency = (await getOrganisation(db)).currency;
     const parts = [
       result.carriedHolds > 0 ? `${result.carriedHolds} open ${result.carriedHolds === 1 ? "hold" : "holds"} carried into the next period` : null,
       result.lapsed > 0 ? `${formatMoney(result.lapsed, currency)} unspent lapsed` : null,
       result.carriedOver > 0 ? `${formatMoney(result.carriedOver, currency)} unspent carried over` : null,
     ].filter(Boolean);
-    return redirectWithToast(`/pools?period=${periodId}`, {
-      kind: "success",
-      message: `${result.label} is closed${parts.length ? `: ${parts.join("; ")}` : ""}.`,
-    });
+    return await redirectWithToast(`/pools?period=${periodId}`, {
+          kind: "success",
+          message: `${result.label} is closed${parts.length ? `: ${parts.join("; ")}` : ""}.`,
+        });
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json({ error: error.message }, { status: DOMAIN_ERROR_STATUS[error.code] });

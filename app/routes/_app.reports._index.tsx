@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Spend reports · Empathy Fund
 // Spend against budget: finance for any region or branch, managers for their own branch.
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope, period, filters } = await requireBudgetReport(request);
-  const report = spendDashboard(db, scope, period);
+  const report = await spendDashboard(db, scope, period);
   return json({
     ...filters,
     range: period ? periodRange(period) : "",

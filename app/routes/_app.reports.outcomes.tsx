@@ -21,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Return on empathy · Empathy 
 // who received a gesture against those with the same kind of signal who did not.
 export async function loader({ request }: LoaderFunctionArgs) {
   const { scope, period, filters } = await requireBudgetReport(request);
-  const report = outcomeReport(db, scope, period);
+  const report = await outcomeReport(db, scope, period);
   return json({
     ...filters,
     report: report

@@ -33,20 +33,20 @@ export const meta: MetaFunction = () => [{ title: "Spend · Empathy Fund" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "branch:view");
   if (user.branchId === null) throw json({ message: "You are not attached to a branch, so there is no branch spend to show." }, { status: 403 });
-  redirectOldReportUrl(request, user);
+  await redirectOldReportUrl(request, user);
   const url = new URL(request.url);
   const statusParam = url.searchParams.get("status") ?? "";
   const occasionParam = url.searchParams.get("occasion") ?? "";
   const typeParam = Number(url.searchParams.get("type"));
   const status = (GESTURE_STATUSES as readonly string[]).includes(statusParam) ? (statusParam as GestureStatus) : undefined;
   const occasion = (OCCASIONS as readonly string[]).includes(occasionParam) ? (occasionParam as Occasion) : undefined;
-  const types = typeOptions(db);
+  const types = await typeOptions(db);
   const typeId = types.some((t) => t.id === typeParam) ? typeParam : undefined;
   const page = pageFromUrl(url);
-  const branchName = getBranch(db, user.branchId).name;
-  const choice = readBudgetPeriod(db, url.searchParams, now());
+  const branchName = (await getBranch(db, user.branchId)).name;
+  const choice = await readBudgetPeriod(db, url.searchParams, now());
   const period = choice.period;
-  const spend = period ? branchSpend(db, user.branchId, period, { status, occasion, typeId, page, pageSize: DEFAULT_PAGE_SIZE }) : null;
+  const spend = period ? (await branchSpend(db, user.branchId, period, { status, occasion, typeId, page, pageSize: DEFAULT_PAGE_SIZE })) : null;
   return json({
     branchName,
     periodField: budgetPeriodField(choice),

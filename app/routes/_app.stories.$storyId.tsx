@@ -32,7 +32,7 @@ function storyIdFrom(params: { storyId?: string }) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "stories:read");
   try {
-    return json(viewStory(db, user, storyIdFrom(params)));
+    return json(await viewStory(db, user, storyIdFrom(params)));
   } catch (error) {
     throwAsResponse(error);
   }
@@ -45,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const storyId = storyIdFrom(params);
   // Someone who may not see the story learns nothing more from posting to it.
   try {
-    viewStory(db, user, storyId);
+    await viewStory(db, user, storyId);
   } catch (error) {
     throwAsResponse(error);
   }
@@ -53,27 +53,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   const back = `/stories/${storyId}`;
   if (intent === "publish" || intent === "return" || intent === "decline") {
-    return submitForm(formData, ReviewStorySchema, ({ intent: decision, version, comment }) => {
-      const result = reviewStory(db, user, { storyId, version, decision, comment }, now());
-      return redirectWithToast(result.status === "published" ? back : "/stories/review", {
-        kind: result.alreadyDone ? "info" : "success",
-        message: result.alreadyDone ? "You had already decided this; nothing happened twice." : TOASTS[result.status as keyof typeof TOASTS],
-      });
-    });
+    return await submitForm(formData, ReviewStorySchema, async ({ intent: decision, version, comment }) => {
+          const result = await reviewStory(db, user, { storyId, version, decision, comment }, now());
+          return await redirectWithToast(result.status === "published" ? back : "/stories/review", {
+                      kind: result.alreadyDone ? "info" : "success",
+                      message: result.alreadyDone ? "You had already decided this; nothing happened twice." : TOASTS[result.status as keyof typeof TOASTS],
+                    });
+        });
   }
   if (intent === "withdraw") {
-    return submitForm(formData, WithdrawStorySchema, ({ version }) => {
-      const result = withdrawStory(db, user, { storyId, version }, now());
-      return redirectWithToast(back, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "It was already withdrawn." : "Withdrawn: it is no longer on the Stories page." });
-    });
+    return await submitForm(formData, WithdrawStorySchema, async ({ version }) => {
+          const result = await withdrawStory(db, user, { storyId, version }, now());
+          return await redirectWithToast(back, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "It was already withdrawn." : "Withdrawn: it is no longer on the Stories page." });
+        });
   }
-  return submitForm(formData, EditStorySchema, ({ intent: how, version, body }) => {
-    const result = editStory(db, user, { storyId, version, body, submit: how === "submit" }, now());
-    return redirectWithToast(back, {
-      kind: result.alreadyDone ? "info" : "success",
-      message: result.alreadyDone ? "This was already saved; nothing happened twice." : result.status === "submitted" ? "Sent for review: a manager of your branch reads it next." : "Draft saved.",
+  return await submitForm(formData, EditStorySchema, async ({ intent: how, version, body }) => {
+      const result = await editStory(db, user, { storyId, version, body, submit: how === "submit" }, now());
+      return await redirectWithToast(back, {
+              kind: result.alreadyDone ? "info" : "success",
+              message: result.alreadyDone ? "This was already saved; nothing happened twice." : result.status === "submitted" ? "Sent for review: a manager of your branch reads it next." : "Draft saved.",
+            });
     });
-  });
 }
 
 export default function StoryPage() {

@@ -27,8 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "stories:read");
   const url = new URL(request.url);
   const page = pageFromUrl(url);
-  const { filter, form, errors, regions } = readStoryFilter(db, url.searchParams);
-  const { rows, hasNext } = listPublishedStories(db, { ...filter, page });
+  const { filter, form, errors, regions } = await readStoryFilter(db, url.searchParams);
+  const { rows, hasNext } = await listPublishedStories(db, { ...filter, page });
   return json({
     rows,
     hasNext,
@@ -37,9 +37,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     errors,
     regions,
     filtered: filter.occasion !== null || filter.region !== null,
-    mine: myStories(db, user),
+    mine: await myStories(db, user),
     canWrite: can(user.role, "stories:write"),
-    toReview: can(user.role, "stories:review") ? storiesToReview(db, user) : null,
+    toReview: can(user.role, "stories:review") ? (await storiesToReview(db, user)) : null,
   });
 }
 

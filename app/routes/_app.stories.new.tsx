@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "stories:write");
   const gestureId = gestureIdFrom(new URL(request.url).searchParams.get("gesture"));
   try {
-    const start = storyStart(db, user, gestureId);
+    const start = await storyStart(db, user, gestureId);
     if (start.existingStoryId !== null) throw redirect(`/stories/${start.existingStoryId}`);
     return json({ gesture: start.gesture! });
   } catch (error) {
@@ -42,18 +42,18 @@ export async function action({ request }: ActionFunctionArgs) {
   // The gesture named in the URL is the one the form is for; someone who may not write its story learns nothing more.
   const gestureId = gestureIdFrom(new URL(request.url).searchParams.get("gesture") ?? formData.get("gestureId"));
   try {
-    storyStart(db, user, gestureId);
+    await storyStart(db, user, gestureId);
   } catch (error) {
     throwAsResponse(error);
   }
-  return submitForm(formData, WriteStorySchema, (value) => {
-    if (value.gestureId !== gestureId) return json({ message: "This form is for another gesture. Reload the page and try again." }, { status: 400 });
-    const result = writeStory(db, user, { gestureId, body: value.body, submit: value.intent === "submit" }, now());
-    return redirectWithToast(`/stories/${result.storyId}`, {
-      kind: result.alreadyDone ? "info" : "success",
-      message: result.alreadyDone ? "This story was already saved; nothing happened twice." : result.status === "submitted" ? "Story sent: a manager of your branch reviews it before it is published." : "Draft saved. Send it for review when it is ready.",
+  return await submitForm(formData, WriteStorySchema, async (value) => {
+      if (value.gestureId !== gestureId) return json({ message: "This form is for another gesture. Reload the page and try again." }, { status: 400 });
+      const result = await writeStory(db, user, { gestureId, body: value.body, submit: value.intent === "submit" }, now());
+      return await redirectWithToast(`/stories/${result.storyId}`, {
+              kind: result.alreadyDone ? "info" : "success",
+              message: result.alreadyDone ? "This story was already saved; nothing happened twice." : result.status === "submitted" ? "Story sent: a manager of your branch reviews it before it is published." : "Draft saved. Send it for review when it is ready.",
+            });
     });
-  });
 }
 
 export default function WriteStoryPage() {

@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Stories to review · Empathy 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "stories:review");
   try {
-    return json({ rows: storyReviewQueue(db, user), branchName: user.branch?.name ?? "" });
+    return json({ rows: await storyReviewQueue(db, user), branchName: user.branch?.name ?? "" });
   } catch (error) {
     throwAsResponse(error);
   }

@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customers:view");
   const page = pageFromUrl(new URL(request.url));
   try {
-    const { rows } = listSuggestions(db, user, now());
+    const { rows } = await listSuggestions(db, user, now());
     const start = (page - 1) * DEFAULT_PAGE_SIZE;
     return json({ page, total: rows.length, rows: rows.slice(start, start + DEFAULT_PAGE_SIZE), hasNext: rows.length > start + DEFAULT_PAGE_SIZE });
   } catch (error) {
@@ -40,11 +40,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: DismissSuggestionSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
-    dismissSuggestion(db, user, { customerId: submission.value.customerId, reason: submission.value.reason }, now());
+    await dismissSuggestion(db, user, { customerId: submission.value.customerId, reason: submission.value.reason }, now());
   } catch (error) {
     return domainErrorReply(submission, error);
   }
-  return redirectWithToast(redirectTo, { kind: "success", message: "Suggestion dismissed. It comes back only with a new signal." });
+  return await redirectWithToast(redirectTo, { kind: "success", message: "Suggestion dismissed. It comes back only with a new signal." });
 }
 
 export default function SuggestionsPage() {

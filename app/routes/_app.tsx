@@ -14,7 +14,7 @@ import { db } from "~/utils/db.server";
 // It also counts the user's unread notifications for the header badge (one indexed read).
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { allowPasswordChangePending: true });
-  return json({ unreadNotifications: user.mustChangePassword ? null : unreadCount(db, user.id) });
+  return json({ unreadNotifications: user.mustChangePassword ? null : (await unreadCount(db, user.id)) });
 }
 
 // The badge should be current on every page, not only after a form post: the loader is one

@@ -15,7 +15,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return json({ error: "method_not_allowed", message: "Send signals with POST." }, { status: 405, headers: { Allow: "POST" } });
   const header = request.headers.get("Authorization") ?? "";
   const presented = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
-  const key = presented ? authenticateApiKey(db, presented) : null;
+  const key = presented ? (await authenticateApiKey(db, presented)) : null;
   if (!key) {
     return json(
       { error: "unauthorized", message: "Send a valid API key as `Authorization: Bearer <key>`. An administrator creates keys on the API keys page." },
@@ -23,7 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   const at = now();
-  const limit = takeRateLimit(db, key.id, at);
+  const limit = await takeRateLimit(db, key.id, at);
   if (!limit.allowed) {
     return json(
       { error: "rate_limited", message: `Too many requests for this key. Try again in ${limit.retryAfterSeconds} seconds.` },
@@ -39,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch {
     return json({ error: "invalid_json", message: "The body is not valid JSON." }, { status: 400 });
   }
-  const result = ingestSignals(db, key, body, at);
+  const result = await ingestSignals(db, key, body, at);
   if (!result.ok) return json({ error: result.error, message: result.message, errors: result.errors ?? [] }, { status: result.status });
   return json({ created: result.created, unchanged: result.unchanged }, { status: result.created > 0 ? 201 : 200 });
 }

@@ -24,10 +24,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     config = await oidcConfiguration();
   } catch (error) {
     logger.error({ err: error }, "OpenID Connect discovery failed");
-    return redirectWithToast("/login", {
-      kind: "error",
-      message: "The identity provider cannot be reached just now. Try again in a few minutes, or sign in with your password.",
-    });
+    return await redirectWithToast("/login", {
+          kind: "error",
+          message: "The identity provider cannot be reached just now. Try again in a few minutes, or sign in with your password.",
+        });
   }
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"), "") || null;
   const { cookieToken, authorizationUrl } = await beginSsoSignIn(db, config, {

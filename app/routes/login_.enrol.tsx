@@ -24,11 +24,11 @@ export const meta: MetaFunction = () => [{ title: "Set up two-step sign-in · Em
 // Public, but only useful with a pending sign-in whose user must set up a factor. Without one the
 // page says so (it does not redirect: it also renders the recovery codes after the last step).
 export async function loader({ request }: LoaderFunctionArgs) {
-  const pending = findPendingSignIn(db, await readCookieToken(pendingSignInCookie, request), env.SESSION_SECRET, now());
+  const pending = await findPendingSignIn(db, await readCookieToken(pendingSignInCookie, request), env.SESSION_SECRET, now());
   if (!pending) return json({ enrolment: null }, { headers: { "Cache-Control": "no-store" } });
   if (pending.stage === "verify") throw redirect("/login/verify");
   const totpSecret = await enrolmentSecretFor(db, pending, env.SESSION_SECRET);
-  const details = await enrolmentDetails({ totpSecret, email: pending.user.email, issuer: `Empathy Fund (${getOrganisation(db).name})` });
+  const details = await enrolmentDetails({ totpSecret, email: pending.user.email, issuer: `Empathy Fund (${(await getOrganisation(db)).name})` });
   return json({ enrolment: { email: pending.user.email, svg: details.svg, secret: details.secret } }, { headers: { "Cache-Control": "no-store" } });
 }
 

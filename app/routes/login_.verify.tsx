@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Two-step sign-in · Empathy F
 
 // Public, but only useful with a pending sign-in (the password was right a moment ago).
 export async function loader({ request }: LoaderFunctionArgs) {
-  const pending = findPendingSignIn(db, await readCookieToken(pendingSignInCookie, request), env.SESSION_SECRET, now());
+  const pending = await findPendingSignIn(db, await readCookieToken(pendingSignInCookie, request), env.SESSION_SECRET, now());
   if (!pending) throw redirect("/login");
   if (pending.stage === "enrol") throw redirect("/login/enrol");
   return json({ email: pending.user.email });

@@ -17,8 +17,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const authenticated = await getAuthenticated(request);
   const headers = { "Set-Cookie": await clearSessionCookie() };
   if (!authenticated) return redirect("/login", { headers });
-  signOut(db, authenticated.user, authenticated.sessionHash, now());
+  await signOut(db, authenticated.user, authenticated.sessionHash, now());
   // A single sign-on session: the sign-in page then offers the provider's logout as well.
   const destination = authenticated.signInMethod === "sso" && ssoConfigured() ? "/login?signedOut=sso" : "/login";
-  return redirectWithToast(destination, { kind: "success", message: "You have signed out." }, { headers });
+  return await redirectWithToast(destination, { kind: "success", message: "You have signed out." }, { headers });
 }

@@ -54,12 +54,12 @@ async function run() {
   // a larger cache or mapped pages would only add to the server's resident memory during an export.
   try {
     const db = drizzle(sqlite, { schema }) as unknown as Db;
-    const source = exportSource(db, job);
+    const source = await exportSource(db, job);
     await send(csvHeaderText(source.columns, source.bom));
     let after: unknown = null;
     let rows = 0;
     for (;;) {
-      const page = source.fetchPage(after, pageSize);
+      const page = await source.fetchPage(after, pageSize);
       if (page.length === 0) break;
       rows += page.length;
       after = source.keyOf(page[page.length - 1]!);
@@ -72,7 +72,7 @@ async function run() {
   }
 }
 
-run().then(
+(await run()).then(
   () => port.unref(),
   (error: unknown) => {
     port.postMessage({ type: "error", message: error instanceof Error ? error.message : String(error) } satisfies ExportWorkerMessage);

@@ -35,10 +35,10 @@ sqlite.pragma("busy_timeout = 5000");
 applyMemorySettings(sqlite);
 const db = drizzle(sqlite, { schema }) as unknown as Db;
 
-port.on("message", ({ id, job }: ReportWorkerRequest) => {
+port.on("message", async ({ id, job }: ReportWorkerRequest) => {
   let reply: ReportWorkerReply;
   try {
-    reply = { id, ok: true, value: computeReport(db, job) };
+    reply = { id, ok: true, value: await computeReport(db, job) };
   } catch (error) {
     reply = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }

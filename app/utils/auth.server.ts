@@ -16,9 +16,9 @@ import { toastHeader } from "./toast.server";
  * of one GET share it. An action (any other method) always reads it afresh, and so do the loaders
  * that run after it (Remix gives them a new GET request, and the action's lookup is not kept).
  */
-function sessionOf(request: Request, token: string): SessionLookup {
-  const lookup = () => lookupSession(db, token, env.SESSION_SECRET, now());
-  return request.method === "GET" || request.method === "HEAD" ? memoForRequest(`session:${token}`, lookup) : lookup();
+async function sessionOf(request: Request, token: string): Promise<SessionLookup> {
+  const lookup = async () => (await lookupSession(db, token, env.SESSION_SECRET, now()));
+  return request.method === "GET" || request.method === "HEAD" ? memoForRequest(`session:${token}`, lookup) : (await lookup());
 }
 
 export type AuthenticatedRequest = { user: SessionUser; sessionHash: string; signInMethod: SignInMethod };
@@ -27,7 +27,7 @@ export type AuthenticatedRequest = { user: SessionUser; sessionHash: string; sig
 export async function getAuthenticated(request: Request): Promise<AuthenticatedRequest | null> {
   const token = await readSessionToken(request);
   if (!token) return null;
-  const result = sessionOf(request, token);
+  const result = await sessionOf(request, token);
   return result.status === "active" ? { user: result.user, sessionHash: result.sessionHash, signInMethod: result.signInMethod } : null;
 }
 
@@ -47,7 +47,7 @@ export async function requireAuthenticated(
   options: { allowPasswordChangePending?: boolean } = {},
 ): Promise<AuthenticatedRequest> {
   const token = await readSessionToken(request);
-  const result: SessionLookup = token ? sessionOf(request, token) : { status: "none" };
+  const result: SessionLookup = token ? (await sessionOf(request, token)) : { status: "none" };
   if (result.status === "active") {
     if (result.user.mustChangePassword && !options.allowPasswordChangePending) {
       throw redirect(CHANGE_PASSWORD_PATH, {

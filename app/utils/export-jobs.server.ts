@@ -33,19 +33,19 @@ const AUDIT_COLUMNS: CsvColumn<AuditExportRow>[] = [
   { header: "hash", value: (e) => e.hash },
 ];
 
-export function exportSource(db: Db, job: ExportJob): ExportSource {
+export async function exportSource(db: Db, job: ExportJob): Promise<ExportSource> {
   switch (job.kind) {
     case "gestures":
       return {
         columns: gestureExportColumns(job.currency),
-        fetchPage: gestureExportReader(db, { scope: job.scope, range: job.range }),
+        fetchPage: await gestureExportReader(db, { scope: job.scope, range: job.range }),
         keyOf: (row: GestureExportRow) => ({ at: row.submittedAt, id: row.id }),
         bom: job.bom,
       } as ExportSource;
     case "ledger":
       return {
         columns: ledgerExportColumns(job.currency),
-        fetchPage: ledgerExportReader(db, { scope: job.scope, range: job.range }),
+        fetchPage: await ledgerExportReader(db, { scope: job.scope, range: job.range }),
         keyOf: (row: LedgerExportRow) => ({ at: row.at, id: row.id }),
         bom: job.bom,
       } as ExportSource;
@@ -53,7 +53,7 @@ export function exportSource(db: Db, job: ExportJob): ExportSource {
       // Newest first: the key is the id the next page must be older than.
       return {
         columns: AUDIT_COLUMNS,
-        fetchPage: (before: number | null, limit: number) => listAuditEvents(db, { ...job.filter, before: before ?? undefined, pageSize: limit }).rows,
+        fetchPage: async (before: number | null, limit: number) => (await listAuditEvents(db, { ...job.filter, before: before ?? undefined, pageSize: limit })).rows,
         keyOf: (event: AuditExportRow) => event.id,
         bom: job.bom,
       } as ExportSource;

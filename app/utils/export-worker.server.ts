@@ -42,8 +42,8 @@ async function takeSlot(): Promise<() => void> {
 }
 
 /** The export's CSV bytes, read and written in a worker thread when the build has one. */
-export function exportCsvStream(job: ExportJob, options: { drained?: () => Promise<void> } = {}): ReadableStream<Uint8Array> {
-  if (!WORKER_FILE) return csvStream({ ...exportSource(db, job), drained: options.drained });
+export async function exportCsvStream(job: ExportJob, options: { drained?: () => Promise<void> } = {}): Promise<ReadableStream<Uint8Array>> {
+  if (!WORKER_FILE) return csvStream({ ...(await exportSource(db, job)), drained: options.drained });
   const workerFile = WORKER_FILE;
   const chunks: Uint8Array[] = [];
   let worker: Worker | null = null;

@@ -11,9 +11,9 @@ export type ReportJob =
   | { kind: "fairness"; scope: ReportScope; range: ReportRange }
   | { kind: "flags"; quarter: Quarter; currency: string; rules: readonly FlagRule[] };
 
-export type ReportResult<Job extends ReportJob> = Job extends { kind: "fairness" } ? ReturnType<typeof fairnessReport> : Flag[];
+export type ReportResult<Job extends ReportJob> = Job extends { kind: "fairness" } ? Awaited<ReturnType<typeof fairnessReport>> : Flag[];
 
-export function computeReport<Job extends ReportJob>(db: DbOrTx, job: Job): ReportResult<Job> {
-  if (job.kind === "fairness") return fairnessReport(db, { scope: job.scope, range: job.range }) as ReportResult<Job>;
-  return computeFlags(db, job.quarter, job.currency, job.rules) as ReportResult<Job>;
+export async function computeReport<Job extends ReportJob>(db: DbOrTx, job: Job): Promise<ReportResult<Job>> {
+  if (job.kind === "fairness") return (await fairnessReport(db, { scope: job.scope, range: job.range })) as ReportResult<Job>;
+  return (await computeFlags(db, job.quarter, job.currency, job.rules)) as ReportResult<Job>;
 }

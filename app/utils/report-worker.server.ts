@@ -67,8 +67,8 @@ function dispatch() {
 }
 
 /** The report's result, computed in a report worker thread when the build has one. */
-export function runReport<Job extends ReportJob>(job: Job): Promise<ReportResult<Job>> {
-  if (!WORKER_FILE) return Promise.resolve(computeReport(db, job));
+export async function runReport<Job extends ReportJob>(job: Job): Promise<ReportResult<Job>> {
+  if (!WORKER_FILE) return Promise.resolve(await computeReport(db, job));
   return new Promise((resolve, reject) => {
     queue.push({ request: { id: nextId++, job }, pending: { resolve: resolve as (value: unknown) => void, reject } });
     dispatch();

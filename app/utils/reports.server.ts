@@ -38,13 +38,13 @@ export async function requireReportUser(request: Request): Promise<SessionUser> 
 export async function financeExportResponse(request: Request, context: AppLoadContext, kind: "gestures" | "ledger"): Promise<Response> {
   const { scope } = await requireReportScope(request);
   const url = new URL(request.url);
-  const { currency, timeZone } = getOrganisation(db);
+  const { currency, timeZone } = await getOrganisation(db);
   const range = readRange(url.searchParams, timeZone, now());
   if (Object.keys(scope.errors).length || Object.keys(range.errors).length) throw redirect(`/finance/exports?${url.searchParams}`);
-  const stream = exportCsvStream(
-    { kind, scope: scope.scope, range: range.range, currency, bom: url.searchParams.get("bom") === "1" },
-    { drained: context.drained },
-  );
+  const stream = await exportCsvStream(
+      { kind, scope: scope.scope, range: range.range, currency, bom: url.searchParams.get("bom") === "1" },
+      { drained: context.drained },
+    );
   const name = scope.scope.branchId !== null || scope.scope.region !== null ? `-${scope.label}` : "";
   return new Response(stream, { headers: csvHeaders(`${kind}${name}-${range.range.fromDate}-to-${range.range.toDate}.csv`) });
 }
@@ -54,17 +54,17 @@ export async function financeExportResponse(request: Request, context: AppLoadCo
  * the same report in today's, with a 302: the translation depends on who asks, so no browser may
  * keep it as permanent. Pages call it after their guard, so a redirect never runs ahead of a 403.
  */
-export function redirectOldReportUrl(request: Request, user: Pick<SessionUser, "role" | "branchId">): void {
-  const target = currentReportUrl(db, user, new URL(request.url));
+export async function redirectOldReportUrl(request: Request, user: Pick<SessionUser, "role" | "branchId">): Promise<void> {
+  const target = await currentReportUrl(db, user, new URL(request.url));
   if (target) throw redirect(target);
 }
 
 /** The start of a report loader: the guard, an old bookmark's redirect, then the region and branch. */
 export async function requireReportScope(request: Request, otherBranch: OtherBranch = "own") {
   const user = await requireReportUser(request);
-  redirectOldReportUrl(request, user);
+  await redirectOldReportUrl(request, user);
   try {
-    return { user, scope: readScope(db, user, new URL(request.url).searchParams, otherBranch) };
+    return { user, scope: await readScope(db, user, new URL(request.url).searchParams, otherBranch) };
   } catch (error) {
     throwAsResponse(error);
   }
@@ -85,7 +85,7 @@ export function scopeForPage(scope: ScopeFilter) {
 }
 
 /** A budget period chosen from the list, as ReportFilters draws it. */
-export function budgetPeriodField(choice: ReturnType<typeof readBudgetPeriod>) {
+export function budgetPeriodField(choice: Awaited<ReturnType<typeof readBudgetPeriod>>) {
   return { kind: "choice" as const, label: "Period", form: choice.form, errors: choice.errors, options: choice.options };
 }
 
@@ -95,7 +95,7 @@ export function budgetPeriodField(choice: ReturnType<typeof readBudgetPeriod>) {
  */
 export async function requireBudgetReport(request: Request) {
   const { scope } = await requireReportScope(request, "refuse");
-  const choice = readBudgetPeriod(db, new URL(request.url).searchParams, now());
+  const choice = await readBudgetPeriod(db, new URL(request.url).searchParams, now());
   const period = choice.period;
   return {
     scope: scope.scope,

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { firstRow } from "~/utils/query.server";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 500_000);
 const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 2_000_000);
@@ -73,12 +74,12 @@ function build() {
   return (Date.now() - started) / 1000;
 }
 
-function time(label: string, runs: number, fn: () => unknown) {
-  for (let i = 0; i < Math.min(3, runs); i++) fn(); // warm up caches
+async function time(label: string, runs: number, fn: () => unknown) {
+  for (let i = 0; i < Math.min(3, runs); i++) await fn(); // warm up caches
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = process.hrtime.bigint();
-    fn();
+    await fn();
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   samples.sort((a, b) => a - b);
@@ -93,13 +94,13 @@ const { branches } = await import("../../db/schema");
 const { eq } = await import("drizzle-orm");
 
 const results = [
-  time("baseline: one branch row by primary key (drizzle)", 2000, () => db.select().from(branches).where(eq(branches.id, 1)).get()),
-  time("search: name prefix 'mar' (25 rows)", 300, () => searchCustomers(db, staff, { query: "mar", page: 1, pageSize: 25 })),
-  time("search: surname prefix 'okaf' (25 rows)", 300, () => searchCustomers(db, staff, { query: "okaf", page: 1, pageSize: 25 })),
-  time("search: CRM reference 'CRM0004999'", 300, () => searchCustomers(db, staff, { query: "CRM0004999", page: 1, pageSize: 25 })),
-  time("search: page 40 of the whole branch", 100, () => searchCustomers(db, staff, { query: "", page: 40, pageSize: 25 })),
-  time("suggestions queue of one branch", 20, () => listSuggestions(db, staff, now)),
-  time("customer page (timeline + audit event)", 200, () => viewCustomer(db, staff, { customerId: someCustomer }, now)),
+  await time("baseline: one branch row by primary key (drizzle)", 2000, async () => (await firstRow(db.select().from(branches).where(eq(branches.id, 1)).limit(1)))),
+  await time("search: name prefix 'mar' (25 rows)", 300, () => searchCustomers(db, staff, { query: "mar", page: 1, pageSize: 25 })),
+  await time("search: surname prefix 'okaf' (25 rows)", 300, () => searchCustomers(db, staff, { query: "okaf", page: 1, pageSize: 25 })),
+  await time("search: CRM reference 'CRM0004999'", 300, () => searchCustomers(db, staff, { query: "CRM0004999", page: 1, pageSize: 25 })),
+  await time("search: page 40 of the whole branch", 100, () => searchCustomers(db, staff, { query: "", page: 40, pageSize: 25 })),
+  await time("suggestions queue of one branch", 20, () => listSuggestions(db, staff, now)),
+  await time("customer page (timeline + audit event)", 200, () => viewCustomer(db, staff, { customerId: someCustomer }, now)),
 ];
 const queue = listSuggestions(db, staff, now).rows.length;
 const baseline = results[0]!.median;

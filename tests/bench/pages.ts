@@ -28,6 +28,7 @@ import { verifiedCopy } from "../../db/backup-restore";
 import { DEMO_PASSWORD } from "../../db/demo-password";
 import { checkLedger } from "../../app/domain/administration/integrity.server";
 import type { Db } from "../../app/utils/database.server";
+import { mapInSeries } from "~/utils/in-series";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -431,16 +432,16 @@ async function measureBlocking(origin: string, cookies: Record<Who, string>, ids
   const aloneMs = await alone(staffUrl, headersOf(BLOCKING_PAGE.who));
   let running = true;
   let heavyDone = 0;
-  const heavyLoops = BLOCKING_HEAVY.map(async (target) => {
-    while (running) {
-      try {
-        await (await fetch(origin + fill(target.path, ids), { headers: headersOf(target.who), signal: AbortSignal.timeout(60_000) })).arrayBuffer();
-        heavyDone++;
-      } catch {
-        // a timeout still kept the server busy; go on
+  const heavyLoops = await mapInSeries(BLOCKING_HEAVY, async (target) => {
+      while (running) {
+        try {
+          await (await fetch(origin + fill(target.path, ids), { headers: headersOf(target.who), signal: AbortSignal.timeout(60_000) })).arrayBuffer();
+          heavyDone++;
+        } catch {
+          // a timeout still kept the server busy; go on
+        }
       }
-    }
-  });
+    });
   await new Promise((r) => setTimeout(r, 500)); // both heavy requests are in flight
   const times: number[] = [];
   const until = performance.now() + DURATION * 1000;

@@ -23,18 +23,18 @@ const headerChecks = { responses: 0, clean: 0, statuses: new Set<number>(), cook
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
+  await createOrganisation(db);
   for (const role of ROLES) usersByRole.set(role, await createUser(db, { role }));
   const staff = usersByRole.get("staff")!;
   sampleIds.set(":userId", staff.id);
   sampleIds.set(":branchId", staff.branchId!);
-  const customer = createCustomer(db, { branchId: staff.branchId! });
+  const customer = await createCustomer(db, { branchId: staff.branchId! });
   sampleIds.set(":customerId", customer.id);
-  const draft = proposeGesture(db, staff, { ...proposal(db, { customerId: customer.id }), submit: false }, new Date());
+  const draft = await proposeGesture(db, staff, { ...(await proposal(db, { customerId: customer.id })), submit: false }, new Date());
   sampleIds.set(":gestureId", draft.gestureId);
-  sampleIds.set(":storyId", createStory(db, { customerId: customer.id, branchId: staff.branchId!, authorId: staff.id, status: "published" }).id);
-  sampleIds.set(":importId", createImport(db, usersByRole.get("admin")!).id);
-  sampleIds.set(":typeId", listGestureTypes(db)[0]!.id);
+  sampleIds.set(":storyId", (await createStory(db, { customerId: customer.id, branchId: staff.branchId!, authorId: staff.id, status: "published" })).id);
+  sampleIds.set(":importId", (await createImport(db, usersByRole.get("admin")!)).id);
+  sampleIds.set(":typeId", (await listGestureTypes(db))[0]!.id);
 });
 afterAll(async () => {
   await server.close();

@@ -8,13 +8,14 @@ import { db } from "~/utils/db.server";
 import { createBranch, createOrganisation, createUser, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { firstRow } from "~/utils/query.server";
 
 let server: TestServer;
 let admin: User;
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
+  await createOrganisation(db);
   admin = await createUser(db, { role: "admin" });
 });
 afterAll(() => server.close());
@@ -46,7 +47,7 @@ describe("a user who must change their password", () => {
     const response = await post("/admin/users/new", pending, { name: "Sneaky", email: "sneaky@example.com", role: "finance" });
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe("/account/password");
-    expect(db.select().from(users).where(eq(users.email, "sneaky@example.com")).get()).toBeUndefined();
+    expect(await firstRow(db.select().from(users).where(eq(users.email, "sneaky@example.com")).limit(1))).toBeUndefined();
   });
 
   it("after choosing a new password the whole app opens again", async () => {
@@ -95,14 +96,14 @@ describe("changing one's password over HTTP", () => {
 
 describe("administering users over HTTP", () => {
   it("creating a user shows the one-time password once, uncached, and stores only its hash", async () => {
-    const branch = createBranch(db);
+    const branch = await createBranch(db);
     const response = await post("/admin/users/new", admin, { name: "Nora Quinn", email: "nora.quinn@example.com", role: "staff", branchId: String(branch.id) });
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const html = await response.text();
     const oneTimePassword = /data-testid="one-time-password">([a-z2-9-]+)</.exec(html)?.[1];
     expect(oneTimePassword).toBeDefined();
-    const stored = db.select().from(users).where(eq(users.email, "nora.quinn@example.com")).get()!;
+    const stored = (await firstRow(db.select().from(users).where(eq(users.email, "nora.quinn@example.com")).limit(1)))!;
     expect(stored.mustChangePassword).toBe(true);
     expect(stored.passwordHash).not.toContain(oneTimePassword!);
     expect(await verifyPassword(oneTimePassword!, stored.passwordHash)).toBe(true);
@@ -128,7 +129,7 @@ describe("administering users over HTTP", () => {
 
     const response = await post(`/admin/users/${staff.id}`, admin, { intent: "deactivate" });
     expect(response.status).toBe(302);
-    expect(countSessionsOf(db, staff.id)).toBe(0);
+    expect(await countSessionsOf(db, staff.id)).toBe(0);
     const after = await server.fetch("/branch", { cookie: theirSession });
     expect(after.status).toBe(302);
     expect(after.headers.get("Location")).toMatch(/^\/login/);
@@ -138,7 +139,7 @@ describe("administering users over HTTP", () => {
     const response = await post(`/admin/users/${admin.id}`, admin, { intent: "deactivate" });
     expect(response.status).toBe(409);
     expect(await response.text()).toContain("You cannot deactivate yourself");
-    expect(db.select().from(users).where(eq(users.id, admin.id)).get()?.active).toBe(true);
+    expect((await firstRow(db.select().from(users).where(eq(users.id, admin.id)).limit(1)))?.active).toBe(true);
   });
 
   it("a user page for an id that does not exist answers 404", async () => {
@@ -150,12 +151,12 @@ describe("administering users over HTTP", () => {
 
 describe("deactivating a branch over HTTP", () => {
   it("is refused with the reason beside the status section while people still work there, and works once they have left", async () => {
-    const branch = createBranch(db, { name: "Old Mill" });
+    const branch = await createBranch(db, { name: "Old Mill" });
     const clerk = await createUser(db, { role: "staff", branchId: branch.id });
     const refused = await post(`/admin/branches/${branch.id}`, admin, { intent: "deactivate" });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain("1 active user works at Old Mill. Move them to another branch or deactivate them first.");
-    db.update(users).set({ active: false }).where(eq(users.id, clerk.id)).run();
+    await db.update(users).set({ active: false }).where(eq(users.id, clerk.id));
     const done = await post(`/admin/branches/${branch.id}`, admin, { intent: "deactivate" });
     expect(done.status).toBe(302);
     const page = await server.fetch(`/admin/branches/${branch.id}`, { cookie: await cookie(admin) });

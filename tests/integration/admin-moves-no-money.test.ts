@@ -17,6 +17,7 @@ import { startTestServer, type TestServer } from "../support/http";
 import { refusal } from "../support/refusal";
 import { sessionCookieFor } from "../support/sessions";
 import { midMonthBefore } from "../support/calendar";
+import { firstRow } from "~/utils/query.server";
 
 let server: TestServer;
 let admin: User;
@@ -53,42 +54,41 @@ const PAST = midMonthBefore(3, NOW);
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
-  const branch = createBranch(db, { code: "ADM", name: "Admin test branch" });
+  await createOrganisation(db);
+  const branch = await createBranch(db, { code: "ADM", name: "Admin test branch" });
   sample.branchId = branch.id;
   admin = await createUser(db, { role: "admin" });
   finance = await createUser(db, { role: "finance" });
   const asFinance = { id: finance.id, role: "finance" as const };
-  sample.pastPeriodId = openPeriod(db, asFinance, { amounts: [{ branchId: branch.id, amount: 50_000 }], idempotencyKey: key(), now: PAST }).periodId;
-  placeHold(db, { id: null }, { poolId: currentPoolFor(db, branch.id, PAST)!.id, amount: 4_000, memo: "Flowers", idempotencyKey: key(), now: PAST });
-  openPeriod(db, asFinance, { amounts: [{ branchId: branch.id, amount: 100_000 }], idempotencyKey: key(), now: NOW });
-  sample.poolId = currentPoolFor(db, branch.id, NOW)!.id;
+  sample.pastPeriodId = (await openPeriod(db, asFinance, { amounts: [{ branchId: branch.id, amount: 50_000 }], idempotencyKey: key(), now: PAST })).periodId;
+  await placeHold(db, { id: null }, { poolId: (await currentPoolFor(db, branch.id, PAST))!.id, amount: 4_000, memo: "Flowers", idempotencyKey: key(), now: PAST });
+  await openPeriod(db, asFinance, { amounts: [{ branchId: branch.id, amount: 100_000 }], idempotencyKey: key(), now: NOW });
+  sample.poolId = (await currentPoolFor(db, branch.id, NOW))!.id;
   // A proposal above the discretion limit, waiting for the branch manager.
   const staff = await createUser(db, { role: "staff", branchId: branch.id });
   await createUser(db, { role: "manager", branchId: branch.id });
-  const customer = createCustomer(db, { branchId: branch.id });
-  const proposed = propose(db, staff, { customerId: customer.id, amount: 8_000, justification: "Long-standing customer" }, NOW);
+  const customer = await createCustomer(db, { branchId: branch.id });
+  const proposed = await propose(db, staff, { customerId: customer.id, amount: 8_000, justification: "Long-standing customer" }, NOW);
   sample.gestureId = proposed.gestureId;
-  sample.version = db.select({ version: gestures.version, status: gestures.status }).from(gestures).where(eq(gestures.id, proposed.gestureId)).get()!.version;
+  sample.version = (await firstRow(db.select({ version: gestures.version, status: gestures.status }).from(gestures).where(eq(gestures.id, proposed.gestureId)).limit(1)))!.version;
 });
 afterAll(() => server.close());
 
 /** What a money action would change: counts of the money tables and of money audit events. */
-function moneyState() {
-  const n = (table: typeof ledgerEntries | typeof holds | typeof budgetPeriods | typeof budgetPools) => db.select({ n: count() }).from(table).get()!.n;
+async function moneyState() {
+  const n = async (table: typeof ledgerEntries | typeof holds | typeof budgetPeriods | typeof budgetPools) => (await firstRow(db.select({ n: count() }).from(table).limit(1)))!.n;
   return {
-    ledgerEntries: n(ledgerEntries),
-    holds: n(holds),
-    periods: n(budgetPeriods),
-    pools: n(budgetPools),
-    moneyAuditEvents: db
-      .select({ n: count() })
-      .from(auditEvents)
-      .where(or(like(auditEvents.action, "budget.%"), like(auditEvents.action, "gesture.%"), like(auditEvents.action, "approval.%")))
-      .get()!.n,
-    auditEvents: db.select({ n: count() }).from(auditEvents).get()!.n,
-    decisions: db.select({ n: count() }).from(gestureDecisions).get()!.n,
-    pendingProposals: db.select({ n: count() }).from(gestures).where(eq(gestures.status, "submitted")).get()!.n,
+    ledgerEntries: await n(ledgerEntries),
+    holds: await n(holds),
+    periods: await n(budgetPeriods),
+    pools: await n(budgetPools),
+    moneyAuditEvents: (await firstRow(db
+          .select({ n: count() })
+          .from(auditEvents)
+          .where(or(like(auditEvents.action, "budget.%"), like(auditEvents.action, "gesture.%"), like(auditEvents.action, "approval.%"))).limit(1)))!.n,
+    auditEvents: (await firstRow(db.select({ n: count() }).from(auditEvents).limit(1)))!.n,
+    decisions: (await firstRow(db.select({ n: count() }).from(gestureDecisions).limit(1)))!.n,
+    pendingProposals: (await firstRow(db.select({ n: count() }).from(gestures).where(eq(gestures.status, "submitted")).limit(1)))!.n,
   };
 }
 
@@ -100,35 +100,35 @@ async function post(path: string, who: User, form: Record<string, string>) {
 describe("an administrator is refused every money and approval action", () => {
   for (const action of ACTIONS) {
     it(`${action.name}: 403, and nothing moves`, async () => {
-      const before = moneyState();
+      const before = await moneyState();
       const page = await post(action.path(), admin, action.form());
       expect(page.status).toBe(403);
       expect(server.build.routes[action.route], `${action.route} is a route of the build`).toBeDefined();
       const data = await post(`${action.path()}?_data=${encodeURIComponent(action.route)}`, admin, action.form());
       expect(data.status).toBe(403);
-      expect(moneyState()).toEqual(before);
+      expect(await moneyState()).toEqual(before);
     });
   }
 });
 
 describe("the domain functions refuse an administrator too (a route that forgot its guard would still move nothing)", () => {
-  it("allocate, adjust, open and close are FORBIDDEN for an admin, and nothing moves", () => {
+  it("allocate, adjust, open and close are FORBIDDEN for an admin, and nothing moves", async () => {
     const actor = { id: admin.id, role: admin.role };
-    const before = moneyState();
-    expect(refusal(() => allocate(db, actor, { poolId: sample.poolId, amount: 100, idempotencyKey: key(), now: NOW })).code).toBe("FORBIDDEN");
-    expect(refusal(() => adjust(db, actor, { poolId: sample.poolId, amount: -100, reason: "x", idempotencyKey: key(), now: NOW })).code).toBe("FORBIDDEN");
-    expect(refusal(() => openPeriod(db, actor, { amounts: [{ branchId: sample.branchId, amount: 100 }], idempotencyKey: key(), now: NOW })).code).toBe("FORBIDDEN");
-    expect(refusal(() => closePeriod(db, actor, { periodId: sample.pastPeriodId, carryOpenHolds: true, now: NOW })).code).toBe("FORBIDDEN");
-    expect(moneyState()).toEqual(before);
+    const before = await moneyState();
+    expect((await refusal(async () => (await allocate(db, actor, { poolId: sample.poolId, amount: 100, idempotencyKey: key(), now: NOW })))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => (await adjust(db, actor, { poolId: sample.poolId, amount: -100, reason: "x", idempotencyKey: key(), now: NOW })))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => (await openPeriod(db, actor, { amounts: [{ branchId: sample.branchId, amount: 100 }], idempotencyKey: key(), now: NOW })))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => (await closePeriod(db, actor, { periodId: sample.pastPeriodId, carryOpenHolds: true, now: NOW })))).code).toBe("FORBIDDEN");
+    expect(await moneyState()).toEqual(before);
   });
 });
 
 describe("the same forms work for the role allowed to act (so the refusal above is about the role)", () => {
   it("finance allocating with the same form moves the money once", async () => {
-    const before = moneyState();
+    const before = await moneyState();
     const response = await post(ACTIONS[0]!.path(), finance, ACTIONS[0]!.form());
     expect(response.status).toBe(302);
-    const after = moneyState();
+    const after = await moneyState();
     expect(after.ledgerEntries).toBe(before.ledgerEntries + 1);
     expect(after.moneyAuditEvents).toBe(before.moneyAuditEvents + 1);
   });

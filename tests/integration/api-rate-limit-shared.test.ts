@@ -25,14 +25,14 @@ describe("the signal API's rate limit across processes", () => {
     const db = createTestDatabase();
     const file = sqliteOf(db).name;
     const admin = await createUser(db, { role: "admin" });
-    const key = createApiKey(db, admin, { name: "Busy CRM" }, new Date());
+    const key = await createApiKey(db, admin, { name: "Busy CRM" }, new Date());
     const at = Date.now();
     const each = API_RATE_LIMIT.requests; // either process alone would be allowed all of these
     const [first, second] = await Promise.all([otherProcess(file, key.id, each, at), otherProcess(file, key.id, each, at)]);
     expect(first + second).toBe(API_RATE_LIMIT.requests);
     // and this process (a third) is refused in the same window, then allowed in the next one
-    expect(takeRateLimit(db, key.id, new Date(at + 1_000)).allowed).toBe(false);
-    expect(takeRateLimit(db, key.id, new Date(at + API_RATE_LIMIT.windowMs)).allowed).toBe(true);
+    expect((await takeRateLimit(db, key.id, new Date(at + 1_000))).allowed).toBe(false);
+    expect((await takeRateLimit(db, key.id, new Date(at + API_RATE_LIMIT.windowMs))).allowed).toBe(true);
     closeDatabase(db);
   }, 60_000);
 });

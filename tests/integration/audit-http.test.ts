@@ -4,7 +4,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { User } from "../../db/schema";
 import { recordAudit } from "~/domain/core/audit.server";
-import { db } from "~/utils/db.server";
+import { db, writeTransaction } from "~/utils/db.server";
 import { createOrganisation, createUser } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
@@ -20,20 +20,17 @@ const at = (iso: string) => new Date(iso);
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
+  await createOrganisation(db);
   finance = await createUser(db, { role: "finance", name: "Fiona Finance" });
   alice = await createUser(db, { role: "admin", name: "Alice Auditor", email: "alice.auditor@test.example" });
   // A name a spreadsheet would run as a formula if the export did not neutralise it.
   mallory = await createUser(db, { role: "admin", name: "=HYPERLINK(\"http://evil.example\")", email: "mallory@test.example" });
-  db.transaction(
-    (tx) => {
-      recordAudit(tx, { actorId: alice.id, action: "branch.created", entity: "branch", entityId: 1, detail: { code: "NTH" }, at: at("2026-11-02T04:59:00Z") }); // Nov 1, 23:59 local
-      recordAudit(tx, { actorId: alice.id, action: "branch.renamed", entity: "branch", entityId: 1, detail: {}, at: at("2026-11-02T05:00:00Z") }); // Nov 2, 00:00 local
-      recordAudit(tx, { actorId: mallory.id, action: "budget.allocated", entity: "budget_pool", entityId: 9, detail: { amount: 12_345, balanceAfter: 12_345 }, at: at("2026-11-03T15:00:00Z") });
-      for (let i = 0; i < 60; i++) recordAudit(tx, { actorId: finance.id, action: "auth.sign_in", entity: "user", entityId: finance.id, detail: {}, at: at("2026-11-10T15:00:00Z") });
-    },
-    { behavior: "immediate" },
-  );
+  await writeTransaction(db, async (tx) => {
+          await recordAudit(tx, { actorId: alice.id, action: "branch.created", entity: "branch", entityId: 1, detail: { code: "NTH" }, at: at("2026-11-02T04:59:00Z") }); // Nov 1, 23:59 local
+          await recordAudit(tx, { actorId: alice.id, action: "branch.renamed", entity: "branch", entityId: 1, detail: {}, at: at("2026-11-02T05:00:00Z") }); // Nov 2, 00:00 local
+          await recordAudit(tx, { actorId: mallory.id, action: "budget.allocated", entity: "budget_pool", entityId: 9, detail: { amount: 12_345, balanceAfter: 12_345 }, at: at("2026-11-03T15:00:00Z") });
+          for (let i = 0; i < 60; i++) await recordAudit(tx, { actorId: finance.id, action: "auth.sign_in", entity: "user", entityId: finance.id, detail: {}, at: at("2026-11-10T15:00:00Z") });
+        });
   cookie = (await sessionCookieFor(db, finance)).cookie;
 });
 afterAll(() => server.close());

@@ -12,6 +12,7 @@ import { holds } from "../../db/schema";
 import { checkDatabase } from "~/domain/administration/integrity.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { setupBudget } from "../support/budget";
+import { returnedRow } from "~/utils/query.server";
 
 const TSX = "node_modules/.bin/tsx";
 const NOV = new Date("2026-11-10T15:00:00Z");
@@ -72,7 +73,7 @@ describe("backup and restore drill", () => {
     expect(restore.status, restore.stderr).toBe(0);
     expect(keysIn(restored)).toEqual(backedUp);
     const restoredDb = openDatabase(restored);
-    const report = checkDatabase(restoredDb);
+    const report = await checkDatabase(restoredDb);
     expect(report).toMatchObject({ ok: true, integrity: "ok", foreignKeyViolations: 0, ledgerProblems: [] });
     expect(report.counts.ledgerEntries).toBeGreaterThanOrEqual(300);
     sqliteOf(restoredDb).close();
@@ -111,9 +112,9 @@ describe("the integrity checks", () => {
     const dir = mkdtempSync(join(tmpdir(), "empathy-fund-integrity-"));
     const db = openDatabase(join(dir, "db.sqlite"));
     const { pools } = await setupBudget(db, { branches: 1, now: NOV });
-    expect(checkDatabase(db).ok).toBe(true);
-    const orphan = db.insert(holds).values({ poolId: pools[0]!.id, amount: 500, createdAt: NOV }).returning().get();
-    const report = checkDatabase(db);
+    expect((await checkDatabase(db)).ok).toBe(true);
+    const orphan = await returnedRow(db.insert(holds).values({ poolId: pools[0]!.id, amount: 500, createdAt: NOV }).returning());
+    const report = await checkDatabase(db);
     expect(report.ok).toBe(false);
     expect(report.ledgerProblems).toEqual([{ rule: "every hold has exactly one hold entry for its amount", examples: [orphan.id] }]);
     sqliteOf(db).close();

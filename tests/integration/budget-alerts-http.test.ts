@@ -14,6 +14,7 @@ import { actorOf, propose, setupGestures } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { readMail, startSmtpServer } from "../support/smtp";
+import { firstRow } from "~/utils/query.server";
 
 let server: TestServer;
 let s: Awaited<ReturnType<typeof setupGestures>>;
@@ -23,18 +24,18 @@ beforeAll(async () => {
   server = await startTestServer();
   // North's pool: $200.00. Every proposal of $60.00 needs a manager (discretion $10.00).
   s = await setupGestures(db, { now: new Date(), amounts: [20_000, 100_000] });
-  db.update(policyDefaults).set({ discretionLimit: 1_000, secondApprovalThreshold: 50_000, customerCapCount: 1_000, customerCapAmount: 10_000_000 }).run();
+  await db.update(policyDefaults).set({ discretionLimit: 1_000, secondApprovalThreshold: 50_000, customerCapCount: 1_000, customerCapAmount: 10_000_000 });
 });
 afterAll(() => server.close());
 
 const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
-const alertsOf = (user: User) =>
-  db.select().from(notifications).where(and(eq(notifications.userId, user.id), eq(notifications.kind, "budget_alert"))).all().map((n) => Number(n.message.match(/past the (\d+)% alert/)![1]));
+const alertsOf = async (user: User) =>
+  (await db.select().from(notifications).where(and(eq(notifications.userId, user.id), eq(notifications.kind, "budget_alert")))).map((n) => Number(n.message.match(/past the (\d+)% alert/)![1]));
 
 let customers = 0;
 async function proposeAndApprove(amount = 6_000) {
-  const customer = createCustomer(db, { branchId: s.north.id, name: `Alert Customer ${++customers}` });
-  const proposed = propose(db, s.staff, { customerId: customer.id, amount, justification: "Long-standing customer" }, new Date());
+  const customer = await createCustomer(db, { branchId: s.north.id, name: `Alert Customer ${++customers}` });
+  const proposed = await propose(db, s.staff, { customerId: customer.id, amount, justification: "Long-standing customer" }, new Date());
   expect(proposed.status).toBe("submitted");
   const response = await server.fetch(`/gestures/${proposed.gestureId}`, { method: "POST", cookie: await cookie(s.manager), headers: { Origin: server.origin }, form: { intent: "approve", version: String(proposed.version) } });
   expect(response.status).toBe(302);
@@ -45,25 +46,25 @@ describe("budget alerts", () => {
   it("tell the branch's managers at 50 % and 75 %, and finance too at 90 %, once each; nobody else", async () => {
     const pool = s.pools[0]!;
     await proposeAndApprove(); // 30 %
-    expect(alertsOf(s.manager)).toEqual([]);
+    expect(await alertsOf(s.manager)).toEqual([]);
     await proposeAndApprove(); // 60 %
-    expect(alertsOf(s.manager)).toEqual([50]);
+    expect(await alertsOf(s.manager)).toEqual([50]);
     const third = await proposeAndApprove(); // 90 %
-    expect(getPoolBalance(db, pool.id).committed).toBe(18_000);
-    for (const manager of [s.manager, s.manager2!]) expect(alertsOf(manager)).toEqual([50, 75, 90]);
-    for (const finance of [s.financeUser, s.finance2]) expect(alertsOf(finance)).toEqual([90]);
-    for (const other of [s.staff, s.staff2, s.southManager, s.southStaff]) expect(alertsOf(other)).toEqual([]);
+    expect((await getPoolBalance(db, pool.id)).committed).toBe(18_000);
+    for (const manager of [s.manager, s.manager2!]) expect(await alertsOf(manager)).toEqual([50, 75, 90]);
+    for (const finance of [s.financeUser, s.finance2]) expect(await alertsOf(finance)).toEqual([90]);
+    for (const other of [s.staff, s.staff2, s.southManager, s.southStaff]) expect(await alertsOf(other)).toEqual([]);
 
     // Money back in the pool and spent again: no threshold is sent a second time.
-    const approved = db.select({ version: gestures.version, status: gestures.status }).from(gestures).where(eq(gestures.id, third.gestureId)).get()!;
+    const approved = (await firstRow(db.select({ version: gestures.version, status: gestures.status }).from(gestures).where(eq(gestures.id, third.gestureId)).limit(1)))!;
     expect(approved.status).toBe("approved");
-    cancelGesture(db, actorOf(s.staff), { gestureId: third.gestureId, version: approved.version, reason: "Customer moved away" }, new Date());
-    expect(getPoolBalance(db, pool.id).committed).toBe(12_000);
+    await cancelGesture(db, actorOf(s.staff), { gestureId: third.gestureId, version: approved.version, reason: "Customer moved away" }, new Date());
+    expect((await getPoolBalance(db, pool.id)).committed).toBe(12_000);
     await proposeAndApprove();
-    expect(getPoolBalance(db, pool.id).committed).toBe(18_000);
-    expect(alertsOf(s.manager)).toEqual([50, 75, 90]);
-    expect(alertsOf(s.financeUser)).toEqual([90]);
-    expect(db.select().from(budgetAlerts).where(eq(budgetAlerts.poolId, pool.id)).all().map((a) => a.thresholdPercent)).toEqual([50, 75, 90]);
+    expect((await getPoolBalance(db, pool.id)).committed).toBe(18_000);
+    expect(await alertsOf(s.manager)).toEqual([50, 75, 90]);
+    expect(await alertsOf(s.financeUser)).toEqual([90]);
+    expect((await db.select().from(budgetAlerts).where(eq(budgetAlerts.poolId, pool.id))).map((a) => a.thresholdPercent)).toEqual([50, 75, 90]);
   });
 
   it("reach the manager in the app with the pool's page as the link, and the page opens", async () => {
@@ -92,7 +93,7 @@ describe("budget alerts", () => {
       expect(toFinance.text).toContain(`${server.origin}/pools/${pool.id}`);
       expect(toFinance.html).toContain(`href="${server.origin}/pools/${pool.id}"`);
       for (const mail of alerts) expect(mail.text).not.toContain("Alert Customer");
-      expect(db.select().from(emailOutbox).where(eq(emailOutbox.status, "pending")).all()).toHaveLength(0);
+      expect(await db.select().from(emailOutbox).where(eq(emailOutbox.status, "pending"))).toHaveLength(0);
     } finally {
       await smtp.close();
     }

@@ -46,40 +46,40 @@ beforeAll(async () => {
   server = await startTestServer();
   const now = new Date();
   const setup = await setupGestures(db, { now });
-  db.update(policyDefaults).set({ discretionLimit: 5_000, secondApprovalThreshold: 5_000 }).run();
+  await db.update(policyDefaults).set({ discretionLimit: 5_000, secondApprovalThreshold: 5_000 });
   users.set("staff", setup.staff);
   users.set("manager", setup.manager);
   users.set("finance", setup.financeUser);
   users.set("admin", await createUser(db, { role: "admin" }));
-  const signal = createSignal(db, setup.customer, { kind: "bereavement", note: CANARIES.signalNote, occurredOn: localToday(now) });
+  const signal = await createSignal(db, setup.customer, { kind: "bereavement", note: CANARIES.signalNote, occurredOn: localToday(now) });
   const fields = { customerId: setup.customer.id, cardMessage: CANARIES.cardMessage, justification: CANARIES.justification };
   // One approved at discretion (with an outcome note), one waiting for finance after the manager,
   // one returned with a comment: finance sees all three on its pages and queues.
-  const approved = propose(db, setup.staff, { ...fields, signalId: signal.id, amount: 3_000 }, now);
-  db.update(gestures).set({ outcome: "thanked", outcomeNote: CANARIES.outcomeNote }).where(eq(gestures.id, approved.gestureId)).run();
-  const big = propose(db, setup.staff, { ...fields, occasion: "illness", amount: 9_000 }, now);
-  decideGesture(db, actorOf(setup.manager), { gestureId: big.gestureId, version: 2, decision: "approve", comment: "" }, now);
-  const returned = propose(db, setup.staff, { ...fields, occasion: "complaint", typeId: typeId(db, "flowers"), amount: 7_000 }, now);
-  decideGesture(db, actorOf(setup.manager), { gestureId: returned.gestureId, version: 2, decision: "return", comment: CANARIES.decisionComment }, now);
+  const approved = await propose(db, setup.staff, { ...fields, signalId: signal.id, amount: 3_000 }, now);
+  await db.update(gestures).set({ outcome: "thanked", outcomeNote: CANARIES.outcomeNote }).where(eq(gestures.id, approved.gestureId));
+  const big = await propose(db, setup.staff, { ...fields, occasion: "illness", amount: 9_000 }, now);
+  await decideGesture(db, actorOf(setup.manager), { gestureId: big.gestureId, version: 2, decision: "approve", comment: "" }, now);
+  const returned = await propose(db, setup.staff, { ...fields, occasion: "complaint", typeId: await typeId(db, "flowers"), amount: 7_000 }, now);
+  await decideGesture(db, actorOf(setup.manager), { gestureId: returned.gestureId, version: 2, decision: "return", comment: CANARIES.decisionComment }, now);
   // One waiting for the branch manager: its approval e-mail carries the evidence and a decision link.
-  propose(db, setup.staff, { ...fields, customerId: createCustomer(db, { branchId: setup.north.id }).id, amount: 6_000 }, now);
+  await propose(db, setup.staff, { ...fields, customerId: (await createCustomer(db, { branchId: setup.north.id })).id, amount: 6_000 }, now);
   // A budget alert (issue 21) about the pool those gestures drew on: its e-mail joins the ones checked.
-  expect(raiseBudgetAlerts(db, setup.pools[0]!.id, [{ percent: 1, toFinance: true }], now)).toHaveLength(1);
+  expect(await raiseBudgetAlerts(db, setup.pools[0]!.id, [{ percent: 1, toFinance: true }], now)).toHaveLength(1);
   ids.set(":customerId", setup.customer.id);
   ids.set(":gestureId", big.gestureId);
-  ids.set(":importId", createImport(db, users.get("admin")!).id);
+  ids.set(":importId", (await createImport(db, users.get("admin")!)).id);
   ids.set(":poolId", setup.pools[0]!.id);
   ids.set(":periodId", setup.periodId);
   ids.set(":userId", setup.staff.id);
   ids.set(":branchId", setup.north.id);
-  ids.set(":typeId", typeId(db, "flowers"));
+  ids.set(":typeId", await typeId(db, "flowers"));
   // A published story of a gesture that carries the canaries (card message, justification, outcome
   // note): the Stories page, the story's page and every home page show the story, never the notes.
-  const storyCustomer = createCustomer(db, { branchId: setup.north.id, name: "Harriet Canaryfield" });
-  const thanked = positiveGesture(db, setup.staff, storyCustomer.id, now, "thanked", CANARIES.outcomeNote);
-  db.update(gestures).set({ cardMessage: CANARIES.cardMessage, justification: CANARIES.justification }).where(eq(gestures.id, thanked.gestureId)).run();
-  const written = writeStory(db, actorOf(setup.staff), { gestureId: thanked.gestureId, body: STORY_TEXT, submit: true }, now);
-  ids.set(":storyId", reviewStory(db, actorOf(setup.manager), { storyId: written.storyId, version: written.version, decision: "publish", comment: "" }, now).storyId);
+  const storyCustomer = await createCustomer(db, { branchId: setup.north.id, name: "Harriet Canaryfield" });
+  const thanked = await positiveGesture(db, setup.staff, storyCustomer.id, now, "thanked", CANARIES.outcomeNote);
+  await db.update(gestures).set({ cardMessage: CANARIES.cardMessage, justification: CANARIES.justification }).where(eq(gestures.id, thanked.gestureId));
+  const written = await writeStory(db, actorOf(setup.staff), { gestureId: thanked.gestureId, body: STORY_TEXT, submit: true }, now);
+  ids.set(":storyId", (await reviewStory(db, actorOf(setup.manager), { storyId: written.storyId, version: written.version, decision: "publish", comment: "" }, now)).storyId);
   customerName = storyCustomer.name;
 });
 afterAll(() => server.close());

@@ -13,6 +13,7 @@ import { db } from "~/utils/db.server";
 import { createBranch, createCustomer, createOrganisation, createUser } from "../support/factories";
 import { cookiePair, startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { firstRow } from "~/utils/query.server";
 
 let server: TestServer;
 let admin: User;
@@ -20,9 +21,9 @@ let branch: Branch;
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
+  await createOrganisation(db);
   admin = await createUser(db, { role: "admin" });
-  branch = createBranch(db, { code: "LKS", name: "Lakeside" });
+  branch = await createBranch(db, { code: "LKS", name: "Lakeside" });
 });
 afterAll(() => server.close());
 
@@ -82,18 +83,18 @@ describe("the gesture catalogue without JavaScript", () => {
   });
 
   it("a default above the maximum is refused beside the default; the domain's duplicate name beside the name", async () => {
-    const flowers = listGestureTypes(db).find((type) => type.code === "flowers")!;
+    const flowers = (await listGestureTypes(db)).find((type) => type.code === "flowers")!;
     const above = await post(`/admin/catalogue/${flowers.id}`, [["intent", "update"], ...typeForm({ name: "Flowers", defaultAmount: "130", maxAmount: "120", occasions: ["bereavement"] })]);
     expect(above.status).toBe(400);
     expect(above.html).toContain("The default amount cannot be above the maximum amount.");
     const duplicate = await post(`/admin/catalogue/${flowers.id}`, [["intent", "update"], ...typeForm({ name: "gift basket", defaultAmount: "60", maxAmount: "120", occasions: ["bereavement"] })]);
     expect(duplicate.status).toBe(409);
     expect(duplicate.html).toContain("Another gesture type is already called gift basket.");
-    expect(findGestureType(db, flowers.id)).toMatchObject({ name: "Flowers", defaultAmount: 6_000 });
+    expect(await findGestureType(db, flowers.id)).toMatchObject({ name: "Flowers", defaultAmount: 6_000 });
   });
 
   it("saving a maximum above the organisation's per-gesture maximum succeeds with a warning", async () => {
-    const type = createGestureType(db, admin, { name: "Hamper", defaultAmount: 5_000, maxAmount: 10_000, occasions: ["marriage"] }, new Date());
+    const type = await createGestureType(db, admin, { name: "Hamper", defaultAmount: 5_000, maxAmount: 10_000, occasions: ["marriage"] }, new Date());
     const { status, html } = await post(`/admin/catalogue/${type.id}`, [["intent", "update"], ...typeForm({ name: "Hamper", defaultAmount: "50", maxAmount: "400", occasions: ["marriage"] })]);
     expect(status).toBe(302);
     expect(html).toContain("Hamper saved. Its maximum ($400.00) is above the organisation's per-gesture maximum ($250.00)");
@@ -102,7 +103,7 @@ describe("the gesture catalogue without JavaScript", () => {
   });
 
   it("deleting asks first, then removes a type that was never used", async () => {
-    const type = createGestureType(db, admin, { name: "Balloon", defaultAmount: 500, maxAmount: 1_000, occasions: ["birthday"] }, new Date());
+    const type = await createGestureType(db, admin, { name: "Balloon", defaultAmount: 500, maxAmount: 1_000, occasions: ["birthday"] }, new Date());
     const confirm = await get(`/admin/catalogue/${type.id}?confirm=delete`);
     expect(confirm.html).toContain("Delete Balloon?");
     expect(confirm.html).toContain("Yes, delete Balloon");
@@ -110,16 +111,15 @@ describe("the gesture catalogue without JavaScript", () => {
     expect(status).toBe(302);
     expect(location).toBe("/admin/catalogue");
     expect(html).toContain("Balloon is deleted from the catalogue.");
-    expect(findGestureType(db, type.id)).toBeNull();
+    expect(await findGestureType(db, type.id)).toBeNull();
   });
 
   it("a used type offers no delete, refuses a posted one with the reason, and can be deactivated after confirming", async () => {
-    const type = createGestureType(db, admin, { name: "Candle", defaultAmount: 500, maxAmount: 1_000, occasions: ["bereavement"] }, new Date());
+    const type = await createGestureType(db, admin, { name: "Candle", defaultAmount: 500, maxAmount: 1_000, occasions: ["bereavement"] }, new Date());
     const staff = await createUser(db, { role: "staff", branchId: branch.id });
-    const customer = createCustomer(db, { branchId: branch.id });
-    db.insert(gestures)
-      .values({ customerId: customer.id, branchId: branch.id, proposerId: staff.id, occasion: "bereavement", typeId: type.id, requestedAmount: 500, deliveryMethod: "in_branch", status: "draft", updatedAt: new Date() })
-      .run();
+    const customer = await createCustomer(db, { branchId: branch.id });
+    await db.insert(gestures)
+            .values({ customerId: customer.id, branchId: branch.id, proposerId: staff.id, occasion: "bereavement", typeId: type.id, requestedAmount: 500, deliveryMethod: "in_branch", status: "draft", updatedAt: new Date() });
     const page = await get(`/admin/catalogue/${type.id}`);
     expect(page.html).toContain("used by 1 gesture");
     expect(page.html).not.toContain("Delete…");
@@ -130,7 +130,7 @@ describe("the gesture catalogue without JavaScript", () => {
     const deactivated = await post(`/admin/catalogue/${type.id}`, [["intent", "deactivate"]]);
     expect(deactivated.status).toBe(302);
     expect(deactivated.html).toContain("Candle is deactivated: staff can no longer choose it.");
-    expect(findGestureType(db, type.id)?.active).toBe(false);
+    expect((await findGestureType(db, type.id))?.active).toBe(false);
   });
 
   it("a type that does not exist is a 404 page", async () => {
@@ -140,8 +140,8 @@ describe("the gesture catalogue without JavaScript", () => {
 });
 
 describe("the policy pages without JavaScript", () => {
-  const defaultsForm = (changes: Record<string, string> = {}): [string, string][] => {
-    const defaults = getPolicyDefaults(db);
+  const defaultsForm = async (changes: Record<string, string> = {}): Promise<[string, string][]> => {
+    const defaults = await getPolicyDefaults(db);
     return POLICY_KEYS.map((key) => [key, changes[key] ?? policyValueText(key, defaults[key])]);
   };
   const branchForm = (overrides: Record<string, string>): [string, string][] =>
@@ -151,24 +151,24 @@ describe("the policy pages without JavaScript", () => {
     ]);
 
   it("defaults out of order are refused beside the setting, with what was typed kept", async () => {
-    const { status, html } = await post("/admin/policy", defaultsForm({ discretionLimit: "200.00" }));
+    const { status, html } = await post("/admin/policy", await defaultsForm({ discretionLimit: "200.00" }));
     expect(status).toBe(400);
     expect(html).toContain("The discretion limit must not be above the second-approval threshold.");
     expect(html).toContain('value="200.00"');
-    const unreadable = await post("/admin/policy", defaultsForm({ staffMonthlyCap: "12.345", outcomeFollowUpDays: "two weeks" }));
+    const unreadable = await post("/admin/policy", await defaultsForm({ staffMonthlyCap: "12.345", outcomeFollowUpDays: "two weeks" }));
     expect(unreadable.status).toBe(400);
     expect(unreadable.html).toContain("Use at most two decimals (cents).");
     expect(unreadable.html).toContain("Enter a whole number of days, such as 30, with the digits 0 to 9 only.");
     expect(unreadable.html).toContain('value="two weeks"');
-    expect(getPolicyDefaults(db).discretionLimit).toBe(5_000);
+    expect((await getPolicyDefaults(db)).discretionLimit).toBe(5_000);
   });
 
   it("saving the defaults is audited with before and after", async () => {
-    const { status, html } = await post("/admin/policy", defaultsForm({ duplicateWindowDays: "45" }));
+    const { status, html } = await post("/admin/policy", await defaultsForm({ duplicateWindowDays: "45" }));
     expect(status).toBe(302);
     expect(html).toContain("Organisation policy saved.");
-    expect(getPolicyDefaults(db).duplicateWindowDays).toBe(45);
-    const event = db.select().from(auditEvents).where(eq(auditEvents.action, "policy.defaults_updated")).all().at(-1)!;
+    expect((await getPolicyDefaults(db)).duplicateWindowDays).toBe(45);
+    const event = (await db.select().from(auditEvents).where(eq(auditEvents.action, "policy.defaults_updated"))).at(-1)!;
     expect(JSON.parse(event.detail)).toEqual({ duplicateWindowDaysBefore: 30, duplicateWindowDaysAfter: 45 });
   });
 
@@ -188,18 +188,18 @@ describe("the policy pages without JavaScript", () => {
     expect(saved.status).toBe(302);
     expect(saved.html).toContain("Lakeside&#x27;s policy saved: 2 settings override the organisation defaults.");
     expect(saved.html).toMatch(/data-testid="effective-discretionLimit">Applies now: <strong>\$75\.00<\/strong> · <span class="badge badge--info">Branch override/);
-    expect(getEffectivePolicy(db, branch.id).overrides).toEqual({ discretionLimit: 7_500, approvalExpiryDays: 10 });
+    expect((await getEffectivePolicy(db, branch.id)).overrides).toEqual({ discretionLimit: 7_500, approvalExpiryDays: 10 });
     expect((await get("/admin/policy")).html).toContain("2 settings");
   });
 
   it("removing every override asks first, then deletes the branch's row", async () => {
-    const other = createBranch(db, { code: "CLR", name: "Clearwater" });
+    const other = await createBranch(db, { code: "CLR", name: "Clearwater" });
     await post(`/admin/policy/${other.id}`, branchForm({ receiptRequiredAbove: "10" }));
     expect((await get(`/admin/policy/${other.id}?confirm=clear`)).html).toContain("Remove all 1 overrides of Clearwater?");
     const { status, html } = await post(`/admin/policy/${other.id}`, [["intent", "clear"]]);
     expect(status).toBe(302);
     expect(html).toContain("Clearwater follows the organisation defaults for every setting.");
-    expect(db.select().from(branchPolicyOverrides).where(eq(branchPolicyOverrides.branchId, other.id)).get()).toBeUndefined();
+    expect(await firstRow(db.select().from(branchPolicyOverrides).where(eq(branchPolicyOverrides.branchId, other.id)).limit(1))).toBeUndefined();
   });
 
   it("a branch that does not exist is a 404 page", async () => {

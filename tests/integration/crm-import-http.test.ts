@@ -6,6 +6,7 @@ import { createBranch, createOrganisation, createUser } from "../support/factori
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { db } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 let server: TestServer;
 let admin: User;
@@ -13,12 +14,12 @@ let manager: User;
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
+  await createOrganisation(db);
   for (const code of ["NTH", "STH", "LKS", "CTY"]) {
-    if (!db.select().from(branches).where(eq(branches.code, code)).get()) createBranch(db, { code, name: code });
+    if (!(await firstRow(db.select().from(branches).where(eq(branches.code, code)).limit(1)))) await createBranch(db, { code, name: code });
   }
   admin = await createUser(db, { role: "admin" });
-  manager = await createUser(db, { role: "manager", branchId: db.select().from(branches).where(eq(branches.code, "NTH")).get()!.id });
+  manager = await createUser(db, { role: "manager", branchId: (await firstRow(db.select().from(branches).where(eq(branches.code, "NTH")).limit(1)))!.id });
 });
 afterAll(() => server.close());
 
@@ -40,10 +41,10 @@ describe("CRM import over HTTP", () => {
     expect(preview).toContain("Rows with errors");
     expect(preview).toContain("You import customers of your own branch only.");
     expect(preview).toContain("Import 2 rows");
-    expect(db.select().from(customers).where(eq(customers.crmRef, "SMP-000001")).get()).toBeUndefined();
+    expect(await firstRow(db.select().from(customers).where(eq(customers.crmRef, "SMP-000001")).limit(1))).toBeUndefined();
     const commit = await server.fetch(previewPath, { method: "POST", cookie, form: { intent: "commit" }, headers: { Origin: server.origin } });
     expect(commit.status).toBe(302);
-    expect(db.select().from(customers).where(eq(customers.crmRef, "SMP-000001")).get()!.name).toBe("Margaret Ellison");
+    expect((await firstRow(db.select().from(customers).where(eq(customers.crmRef, "SMP-000001")).limit(1)))!.name).toBe("Margaret Ellison");
     const history = await (await server.fetch("/imports", { cookie })).text();
     expect(history).toContain("customers.csv");
   });

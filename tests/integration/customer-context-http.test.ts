@@ -20,14 +20,14 @@ const today = localDate(new Date(), "America/New_York");
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
-  branch = createBranch(db);
+  await createOrganisation(db);
+  branch = await createBranch(db);
   staff = await createUser(db, { role: "staff", branchId: branch.id });
-  otherStaff = await createUser(db, { role: "staff", branchId: createBranch(db).id });
+  otherStaff = await createUser(db, { role: "staff", branchId: (await createBranch(db)).id });
   finance = await createUser(db, { role: "finance" });
   admin = await createUser(db, { role: "admin" });
-  customer = createCustomer(db, { branchId: branch.id, name: "Harriet Httptest", crmRef: "HTTP-1" });
-  createSignal(db, customer, { kind: "bereavement", occurredOn: today, note: SECRET_NOTE });
+  customer = await createCustomer(db, { branchId: branch.id, name: "Harriet Httptest", crmRef: "HTTP-1" });
+  await createSignal(db, customer, { kind: "bereavement", occurredOn: today, note: SECRET_NOTE });
 });
 afterAll(() => server.close());
 
@@ -39,11 +39,11 @@ describe("customer pages over HTTP", () => {
   it("staff find the customer by surname and open the page with the sensitive note, and the view is logged", async () => {
     const list = await server.fetch("/customers?q=httpt", { cookie: await cookie(staff) });
     expect(await list.text()).toContain("Harriet Httptest");
-    const before = db.select().from(auditEvents).where(eq(auditEvents.action, "customer.sensitive_viewed")).all().length;
+    const before = (await db.select().from(auditEvents).where(eq(auditEvents.action, "customer.sensitive_viewed"))).length;
     const page = await server.fetch(`/customers/${customer.id}`, { cookie: await cookie(staff) });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(SECRET_NOTE);
-    expect(db.select().from(auditEvents).where(eq(auditEvents.action, "customer.sensitive_viewed")).all().length).toBe(before + 1);
+    expect((await db.select().from(auditEvents).where(eq(auditEvents.action, "customer.sensitive_viewed"))).length).toBe(before + 1);
   });
 
   it("staff of another branch get a 404 that names nothing about the customer", async () => {
@@ -69,7 +69,7 @@ describe("customer pages over HTTP", () => {
     const response = await post(staff, `/customers/${customer.id}`, { intent: "add-signal", kind: "long_wait", occurredOn: today, severity: "2", note: "Waited 50 min" });
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe(`/customers/${customer.id}`);
-    expect(db.select().from(signals).where(eq(signals.customerId, customer.id)).all().map((s) => s.note)).toContain("Waited 50 min");
+    expect((await db.select().from(signals).where(eq(signals.customerId, customer.id))).map((s) => s.note)).toContain("Waited 50 min");
   });
 
   it("an invalid signal is refused with the message beside its field and what was typed kept", async () => {
@@ -90,12 +90,12 @@ describe("customer pages over HTTP", () => {
     const done = await post(staff, "/suggestions", { intent: "dismiss-suggestion", customerId: String(customer.id), reason: "Called them", redirectTo: "/branch" });
     expect(done.status).toBe(302);
     expect(done.headers.get("Location")).toBe("/branch");
-    expect(db.select().from(suggestionDismissals).where(eq(suggestionDismissals.customerId, customer.id)).all()).toHaveLength(1);
+    expect(await db.select().from(suggestionDismissals).where(eq(suggestionDismissals.customerId, customer.id))).toHaveLength(1);
     expect(await (await server.fetch("/branch", { cookie: await cookie(staff) })).text()).not.toContain("Harriet Httptest");
   });
 
   it("an admin erases a customer after typing ERASE, and not without it", async () => {
-    const target = createCustomer(db, { branchId: branch.id, name: "Erin Erasable", crmRef: "HTTP-ERASE" });
+    const target = await createCustomer(db, { branchId: branch.id, name: "Erin Erasable", crmRef: "HTTP-ERASE" });
     const refused = await post(admin, "/erasure", { intent: "erase", crmRef: "HTTP-ERASE", confirm: "erase" });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain("Type ERASE in capitals");

@@ -21,6 +21,7 @@ import { rowCounts } from "../support/row-counts";
 import { sessionCookieFor } from "../support/sessions";
 import { readMail, startSmtpServer } from "../support/smtp";
 import { totpCode } from "../support/totp";
+import { firstRow } from "~/utils/query.server";
 
 const silent = { info: () => {}, warn: () => {} };
 let server: TestServer;
@@ -31,32 +32,32 @@ let customers = 0;
 beforeAll(async () => {
   server = await startTestServer();
   setup = await setupGestures(db, { now: new Date() });
-  db.update(policyDefaults).set({ discretionLimit: 5_000, secondApprovalThreshold: 50_000, customerCapCount: 1_000, customerCapAmount: 10_000_000 }).run();
+  await db.update(policyDefaults).set({ discretionLimit: 5_000, secondApprovalThreshold: 50_000, customerCapCount: 1_000, customerCapAmount: 10_000_000 });
   managerCookie = (await sessionCookieFor(db, setup.manager)).cookie;
 });
 afterAll(() => server.close());
 
 /** A proposal over the discretion limit, waiting for the north managers. */
-function waiting(amount = 8_500, extra: { cardMessage?: string; justification?: string } = {}) {
-  const customer = createCustomer(db, { branchId: setup.north.id, name: `Customer ${++customers}` });
-  const result = propose(db, setup.staff, { customerId: customer.id, amount, justification: extra.justification ?? "Forty years with us", cardMessage: extra.cardMessage ?? "With sympathy" }, new Date());
+async function waiting(amount = 8_500, extra: { cardMessage?: string; justification?: string } = {}) {
+  const customer = await createCustomer(db, { branchId: setup.north.id, name: `Customer ${++customers}` });
+  const result = await propose(db, setup.staff, { customerId: customer.id, amount, justification: extra.justification ?? "Forty years with us", cardMessage: extra.cardMessage ?? "With sympathy" }, new Date());
   expect(result.status).toBe("submitted");
   return { ...result, customer };
 }
 
-function linkFor(user: User, gesture: { gestureId: number; version: number }, now = new Date()) {
-  return issueDecisionLink(db, { gestureId: gesture.gestureId, approverId: user.id, version: gesture.version, secret: env.SESSION_SECRET, now });
+async function linkFor(user: User, gesture: { gestureId: number; version: number }, now = new Date()) {
+  return await issueDecisionLink(db, { gestureId: gesture.gestureId, approverId: user.id, version: gesture.version, secret: env.SESSION_SECRET, now });
 }
 
 const post = (path: string, form: Record<string, string>, cookie = managerCookie) => server.fetch(path, { method: "POST", cookie, headers: { Origin: server.origin }, form });
-const statusOf = (gestureId: number) => db.select({ status: gestures.status, version: gestures.version }).from(gestures).where(eq(gestures.id, gestureId)).get()!;
+const statusOf = async (gestureId: number) => (await firstRow(db.select({ status: gestures.status, version: gestures.version }).from(gestures).where(eq(gestures.id, gestureId)).limit(1)))!;
 
 /** A request that must change nothing: every table keeps its row count and the proposal its version. */
 async function changesNothing(gestureId: number, request: () => Promise<Response>) {
-  const before = { rows: rowCounts(sqliteOf(db)), gesture: statusOf(gestureId) };
+  const before = { rows: rowCounts(sqliteOf(db)), gesture: await statusOf(gestureId) };
   const response = await request();
   const body = await response.text();
-  expect({ rows: rowCounts(sqliteOf(db)), gesture: statusOf(gestureId) }).toEqual(before);
+  expect({ rows: rowCounts(sqliteOf(db)), gesture: await statusOf(gestureId) }).toEqual(before);
   return { response, body };
 }
 
@@ -65,12 +66,12 @@ describe("the approval e-mail", () => {
     const smtp = await startSmtpServer();
     try {
       // Earlier gestures of the same customer count against the caps.
-      db.update(emailOutbox).set({ status: "sent" }).where(eq(emailOutbox.status, "pending")).run();
-      const g = waiting(8_500, { cardMessage: "CARD-canary-71", justification: "JUSTIFY-canary-72" });
+      await db.update(emailOutbox).set({ status: "sent" }).where(eq(emailOutbox.status, "pending"));
+      const g = await waiting(8_500, { cardMessage: "CARD-canary-71", justification: "JUSTIFY-canary-72" });
       const transport = createEmailTransport({ smtpUrl: smtp.url, logger: silent });
       const summary = await sendPendingEmails(db, transport, new Date(), { appOrigin: server.origin, compose: approvalEmailComposer(env.SESSION_SECRET) });
       transport.close();
-      expect(summary, JSON.stringify(db.select().from(emailOutbox).all().slice(-3))).toMatchObject({ failed: 0, retrying: 0 });
+      expect(summary, JSON.stringify((await db.select().from(emailOutbox)).slice(-3))).toMatchObject({ failed: 0, retrying: 0 });
       expect(summary.sent).toBeGreaterThanOrEqual(2);
       const toManager = smtp.received.find((m) => m.to.includes(setup.manager.email))!;
       const mail = readMail(toManager.raw);
@@ -102,9 +103,9 @@ describe("the approval e-mail", () => {
       }
       // The token itself is stored nowhere: only its HMAC.
       const token = new URL(decide).searchParams.get("token")!;
-      const dump = JSON.stringify([db.select().from(decisionLinks).all(), db.select().from(emailOutbox).all()]);
+      const dump = JSON.stringify([await db.select().from(decisionLinks), await db.select().from(emailOutbox)]);
       expect(dump).not.toContain(token);
-      expect(db.select().from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(token, env.SESSION_SECRET))).get()).toMatchObject({ approverId: setup.manager.id, gestureId: g.gestureId, gestureVersion: g.version, usedAt: null });
+      expect(await firstRow(db.select().from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(token, env.SESSION_SECRET))).limit(1))).toMatchObject({ approverId: setup.manager.id, gestureId: g.gestureId, gestureVersion: g.version, usedAt: null });
       // Opening it shows the proposal and decides nothing.
       const { response, body } = await changesNothing(g.gestureId, () => server.fetch(new URL(decide).pathname + new URL(decide).search, { cookie: managerCookie }));
       expect(response.status).toBe(200);
@@ -118,30 +119,30 @@ describe("the approval e-mail", () => {
   });
 
   it("a proposal that no longer waits for the recipient gets the stored message, without a link to decide", async () => {
-    const g = waiting();
-    withdrawGesture(db, actorOf(setup.staff), { gestureId: g.gestureId, version: g.version }, new Date());
+    const g = await waiting();
+    await withdrawGesture(db, actorOf(setup.staff), { gestureId: g.gestureId, version: g.version }, new Date());
     const sent: { to: string; text: string; html?: string }[] = [];
     const transport = { kind: "smtp" as const, send: async (email: { to: string; text: string; html?: string }) => void sent.push(email), close: () => {} };
     await sendPendingEmails(db, transport, new Date(), { appOrigin: server.origin, compose: approvalEmailComposer(env.SESSION_SECRET) });
     const mail = sent.find((m) => m.to === setup.manager.email)!;
     expect(mail.text).toBe(`Sam Staff proposed Flowers ($85.00) for a customer of ${setup.north.name}; it waits for your approval.\n\nOpen it in Empathy Fund: ${server.origin}/gestures/${g.gestureId}`);
     expect(mail.html).toContain(`<a href="${server.origin}/gestures/${g.gestureId}">`);
-    expect(db.select().from(decisionLinks).where(eq(decisionLinks.gestureId, g.gestureId)).all()).toEqual([]);
+    expect(await db.select().from(decisionLinks).where(eq(decisionLinks.gestureId, g.gestureId))).toEqual([]);
   });
 });
 
 describe("the decision link", () => {
   it("approves through the form once: the same audit as the proposal page (marked as from the e-mail), the link spent; used twice it says so and changes nothing", async () => {
-    const g = waiting();
-    const link = linkFor(setup.manager, g);
+    const g = await waiting();
+    const link = await linkFor(setup.manager, g);
     const first = await post(link.path, { intent: "approve", comment: "Good call" });
     expect(first.status).toBe(302);
     expect(first.headers.get("Location")).toBe("/approvals");
-    expect(statusOf(g.gestureId).status).toBe("approved");
-    const audit = db.select().from(auditEvents).where(and(eq(auditEvents.entity, "gesture"), eq(auditEvents.entityId, String(g.gestureId)), eq(auditEvents.action, "gesture.approved"))).get()!;
+    expect((await statusOf(g.gestureId)).status).toBe("approved");
+    const audit = (await firstRow(db.select().from(auditEvents).where(and(eq(auditEvents.entity, "gesture"), eq(auditEvents.entityId, String(g.gestureId)), eq(auditEvents.action, "gesture.approved"))).limit(1)))!;
     expect(audit.actorId).toBe(setup.manager.id);
     expect(JSON.parse(audit.detail!)).toMatchObject({ from: "submitted", to: "approved", amount: 8_500, level: "manager", via: "email_link" });
-    expect(db.select({ usedAt: decisionLinks.usedAt }).from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(link.token, env.SESSION_SECRET))).get()!.usedAt).not.toBeNull();
+    expect((await firstRow(db.select({ usedAt: decisionLinks.usedAt }).from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(link.token, env.SESSION_SECRET))).limit(1)))!.usedAt).not.toBeNull();
 
     const again = await changesNothing(g.gestureId, () => post(link.path, { intent: "reject", comment: "Changed my mind" }));
     expect(again.response.status).toBe(410);
@@ -153,33 +154,33 @@ describe("the decision link", () => {
   });
 
   it("GET never decides: opening the link twice changes nothing, and a reject without a reason is refused beside the field", async () => {
-    const g = waiting();
-    const link = linkFor(setup.manager, g);
+    const g = await waiting();
+    const link = await linkFor(setup.manager, g);
     for (let i = 0; i < 2; i++) expect((await changesNothing(g.gestureId, () => server.fetch(link.path, { cookie: managerCookie }))).response.status).toBe(200);
     const refused = await changesNothing(g.gestureId, () => post(link.path, { intent: "reject", comment: "" }));
     expect(refused.response.status).toBe(400);
     expect(refused.body).toContain("Give the reason for the rejection");
     const rejected = await post(link.path, { intent: "reject", comment: "Not what the fund is for" });
     expect(rejected.status).toBe(302);
-    expect(statusOf(g.gestureId).status).toBe("rejected");
+    expect((await statusOf(g.gestureId)).status).toBe("rejected");
   });
 
   it(`an expired link (${DECISION_LINK_DAYS} local days) says so and changes nothing`, async () => {
-    const g = waiting();
+    const g = await waiting();
     const issuedAt = new Date(Date.now() - (DECISION_LINK_DAYS + 1) * 24 * 60 * 60 * 1000);
-    const link = linkFor(setup.manager, g, issuedAt);
+    const link = await linkFor(setup.manager, g, issuedAt);
     expect(link.expiresAt).toEqual(addLocalDays(issuedAt, DECISION_LINK_DAYS, "America/New_York"));
     const page = await changesNothing(g.gestureId, () => server.fetch(link.path, { cookie: managerCookie }));
     expect(page.response.status).toBe(410);
     expect(page.body).toContain("This approval link has expired");
     const posted = await changesNothing(g.gestureId, () => post(link.path, { intent: "approve", comment: "" }));
     expect(posted.response.status).toBe(410);
-    expect(statusOf(g.gestureId).status).toBe("submitted");
+    expect((await statusOf(g.gestureId)).status).toBe("submitted");
   });
 
   it("another approver's link is refused to the manager signed in, without the proposal's details, and changes nothing", async () => {
-    const g = waiting(8_765);
-    const link = linkFor(setup.manager2!, g);
+    const g = await waiting(8_765);
+    const link = await linkFor(setup.manager2!, g);
     const page = await changesNothing(g.gestureId, () => server.fetch(link.path, { cookie: managerCookie }));
     expect(page.response.status).toBe(403);
     expect(page.body).toContain("This approval link was sent to another approver");
@@ -190,20 +191,20 @@ describe("the decision link", () => {
     // Its own approver may still use it.
     const own = await post(link.path, { intent: "approve", comment: "" }, (await sessionCookieFor(db, setup.manager2!)).cookie);
     expect(own.status).toBe(302);
-    expect(statusOf(g.gestureId).status).toBe("approved");
+    expect((await statusOf(g.gestureId)).status).toBe("approved");
   });
 
   it("a link with another proposal's id in the address decides neither proposal", async () => {
-    const a = waiting();
-    const b = waiting(7_000);
-    const link = linkFor(setup.manager, a);
+    const a = await waiting();
+    const b = await waiting(7_000);
+    const link = await linkFor(setup.manager, a);
     const wrongPath = link.path.replace(`/approvals/${a.gestureId}/`, `/approvals/${b.gestureId}/`);
     const page = await changesNothing(b.gestureId, () => server.fetch(wrongPath, { cookie: managerCookie }));
     expect(page.response.status).toBe(404);
     expect(page.body).toContain("belongs to another proposal");
     const posted = await changesNothing(b.gestureId, () => post(wrongPath, { intent: "approve", comment: "" }));
     expect(posted.response.status).toBe(404);
-    expect(statusOf(a.gestureId).status).toBe("submitted");
+    expect((await statusOf(a.gestureId)).status).toBe("submitted");
     // A made-up token, or none, is refused the same way.
     for (const path of [`/approvals/${a.gestureId}/decide`, `/approvals/${a.gestureId}/decide?token=${"A".repeat(43)}`, `/approvals/${a.gestureId}/decide?token=short`]) {
       expect((await changesNothing(a.gestureId, () => server.fetch(path, { cookie: managerCookie }))).response.status).toBe(404);
@@ -211,32 +212,32 @@ describe("the decision link", () => {
   });
 
   it("a stale link (the proposal was returned and resubmitted, so its version moved on) says so and changes nothing; one decided by someone else too", async () => {
-    const g = waiting();
-    const link = linkFor(setup.manager, g);
-    const returned = decideGesture(db, actorOf(setup.manager2!), { gestureId: g.gestureId, version: g.version, decision: "return", comment: "A card would do" }, new Date());
-    const resubmitted = editProposal(
-      db,
-      actorOf(setup.staff),
-      { gestureId: g.gestureId, version: returned.version, submit: true, occasion: "bereavement", signalId: null, typeId: typeId(db, "flowers"), amount: 8_000, cardMessage: "", justification: "Forty years with us", deliveryMethod: "in_branch" },
-      new Date(),
-    );
+    const g = await waiting();
+    const link = await linkFor(setup.manager, g);
+    const returned = await decideGesture(db, actorOf(setup.manager2!), { gestureId: g.gestureId, version: g.version, decision: "return", comment: "A card would do" }, new Date());
+    const resubmitted = await editProposal(
+          db,
+          actorOf(setup.staff),
+          { gestureId: g.gestureId, version: returned.version, submit: true, occasion: "bereavement", signalId: null, typeId: await typeId(db, "flowers"), amount: 8_000, cardMessage: "", justification: "Forty years with us", deliveryMethod: "in_branch" },
+          new Date(),
+        );
     expect(resubmitted.status).toBe("submitted");
     const page = await changesNothing(g.gestureId, () => server.fetch(link.path, { cookie: managerCookie }));
     expect(page.response.status).toBe(409);
     expect(page.body).toContain("This proposal changed since the e-mail");
     expect((await changesNothing(g.gestureId, () => post(link.path, { intent: "approve", comment: "" }))).response.status).toBe(409);
 
-    const other = waiting();
-    const otherLink = linkFor(setup.manager, other);
-    decideGesture(db, actorOf(setup.manager2!), { gestureId: other.gestureId, version: other.version, decision: "approve", comment: "" }, new Date());
+    const other = await waiting();
+    const otherLink = await linkFor(setup.manager, other);
+    await decideGesture(db, actorOf(setup.manager2!), { gestureId: other.gestureId, version: other.version, decision: "approve", comment: "" }, new Date());
     const decided = await changesNothing(other.gestureId, () => server.fetch(otherLink.path, { cookie: managerCookie }));
     expect(decided.response.status).toBe(409);
     expect(decided.body).toContain("it is now approved");
   });
 
   it("signed out, the link leads to sign-in and back to the page; with the second factor on, through the code step", async () => {
-    const g = waiting();
-    const link = linkFor(setup.manager, g);
+    const g = await waiting();
+    const link = await linkFor(setup.manager, g);
     const signedOut = await changesNothing(g.gestureId, () => server.fetch(link.path));
     expect(signedOut.response.status).toBe(302);
     const login = signedOut.response.headers.get("Location")!;
@@ -252,7 +253,7 @@ describe("the decision link", () => {
     expect(await page.text()).toContain(`Decide on proposal #${g.gestureId}`);
 
     // With the second factor required: password, then enrolment, then back to the same page.
-    db.update(organisation).set({ secondFactorRequired: true }).where(eq(organisation.id, 1)).run();
+    await db.update(organisation).set({ secondFactorRequired: true }).where(eq(organisation.id, 1));
     try {
       const password = await server.fetch(login, { method: "POST", headers: { Origin: server.origin }, form: { email: setup.manager.email, password: TEST_PASSWORD, redirectTo } });
       expect(password.headers.get("Location")).toBe("/login/enrol");
@@ -269,9 +270,9 @@ describe("the decision link", () => {
       expect(back.status, backText.slice(backText.indexOf("<main"), backText.indexOf("<main") + 800)).toBe(200);
       expect(await back.text()).toContain(`Decide on proposal #${g.gestureId}`);
     } finally {
-      db.update(organisation).set({ secondFactorRequired: false }).where(eq(organisation.id, 1)).run();
+      await db.update(organisation).set({ secondFactorRequired: false }).where(eq(organisation.id, 1));
     }
-    expect(statusOf(g.gestureId).status).toBe("submitted");
+    expect((await statusOf(g.gestureId)).status).toBe("submitted");
   });
 
 });

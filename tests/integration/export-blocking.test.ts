@@ -25,8 +25,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "empathy-fund-export-blocking-"));
   const file = join(dir, "blocking.sqlite");
   const db = openDatabase(file);
-  createOrganisation(db);
-  const branch = createBranch(db);
+  await createOrganisation(db);
+  const branch = await createBranch(db);
   const staff = await createUser(db, { role: "staff", branchId: branch.id, password: TEST_PASSWORD });
   const finance = await createUser(db, { role: "finance", password: TEST_PASSWORD });
   // A long audit log, written directly (the export reads it; nothing here checks the chain).

@@ -12,8 +12,8 @@ const regions = ["Highlands", "Midlands", "North Coast"];
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
-  for (const region of regions) for (let i = 1; i <= 25; i++) createBranch(db, { region, name: `${region} branch ${i}` });
+  await createOrganisation(db);
+  for (const region of regions) for (let i = 1; i <= 25; i++) await createBranch(db, { region, name: `${region} branch ${i}` });
   cookie = (await sessionCookieFor(db, await createUser(db, { role: "finance" }))).cookie;
 });
 afterAll(() => server.close());

@@ -14,6 +14,7 @@ import { createCustomer, createSignal, createUser } from "../support/factories";
 import { createGesture } from "../support/gesture-factory";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { firstRow, execute } from "~/utils/query.server";
 
 const CANARY = "CANARY-7b-do-not-leak";
 const GESTURE_HEADER =
@@ -38,35 +39,34 @@ beforeAll(async () => {
   finance = budget.financeUser;
   [northId, southId] = [budget.branches[0]!.id, budget.branches[1]!.id];
   // A branch name with a comma and quotes, so that the CSV must quote it.
-  db.update(branches).set({ name: 'North, "Main"', region: "Northern", code: "NTH" }).where(eq(branches.id, northId)).run();
-  db.update(branches).set({ name: "South", region: "Southern", code: "STH" }).where(eq(branches.id, southId)).run();
+  await db.update(branches).set({ name: 'North, "Main"', region: "Northern", code: "NTH" }).where(eq(branches.id, northId));
+  await db.update(branches).set({ name: "South", region: "Southern", code: "STH" }).where(eq(branches.id, southId));
   manager = await createUser(db, { role: "manager", branchId: northId, name: "Maria Manager" });
   staff = await createUser(db, { role: "staff", branchId: northId, name: "Sam Staff" });
   const southStaff = await createUser(db, { role: "staff", branchId: southId, name: "Sol Staff" });
-  const customer = createCustomer(db, { branchId: northId, crmRef: "CRM-NTH-1", segment: "premier" });
-  const southCustomer = createCustomer(db, { branchId: southId, crmRef: "CRM-STH-1" });
-  createSignal(db, customer, { kind: "bereavement", note: `${CANARY} signal note` });
-  const fulfilled = createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, status: "fulfilled", requestedAmount: 8_000, approvedAmount: 8_000, submittedAt: new Date("2026-02-02T15:00:00Z") });
-  db.update(gestures)
-    .set({
-      actualAmount: 7_550,
-      vendor: '=HYPERLINK("http://evil.example")',
-      fulfilledOn: "2026-02-05",
-      outcome: "thanked",
-      outcomeNote: `${CANARY} outcome note`,
-      cardMessage: `${CANARY} card message`,
-      justification: `${CANARY} justification`,
-      approvedAt: new Date("2026-02-03T15:00:00Z"),
-    })
-    .where(eq(gestures.id, fulfilled.id))
-    .run();
+  const customer = await createCustomer(db, { branchId: northId, crmRef: "CRM-NTH-1", segment: "premier" });
+  const southCustomer = await createCustomer(db, { branchId: southId, crmRef: "CRM-STH-1" });
+  await createSignal(db, customer, { kind: "bereavement", note: `${CANARY} signal note` });
+  const fulfilled = await createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, status: "fulfilled", requestedAmount: 8_000, approvedAmount: 8_000, submittedAt: new Date("2026-02-02T15:00:00Z") });
+  await db.update(gestures)
+        .set({
+          actualAmount: 7_550,
+          vendor: '=HYPERLINK("http://evil.example")',
+          fulfilledOn: "2026-02-05",
+          outcome: "thanked",
+          outcomeNote: `${CANARY} outcome note`,
+          cardMessage: `${CANARY} card message`,
+          justification: `${CANARY} justification`,
+          approvedAt: new Date("2026-02-03T15:00:00Z"),
+        })
+        .where(eq(gestures.id, fulfilled.id));
   ids.fulfilled = fulfilled.id;
   // A split for the flags: a second gesture by Sam within 7 days, together over $150.00.
-  createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, requestedAmount: 9_000, submittedAt: new Date("2026-02-04T15:00:00Z") });
-  ids.southGesture = createGesture(db, { customerId: southCustomer.id, branchId: southId, proposerId: southStaff.id, submittedAt: new Date("2026-02-03T15:00:00Z") }).id;
+  await createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, requestedAmount: 9_000, submittedAt: new Date("2026-02-04T15:00:00Z") });
+  ids.southGesture = (await createGesture(db, { customerId: southCustomer.id, branchId: southId, proposerId: southStaff.id, submittedAt: new Date("2026-02-03T15:00:00Z") })).id;
   // Outside the quarter, and a draft: never exported.
-  createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, submittedAt: new Date("2026-04-03T15:00:00Z") });
-  createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, status: "draft" });
+  await createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, submittedAt: new Date("2026-04-03T15:00:00Z") });
+  await createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, status: "draft" });
   cookies = { finance: (await sessionCookieFor(db, finance)).cookie, manager: (await sessionCookieFor(db, manager)).cookie, staff: (await sessionCookieFor(db, staff)).cookie };
 });
 afterAll(() => server.close());
@@ -82,7 +82,7 @@ async function download(path: string, cookie: string) {
 async function followed(path: string, cookie: string): Promise<Response> {
   const response = await server.fetch(path, { cookie });
   const location = response.status === 302 ? response.headers.get("Location") : null;
-  return location ? followed(location, cookie) : response;
+  return location ? (await followed(location, cookie)) : response;
 }
 const rowsOf = (text: string) => parse(text.replace(/^\uFEFF/, ""), { columns: true }) as Record<string, string>[];
 const Q1 = "from=2026-01-01&to=2026-03-31";
@@ -163,7 +163,7 @@ describe("ledger export", () => {
 
 describe("a large export", () => {
   it("streams every row once, in order, fetching keyset pages (never an offset)", async () => {
-    const customer = createCustomer(db, { branchId: southId, crmRef: "CRM-BULK" });
+    const customer = await createCustomer(db, { branchId: southId, crmRef: "CRM-BULK" });
     const sqlite = sqliteOf(db);
     const insert = sqlite.prepare(
       "insert into gestures (customer_id, branch_id, proposer_id, occasion, type_id, requested_amount, delivery_method, status, created_at, updated_at, submitted_at) values (?, ?, ?, 'birthday', (select id from gesture_types where code = 'flowers'), 5000, 'in_branch', 'approved', ?, ?, ?)",
@@ -187,9 +187,9 @@ describe("a large export", () => {
     const returned: GestureExportRow[][] = [];
     const stream = csvStream<GestureExportRow, ExportKey>({
       columns: gestureExportColumns("USD"),
-      fetchPage: (after, limit) => {
+      fetchPage: async (after, limit) => {
         asked.push(after);
-        const page = gestureExportPage(db, { scope: { branchId: southId, region: null }, range, after, limit });
+        const page = await gestureExportPage(db, { scope: { branchId: southId, region: null }, range, after, limit });
         returned.push(page);
         return page;
       },
@@ -209,7 +209,7 @@ describe("a large export", () => {
       .all(0, 1, 0, 0) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(" ")).toMatch(/SEARCH gestures USING (COVERING )?INDEX gestures_submitted_idx/);
     expect(plan.map((p) => p.detail).join(" ")).not.toMatch(/TEMP B-TREE/);
-    db.run(sql`delete from gestures where customer_id = ${customer.id}`);
+    await execute(db, sql`delete from gestures where customer_id = ${customer.id}`);
   });
 });
 
@@ -224,7 +224,7 @@ describe("flags and fairness over HTTP", () => {
     expect(await empty.text()).toContain("Write what you found");
     const done = await server.fetch("/finance/flags?from=2026-01-01", { cookie: cookies.finance, method: "POST", form: { flagKey, quarter: "2026-Q1", note: "Checked with the branch." } });
     expect(done.status).toBe(302);
-    expect(db.select().from(flagReviews).where(eq(flagReviews.flagKey, flagKey)).get()).toMatchObject({ note: "Checked with the branch.", reviewedById: finance.id });
+    expect(await firstRow(db.select().from(flagReviews).where(eq(flagReviews.flagKey, flagKey)).limit(1))).toMatchObject({ note: "Checked with the branch.", reviewedById: finance.id });
     const reviewed = await (await followed("/finance/flags?quarter=2026-Q1&status=reviewed", cookies.finance)).text();
     expect(reviewed).toContain("Checked with the branch.");
     const again = await server.fetch("/finance/flags?from=2026-01-01", { cookie: cookies.finance, method: "POST", form: { flagKey, quarter: "2026-Q1", note: "Twice" } });

@@ -12,6 +12,8 @@ import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import type { User } from "../../db/schema";
 import { localToday } from "../support/calendar";
+import { firstRow } from "~/utils/query.server";
+import { mapInSeries } from "~/utils/in-series";
 
 let server: TestServer;
 let s: Awaited<ReturnType<typeof setupGestures>>;
@@ -24,12 +26,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
-const row = (id: number) => db.select().from(gestures).where(eq(gestures.id, id)).get()!;
+const row = async (id: number) => (await firstRow(db.select().from(gestures).where(eq(gestures.id, id)).limit(1)))!;
 
 describe("proposing over HTTP", () => {
   it("a staff member proposes from the form; a policy refusal comes back beside the field with what was typed", async () => {
-    const customer = createCustomer(db, { branchId: s.north.id });
-    const signal = createSignal(db, customer, { kind: "bereavement", occurredOn: localToday() });
+    const customer = await createCustomer(db, { branchId: s.north.id });
+    const signal = await createSignal(db, customer, { kind: "bereavement", occurredOn: localToday() });
     const page = await server.fetch(`/gestures/new?customerId=${customer.id}&signalId=${signal.id}`, { cookie: await cookie(s.staff) });
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -41,7 +43,7 @@ describe("proposing over HTTP", () => {
       customerId: String(customer.id),
       occasion: "bereavement",
       signalId: String(signal.id),
-      typeId: String(typeId(db, "flowers")),
+      typeId: String(await typeId(db, "flowers")),
       amount: "95.00",
       cardMessage: "With sympathy <script>alert(1)</script>",
       justification: "",
@@ -55,11 +57,11 @@ describe("proposing over HTTP", () => {
     const accepted = await server.fetch(`/gestures/new?customerId=${customer.id}`, { method: "POST", cookie: await cookie(s.staff), form: { ...form, justification: "Known family" } });
     expect(accepted.status).toBe(302);
     const id = Number(accepted.headers.get("Location")!.split("/").pop());
-    expect(row(id)).toMatchObject({ status: "submitted", requestedAmount: 9_500, signalId: signal.id });
+    expect(await row(id)).toMatchObject({ status: "submitted", requestedAmount: 9_500, signalId: signal.id });
     // The same form posted again (a double click, a refresh) creates nothing more.
     const again = await server.fetch(`/gestures/new?customerId=${customer.id}`, { method: "POST", cookie: await cookie(s.staff), form: { ...form, justification: "Known family" } });
     expect(again.headers.get("Location")).toBe(`/gestures/${id}`);
-    expect(db.select().from(gestures).where(eq(gestures.customerId, customer.id)).all()).toHaveLength(1);
+    expect(await db.select().from(gestures).where(eq(gestures.customerId, customer.id))).toHaveLength(1);
   });
 
   it("a customer of another branch cannot be proposed for, even by a forged post", async () => {
@@ -68,38 +70,38 @@ describe("proposing over HTTP", () => {
     const post = await server.fetch(`/gestures/new`, {
       method: "POST",
       cookie: await cookie(s.staff),
-      form: { intent: "submit", createKey: "forged-key-123", customerId: String(s.southCustomer.id), occasion: "complaint", typeId: String(typeId(db, "voucher")), amount: "10", deliveryMethod: "in_branch" },
+      form: { intent: "submit", createKey: "forged-key-123", customerId: String(s.southCustomer.id), occasion: "complaint", typeId: String(await typeId(db, "voucher")), amount: "10", deliveryMethod: "in_branch" },
     });
     expect(post.status).toBe(404);
-    expect(db.select().from(gestures).where(eq(gestures.customerId, s.southCustomer.id)).all()).toEqual([]);
+    expect(await db.select().from(gestures).where(eq(gestures.customerId, s.southCustomer.id))).toEqual([]);
   });
 });
 
 describe("deciding over HTTP", () => {
   it("nobody approves their own proposal, not even with a direct POST", async () => {
-    const customer = createCustomer(db, { branchId: s.north.id });
-    const g = propose(db, s.manager, { customerId: customer.id, amount: 6_000, justification: "x" }, NOW);
+    const customer = await createCustomer(db, { branchId: s.north.id });
+    const g = await propose(db, s.manager, { customerId: customer.id, amount: 6_000, justification: "x" }, NOW);
     const response = await server.fetch(`/gestures/${g.gestureId}`, { method: "POST", cookie: await cookie(s.manager), form: { intent: "approve", version: String(g.version) } });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("Nobody may decide on their own proposal.");
-    expect(row(g.gestureId).status).toBe("submitted");
-    expect(db.select().from(gestureDecisions).where(eq(gestureDecisions.gestureId, g.gestureId)).all()).toEqual([]);
+    expect((await row(g.gestureId)).status).toBe("submitted");
+    expect(await db.select().from(gestureDecisions).where(eq(gestureDecisions.gestureId, g.gestureId))).toEqual([]);
   });
 
   it("a manager of another branch cannot see or decide a proposal", async () => {
-    const customer = createCustomer(db, { branchId: s.north.id });
-    const g = propose(db, s.staff, { customerId: customer.id, amount: 6_000, justification: "x", occasion: "illness" }, NOW);
+    const customer = await createCustomer(db, { branchId: s.north.id });
+    const g = await propose(db, s.staff, { customerId: customer.id, amount: 6_000, justification: "x", occasion: "illness" }, NOW);
     expect((await server.fetch(`/gestures/${g.gestureId}`, { cookie: await cookie(s.southManager) })).status).toBe(404);
     const post = await server.fetch(`/gestures/${g.gestureId}`, { method: "POST", cookie: await cookie(s.southManager), form: { intent: "approve", version: String(g.version) } });
     expect(post.status).toBe(404);
-    expect(row(g.gestureId).status).toBe("submitted");
+    expect((await row(g.gestureId)).status).toBe("submitted");
     const queue = await (await server.fetch("/approvals", { cookie: await cookie(s.southManager) })).text();
     expect(queue).not.toContain(customer.name);
   });
 
   it("a rejection without a reason is refused beside the comment; the second approver is told who decided first", async () => {
-    const customer = createCustomer(db, { branchId: s.north.id });
-    const g = propose(db, s.staff, { customerId: customer.id, amount: 6_000, justification: "x", occasion: "complaint" }, NOW);
+    const customer = await createCustomer(db, { branchId: s.north.id });
+    const g = await propose(db, s.staff, { customerId: customer.id, amount: 6_000, justification: "x", occasion: "complaint" }, NOW);
     const noReason = await server.fetch(`/gestures/${g.gestureId}`, { method: "POST", cookie: await cookie(s.manager), form: { intent: "reject", version: String(g.version), comment: "" } });
     expect(noReason.status).toBe(400);
     expect(await noReason.text()).toContain("Give the reason for the rejection");
@@ -109,14 +111,14 @@ describe("deciding over HTTP", () => {
     const second = await server.fetch(`/gestures/${g.gestureId}`, { method: "POST", cookie: await cookie(s.manager2!), form: { intent: "reject", version: String(g.version), comment: "No" } });
     expect(second.status).toBe(409);
     expect(await second.text()).toContain("already approved by Mona Manager at");
-    expect(row(g.gestureId).status).toBe("approved");
-    expect(db.select().from(holds).where(eq(holds.gestureId, g.gestureId)).all()).toHaveLength(1);
+    expect((await row(g.gestureId)).status).toBe("approved");
+    expect(await db.select().from(holds).where(eq(holds.gestureId, g.gestureId))).toHaveLength(1);
   });
 
   it("finance reads a proposal without its card message, justification or signal", async () => {
-    const customer = createCustomer(db, { branchId: s.north.id });
-    const signal = createSignal(db, customer, { kind: "illness", note: "Chemotherapy since May" });
-    const g = propose(db, s.staff, { customerId: customer.id, amount: 6_000, justification: "Private family matter", cardMessage: "Dear Ann", occasion: "illness", signalId: signal.id }, NOW);
+    const customer = await createCustomer(db, { branchId: s.north.id });
+    const signal = await createSignal(db, customer, { kind: "illness", note: "Chemotherapy since May" });
+    const g = await propose(db, s.staff, { customerId: customer.id, amount: 6_000, justification: "Private family matter", cardMessage: "Dear Ann", occasion: "illness", signalId: signal.id }, NOW);
     const html = await (await server.fetch(`/gestures/${g.gestureId}`, { cookie: await cookie(s.financeUser) })).text();
     expect(html).toContain("Illness or hospital stay");
     expect(html).not.toContain("Private family matter");
@@ -131,11 +133,11 @@ describe("bulk approval over HTTP", () => {
   it("approves what the pool covers and lists each refusal with its reason", async () => {
     const ids: { gestureId: number; version: number }[] = [];
     // Three proposals of $90 each where the pool has $140 left: one fits, then $50 remains.
-    const spendDown = getPoolBalance(db, s.pools[0]!.id).available - 14_000;
+    const spendDown = (await getPoolBalance(db, s.pools[0]!.id)).available - 14_000;
     expect(spendDown).toBeGreaterThan(0);
     for (const occasion of ["new_baby", "marriage", "tenure_anniversary"] as const) {
-      const customer = createCustomer(db, { branchId: s.north.id });
-      ids.push(propose(db, s.staff2, { customerId: customer.id, amount: 9_000, justification: "x", occasion }, NOW));
+      const customer = await createCustomer(db, { branchId: s.north.id });
+      ids.push(await propose(db, s.staff2, { customerId: customer.id, amount: 9_000, justification: "x", occasion }, NOW));
     }
     // Spend down to just enough for one more.
     const { placeHold } = await import("~/domain/budget/ledger.server");
@@ -152,8 +154,8 @@ describe("bulk approval over HTTP", () => {
     const html = (await response.text()).replaceAll("<!-- -->", "");
     expect(html).toContain("Bulk approval: 1 approved, 2 not approved");
     expect(html).toContain("The pool has $50.00 available; this gesture needs $90.00. Nothing was approved.");
-    expect(ids.map((g) => row(g.gestureId).status)).toEqual(["approved", "submitted", "submitted"]);
-    expect(getPoolBalance(db, s.pools[0]!.id).available).toBe(5_000);
+    expect(await mapInSeries(ids, async (g) => (await row(g.gestureId)).status)).toEqual(["approved", "submitted", "submitted"]);
+    expect((await getPoolBalance(db, s.pools[0]!.id)).available).toBe(5_000);
   });
 
   it("an empty selection is refused in words", async () => {

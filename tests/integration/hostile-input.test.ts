@@ -27,6 +27,8 @@ import { createGestureType } from "~/domain/policy/catalogue-admin.server";
 import { addSignal } from "~/domain/customers/customers.server";
 import { issueDecisionLink } from "~/domain/gestures/decision-links.server";
 import { env } from "~/utils/env.server";
+import { returnedRow, firstRow } from "~/utils/query.server";
+import { mapInSeries } from "~/utils/in-series";
 
 let server: TestServer;
 const users = new Map<Role, User>();
@@ -40,24 +42,24 @@ beforeAll(async () => {
   // A deep pool: every fulfilment, cancellation and outcome request gets a freshly approved gesture.
   const setup = await setupGestures(db, { now: new Date(), amounts: [100_000_000, 100_000] });
   // Generous caps: a proposal is refused for the field the suite spoils, not for a cap it met.
-  db.update(policyDefaults).set({ customerCapCount: 1_000, customerCapAmount: 100_000_000, staffMonthlyCap: 1_000_000_000, receiptRequiredAbove: 100_000_000 }).run();
+  await db.update(policyDefaults).set({ customerCapCount: 1_000, customerCapAmount: 100_000_000, staffMonthlyCap: 1_000_000_000, receiptRequiredAbove: 100_000_000 });
   users.set("staff", setup.staff);
   users.set("manager", setup.manager);
   users.set("finance", setup.financeUser);
   users.set("admin", await createUser(db, { role: "admin" }));
   northBranchId = setup.north.id;
   samples[":poolId"] = setup.pools[0]!.id;
-  samples[":typeId"] = typeId(db, "flowers");
+  samples[":typeId"] = await typeId(db, "flowers");
   // What the admin forms edit: the other branch, a user of their own, a type no proposal uses, a branch without a pool.
   samples[":branchId"] = setup.south.id;
   samples[":northBranchId"] = northBranchId;
   samples[":userId"] = (await createUser(db, { role: "staff", branchId: northBranchId, name: "Edith Editable" })).id;
-  samples[":spareTypeId"] = createGestureType(db, users.get("admin")!, { name: "Spare type", defaultAmount: 1_000, maxAmount: 2_000, occasions: ["bereavement"] }, new Date()).id;
+  samples[":spareTypeId"] = (await createGestureType(db, users.get("admin")!, { name: "Spare type", defaultAmount: 1_000, maxAmount: 2_000, occasions: ["bereavement"] }, new Date())).id;
   samples.delegateId = setup.manager2!.id;
-  samples[":spareBranchId"] = createBranch(db, { name: "Spare branch" }).id;
+  samples[":spareBranchId"] = (await createBranch(db, { name: "Spare branch" })).id;
   samples.signInEmail = (await createUser(db, { role: "staff", branchId: northBranchId, name: "Lena Login" })).email;
   samples[":spareUserId"] = (await createUser(db, { role: "staff", branchId: northBranchId, name: "Leon Leaving" })).id;
-  samples[":retiredTypeId"] = createGestureType(db, users.get("admin")!, { name: "Retired type", defaultAmount: 1_000, maxAmount: 2_000, occasions: ["bereavement"] }, new Date()).id;
+  samples[":retiredTypeId"] = (await createGestureType(db, users.get("admin")!, { name: "Retired type", defaultAmount: 1_000, maxAmount: 2_000, occasions: ["bereavement"] }, new Date())).id;
 });
 afterAll(async () => {
   await server.close();
@@ -72,17 +74,17 @@ function pathOf(path: string): string {
 }
 
 /** A fresh customer per request, so no proposal meets the duplicate rule of another; a fresh gesture or flag when the form acts on one. */
-function freshBase(form: HostileForm): Record<string, string> {
-  const customer = createCustomer(db, { branchId: northBranchId });
+async function freshBase(form: HostileForm): Promise<Record<string, string>> {
+  const customer = await createCustomer(db, { branchId: northBranchId });
   samples[":customerId"] = customer.id;
   samples.crmRef = customer.crmRef;
-  samples.today = localDate(new Date(), getOrganisation(db).timeZone);
+  samples.today = localDate(new Date(), (await getOrganisation(db)).timeZone);
   samples.sequence = ++sequence;
-  if (form.needs === "open flag") freshFlag();
-  else if (form.needs === "signal") freshSignal();
-  else if (form.needs === "staged import") freshImport();
-  else if (form.needs === "positive gesture" || form.needs?.endsWith(" story")) freshStory(form.needs as StoryNeed);
-  else if (form.needs) freshGesture(form.needs as Parameters<typeof freshGesture>[0]);
+  if (form.needs === "open flag") await freshFlag();
+  else if (form.needs === "signal") await freshSignal();
+  else if (form.needs === "staged import") await freshImport();
+  else if (form.needs === "positive gesture" || form.needs?.endsWith(" story")) await freshStory(form.needs as StoryNeed);
+  else if (form.needs) await freshGesture(form.needs as Parameters<typeof freshGesture>[0]);
   return form.base(samples, `${Date.now()}${++sequence}`);
 }
 
@@ -90,44 +92,42 @@ function freshBase(form: HostileForm): Record<string, string> {
  * A split-requests flag of the fresh customer: three gestures submitted in the last seconds, each
  * a third of the second-approval threshold (under half of it, so no proposer is flagged too).
  */
-function freshFlag() {
+async function freshFlag() {
   const now = Date.now();
-  const { secondApprovalThreshold } = db.select().from(policyDefaults).get()!;
-  const made = [3, 2, 1].map((secondsAgo) =>
-    createGesture(db, { customerId: samples[":customerId"]!, branchId: northBranchId, proposerId: users.get("staff")!.id, requestedAmount: Math.ceil(secondApprovalThreshold / 3), createdAt: new Date(now - secondsAgo * 1000) }),
-  );
-  samples.quarter = quarterOf(localDate(new Date(now), getOrganisation(db).timeZone), getOrganisation(db).timeZone).name;
+  const { secondApprovalThreshold } = (await firstRow(db.select().from(policyDefaults).limit(1)))!;
+  const made = await mapInSeries([3, 2, 1], async (secondsAgo) =>
+      (await createGesture(db, { customerId: samples[":customerId"]!, branchId: northBranchId, proposerId: users.get("staff")!.id, requestedAmount: Math.ceil(secondApprovalThreshold / 3), createdAt: new Date(now - secondsAgo * 1000) })));
+  samples.quarter = quarterOf(localDate(new Date(now), (await getOrganisation(db)).timeZone), (await getOrganisation(db)).timeZone).name;
   samples.flagKey = `split_customer:customer:${samples[":customerId"]}:${made[0]!.id}`;
 }
 
 /** A gesture of the fresh customer that the staff user proposed and the customer thanked for, and its story in the state asked for. */
-function freshStory(needs: StoryNeed) {
+async function freshStory(needs: StoryNeed) {
   const now = new Date();
   const staff = users.get("staff")!;
-  const gesture = positiveGesture(db, staff, samples[":customerId"]!, now);
+  const gesture = await positiveGesture(db, staff, samples[":customerId"]!, now);
   samples[":gestureId"] = gesture.gestureId;
   if (needs === "positive gesture") return;
-  let story = writeStory(db, actorOf(staff), { gestureId: gesture.gestureId, body: "We sent flowers; she came in to thank the whole branch.", submit: true }, now);
+  let story = await writeStory(db, actorOf(staff), { gestureId: gesture.gestureId, body: "We sent flowers; she came in to thank the whole branch.", submit: true }, now);
   if (needs !== "submitted story") {
-    story = reviewStory(db, actorOf(users.get("manager")!), { storyId: story.storyId, version: story.version, decision: needs === "returned story" ? "return" : "publish", comment: "Say what the card said" }, now);
+    story = await reviewStory(db, actorOf(users.get("manager")!), { storyId: story.storyId, version: story.version, decision: needs === "returned story" ? "return" : "publish", comment: "Say what the card said" }, now);
   }
   samples[":storyId"] = story.storyId;
   samples.version = story.version;
 }
 
 /** A customer file the administrator uploaded and previewed (no rows: committing it changes no customer). */
-function freshImport() {
-  const staged = db
-    .insert(crmImports)
-    .values({ kind: "customers", fileName: "customers.csv", fileSha256: "0".repeat(64), uploadedById: users.get("admin")!.id, status: "previewed", totalRows: 0, validRows: 0, errorRows: 0, createdAt: new Date() })
-    .returning()
-    .get();
+async function freshImport() {
+  const staged = await returnedRow(db
+      .insert(crmImports)
+      .values({ kind: "customers", fileName: "customers.csv", fileSha256: "0".repeat(64), uploadedById: users.get("admin")!.id, status: "previewed", totalRows: 0, validRows: 0, errorRows: 0, createdAt: new Date() })
+      .returning());
   samples[":importId"] = staged.id;
 }
 
 /** A complaint the staff member noted about the fresh customer just now (they may still correct it). */
-function freshSignal() {
-  const signal = addSignal(db, users.get("staff")!, { customerId: samples[":customerId"]!, kind: "complaint", occurredOn: samples.today!, severity: 2, note: "Waited an hour" }, new Date());
+async function freshSignal() {
+  const signal = await addSignal(db, users.get("staff")!, { customerId: samples[":customerId"]!, kind: "complaint", occurredOn: samples.today!, severity: 2, note: "Waited an hour" }, new Date());
   samples.signalId = signal.id;
 }
 
@@ -137,32 +137,32 @@ function freshSignal() {
  * (and, when asked, fulfilled) 10.00 one; fulfilled at 15.00, over the tolerance, it waits for
  * approval again.
  */
-function freshGesture(needs: "submitted gesture with an e-mailed link" | "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again") {
+async function freshGesture(needs: "submitted gesture with an e-mailed link" | "submitted gesture" | "returned gesture" | "approved gesture" | "fulfilled gesture" | "gesture to approve again") {
   const now = new Date();
   if (needs === "submitted gesture with an e-mailed link") {
-    const state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
+    const state = await propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
     expect(state.status).toBe("submitted");
     samples[":gestureId"] = state.gestureId;
     samples.version = state.version;
-    samples.linkToken = issueDecisionLink(db, { gestureId: state.gestureId, approverId: users.get("manager")!.id, version: state.version, secret: env.SESSION_SECRET, now }).token;
+    samples.linkToken = (await issueDecisionLink(db, { gestureId: state.gestureId, approverId: users.get("manager")!.id, version: state.version, secret: env.SESSION_SECRET, now })).token;
     return;
   }
   if (needs === "submitted gesture" || needs === "returned gesture") {
-    let state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
+    let state = await propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 6_000, justification: "Forty years a customer" }, now);
     expect(state.status).toBe("submitted");
     if (needs === "returned gesture") {
-      state = decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "return", comment: "A card would do" }, now);
+      state = await decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "return", comment: "A card would do" }, now);
       expect(state.status).toBe("returned");
     }
     samples[":gestureId"] = state.gestureId;
     samples.version = state.version;
     return;
   }
-  let state = propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 1_000 }, now);
-  if (state.status !== "approved") state = decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, now);
+  let state = await propose(db, users.get("staff")!, { customerId: samples[":customerId"]!, amount: 1_000 }, now);
+  if (state.status !== "approved") state = await decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, now);
   if (needs === "fulfilled gesture" || needs === "gesture to approve again") {
     const actualAmount = needs === "fulfilled gesture" ? 1_000 : 1_500;
-    state = fulfilGesture(db, actorOf(users.get("staff")!), { gestureId: state.gestureId, version: state.version, actualAmount, vendor: "Florist", fulfilledOn: samples.today!, note: "", receipt: null }, now);
+    state = await fulfilGesture(db, actorOf(users.get("staff")!), { gestureId: state.gestureId, version: state.version, actualAmount, vendor: "Florist", fulfilledOn: samples.today!, note: "", receipt: null }, now);
     expect(state.status).toBe(needs === "fulfilled gesture" ? "fulfilled" : "needs_reapproval");
   }
   samples[":gestureId"] = state.gestureId;
@@ -194,7 +194,7 @@ const encode = (form: Record<string, string>) => new URLSearchParams(form).toStr
 
 describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile input: %s", (_name, form) => {
   it("control: the untouched form is accepted", async () => {
-    const { response, text } = await send(form, encode(freshBase(form)));
+    const { response, text } = await send(form, encode(await freshBase(form)));
     figure.requests--;
     expect(response.status, text.slice(0, 300)).toBe(form.accepted ?? 302);
   });
@@ -203,11 +203,11 @@ describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile 
     for (const amount of HOSTILE_AMOUNTS) {
       if ((amount.kind === "negative" && negative) || (amount.kind === "zero" && zero)) continue;
       it(`${field} = ${amount.label} (${amount.value}) is refused`, async () => {
-        await expectRefused(form, encode({ ...freshBase(form), [field]: amount.value }));
+        await expectRefused(form, encode({ ...(await freshBase(form)), [field]: amount.value }));
       });
     }
     it(`${field} sent twice with different values is refused`, async () => {
-      const base = freshBase(form);
+      const base = await freshBase(form);
       await expectRefused(form, `${encode(base)}&${field}=9999.00`);
     });
   }
@@ -215,7 +215,7 @@ describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile 
   for (const field of form.dates ?? []) {
     for (const date of IMPOSSIBLE_DATES) {
       it(`${field} = ${date} is refused`, async () => {
-        await expectRefused(form, encode({ ...freshBase(form), [field]: date }));
+        await expectRefused(form, encode({ ...(await freshBase(form)), [field]: date }));
       });
     }
   }
@@ -224,14 +224,14 @@ describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile 
   const ownFields = new Set(Object.keys(form.base({ today: "2026-01-01", sequence: 0, version: 1 } as unknown as Samples, "0")));
   for (const [extra, value] of Object.entries(MASS_ASSIGNMENT).filter(([extra]) => !ownFields.has(extra))) {
     it(`an extra field ${extra}=${value} is refused (mass assignment)`, async () => {
-      await expectRefused(form, encode({ ...freshBase(form), [extra]: value }));
+      await expectRefused(form, encode({ ...(await freshBase(form)), [extra]: value }));
     });
   }
 
   // The form parser (conform) drops these keys before validation, so the form is taken as if they
   // were not there: either refused with no write, or the same single write as the untouched form.
   it.each(["__proto__[role]=admin", "__proto__=x", "constructor[prototype][polluted]=yes", "__proto__.polluted=yes"])("a %s key is dropped or refused and pollutes nothing", async (pair) => {
-    const base = freshBase(form);
+    const base = await freshBase(form);
     const before = rowCounts(sqliteOf(db));
     const { response, text } = await send(form, `${encode(base)}&${pair}`, { data: true });
     expect(response.status, text.slice(0, 300)).toBeLessThan(500);
@@ -247,7 +247,7 @@ describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile 
 
   it("a body over the size limit is refused before it is read", async () => {
     const field = form.texts?.[0] ?? Object.keys(form.base(samples, "x"))[0]!;
-    const { response } = await send(form, encode({ ...freshBase(form), [field]: "x".repeat(1024 * 1024 + 10) }));
+    const { response } = await send(form, encode({ ...(await freshBase(form)), [field]: "x".repeat(1024 * 1024 + 10) }));
     expect(response.status).toBe(413);
     figure.refused++;
   });
@@ -255,11 +255,11 @@ describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile 
   for (const field of form.texts ?? []) {
     it(`${field} of a megabyte is refused`, async () => {
       // Just under the body ceiling: the field's own length rule refuses it.
-      await expectRefused(form, encode({ ...freshBase(form), [field]: "y".repeat(1000 * 1000) }));
+      await expectRefused(form, encode({ ...(await freshBase(form)), [field]: "y".repeat(1000 * 1000) }));
     });
     for (const text of HOSTILE_TEXTS) {
       it(`${field} with ${text.label}: refused, or stored and shown escaped`, async () => {
-        const base = freshBase(form);
+        const base = await freshBase(form);
         const before = rowCounts(sqliteOf(db));
         const { response, cookie, text: body } = await send(form, encode({ ...base, [field]: text.value }));
         expect(response.status, body.slice(0, 300)).toBeLessThan(500);

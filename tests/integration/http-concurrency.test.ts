@@ -20,6 +20,7 @@ import type { OperationKind, WorkloadContext } from "../support/http-workload";
 import { startRoundRobinProxy } from "../support/round-robin-proxy";
 import { startServerProcess } from "../support/server-process";
 import { createWorkloadDatabase, NO_PROBLEMS, workloadProblems } from "../support/workload-setup";
+import { mapInSeries } from "~/utils/in-series";
 
 const PROCESSES = Number(process.env.CONCURRENCY_PROCESSES ?? 4);
 const OPERATIONS_EACH = Number(process.env.CONCURRENCY_OPERATIONS ?? 40);
@@ -44,16 +45,16 @@ function runWorker(origin: string, databaseJson: string, label: string): Promise
 const TITLE = `${PROCESSES} processes × ${OPERATIONS_EACH} writes on shared pools: invariants hold, nothing overspent, nothing held twice`;
 
 describe("several client processes against one server", () => {
-  it(TITLE, { timeout: 600_000 }, () => runWorkload(1));
+  it(TITLE, { timeout: 600_000 }, async () => (await runWorkload(1)));
 });
 
 describe("several client processes through a load balancer in front of two app servers on one database", () => {
-  it(TITLE, { timeout: 600_000 }, () => runWorkload(2));
+  it(TITLE, { timeout: 600_000 }, async () => (await runWorkload(2)));
 });
 
 /** Starts `servers` app servers on the file, behind a round-robin proxy when there are several. */
 async function startServers(file: string, servers: number) {
-  const started = await Promise.all(Array.from({ length: servers }, () => startServerProcess(file)));
+  const started = await Promise.all(await mapInSeries(Array.from({ length: servers }), async () => (await startServerProcess(file))));
   if (servers === 1) return { origin: started[0]!.origin, served: [] as number[], stop: () => started[0]!.kill() };
   const proxy = await startRoundRobinProxy(started.map((s) => s.origin));
   const stop = async () => {
@@ -84,7 +85,7 @@ async function runWorkload(servers: number) {
   const db = openDatabase(file);
   const sqlite = sqliteOf(db);
   const problems = workloadProblems(sqlite, acknowledged);
-  const report = checkDatabase(db);
+  const report = await checkDatabase(db);
   const refusedForMoney = (sqlite.prepare("select count(*) as n from gestures where status = 'submitted'").get() as { n: number }).n;
   sqlite.close();
   rmSync(dir, { recursive: true, force: true });

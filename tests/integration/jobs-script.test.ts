@@ -14,6 +14,7 @@ import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { createBranch, createCustomer, createOrganisation, createSignal, createUser } from "../support/factories";
 import { createGesture } from "../support/gesture-factory";
 import { propose, setupGestures } from "../support/gesture-setup";
+import { firstRow } from "~/utils/query.server";
 
 const execFileAsync = promisify(execFile);
 
@@ -23,16 +24,16 @@ describe("npm run jobs", () => {
     const db = openDatabase(file);
     const approvedAt = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
     const s = await setupGestures(db, { now: approvedAt });
-    const g = propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, approvedAt);
+    const g = await propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, approvedAt);
     expect(g.status).toBe("approved");
     sqliteOf(db).close();
     const run = () => spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8", timeout: 60_000 });
-    const snapshot = () => {
+    const snapshot = async () => {
       const after = openDatabase(file);
       try {
         return {
-          gesture: after.select({ status: gestures.status, version: gestures.version }).from(gestures).where(eq(gestures.id, g.gestureId)).get(),
-          ledger: after.select({ kind: ledgerEntries.kind, amount: ledgerEntries.amount }).from(ledgerEntries).where(eq(ledgerEntries.gestureId, g.gestureId)).all(),
+          gesture: await firstRow(after.select({ status: gestures.status, version: gestures.version }).from(gestures).where(eq(gestures.id, g.gestureId)).limit(1)),
+          ledger: await after.select({ kind: ledgerEntries.kind, amount: ledgerEntries.amount }).from(ledgerEntries).where(eq(ledgerEntries.gestureId, g.gestureId)),
         };
       } finally {
         sqliteOf(after).close();
@@ -41,13 +42,13 @@ describe("npm run jobs", () => {
     const first = run();
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain("Expired 1 approval(s)");
-    const once = snapshot();
+    const once = await snapshot();
     expect(once.gesture?.status).toBe("expired");
     expect(once.ledger).toEqual([{ kind: "hold", amount: -4_000 }, { kind: "release", amount: 4_000 }]);
     const second = run();
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain("Expired 0 approval(s)");
-    expect(snapshot()).toEqual(once);
+    expect(await snapshot()).toEqual(once);
   });
 
   it("does nothing while another server's run holds the lock, and goes ahead once that lease has lapsed", { timeout: 120_000 }, async () => {
@@ -55,38 +56,38 @@ describe("npm run jobs", () => {
     const db = openDatabase(file);
     const approvedAt = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
     const s = await setupGestures(db, { now: approvedAt });
-    const g = propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, approvedAt);
+    const g = await propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, approvedAt);
     // Another app server's cron run took the lock a minute ago and is still going.
-    expect(acquireJobLock(db, "periodic-jobs", "other-server:4242:abcd", new Date(Date.now() - 60_000)).acquired).toBe(true);
+    expect((await acquireJobLock(db, "periodic-jobs", "other-server:4242:abcd", new Date(Date.now() - 60_000))).acquired).toBe(true);
     const run = () => spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8", timeout: 60_000 });
-    const statusOf = () => db.select({ status: gestures.status }).from(gestures).where(eq(gestures.id, g.gestureId)).get()?.status;
+    const statusOf = async () => (await firstRow(db.select({ status: gestures.status }).from(gestures).where(eq(gestures.id, g.gestureId)).limit(1)))?.status;
 
     const blocked = run();
     expect(blocked.status, blocked.stderr).toBe(0);
     expect(blocked.stdout).toContain("Another run of the periodic jobs (other-server:4242:abcd");
     expect(blocked.stdout).not.toContain("Expired");
-    expect(statusOf()).toBe("approved");
+    expect(await statusOf()).toBe("approved");
 
     // That server died: its lease ran out (an hour ago, so that a spawned process's clock, which may
     // run a few seconds behind this one under the clock sweep, agrees), so the next run does the
     // work and gives the lock back.
-    db.update(jobLocks).set({ expiresAt: new Date(Date.now() - 60 * 60_000) }).run();
+    await db.update(jobLocks).set({ expiresAt: new Date(Date.now() - 60 * 60_000) });
     const after = run();
     expect(after.status, after.stderr).toBe(0);
     expect(after.stdout).toContain("Expired 1 approval(s)");
-    expect(statusOf()).toBe("expired");
-    expect(db.select().from(jobLocks).all()).toEqual([]);
+    expect(await statusOf()).toBe("expired");
+    expect(await db.select().from(jobLocks)).toEqual([]);
     expect(JOB_LEASE_MS).toBeGreaterThan(60_000);
     sqliteOf(db).close();
   });
 
-  it("redacts expired sensitive notes, keeps the signals, and a second run changes nothing", { timeout: 120_000 }, () => {
+  it("redacts expired sensitive notes, keeps the signals, and a second run changes nothing", { timeout: 120_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "jobs.sqlite");
     const db = openDatabase(file);
-    createOrganisation(db);
-    const customer = createCustomer(db, { branchId: createBranch(db).id });
-    createSignal(db, customer, { kind: "bereavement", occurredOn: "2020-01-01", note: "Old grief" });
-    createSignal(db, customer, { kind: "complaint", occurredOn: "2020-01-01", note: "Old complaint" });
+    await createOrganisation(db);
+    const customer = await createCustomer(db, { branchId: (await createBranch(db)).id });
+    await createSignal(db, customer, { kind: "bereavement", occurredOn: "2020-01-01", note: "Old grief" });
+    await createSignal(db, customer, { kind: "complaint", occurredOn: "2020-01-01", note: "Old complaint" });
     sqliteOf(db).close();
     const run = () => spawnSync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8", timeout: 60_000 });
     const first = run();
@@ -96,7 +97,7 @@ describe("npm run jobs", () => {
     expect(second.status).toBe(0);
     expect(second.stdout).toContain("Redacted the notes of 0 sensitive signal(s)");
     const after = openDatabase(file);
-    expect(after.select({ kind: signals.kind, note: signals.note }).from(signals).all()).toEqual([
+    expect(await after.select({ kind: signals.kind, note: signals.note }).from(signals)).toEqual([
       { kind: "bereavement", note: null },
       { kind: "complaint", note: "Old complaint" },
     ]);
@@ -124,11 +125,11 @@ describe("npm run jobs: reminders and e-mail", () => {
     try {
       const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "jobs.sqlite");
       const db = openDatabase(file);
-      createOrganisation(db);
-      const branchId = createBranch(db).id;
+      await createOrganisation(db);
+      const branchId = (await createBranch(db)).id;
       const staff = await createUser(db, { role: "staff", branchId });
       const manager = await createUser(db, { role: "manager", branchId, email: "waiting.manager@test.example" });
-      createGesture(db, { customerId: createCustomer(db, { branchId }).id, branchId, proposerId: staff.id, submittedAt: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000) });
+      await createGesture(db, { customerId: (await createCustomer(db, { branchId })).id, branchId, proposerId: staff.id, submittedAt: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000) });
       sqliteOf(db).close();
       const run = (extra: Record<string, string>) =>
         execFileAsync("node_modules/.bin/tsx", ["db/jobs.ts"], { env: { ...process.env, DATABASE_URL: file, LOG_LEVEL: "info", ...extra }, encoding: "utf8", timeout: 60_000 });
@@ -148,11 +149,11 @@ describe("npm run jobs: reminders and e-mail", () => {
   it("without SMTP_URL the e-mail goes to the log as JSON and is marked logged; a malformed SMTP_URL stops the run", { timeout: 120_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-jobs-")), "jobs.sqlite");
     const db = openDatabase(file);
-    createOrganisation(db);
-    const branchId = createBranch(db).id;
+    await createOrganisation(db);
+    const branchId = (await createBranch(db)).id;
     const staff = await createUser(db, { role: "staff", branchId });
     await createUser(db, { role: "manager", branchId, email: "logged.manager@test.example" });
-    createGesture(db, { customerId: createCustomer(db, { branchId }).id, branchId, proposerId: staff.id, submittedAt: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000) });
+    await createGesture(db, { customerId: (await createCustomer(db, { branchId })).id, branchId, proposerId: staff.id, submittedAt: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000) });
     sqliteOf(db).close();
     // Production logging (tests silence the logger).
     const env = { ...process.env, NODE_ENV: "production" as const, DATABASE_URL: file, LOG_LEVEL: "info", SMTP_URL: "" };
@@ -181,7 +182,7 @@ describe("npm run jobs: reminders and e-mail", () => {
     expect(body).toContain("Your approvals queue: https://fund.example.bank/approvals");
     expect(body).not.toMatch(/(^|\s)\/(gestures|approvals)\//m);
     const after = openDatabase(file);
-    expect(after.select({ status: emailOutbox.status }).from(emailOutbox).all()).toEqual([{ status: "logged" }]);
+    expect(await after.select({ status: emailOutbox.status }).from(emailOutbox)).toEqual([{ status: "logged" }]);
     sqliteOf(after).close();
   });
 

@@ -61,7 +61,7 @@ describe("holds placed by several processes at once", () => {
       // Several processes won some holds: the attempts really did interleave.
       expect(results.filter((r) => r.placed > 0).length).toBeGreaterThan(1);
 
-      expect(getPoolBalance(db, poolId)).toEqual({ allocated: FITS * AMOUNT, adjustments: 0, committed: FITS * AMOUNT, spent: 0, available: 0 });
+      expect(await getPoolBalance(db, poolId)).toEqual({ allocated: FITS * AMOUNT, adjustments: 0, committed: FITS * AMOUNT, spent: 0, available: 0 });
       const sqlite = sqliteOf(db);
       expect(sqlite.prepare("select count(*) as n from holds where pool_id = ?").get(poolId)).toEqual({ n: FITS });
       expect(sqlite.prepare("select min(balance_after) as lowest from ledger_entries where pool_id = ?").get(poolId)).toEqual({ lowest: 0 });

@@ -47,11 +47,11 @@ describe("a writer killed mid-stream", () => {
       const keys = new Set((sqlite.prepare("select idempotency_key as k from ledger_entries where idempotency_key is not null").all() as { k: string }[]).map((r) => r.k));
       expect(acknowledged.filter((k) => !keys.has(k))).toEqual([]);
       // Nothing half-written: the entries add up, each capture has its release, and the audit chain is whole.
-      const balance = getPoolBalance(db, pools[0]!.id);
+      const balance = await getPoolBalance(db, pools[0]!.id);
       const last = sqlite.prepare("select balance_after as b from ledger_entries where pool_id = ? order by id desc limit 1").get(pools[0]!.id) as { b: number };
       expect(last.b).toBe(balance.available);
       expect(sqlite.prepare("select count(*) as n from holds h where h.status = 'captured' and not exists (select 1 from ledger_entries e where e.hold_id = h.id and e.kind = 'release')").get()).toEqual({ n: 0 });
-      expect(verifyAuditChain(db).ok).toBe(true);
+      expect((await verifyAuditChain(db)).ok).toBe(true);
       console.log(`crash repetition ${index + 1}: killed after ${acknowledged.length} acknowledged writes; ${keys.size} keyed entries on disk; integrity ok`);
       sqlite.close();
       rmSync(dir, { recursive: true, force: true });

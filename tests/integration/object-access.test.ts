@@ -36,10 +36,10 @@ beforeAll(async () => {
   visitorUser.set("manager", setup.manager);
   visitorUser.set("finance", setup.financeUser);
   visitorUser.set("admin", await createUser(db, { role: "admin" }));
-  db.update(branches).set({ name: "Southernmost Foreign Branch" }).where(eq(branches.id, setup.south.id)).run();
-  const gesture = propose(db, setup.southStaff, { customerId: setup.southCustomer.id, amount: 4_321, cardMessage: "Foreign card canary 7731", submit: false }, NOW);
-  const imported = createImport(db, setup.southManager);
-  db.update(crmImports).set({ fileName: "foreign-import-canary.csv" }).where(eq(crmImports.id, imported.id)).run();
+  await db.update(branches).set({ name: "Southernmost Foreign Branch" }).where(eq(branches.id, setup.south.id));
+  const gesture = await propose(db, setup.southStaff, { customerId: setup.southCustomer.id, amount: 4_321, cardMessage: "Foreign card canary 7731", submit: false }, NOW);
+  const imported = await createImport(db, setup.southManager);
+  await db.update(crmImports).set({ fileName: "foreign-import-canary.csv" }).where(eq(crmImports.id, imported.id));
   foreignIds.set(":customerId", setup.southCustomer.id);
   foreignIds.set(":gestureId", gesture.gestureId);
   foreignIds.set(":importId", imported.id);
@@ -47,8 +47,8 @@ beforeAll(async () => {
   foreignIds.set(":periodId", setup.periodId);
   foreignIds.set(":userId", setup.southStaff.id);
   foreignIds.set(":branchId", setup.south.id);
-  foreignIds.set(":typeId", typeId(db, "flowers"));
-  foreignIds.set(":storyId", createStory(db, { customerId: setup.southCustomer.id, branchId: setup.south.id, authorId: setup.southStaff.id, status: "submitted", body: "Foreign story canary 5521: a card after a long wait." }).id);
+  foreignIds.set(":typeId", await typeId(db, "flowers"));
+  foreignIds.set(":storyId", (await createStory(db, { customerId: setup.southCustomer.id, branchId: setup.south.id, authorId: setup.southStaff.id, status: "submitted", body: "Foreign story canary 5521: a card after a long wait." })).id);
   markers.push(setup.southCustomer.name, "Foreign card canary 7731", "43.21", "foreign-import-canary.csv", "987.65", "Southernmost Foreign Branch", setup.southStaff.email, "Foreign story canary 5521");
 });
 afterAll(async () => {

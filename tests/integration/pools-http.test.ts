@@ -26,27 +26,27 @@ const PAST = midMonthBefore(3, NOW);
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
-  branchA = createBranch(db, { code: "AAA", name: "Alderley", region: "North Region" });
-  branchB = createBranch(db, { code: "BBB", name: "Bramhall", region: "South Region" });
+  await createOrganisation(db);
+  branchA = await createBranch(db, { code: "AAA", name: "Alderley", region: "North Region" });
+  branchB = await createBranch(db, { code: "BBB", name: "Bramhall", region: "South Region" });
   people.finance = await createUser(db, { role: "finance" });
   people.managerA = await createUser(db, { role: "manager", branchId: branchA.id });
   people.staffA = await createUser(db, { role: "staff", branchId: branchA.id });
   people.admin = await createUser(db, { role: "admin" });
   const finance = { id: people.finance.id, role: "finance" as const };
-  pastPeriodId = openPeriod(db, finance, { amounts: [{ branchId: branchA.id, amount: 50_000 }], idempotencyKey: key(), now: PAST }).periodId;
-  const past = currentPoolFor(db, branchA.id, PAST)!;
-  placeHold(db, { id: null }, { poolId: past.id, amount: 4_000, memo: "Flowers", idempotencyKey: key(), now: PAST });
-  openPeriod(db, finance, {
-    amounts: [
-      { branchId: branchA.id, amount: 123_400 },
-      { branchId: branchB.id, amount: 567_800 },
-    ],
-    idempotencyKey: key(),
-    now: NOW,
-  });
-  poolA = currentPoolFor(db, branchA.id, NOW)!;
-  poolB = currentPoolFor(db, branchB.id, NOW)!;
+  pastPeriodId = (await openPeriod(db, finance, { amounts: [{ branchId: branchA.id, amount: 50_000 }], idempotencyKey: key(), now: PAST })).periodId;
+  const past = (await currentPoolFor(db, branchA.id, PAST))!;
+  await placeHold(db, { id: null }, { poolId: past.id, amount: 4_000, memo: "Flowers", idempotencyKey: key(), now: PAST });
+  await openPeriod(db, finance, {
+        amounts: [
+          { branchId: branchA.id, amount: 123_400 },
+          { branchId: branchB.id, amount: 567_800 },
+        ],
+        idempotencyKey: key(),
+        now: NOW,
+      });
+  poolA = (await currentPoolFor(db, branchA.id, NOW))!;
+  poolB = (await currentPoolFor(db, branchB.id, NOW))!;
 });
 afterAll(() => server.close());
 
@@ -129,22 +129,22 @@ describe("allocating and adjusting", () => {
     expect(review.html).toContain("Check and confirm");
     expect(review.html).toContain("$250.00");
     expect(review.html).toContain("$1,484.00");
-    expect(getPoolBalance(db, poolA.id).allocated).toBe(123_400);
+    expect((await getPoolBalance(db, poolA.id)).allocated).toBe(123_400);
 
     const confirmed = await post(`/pools/${poolA.id}`, "finance", { ...form, step: "confirm" });
     expect(confirmed.location).toBe(`/pools/${poolA.id}`);
     expect(confirmed.html).toContain("Allocated $250.00 for Alderley");
-    expect(getPoolBalance(db, poolA.id).allocated).toBe(148_400);
+    expect((await getPoolBalance(db, poolA.id)).allocated).toBe(148_400);
 
     const again = await post(`/pools/${poolA.id}`, "finance", { ...form, step: "confirm" });
     expect(again.status).toBe(302);
     expect(again.html).toContain("That was already recorded; nothing was added twice.");
-    expect(getPoolBalance(db, poolA.id).allocated).toBe(148_400);
+    expect((await getPoolBalance(db, poolA.id)).allocated).toBe(148_400);
 
     const changed = await post(`/pools/${poolA.id}`, "finance", { ...form, amount: "251", step: "confirm" });
     expect(changed.status).toBe(409);
     expect(changed.html).toContain("already made with a different amount");
-    expect(getPoolBalance(db, poolA.id).allocated).toBe(148_400);
+    expect((await getPoolBalance(db, poolA.id)).allocated).toBe(148_400);
   });
 
   it("an amount that is not money is refused beside the field, keeping what was typed", async () => {
@@ -173,13 +173,13 @@ describe("allocating and adjusting", () => {
     expect(tooMuch.html).toContain("has $1,484.00 available");
     const fine = await post(`/pools/${poolA.id}`, "finance", { intent: "adjust", step: "confirm", amount: "-84", reason: "Correction", idempotencyKey: adjustKey! });
     expect(fine.status).toBe(302);
-    expect(getPoolBalance(db, poolA.id)).toMatchObject({ adjustments: -8_400, available: 140_000 });
+    expect(await getPoolBalance(db, poolA.id)).toMatchObject({ adjustments: -8_400, available: 140_000 });
   });
 
   it("managers cannot post to a pool, not even their own", async () => {
     const response = await post(`/pools/${poolA.id}`, "managerA", { intent: "allocate", step: "confirm", amount: "1", idempotencyKey: "aaaaaaaa-bbbb" });
     expect(response.status).toBe(403);
-    expect(getPoolBalance(db, poolA.id).allocated).toBe(148_400);
+    expect((await getPoolBalance(db, poolA.id)).allocated).toBe(148_400);
   });
 });
 
@@ -218,13 +218,13 @@ describe("opening and closing periods", () => {
     expect(review.status).toBe(200);
     expect(review.html).toContain("$1,000.00");
     expect(review.html).toContain("1 branch gets nothing for now");
-    const periodsBefore = db.select().from(budgetPeriods).all().length;
+    const periodsBefore = (await db.select().from(budgetPeriods)).length;
     const opened = await post("/pools/open", "finance", { ...form, intent: "open" });
     expect(opened.status).toBe(302);
     expect(opened.html).toMatch(/is open: 2 branch pools, \$1,000\.00 allocated\./);
     const again = await post("/pools/open", "finance", { ...form, intent: "open" });
     expect(again.html).toContain("was already opened; nothing was added twice.");
-    expect(db.select().from(budgetPeriods).all()).toHaveLength(periodsBefore + 1);
+    expect(await db.select().from(budgetPeriods)).toHaveLength(periodsBefore + 1);
   });
 
   it("closing a period with open holds is refused unless finance carries them into the next period", async () => {
@@ -237,7 +237,7 @@ describe("opening and closing periods", () => {
     const closed = await post(`/pools/close/${pastPeriodId}`, "finance", { carryOpenHolds: "on" });
     expect(closed.status).toBe(302);
     expect(closed.html).toContain("is closed: 1 open hold carried into the next period; $500.00 unspent lapsed.");
-    const carried = db.select().from(holds).all().find((h) => h.status === "carried")!;
-    expect(db.select().from(holds).all().find((h) => h.id === carried.carriedToHoldId)).toMatchObject({ status: "open", amount: 4_000 });
+    const carried = (await db.select().from(holds)).find((h) => h.status === "carried")!;
+    expect((await db.select().from(holds)).find((h) => h.id === carried.carriedToHoldId)).toMatchObject({ status: "open", amount: 4_000 });
   });
 });

@@ -12,6 +12,7 @@ import { propose, setupGestures } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { localToday } from "../support/calendar";
+import { firstRow } from "~/utils/query.server";
 
 let server: TestServer;
 let s: Awaited<ReturnType<typeof setupGestures>>;
@@ -26,12 +27,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
-const row = (id: number) => db.select().from(gestures).where(eq(gestures.id, id)).get()!;
-const storedFiles = () => db.select({ id: receiptContents.receiptId }).from(receiptContents).all().length;
+const row = async (id: number) => (await firstRow(db.select().from(gestures).where(eq(gestures.id, id)).limit(1)))!;
+const storedFiles = async () => (await db.select({ id: receiptContents.receiptId }).from(receiptContents)).length;
 
 async function fulfil(user: User, gestureId: number, file: { bytes: Uint8Array<ArrayBuffer>; name: string; type: string } | null, fields: Record<string, string> = {}) {
   const form = new FormData();
-  const values = { intent: "fulfil", version: String(row(gestureId).version), actualAmount: "40.00", vendor: "Bloom & Co", fulfilledOn: TODAY, note: "Handed over at the counter", ...fields };
+  const values = { intent: "fulfil", version: String((await row(gestureId)).version), actualAmount: "40.00", vendor: "Bloom & Co", fulfilledOn: TODAY, note: "Handed over at the counter", ...fields };
   for (const [k, v] of Object.entries(values)) form.append(k, v);
   if (file) form.append("receipt", new Blob([file.bytes], { type: file.type }), file.name);
   return server.fetch(`/gestures/${gestureId}`, { method: "POST", body: form, cookie: await cookie(user), headers: { Origin: server.origin } });
@@ -39,27 +40,27 @@ async function fulfil(user: User, gestureId: number, file: { bytes: Uint8Array<A
 
 describe("fulfilment with a receipt", () => {
   it("a file named .pdf that is not a PDF is refused beside the field, with what was typed kept, and nothing stored", async () => {
-    const g = propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, NOW);
-    const before = storedFiles();
+    const g = await propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, NOW);
+    const before = await storedFiles();
     const response = await fulfil(s.staff, g.gestureId, { bytes: new TextEncoder().encode("MZ this is a program"), name: "receipt.pdf", type: "application/pdf" });
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain("The receipt must be a JPEG or PNG image or a PDF");
     expect(html).toContain("Bloom &amp; Co");
-    expect(row(g.gestureId).status).toBe("approved");
-    expect(storedFiles()).toBe(before);
+    expect((await row(g.gestureId)).status).toBe("approved");
+    expect(await storedFiles()).toBe(before);
   });
 
   it("an oversized receipt is refused with a clear message and nothing is stored", async () => {
-    const before = storedFiles();
-    const g = propose(db, s.staff, { customerId: createCustomer(db, { branchId: s.north.id }).id, amount: 4_000 }, NOW);
+    const before = await storedFiles();
+    const g = await propose(db, s.staff, { customerId: (await createCustomer(db, { branchId: s.north.id })).id, amount: 4_000 }, NOW);
     const big = new Uint8Array(RECEIPT_MAX_BYTES + 1);
     big.set(PDF);
     const response = await fulfil(s.staff, g.gestureId, { bytes: big, name: "scan.pdf", type: "application/pdf" });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("The receipt is larger than 10 MB");
-    expect(storedFiles()).toBe(before);
-    expect(db.select().from(gestureReceipts).where(eq(gestureReceipts.gestureId, g.gestureId)).all()).toEqual([]);
+    expect(await storedFiles()).toBe(before);
+    expect(await db.select().from(gestureReceipts).where(eq(gestureReceipts.gestureId, g.gestureId))).toEqual([]);
     // Far beyond the limit the server refuses before reading the body, still saying why.
     const huge = await server.fetch(`/gestures/${g.gestureId}`, {
       method: "POST",
@@ -71,17 +72,17 @@ describe("fulfilment with a receipt", () => {
       expect(huge.status).toBe(413);
       expect(await huge.text()).toContain("larger than 10 MB");
     }
-    expect(row(g.gestureId).status).toBe("approved");
+    expect((await row(g.gestureId)).status).toBe("approved");
   });
 
   it("a real PDF is stored with the fulfilment; the receipt is served to the branch and finance, refused to another branch and to admin", async () => {
-    const g = propose(db, s.staff, { customerId: createCustomer(db, { branchId: s.north.id }).id, amount: 4_000 }, NOW);
+    const g = await propose(db, s.staff, { customerId: (await createCustomer(db, { branchId: s.north.id })).id, amount: 4_000 }, NOW);
     const response = await fulfil(s.staff, g.gestureId, { bytes: PDF, name: "../../etc/Bloom receipt.pdf", type: "text/plain" });
     expect(response.status).toBe(302);
-    expect(row(g.gestureId)).toMatchObject({ status: "fulfilled", actualAmount: 4_000, vendor: "Bloom & Co" });
-    const receipt = db.select().from(gestureReceipts).where(eq(gestureReceipts.gestureId, g.gestureId)).get()!;
+    expect(await row(g.gestureId)).toMatchObject({ status: "fulfilled", actualAmount: 4_000, vendor: "Bloom & Co" });
+    const receipt = (await firstRow(db.select().from(gestureReceipts).where(eq(gestureReceipts.gestureId, g.gestureId)).limit(1)))!;
     expect(receipt).toMatchObject({ mediaType: "application/pdf", size: PDF.byteLength, originalName: "Bloom receipt.pdf" });
-    expect(new Uint8Array(db.select().from(receiptContents).where(eq(receiptContents.receiptId, receipt.id)).get()!.content)).toEqual(PDF);
+    expect(new Uint8Array((await firstRow(db.select().from(receiptContents).where(eq(receiptContents.receiptId, receipt.id)).limit(1)))!.content)).toEqual(PDF);
 
     for (const user of [s.staff2, s.manager, s.finance2]) {
       const file = await server.fetch(`/gestures/${g.gestureId}/receipt`, { cookie: await cookie(user) });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { startServerProcess, signInOver, type ServerProcess } from "../support/server-process";
 import { createBranch, createOrganisation, createUser, TEST_PASSWORD } from "../support/factories";
+import { mapInSeries } from "~/utils/in-series";
 
 const BRANCHES = 40;
 const CUSTOMERS_PER_BRANCH = 2_000;
@@ -30,8 +31,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "empathy-fund-report-blocking-"));
   const file = join(dir, "blocking.sqlite");
   const db = openDatabase(file);
-  createOrganisation(db);
-  const branches = Array.from({ length: BRANCHES }, (_, i) => createBranch(db, { name: `Branch ${i + 1}`, region: `Region ${i % 4}` }));
+  await createOrganisation(db);
+  const branches = await mapInSeries(Array.from({ length: BRANCHES }), async (_, i) => (await createBranch(db, { name: `Branch ${i + 1}`, region: `Region ${i % 4}` })));
   const staff = await createUser(db, { role: "staff", branchId: branches[0]!.id, password: TEST_PASSWORD });
   const finance = await createUser(db, { role: "finance", password: TEST_PASSWORD });
   const proposers = [staff];
@@ -112,7 +113,7 @@ describe("whole-bank reports do not hold up other people's pages", () => {
         reportTimes.push((await timed(path, financeCookie)).ms);
       }
     };
-    const finance = [keepAsking(FAIRNESS_URL), keepAsking(FLAGS_URL)];
+    const finance = [await keepAsking(FAIRNESS_URL), await keepAsking(FLAGS_URL)];
     await new Promise((resolve) => setTimeout(resolve, 50));
     const latencies: number[] = [];
     for (let i = 0; i < STAFF_REQUESTS; i++) {

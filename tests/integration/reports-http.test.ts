@@ -13,6 +13,7 @@ import { createCustomer, createSignal, createUser } from "../support/factories";
 import { createGesture } from "../support/gesture-factory";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
+import { firstRow } from "~/utils/query.server";
 
 const CANARY = "CANARY-7f3a-private-words";
 
@@ -30,61 +31,61 @@ beforeAll(async () => {
   // North: A ($1,000.00) and B ($500.00); South: C ($2,000.00).
   const budget = await setupBudget(db, { branches: 3, amounts: [100_000, 50_000, 200_000], now });
   [branchA, branchB, branchC] = budget.branches.map((b) => b.id) as [number, number, number];
-  db.update(branches).set({ region: "North", name: "Alder" }).where(eq(branches.id, branchA)).run();
-  db.update(branches).set({ region: "North", name: "Birch" }).where(eq(branches.id, branchB)).run();
-  db.update(branches).set({ region: "South", name: "Cedar" }).where(eq(branches.id, branchC)).run();
+  await db.update(branches).set({ region: "North", name: "Alder" }).where(eq(branches.id, branchA));
+  await db.update(branches).set({ region: "North", name: "Birch" }).where(eq(branches.id, branchB));
+  await db.update(branches).set({ region: "South", name: "Cedar" }).where(eq(branches.id, branchC));
   const [poolA, poolB, poolC] = budget.pools.map((p) => p.id) as [number, number, number];
-  period = findPeriod(db, budget.periodId)!;
+  period = (await findPeriod(db, budget.periodId))!;
 
   const managerA = await createUser(db, { role: "manager", branchId: branchA });
   const staffA = await createUser(db, { role: "staff", branchId: branchA });
   const managerC = await createUser(db, { role: "manager", branchId: branchC });
   const private_ = { doNotContactReason: CANARY, deliveryAddress: `1 ${CANARY} Street` };
-  const a1 = createCustomer(db, { branchId: branchA, name: "Ada Alder", ...private_ });
-  const a2 = createCustomer(db, { branchId: branchA, name: "Abe Alder", ...private_ });
-  const c1 = createCustomer(db, { branchId: branchC, name: "Cy Cedar", ...private_ });
-  db.update(customers).set({ doNotContact: false }).run();
+  const a1 = await createCustomer(db, { branchId: branchA, name: "Ada Alder", ...private_ });
+  const a2 = await createCustomer(db, { branchId: branchA, name: "Abe Alder", ...private_ });
+  const c1 = await createCustomer(db, { branchId: branchC, name: "Cy Cedar", ...private_ });
+  await db.update(customers).set({ doNotContact: false });
 
   // Signals dated in the period: a1 and a2 both bereaved; a1 receives flowers and complains later.
   const day = (n: number) => addDays(period.startsOn, n);
-  createSignal(db, a1, { kind: "bereavement", occurredOn: day(2), note: CANARY });
-  createSignal(db, a1, { kind: "complaint", occurredOn: day(20), note: CANARY });
-  createSignal(db, a2, { kind: "bereavement", occurredOn: day(3), note: CANARY });
-  createSignal(db, c1, { kind: "bereavement", occurredOn: day(4), note: CANARY });
+  await createSignal(db, a1, { kind: "bereavement", occurredOn: day(2), note: CANARY });
+  await createSignal(db, a1, { kind: "complaint", occurredOn: day(20), note: CANARY });
+  await createSignal(db, a2, { kind: "bereavement", occurredOn: day(3), note: CANARY });
+  await createSignal(db, c1, { kind: "bereavement", occurredOn: day(4), note: CANARY });
 
-  const make = (name: string, options: Parameters<typeof createGesture>[1]) => {
-    g[name] = createGesture(db, { submittedAt: now, createdAt: now, ...options });
-    db.update(gestures).set({ cardMessage: CANARY, justification: CANARY }).where(eq(gestures.id, g[name]!.id)).run();
+  const make = async (name: string, options: Parameters<typeof createGesture>[1]) => {
+    g[name] = await createGesture(db, { submittedAt: now, createdAt: now, ...options });
+    await db.update(gestures).set({ cardMessage: CANARY, justification: CANARY }).where(eq(gestures.id, g[name]!.id));
     return g[name]!;
   };
   const actor = { id: managerA.id };
-  const hold = (gesture: Gesture, poolId: number, amount: number) => {
-    db.update(gestures).set({ poolId, approvedAmount: amount }).where(eq(gestures.id, gesture.id)).run();
-    return placeHold(db, actor, { poolId, gestureId: gesture.id, amount, idempotencyKey: key("hold"), now }).holdId;
+  const hold = async (gesture: Gesture, poolId: number, amount: number) => {
+    await db.update(gestures).set({ poolId, approvedAmount: amount }).where(eq(gestures.id, gesture.id));
+    return (await placeHold(db, actor, { poolId, gestureId: gesture.id, amount, idempotencyKey: key("hold"), now })).holdId;
   };
-  const fulfil = (gesture: Gesture, holdId: number, actual: number, status: "fulfilled" | "closed", outcome: Gesture["outcome"]) => {
-    captureHold(db, actor, { holdId, actualAmount: actual, idempotencyKey: key("capture"), now });
-    db.update(gestures).set({ status, actualAmount: actual, vendor: "Florist", fulfilledOn: day(10), outcome, outcomeNote: outcome ? CANARY : null }).where(eq(gestures.id, gesture.id)).run();
+  const fulfil = async (gesture: Gesture, holdId: number, actual: number, status: "fulfilled" | "closed", outcome: Gesture["outcome"]) => {
+    await captureHold(db, actor, { holdId, actualAmount: actual, idempotencyKey: key("capture"), now });
+    await db.update(gestures).set({ status, actualAmount: actual, vendor: "Florist", fulfilledOn: day(10), outcome, outcomeNote: outcome ? CANARY : null }).where(eq(gestures.id, gesture.id));
   };
 
   // A: flowers held $80.00, spent $75.00, thanked.
-  const g1 = make("g1", { customerId: a1.id, branchId: branchA, proposerId: staffA.id, status: "approved", occasion: "bereavement", type: "flowers" });
-  fulfil(g1, hold(g1, poolA, 8000), 7500, "closed", "thanked");
+  const g1 = await make("g1", { customerId: a1.id, branchId: branchA, proposerId: staffA.id, status: "approved", occasion: "bereavement", type: "flowers" });
+  await fulfil(g1, await hold(g1, poolA, 8000), 7500, "closed", "thanked");
   // A: a voucher approved for $25.00, not yet spent (committed).
-  const g2 = make("g2", { customerId: a2.id, branchId: branchA, proposerId: staffA.id, status: "approved", occasion: "long_wait", type: "voucher" });
-  hold(g2, poolA, 2500);
+  const g2 = await make("g2", { customerId: a2.id, branchId: branchA, proposerId: staffA.id, status: "approved", occasion: "long_wait", type: "voucher" });
+  await hold(g2, poolA, 2500);
   // A: a get-well card spent $60.00, outcome not recorded yet.
-  const g3 = make("g3", { customerId: a2.id, branchId: branchA, proposerId: staffA.id, status: "approved", occasion: "illness", type: "get_well_card" });
-  fulfil(g3, hold(g3, poolA, 6000), 6000, "fulfilled", null);
+  const g3 = await make("g3", { customerId: a2.id, branchId: branchA, proposerId: staffA.id, status: "approved", occasion: "illness", type: "get_well_card" });
+  await fulfil(g3, await hold(g3, poolA, 6000), 6000, "fulfilled", null);
   // B: flowers held $40.00 then cancelled (released): nothing committed, nothing spent.
-  const g5 = make("g5", { customerId: a1.id, branchId: branchB, proposerId: staffA.id, status: "approved", occasion: "bereavement", type: "flowers" });
-  releaseHold(db, actor, { holdId: hold(g5, poolB, 4000), idempotencyKey: key("release"), now });
-  db.update(gestures).set({ status: "cancelled" }).where(eq(gestures.id, g5.id)).run();
+  const g5 = await make("g5", { customerId: a1.id, branchId: branchB, proposerId: staffA.id, status: "approved", occasion: "bereavement", type: "flowers" });
+  await releaseHold(db, actor, { holdId: await hold(g5, poolB, 4000), idempotencyKey: key("release"), now });
+  await db.update(gestures).set({ status: "cancelled" }).where(eq(gestures.id, g5.id));
   // C: flowers $100.00 spent in full, positive feedback.
-  const g4 = make("g4", { customerId: c1.id, branchId: branchC, proposerId: managerC.id, status: "approved", occasion: "bereavement", type: "flowers" });
-  fulfil(g4, hold(g4, poolC, 10_000), 10_000, "closed", "positive_feedback");
+  const g4 = await make("g4", { customerId: c1.id, branchId: branchC, proposerId: managerC.id, status: "approved", occasion: "bereavement", type: "flowers" });
+  await fulfil(g4, await hold(g4, poolC, 10_000), 10_000, "closed", "positive_feedback");
   // A draft and a rejected proposal of A, never held.
-  make("draft", { customerId: a1.id, branchId: branchA, proposerId: staffA.id, status: "draft", occasion: "birthday", type: "gift_basket" });
+  await make("draft", { customerId: a1.id, branchId: branchA, proposerId: staffA.id, status: "draft", occasion: "birthday", type: "gift_basket" });
 
   const users: Record<keyof typeof cookies, Pick<User, "id">> = { finance: budget.financeUser, managerA, staffA, managerC };
   for (const [name, user] of Object.entries(users)) cookies[name as keyof typeof cookies] = (await sessionCookieFor(db, user)).cookie;
@@ -96,7 +97,7 @@ async function data<T = Record<string, any>>(path: string, route: string, who: k
   const response = await server.fetch(`${path}${separator}_data=${encodeURIComponent(route)}`, { cookie: cookies[who] });
   // An old bookmark's redirect reaches a data request as Remix's 204 with X-Remix-Redirect: follow it, as the browser does.
   const redirect = response.status === 204 ? response.headers.get("X-Remix-Redirect") : null;
-  if (redirect) return data(redirect, route, who, status);
+  if (redirect) return await data(redirect, route, who, status);
   expect(response.status).toBe(status);
   return (await response.json()) as T;
 }
@@ -104,7 +105,7 @@ async function data<T = Record<string, any>>(path: string, route: string, who: k
 async function page(path: string, who: keyof typeof cookies): Promise<Response> {
   const response = await server.fetch(path, { cookie: cookies[who] });
   const location = response.status === 302 ? response.headers.get("Location") : null;
-  return location ? page(location, who) : response;
+  return location ? (await page(location, who)) : response;
 }
 const DASHBOARD = "routes/_app.reports._index";
 const OUTCOMES = "routes/_app.reports.outcomes";
@@ -237,7 +238,7 @@ describe("the branch spend page", () => {
 });
 
 describe("one vocabulary for period and scope; old bookmarks redirect", () => {
-  const codeOf = (id: number) => db.select({ code: branches.code }).from(branches).where(eq(branches.id, id)).get()!.code;
+  const codeOf = async (id: number) => (await firstRow(db.select({ code: branches.code }).from(branches).where(eq(branches.id, id)).limit(1)))!.code;
   const location = async (path: string, who: keyof typeof cookies) => {
     const response = await server.fetch(path, { cookie: cookies[who] });
     expect(response.status, path).toBe(302);
@@ -245,7 +246,7 @@ describe("one vocabulary for period and scope; old bookmarks redirect", () => {
   };
 
   it("a budget period is named by its first day, a branch by its code", async () => {
-    const cedar = await data(`/reports?from=${period.startsOn}&branch=${codeOf(branchC)}`, DASHBOARD, "finance");
+    const cedar = await data(`/reports?from=${period.startsOn}&branch=${(await codeOf(branchC))}`, DASHBOARD, "finance");
     expect(cedar.period.startsOn).toBe(period.startsOn);
     expect(cedar.region).toBe("South");
     expect(cedar.report.totals).toMatchObject({ budget: 200_000, spent: 10_000 });
@@ -258,7 +259,7 @@ describe("one vocabulary for period and scope; old bookmarks redirect", () => {
 
   it("a spend report bookmarked with a period id and a branch id goes on to its dates and branch code", async () => {
     expect(await location(`/reports?period=${period.id}&region=North`, "finance")).toBe(`/reports?region=North&from=${period.startsOn}`);
-    expect(await location(`/reports/outcomes?branch=${branchC}&period=${period.id}`, "finance")).toBe(`/reports/outcomes?branch=${codeOf(branchC)}&from=${period.startsOn}`);
+    expect(await location(`/reports/outcomes?branch=${branchC}&period=${period.id}`, "finance")).toBe(`/reports/outcomes?branch=${(await codeOf(branchC))}&from=${period.startsOn}`);
     // An unreadable old period is dropped, as the old page ignored it.
     expect(await location("/reports?period=abc", "finance")).toBe("/reports");
     // The redirect lands on the same figures the old URL showed.
@@ -267,11 +268,11 @@ describe("one vocabulary for period and scope; old bookmarks redirect", () => {
   });
 
   it("a manager's own branch id is translated, another branch's id is refused without naming it", async () => {
-    expect(await location(`/reports?branch=${branchA}`, "managerA")).toBe(`/reports?branch=${codeOf(branchA)}`);
+    expect(await location(`/reports?branch=${branchA}`, "managerA")).toBe(`/reports?branch=${(await codeOf(branchA))}`);
     const other = await server.fetch(`/reports?branch=${branchC}`, { cookie: cookies.managerA });
     expect(other.status).toBe(403);
     expect(other.headers.get("Location")).toBeNull();
-    expect((await server.fetch(`/reports?branch=${codeOf(branchC)}`, { cookie: cookies.managerA })).status).toBe(403);
+    expect((await server.fetch(`/reports?branch=${(await codeOf(branchC))}`, { cookie: cookies.managerA })).status).toBe(403);
   });
 
   it("the branch spend page's old period id goes on to the period's first day, keeping its filters", async () => {
@@ -305,6 +306,6 @@ describe("no report carries a note", () => {
       expect(html).not.toContain(CANARY);
     }
     // The canary is really there: the database holds it in the notes the reports leave out.
-    expect(db.select({ note: gestures.outcomeNote }).from(gestures).where(eq(gestures.id, g.g1!.id)).get()?.note).toBe(CANARY);
+    expect((await firstRow(db.select({ note: gestures.outcomeNote }).from(gestures).where(eq(gestures.id, g.g1!.id)).limit(1)))?.note).toBe(CANARY);
   });
 });

@@ -9,6 +9,7 @@ import { branches, organisation, stories, users } from "../../db/schema";
 import { verifyPassword } from "~/domain/identity/passwords.server";
 import { whatHasWorked } from "~/domain/feedback/what-worked.server";
 import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 const TSX = "node_modules/.bin/tsx";
 const run = (script: string, file: string, args: string[] = []) =>
@@ -22,7 +23,7 @@ describe("scripts", () => {
     const seeded = run("db/seed.ts", file);
     expect(seeded.status, seeded.stderr).toBe(0);
     const db = openDatabase(file);
-    const accounts = db.select({ email: users.email, role: users.role, branch: branches.name, hash: users.passwordHash }).from(users).leftJoin(branches, eq(branches.id, users.branchId)).all();
+    const accounts = await db.select({ email: users.email, role: users.role, branch: branches.name, hash: users.passwordHash }).from(users).leftJoin(branches, eq(branches.id, users.branchId));
     const byEmail = new Map(accounts.map((a) => [a.email, a]));
     expect(byEmail.get("staff.north@example.com")).toMatchObject({ role: "staff", branch: "North" });
     expect(byEmail.get("manager.north@example.com")).toMatchObject({ role: "manager", branch: "North" });
@@ -31,13 +32,13 @@ describe("scripts", () => {
     expect(byEmail.get("finance@example.com")).toMatchObject({ role: "finance", branch: null });
     expect(byEmail.get("admin@example.com")).toMatchObject({ role: "admin", branch: null });
     expect(await verifyPassword("empathy-demo-2026", byEmail.get("admin@example.com")!.hash)).toBe(true);
-    const regions = new Set(db.select({ region: branches.region }).from(branches).all().map((b) => b.region));
-    expect(db.select().from(branches).all().length).toBeGreaterThanOrEqual(3);
+    const regions = new Set((await db.select({ region: branches.region }).from(branches)).map((b) => b.region));
+    expect((await db.select().from(branches)).length).toBeGreaterThanOrEqual(3);
     expect(regions.size).toBeGreaterThanOrEqual(2);
     // The demo accounts sign in with their password alone (the README says so).
-    expect(db.select({ required: organisation.secondFactorRequired }).from(organisation).get()).toEqual({ required: false });
+    expect(await firstRow(db.select({ required: organisation.secondFactorRequired }).from(organisation).limit(1))).toEqual({ required: false });
     // Stories (issue 21): published at several branches, one waiting for the North manager, one returned.
-    const told = db.select({ status: stories.status, branch: branches.code }).from(stories).innerJoin(branches, eq(branches.id, stories.branchId)).all();
+    const told = await db.select({ status: stories.status, branch: branches.code }).from(stories).innerJoin(branches, eq(branches.id, stories.branchId));
     expect(new Set(told.filter((t) => t.status === "published").map((t) => t.branch)).size).toBeGreaterThanOrEqual(2);
     expect(told).toContainEqual({ status: "submitted", branch: "NTH" });
     expect(told.map((t) => t.status)).toContain("returned");
@@ -49,14 +50,14 @@ describe("scripts", () => {
     expect(holdsByGesture.anonymous).toBe(0);
     // Four quarters of history (issue 21 part 5): "what has worked" has more than a small sample and
     // tells the types apart (flowers after a bereavement well above condolence cards).
-    const bereavement = whatHasWorked(db, "bereavement");
+    const bereavement = await whatHasWorked(db, "bereavement");
     expect(bereavement.slice(0, 2).map((r) => [r.typeName, r.smallSample])).toEqual([
       ["Flowers", false],
       ["Condolence card", false],
     ]);
     expect(bereavement[0]!.positive / bereavement[0]!.recorded).toBeGreaterThan(0.8);
     expect(bereavement[1]!.positive / bereavement[1]!.recorded).toBeLessThan(0.6);
-    expect(whatHasWorked(db, "illness")[0]).toMatchObject({ typeName: "Get-well card", smallSample: false });
+    expect((await whatHasWorked(db, "illness"))[0]).toMatchObject({ typeName: "Get-well card", smallSample: false });
     const raw = sqliteOf(db);
     // The older quarters are closed as finance closes them (nothing open in them); the previous and the current one are open.
     expect((raw.prepare("select status from budget_periods order by starts_on").all() as { status: string }[]).map((p) => p.status)).toEqual(["closed", "closed", "closed", "open", "open"]);

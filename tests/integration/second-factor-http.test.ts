@@ -9,6 +9,7 @@ import { cookiePair, startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { totpCode } from "../support/totp";
 import { db } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 vi.hoisted(() => {
   process.env.COOKIE_SECURE = "true";
@@ -21,12 +22,12 @@ let admin: User;
 
 beforeAll(async () => {
   server = await startTestServer({ production: true });
-  createOrganisation(db, { secondFactorRequired: true });
+  await createOrganisation(db, { secondFactorRequired: true });
   admin = await createUser(db, { role: "admin" });
 });
 afterAll(() => server.close());
-beforeEach(() => {
-  db.update(organisation).set({ secondFactorRequired: true }).where(eq(organisation.id, 1)).run();
+beforeEach(async () => {
+  await db.update(organisation).set({ secondFactorRequired: true }).where(eq(organisation.id, 1));
 });
 
 function post(path: string, form: Record<string, string>, cookie?: string) {
@@ -112,15 +113,15 @@ describe("second factor over HTTP", () => {
     expect(confirm).toContain("Yes, reset the second factor");
     const reset = await post(`/admin/users/${user.id}`, { intent: "reset-second-factor" }, cookie);
     expect(reset.status).toBe(302);
-    expect(db.select().from(userSecondFactors).where(eq(userSecondFactors.userId, user.id)).get()).toBeUndefined();
-    const audit = db.select().from(auditEvents).where(eq(auditEvents.action, "user.second_factor_reset")).all().at(-1)!;
+    expect(await firstRow(db.select().from(userSecondFactors).where(eq(userSecondFactors.userId, user.id)).limit(1))).toBeUndefined();
+    const audit = (await db.select().from(auditEvents).where(eq(auditEvents.action, "user.second_factor_reset"))).at(-1)!;
     expect(audit).toMatchObject({ actorId: admin.id, entityId: String(user.id) });
     const again = await post("/login", { email: user.email, password: TEST_PASSWORD });
     expect(again.headers.get("Location")).toBe("/login/enrol");
   });
 
   it("a signed-in user turns the factor on from the account page; the key they scanned comes back with their code", async () => {
-    db.update(organisation).set({ secondFactorRequired: false }).where(eq(organisation.id, 1)).run();
+    await db.update(organisation).set({ secondFactorRequired: false }).where(eq(organisation.id, 1));
     const user = await createUser(db, { role: "manager" });
     const { cookie } = await sessionCookieFor(db, user);
     const html = await (await server.fetch("/account/security", { cookie })).text();
@@ -140,14 +141,14 @@ describe("second factor over HTTP", () => {
     const base = { name: "Test Bank", currency: "USD", timeZone: "America/New_York", periodLength: "quarter", unspentBalanceRule: "lapse", sensitiveRetentionDays: "90", complaintsProcessText: "Refer it to the complaints team." };
     const off = await post("/admin/settings", base, cookie);
     expect(off.status).toBe(302);
-    expect(db.select().from(organisation).get()!.secondFactorRequired).toBe(false);
+    expect((await firstRow(db.select().from(organisation).limit(1)))!.secondFactorRequired).toBe(false);
     const badClaim = await post("/admin/settings", { ...base, ssoAutoCreate: "on" }, cookie);
     expect(badClaim.status).toBe(400);
     expect(await badClaim.text()).toContain("Name the claim that carries the branch code");
     const on = await post("/admin/settings", { ...base, secondFactorRequired: "on", ssoAutoCreate: "on", ssoBranchClaim: "branch" }, cookie);
     expect(on.status).toBe(302);
-    expect(db.select().from(organisation).get()).toMatchObject({ secondFactorRequired: true, ssoAutoCreate: true, ssoBranchClaim: "branch" });
-    const audit = db.select().from(auditEvents).where(eq(auditEvents.action, "organisation.updated")).all().at(-1)!;
+    expect(await firstRow(db.select().from(organisation).limit(1))).toMatchObject({ secondFactorRequired: true, ssoAutoCreate: true, ssoBranchClaim: "branch" });
+    const audit = (await db.select().from(auditEvents).where(eq(auditEvents.action, "organisation.updated"))).at(-1)!;
     expect(JSON.parse(audit.detail!)).toMatchObject({ secondFactorRequiredBefore: false, secondFactorRequiredAfter: true });
   });
 });

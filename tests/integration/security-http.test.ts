@@ -14,7 +14,7 @@ let staff: User;
 
 beforeAll(async () => {
   server = await startTestServer({ production: true });
-  createOrganisation(db);
+  await createOrganisation(db);
   admin = await createUser(db, { role: "admin" });
   staff = await createUser(db, { role: "staff" });
 });

@@ -14,6 +14,7 @@ import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { OPERATIONS, type OperationKind } from "../support/http-workload";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { createWorkloadDatabase, NO_PROBLEMS, workloadContext, workloadProblems } from "../support/workload-setup";
+import { mapInSeries } from "~/utils/in-series";
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 50);
 const CLIENTS = 4;
@@ -58,7 +59,7 @@ describe("the server killed under write load", () => {
             }
           }
         };
-        const clients = Array.from({ length: CLIENTS }, (_, i) => client(i));
+        const clients = await mapInSeries(Array.from({ length: CLIENTS }), async (_, i) => (await client(i)));
         await new Promise((r) => setTimeout(r, 400 + Math.floor(random() * 1200)));
         await server.kill();
         stop = true;
@@ -67,7 +68,7 @@ describe("the server killed under write load", () => {
         const db = openDatabase(file);
         const sqlite = sqliteOf(db);
         const problems = workloadProblems(sqlite, ctx.acknowledged);
-        const report = checkDatabase(db);
+        const report = await checkDatabase(db);
         sqlite.close();
         expect(problems, `round ${round}`).toEqual(NO_PROBLEMS);
         expect(report, `round ${round}`).toMatchObject({ ok: true, integrity: "ok", foreignKeyViolations: 0, ledgerProblems: [], audit: { ok: true } });

@@ -19,7 +19,7 @@ let finance: User;
 
 beforeAll(async () => {
   server = await startTestServer({ production: true });
-  createOrganisation(db);
+  await createOrganisation(db);
   staff = await createUser(db, { role: "staff", email: "sam.staff@test.example" });
   finance = await createUser(db, { role: "finance", email: "fran.finance@test.example" });
 });
@@ -88,7 +88,7 @@ describe("signing in", () => {
 
   it("only a keyed hash of the session token is stored", async () => {
     const { cookie } = await signIn(staff.email);
-    const rows = db.select({ idHash: sessions.idHash }).from(sessions).all();
+    const rows = await db.select({ idHash: sessions.idHash }).from(sessions);
     const raw = decodeURIComponent(cookie.split("=")[1]!);
     for (const row of rows) {
       expect(row.idHash).toMatch(/^[0-9a-f]{64}$/);
@@ -144,9 +144,9 @@ describe("signing out and session expiry", () => {
 
   it("a session idle for more than 30 minutes ends, with a message to sign in again", async () => {
     const { cookie } = await signIn(staff.email);
-    const userSessions = db.select().from(sessions).where(eq(sessions.userId, staff.id)).all();
+    const userSessions = await db.select().from(sessions).where(eq(sessions.userId, staff.id));
     for (const s of userSessions) {
-      db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60 * 1000) }).where(eq(sessions.idHash, s.idHash)).run();
+      await db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60 * 1000) }).where(eq(sessions.idHash, s.idHash));
     }
     const response = await server.fetch("/branch", { cookie });
     expect(response.status).toBe(302);
@@ -158,7 +158,7 @@ describe("signing out and session expiry", () => {
     const temp = await createUser(db, { role: "staff" });
     const { cookie } = await signIn(temp.email);
     expect((await server.fetch("/branch", { cookie })).status).toBe(200);
-    db.update(users).set({ active: false }).where(eq(users.id, temp.id)).run();
+    await db.update(users).set({ active: false }).where(eq(users.id, temp.id));
     expect((await server.fetch("/branch", { cookie })).status).toBe(302);
   });
 
@@ -166,7 +166,7 @@ describe("signing out and session expiry", () => {
     await signInForm(staff.email, "audited-wrong-password");
     const { cookie } = await signIn(staff.email);
     await server.fetch("/logout", { method: "POST", cookie, headers: { Origin: server.origin } });
-    const events = db.select().from(auditEvents).all();
+    const events = await db.select().from(auditEvents);
     const actions = events.map((e) => e.action);
     expect(actions).toContain("auth.sign_in");
     expect(actions).toContain("auth.sign_in_failed");

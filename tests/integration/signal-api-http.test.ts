@@ -16,10 +16,10 @@ let customerId: number;
 
 beforeAll(async () => {
   server = await startTestServer();
-  createOrganisation(db);
+  await createOrganisation(db);
   admin = await createUser(db, { role: "admin" });
-  customerId = createCustomer(db, { branchId: createBranch(db).id, crmRef: "API-CUST-1" }).id;
-  key = createApiKey(db, admin, { name: "Test CRM" }, new Date()).key;
+  customerId = (await createCustomer(db, { branchId: (await createBranch(db)).id, crmRef: "API-CUST-1" })).id;
+  key = (await createApiKey(db, admin, { name: "Test CRM" }, new Date())).key;
 });
 afterAll(() => server.close());
 
@@ -40,13 +40,13 @@ describe("POST /api/signals", () => {
       expect(response.headers.get("WWW-Authenticate")).toContain("Bearer");
       expect(await response.json()).toMatchObject({ error: "unauthorized" });
     }
-    const revoked = createApiKey(db, admin, { name: "Old CRM" }, new Date());
-    revokeApiKey(db, admin, { keyId: revoked.id }, new Date());
+    const revoked = await createApiKey(db, admin, { name: "Old CRM" }, new Date());
+    await revokeApiKey(db, admin, { keyId: revoked.id }, new Date());
     expect((await send({ crm_ref: "API-CUST-1", kind: "complaint", date: yesterday }, revoked.key)).status).toBe(401);
   });
 
-  it("stores only a hash of the key", () => {
-    const rows = db.select().from(apiKeys).all();
+  it("stores only a hash of the key", async () => {
+    const rows = await db.select().from(apiKeys);
     expect(JSON.stringify(rows)).not.toContain(key);
   });
 
@@ -61,7 +61,7 @@ describe("POST /api/signals", () => {
     const again = await send(batch);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ created: 0, unchanged: 2 });
-    expect(db.select().from(signals).where(eq(signals.customerId, customerId)).all()).toHaveLength(2);
+    expect(await db.select().from(signals).where(eq(signals.customerId, customerId))).toHaveLength(2);
   });
 
   it("refuses invalid signals with clear JSON errors per item and stores none of the request", async () => {
@@ -82,7 +82,7 @@ describe("POST /api/signals", () => {
       [3, "note"],
       [4, null],
     ]);
-    expect(db.select().from(signals).where(eq(signals.kind, "birthday")).all()).toHaveLength(0);
+    expect(await db.select().from(signals).where(eq(signals.kind, "birthday"))).toHaveLength(0);
   });
 
   it("refuses a body that is not JSON", async () => {
@@ -92,7 +92,7 @@ describe("POST /api/signals", () => {
   });
 
   it("limits the rate per key and says when to try again", async () => {
-    const limited = createApiKey(db, admin, { name: "Chatty CRM" }, new Date()).key;
+    const limited = (await createApiKey(db, admin, { name: "Chatty CRM" }, new Date())).key;
     let last: Response | null = null;
     for (let i = 0; i <= API_RATE_LIMIT.requests; i++) last = await send([], limited);
     expect(last!.status).toBe(429);

@@ -8,6 +8,7 @@ import { createBranch, createOrganisation, createUser, TEST_PASSWORD } from "../
 import { cookiePair, freePort, startTestServer, type TestServer } from "../support/http";
 import { startOidcProvider, type TestOidcProvider } from "../support/oidc-provider";
 import { db } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 vi.hoisted(() => {
   process.env.COOKIE_SECURE = "true";
@@ -32,16 +33,16 @@ beforeAll(async () => {
     OIDC_REDIRECT_URL: `${appOrigin}/auth/oidc/callback`,
   });
   server = await startTestServer({ production: true, port });
-  createOrganisation(db, { name: "Test Bank" });
-  branch = createBranch(db, { code: "NTH", name: "North" });
+  await createOrganisation(db, { name: "Test Bank" });
+  branch = await createBranch(db, { code: "NTH", name: "North" });
   staff = await createUser(db, { role: "staff", branchId: branch.id, email: "sam.staff@test.example" });
 });
 afterAll(async () => {
   await server.close();
   await provider.close();
 });
-beforeEach(() => {
-  db.update(organisation).set({ ssoAutoCreate: false, ssoBranchClaim: null, secondFactorRequired: false }).where(eq(organisation.id, 1)).run();
+beforeEach(async () => {
+  await db.update(organisation).set({ ssoAutoCreate: false, ssoBranchClaim: null, secondFactorRequired: false }).where(eq(organisation.id, 1));
 });
 
 /** Cookies of one origin, as a browser would keep them. */
@@ -105,8 +106,8 @@ function callApp(callback: URL, app: CookieJar) {
   return server.fetch(callback.pathname + callback.search, { cookie: app.header() });
 }
 
-function sessionsOf(userId: number) {
-  return db.select().from(sessions).where(eq(sessions.userId, userId)).all();
+async function sessionsOf(userId: number) {
+  return await db.select().from(sessions).where(eq(sessions.userId, userId));
 }
 
 describe("single sign-on with OpenID Connect", () => {
@@ -128,25 +129,25 @@ describe("single sign-on with OpenID Connect", () => {
     expect(cookie).toBeTruthy();
     // The cookie holds a random token; state, nonce and verifier stay in the database.
     expect(cookie).not.toContain(state);
-    expect(db.select().from(ssoRequests).where(eq(ssoRequests.state, state)).get()).toBeTruthy();
+    expect(await firstRow(db.select().from(ssoRequests).where(eq(ssoRequests.state, state)).limit(1))).toBeTruthy();
   });
 
   it("an active user with the e-mail signs in: a session of the app, their own role and branch, the return page kept", async () => {
     const { callback, app } = await throughProvider("Sam.Staff@test.example", { redirectTo: "/customers" });
-    const before = sessionsOf(staff.id).length;
+    const before = (await sessionsOf(staff.id)).length;
     const response = await callApp(callback, app);
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe("/customers");
     const cookie = cookiePair(response, SESSION)!;
     expect(cookie).toBeTruthy();
-    expect(sessionsOf(staff.id)).toHaveLength(before + 1);
-    const sso = sessionsOf(staff.id).find((s) => s.signInMethod === "sso")!;
+    expect(await sessionsOf(staff.id)).toHaveLength(before + 1);
+    const sso = (await sessionsOf(staff.id)).find((s) => s.signInMethod === "sso")!;
     // The same session as a password sign-in: 12 hours at most (and 30 minutes idle, the shared lookup).
     expect(sso.expiresAt.getTime() - sso.createdAt.getTime()).toBe(12 * 60 * 60 * 1000);
     const page = await server.fetch("/branch", { cookie });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("North");
-    const audit = db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign_in"), eq(auditEvents.actorId, staff.id))).all().at(-1)!;
+    const audit = (await db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign_in"), eq(auditEvents.actorId, staff.id)))).at(-1)!;
     expect(JSON.parse(audit.detail!)).toMatchObject({ method: "sso" });
   });
 
@@ -158,8 +159,8 @@ describe("single sign-on with OpenID Connect", () => {
     const html = await response.text();
     expect(html).toContain("Single sign-on did not sign you in");
     expect(html).toContain("There is no Empathy Fund account for this e-mail address");
-    expect(db.select().from(users).where(eq(users.email, "stranger@test.example")).get()).toBeUndefined();
-    const refusal = db.select().from(auditEvents).where(eq(auditEvents.action, "auth.sso_refused")).all().at(-1)!;
+    expect(await firstRow(db.select().from(users).where(eq(users.email, "stranger@test.example")).limit(1))).toBeUndefined();
+    const refusal = (await db.select().from(auditEvents).where(eq(auditEvents.action, "auth.sso_refused"))).at(-1)!;
     expect(JSON.parse(refusal.detail!)).toMatchObject({ reason: "unknown_user", email: "stranger@test.example" });
   });
 
@@ -189,7 +190,7 @@ describe("single sign-on with OpenID Connect", () => {
     const { callback, app } = await throughProvider(staff.email);
     const first = await callApp(callback, app);
     expect(first.status).toBe(302);
-    const sessionsAfterFirst = sessionsOf(staff.id).length;
+    const sessionsAfterFirst = (await sessionsOf(staff.id)).length;
 
     // The same answer again (the browser kept the old cookie): the stored request is gone.
     const replay = await server.fetch(callback.pathname + callback.search, { cookie: app.header() });
@@ -205,7 +206,7 @@ describe("single sign-on with OpenID Connect", () => {
     expect(response.status).toBe(400);
     expect(cookiePair(response, SESSION)).toBeNull();
     expect(await response.text()).toContain("refused this sign-in");
-    expect(sessionsOf(staff.id)).toHaveLength(sessionsAfterFirst);
+    expect(await sessionsOf(staff.id)).toHaveLength(sessionsAfterFirst);
   });
 
   it("a sign-in cancelled at the provider ends on a page that says so", async () => {
@@ -222,7 +223,7 @@ describe("single sign-on with OpenID Connect", () => {
     const { callback, app } = await throughProvider(user.email);
     const cookie = cookiePair(await callApp(callback, app), SESSION)!;
     expect((await server.fetch("/branch", { cookie })).status).toBe(200);
-    db.update(users).set({ active: false }).where(eq(users.id, user.id)).run();
+    await db.update(users).set({ active: false }).where(eq(users.id, user.id));
     expect((await server.fetch("/branch", { cookie })).status).toBe(302);
     const again = await throughProvider(user.email);
     const refused = await callApp(again.callback, again.app);
@@ -231,7 +232,7 @@ describe("single sign-on with OpenID Connect", () => {
   });
 
   it("single sign-on skips the app's second factor even when the organisation requires one for passwords", async () => {
-    db.update(organisation).set({ secondFactorRequired: true }).where(eq(organisation.id, 1)).run();
+    await db.update(organisation).set({ secondFactorRequired: true }).where(eq(organisation.id, 1));
     const password = await server.fetch("/login", { method: "POST", headers: { Origin: server.origin }, form: { email: staff.email, password: TEST_PASSWORD } });
     expect(password.headers.get("Location")).toBe("/login/enrol");
     const { callback, app } = await throughProvider(staff.email);
@@ -241,28 +242,28 @@ describe("single sign-on with OpenID Connect", () => {
   });
 
   it("when the organisation allows it, an unknown user is created as staff of the branch the claim names", async () => {
-    db.update(organisation).set({ ssoAutoCreate: true, ssoBranchClaim: "branch" }).where(eq(organisation.id, 1)).run();
+    await db.update(organisation).set({ ssoAutoCreate: true, ssoBranchClaim: "branch" }).where(eq(organisation.id, 1));
     provider.setAccount({ email: "new.teller@test.example", name: "Nia Teller", branch: "nth" });
     const { callback, app } = await throughProvider("new.teller@test.example");
     const response = await callApp(callback, app);
     expect(response.status).toBe(302);
-    const created = db.select().from(users).where(eq(users.email, "new.teller@test.example")).get()!;
+    const created = (await firstRow(db.select().from(users).where(eq(users.email, "new.teller@test.example")).limit(1)))!;
     expect(created).toMatchObject({ name: "Nia Teller", role: "staff", branchId: branch.id, active: true, mustChangePassword: false });
     // No password signs this account in.
     const password = await server.fetch("/login", { method: "POST", headers: { Origin: server.origin }, form: { email: created.email, password: created.passwordHash } });
     expect(password.status).toBe(400);
-    const audit = db.select().from(auditEvents).where(eq(auditEvents.action, "user.created_by_sso")).all().at(-1)!;
+    const audit = (await db.select().from(auditEvents).where(eq(auditEvents.action, "user.created_by_sso"))).at(-1)!;
     expect(JSON.parse(audit.detail!)).toMatchObject({ email: "new.teller@test.example", role: "staff", branchCode: "NTH" });
   });
 
   it("auto-creation is refused when the claim names no known branch", async () => {
-    db.update(organisation).set({ ssoAutoCreate: true, ssoBranchClaim: "branch" }).where(eq(organisation.id, 1)).run();
+    await db.update(organisation).set({ ssoAutoCreate: true, ssoBranchClaim: "branch" }).where(eq(organisation.id, 1));
     provider.setAccount({ email: "lost@test.example", branch: "NOWHERE" });
     const { callback, app } = await throughProvider("lost@test.example");
     const response = await callApp(callback, app);
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("did not name a branch we know");
-    expect(db.select().from(users).where(eq(users.email, "lost@test.example")).get()).toBeUndefined();
+    expect(await firstRow(db.select().from(users).where(eq(users.email, "lost@test.example")).limit(1))).toBeUndefined();
   });
 
   it("signing out ends the app's session and offers the provider's logout", async () => {

@@ -11,6 +11,7 @@ import { setupGestures } from "../support/gesture-setup";
 import { startTestServer, type TestServer } from "../support/http";
 import { sessionCookieFor } from "../support/sessions";
 import { positiveGesture } from "../support/story-setup";
+import { firstRow } from "~/utils/query.server";
 
 let server: TestServer;
 let s: Awaited<ReturnType<typeof setupGestures>>;
@@ -24,22 +25,21 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
-const story = (id: number) => db.select().from(stories).where(eq(stories.id, id)).get()!;
-const storyAudit = (id: number) =>
-  db
-    .select({ action: auditEvents.action, actorId: auditEvents.actorId, detail: auditEvents.detail })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.entity, "story"), eq(auditEvents.entityId, String(id))))
-    .all();
+const story = async (id: number) => (await firstRow(db.select().from(stories).where(eq(stories.id, id)).limit(1)))!;
+const storyAudit = async (id: number) =>
+  (await db
+        .select({ action: auditEvents.action, actorId: auditEvents.actorId, detail: auditEvents.detail })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entity, "story"), eq(auditEvents.entityId, String(id)))));
 
 /** A gesture of the staff user that a fresh customer thanked for; its story written over HTTP and sent for review. */
 async function submittedStory(author = s.staff) {
-  const customer = createCustomer(db, { branchId: s.north.id, name: "Eleanor Whitfield" });
-  const gesture = positiveGesture(db, author, customer.id, NOW);
+  const customer = await createCustomer(db, { branchId: s.north.id, name: "Eleanor Whitfield" });
+  const gesture = await positiveGesture(db, author, customer.id, NOW);
   const response = await server.fetch(`/stories/new?gesture=${gesture.gestureId}`, { method: "POST", cookie: await cookie(author), form: { intent: "submit", gestureId: String(gesture.gestureId), body: TEXT } });
   expect(response.status).toBe(302);
   const id = Number(response.headers.get("Location")!.split("/").pop());
-  expect(story(id)).toMatchObject({ status: "submitted", authorId: author.id, body: TEXT });
+  expect(await story(id)).toMatchObject({ status: "submitted", authorId: author.id, body: TEXT });
   return { id, gestureId: gesture.gestureId };
 }
 
@@ -47,8 +47,8 @@ const post = async (user: User, id: number, form: Record<string, string>) => ser
 
 describe("writing a story over HTTP", () => {
   it("the gesture page invites the proposer once the customer thanked; the form refuses the customer's name beside the field and keeps the text", async () => {
-    const customer = createCustomer(db, { branchId: s.north.id, name: "Eleanor Whitfield" });
-    const gesture = positiveGesture(db, s.staff, customer.id, NOW);
+    const customer = await createCustomer(db, { branchId: s.north.id, name: "Eleanor Whitfield" });
+    const gesture = await positiveGesture(db, s.staff, customer.id, NOW);
     const gesturePage = await (await server.fetch(`/gestures/${gesture.gestureId}`, { cookie: await cookie(s.staff) })).text();
     expect(gesturePage).toContain(`href="/stories/new?gesture=${gesture.gestureId}"`);
     const typed = `${TEXT} Mrs eleanor  WHITFIELD wrote to us.`;
@@ -57,7 +57,7 @@ describe("writing a story over HTTP", () => {
     const html = await refused.text();
     expect(html).toContain("Leave out the customer&#x27;s name");
     expect(html).toContain("Mrs eleanor  WHITFIELD wrote to us.");
-    expect(db.select().from(stories).where(eq(stories.gestureId, gesture.gestureId)).all()).toEqual([]);
+    expect(await db.select().from(stories).where(eq(stories.gestureId, gesture.gestureId))).toEqual([]);
     // A colleague of the branch who did not propose it cannot write it.
     const colleague = await server.fetch(`/stories/new?gesture=${gesture.gestureId}`, { cookie: await cookie(s.staff2) });
     expect(colleague.status).toBe(403);
@@ -65,7 +65,7 @@ describe("writing a story over HTTP", () => {
 
   it("the branch's managers are told when a story is sent, and find it in their review queue", async () => {
     const { id } = await submittedStory();
-    expect(db.select().from(notifications).where(and(eq(notifications.userId, s.manager.id), eq(notifications.kind, "story_submitted"))).all().length).toBeGreaterThan(0);
+    expect((await db.select().from(notifications).where(and(eq(notifications.userId, s.manager.id), eq(notifications.kind, "story_submitted")))).length).toBeGreaterThan(0);
     const queue = await server.fetch("/stories/review", { cookie: await cookie(s.manager) });
     expect(queue.status).toBe(200);
     expect(await queue.text()).toContain(`href="/stories/${id}"`);
@@ -82,15 +82,15 @@ describe("reviewing a story by role", () => {
     expect((await post(s.staff2, id, publish)).status).toBe(404);
     expect((await post(s.southManager, id, publish)).status).toBe(404);
     expect((await post(s.financeUser, id, publish)).status).toBe(404);
-    expect(story(id).status).toBe("submitted");
-    expect(storyAudit(id).map((a) => a.action)).toEqual(["story.submitted"]);
+    expect((await story(id)).status).toBe("submitted");
+    expect((await storyAudit(id)).map((a) => a.action)).toEqual(["story.submitted"]);
   });
 
   it("the manager publishes: a colleague at another branch, finance and admin read it on the Stories page and on the home pages", async () => {
     const { id } = await submittedStory();
     const published = await post(s.manager, id, { intent: "publish", version: "1", comment: "" });
     expect(published.status).toBe(302);
-    expect(story(id)).toMatchObject({ status: "published", reviewedById: s.manager.id });
+    expect(await story(id)).toMatchObject({ status: "published", reviewedById: s.manager.id });
     for (const reader of [s.southStaff, s.financeUser]) {
       const list = await (await server.fetch("/stories", { cookie: await cookie(reader) })).text();
       expect(list).toContain("the first time a bank had felt human");
@@ -104,11 +104,11 @@ describe("reviewing a story by role", () => {
     // ...but finance, though it reads the story, still cannot review or withdraw it.
     expect((await post(s.financeUser, id, { intent: "withdraw", version: "2", confirm: "yes" })).status).toBe(403);
     expect((await post(s.financeUser, id, { intent: "decline", version: "2", comment: "" })).status).toBe(403);
-    expect(storyAudit(id).map((a) => [a.action, a.actorId])).toEqual([
+    expect((await storyAudit(id)).map((a) => [a.action, a.actorId])).toEqual([
       ["story.submitted", s.staff.id],
       ["story.published", s.manager.id],
     ]);
-    expect(db.select().from(notifications).where(and(eq(notifications.userId, s.staff.id), eq(notifications.kind, "story_decided"))).all().length).toBeGreaterThan(0);
+    expect((await db.select().from(notifications).where(and(eq(notifications.userId, s.staff.id), eq(notifications.kind, "story_decided")))).length).toBeGreaterThan(0);
   });
 
   it("returned with a comment, the author changes it and sends it again; a return without a comment is refused beside the field", async () => {
@@ -120,9 +120,9 @@ describe("reviewing a story by role", () => {
     const page = await (await server.fetch(`/stories/${id}`, { cookie: await cookie(s.staff) })).text();
     expect(page).toContain("Say what the card said");
     expect((await post(s.staff, id, { intent: "submit", version: "2", body: `${TEXT} The card said: we are thinking of you.` })).status).toBe(302);
-    expect(story(id).status).toBe("submitted");
+    expect((await story(id)).status).toBe("submitted");
     expect((await post(s.manager2!, id, { intent: "decline", version: "3", comment: "" })).status).toBe(302);
-    expect(storyAudit(id).map((a) => a.action)).toEqual(["story.submitted", "story.returned", "story.submitted", "story.declined"]);
+    expect((await storyAudit(id)).map((a) => a.action)).toEqual(["story.submitted", "story.returned", "story.submitted", "story.declined"]);
   });
 });
 
@@ -139,11 +139,11 @@ describe("withdrawing a story", () => {
     expect(unconfirmed.status).toBe(400);
     expect(await unconfirmed.text()).toContain("Tick the box to confirm");
     expect((await post(s.staff, id, { intent: "withdraw", version: "2", confirm: "yes" })).status).toBe(302);
-    expect(story(id)).toMatchObject({ status: "withdrawn", withdrawnById: s.staff.id });
+    expect(await story(id)).toMatchObject({ status: "withdrawn", withdrawnById: s.staff.id });
     const list = await (await server.fetch("/stories", { cookie: await cookie(s.southStaff) })).text();
     expect(list).not.toContain(`href="/stories/${id}"`);
     expect((await server.fetch(`/stories/${id}`, { cookie: await cookie(s.southStaff) })).status).toBe(404);
-    expect(storyAudit(id).at(-1)).toMatchObject({ action: "story.withdrawn", actorId: s.staff.id });
+    expect((await storyAudit(id)).at(-1)).toMatchObject({ action: "story.withdrawn", actorId: s.staff.id });
   });
 
   it("a manager of the branch withdraws a published story; a colleague and another branch's manager cannot", async () => {
@@ -151,8 +151,8 @@ describe("withdrawing a story", () => {
     const form = { intent: "withdraw", version: "2", confirm: "yes" };
     expect((await post(s.staff2, id, form)).status).toBe(403);
     expect((await post(s.southManager, id, form)).status).toBe(403);
-    expect(story(id).status).toBe("published");
+    expect((await story(id)).status).toBe("published");
     expect((await post(s.manager2!, id, form)).status).toBe(302);
-    expect(storyAudit(id).at(-1)).toMatchObject({ action: "story.withdrawn", actorId: s.manager2!.id });
+    expect((await storyAudit(id)).at(-1)).toMatchObject({ action: "story.withdrawn", actorId: s.manager2!.id });
   });
 });

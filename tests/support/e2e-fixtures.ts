@@ -8,6 +8,8 @@
 // process.env before this module loads; the app modules below read it when first imported.
 import { resolve } from "node:path";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { returnedRow, firstRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 export { expect };
 
@@ -176,11 +178,9 @@ export const test = base.extend<{ signInAs: SignInAs }>({
     await use(async (who, options = {}) => {
       const email = who in ACCOUNTS ? ACCOUNTS[who as AccountKey].email : who;
       const app = await appModules();
-      const user = app.db.select({ id: app.users.id }).from(app.users).where(app.eq(app.users.email, email)).get();
+      const user = await firstRow(app.db.select({ id: app.users.id }).from(app.users).where(app.eq(app.users.email, email)).limit(1));
       if (!user) throw new Error(`No user ${email} in the e2e database`);
-      const { token } = app.db.transaction((tx) => app.createSession(tx, { userId: user.id, secret: app.secret, now: new Date() }), {
-        behavior: "immediate",
-      });
+      const { token } = await writeTransaction(app.db, async (tx) => app.createSession(tx, { userId: user.id, secret: app.secret, now: new Date() }));
       const cookie = cookieFrom(await app.serializeSessionToken(token), baseURL ?? process.env.E2E_BASE_URL!);
       await (options.context ?? context).addCookies([cookie]);
       return { userId: user.id, email };
@@ -205,44 +205,39 @@ export async function createCustomerWithSignal(input: {
   const { nameKeys } = await import("~/domain/customers/customer-rules");
   const { addDays } = await import("~/domain/core/dates");
   const { localDate } = await import("~/domain/core/dates");
-  const branch = app.db.select({ id: branches.id }).from(branches).where(app.eq(branches.code, input.branchCode)).get();
+  const branch = await firstRow(app.db.select({ id: branches.id }).from(branches).where(app.eq(branches.code, input.branchCode)).limit(1));
   if (!branch) throw new Error(`No branch ${input.branchCode} in the e2e database`);
   const suffix = Math.random().toString(36).slice(2, 8);
   const name = `${input.name} ${suffix.toUpperCase()}`;
   const now = new Date();
-  return app.db.transaction(
-    (tx) => {
-      const customer = tx
-        .insert(customers)
-        .values({
-          crmRef: `E2E-${suffix}`,
-          name,
-          ...nameKeys(name),
-          branchId: branch.id,
-          customerSince: "2001-04-02",
-          deliveryAddress: input.deliveryAddress ?? null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning({ id: customers.id })
-        .get();
-      const signal = tx
-        .insert(signals)
-        .values({
-          customerId: customer.id,
-          branchId: branch.id,
-          kind: input.kind,
-          occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
-          source: "crm",
-          severity: input.severity ?? 3,
-          createdAt: now,
-        })
-        .returning({ id: signals.id })
-        .get();
-      return { customerId: customer.id, signalId: signal.id, name };
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(app.db, async (tx) => {
+        const customer = await returnedRow(tx
+                .insert(customers)
+                .values({
+                  crmRef: `E2E-${suffix}`,
+                  name,
+                  ...nameKeys(name),
+                  branchId: branch.id,
+                  customerSince: "2001-04-02",
+                  deliveryAddress: input.deliveryAddress ?? null,
+                  createdAt: now,
+                  updatedAt: now,
+                })
+                .returning({ id: customers.id }));
+        const signal = await returnedRow(tx
+                .insert(signals)
+                .values({
+                  customerId: customer.id,
+                  branchId: branch.id,
+                  kind: input.kind,
+                  occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
+                  source: "crm",
+                  severity: input.severity ?? 3,
+                  createdAt: now,
+                })
+                .returning({ id: signals.id }));
+        return { customerId: customer.id, signalId: signal.id, name };
+      });
 }
 
 /** Another signal for a customer made by createCustomerWithSignal (a CRM import would bring it). */
@@ -250,20 +245,19 @@ export async function addSignal(input: { customerId: number; kind: import("../..
   const app = await appModules();
   const { customers, signals } = await import("../../db/schema");
   const { addDays, localDate } = await import("~/domain/core/dates");
-  const customer = app.db.select({ branchId: customers.branchId }).from(customers).where(app.eq(customers.id, input.customerId)).get();
+  const customer = await firstRow(app.db.select({ branchId: customers.branchId }).from(customers).where(app.eq(customers.id, input.customerId)).limit(1));
   if (!customer) throw new Error(`No customer ${input.customerId} in the e2e database`);
   const now = new Date();
-  return app.db
-    .insert(signals)
-    .values({
-      customerId: input.customerId,
-      branchId: customer.branchId,
-      kind: input.kind,
-      occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
-      source: "crm",
-      severity: input.severity ?? 3,
-      createdAt: now,
-    })
-    .returning({ id: signals.id })
-    .get().id;
+  return (await returnedRow(app.db
+      .insert(signals)
+      .values({
+        customerId: input.customerId,
+        branchId: customer.branchId,
+        kind: input.kind,
+        occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
+        source: "crm",
+        severity: input.severity ?? 3,
+        createdAt: now,
+      })
+      .returning({ id: signals.id }))).id;
 }

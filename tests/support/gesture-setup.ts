@@ -8,11 +8,12 @@ import { proposeGesture, type ProposeInput } from "~/domain/gestures/proposals.s
 import type { Db } from "~/utils/db.server";
 import { setupBudget } from "./budget";
 import { createCustomer, createUser } from "./factories";
+import { firstRow } from "~/utils/query.server";
 
 export const actorOf = (user: User): GestureActor => ({ id: user.id, role: user.role, branchId: user.branchId });
 
-export function typeId(db: Db, code: string): number {
-  return db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, code)).get()!.id;
+export async function typeId(db: Db, code: string): Promise<number> {
+  return (await firstRow(db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, code)).limit(1)))!.id;
 }
 
 export async function setupGestures(db: Db, options: { now: Date; amounts?: number[]; secondManager?: boolean }) {
@@ -25,17 +26,17 @@ export async function setupGestures(db: Db, options: { now: Date; amounts?: numb
   const southManager = await createUser(db, { role: "manager", branchId: south.id, name: "Sid South" });
   const southStaff = await createUser(db, { role: "staff", branchId: south.id, name: "Sue South" });
   const finance2 = await createUser(db, { role: "finance", name: "Fay Finance" });
-  const customer = createCustomer(db, { branchId: north.id, name: "Eleanor Whitfield" });
-  const southCustomer = createCustomer(db, { branchId: south.id, name: "Oscar Southby" });
+  const customer = await createCustomer(db, { branchId: north.id, name: "Eleanor Whitfield" });
+  const southCustomer = await createCustomer(db, { branchId: south.id, name: "Oscar Southby" });
   return { ...budget, north, south, staff, staff2, manager, manager2, southManager, southStaff, finance2, customer, southCustomer };
 }
 
-export function proposal(db: Db, overrides: Partial<ProposeInput> & { customerId: number }): ProposeInput {
+export async function proposal(db: Db, overrides: Partial<ProposeInput> & { customerId: number }): Promise<ProposeInput> {
   return {
     createKey: `create-${randomUUID()}`,
     occasion: "bereavement",
     signalId: null,
-    typeId: typeId(db, "flowers"),
+    typeId: await typeId(db, "flowers"),
     amount: 4_000,
     cardMessage: "With our deepest sympathy",
     justification: "",
@@ -47,6 +48,6 @@ export function proposal(db: Db, overrides: Partial<ProposeInput> & { customerId
   };
 }
 
-export function propose(db: Db, user: User, overrides: Partial<ProposeInput> & { customerId: number }, now: Date) {
-  return proposeGesture(db, actorOf(user), proposal(db, overrides), now);
+export async function propose(db: Db, user: User, overrides: Partial<ProposeInput> & { customerId: number }, now: Date) {
+  return await proposeGesture(db, actorOf(user), await proposal(db, overrides), now);
 }

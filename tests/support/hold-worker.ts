@@ -17,7 +17,7 @@ while (!existsSync(startFile!) && Date.now() < waitUntil) await new Promise((res
 
 for (let i = 0; i < Number(attempts); i++) {
   try {
-    placeHold(db, { id: null }, { poolId: Number(poolId), amount: Number(amount), idempotencyKey: `${name}-hold-${i}`, now: new Date() });
+    await placeHold(db, { id: null }, { poolId: Number(poolId), amount: Number(amount), idempotencyKey: `${name}-hold-${i}`, now: new Date() });
     result.placed++;
   } catch (error) {
     if (isDomainError(error) && error.code === "INSUFFICIENT_FUNDS") result.refused++;

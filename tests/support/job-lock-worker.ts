@@ -21,11 +21,11 @@ while (!existsSync(startFile!) && Date.now() < waitUntil) await sleep(2);
 
 const stopAt = Date.now() + Number(seconds) * 1000;
 while (Date.now() < stopAt) {
-  if (acquireJobLock(db, "periodic-jobs", holder, new Date()).acquired) {
+  if ((await acquireJobLock(db, "periodic-jobs", holder, new Date())).acquired) {
     appendFileSync(logFile!, `enter ${holder}\n`);
     await sleep(Number(holdMs));
     appendFileSync(logFile!, `exit ${holder}\n`);
-    releaseJobLock(db, "periodic-jobs", holder);
+    await releaseJobLock(db, "periodic-jobs", holder);
     held++;
   }
   await sleep(Math.random() * 20);

@@ -15,12 +15,12 @@ const parent = process.ppid;
 // Bounded, and it stops if its parent test is gone, so it can never write on forever.
 for (let i = 0; i < 5_000 && process.ppid === parent; i++) {
   const allocation = `${run}-alloc-${i}`;
-  allocate(db, finance, { poolId: pool, amount: 1_000, idempotencyKey: allocation, now: new Date() });
+  await allocate(db, finance, { poolId: pool, amount: 1_000, idempotencyKey: allocation, now: new Date() });
   process.stdout.write(`ok ${allocation}\n`);
   const holdKey = `${run}-hold-${i}`;
-  const { holdId } = placeHold(db, { id: null }, { poolId: pool, amount: 900, idempotencyKey: holdKey, now: new Date() });
+  const { holdId } = await placeHold(db, { id: null }, { poolId: pool, amount: 900, idempotencyKey: holdKey, now: new Date() });
   process.stdout.write(`ok ${holdKey}\n`);
   const captureKey = `${run}-capture-${i}`;
-  captureHold(db, { id: null }, { holdId, actualAmount: 850, idempotencyKey: captureKey, now: new Date() });
+  await captureHold(db, { id: null }, { holdId, actualAmount: 850, idempotencyKey: captureKey, now: new Date() });
   process.stdout.write(`ok ${captureKey}\n`);
 }

@@ -9,35 +9,35 @@ import type { Outcome } from "../../db/schema";
 import type { Db } from "~/utils/db.server";
 import { actorOf, propose } from "./gesture-setup";
 import { createGesture } from "./gesture-factory";
+import { returnedRow } from "~/utils/query.server";
 
-export function positiveGesture(db: Db, proposer: User, customerId: number, now: Date, outcome: Outcome = "thanked", note = "") {
-  let state = propose(db, proposer, { customerId, amount: 1_000 }, now);
+export async function positiveGesture(db: Db, proposer: User, customerId: number, now: Date, outcome: Outcome = "thanked", note = "") {
+  let state = await propose(db, proposer, { customerId, amount: 1_000 }, now);
   if (state.status !== "approved") throw new Error(`expected an approval at discretion, got ${state.status}`);
-  const today = localDate(now, getOrganisation(db).timeZone);
-  state = fulfilGesture(db, actorOf(proposer), { gestureId: state.gestureId, version: state.version, actualAmount: 1_000, vendor: "Bloom & Co", fulfilledOn: today, note: "", receipt: null }, now);
-  state = recordOutcome(db, actorOf(proposer), { gestureId: state.gestureId, version: state.version, outcome, note }, now);
+  const today = localDate(now, (await getOrganisation(db)).timeZone);
+  state = await fulfilGesture(db, actorOf(proposer), { gestureId: state.gestureId, version: state.version, actualAmount: 1_000, vendor: "Bloom & Co", fulfilledOn: today, note: "", receipt: null }, now);
+  state = await recordOutcome(db, actorOf(proposer), { gestureId: state.gestureId, version: state.version, outcome, note }, now);
   return state;
 }
 
 /** A story row of a gesture closed with thanks, both inserted as rows (for access tables that need one in a given state). */
-export function createStory(db: Db, input: { customerId: number; branchId: number; authorId: number; status: StoryStatus; body?: string; now?: Date }) {
+export async function createStory(db: Db, input: { customerId: number; branchId: number; authorId: number; status: StoryStatus; body?: string; now?: Date }) {
   const now = input.now ?? new Date();
-  const gesture = createGesture(db, { customerId: input.customerId, branchId: input.branchId, proposerId: input.authorId, status: "closed", submittedAt: now, createdAt: now });
-  db.update(gestures).set({ outcome: "thanked", outcomeRecordedAt: now, outcomeRecordedById: input.authorId }).where(eq(gestures.id, gesture.id)).run();
-  return db
-    .insert(stories)
-    .values({
-      gestureId: gesture.id,
-      branchId: input.branchId,
-      authorId: input.authorId,
-      occasion: gesture.occasion,
-      status: input.status,
-      body: input.body ?? "We sent flowers after the funeral; she wrote to thank the whole branch.",
-      createdAt: now,
-      updatedAt: now,
-      submittedAt: input.status === "draft" ? null : now,
-      publishedAt: input.status === "published" ? now : null,
-    })
-    .returning()
-    .get();
+  const gesture = await createGesture(db, { customerId: input.customerId, branchId: input.branchId, proposerId: input.authorId, status: "closed", submittedAt: now, createdAt: now });
+  await db.update(gestures).set({ outcome: "thanked", outcomeRecordedAt: now, outcomeRecordedById: input.authorId }).where(eq(gestures.id, gesture.id));
+  return await returnedRow(db
+      .insert(stories)
+      .values({
+        gestureId: gesture.id,
+        branchId: input.branchId,
+        authorId: input.authorId,
+        occasion: gesture.occasion,
+        status: input.status,
+        body: input.body ?? "We sent flowers after the funeral; she wrote to thank the whole branch.",
+        createdAt: now,
+        updatedAt: now,
+        submittedAt: input.status === "draft" ? null : now,
+        publishedAt: input.status === "published" ? now : null,
+      })
+      .returning());
 }

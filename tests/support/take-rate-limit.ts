@@ -7,5 +7,5 @@ import { openDatabase } from "~/utils/database.server";
 const [file, keyId, times, at] = process.argv.slice(2);
 const db = openDatabase(file!, { migrate: false });
 let allowed = 0;
-for (let i = 0; i < Number(times); i++) if (takeRateLimit(db, Number(keyId), new Date(Number(at))).allowed) allowed++;
+for (let i = 0; i < Number(times); i++) if ((await takeRateLimit(db, Number(keyId), new Date(Number(at)))).allowed) allowed++;
 process.stdout.write(JSON.stringify({ allowed }));

@@ -5,11 +5,13 @@ import { randomUUID } from "node:crypto";
 import { organisation, policyDefaults } from "../../db/schema";
 import { openPeriod } from "~/domain/budget/budget-periods.server";
 import { currentPoolFor } from "~/domain/budget/ledger.server";
-import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { openDatabase, sqliteOf, writeTransaction } from "~/utils/db.server";
 import { createCustomer, TEST_PASSWORD } from "./factories";
 import { setupGestures, typeId } from "./gesture-setup";
 import { newContext, type WorkloadContext } from "./http-workload";
 import { signInOver } from "./server-process";
+import { firstRow } from "~/utils/query.server";
+import { mapInSeries } from "~/utils/in-series";
 
 export type WorkloadDatabase = { emails: { staff: string; manager: string; finance: string }; pools: number[]; customers: number[]; typeId: number; timeZone: string };
 
@@ -21,23 +23,22 @@ export async function createWorkloadDatabase(file: string, options: { now: Date;
   // sweep's last minute of a quarter), finance has opened the next one too, as a bank would, so
   // the proposals sent after midnight find a pool.
   const tomorrow = new Date(options.now.getTime() + 86_400_000);
-  if (!currentPoolFor(db, setup.north.id, tomorrow)) {
-    openPeriod(db, setup.finance, {
-      amounts: [setup.north, setup.south].map((branch) => ({ branchId: branch.id, amount })),
-      idempotencyKey: `workload-next-${randomUUID()}`,
-      now: options.now,
-    });
+  if (!(await currentPoolFor(db, setup.north.id, tomorrow))) {
+    await openPeriod(db, setup.finance, {
+            amounts: [setup.north, setup.south].map((branch) => ({ branchId: branch.id, amount })),
+            idempotencyKey: `workload-next-${randomUUID()}`,
+            now: options.now,
+          });
   }
-  db.update(policyDefaults)
-    .set({ discretionLimit: 2_000, secondApprovalThreshold: 10_000_000, perGestureMax: 10_000_000, customerCapAmount: 10_000_000, customerCapCount: 1_000, staffMonthlyCap: 1_000_000_000, receiptRequiredAbove: 10_000_000 })
-    .run();
-  const customers = db.transaction(() => Array.from({ length: options.customers }, () => createCustomer(db, { branchId: setup.north.id }).id));
+  await db.update(policyDefaults)
+        .set({ discretionLimit: 2_000, secondApprovalThreshold: 10_000_000, perGestureMax: 10_000_000, customerCapAmount: 10_000_000, customerCapCount: 1_000, staffMonthlyCap: 1_000_000_000, receiptRequiredAbove: 10_000_000 });
+  const customers = await writeTransaction(db, async () => (await mapInSeries(Array.from({ length: options.customers }), async () => (await createCustomer(db, { branchId: setup.north.id })).id)));
   const result = {
     emails: { staff: setup.staff.email, manager: setup.manager.email, finance: setup.financeUser.email },
     pools: setup.pools.map((p) => p.id),
     customers,
-    typeId: typeId(db, "flowers"),
-    timeZone: db.select({ timeZone: organisation.timeZone }).from(organisation).get()!.timeZone,
+    typeId: await typeId(db, "flowers"),
+    timeZone: (await firstRow(db.select({ timeZone: organisation.timeZone }).from(organisation).limit(1)))!.timeZone,
   };
   sqliteOf(db).close();
   return result;
@@ -46,9 +47,9 @@ export async function createWorkloadDatabase(file: string, options: { now: Date;
 /** Signs the three actors in on a running server and returns a fresh workload context. */
 export async function workloadContext(origin: string, database: WorkloadDatabase): Promise<WorkloadContext> {
   const [staff, manager, finance] = await Promise.all([
-    signInOver(origin, database.emails.staff, TEST_PASSWORD),
-    signInOver(origin, database.emails.manager, TEST_PASSWORD),
-    signInOver(origin, database.emails.finance, TEST_PASSWORD),
+    await signInOver(origin, database.emails.staff, TEST_PASSWORD),
+    await signInOver(origin, database.emails.manager, TEST_PASSWORD),
+    await signInOver(origin, database.emails.finance, TEST_PASSWORD),
   ]);
   return newContext({ origin, cookies: { staff, manager, finance }, pools: database.pools, customers: database.customers, typeId: database.typeId, timeZone: database.timeZone });
 }

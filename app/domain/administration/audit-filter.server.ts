@@ -17,12 +17,12 @@ export type AuditFilterResult = {
 
 const ACTOR_MATCH_LIMIT = 50;
 
-export function readAuditFilter(db: Db, params: URLSearchParams, timeZone: string, now: Date): AuditFilterResult {
+export async function readAuditFilter(db: Db, params: URLSearchParams, timeZone: string, now: Date): Promise<AuditFilterResult> {
   const text = (name: string, max: number) => (params.get(name) ?? "").trim().slice(0, max);
   const form: AuditFilterForm = { who: text("who", 100), action: text("action", 60), entity: text("entity", 60), from: text("from", 10), to: text("to", 10) };
   const errors: AuditFilterResult["errors"] = {};
   const filter: AuditFilterResult["filter"] = {};
-  const entities = listAuditEntities(db);
+  const entities = await listAuditEntities(db);
 
   if (form.action) filter.action = form.action;
   if (form.entity) {
@@ -31,7 +31,7 @@ export function readAuditFilter(db: Db, params: URLSearchParams, timeZone: strin
   }
   let matchedPeople: number | null = null;
   if (form.who) {
-    const people = findAuditActors(db, form.who, ACTOR_MATCH_LIMIT);
+    const people = await findAuditActors(db, form.who, ACTOR_MATCH_LIMIT);
     filter.actorIds = people.map((p) => p.id);
     matchedPeople = people.length;
     if (people.length === 0) errors.who = "Nobody's name or e-mail starts with that.";

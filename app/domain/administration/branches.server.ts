@@ -7,37 +7,37 @@ import { balanceColumns } from "../budget/ledger.server";
 import { formatMoney } from "../core/money";
 import { getOrganisation } from "../core/organisation.server";
 import { can } from "../core/permissions";
+import { returnedRow, firstRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
-export function getBranchWithTeam(db: Db, branchId: number) {
-  const branch = db.select().from(branches).where(eq(branches.id, branchId)).get();
+export async function getBranchWithTeam(db: Db, branchId: number) {
+  const branch = await firstRow(db.select().from(branches).where(eq(branches.id, branchId)).limit(1));
   if (!branch) throw new DomainError("NOT_FOUND", "This branch does not exist.");
-  const team = db
-    .select({ id: users.id, name: users.name, role: users.role, lastSignInAt: users.lastSignInAt })
-    .from(users)
-    .where(and(eq(users.branchId, branchId), eq(users.active, true)))
-    .orderBy(sql`case ${users.role} when 'manager' then 0 else 1 end`, asc(users.name))
-    .limit(200)
-    .all();
+  const team = await db
+      .select({ id: users.id, name: users.name, role: users.role, lastSignInAt: users.lastSignInAt })
+      .from(users)
+      .where(and(eq(users.branchId, branchId), eq(users.active, true)))
+      .orderBy(sql`case ${users.role} when 'manager' then 0 else 1 end`, asc(users.name))
+      .limit(200);
   return { branch, team };
 }
 
 /** Every branch with its active staff and managers, grouped by region in the caller. */
-export function listBranchesWithHeadcount(db: Db) {
-  return db
-    .select({
-      id: branches.id,
-      code: branches.code,
-      name: branches.name,
-      region: branches.region,
-      active: branches.active,
-      staff: sql<number>`count(case when ${users.role} = 'staff' then 1 end)`,
-      managers: sql<number>`count(case when ${users.role} = 'manager' then 1 end)`,
-    })
-    .from(branches)
-    .leftJoin(users, and(eq(users.branchId, branches.id), eq(users.active, true)))
-    .groupBy(branches.id)
-    .orderBy(asc(branches.region), asc(branches.name))
-    .all();
+export async function listBranchesWithHeadcount(db: Db) {
+  return await db
+      .select({
+        id: branches.id,
+        code: branches.code,
+        name: branches.name,
+        region: branches.region,
+        active: branches.active,
+        staff: sql<number>`count(case when ${users.role} = 'staff' then 1 end)`,
+        managers: sql<number>`count(case when ${users.role} = 'manager' then 1 end)`,
+      })
+      .from(branches)
+      .leftJoin(users, and(eq(users.branchId, branches.id), eq(users.active, true)))
+      .groupBy(branches.id)
+      .orderBy(asc(branches.region), asc(branches.name));
 }
 
 
@@ -50,67 +50,59 @@ function requireBranchesManage(actor: BranchActor) {
   if (!can(actor.role, "branches:manage")) throw new DomainError("FORBIDDEN", "Only administrators manage branches.");
 }
 
-export function getBranch(db: Db, branchId: number): Branch {
-  const branch = db.select().from(branches).where(eq(branches.id, branchId)).get();
+export async function getBranch(db: Db, branchId: number): Promise<Branch> {
+  const branch = await firstRow(db.select().from(branches).where(eq(branches.id, branchId)).limit(1));
   if (!branch) throw new DomainError("NOT_FOUND", "This branch does not exist.");
   return branch;
 }
 
 /** Active branches for pickers (assigning a user), by name. */
-export function listActiveBranches(db: Db) {
-  return db
-    .select({ id: branches.id, code: branches.code, name: branches.name })
-    .from(branches)
-    .where(eq(branches.active, true))
-    .orderBy(asc(branches.name))
-    .all();
+export async function listActiveBranches(db: Db) {
+  return await db
+      .select({ id: branches.id, code: branches.code, name: branches.name })
+      .from(branches)
+      .where(eq(branches.active, true))
+      .orderBy(asc(branches.name));
 }
 
-export function createBranch(db: Db, actor: BranchActor, input: { code: string; name: string; region: string }, now: Date): Branch {
+export async function createBranch(db: Db, actor: BranchActor, input: { code: string; name: string; region: string }, now: Date): Promise<Branch> {
   requireBranchesManage(actor);
   const code = input.code.trim().toUpperCase();
-  return db.transaction(
-    (tx) => {
-      const taken = tx.select({ id: branches.id }).from(branches).where(eq(branches.code, code)).get();
-      if (taken) throw new DomainError("CONFLICT", `The code ${code} is already used by another branch.`, { field: "code" });
-      const branch = tx
-        .insert(branches)
-        .values({ code, name: input.name.trim(), region: input.region.trim(), createdAt: now })
-        .returning()
-        .get();
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "branch.created",
-        entity: "branch",
-        entityId: branch.id,
-        detail: { code, name: branch.name, region: branch.region },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const taken = await firstRow(tx.select({ id: branches.id }).from(branches).where(eq(branches.code, code)).limit(1));
+        if (taken) throw new DomainError("CONFLICT", `The code ${code} is already used by another branch.`, { field: "code" });
+        const branch = await returnedRow(tx
+                .insert(branches)
+                .values({ code, name: input.name.trim(), region: input.region.trim(), createdAt: now })
+                .returning());
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "branch.created",
+                entity: "branch",
+                entityId: branch.id,
+                detail: { code, name: branch.name, region: branch.region },
+                at: now,
+              });
+        return branch;
       });
-      return branch;
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /** Renames a branch or moves it to another region (its code never changes: exports refer to it). */
-export function updateBranch(db: Db, actor: BranchActor, input: { branchId: number; name: string; region: string }, now: Date): Branch {
+export async function updateBranch(db: Db, actor: BranchActor, input: { branchId: number; name: string; region: string }, now: Date): Promise<Branch> {
   requireBranchesManage(actor);
-  return db.transaction(
-    (tx) => {
-      const before = tx.select().from(branches).where(eq(branches.id, input.branchId)).get();
-      if (!before) throw new DomainError("NOT_FOUND", "This branch does not exist.");
-      const name = input.name.trim();
-      const region = input.region.trim();
-      if (name === before.name && region === before.region) return before;
-      const after = tx.update(branches).set({ name, region }).where(eq(branches.id, before.id)).returning().get();
-      const detail: Record<string, string> = { code: before.code };
-      if (name !== before.name) Object.assign(detail, { nameBefore: before.name, nameAfter: name });
-      if (region !== before.region) Object.assign(detail, { regionBefore: before.region, regionAfter: region });
-      recordAudit(tx, { actorId: actor.id, action: "branch.updated", entity: "branch", entityId: before.id, detail, at: now });
-      return after;
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) => {
+        const before = await firstRow(tx.select().from(branches).where(eq(branches.id, input.branchId)).limit(1));
+        if (!before) throw new DomainError("NOT_FOUND", "This branch does not exist.");
+        const name = input.name.trim();
+        const region = input.region.trim();
+        if (name === before.name && region === before.region) return before;
+        const after = await returnedRow(tx.update(branches).set({ name, region }).where(eq(branches.id, before.id)).returning());
+        const detail: Record<string, string> = { code: before.code };
+        if (name !== before.name) Object.assign(detail, { nameBefore: before.name, nameAfter: name });
+        if (region !== before.region) Object.assign(detail, { regionBefore: before.region, regionAfter: region });
+        await recordAudit(tx, { actorId: actor.id, action: "branch.updated", entity: "branch", entityId: before.id, detail, at: now });
+        return after;
+      });
 }
 
 /**
@@ -118,16 +110,15 @@ export function updateBranch(db: Db, actor: BranchActor, input: { branchId: numb
  * must not be stranded: no open holds and no unspent balance in a pool of an open period, and
  * nobody still working there.
  */
-export function branchDeactivationBlocker(tx: DbOrTx, branch: Pick<Branch, "id" | "name">): string | null {
-  const { currency } = getOrganisation(tx);
-  const pools = tx
-    .select({ poolId: budgetPools.id, startsOn: budgetPeriods.startsOn, ...balanceColumns })
-    .from(budgetPools)
-    .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
-    .leftJoin(ledgerEntries, eq(ledgerEntries.poolId, budgetPools.id))
-    .where(and(eq(budgetPools.branchId, branch.id), eq(budgetPeriods.status, "open")))
-    .groupBy(budgetPools.id)
-    .all();
+export async function branchDeactivationBlocker(tx: DbOrTx, branch: Pick<Branch, "id" | "name">): Promise<string | null> {
+  const { currency } = await getOrganisation(tx);
+  const pools = await tx
+      .select({ poolId: budgetPools.id, startsOn: budgetPeriods.startsOn, ...balanceColumns })
+      .from(budgetPools)
+      .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
+      .leftJoin(ledgerEntries, eq(ledgerEntries.poolId, budgetPools.id))
+      .where(and(eq(budgetPools.branchId, branch.id), eq(budgetPeriods.status, "open")))
+      .groupBy(budgetPools.id);
   const committed = pools.reduce((sum, pool) => sum + pool.committed, 0);
   if (committed > 0) {
     return `${branch.name} has open holds of ${formatMoney(committed, currency)} on its budget. Fulfil, cancel or release those gestures first.`;
@@ -136,11 +127,10 @@ export function branchDeactivationBlocker(tx: DbOrTx, branch: Pick<Branch, "id" 
   if (available > 0) {
     return `${branch.name} still has ${formatMoney(available, currency)} unspent in an open budget period. Ask finance to adjust the pool to zero or close the period first.`;
   }
-  const people = tx
-    .select({ n: count() })
-    .from(users)
-    .where(and(eq(users.branchId, branch.id), eq(users.active, true)))
-    .get()?.n ?? 0;
+  const people = (await firstRow(tx
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.branchId, branch.id), eq(users.active, true))).limit(1)))?.n ?? 0;
   if (people > 0) {
     return `${people === 1 ? "1 active user works" : `${people} active users work`} at ${branch.name}. Move them to another branch or deactivate them first.`;
   }
@@ -148,28 +138,25 @@ export function branchDeactivationBlocker(tx: DbOrTx, branch: Pick<Branch, "id" 
 }
 
 /** Deactivates a branch (refused while money or people are still attached) or reactivates it. */
-export function setBranchActive(db: Db, actor: BranchActor, input: { branchId: number; active: boolean }, now: Date): Branch {
+export async function setBranchActive(db: Db, actor: BranchActor, input: { branchId: number; active: boolean }, now: Date): Promise<Branch> {
   requireBranchesManage(actor);
-  return db.transaction(
-    (tx) => {
-      const before = tx.select().from(branches).where(eq(branches.id, input.branchId)).get();
-      if (!before) throw new DomainError("NOT_FOUND", "This branch does not exist.");
-      if (before.active === input.active) return before;
-      if (!input.active) {
-        const blocker = branchDeactivationBlocker(tx, before);
-        if (blocker) throw new DomainError("INVALID_STATE", blocker);
-      }
-      const after = tx.update(branches).set({ active: input.active }).where(eq(branches.id, before.id)).returning().get();
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: input.active ? "branch.reactivated" : "branch.deactivated",
-        entity: "branch",
-        entityId: before.id,
-        detail: { code: before.code, activeBefore: before.active, activeAfter: input.active },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const before = await firstRow(tx.select().from(branches).where(eq(branches.id, input.branchId)).limit(1));
+        if (!before) throw new DomainError("NOT_FOUND", "This branch does not exist.");
+        if (before.active === input.active) return before;
+        if (!input.active) {
+          const blocker = await branchDeactivationBlocker(tx, before);
+          if (blocker) throw new DomainError("INVALID_STATE", blocker);
+        }
+        const after = await returnedRow(tx.update(branches).set({ active: input.active }).where(eq(branches.id, before.id)).returning());
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: input.active ? "branch.reactivated" : "branch.deactivated",
+                entity: "branch",
+                entityId: before.id,
+                detail: { code: before.code, activeBefore: before.active, activeAfter: input.active },
+                at: now,
+              });
+        return after;
       });
-      return after;
-    },
-    { behavior: "immediate" },
-  );
 }

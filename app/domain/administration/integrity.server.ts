@@ -122,12 +122,12 @@ export function checkReceipts(db: Db): IntegrityReport["receiptProblems"] {
 }
 
 /** Runs every check; `ok` is true only when all pass. */
-export function checkDatabase(db: Db): IntegrityReport {
+export async function checkDatabase(db: Db): Promise<IntegrityReport> {
   const sqlite = sqliteOf(db);
   const integrity = String(sqlite.pragma("integrity_check", { simple: true }));
   const foreignKeyViolations = (sqlite.pragma("foreign_key_check") as unknown[]).length;
   const ledgerProblems = checkLedger(db);
-  const audit = verifyAuditChain(db);
+  const audit = await verifyAuditChain(db);
   const summaries = checkSummaries(db);
   const receiptProblems = checkReceipts(db);
   const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;

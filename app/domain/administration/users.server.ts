@@ -11,6 +11,8 @@ import { can } from "../core/permissions";
 import { DELEGATE_ROLES } from "../approvals/routing.server";
 import { endAllSessionsOf, endOtherSessionsOf, type SessionUser } from "../identity/sessions.server";
 import { normalizeEmail } from "../identity/sign-in.server";
+import { returnedRow, firstRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 export type UserListFilter = { query?: string; role?: Role; page: number; pageSize: number };
 
@@ -19,7 +21,7 @@ function escapeLike(value: string): string {
 }
 
 /** Users by name or e-mail prefix, with their branch; paginated. */
-export function listUsers(db: Db, filter: UserListFilter) {
+export async function listUsers(db: Db, filter: UserListFilter) {
   const conditions: SQL[] = [];
   const query = filter.query?.trim().toLowerCase();
   if (query) {
@@ -28,25 +30,24 @@ export function listUsers(db: Db, filter: UserListFilter) {
   }
   if (filter.role && ROLES.includes(filter.role)) conditions.push(eq(users.role, filter.role));
   const where = conditions.length ? and(...conditions) : undefined;
-  const rows = db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      active: users.active,
-      mustChangePassword: users.mustChangePassword,
-      lastSignInAt: users.lastSignInAt,
-      branchName: branches.name,
-    })
-    .from(users)
-    .leftJoin(branches, eq(branches.id, users.branchId))
-    .where(where)
-    .orderBy(asc(users.name), asc(users.id))
-    .limit(filter.pageSize)
-    .offset((filter.page - 1) * filter.pageSize)
-    .all();
-  const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
+  const rows = await db
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        role: users.role,
+        active: users.active,
+        mustChangePassword: users.mustChangePassword,
+        lastSignInAt: users.lastSignInAt,
+        branchName: branches.name,
+      })
+      .from(users)
+      .leftJoin(branches, eq(branches.id, users.branchId))
+      .where(where)
+      .orderBy(asc(users.name), asc(users.id))
+      .limit(filter.pageSize)
+      .offset((filter.page - 1) * filter.pageSize);
+  const total = (await firstRow(db.select({ n: count() }).from(users).where(where).limit(1)))?.n ?? 0;
   return { rows, total };
 }
 
@@ -62,20 +63,20 @@ function requireUsersManage(actor: Actor) {
   if (!can(actor.role, "users:manage")) throw new DomainError("FORBIDDEN", "Only administrators manage users.");
 }
 
-function readUser(tx: DbOrTx, userId: number): User {
-  const user = tx.select().from(users).where(eq(users.id, userId)).get();
+async function readUser(tx: DbOrTx, userId: number): Promise<User> {
+  const user = await firstRow(tx.select().from(users).where(eq(users.id, userId)).limit(1));
   if (!user) throw new DomainError("NOT_FOUND", "This user does not exist.");
   return user;
 }
 
 /** Staff and managers need an active branch; finance and admins have none. Returns the branch id to store. */
-function checkBranchForRole(tx: DbOrTx, role: Role, branchId: number | null | undefined, currentBranchId: number | null = null): number | null {
+async function checkBranchForRole(tx: DbOrTx, role: Role, branchId: number | null | undefined, currentBranchId: number | null = null): Promise<number | null> {
   if (!roleNeedsBranch(role)) {
     if (branchId != null) throw new DomainError("VALIDATION", "Finance and administrators work across branches: leave the branch empty.", { field: "branchId" });
     return null;
   }
   if (branchId == null) throw new DomainError("VALIDATION", "Staff and branch managers belong to a branch: choose one.", { field: "branchId" });
-  const branch = tx.select({ id: branches.id, active: branches.active }).from(branches).where(eq(branches.id, branchId)).get();
+  const branch = await firstRow(tx.select({ id: branches.id, active: branches.active }).from(branches).where(eq(branches.id, branchId)).limit(1));
   if (!branch) throw new DomainError("VALIDATION", "Choose a branch from the list.", { field: "branchId" });
   // Keeping someone in a branch that was deactivated later is allowed; moving them into one is not.
   if (!branch.active && branch.id !== currentBranchId) {
@@ -84,13 +85,13 @@ function checkBranchForRole(tx: DbOrTx, role: Role, branchId: number | null | un
   return branch.id;
 }
 
-function countActiveAdmins(tx: DbOrTx): number {
-  return tx.select({ n: count() }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).get()?.n ?? 0;
+async function countActiveAdmins(tx: DbOrTx): Promise<number> {
+  return (await firstRow(tx.select({ n: count() }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).limit(1)))?.n ?? 0;
 }
 
-function branchCode(tx: DbOrTx, branchId: number | null): string | null {
+async function branchCode(tx: DbOrTx, branchId: number | null): Promise<string | null> {
   if (branchId == null) return null;
-  return tx.select({ code: branches.code }).from(branches).where(eq(branches.id, branchId)).get()?.code ?? null;
+  return (await firstRow(tx.select({ code: branches.code }).from(branches).where(eq(branches.id, branchId)).limit(1)))?.code ?? null;
 }
 
 export type CreatedUser = { user: User; oneTimePassword: string };
@@ -111,28 +112,24 @@ export async function createUserWithOneTimePassword(
   // Hash before the transaction: better-sqlite3 transactions must stay synchronous.
   const passwordHash = await hashPassword(oneTimePassword, options.scrypt);
   const email = normalizeEmail(input.email);
-  const user = db.transaction(
-    (tx) => {
-      const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-      if (existing) throw new DomainError("CONFLICT", "A user with this email address already exists.", { field: "email" });
-      const branchId = checkBranchForRole(tx, input.role, input.branchId);
-      const created = tx
-        .insert(users)
-        .values({ email, name: input.name.trim(), role: input.role, branchId, passwordHash, mustChangePassword: true, createdAt: now })
-        .returning()
-        .get();
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "user.created",
-        entity: "user",
-        entityId: created.id,
-        detail: { email, name: created.name, role: created.role, branch: branchCode(tx, branchId), mustChangePassword: true },
-        at: now,
+  const user = await writeTransaction(db, async (tx) => {
+        const existing = await firstRow(tx.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1));
+        if (existing) throw new DomainError("CONFLICT", "A user with this email address already exists.", { field: "email" });
+        const branchId = await checkBranchForRole(tx, input.role, input.branchId);
+        const created = await returnedRow(tx
+                .insert(users)
+                .values({ email, name: input.name.trim(), role: input.role, branchId, passwordHash, mustChangePassword: true, createdAt: now })
+                .returning());
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "user.created",
+                entity: "user",
+                entityId: created.id,
+                detail: { email, name: created.name, role: created.role, branch: await branchCode(tx, branchId), mustChangePassword: true },
+                at: now,
+              });
+        return created;
       });
-      return created;
-    },
-    { behavior: "immediate" },
-  );
   return { user, oneTimePassword };
 }
 
@@ -148,50 +145,44 @@ export async function resetPasswordWithOneTimePassword(
   if (input.userId === actor.id) throw new DomainError("INVALID_STATE", "Change your own password on the Change password page.");
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword, options.scrypt);
-  const user = db.transaction(
-    (tx) => {
-      const before = readUser(tx, input.userId);
-      if (!before.active) throw new DomainError("INVALID_STATE", "Reactivate this user before issuing a new password.");
-      const after = tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, before.id)).returning().get();
-      endAllSessionsOf(tx, before.id);
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "user.password_reset",
-        entity: "user",
-        entityId: before.id,
-        detail: { email: before.email, mustChangePasswordBefore: before.mustChangePassword, mustChangePasswordAfter: true, sessionsEnded: true },
-        at: now,
+  const user = await writeTransaction(db, async (tx) => {
+        const before = await readUser(tx, input.userId);
+        if (!before.active) throw new DomainError("INVALID_STATE", "Reactivate this user before issuing a new password.");
+        const after = await returnedRow(tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, before.id)).returning());
+        await endAllSessionsOf(tx, before.id);
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "user.password_reset",
+                entity: "user",
+                entityId: before.id,
+                detail: { email: before.email, mustChangePasswordBefore: before.mustChangePassword, mustChangePasswordAfter: true, sessionsEnded: true },
+                at: now,
+              });
+        return after;
       });
-      return after;
-    },
-    { behavior: "immediate" },
-  );
   return { user, oneTimePassword };
 }
 
 /** Changes a user's name, role or branch. The last active administrator keeps the admin role. */
-export function updateUser(db: Db, actor: Actor, input: UserInput & { userId: number }, now: Date): User {
+export async function updateUser(db: Db, actor: Actor, input: UserInput & { userId: number }, now: Date): Promise<User> {
   requireUsersManage(actor);
-  return db.transaction(
-    (tx) => {
-      const before = readUser(tx, input.userId);
-      const branchId = checkBranchForRole(tx, input.role, input.branchId, before.branchId);
-      if (before.role === "admin" && input.role !== "admin" && before.active && countActiveAdmins(tx) <= 1) {
-        throw new DomainError("INVALID_STATE", "This is the last active administrator: make someone else an administrator first.", { field: "role" });
-      }
-      const name = input.name.trim();
-      if (name === before.name && input.role === before.role && branchId === before.branchId) return before;
-      const after = tx.update(users).set({ name, role: input.role, branchId }).where(eq(users.id, before.id)).returning().get();
-      const detail: Record<string, string | null> = {};
-      if (name !== before.name) Object.assign(detail, { nameBefore: before.name, nameAfter: name });
-      if (input.role !== before.role) Object.assign(detail, { roleBefore: before.role, roleAfter: input.role });
-      if (branchId !== before.branchId) Object.assign(detail, { branchBefore: branchCode(tx, before.branchId), branchAfter: branchCode(tx, branchId) });
-      recordAudit(tx, { actorId: actor.id, action: "user.updated", entity: "user", entityId: before.id, detail, at: now });
-      if (before.active && (input.role !== before.role || branchId !== before.branchId)) rerouteAfterChange(tx, actor, before, after, now);
-      return after;
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) => {
+        const before = await readUser(tx, input.userId);
+        const branchId = await checkBranchForRole(tx, input.role, input.branchId, before.branchId);
+        if (before.role === "admin" && input.role !== "admin" && before.active && (await countActiveAdmins(tx)) <= 1) {
+          throw new DomainError("INVALID_STATE", "This is the last active administrator: make someone else an administrator first.", { field: "role" });
+        }
+        const name = input.name.trim();
+        if (name === before.name && input.role === before.role && branchId === before.branchId) return before;
+        const after = await returnedRow(tx.update(users).set({ name, role: input.role, branchId }).where(eq(users.id, before.id)).returning());
+        const detail: Record<string, string | null> = {};
+        if (name !== before.name) Object.assign(detail, { nameBefore: before.name, nameAfter: name });
+        if (input.role !== before.role) Object.assign(detail, { roleBefore: before.role, roleAfter: input.role });
+        if (branchId !== before.branchId) Object.assign(detail, { branchBefore: await branchCode(tx, before.branchId), branchAfter: await branchCode(tx, branchId) });
+        await recordAudit(tx, { actorId: actor.id, action: "user.updated", entity: "user", entityId: before.id, detail, at: now });
+        if (before.active && (input.role !== before.role || branchId !== before.branchId)) await rerouteAfterChange(tx, actor, before, after, now);
+        return after;
+      });
 }
 
 /**
@@ -199,108 +190,101 @@ export function updateUser(db: Db, actor: Actor, input: UserInput & { userId: nu
  * manager) ends the delegations they gave; someone who can no longer be a delegate ends the ones
  * they hold; then the branches they left and joined reroute their pending proposals.
  */
-function rerouteAfterChange(tx: DbOrTx, actor: Actor, before: User, after: User, now: Date) {
+async function rerouteAfterChange(tx: DbOrTx, actor: Actor, before: User, after: User, now: Date) {
   const wasManager = before.role === "manager";
-  const affected = endDelegationsOfUser(
-    tx,
-    {
-      userId: before.id,
-      asManager: wasManager,
-      asDelegate: !(DELEGATE_ROLES as readonly Role[]).includes(after.role),
-      actorId: actor.id,
-      reason: "user_changed",
-    },
-    now,
-  );
+  const affected = await endDelegationsOfUser(
+      tx,
+      {
+        userId: before.id,
+        asManager: wasManager,
+        asDelegate: !(DELEGATE_ROLES as readonly Role[]).includes(after.role),
+        actorId: actor.id,
+        reason: "user_changed",
+      },
+      now,
+    );
   if (wasManager && before.branchId !== null) affected.push(before.branchId);
   if (after.role === "manager" && after.branchId !== null) affected.push(after.branchId);
-  rerouteBranches(tx, affected, actor.id, "user_changed", now);
+  await rerouteBranches(tx, affected, actor.id, "user_changed", now);
 }
 
 /** Deactivates a user: they cannot sign in, and every session of theirs ends at once. */
-export function deactivateUser(db: Db, actor: Actor, input: { userId: number }, now: Date): User {
+export async function deactivateUser(db: Db, actor: Actor, input: { userId: number }, now: Date): Promise<User> {
   requireUsersManage(actor);
   if (input.userId === actor.id) throw new DomainError("INVALID_STATE", "You cannot deactivate yourself. Ask another administrator.");
-  return db.transaction(
-    (tx) => {
-      const before = readUser(tx, input.userId);
-      if (!before.active) throw new DomainError("INVALID_STATE", "This user is already deactivated.");
-      if (before.role === "admin" && countActiveAdmins(tx) <= 1) {
-        throw new DomainError("INVALID_STATE", "This is the last active administrator: make someone else an administrator first.");
-      }
-      const after = tx.update(users).set({ active: false }).where(eq(users.id, before.id)).returning().get();
-      endAllSessionsOf(tx, before.id);
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "user.deactivated",
-        entity: "user",
-        entityId: before.id,
-        detail: { email: before.email, activeBefore: true, activeAfter: false, sessionsEnded: true },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const before = await readUser(tx, input.userId);
+        if (!before.active) throw new DomainError("INVALID_STATE", "This user is already deactivated.");
+        if (before.role === "admin" && (await countActiveAdmins(tx)) <= 1) {
+          throw new DomainError("INVALID_STATE", "This is the last active administrator: make someone else an administrator first.");
+        }
+        const after = await returnedRow(tx.update(users).set({ active: false }).where(eq(users.id, before.id)).returning());
+        await endAllSessionsOf(tx, before.id);
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "user.deactivated",
+                entity: "user",
+                entityId: before.id,
+                detail: { email: before.email, activeBefore: true, activeAfter: false, sessionsEnded: true },
+                at: now,
+              });
+        // Their approvals pass to another manager of the branch, or to finance; their delegations end.
+        const affected = await endDelegationsOfUser(
+                  tx,
+                  { userId: before.id, asManager: before.role === "manager", asDelegate: true, actorId: actor.id, reason: "user_deactivated" },
+                  now,
+                );
+        if (before.role === "manager" && before.branchId !== null) affected.push(before.branchId);
+        await rerouteBranches(tx, affected, actor.id, "user_deactivated", now);
+        return after;
       });
-      // Their approvals pass to another manager of the branch, or to finance; their delegations end.
-      const affected = endDelegationsOfUser(
-        tx,
-        { userId: before.id, asManager: before.role === "manager", asDelegate: true, actorId: actor.id, reason: "user_deactivated" },
-        now,
-      );
-      if (before.role === "manager" && before.branchId !== null) affected.push(before.branchId);
-      rerouteBranches(tx, affected, actor.id, "user_deactivated", now);
-      return after;
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /** Lets a deactivated user sign in again (with their old password), unless their branch has closed. */
-export function reactivateUser(db: Db, actor: Actor, input: { userId: number }, now: Date): User {
+export async function reactivateUser(db: Db, actor: Actor, input: { userId: number }, now: Date): Promise<User> {
   requireUsersManage(actor);
-  return db.transaction(
-    (tx) => {
-      const before = readUser(tx, input.userId);
-      if (before.active) throw new DomainError("INVALID_STATE", "This user is already active.");
-      if (before.branchId != null) {
-        const branch = tx.select({ active: branches.active }).from(branches).where(eq(branches.id, before.branchId)).get();
-        if (branch && !branch.active) {
-          throw new DomainError("INVALID_STATE", "This user's branch is deactivated: move them to an active branch first.");
+  return await writeTransaction(db, async (tx) => {
+        const before = await readUser(tx, input.userId);
+        if (before.active) throw new DomainError("INVALID_STATE", "This user is already active.");
+        if (before.branchId != null) {
+          const branch = await firstRow(tx.select({ active: branches.active }).from(branches).where(eq(branches.id, before.branchId)).limit(1));
+          if (branch && !branch.active) {
+            throw new DomainError("INVALID_STATE", "This user's branch is deactivated: move them to an active branch first.");
+          }
         }
-      }
-      const after = tx.update(users).set({ active: true }).where(eq(users.id, before.id)).returning().get();
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "user.reactivated",
-        entity: "user",
-        entityId: before.id,
-        detail: { email: before.email, activeBefore: false, activeAfter: true },
-        at: now,
+        const after = await returnedRow(tx.update(users).set({ active: true }).where(eq(users.id, before.id)).returning());
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "user.reactivated",
+                entity: "user",
+                entityId: before.id,
+                detail: { email: before.email, activeBefore: false, activeAfter: true },
+                at: now,
+              });
+        // A returning manager may take back proposals that went to finance while nobody could decide them.
+        if (after.role === "manager" && after.branchId !== null) await rerouteBranches(tx, [after.branchId], actor.id, "user_reactivated", now);
+        return after;
       });
-      // A returning manager may take back proposals that went to finance while nobody could decide them.
-      if (after.role === "manager" && after.branchId !== null) rerouteBranches(tx, [after.branchId], actor.id, "user_reactivated", now);
-      return after;
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /** One user for the admin's detail page (never the password hash). */
-export function getUserForAdmin(db: Db, userId: number) {
-  const row = db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      branchId: users.branchId,
-      active: users.active,
-      mustChangePassword: users.mustChangePassword,
-      lastSignInAt: users.lastSignInAt,
-      createdAt: users.createdAt,
-      branchName: branches.name,
-    })
-    .from(users)
-    .leftJoin(branches, eq(branches.id, users.branchId))
-    .where(eq(users.id, userId))
-    .get();
+export async function getUserForAdmin(db: Db, userId: number) {
+  const row = await firstRow(db
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        role: users.role,
+        branchId: users.branchId,
+        active: users.active,
+        mustChangePassword: users.mustChangePassword,
+        lastSignInAt: users.lastSignInAt,
+        createdAt: users.createdAt,
+        branchName: branches.name,
+      })
+      .from(users)
+      .leftJoin(branches, eq(branches.id, users.branchId))
+      .where(eq(users.id, userId)).limit(1));
   if (!row) throw new DomainError("NOT_FOUND", "This user does not exist.");
   return row;
 }
@@ -316,7 +300,7 @@ export async function changeOwnPassword(
   now: Date,
   options: { scrypt?: ScryptParams } = {},
 ): Promise<User> {
-  const user = readUser(db, actor.id);
+  const user = await readUser(db, actor.id);
   if (!user.active) throw new DomainError("FORBIDDEN", "This account is deactivated.");
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
     throw new DomainError("VALIDATION", "Your current password is not correct.", { field: "currentPassword" });
@@ -327,25 +311,22 @@ export async function changeOwnPassword(
     throw new DomainError("VALIDATION", "Choose a password different from the current one.", { field: "newPassword" });
   }
   const passwordHash = await hashPassword(input.newPassword, options.scrypt);
-  return db.transaction(
-    (tx) => {
-      const before = readUser(tx, actor.id);
-      // Someone else changed it meanwhile (an admin's reset): the current password checked above is stale.
-      if (before.passwordHash !== user.passwordHash) {
-        throw new DomainError("CONFLICT", "Your password was changed meanwhile. Sign in again.", { field: "currentPassword" });
-      }
-      const after = tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, before.id)).returning().get();
-      endOtherSessionsOf(tx, before.id, input.keepSessionHash);
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "user.password_changed",
-        entity: "user",
-        entityId: before.id,
-        detail: { mustChangePasswordBefore: before.mustChangePassword, mustChangePasswordAfter: false, otherSessionsEnded: true },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const before = await readUser(tx, actor.id);
+        // Someone else changed it meanwhile (an admin's reset): the current password checked above is stale.
+        if (before.passwordHash !== user.passwordHash) {
+          throw new DomainError("CONFLICT", "Your password was changed meanwhile. Sign in again.", { field: "currentPassword" });
+        }
+        const after = await returnedRow(tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, before.id)).returning());
+        await endOtherSessionsOf(tx, before.id, input.keepSessionHash);
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "user.password_changed",
+                entity: "user",
+                entityId: before.id,
+                detail: { mustChangePasswordBefore: before.mustChangePassword, mustChangePasswordAfter: false, otherSessionsEnded: true },
+                at: now,
+              });
+        return after;
       });
-      return after;
-    },
-    { behavior: "immediate" },
-  );
 }

@@ -9,6 +9,9 @@ import { recordAudit } from "../core/audit.server";
 import { gestureLabel, notify } from "../notifications/notifications.server";
 import { getOrganisation } from "../core/organisation.server";
 import { localDate } from "../core/dates";
+import { writeTransaction } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
+import { mapInSeries } from "~/utils/in-series";
 
 export type Approver = {
   userId: number;
@@ -22,35 +25,33 @@ export type Approver = {
 export const DELEGATE_ROLES = ["manager", "finance"] as const satisfies readonly Role[];
 
 /** Active delegations of the given managers on `today` (ISO date), to active delegates. */
-export function activeDelegations(db: DbOrTx, managerIds: number[], today: string) {
+export async function activeDelegations(db: DbOrTx, managerIds: number[], today: string) {
   if (managerIds.length === 0) return [];
-  return db
-    .select({ managerId: delegations.managerId, delegateId: delegations.delegateId })
-    .from(delegations)
-    .innerJoin(users, eq(users.id, delegations.delegateId))
-    .where(
-      and(
-        inArray(delegations.managerId, managerIds),
-        lte(delegations.startsOn, today),
-        gte(delegations.endsOn, today),
-        isNull(delegations.endedAt),
-        eq(users.active, true),
-        // A delegate who has since become staff or an administrator holds no approval right.
-        inArray(users.role, DELEGATE_ROLES),
-      ),
-    )
-    .all();
+  return await db
+      .select({ managerId: delegations.managerId, delegateId: delegations.delegateId })
+      .from(delegations)
+      .innerJoin(users, eq(users.id, delegations.delegateId))
+      .where(
+        and(
+          inArray(delegations.managerId, managerIds),
+          lte(delegations.startsOn, today),
+          gte(delegations.endsOn, today),
+          isNull(delegations.endedAt),
+          eq(users.active, true),
+          // A delegate who has since become staff or an administrator holds no approval right.
+          inArray(users.role, DELEGATE_ROLES),
+        ),
+      );
 }
 
 /** Everyone who may take the manager-level decision for a gesture of `branchId` proposed by `proposerId`. */
-export function managerLevelApprovers(db: DbOrTx, input: { branchId: number; proposerId: number }, today: string): Approver[] {
-  const managers = db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.branchId, input.branchId), eq(users.role, "manager"), eq(users.active, true)))
-    .all()
+export async function managerLevelApprovers(db: DbOrTx, input: { branchId: number; proposerId: number }, today: string): Promise<Approver[]> {
+  const managers = (await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.branchId, input.branchId), eq(users.role, "manager"), eq(users.active, true))))
     .map((row) => row.id);
-  const away = activeDelegations(db, managers, today);
+  const away = await activeDelegations(db, managers, today);
   const approvers: Approver[] = [];
   for (const managerId of managers) {
     if (managerId === input.proposerId) continue;
@@ -77,16 +78,15 @@ export function financeOnlyCustomer(input: { branchId: number; connectedBranchId
 }
 
 /** Where the manager-level decision of a newly submitted gesture goes. */
-export function routeFor(db: DbOrTx, input: { branchId: number; proposerId: number }, today: string): ApprovalRoute {
-  return managerLevelApprovers(db, input, today).length > 0 ? "branch" : "finance";
+export async function routeFor(db: DbOrTx, input: { branchId: number; proposerId: number }, today: string): Promise<ApprovalRoute> {
+  return (await managerLevelApprovers(db, input, today)).length > 0 ? "branch" : "finance";
 }
 
-export function activeFinanceUserIds(db: DbOrTx): number[] {
-  return db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.role, "finance"), eq(users.active, true)))
-    .all()
+export async function activeFinanceUserIds(db: DbOrTx): Promise<number[]> {
+  return (await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, "finance"), eq(users.active, true))))
     .map((row) => row.id);
 }
 
@@ -99,13 +99,13 @@ type RoutedGesture = Pick<Gesture, "branchId" | "proposerId" | "status" | "appro
  * Whether `actor` may approve, reject or return `gesture` now, at which level and for whom.
  * `managerApproverId` is who approved at manager level (for a gesture awaiting finance).
  */
-export function decisionRight(
+export async function decisionRight(
   db: DbOrTx,
   actor: DecidingActor,
   gesture: RoutedGesture,
   today: string,
   managerApproverId: number | null = null,
-): DecisionRight {
+): Promise<DecisionRight> {
   if (actor.id === gesture.proposerId) return { allowed: false, reason: "Nobody may decide on their own proposal." };
   if (gesture.status === "submitted") {
     if (gesture.approvalRoute === "finance") {
@@ -113,7 +113,7 @@ export function decisionRight(
         ? { allowed: true, level: "manager", onBehalfOfId: null }
         : { allowed: false, reason: "This proposal was routed to finance because no manager of the branch may decide it." };
     }
-    const approver = managerLevelApprovers(db, gesture, today).find((a) => a.userId === actor.id);
+    const approver = (await managerLevelApprovers(db, gesture, today)).find((a) => a.userId === actor.id);
     return approver
       ? { allowed: true, level: "manager", onBehalfOfId: approver.onBehalfOfId }
       : { allowed: false, reason: "Only a manager of the proposal's branch, or their delegate, may decide it." };
@@ -130,13 +130,12 @@ export function decisionRight(
  * Re-routes the submitted gestures of a branch after its managers changed (deactivation, role or
  * branch change, a delegation started or ended). Returns the gestures whose route changed.
  */
-export function rerouteBranch(tx: DbOrTx, branchId: number, today: string, now: Date): { gestureId: number; route: ApprovalRoute }[] {
-  const pending = tx
-    .select({ id: gestures.id, proposerId: gestures.proposerId, route: gestures.approvalRoute, connectedBranchId: customers.connectedBranchId })
-    .from(gestures)
-    .innerJoin(customers, eq(customers.id, gestures.customerId))
-    .where(and(eq(gestures.branchId, branchId), eq(gestures.status, "submitted")))
-    .all();
+export async function rerouteBranch(tx: DbOrTx, branchId: number, today: string, now: Date): Promise<{ gestureId: number; route: ApprovalRoute }[]> {
+  const pending = await tx
+      .select({ id: gestures.id, proposerId: gestures.proposerId, route: gestures.approvalRoute, connectedBranchId: customers.connectedBranchId })
+      .from(gestures)
+      .innerJoin(customers, eq(customers.id, gestures.customerId))
+      .where(and(eq(gestures.branchId, branchId), eq(gestures.status, "submitted")));
   const changed: { gestureId: number; route: ApprovalRoute }[] = [];
   // The route depends only on the proposer, so each proposer's is worked out once.
   const routeOf = new Map<number, ApprovalRoute>();
@@ -146,11 +145,11 @@ export function rerouteBranch(tx: DbOrTx, branchId: number, today: string, now: 
     if (gesture.route === "finance" && financeOnlyCustomer({ branchId, connectedBranchId: gesture.connectedBranchId })) continue;
     let route = routeOf.get(gesture.proposerId);
     if (!route) {
-      route = routeFor(tx, { branchId, proposerId: gesture.proposerId }, today);
+      route = await routeFor(tx, { branchId, proposerId: gesture.proposerId }, today);
       routeOf.set(gesture.proposerId, route);
     }
     if (route === gesture.route) continue;
-    tx.update(gestures).set({ approvalRoute: route, updatedAt: now }).where(eq(gestures.id, gesture.id)).run();
+    await tx.update(gestures).set({ approvalRoute: route, updatedAt: now }).where(eq(gestures.id, gesture.id));
     changed.push({ gestureId: gesture.id, route });
   }
   return changed;
@@ -181,64 +180,64 @@ const REROUTE_WHY: Record<ApprovalRoute, string> = {
  * `gesture.rerouted` audit event per gesture that changed route and notifies the approvers of its
  * new route (at most REROUTE_NOTIFY_CAP each, then one summary).
  */
-export function rerouteBranchAndNotify(
+export async function rerouteBranchAndNotify(
   tx: DbOrTx,
   input: { branchId: number; actorId: number | null; reason: RerouteReason },
   now: Date,
-): { gestureId: number; fromRoute: ApprovalRoute; toRoute: ApprovalRoute }[] {
-  const today = localDate(now, getOrganisation(tx).timeZone);
-  const changed = rerouteBranch(tx, input.branchId, today, now);
+): Promise<{ gestureId: number; fromRoute: ApprovalRoute; toRoute: ApprovalRoute }[]> {
+  const today = localDate(now, (await getOrganisation(tx)).timeZone);
+  const changed = await rerouteBranch(tx, input.branchId, today, now);
   if (changed.length === 0) return [];
-  const financeIds = changed.some((c) => c.route === "finance") ? activeFinanceUserIds(tx) : [];
+  const financeIds = changed.some((c) => c.route === "finance") ? (await activeFinanceUserIds(tx)) : [];
   const perRecipient = new Map<number, number[]>();
-  const result = changed.map(({ gestureId, route }) => {
-    const fromRoute: ApprovalRoute = route === "finance" ? "branch" : "finance";
-    recordAudit(tx, {
-      actorId: input.actorId,
-      action: "gesture.rerouted",
-      entity: "gesture",
-      entityId: gestureId,
-      detail: { fromRoute, toRoute: route, branchId: input.branchId, reason: input.reason },
-      at: now,
+  const result = await mapInSeries(changed, async ({ gestureId, route }) => {
+      const fromRoute: ApprovalRoute = route === "finance" ? "branch" : "finance";
+      await recordAudit(tx, {
+              actorId: input.actorId,
+              action: "gesture.rerouted",
+              entity: "gesture",
+              entityId: gestureId,
+              detail: { fromRoute, toRoute: route, branchId: input.branchId, reason: input.reason },
+              at: now,
+            });
+      const gesture = (await firstRow(tx.select({ proposerId: gestures.proposerId }).from(gestures).where(eq(gestures.id, gestureId)).limit(1)))!;
+      const recipients =
+        route === "finance"
+          ? financeIds.filter((id) => id !== gesture.proposerId)
+          : (await managerLevelApprovers(tx, { branchId: input.branchId, proposerId: gesture.proposerId }, today))
+              .filter((a) => !a.away)
+              .map((a) => a.userId);
+      for (const userId of recipients) perRecipient.set(userId, [...(perRecipient.get(userId) ?? []), gestureId]);
+      return { gestureId, fromRoute, toRoute: route };
     });
-    const gesture = tx.select({ proposerId: gestures.proposerId }).from(gestures).where(eq(gestures.id, gestureId)).get()!;
-    const recipients =
-      route === "finance"
-        ? financeIds.filter((id) => id !== gesture.proposerId)
-        : managerLevelApprovers(tx, { branchId: input.branchId, proposerId: gesture.proposerId }, today)
-            .filter((a) => !a.away)
-            .map((a) => a.userId);
-    for (const userId of recipients) perRecipient.set(userId, [...(perRecipient.get(userId) ?? []), gestureId]);
-    return { gestureId, fromRoute, toRoute: route };
-  });
   for (const [userId, gestureIds] of perRecipient) {
     for (const gestureId of gestureIds.slice(0, REROUTE_NOTIFY_CAP)) {
       const route = changed.find((c) => c.gestureId === gestureId)!.route;
-      notify(tx, {
-        userId,
-        kind: "approval_needed",
-        gestureId,
-        message: `${gestureLabel(tx, gestureId)} needs your decision: ${REROUTE_WHY[route]}.`,
-        now,
-      });
+      await notify(tx, {
+                userId,
+                kind: "approval_needed",
+                gestureId,
+                message: `${(await gestureLabel(tx, gestureId))} needs your decision: ${REROUTE_WHY[route]}.`,
+                now,
+              });
     }
     const rest = gestureIds.length - REROUTE_NOTIFY_CAP;
     if (rest > 0) {
-      notify(tx, {
-        userId,
-        kind: "approval_needed",
-        gestureId: null,
-        subject: "More gestures are waiting for your approval",
-        message: `${rest} more proposal${rest === 1 ? "" : "s"} of ${branchName(tx, input.branchId)} now need${rest === 1 ? "s" : ""} your decision. They are in your approval queue.`,
-        now,
-      });
+      await notify(tx, {
+                userId,
+                kind: "approval_needed",
+                gestureId: null,
+                subject: "More gestures are waiting for your approval",
+                message: `${rest} more proposal${rest === 1 ? "" : "s"} of ${(await branchName(tx, input.branchId))} now need${rest === 1 ? "s" : ""} your decision. They are in your approval queue.`,
+                now,
+              });
     }
   }
   return result;
 }
 
-function branchName(tx: DbOrTx, branchId: number): string {
-  return tx.select({ name: branches.name }).from(branches).where(eq(branches.id, branchId)).get()?.name ?? "the branch";
+async function branchName(tx: DbOrTx, branchId: number): Promise<string> {
+  return (await firstRow(tx.select({ name: branches.name }).from(branches).where(eq(branches.id, branchId)).limit(1)))?.name ?? "the branch";
 }
 
 /**
@@ -246,18 +245,15 @@ function branchName(tx: DbOrTx, branchId: number): string {
  * no request to react to: the jobs run this so that a proposal whose only approver was a delegate
  * whose delegation lapsed moves to finance instead of waiting for nobody. Returns how many moved.
  */
-export function rerouteAllBranches(db: Db, now: Date): number {
-  const branchIds = db
-    .selectDistinct({ branchId: gestures.branchId })
-    .from(gestures)
-    .where(eq(gestures.status, "submitted"))
-    .all()
+export async function rerouteAllBranches(db: Db, now: Date): Promise<number> {
+  const branchIds = (await db
+      .selectDistinct({ branchId: gestures.branchId })
+      .from(gestures)
+      .where(eq(gestures.status, "submitted")))
     .map((row) => row.branchId);
   let moved = 0;
   for (const branchId of branchIds) {
-    moved += db.transaction((tx) => rerouteBranchAndNotify(tx, { branchId, actorId: null, reason: "delegation_dates" }, now).length, {
-      behavior: "immediate",
-    });
+    moved += (await writeTransaction(db, async (tx) => (await rerouteBranchAndNotify(tx, { branchId, actorId: null, reason: "delegation_dates" }, now)).length));
   }
   return moved;
 }

@@ -24,6 +24,7 @@ import { getOrganisation } from "../core/organisation.server";
 import { periodLabel, periodRange } from "./periods";
 import { localDate } from "../core/dates";
 import { can, type Role } from "../core/permissions";
+import { firstRow, returnedRow } from "~/utils/query.server";
 
 /** Who moves money: a user, or the system (null id) for scheduled work such as approval expiry. */
 export type LedgerActor = { id: number | null };
@@ -59,29 +60,28 @@ export type PoolContext = {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export function findPool(db: DbOrTx, poolId: number): PoolContext | null {
-  const row = db
-    .select({
-      id: budgetPools.id,
-      branchId: budgetPools.branchId,
-      branchName: branches.name,
-      branchCode: branches.code,
-      region: branches.region,
-      periodId: budgetPools.periodId,
-      startsOn: budgetPeriods.startsOn,
-      endsOn: budgetPeriods.endsOn,
-      periodStatus: budgetPeriods.status,
-    })
-    .from(budgetPools)
-    .innerJoin(branches, eq(branches.id, budgetPools.branchId))
-    .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
-    .where(eq(budgetPools.id, poolId))
-    .get();
+export async function findPool(db: DbOrTx, poolId: number): Promise<PoolContext | null> {
+  const row = await firstRow(db
+      .select({
+        id: budgetPools.id,
+        branchId: budgetPools.branchId,
+        branchName: branches.name,
+        branchCode: branches.code,
+        region: branches.region,
+        periodId: budgetPools.periodId,
+        startsOn: budgetPeriods.startsOn,
+        endsOn: budgetPeriods.endsOn,
+        periodStatus: budgetPeriods.status,
+      })
+      .from(budgetPools)
+      .innerJoin(branches, eq(branches.id, budgetPools.branchId))
+      .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
+      .where(eq(budgetPools.id, poolId)).limit(1));
   return row ? { ...row, label: periodLabel(row) } : null;
 }
 
-export function getPool(db: DbOrTx, poolId: number): PoolContext {
-  const pool = findPool(db, poolId);
+export async function getPool(db: DbOrTx, poolId: number): Promise<PoolContext> {
+  const pool = await findPool(db, poolId);
   if (!pool) throw new DomainError("NOT_FOUND", "This budget pool does not exist.");
   return pool;
 }
@@ -107,37 +107,35 @@ export const totalsColumns = {
 };
 
 /** A pool's balance: one row of pool_totals, which the ledger's trigger keeps in the same transaction as each entry. */
-export function getPoolBalance(db: DbOrTx, poolId: number): PoolBalance {
-  const row = db.select({ allocated: poolTotals.allocated, adjustments: poolTotals.adjustments, committed: poolTotals.committed, spent: poolTotals.spent, available: poolTotals.available }).from(poolTotals).where(eq(poolTotals.poolId, poolId)).get();
+export async function getPoolBalance(db: DbOrTx, poolId: number): Promise<PoolBalance> {
+  const row = await firstRow(db.select({ allocated: poolTotals.allocated, adjustments: poolTotals.adjustments, committed: poolTotals.committed, spent: poolTotals.spent, available: poolTotals.available }).from(poolTotals).where(eq(poolTotals.poolId, poolId)).limit(1));
   return row ?? { allocated: 0, adjustments: 0, committed: 0, spent: 0, available: 0 };
 }
 
 /** The pool's last entry: its running balance (the available balance) and its number, in one index lookup. */
-function lastEntryOf(tx: DbOrTx, poolId: number): { balanceAfter: number; poolSeq: number } {
-  const last = tx
-    .select({ balanceAfter: ledgerEntries.balanceAfter, poolSeq: ledgerEntries.poolSeq })
-    .from(ledgerEntries)
-    .where(eq(ledgerEntries.poolId, poolId))
-    .orderBy(desc(ledgerEntries.id))
-    .limit(1)
-    .get();
+async function lastEntryOf(tx: DbOrTx, poolId: number): Promise<{ balanceAfter: number; poolSeq: number }> {
+  const last = await firstRow(tx
+      .select({ balanceAfter: ledgerEntries.balanceAfter, poolSeq: ledgerEntries.poolSeq })
+      .from(ledgerEntries)
+      .where(eq(ledgerEntries.poolId, poolId))
+      .orderBy(desc(ledgerEntries.id))
+      .limit(1));
   return last ?? { balanceAfter: 0, poolSeq: 0 };
 }
 
-function availableOf(tx: DbOrTx, poolId: number): number {
-  return lastEntryOf(tx, poolId).balanceAfter;
+async function availableOf(tx: DbOrTx, poolId: number): Promise<number> {
+  return (await lastEntryOf(tx, poolId)).balanceAfter;
 }
 
 /** The pool of a branch for the period that contains `now` (in the organisation's time zone), if one is open or closed. */
-export function currentPoolFor(db: DbOrTx, branchId: number, now: Date): PoolContext | null {
-  const today = localDate(now, getOrganisation(db).timeZone);
-  const row = db
-    .select({ id: budgetPools.id })
-    .from(budgetPools)
-    .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
-    .where(and(eq(budgetPools.branchId, branchId), sql`${budgetPeriods.startsOn} <= ${today}`, sql`${budgetPeriods.endsOn} > ${today}`))
-    .get();
-  return row ? findPool(db, row.id) : null;
+export async function currentPoolFor(db: DbOrTx, branchId: number, now: Date): Promise<PoolContext | null> {
+  const today = localDate(now, (await getOrganisation(db)).timeZone);
+  const row = await firstRow(db
+      .select({ id: budgetPools.id })
+      .from(budgetPools)
+      .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
+      .where(and(eq(budgetPools.branchId, branchId), sql`${budgetPeriods.startsOn} <= ${today}`, sql`${budgetPeriods.endsOn} > ${today}`)).limit(1));
+  return row ? (await findPool(db, row.id)) : null;
 }
 
 /** Who may see a pool: finance any pool (and change it), a branch manager their own branch's (read only). */
@@ -148,37 +146,36 @@ export function poolAccess(viewer: { role: Role; branchId: number | null }, pool
 }
 
 /** A branch's current pool with its balance, for the branch home page. */
-export function branchPoolSummary(db: DbOrTx, branchId: number, now: Date) {
-  const pool = currentPoolFor(db, branchId, now);
+export async function branchPoolSummary(db: DbOrTx, branchId: number, now: Date) {
+  const pool = await currentPoolFor(db, branchId, now);
   if (!pool) return null;
-  return { poolId: pool.id, label: pool.label, range: periodRange(pool), periodStatus: pool.periodStatus, ...getPoolBalance(db, pool.id) };
+  return { poolId: pool.id, label: pool.label, range: periodRange(pool), periodStatus: pool.periodStatus, ...(await getPoolBalance(db, pool.id)) };
 }
 
 export type LedgerListFilter = { kind?: LedgerKind; page: number; pageSize: number };
 
 /** A page of a pool's ledger, newest first, each entry with the balance after it. */
-export function listPoolLedger(db: Db, poolId: number, filter: LedgerListFilter) {
+export async function listPoolLedger(db: Db, poolId: number, filter: LedgerListFilter) {
   const where = filter.kind ? and(eq(ledgerEntries.poolId, poolId), eq(ledgerEntries.kind, filter.kind)) : eq(ledgerEntries.poolId, poolId);
-  const rows = db
-    .select({
-      id: ledgerEntries.id,
-      at: ledgerEntries.at,
-      kind: ledgerEntries.kind,
-      amount: ledgerEntries.amount,
-      balanceAfter: ledgerEntries.balanceAfter,
-      holdId: ledgerEntries.holdId,
-      gestureId: ledgerEntries.gestureId,
-      memo: ledgerEntries.memo,
-      actorName: users.name,
-    })
-    .from(ledgerEntries)
-    .leftJoin(users, eq(users.id, ledgerEntries.actorId))
-    .where(where)
-    .orderBy(desc(ledgerEntries.id))
-    .limit(filter.pageSize)
-    .offset((filter.page - 1) * filter.pageSize)
-    .all();
-  const total = db.select({ n: count() }).from(ledgerEntries).where(where).get()?.n ?? 0;
+  const rows = await db
+      .select({
+        id: ledgerEntries.id,
+        at: ledgerEntries.at,
+        kind: ledgerEntries.kind,
+        amount: ledgerEntries.amount,
+        balanceAfter: ledgerEntries.balanceAfter,
+        holdId: ledgerEntries.holdId,
+        gestureId: ledgerEntries.gestureId,
+        memo: ledgerEntries.memo,
+        actorName: users.name,
+      })
+      .from(ledgerEntries)
+      .leftJoin(users, eq(users.id, ledgerEntries.actorId))
+      .where(where)
+      .orderBy(desc(ledgerEntries.id))
+      .limit(filter.pageSize)
+      .offset((filter.page - 1) * filter.pageSize);
+  const total = (await firstRow(db.select({ n: count() }).from(ledgerEntries).where(where).limit(1)))?.n ?? 0;
   return { rows, total };
 }
 
@@ -211,8 +208,8 @@ function assertPoolOpen(pool: PoolContext, what: string): void {
 type Expected = { kind: LedgerKind; poolId?: number; holdId?: number; amount?: number; gestureId?: number | null };
 
 /** The entry written earlier under this key, if any; refuses a key reused for another request. */
-function replayOf(tx: DbOrTx, key: string, expected: Expected): LedgerEntry | null {
-  const entry = tx.select().from(ledgerEntries).where(eq(ledgerEntries.idempotencyKey, key)).get();
+async function replayOf(tx: DbOrTx, key: string, expected: Expected): Promise<LedgerEntry | null> {
+  const entry = await firstRow(tx.select().from(ledgerEntries).where(eq(ledgerEntries.idempotencyKey, key)).limit(1));
   if (!entry) return null;
   const same =
     entry.kind === expected.kind &&
@@ -242,31 +239,30 @@ type NewEntry = {
 };
 
 /** Appends an entry with its running balance. Callers check the balance first to say why in words. */
-export function appendEntry(tx: DbOrTx, entry: NewEntry): LedgerEntry {
-  const last = lastEntryOf(tx, entry.poolId);
+export async function appendEntry(tx: DbOrTx, entry: NewEntry): Promise<LedgerEntry> {
+  const last = await lastEntryOf(tx, entry.poolId);
   const balanceAfter = last.balanceAfter + entry.amount;
   if (balanceAfter < 0) throw new DomainError("INSUFFICIENT_FUNDS", "The pool cannot cover this amount.");
-  return tx
-    .insert(ledgerEntries)
-    .values({
-      poolId: entry.poolId,
-      kind: entry.kind,
-      amount: entry.amount,
-      balanceAfter,
-      poolSeq: last.poolSeq + 1,
-      holdId: entry.holdId ?? null,
-      gestureId: entry.gestureId ?? null,
-      actorId: entry.actorId,
-      at: entry.at,
-      memo: entry.memo ?? null,
-      idempotencyKey: entry.idempotencyKey ?? null,
-    })
-    .returning()
-    .get();
+  return await returnedRow(tx
+      .insert(ledgerEntries)
+      .values({
+        poolId: entry.poolId,
+        kind: entry.kind,
+        amount: entry.amount,
+        balanceAfter,
+        poolSeq: last.poolSeq + 1,
+        holdId: entry.holdId ?? null,
+        gestureId: entry.gestureId ?? null,
+        actorId: entry.actorId,
+        at: entry.at,
+        memo: entry.memo ?? null,
+        idempotencyKey: entry.idempotencyKey ?? null,
+      })
+      .returning());
 }
 
-function money(db: DbOrTx, amount: number): string {
-  return formatMoney(amount, getOrganisation(db).currency);
+async function money(db: DbOrTx, amount: number): Promise<string> {
+  return formatMoney(amount, (await getOrganisation(db)).currency);
 }
 
 function cleanText(text: string | null | undefined, max: number): string | null {
@@ -281,37 +277,37 @@ export type EntryResult = { entryId: number; available: number; replayed: boolea
 
 export type AllocateInput = { poolId: number; amount: number; memo?: string | null; idempotencyKey: string; now: Date };
 
-export function allocate(db: DbOrTx, actor: FinanceActor, input: AllocateInput): EntryResult {
+export async function allocate(db: DbOrTx, actor: FinanceActor, input: AllocateInput): Promise<EntryResult> {
   assertFinance(actor, "allocate budgets");
   assertIdempotencyKey(input.idempotencyKey);
   assertAmount(input.amount, "An allocation");
-  return writeTransaction(db, (tx) => {
-    const replay = replayOf(tx, input.idempotencyKey, { kind: "allocation", poolId: input.poolId, amount: input.amount });
-    if (replay) return { entryId: replay.id, available: availableOf(tx, input.poolId), replayed: true };
-    const pool = getPool(tx, input.poolId);
-    assertPoolOpen(pool, "new allocations");
-    if (availableOf(tx, pool.id) + input.amount > Number.MAX_SAFE_INTEGER / 2) {
-      throw new DomainError("VALIDATION", "That would make the pool larger than the ledger can hold.", { field: "amount" });
-    }
-    const entry = appendEntry(tx, {
-      poolId: pool.id,
-      kind: "allocation",
-      amount: input.amount,
-      actorId: actor.id,
-      at: input.now,
-      memo: cleanText(input.memo, MEMO_MAX),
-      idempotencyKey: input.idempotencyKey,
+  return await writeTransaction(db, async (tx) => {
+      const replay = await replayOf(tx, input.idempotencyKey, { kind: "allocation", poolId: input.poolId, amount: input.amount });
+      if (replay) return { entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
+      const pool = await getPool(tx, input.poolId);
+      assertPoolOpen(pool, "new allocations");
+      if ((await availableOf(tx, pool.id)) + input.amount > Number.MAX_SAFE_INTEGER / 2) {
+        throw new DomainError("VALIDATION", "That would make the pool larger than the ledger can hold.", { field: "amount" });
+      }
+      const entry = await appendEntry(tx, {
+              poolId: pool.id,
+              kind: "allocation",
+              amount: input.amount,
+              actorId: actor.id,
+              at: input.now,
+              memo: cleanText(input.memo, MEMO_MAX),
+              idempotencyKey: input.idempotencyKey,
+            });
+      await recordAudit(tx, {
+              actorId: actor.id,
+              action: "budget.allocated",
+              entity: "budget_pool",
+              entityId: pool.id,
+              detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
+              at: input.now,
+            });
+      return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
     });
-    recordAudit(tx, {
-      actorId: actor.id,
-      action: "budget.allocated",
-      entity: "budget_pool",
-      entityId: pool.id,
-      detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
-      at: input.now,
-    });
-    return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
-  });
 }
 
 export type AdjustInput = {
@@ -325,47 +321,47 @@ export type AdjustInput = {
 };
 
 /** A correction or top-up: positive or negative, always with a reason. It cannot take more than is available. */
-export function adjust(db: DbOrTx, actor: FinanceActor, input: AdjustInput): EntryResult {
+export async function adjust(db: DbOrTx, actor: FinanceActor, input: AdjustInput): Promise<EntryResult> {
   assertFinance(actor, "adjust budgets");
   assertIdempotencyKey(input.idempotencyKey);
   assertAmount(input.amount, "An adjustment", { allowNegative: true });
   const reason = cleanText(input.reason, REASON_MAX + 1);
   if (!reason) throw new DomainError("VALIDATION", "Give the reason for this adjustment.", { field: "reason" });
   if (reason.length > REASON_MAX) throw new DomainError("VALIDATION", `Keep the reason under ${REASON_MAX} characters.`, { field: "reason" });
-  return writeTransaction(db, (tx) => {
-    const replay = replayOf(tx, input.idempotencyKey, { kind: "adjustment", poolId: input.poolId, amount: input.amount });
-    if (replay) return { entryId: replay.id, available: availableOf(tx, input.poolId), replayed: true };
-    const pool = getPool(tx, input.poolId);
-    assertPoolOpen(pool, "adjustments");
-    const available = availableOf(tx, pool.id);
-    if (available + input.amount < 0) {
-      throw new DomainError(
-        "INSUFFICIENT_FUNDS",
-        `${pool.branchName} has ${money(tx, available)} available in ${pool.label}; an adjustment of ${money(tx, input.amount)} would take it below zero. Nothing was changed.`,
-        { field: "amount" },
-      );
-    }
-    const entry = appendEntry(tx, {
-      poolId: pool.id,
-      kind: "adjustment",
-      amount: input.amount,
-      actorId: actor.id,
-      at: input.now,
-      memo: reason,
-      idempotencyKey: input.idempotencyKey,
+  return await writeTransaction(db, async (tx) => {
+      const replay = await replayOf(tx, input.idempotencyKey, { kind: "adjustment", poolId: input.poolId, amount: input.amount });
+      if (replay) return { entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
+      const pool = await getPool(tx, input.poolId);
+      assertPoolOpen(pool, "adjustments");
+      const available = await availableOf(tx, pool.id);
+      if (available + input.amount < 0) {
+        throw new DomainError(
+          "INSUFFICIENT_FUNDS",
+          `${pool.branchName} has ${(await money(tx, available))} available in ${pool.label}; an adjustment of ${(await money(tx, input.amount))} would take it below zero. Nothing was changed.`,
+          { field: "amount" },
+        );
+      }
+      const entry = await appendEntry(tx, {
+              poolId: pool.id,
+              kind: "adjustment",
+              amount: input.amount,
+              actorId: actor.id,
+              at: input.now,
+              memo: reason,
+              idempotencyKey: input.idempotencyKey,
+            });
+      await recordAudit(tx, {
+              actorId: actor.id,
+              action: "budget.adjusted",
+              entity: "budget_pool",
+              entityId: pool.id,
+              detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
+              at: input.now,
+            });
+      if (input.alertThresholds) await raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
+      if (input.alertThresholds) await raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
+      return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
     });
-    recordAudit(tx, {
-      actorId: actor.id,
-      action: "budget.adjusted",
-      entity: "budget_pool",
-      entityId: pool.id,
-      detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
-      at: input.now,
-    });
-    if (input.alertThresholds) raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
-    if (input.alertThresholds) raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
-    return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,74 +379,73 @@ export type PlaceHoldInput = {
 export type HoldResult = { holdId: number; entryId: number; available: number; replayed: boolean };
 
 /** Sets money aside for a gesture. Refused, changing nothing, when the pool's available balance cannot cover it or its period is closed. */
-export function placeHold(db: DbOrTx, actor: LedgerActor, input: PlaceHoldInput): HoldResult {
+export async function placeHold(db: DbOrTx, actor: LedgerActor, input: PlaceHoldInput): Promise<HoldResult> {
   assertIdempotencyKey(input.idempotencyKey);
   assertAmount(input.amount, "A hold");
-  return writeTransaction(db, (tx) => {
-    const replay = replayOf(tx, input.idempotencyKey, {
-      kind: "hold",
-      poolId: input.poolId,
-      amount: -input.amount,
-      gestureId: input.gestureId ?? null,
+  return await writeTransaction(db, async (tx) => {
+      const replay = await replayOf(tx, input.idempotencyKey, {
+              kind: "hold",
+              poolId: input.poolId,
+              amount: -input.amount,
+              gestureId: input.gestureId ?? null,
+            });
+      if (replay) return { holdId: replay.holdId!, entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
+      const pool = await getPool(tx, input.poolId);
+      assertPoolOpen(pool, "new holds");
+      const result = await insertHold(tx, actor, pool, {
+              amount: input.amount,
+              gestureId: input.gestureId ?? null,
+              memo: cleanText(input.memo, MEMO_MAX),
+              idempotencyKey: input.idempotencyKey,
+              now: input.now,
+            });
+      await recordAudit(tx, {
+              actorId: actor.id,
+              action: "budget.hold_placed",
+              entity: "hold",
+              entityId: result.holdId,
+              detail: { poolId: pool.id, gestureId: input.gestureId ?? null, amount: input.amount, balanceAfter: result.available },
+              at: input.now,
+            });
+      return { ...result, replayed: false };
     });
-    if (replay) return { holdId: replay.holdId!, entryId: replay.id, available: availableOf(tx, input.poolId), replayed: true };
-    const pool = getPool(tx, input.poolId);
-    assertPoolOpen(pool, "new holds");
-    const result = insertHold(tx, actor, pool, {
-      amount: input.amount,
-      gestureId: input.gestureId ?? null,
-      memo: cleanText(input.memo, MEMO_MAX),
-      idempotencyKey: input.idempotencyKey,
-      now: input.now,
-    });
-    recordAudit(tx, {
-      actorId: actor.id,
-      action: "budget.hold_placed",
-      entity: "hold",
-      entityId: result.holdId,
-      detail: { poolId: pool.id, gestureId: input.gestureId ?? null, amount: input.amount, balanceAfter: result.available },
-      at: input.now,
-    });
-    return { ...result, replayed: false };
-  });
 }
 
 /** The hold row and its entry, after checking the pool can cover it. Used by placeHold and by period close. */
-export function insertHold(
+export async function insertHold(
   tx: DbOrTx,
   actor: LedgerActor,
   pool: PoolContext,
   hold: { amount: number; gestureId: number | null; memo: string | null; idempotencyKey: string | null; now: Date },
-): { holdId: number; entryId: number; available: number } {
-  const available = availableOf(tx, pool.id);
+): Promise<{ holdId: number; entryId: number; available: number }> {
+  const available = await availableOf(tx, pool.id);
   if (hold.amount > available) {
     throw new DomainError(
       "INSUFFICIENT_FUNDS",
-      `${pool.branchName}'s budget for ${pool.label} has ${money(tx, available)} available, which cannot cover ${money(tx, hold.amount)}. Nothing was set aside.`,
+      `${pool.branchName}'s budget for ${pool.label} has ${(await money(tx, available))} available, which cannot cover ${(await money(tx, hold.amount))}. Nothing was set aside.`,
       { field: "amount" },
     );
   }
-  const row = tx
-    .insert(holds)
-    .values({ poolId: pool.id, gestureId: hold.gestureId, amount: hold.amount, memo: hold.memo, createdAt: hold.now })
-    .returning({ id: holds.id })
-    .get();
-  const entry = appendEntry(tx, {
-    poolId: pool.id,
-    kind: "hold",
-    amount: -hold.amount,
-    holdId: row.id,
-    gestureId: hold.gestureId,
-    actorId: actor.id,
-    at: hold.now,
-    memo: hold.memo,
-    idempotencyKey: hold.idempotencyKey,
-  });
+  const row = await returnedRow(tx
+      .insert(holds)
+      .values({ poolId: pool.id, gestureId: hold.gestureId, amount: hold.amount, memo: hold.memo, createdAt: hold.now })
+      .returning({ id: holds.id }));
+  const entry = await appendEntry(tx, {
+      poolId: pool.id,
+      kind: "hold",
+      amount: -hold.amount,
+      holdId: row.id,
+      gestureId: hold.gestureId,
+      actorId: actor.id,
+      at: hold.now,
+      memo: hold.memo,
+      idempotencyKey: hold.idempotencyKey,
+    });
   return { holdId: row.id, entryId: entry.id, available: entry.balanceAfter };
 }
 
-function getOpenHold(tx: DbOrTx, holdId: number) {
-  const hold = tx.select().from(holds).where(eq(holds.id, holdId)).get();
+async function getOpenHold(tx: DbOrTx, holdId: number) {
+  const hold = await firstRow(tx.select().from(holds).where(eq(holds.id, holdId)).limit(1));
   if (!hold) throw new DomainError("NOT_FOUND", "This hold does not exist.");
   if (hold.status !== "open") {
     throw new DomainError("INVALID_STATE", `This hold was already ${hold.status}; a hold resolves only once.`);
@@ -459,12 +454,11 @@ function getOpenHold(tx: DbOrTx, holdId: number) {
 }
 
 /** Marks an open hold resolved. The WHERE on status makes a second resolution change nothing (and the trigger refuses it). */
-export function resolveHold(tx: DbOrTx, holdId: number, status: "released" | "captured" | "carried", now: Date, carriedToHoldId: number | null = null) {
-  const result = tx
-    .update(holds)
-    .set({ status, resolvedAt: now, carriedToHoldId })
-    .where(and(eq(holds.id, holdId), eq(holds.status, "open")))
-    .run();
+export async function resolveHold(tx: DbOrTx, holdId: number, status: "released" | "captured" | "carried", now: Date, carriedToHoldId: number | null = null) {
+  const result = await tx
+      .update(holds)
+      .set({ status, resolvedAt: now, carriedToHoldId })
+      .where(and(eq(holds.id, holdId), eq(holds.status, "open")));
   if (result.changes !== 1) throw new DomainError("INVALID_STATE", "This hold was already resolved; a hold resolves only once.");
 }
 
@@ -472,34 +466,34 @@ export type ReleaseHoldInput = { holdId: number; memo?: string | null; idempoten
 export type ReleaseResult = { entryId: number; released: number; available: number; replayed: boolean };
 
 /** Gives a hold's whole amount back to its pool (rejection, cancellation, expiry). */
-export function releaseHold(db: DbOrTx, actor: LedgerActor, input: ReleaseHoldInput): ReleaseResult {
+export async function releaseHold(db: DbOrTx, actor: LedgerActor, input: ReleaseHoldInput): Promise<ReleaseResult> {
   assertIdempotencyKey(input.idempotencyKey);
-  return writeTransaction(db, (tx) => {
-    const replay = replayOf(tx, input.idempotencyKey, { kind: "release", holdId: input.holdId });
-    if (replay) return { entryId: replay.id, released: replay.amount, available: availableOf(tx, replay.poolId), replayed: true };
-    const hold = getOpenHold(tx, input.holdId);
-    const entry = appendEntry(tx, {
-      poolId: hold.poolId,
-      kind: "release",
-      amount: hold.amount,
-      holdId: hold.id,
-      gestureId: hold.gestureId,
-      actorId: actor.id,
-      at: input.now,
-      memo: cleanText(input.memo, MEMO_MAX),
-      idempotencyKey: input.idempotencyKey,
+  return await writeTransaction(db, async (tx) => {
+      const replay = await replayOf(tx, input.idempotencyKey, { kind: "release", holdId: input.holdId });
+      if (replay) return { entryId: replay.id, released: replay.amount, available: await availableOf(tx, replay.poolId), replayed: true };
+      const hold = await getOpenHold(tx, input.holdId);
+      const entry = await appendEntry(tx, {
+              poolId: hold.poolId,
+              kind: "release",
+              amount: hold.amount,
+              holdId: hold.id,
+              gestureId: hold.gestureId,
+              actorId: actor.id,
+              at: input.now,
+              memo: cleanText(input.memo, MEMO_MAX),
+              idempotencyKey: input.idempotencyKey,
+            });
+      await resolveHold(tx, hold.id, "released", input.now);
+      await recordAudit(tx, {
+              actorId: actor.id,
+              action: "budget.hold_released",
+              entity: "hold",
+              entityId: hold.id,
+              detail: { poolId: hold.poolId, gestureId: hold.gestureId, amount: hold.amount, balanceAfter: entry.balanceAfter },
+              at: input.now,
+            });
+      return { entryId: entry.id, released: hold.amount, available: entry.balanceAfter, replayed: false };
     });
-    resolveHold(tx, hold.id, "released", input.now);
-    recordAudit(tx, {
-      actorId: actor.id,
-      action: "budget.hold_released",
-      entity: "hold",
-      entityId: hold.id,
-      detail: { poolId: hold.poolId, gestureId: hold.gestureId, amount: hold.amount, balanceAfter: entry.balanceAfter },
-      at: input.now,
-    });
-    return { entryId: entry.id, released: hold.amount, available: entry.balanceAfter, replayed: false };
-  });
 }
 
 export type CaptureHoldInput = { holdId: number; actualAmount: number; memo?: string | null; idempotencyKey: string; now: Date };
@@ -517,63 +511,63 @@ export type CaptureResult = {
  * captured, so any remainder returns to the pool. An actual above the hold must fit in what the
  * pool has available (the variance policy itself is the workflow's).
  */
-export function captureHold(db: DbOrTx, actor: LedgerActor, input: CaptureHoldInput): CaptureResult {
+export async function captureHold(db: DbOrTx, actor: LedgerActor, input: CaptureHoldInput): Promise<CaptureResult> {
   assertIdempotencyKey(input.idempotencyKey);
   assertAmount(input.actualAmount, "The actual amount");
-  return writeTransaction(db, (tx) => {
-    const replay = replayOf(tx, input.idempotencyKey, { kind: "capture", holdId: input.holdId, amount: -input.actualAmount });
-    if (replay) {
-      const hold = tx.select({ amount: holds.amount }).from(holds).where(eq(holds.id, input.holdId)).get()!;
-      return {
-        entryId: replay.id,
-        captured: input.actualAmount,
-        remainderReleased: Math.max(0, hold.amount - input.actualAmount),
-        available: availableOf(tx, replay.poolId),
-        replayed: true,
-      };
-    }
-    const hold = getOpenHold(tx, input.holdId);
-    const pool = getPool(tx, hold.poolId);
-    const available = availableOf(tx, pool.id);
-    if (available + hold.amount - input.actualAmount < 0) {
-      throw new DomainError(
-        "INSUFFICIENT_FUNDS",
-        `The actual amount ${money(tx, input.actualAmount)} is more than the ${money(tx, hold.amount)} held plus the ${money(tx, available)} available in ${pool.branchName}'s budget for ${pool.label}. Nothing was recorded.`,
-        { field: "actualAmount" },
-      );
-    }
-    const memo = cleanText(input.memo, MEMO_MAX) ?? hold.memo;
-    appendEntry(tx, {
-      poolId: pool.id,
-      kind: "release",
-      amount: hold.amount,
-      holdId: hold.id,
-      gestureId: hold.gestureId,
-      actorId: actor.id,
-      at: input.now,
-      memo: `Hold released at capture`,
+  return await writeTransaction(db, async (tx) => {
+      const replay = await replayOf(tx, input.idempotencyKey, { kind: "capture", holdId: input.holdId, amount: -input.actualAmount });
+      if (replay) {
+        const hold = (await firstRow(tx.select({ amount: holds.amount }).from(holds).where(eq(holds.id, input.holdId)).limit(1)))!;
+        return {
+          entryId: replay.id,
+          captured: input.actualAmount,
+          remainderReleased: Math.max(0, hold.amount - input.actualAmount),
+          available: await availableOf(tx, replay.poolId),
+          replayed: true,
+        };
+      }
+      const hold = await getOpenHold(tx, input.holdId);
+      const pool = await getPool(tx, hold.poolId);
+      const available = await availableOf(tx, pool.id);
+      if (available + hold.amount - input.actualAmount < 0) {
+        throw new DomainError(
+          "INSUFFICIENT_FUNDS",
+          `The actual amount ${(await money(tx, input.actualAmount))} is more than the ${(await money(tx, hold.amount))} held plus the ${(await money(tx, available))} available in ${pool.branchName}'s budget for ${pool.label}. Nothing was recorded.`,
+          { field: "actualAmount" },
+        );
+      }
+      const memo = cleanText(input.memo, MEMO_MAX) ?? hold.memo;
+      await appendEntry(tx, {
+              poolId: pool.id,
+              kind: "release",
+              amount: hold.amount,
+              holdId: hold.id,
+              gestureId: hold.gestureId,
+              actorId: actor.id,
+              at: input.now,
+              memo: `Hold released at capture`,
+            });
+      const entry = await appendEntry(tx, {
+              poolId: pool.id,
+              kind: "capture",
+              amount: -input.actualAmount,
+              holdId: hold.id,
+              gestureId: hold.gestureId,
+              actorId: actor.id,
+              at: input.now,
+              memo,
+              idempotencyKey: input.idempotencyKey,
+            });
+      await resolveHold(tx, hold.id, "captured", input.now);
+      const remainderReleased = Math.max(0, hold.amount - input.actualAmount);
+      await recordAudit(tx, {
+              actorId: actor.id,
+              action: "budget.hold_captured",
+              entity: "hold",
+              entityId: hold.id,
+              detail: { poolId: pool.id, gestureId: hold.gestureId, held: hold.amount, captured: input.actualAmount, remainderReleased, balanceAfter: entry.balanceAfter },
+              at: input.now,
+            });
+      return { entryId: entry.id, captured: input.actualAmount, remainderReleased, available: entry.balanceAfter, replayed: false };
     });
-    const entry = appendEntry(tx, {
-      poolId: pool.id,
-      kind: "capture",
-      amount: -input.actualAmount,
-      holdId: hold.id,
-      gestureId: hold.gestureId,
-      actorId: actor.id,
-      at: input.now,
-      memo,
-      idempotencyKey: input.idempotencyKey,
-    });
-    resolveHold(tx, hold.id, "captured", input.now);
-    const remainderReleased = Math.max(0, hold.amount - input.actualAmount);
-    recordAudit(tx, {
-      actorId: actor.id,
-      action: "budget.hold_captured",
-      entity: "hold",
-      entityId: hold.id,
-      detail: { poolId: pool.id, gestureId: hold.gestureId, held: hold.amount, captured: input.actualAmount, remainderReleased, balanceAfter: entry.balanceAfter },
-      at: input.now,
-    });
-    return { entryId: entry.id, captured: input.actualAmount, remainderReleased, available: entry.balanceAfter, replayed: false };
-  });
 }

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import { auditEvents, users, type AuditEvent } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
+import { queryRows, returnedRow, firstRow } from "~/utils/query.server";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -32,8 +33,8 @@ export function hashAuditEvent(event: HashedFields): string {
   return createHash("sha256").update(canonical).digest("hex");
 }
 
-export function recordAudit(tx: DbOrTx, input: AuditInput): AuditEvent {
-  const last = tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<AuditEvent> {
+  const last = await firstRow(tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1));
   const fields: HashedFields = {
     at: input.at,
     actorId: input.actorId,
@@ -43,11 +44,10 @@ export function recordAudit(tx: DbOrTx, input: AuditInput): AuditEvent {
     detail: JSON.stringify(sortKeys(input.detail ?? {})),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  return tx
-    .insert(auditEvents)
-    .values({ ...fields, hash: hashAuditEvent(fields) })
-    .returning()
-    .get();
+  return await returnedRow(tx
+      .insert(auditEvents)
+      .values({ ...fields, hash: hashAuditEvent(fields) })
+      .returning());
 }
 
 function sortKeys(detail: Record<string, unknown>) {
@@ -59,12 +59,12 @@ export type ChainVerification =
   | { ok: false; checked: number; brokenAt: number; reason: string };
 
 /** Walks the whole chain in id order, in batches, and names the first broken link. */
-export function verifyAuditChain(db: Db, batchSize = 5000): ChainVerification {
+export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainVerification> {
   let prevHash = GENESIS_HASH;
   let lastId = 0;
   let checked = 0;
   for (;;) {
-    const batch = db.select().from(auditEvents).where(gt(auditEvents.id, lastId)).orderBy(asc(auditEvents.id)).limit(batchSize).all();
+    const batch = await db.select().from(auditEvents).where(gt(auditEvents.id, lastId)).orderBy(asc(auditEvents.id)).limit(batchSize);
     if (batch.length === 0) return { ok: true, checked };
     for (const event of batch) {
       if (event.prevHash !== prevHash) {
@@ -119,40 +119,38 @@ const AUDIT_COLUMNS = {
 };
 
 /** Newest first, one page, with the key of the next (older) page when there is one. */
-export function listAuditEvents(db: Db, filter: AuditListFilter) {
-  const rows = db
-    .select(AUDIT_COLUMNS)
-    .from(auditEvents)
-    .leftJoin(users, eq(users.id, auditEvents.actorId))
-    .where(auditConditions(filter))
-    .orderBy(desc(auditEvents.id))
-    .limit(filter.pageSize + 1)
-    .all();
+export async function listAuditEvents(db: Db, filter: AuditListFilter) {
+  const rows = await db
+      .select(AUDIT_COLUMNS)
+      .from(auditEvents)
+      .leftJoin(users, eq(users.id, auditEvents.actorId))
+      .where(auditConditions(filter))
+      .orderBy(desc(auditEvents.id))
+      .limit(filter.pageSize + 1);
   const page = rows.slice(0, filter.pageSize);
   return { rows: page, hasNext: rows.length > filter.pageSize, nextBefore: rows.length > filter.pageSize ? page[page.length - 1]!.id : null };
 }
 
-export type AuditExportRow = ReturnType<typeof listAuditEvents>["rows"][number];
+export type AuditExportRow = Awaited<ReturnType<typeof listAuditEvents>>["rows"][number];
 
 /** People whose name or e-mail starts with `text` (for the "who" filter), at most `limit`. */
-export function findAuditActors(db: Db, text: string, limit = 50): { id: number; name: string }[] {
+export async function findAuditActors(db: Db, text: string, limit = 50): Promise<{ id: number; name: string }[]> {
   const prefix = `${text.trim().toLowerCase().replace(/[\\%_]/g, "")}%`;
   if (prefix === "%") return [];
-  return db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(or(like(sql`lower(${users.name})`, prefix), like(users.email, prefix), like(sql`lower(${users.name})`, `% ${prefix}`)))
-    .orderBy(asc(users.name))
-    .limit(limit)
-    .all();
+  return await db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(or(like(sql`lower(${users.name})`, prefix), like(users.email, prefix), like(sql`lower(${users.name})`, `% ${prefix}`)))
+      .orderBy(asc(users.name))
+      .limit(limit);
 }
 
 /**
  * The distinct subjects events are about, for the entity filter: one index seek per kind (a
  * recursive "skip scan"), so the cost does not grow with the length of the log.
  */
-export function listAuditEntities(db: Db): string[] {
-  const rows = db.all<{ entity: string | null }>(sql`
+export async function listAuditEntities(db: Db): Promise<string[]> {
+  const rows = await queryRows<{ entity: string | null }>(db, sql`
     with recursive kinds(entity) as (
       select min(entity) from audit_events
       union all

@@ -87,7 +87,7 @@ export function csvStream<Row, Key>(options: CsvStreamOptions<Row, Key>): Readab
           controller.enqueue(encoder.encode(csvHeaderText(options.columns, options.bom)));
           return;
         }
-        const rows = options.fetchPage(after, pageSize);
+        const rows = await options.fetchPage(after, pageSize);
         if (rows.length === 0) {
           controller.close();
           return;

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { jobLocks } from "../../../db/schema";
 import { type DbOrTx, writeTransaction } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 /** How long a lease lasts without renewal: longer than any one step of `npm run jobs`. */
 export const JOB_LEASE_MS = 30 * 60_000;
@@ -19,40 +20,37 @@ export function jobHolderName(): string {
 }
 
 /** Takes the lease on `name` unless another holder's lease is still running at `now`. */
-export function acquireJobLock(db: DbOrTx, name: string, holder: string, now: Date): { acquired: true; lease: JobLease } | { acquired: false; heldBy: JobLease } {
-  return writeTransaction(db, (tx) => {
-    const current = tx.select().from(jobLocks).where(eq(jobLocks.name, name)).get();
-    if (current && current.holder !== holder && current.expiresAt.getTime() > now.getTime()) return { acquired: false, heldBy: current };
-    const lease = { name, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + JOB_LEASE_MS) };
-    tx.insert(jobLocks)
-      .values(lease)
-      .onConflictDoUpdate({ target: jobLocks.name, set: { holder, acquiredAt: lease.acquiredAt, expiresAt: lease.expiresAt } })
-      .run();
-    return { acquired: true, lease };
-  });
+export async function acquireJobLock(db: DbOrTx, name: string, holder: string, now: Date): Promise<{ acquired: true; lease: JobLease } | { acquired: false; heldBy: JobLease }> {
+  return await writeTransaction(db, async (tx) => {
+      const current = await firstRow(tx.select().from(jobLocks).where(eq(jobLocks.name, name)).limit(1));
+      if (current && current.holder !== holder && current.expiresAt.getTime() > now.getTime()) return { acquired: false, heldBy: current };
+      const lease = { name, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + JOB_LEASE_MS) };
+      await tx.insert(jobLocks)
+              .values(lease)
+              .onConflictDoUpdate({ target: jobLocks.name, set: { holder, acquiredAt: lease.acquiredAt, expiresAt: lease.expiresAt } });
+      return { acquired: true, lease };
+    });
 }
 
 /**
  * Extends the lease from `now` if `holder` still has it. False when it was lost (it lapsed and
  * another process took it over): the caller must stop before its next step.
  */
-export function renewJobLock(db: DbOrTx, name: string, holder: string, now: Date): boolean {
-  return writeTransaction(db, (tx) => {
-    const current = tx.select().from(jobLocks).where(eq(jobLocks.name, name)).get();
-    if (!current || current.holder !== holder) return false;
-    tx.update(jobLocks)
-      .set({ expiresAt: new Date(now.getTime() + JOB_LEASE_MS) })
-      .where(and(eq(jobLocks.name, name), eq(jobLocks.holder, holder)))
-      .run();
-    return true;
-  });
+export async function renewJobLock(db: DbOrTx, name: string, holder: string, now: Date): Promise<boolean> {
+  return await writeTransaction(db, async (tx) => {
+      const current = await firstRow(tx.select().from(jobLocks).where(eq(jobLocks.name, name)).limit(1));
+      if (!current || current.holder !== holder) return false;
+      await tx.update(jobLocks)
+              .set({ expiresAt: new Date(now.getTime() + JOB_LEASE_MS) })
+              .where(and(eq(jobLocks.name, name), eq(jobLocks.holder, holder)));
+      return true;
+    });
 }
 
 /** Gives the lease back, if `holder` still has it; another holder's lease is left alone. */
-export function releaseJobLock(db: DbOrTx, name: string, holder: string): void {
-  writeTransaction(db, (tx) => {
-    tx.delete(jobLocks)
-      .where(and(eq(jobLocks.name, name), eq(jobLocks.holder, holder)))
-      .run();
-  });
+export async function releaseJobLock(db: DbOrTx, name: string, holder: string): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+        await tx.delete(jobLocks)
+                .where(and(eq(jobLocks.name, name), eq(jobLocks.holder, holder)));
+      });
 }

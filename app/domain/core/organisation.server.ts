@@ -4,6 +4,8 @@ import type { Db, DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "./audit.server";
 import { DomainError } from "./errors";
 import { can } from "./permissions";
+import { firstRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 export type OrganisationSettings = Pick<
   Organisation,
@@ -51,64 +53,58 @@ const SETTING_KEYS = [
 ] as const;
 
 /** The organisation's settings; sensible defaults before the first seed or setup. */
-export function getOrganisation(db: DbOrTx): OrganisationSettings {
-  const row = db
-    .select({
-      name: organisation.name,
-      currency: organisation.currency,
-      timeZone: organisation.timeZone,
-      periodLength: organisation.periodLength,
-      unspentBalanceRule: organisation.unspentBalanceRule,
-      sensitiveRetentionDays: organisation.sensitiveRetentionDays,
-      secondFactorRequired: organisation.secondFactorRequired,
-      ssoAutoCreate: organisation.ssoAutoCreate,
-      ssoBranchClaim: organisation.ssoBranchClaim,
-      complaintsProcessText: organisation.complaintsProcessText,
-    })
-    .from(organisation)
-    .where(eq(organisation.id, 1))
-    .get();
+export async function getOrganisation(db: DbOrTx): Promise<OrganisationSettings> {
+  const row = await firstRow(db
+      .select({
+        name: organisation.name,
+        currency: organisation.currency,
+        timeZone: organisation.timeZone,
+        periodLength: organisation.periodLength,
+        unspentBalanceRule: organisation.unspentBalanceRule,
+        sensitiveRetentionDays: organisation.sensitiveRetentionDays,
+        secondFactorRequired: organisation.secondFactorRequired,
+        ssoAutoCreate: organisation.ssoAutoCreate,
+        ssoBranchClaim: organisation.ssoBranchClaim,
+        complaintsProcessText: organisation.complaintsProcessText,
+      })
+      .from(organisation)
+      .where(eq(organisation.id, 1)).limit(1));
   return row ?? FALLBACK;
 }
 
 /** Saves the organisation's settings; the audit keeps each changed value before and after. */
-export function updateOrganisationSettings(db: Db, actor: { id: number; role: Role }, input: OrganisationSettings, now: Date): OrganisationSettings {
+export async function updateOrganisationSettings(db: Db, actor: { id: number; role: Role }, input: OrganisationSettings, now: Date): Promise<OrganisationSettings> {
   if (!can(actor.role, "settings:manage")) throw new DomainError("FORBIDDEN", "Only administrators change the organisation's settings.");
-  return db.transaction(
-    (tx) => {
-      const before = tx.select().from(organisation).where(eq(organisation.id, 1)).get();
-      const next: OrganisationSettings = { ...input, name: input.name.trim(), ssoBranchClaim: input.ssoBranchClaim?.trim() || null, complaintsProcessText: input.complaintsProcessText.trim() };
-      // Amounts are kept in minor units of the currency, unconverted: once money is on the books a
-      // new currency would silently relabel every amount.
-      if (before && before.currency !== next.currency && tx.select({ id: ledgerEntries.id }).from(ledgerEntries).limit(1).get()) {
-        throw new DomainError(
-          "INVALID_STATE",
-          `The currency cannot change once budgets hold money: every amount on the books is in ${before.currency}.`,
-          { field: "currency" },
-        );
-      }
-      const detail: Record<string, string | number | boolean | null> = {};
-      for (const key of SETTING_KEYS) {
-        if (before?.[key] !== next[key]) Object.assign(detail, { [`${key}Before`]: before?.[key] ?? null, [`${key}After`]: next[key] });
-      }
-      if (Object.keys(detail).length === 0) return next;
-      tx.insert(organisation)
-        .values({ id: 1, ...next, updatedAt: now })
-        .onConflictDoUpdate({ target: organisation.id, set: { ...next, updatedAt: now } })
-        .run();
-      recordAudit(tx, { actorId: actor.id, action: "organisation.updated", entity: "organisation", entityId: 1, detail, at: now });
-      return next;
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) => {
+        const before = await firstRow(tx.select().from(organisation).where(eq(organisation.id, 1)).limit(1));
+        const next: OrganisationSettings = { ...input, name: input.name.trim(), ssoBranchClaim: input.ssoBranchClaim?.trim() || null, complaintsProcessText: input.complaintsProcessText.trim() };
+        // Amounts are kept in minor units of the currency, unconverted: once money is on the books a
+        // new currency would silently relabel every amount.
+        if (before && before.currency !== next.currency && (await firstRow(tx.select({ id: ledgerEntries.id }).from(ledgerEntries).limit(1)))) {
+          throw new DomainError(
+            "INVALID_STATE",
+            `The currency cannot change once budgets hold money: every amount on the books is in ${before.currency}.`,
+            { field: "currency" },
+          );
+        }
+        const detail: Record<string, string | number | boolean | null> = {};
+        for (const key of SETTING_KEYS) {
+          if (before?.[key] !== next[key]) Object.assign(detail, { [`${key}Before`]: before?.[key] ?? null, [`${key}After`]: next[key] });
+        }
+        if (Object.keys(detail).length === 0) return next;
+        await tx.insert(organisation)
+                    .values({ id: 1, ...next, updatedAt: now })
+                    .onConflictDoUpdate({ target: organisation.id, set: { ...next, updatedAt: now } });
+        await recordAudit(tx, { actorId: actor.id, action: "organisation.updated", entity: "organisation", entityId: 1, detail, at: now });
+        return next;
+      });
 }
 
 /** What the privacy rules need: the retention period of sensitive notes and the calendar's time zone. */
-export function getPrivacySettings(db: Db): { retentionDays: number; timeZone: string } {
-  const row = db
-    .select({ retentionDays: organisation.sensitiveRetentionDays, timeZone: organisation.timeZone })
-    .from(organisation)
-    .where(eq(organisation.id, 1))
-    .get();
+export async function getPrivacySettings(db: Db): Promise<{ retentionDays: number; timeZone: string }> {
+  const row = await firstRow(db
+      .select({ retentionDays: organisation.sensitiveRetentionDays, timeZone: organisation.timeZone })
+      .from(organisation)
+      .where(eq(organisation.id, 1)).limit(1));
   return row ?? { retentionDays: 90, timeZone: FALLBACK.timeZone };
 }

@@ -24,6 +24,8 @@ import {
 } from "./import-limits";
 import { getPrivacySettings } from "../core/organisation.server";
 import { isNoteExpired } from "./privacy";
+import { firstRow, returnedRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 export type RowError = { row: number; line: number; field: string | null; message: string };
 type ValidRow = { row: number; payload: CustomerPayload | SignalPayload };
@@ -66,13 +68,13 @@ export function signalFingerprint(row: SignalRow): string {
 }
 
 /** Validates every row of a parsed file against the database. Reads only. */
-export function validateImport(db: Db, actor: Actor, input: { kind: ImportKind; file: CsvFile }) {
+export async function validateImport(db: Db, actor: Actor, input: { kind: ImportKind; file: CsvFile }) {
   const { scope } = canImport(actor);
   const headerProblem = checkHeader(input.kind, input.file.header);
   if (headerProblem) throw new DomainError("VALIDATION", headerProblem, { field: "file" });
   if (input.file.records.length === 0) throw new DomainError("VALIDATION", "The file has a header line but no rows.", { field: "file" });
 
-  const branchByCode = new Map(db.select({ id: branches.id, code: branches.code }).from(branches).all().map((b) => [b.code, b.id]));
+  const branchByCode = new Map((await db.select({ id: branches.id, code: branches.code }).from(branches)).map((b) => [b.code, b.id]));
   const errors: RowError[] = [];
   const valid: ValidRow[] = [];
   const seenRefs = new Map<string, number>();
@@ -137,11 +139,10 @@ export function validateImport(db: Db, actor: Actor, input: { kind: ImportKind; 
   const refs = [...new Set(valid.map((v) => v.payload.crm_ref))];
   const existing = new Map<string, Pick<Customer, "id" | "branchId" | "erasedAt">>();
   for (let i = 0; i < refs.length; i += 500) {
-    for (const c of db
-      .select({ crmRef: customers.crmRef, id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt })
-      .from(customers)
-      .where(inArray(customers.crmRef, refs.slice(i, i + 500)))
-      .all()) {
+    for (const c of (await db
+          .select({ crmRef: customers.crmRef, id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt })
+          .from(customers)
+          .where(inArray(customers.crmRef, refs.slice(i, i + 500))))) {
       existing.set(c.crmRef, c);
     }
   }
@@ -166,78 +167,73 @@ export function validateImport(db: Db, actor: Actor, input: { kind: ImportKind; 
 }
 
 /** Validates a parsed file and keeps its valid rows for the preview. Returns the import's id. */
-export function stageImport(db: Db, actor: Actor, input: { kind: ImportKind; fileName: string; file: CsvFile }, now: Date): number {
-  const result = validateImport(db, actor, input);
-  return db.transaction(
-    (tx) => {
-      const created = tx
-        .insert(crmImports)
-        .values({
-          kind: input.kind,
-          fileName: input.fileName.slice(0, IMPORT_FILE_NAME_MAX) || "upload.csv",
-          fileSha256: input.file.sha256,
-          uploadedById: actor.id,
-          branchScopeId: result.scope,
-          status: "previewed",
-          totalRows: input.file.records.length,
-          validRows: result.valid.length,
-          errorRows: result.errorRows,
-          errors: JSON.stringify(result.errors.slice(0, IMPORT_MAX_REPORTED_ERRORS)),
-          encoding: input.file.encoding,
-          createdAt: now,
-        })
-        .returning({ id: crmImports.id })
-        .get();
-      const insert = tx.insert(crmImportRows);
-      for (let i = 0; i < result.valid.length; i += 200) {
-        const batch = result.valid.slice(i, i + 200).map((v) => ({ importId: created.id, rowNumber: v.row, payload: JSON.stringify(v.payload) }));
-        insert.values(batch).run();
-      }
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "import.previewed",
-        entity: "crm_import",
-        entityId: created.id,
-        detail: { kind: input.kind, rows: input.file.records.length, valid: result.valid.length, errors: result.errorRows },
-        at: now,
+export async function stageImport(db: Db, actor: Actor, input: { kind: ImportKind; fileName: string; file: CsvFile }, now: Date): Promise<number> {
+  const result = await validateImport(db, actor, input);
+  return await writeTransaction(db, async (tx) => {
+        const created = await returnedRow(tx
+                .insert(crmImports)
+                .values({
+                  kind: input.kind,
+                  fileName: input.fileName.slice(0, IMPORT_FILE_NAME_MAX) || "upload.csv",
+                  fileSha256: input.file.sha256,
+                  uploadedById: actor.id,
+                  branchScopeId: result.scope,
+                  status: "previewed",
+                  totalRows: input.file.records.length,
+                  validRows: result.valid.length,
+                  errorRows: result.errorRows,
+                  errors: JSON.stringify(result.errors.slice(0, IMPORT_MAX_REPORTED_ERRORS)),
+                  encoding: input.file.encoding,
+                  createdAt: now,
+                })
+                .returning({ id: crmImports.id }));
+        const insert = tx.insert(crmImportRows);
+        for (let i = 0; i < result.valid.length; i += 200) {
+          const batch = result.valid.slice(i, i + 200).map((v) => ({ importId: created.id, rowNumber: v.row, payload: JSON.stringify(v.payload) }));
+          await insert.values(batch);
+        }
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "import.previewed",
+                entity: "crm_import",
+                entityId: created.id,
+                detail: { kind: input.kind, rows: input.file.records.length, valid: result.valid.length, errors: result.errorRows },
+                at: now,
+              });
+        return created.id;
       });
-      return created.id;
-    },
-    { behavior: "immediate" },
-  );
 }
 
-function loadImport(db: Db | Tx, actor: Actor, importId: number) {
+async function loadImport(db: Db | Tx, actor: Actor, importId: number) {
   const { scope } = canImport(actor);
-  const row = db.select().from(crmImports).where(eq(crmImports.id, importId)).get();
+  const row = await firstRow(db.select().from(crmImports).where(eq(crmImports.id, importId)).limit(1));
   if (!row || (scope !== null && row.branchScopeId !== scope)) throw new DomainError("NOT_FOUND", "There is no such import.");
   return row;
 }
 
 /** Refuses (404) an import the actor may not see: another branch's, or none. */
-export function assertImportAccess(db: Db, actor: Actor, importId: number): void {
-  loadImport(db, actor, importId);
+export async function assertImportAccess(db: Db, actor: Actor, importId: number): Promise<void> {
+  await loadImport(db, actor, importId);
 }
 
 /** The preview or result of one import, with what each valid row would do. */
-export function getImport(db: Db, actor: Actor, importId: number) {
-  const row = loadImport(db, actor, importId);
-  const uploader = db.select({ name: users.name }).from(users).where(eq(users.id, row.uploadedById)).get();
+export async function getImport(db: Db, actor: Actor, importId: number) {
+  const row = await loadImport(db, actor, importId);
+  const uploader = await firstRow(db.select({ name: users.name }).from(users).where(eq(users.id, row.uploadedById)).limit(1));
   let projected: { create: number; update: number; unchanged: number } | null = null;
   if (row.status === "previewed") {
     projected = { create: 0, update: 0, unchanged: 0 };
     let lastRow = 0;
     for (;;) {
-      const batch = db
-        .select()
-        .from(crmImportRows)
-        .where(and(eq(crmImportRows.importId, row.id), sql`${crmImportRows.rowNumber} > ${lastRow}`))
-        .orderBy(asc(crmImportRows.rowNumber))
-        .limit(1000)
-        .all();
+      const batch = await db
+              .select()
+              .from(crmImportRows)
+              .where(and(eq(crmImportRows.importId, row.id), sql`${crmImportRows.rowNumber} > ${lastRow}`))
+              .orderBy(asc(crmImportRows.rowNumber))
+              .limit(1000);
       if (!batch.length) break;
       lastRow = batch[batch.length - 1]!.rowNumber;
-      for (const r of batch) projected[planRow(db, JSON.parse(r.payload) as CustomerPayload | SignalPayload)]++;
+      for (const r of batch) projected[(await planRow(db, JSON.parse(r.payload) as CustomerPayload | SignalPayload))]++;
     }
   }
   const { errors, ...rest } = row;
@@ -268,11 +264,11 @@ function keepDeclined(values: ReturnType<typeof customerValues>, current: { gest
 }
 
 /** What committing a row would do now: create, update or leave unchanged. */
-function planRow(db: Db | Tx, payload: CustomerPayload | SignalPayload): "create" | "update" | "unchanged" {
+async function planRow(db: Db | Tx, payload: CustomerPayload | SignalPayload): Promise<"create" | "update" | "unchanged"> {
   if (payload.type === "signal") {
-    return db.select({ id: signals.id }).from(signals).where(eq(signals.externalRef, payload.external_ref)).get() ? "unchanged" : "create";
+    return (await firstRow(db.select({ id: signals.id }).from(signals).where(eq(signals.externalRef, payload.external_ref)).limit(1))) ? "unchanged" : "create";
   }
-  const current = db.select().from(customers).where(eq(customers.crmRef, payload.crm_ref)).get();
+  const current = await firstRow(db.select().from(customers).where(eq(customers.crmRef, payload.crm_ref)).limit(1));
   if (!current) return "create";
   const next = keepDeclined(customerValues(payload), current);
   const same = (Object.keys(next) as (keyof typeof next)[]).every((k) => current[k] === next[k]);
@@ -280,105 +276,96 @@ function planRow(db: Db | Tx, payload: CustomerPayload | SignalPayload): "create
 }
 
 /** Commits every valid row of a previewed import in one transaction. */
-export function commitImport(db: Db, actor: Actor, input: { importId: number }, now: Date) {
-  const { retentionDays, timeZone } = getPrivacySettings(db);
+export async function commitImport(db: Db, actor: Actor, input: { importId: number }, now: Date) {
+  const { retentionDays, timeZone } = await getPrivacySettings(db);
   const today = localDate(now, timeZone);
-  return db.transaction(
-    (tx) => {
-      const row = loadImport(tx, actor, input.importId);
-      if (row.status !== "previewed") throw new DomainError("INVALID_STATE", row.status === "committed" ? "This import was already committed." : "This import was discarded. Upload the file again.");
-      const counts = { create: 0, update: 0, unchanged: 0 };
-      const payloads = tx.select().from(crmImportRows).where(eq(crmImportRows.importId, row.id)).orderBy(asc(crmImportRows.rowNumber)).all();
-      for (const staged of payloads) {
-        const payload = JSON.parse(staged.payload) as CustomerPayload | SignalPayload;
-        const plan = planRow(tx, payload);
-        counts[plan]++;
-        if (plan === "unchanged") continue;
-        if (payload.type === "customer") {
-          const values = customerValues(payload);
-          if (plan === "create") {
-            tx.insert(customers).values({ crmRef: payload.crm_ref, ...values, createdAt: now, updatedAt: now }).run();
-          } else {
-            const current = tx
-              .select({ id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt, gesturesDeclinedAt: customers.gesturesDeclinedAt, doNotContactReason: customers.doNotContactReason })
-              .from(customers)
-              .where(eq(customers.crmRef, payload.crm_ref))
-              .get()!;
-            if (current.erasedAt) {
-              counts.update--;
-              counts.unchanged++;
-              continue;
+  return await writeTransaction(db, async (tx) => {
+        const row = await loadImport(tx, actor, input.importId);
+        if (row.status !== "previewed") throw new DomainError("INVALID_STATE", row.status === "committed" ? "This import was already committed." : "This import was discarded. Upload the file again.");
+        const counts = { create: 0, update: 0, unchanged: 0 };
+        const payloads = await tx.select().from(crmImportRows).where(eq(crmImportRows.importId, row.id)).orderBy(asc(crmImportRows.rowNumber));
+        for (const staged of payloads) {
+          const payload = JSON.parse(staged.payload) as CustomerPayload | SignalPayload;
+          const plan = await planRow(tx, payload);
+          counts[plan]++;
+          if (plan === "unchanged") continue;
+          if (payload.type === "customer") {
+            const values = customerValues(payload);
+            if (plan === "create") {
+              await tx.insert(customers).values({ crmRef: payload.crm_ref, ...values, createdAt: now, updatedAt: now });
+            } else {
+              const current = (await firstRow(tx
+                            .select({ id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt, gesturesDeclinedAt: customers.gesturesDeclinedAt, doNotContactReason: customers.doNotContactReason })
+                            .from(customers)
+                            .where(eq(customers.crmRef, payload.crm_ref)).limit(1)))!;
+              if (current.erasedAt) {
+                counts.update--;
+                counts.unchanged++;
+                continue;
+              }
+              await tx.update(customers).set({ ...keepDeclined(values, current), updatedAt: now }).where(eq(customers.id, current.id));
+              if (current.branchId !== values.branchId) await tx.update(signals).set({ branchId: values.branchId }).where(eq(signals.customerId, current.id));
             }
-            tx.update(customers).set({ ...keepDeclined(values, current), updatedAt: now }).where(eq(customers.id, current.id)).run();
-            if (current.branchId !== values.branchId) tx.update(signals).set({ branchId: values.branchId }).where(eq(signals.customerId, current.id)).run();
-          }
-        } else {
-          if (!writeSignal(tx, payload, { today, retentionDays, now })) {
-            counts.create--;
-            counts.unchanged++;
+          } else {
+            if (!(await writeSignal(tx, payload, { today, retentionDays, now }))) {
+              counts.create--;
+              counts.unchanged++;
+            }
           }
         }
-      }
-      tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id)).run();
-      tx.update(crmImports)
-        .set({ status: "committed", committedAt: now, createdCount: counts.create, updatedCount: counts.update, unchangedCount: counts.unchanged })
-        .where(eq(crmImports.id, row.id))
-        .run();
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "import.committed",
-        entity: "crm_import",
-        entityId: row.id,
-        detail: { kind: row.kind, created: counts.create, updated: counts.update, unchanged: counts.unchanged },
-        at: now,
+        await tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id));
+        await tx.update(crmImports)
+                    .set({ status: "committed", committedAt: now, createdCount: counts.create, updatedCount: counts.update, unchangedCount: counts.unchanged })
+                    .where(eq(crmImports.id, row.id));
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "import.committed",
+                entity: "crm_import",
+                entityId: row.id,
+                detail: { kind: row.kind, created: counts.create, updated: counts.update, unchanged: counts.unchanged },
+                at: now,
+              });
+        return counts;
       });
-      return counts;
-    },
-    { behavior: "immediate" },
-  );
 }
 
-export function discardImport(db: Db, actor: Actor, input: { importId: number }, now: Date) {
-  return db.transaction(
-    (tx) => {
-      const row = loadImport(tx, actor, input.importId);
-      if (row.status !== "previewed") throw new DomainError("INVALID_STATE", "Only an import waiting for confirmation can be discarded.");
-      tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id)).run();
-      tx.update(crmImports).set({ status: "discarded" }).where(eq(crmImports.id, row.id)).run();
-      recordAudit(tx, { actorId: actor.id, action: "import.discarded", entity: "crm_import", entityId: row.id, at: now });
-    },
-    { behavior: "immediate" },
-  );
+export async function discardImport(db: Db, actor: Actor, input: { importId: number }, now: Date) {
+  return await writeTransaction(db, async (tx) => {
+        const row = await loadImport(tx, actor, input.importId);
+        if (row.status !== "previewed") throw new DomainError("INVALID_STATE", "Only an import waiting for confirmation can be discarded.");
+        await tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id));
+        await tx.update(crmImports).set({ status: "discarded" }).where(eq(crmImports.id, row.id));
+        await recordAudit(tx, { actorId: actor.id, action: "import.discarded", entity: "crm_import", entityId: row.id, at: now });
+      });
 }
 
 /** The import history: who, when, which file, counts. Managers see their branch's. */
-export function listImports(db: Db, actor: Actor, input: { page: number; pageSize: number }) {
+export async function listImports(db: Db, actor: Actor, input: { page: number; pageSize: number }) {
   const { scope } = canImport(actor);
-  const rows = db
-    .select({
-      id: crmImports.id,
-      kind: crmImports.kind,
-      fileName: crmImports.fileName,
-      status: crmImports.status,
-      totalRows: crmImports.totalRows,
-      validRows: crmImports.validRows,
-      errorRows: crmImports.errorRows,
-      createdCount: crmImports.createdCount,
-      updatedCount: crmImports.updatedCount,
-      unchangedCount: crmImports.unchangedCount,
-      createdAt: crmImports.createdAt,
-      committedAt: crmImports.committedAt,
-      uploaderName: users.name,
-      branchName: branches.name,
-    })
-    .from(crmImports)
-    .innerJoin(users, eq(users.id, crmImports.uploadedById))
-    .leftJoin(branches, eq(branches.id, crmImports.branchScopeId))
-    .where(scope === null ? undefined : eq(crmImports.branchScopeId, scope))
-    .orderBy(desc(crmImports.id))
-    .limit(input.pageSize + 1)
-    .offset((input.page - 1) * input.pageSize)
-    .all();
+  const rows = await db
+      .select({
+        id: crmImports.id,
+        kind: crmImports.kind,
+        fileName: crmImports.fileName,
+        status: crmImports.status,
+        totalRows: crmImports.totalRows,
+        validRows: crmImports.validRows,
+        errorRows: crmImports.errorRows,
+        createdCount: crmImports.createdCount,
+        updatedCount: crmImports.updatedCount,
+        unchangedCount: crmImports.unchangedCount,
+        createdAt: crmImports.createdAt,
+        committedAt: crmImports.committedAt,
+        uploaderName: users.name,
+        branchName: branches.name,
+      })
+      .from(crmImports)
+      .innerJoin(users, eq(users.id, crmImports.uploadedById))
+      .leftJoin(branches, eq(branches.id, crmImports.branchScopeId))
+      .where(scope === null ? undefined : eq(crmImports.branchScopeId, scope))
+      .orderBy(desc(crmImports.id))
+      .limit(input.pageSize + 1)
+      .offset((input.page - 1) * input.pageSize);
   return { rows: rows.slice(0, input.pageSize), hasNext: rows.length > input.pageSize };
 }
 
@@ -386,30 +373,28 @@ export function listImports(db: Db, actor: Actor, input: { page: number; pageSiz
  * Writes one imported or pushed signal unless its identity is already stored. A sensitive note
  * already past retention is not stored at all. Returns false when nothing was written.
  */
-export function writeSignal(tx: Tx, payload: SignalRow & { external_ref: string }, context: { today: string; retentionDays: number; now: Date }): boolean {
-  const customer = tx
-    .select({ id: customers.id, branchId: customers.branchId })
-    .from(customers)
-    .where(and(eq(customers.crmRef, payload.crm_ref), isNull(customers.erasedAt)))
-    .get();
+export async function writeSignal(tx: Tx, payload: SignalRow & { external_ref: string }, context: { today: string; retentionDays: number; now: Date }): Promise<boolean> {
+  const customer = await firstRow(tx
+      .select({ id: customers.id, branchId: customers.branchId })
+      .from(customers)
+      .where(and(eq(customers.crmRef, payload.crm_ref), isNull(customers.erasedAt))).limit(1));
   if (!customer) return false;
   const expired = payload.note !== null && isNoteExpired({ kind: payload.kind, occurredOn: payload.date }, context.today, context.retentionDays);
-  const result = tx
-    .insert(signals)
-    .values({
-      customerId: customer.id,
-      branchId: customer.branchId,
-      kind: payload.kind,
-      occurredOn: payload.date,
-      source: payload.source,
-      severity: payload.severity,
-      note: expired ? null : payload.note,
-      noteRedactedAt: expired ? context.now : null,
-      externalRef: payload.external_ref,
-      createdById: null,
-      createdAt: context.now,
-    })
-    .onConflictDoNothing()
-    .run();
+  const result = await tx
+      .insert(signals)
+      .values({
+        customerId: customer.id,
+        branchId: customer.branchId,
+        kind: payload.kind,
+        occurredOn: payload.date,
+        source: payload.source,
+        severity: payload.severity,
+        note: expired ? null : payload.note,
+        noteRedactedAt: expired ? context.now : null,
+        externalRef: payload.external_ref,
+        createdById: null,
+        createdAt: context.now,
+      })
+      .onConflictDoNothing();
   return result.changes > 0;
 }

@@ -10,6 +10,8 @@ import { localDate } from "../core/dates";
 import { DomainError } from "../core/errors";
 import { getPrivacySettings } from "../core/organisation.server";
 import { hiddenNoteReason, visibleNote } from "./privacy";
+import { firstRow, returnedRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 export type Actor = { id: number; role: Role; branchId: number | null };
 
@@ -45,7 +47,7 @@ export type CustomerListRow = {
  * in name order. Every branch of the query reads one index range, so the cost does not grow with
  * the size of the table.
  */
-export function searchCustomers(db: Db, actor: Actor, input: { query: string; page: number; pageSize: number }) {
+export async function searchCustomers(db: Db, actor: Actor, input: { query: string; page: number; pageSize: number }) {
   const branchId = branchOf(actor);
   const query = input.query.trim().toLowerCase().replace(/\s+/g, " ");
   const inBranch = eq(customers.branchId, branchId);
@@ -68,22 +70,21 @@ export function searchCustomers(db: Db, actor: Actor, input: { query: string; pa
   const wanted = input.page * input.pageSize + 1;
   const byId = new Map<number, { id: number; crmRef: string; name: string; nameKey: string; customerSince: string; segment: Segment; doNotContact: boolean; erasedAt: Date | null }>();
   for (const range of ranges) {
-    const found = db
-      .select({
-        id: customers.id,
-        crmRef: customers.crmRef,
-        name: customers.name,
-        nameKey: customers.nameKey,
-        customerSince: customers.customerSince,
-        segment: customers.segment,
-        doNotContact: customers.doNotContact,
-        erasedAt: customers.erasedAt,
-      })
-      .from(customers)
-      .where(range)
-      .orderBy(asc(customers.nameKey), asc(customers.id))
-      .limit(wanted)
-      .all();
+    const found = await db
+          .select({
+            id: customers.id,
+            crmRef: customers.crmRef,
+            name: customers.name,
+            nameKey: customers.nameKey,
+            customerSince: customers.customerSince,
+            segment: customers.segment,
+            doNotContact: customers.doNotContact,
+            erasedAt: customers.erasedAt,
+          })
+          .from(customers)
+          .where(range)
+          .orderBy(asc(customers.nameKey), asc(customers.id))
+          .limit(wanted);
     for (const row of found) byId.set(row.id, row);
   }
   const rows = [...byId.values()]
@@ -117,74 +118,69 @@ export type TimelineSignal = {
  * server). When the page shows sensitive context, the view is recorded in the audit trail (who,
  * which customer, when; never the content) in the same transaction as the read.
  */
-export function viewCustomer(db: Db, actor: Actor, input: { customerId: number }, now: Date) {
+export async function viewCustomer(db: Db, actor: Actor, input: { customerId: number }, now: Date) {
   const branchId = branchOf(actor);
-  const { retentionDays, timeZone } = getPrivacySettings(db);
+  const { retentionDays, timeZone } = await getPrivacySettings(db);
   const today = localDate(now, timeZone);
-  return db.transaction(
-    (tx) => {
-      const customer = tx.select().from(customers).where(eq(customers.id, input.customerId)).get();
-      if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
-      const rows = tx
-        .select({ signal: signals, createdByName: users.name })
-        .from(signals)
-        .leftJoin(users, eq(users.id, signals.createdById))
-        .where(eq(signals.customerId, customer.id))
-        .orderBy(desc(signals.occurredOn), desc(signals.id))
-        .limit(TIMELINE_LIMIT)
-        .all();
-      const ids = rows.map((r) => r.signal.id);
-      const revisions = ids.length
-        ? tx
-            .select({ revision: signalRevisions, revisedByName: users.name })
-            .from(signalRevisions)
-            .innerJoin(users, eq(users.id, signalRevisions.revisedById))
-            .where(inArray(signalRevisions.signalId, ids))
-            .orderBy(desc(signalRevisions.id))
-            .all()
-        : [];
-      const timeline: TimelineSignal[] = rows.map(({ signal, createdByName }) => ({
-        id: signal.id,
-        kind: signal.kind,
-        sensitive: isSensitiveKind(signal.kind),
-        occurredOn: signal.occurredOn,
-        source: signal.source,
-        severity: signal.severity,
-        note: visibleNote(actor, customer, signal, today, retentionDays),
-        noteHiddenReason: signal.note === null && signal.noteRedactedAt === null ? null : hiddenNoteReason(signal, today, retentionDays),
-        createdByName,
-        createdAt: signal.createdAt,
-        correctedAt: signal.correctedAt,
-        canCorrect:
-          customer.erasedAt === null && signal.createdById === actor.id && now.getTime() - signal.createdAt.getTime() <= CORRECTION_WINDOW_MS,
-        revisions: revisions
-          .filter((r) => r.revision.signalId === signal.id)
-          .map(({ revision, revisedByName }) => ({
-            id: revision.id,
-            kind: revision.kind,
-            occurredOn: revision.occurredOn,
-            severity: revision.severity,
-            note: visibleNote(actor, customer, revision, today, retentionDays),
-            revisedAt: revision.revisedAt,
-            revisedByName,
-          })),
-      }));
-      const sensitiveShown = timeline.filter((s) => s.sensitive).length;
-      if (sensitiveShown > 0) {
-        recordAudit(tx, {
-          actorId: actor.id,
-          action: "customer.sensitive_viewed",
-          entity: "customer",
-          entityId: customer.id,
-          detail: { sensitiveSignals: sensitiveShown },
-          at: now,
-        });
-      }
-      const { nameKey: _n, surnameKey: _s, ...profile } = customer;
-      return { customer: { ...profile, erased: customer.erasedAt !== null }, timeline, today, retentionDays };
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) => {
+        const customer = await firstRow(tx.select().from(customers).where(eq(customers.id, input.customerId)).limit(1));
+        if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
+        const rows = await tx
+                .select({ signal: signals, createdByName: users.name })
+                .from(signals)
+                .leftJoin(users, eq(users.id, signals.createdById))
+                .where(eq(signals.customerId, customer.id))
+                .orderBy(desc(signals.occurredOn), desc(signals.id))
+                .limit(TIMELINE_LIMIT);
+        const ids = rows.map((r) => r.signal.id);
+        const revisions = ids.length
+          ? (await tx
+                        .select({ revision: signalRevisions, revisedByName: users.name })
+                        .from(signalRevisions)
+                        .innerJoin(users, eq(users.id, signalRevisions.revisedById))
+                        .where(inArray(signalRevisions.signalId, ids))
+                        .orderBy(desc(signalRevisions.id)))
+          : [];
+        const timeline: TimelineSignal[] = rows.map(({ signal, createdByName }) => ({
+          id: signal.id,
+          kind: signal.kind,
+          sensitive: isSensitiveKind(signal.kind),
+          occurredOn: signal.occurredOn,
+          source: signal.source,
+          severity: signal.severity,
+          note: visibleNote(actor, customer, signal, today, retentionDays),
+          noteHiddenReason: signal.note === null && signal.noteRedactedAt === null ? null : hiddenNoteReason(signal, today, retentionDays),
+          createdByName,
+          createdAt: signal.createdAt,
+          correctedAt: signal.correctedAt,
+          canCorrect:
+            customer.erasedAt === null && signal.createdById === actor.id && now.getTime() - signal.createdAt.getTime() <= CORRECTION_WINDOW_MS,
+          revisions: revisions
+            .filter((r) => r.revision.signalId === signal.id)
+            .map(({ revision, revisedByName }) => ({
+              id: revision.id,
+              kind: revision.kind,
+              occurredOn: revision.occurredOn,
+              severity: revision.severity,
+              note: visibleNote(actor, customer, revision, today, retentionDays),
+              revisedAt: revision.revisedAt,
+              revisedByName,
+            })),
+        }));
+        const sensitiveShown = timeline.filter((s) => s.sensitive).length;
+        if (sensitiveShown > 0) {
+          await recordAudit(tx, {
+                        actorId: actor.id,
+                        action: "customer.sensitive_viewed",
+                        entity: "customer",
+                        entityId: customer.id,
+                        detail: { sensitiveSignals: sensitiveShown },
+                        at: now,
+                      });
+        }
+        const { nameKey: _n, surnameKey: _s, ...profile } = customer;
+        return { customer: { ...profile, erased: customer.erasedAt !== null }, timeline, today, retentionDays };
+      });
 }
 
 export type SignalInput = { kind: SignalKind; occurredOn: string; severity: number; note: string | null };
@@ -194,92 +190,83 @@ function checkSignalDate(occurredOn: string, today: string) {
 }
 
 /** A staff member or manager notes something about a customer of their branch. */
-export function addSignal(db: Db, actor: Actor, input: SignalInput & { customerId: number }, now: Date) {
+export async function addSignal(db: Db, actor: Actor, input: SignalInput & { customerId: number }, now: Date) {
   const branchId = branchOf(actor);
-  const { timeZone } = getPrivacySettings(db);
+  const { timeZone } = await getPrivacySettings(db);
   checkSignalDate(input.occurredOn, localDate(now, timeZone));
-  return db.transaction(
-    (tx) => {
-      const customer = tx.select().from(customers).where(eq(customers.id, input.customerId)).get();
-      if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
-      if (customer.erasedAt) throw new DomainError("INVALID_STATE", "This customer was erased; nothing more is recorded about them.");
-      const signal = tx
-        .insert(signals)
-        .values({
-          customerId: customer.id,
-          branchId: customer.branchId,
-          kind: input.kind,
-          occurredOn: input.occurredOn,
-          source: "staff",
-          severity: input.severity,
-          note: input.note,
-          createdById: actor.id,
-          createdAt: now,
-        })
-        .returning()
-        .get();
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "signal.added",
-        entity: "customer",
-        entityId: customer.id,
-        // The kind of a sensitive signal is itself special-category data: the audit says only that it was one.
-        detail: { signalId: signal.id, kind: isSensitiveKind(input.kind) ? "sensitive" : input.kind },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const customer = await firstRow(tx.select().from(customers).where(eq(customers.id, input.customerId)).limit(1));
+        if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
+        if (customer.erasedAt) throw new DomainError("INVALID_STATE", "This customer was erased; nothing more is recorded about them.");
+        const signal = await returnedRow(tx
+                .insert(signals)
+                .values({
+                  customerId: customer.id,
+                  branchId: customer.branchId,
+                  kind: input.kind,
+                  occurredOn: input.occurredOn,
+                  source: "staff",
+                  severity: input.severity,
+                  note: input.note,
+                  createdById: actor.id,
+                  createdAt: now,
+                })
+                .returning());
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "signal.added",
+                entity: "customer",
+                entityId: customer.id,
+                // The kind of a sensitive signal is itself special-category data: the audit says only that it was one.
+                detail: { signalId: signal.id, kind: isSensitiveKind(input.kind) ? "sensitive" : input.kind },
+                at: now,
+              });
+        return signal;
       });
-      return signal;
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /** The author corrects their own signal within a day; the previous version becomes a revision. */
-export function correctSignal(db: Db, actor: Actor, input: SignalInput & { signalId: number }, now: Date) {
+export async function correctSignal(db: Db, actor: Actor, input: SignalInput & { signalId: number }, now: Date) {
   const branchId = branchOf(actor);
-  const { timeZone } = getPrivacySettings(db);
+  const { timeZone } = await getPrivacySettings(db);
   checkSignalDate(input.occurredOn, localDate(now, timeZone));
-  return db.transaction(
-    (tx) => {
-      const signal = tx.select().from(signals).where(eq(signals.id, input.signalId)).get();
-      if (!signal || signal.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such signal in your branch.");
-      const customer = tx.select({ erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, signal.customerId)).get();
-      if (customer?.erasedAt) throw new DomainError("INVALID_STATE", "This customer was erased; their signals cannot change.");
-      if (signal.createdById !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who recorded a signal may correct it.");
-      if (now.getTime() - signal.createdAt.getTime() > CORRECTION_WINDOW_MS) {
-        throw new DomainError("INVALID_STATE", "A signal can be corrected only within a day of recording it. Add a new signal instead.");
-      }
-      tx.insert(signalRevisions)
-        .values({
-          signalId: signal.id,
-          kind: signal.kind,
-          occurredOn: signal.occurredOn,
-          severity: signal.severity,
-          note: signal.note,
-          noteRedactedAt: signal.noteRedactedAt,
-          revisedById: actor.id,
-          revisedAt: now,
-        })
-        .run();
-      const updated = tx
-        .update(signals)
-        .set({ kind: input.kind, occurredOn: input.occurredOn, severity: input.severity, note: input.note, correctedAt: now })
-        .where(eq(signals.id, signal.id))
-        .returning()
-        .get();
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "signal.corrected",
-        entity: "customer",
-        entityId: signal.customerId,
-        detail: { signalId: signal.id },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const signal = await firstRow(tx.select().from(signals).where(eq(signals.id, input.signalId)).limit(1));
+        if (!signal || signal.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such signal in your branch.");
+        const customer = await firstRow(tx.select({ erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, signal.customerId)).limit(1));
+        if (customer?.erasedAt) throw new DomainError("INVALID_STATE", "This customer was erased; their signals cannot change.");
+        if (signal.createdById !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who recorded a signal may correct it.");
+        if (now.getTime() - signal.createdAt.getTime() > CORRECTION_WINDOW_MS) {
+          throw new DomainError("INVALID_STATE", "A signal can be corrected only within a day of recording it. Add a new signal instead.");
+        }
+        await tx.insert(signalRevisions)
+                    .values({
+                      signalId: signal.id,
+                      kind: signal.kind,
+                      occurredOn: signal.occurredOn,
+                      severity: signal.severity,
+                      note: signal.note,
+                      noteRedactedAt: signal.noteRedactedAt,
+                      revisedById: actor.id,
+                      revisedAt: now,
+                    });
+        const updated = await returnedRow(tx
+                .update(signals)
+                .set({ kind: input.kind, occurredOn: input.occurredOn, severity: input.severity, note: input.note, correctedAt: now })
+                .where(eq(signals.id, signal.id))
+                .returning());
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "signal.corrected",
+                entity: "customer",
+                entityId: signal.customerId,
+                detail: { signalId: signal.id },
+                at: now,
+              });
+        return updated;
       });
-      return updated;
-    },
-    { behavior: "immediate" },
-  );
 }
 
-export function countCustomersInBranch(db: Db, branchId: number): number {
-  return db.select({ n: sql<number>`count(*)` }).from(customers).where(eq(customers.branchId, branchId)).get()?.n ?? 0;
+export async function countCustomersInBranch(db: Db, branchId: number): Promise<number> {
+  return (await firstRow(db.select({ n: sql<number>`count(*)` }).from(customers).where(eq(customers.branchId, branchId)).limit(1)))?.n ?? 0;
 }

@@ -9,6 +9,8 @@ import { localDate } from "../core/dates";
 import { SignalRowSchema } from "./customer-schemas";
 import { signalFingerprint, writeSignal } from "./crm-import.server";
 import { getPrivacySettings } from "../core/organisation.server";
+import { firstRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 export const API_MAX_SIGNALS = 1000;
 export const API_RATE_LIMIT = { requests: 60, windowMs: 60_000 };
@@ -18,7 +20,7 @@ export type IngestResult =
   | { ok: true; created: number; unchanged: number }
   | { ok: false; status: 400 | 422; error: string; message: string; errors?: ApiItemError[] };
 
-export function ingestSignals(db: Db, key: { id: number }, body: unknown, now: Date): IngestResult {
+export async function ingestSignals(db: Db, key: { id: number }, body: unknown, now: Date): Promise<IngestResult> {
   const items = Array.isArray(body) ? body : body && typeof body === "object" && "signals" in body && Array.isArray(body.signals) ? body.signals : [body];
   if (items.length === 0) return { ok: false, status: 400, error: "empty", message: "Send one signal object, an array of them, or { \"signals\": [...] }." };
   if (items.length > API_MAX_SIGNALS) return { ok: false, status: 400, error: "too_many", message: `Send at most ${API_MAX_SIGNALS} signals per request.` };
@@ -39,7 +41,7 @@ export function ingestSignals(db: Db, key: { id: number }, body: unknown, now: D
   });
   const refs = [...new Set(rows.map((r) => r.row.crm_ref))];
   const known = new Map(
-    refs.length ? db.select({ crmRef: customers.crmRef, erasedAt: customers.erasedAt }).from(customers).where(inArray(customers.crmRef, refs)).all().map((c) => [c.crmRef, c]) : [],
+    refs.length ? (await db.select({ crmRef: customers.crmRef, erasedAt: customers.erasedAt }).from(customers).where(inArray(customers.crmRef, refs))).map((c) => [c.crmRef, c]) : [],
   );
   for (const { index, row } of rows) {
     const customer = known.get(row.crm_ref);
@@ -50,18 +52,15 @@ export function ingestSignals(db: Db, key: { id: number }, body: unknown, now: D
     errors.sort((a, b) => a.index - b.index);
     return { ok: false, status: 422, error: "invalid_signals", message: "Nothing was stored: correct these signals and send the request again.", errors };
   }
-  const { retentionDays, timeZone } = getPrivacySettings(db);
+  const { retentionDays, timeZone } = await getPrivacySettings(db);
   const today = localDate(now, timeZone);
-  return db.transaction(
-    (tx) => {
-      let created = 0;
-      for (const { row } of rows) if (writeSignal(tx, row, { today, retentionDays, now })) created++;
-      tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id)).run();
-      if (created > 0) recordAudit(tx, { actorId: null, action: "api.signals_received", entity: "api_key", entityId: key.id, detail: { created, unchanged: rows.length - created }, at: now });
-      return { ok: true as const, created, unchanged: rows.length - created };
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) => {
+        let created = 0;
+        for (const { row } of rows) if ((await writeSignal(tx, row, { today, retentionDays, now }))) created++;
+        await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
+        if (created > 0) await recordAudit(tx, { actorId: null, action: "api.signals_received", entity: "api_key", entityId: key.id, detail: { created, unchanged: rows.length - created }, at: now });
+        return { ok: true as const, created, unchanged: rows.length - created };
+      });
 }
 
 /**
@@ -69,23 +68,19 @@ export function ingestSignals(db: Db, key: { id: number }, body: unknown, now: D
  * immediate transaction reads and advances the window (concurrent callers wait on busy_timeout).
  * Not audited: a counter, not a state change anyone acts on.
  */
-export function takeRateLimit(db: Db, keyId: number, now: Date, limit = API_RATE_LIMIT): { allowed: boolean; retryAfterSeconds: number } {
+export async function takeRateLimit(db: Db, keyId: number, now: Date, limit = API_RATE_LIMIT): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
   const t = now.getTime();
-  return db.transaction(
-    (tx) => {
-      const current = tx.select().from(apiRateWindows).where(eq(apiRateWindows.keyId, keyId)).get();
-      if (!current || t - current.windowStart >= limit.windowMs) {
-        tx.insert(apiRateWindows)
-          .values({ keyId, windowStart: t, count: 1 })
-          .onConflictDoUpdate({ target: apiRateWindows.keyId, set: { windowStart: t, count: 1 } })
-          .run();
+  return await writeTransaction(db, async (tx) => {
+        const current = await firstRow(tx.select().from(apiRateWindows).where(eq(apiRateWindows.keyId, keyId)).limit(1));
+        if (!current || t - current.windowStart >= limit.windowMs) {
+          await tx.insert(apiRateWindows)
+                      .values({ keyId, windowStart: t, count: 1 })
+                      .onConflictDoUpdate({ target: apiRateWindows.keyId, set: { windowStart: t, count: 1 } });
+          return { allowed: true, retryAfterSeconds: 0 };
+        }
+        const count = current.count + 1;
+        await tx.update(apiRateWindows).set({ count }).where(eq(apiRateWindows.keyId, keyId));
+        if (count > limit.requests) return { allowed: false, retryAfterSeconds: Math.ceil((current.windowStart + limit.windowMs - t) / 1000) };
         return { allowed: true, retryAfterSeconds: 0 };
-      }
-      const count = current.count + 1;
-      tx.update(apiRateWindows).set({ count }).where(eq(apiRateWindows.keyId, keyId)).run();
-      if (count > limit.requests) return { allowed: false, retryAfterSeconds: Math.ceil((current.windowStart + limit.windowMs - t) / 1000) };
-      return { allowed: true, retryAfterSeconds: 0 };
-    },
-    { behavior: "immediate" },
-  );
+      });
 }

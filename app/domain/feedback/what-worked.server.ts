@@ -11,38 +11,37 @@ import type { DbOrTx as Db } from "~/utils/db.server";
 import { rankGestureTypes, type RankedType } from "./what-worked";
 
 /** The occasion's active gesture types ranked by their recorded responses, best first: across the bank. */
-export function whatHasWorked(db: Db, occasion: Occasion): RankedType[] {
-  return rankActiveTypes(db, occasionOutcomes, { recorded: occasionOutcomes.recorded, positive: occasionOutcomes.positive, spent: occasionOutcomes.spent }, [
-    eq(occasionOutcomes.typeId, gestureTypes.id),
-    eq(occasionOutcomes.occasion, occasion),
-  ]);
+export async function whatHasWorked(db: Db, occasion: Occasion): Promise<RankedType[]> {
+  return await rankActiveTypes(db, occasionOutcomes, { recorded: occasionOutcomes.recorded, positive: occasionOutcomes.positive, spent: occasionOutcomes.spent }, [
+      eq(occasionOutcomes.typeId, gestureTypes.id),
+      eq(occasionOutcomes.occasion, occasion),
+    ]);
 }
 
 /** The same among one group of recipients (a segment or a tenure band). */
-export function whatHasWorkedAmong(db: Db, occasion: Occasion, group: { dimension: "segment"; key: Segment } | { dimension: "tenure"; key: TenureBand }): RankedType[] {
-  return rankActiveTypes(db, outcomeGroups, { recorded: outcomeGroups.recorded, positive: outcomeGroups.positive, spent: outcomeGroups.spent }, [
-    eq(outcomeGroups.typeId, gestureTypes.id),
-    eq(outcomeGroups.occasion, occasion),
-    eq(outcomeGroups.dimension, group.dimension),
-    eq(outcomeGroups.groupKey, group.key),
-  ]);
+export async function whatHasWorkedAmong(db: Db, occasion: Occasion, group: { dimension: "segment"; key: Segment } | { dimension: "tenure"; key: TenureBand }): Promise<RankedType[]> {
+  return await rankActiveTypes(db, outcomeGroups, { recorded: outcomeGroups.recorded, positive: outcomeGroups.positive, spent: outcomeGroups.spent }, [
+      eq(outcomeGroups.typeId, gestureTypes.id),
+      eq(outcomeGroups.occasion, occasion),
+      eq(outcomeGroups.dimension, group.dimension),
+      eq(outcomeGroups.groupKey, group.key),
+    ]);
 }
 
 /** Every active type, with the kept figures of `table` that match `on` summed (0 where none), ranked. */
-function rankActiveTypes(db: Db, table: typeof occasionOutcomes | typeof outcomeGroups, figures: { recorded: SQLWrapper; positive: SQLWrapper; spent: SQLWrapper }, on: SQL[]): RankedType[] {
-  const rows = db
-    .select({
-      typeId: gestureTypes.id,
-      typeName: gestureTypes.name,
-      recorded: sql<number>`coalesce(sum(${figures.recorded}), 0)`,
-      positive: sql<number>`coalesce(sum(${figures.positive}), 0)`,
-      spent: sql<number>`coalesce(sum(${figures.spent}), 0)`,
-    })
-    .from(gestureTypes)
-    .leftJoin(table, and(...on))
-    .where(eq(gestureTypes.active, true))
-    .groupBy(gestureTypes.id)
-    .all();
+async function rankActiveTypes(db: Db, table: typeof occasionOutcomes | typeof outcomeGroups, figures: { recorded: SQLWrapper; positive: SQLWrapper; spent: SQLWrapper }, on: SQL[]): Promise<RankedType[]> {
+  const rows = await db
+      .select({
+        typeId: gestureTypes.id,
+        typeName: gestureTypes.name,
+        recorded: sql<number>`coalesce(sum(${figures.recorded}), 0)`,
+        positive: sql<number>`coalesce(sum(${figures.positive}), 0)`,
+        spent: sql<number>`coalesce(sum(${figures.spent}), 0)`,
+      })
+      .from(gestureTypes)
+      .leftJoin(table, and(...on))
+      .where(eq(gestureTypes.active, true))
+      .groupBy(gestureTypes.id);
   return rankGestureTypes(rows);
 }
 
@@ -50,19 +49,18 @@ function rankActiveTypes(db: Db, table: typeof occasionOutcomes | typeof outcome
  * The best type of every occasion in one read of occasion_outcomes (the suggestions queue: one pass
  * instead of one per occasion). Occasions with nothing recorded are absent.
  */
-export function bestTypeByOccasion(db: Db): Map<Occasion, RankedType> {
-  const rows = db
-    .select({
-      occasion: occasionOutcomes.occasion,
-      typeId: gestureTypes.id,
-      typeName: gestureTypes.name,
-      recorded: occasionOutcomes.recorded,
-      positive: occasionOutcomes.positive,
-      spent: occasionOutcomes.spent,
-    })
-    .from(occasionOutcomes)
-    .innerJoin(gestureTypes, and(eq(gestureTypes.id, occasionOutcomes.typeId), eq(gestureTypes.active, true)))
-    .all();
+export async function bestTypeByOccasion(db: Db): Promise<Map<Occasion, RankedType>> {
+  const rows = await db
+      .select({
+        occasion: occasionOutcomes.occasion,
+        typeId: gestureTypes.id,
+        typeName: gestureTypes.name,
+        recorded: occasionOutcomes.recorded,
+        positive: occasionOutcomes.positive,
+        spent: occasionOutcomes.spent,
+      })
+      .from(occasionOutcomes)
+      .innerJoin(gestureTypes, and(eq(gestureTypes.id, occasionOutcomes.typeId), eq(gestureTypes.active, true)));
   const byOccasion = new Map<Occasion, typeof rows>();
   for (const row of rows) byOccasion.set(row.occasion as Occasion, [...(byOccasion.get(row.occasion as Occasion) ?? []), row]);
   const best = new Map<Occasion, RankedType>();

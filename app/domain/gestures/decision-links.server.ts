@@ -20,6 +20,7 @@ import { findGestureType } from "../policy/catalogue.server";
 import { decideGesture } from "./decisions.server";
 import { customerTwelveMonths, managerApproverOf, organisationFacts, userName, type GestureActor, type TransitionResult } from "./gesture-record.server";
 import { GESTURE_STATUS_LABELS, needsSecondApproval } from "./gesture-rules";
+import { firstRow } from "~/utils/query.server";
 
 /** How long a decision link works: a week of local days, so a reminder's link outlives the next reminder. */
 export const DECISION_LINK_DAYS = 7;
@@ -38,12 +39,11 @@ export function decisionPath(gestureId: number, token: string): string {
 }
 
 /** Creates a link for `approverId` to decide `gestureId` at `version`; the token is returned once and never stored. */
-export function issueDecisionLink(db: DbOrTx, input: { gestureId: number; approverId: number; version: number; secret: string; now: Date }) {
+export async function issueDecisionLink(db: DbOrTx, input: { gestureId: number; approverId: number; version: number; secret: string; now: Date }) {
   const token = randomBytes(32).toString("base64url");
-  const expiresAt = addLocalDays(input.now, DECISION_LINK_DAYS, organisationFacts(db, input.now).timeZone);
-  db.insert(decisionLinks)
-    .values({ tokenHash: hashDecisionToken(token, input.secret), gestureId: input.gestureId, approverId: input.approverId, gestureVersion: input.version, createdAt: input.now, expiresAt })
-    .run();
+  const expiresAt = addLocalDays(input.now, DECISION_LINK_DAYS, (await organisationFacts(db, input.now)).timeZone);
+  await db.insert(decisionLinks)
+        .values({ tokenHash: hashDecisionToken(token, input.secret), gestureId: input.gestureId, approverId: input.approverId, gestureVersion: input.version, createdAt: input.now, expiresAt });
   return { token, expiresAt, path: decisionPath(input.gestureId, token) };
 }
 
@@ -64,52 +64,52 @@ function timeWords(at: Date, timeZone: string) {
  * stranger nothing: whether the link exists and is for this proposal, then whose it is, and only
  * to its approver whether it is spent, expired or out of date.
  */
-export function checkDecisionLink(db: DbOrTx, actor: GestureActor & { role: Role }, input: { gestureId: number; token: string | null; secret: string }, now: Date): LinkCheck {
+export async function checkDecisionLink(db: DbOrTx, actor: GestureActor & { role: Role }, input: { gestureId: number; token: string | null; secret: string }, now: Date): Promise<LinkCheck> {
   const refuse = (problem: LinkProblem, message: string): LinkCheck => ({ ok: false, problem, message });
   if (!input.token || !DECISION_TOKEN_PATTERN.test(input.token)) {
     return refuse("invalid", "This approval link is not complete or not valid. Copy the whole link from the e-mail, or open the proposal from your approvals queue.");
   }
-  const link = db.select().from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(input.token, input.secret))).get();
+  const link = await firstRow(db.select().from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(input.token, input.secret))).limit(1));
   if (!link) return refuse("invalid", "This approval link is not valid. Copy the whole link from the e-mail, or open the proposal from your approvals queue.");
   if (link.gestureId !== input.gestureId) return refuse("other-proposal", "This approval link belongs to another proposal than the one in the address. Open the link exactly as the e-mail gave it, or use your approvals queue.");
   if (link.approverId !== actor.id) {
     return refuse("foreign", "This approval link was sent to another approver, so it cannot be used while you are signed in. Nothing was changed. If the proposal is yours to decide, it is in your approvals queue.");
   }
-  const { timeZone, today } = organisationFacts(db, now);
+  const { timeZone, today } = await organisationFacts(db, now);
   if (link.usedAt) return refuse("used", `This approval link was already used, on ${timeWords(link.usedAt, timeZone)}; a link works once. Nothing was changed. The proposal and its decision are in Empathy Fund.`);
   if (link.expiresAt.getTime() <= now.getTime()) {
     return refuse("expired", `This approval link expired on ${timeWords(link.expiresAt, timeZone)}. Nothing was changed. If the proposal still waits for you, it is in your approvals queue.`);
   }
-  const gesture = db.select().from(gestures).where(eq(gestures.id, link.gestureId)).get();
+  const gesture = await firstRow(db.select().from(gestures).where(eq(gestures.id, link.gestureId)).limit(1));
   if (!gesture) return refuse("invalid", "This proposal no longer exists.");
   if (gesture.version !== link.gestureVersion || !WAITING.includes(gesture.status)) {
     return refuse("stale", `This proposal changed since the e-mail was sent; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. The link no longer works and nothing was changed. Open it in Empathy Fund to see where it stands.`);
   }
-  const right = rightToDecide(db, actor, gesture, today);
+  const right = await rightToDecide(db, actor, gesture, today);
   if (!right.allowed) return refuse("no-right", `${right.reason} Nothing was changed.`);
   return { ok: true, linkId: link.id, gesture, level: right.level, goesToFinance: right.goesToFinance };
 }
 
 /** Whether `actor` may decide `gesture` now, at which level, and whether an approval sends it on to finance. */
-export function rightToDecide(db: DbOrTx, actor: GestureActor & { role: Role }, gesture: Gesture, today: string) {
-  const right = decisionRight(db, actor, gesture, today, gesture.status === "awaiting_finance" ? managerApproverOf(db, gesture.id) : null);
+export async function rightToDecide(db: DbOrTx, actor: GestureActor & { role: Role }, gesture: Gesture, today: string) {
+  const right = await decisionRight(db, actor, gesture, today, gesture.status === "awaiting_finance" ? (await managerApproverOf(db, gesture.id)) : null);
   if (!right.allowed) return right;
-  const { policy } = getEffectivePolicy(db, gesture.branchId);
+  const { policy } = await getEffectivePolicy(db, gesture.branchId);
   return { ...right, goesToFinance: right.level === "manager" && needsSecondApproval(gesture.requestedAmount, policy) };
 }
 
 export type DecideWithLinkInput = { gestureId: number; token: string | null; secret: string; decision: Decision; comment: string };
 
 /** Decides through a link: the link is checked again and spent in the decision's own transaction. */
-export function decideWithLink(db: DbOrTx, actor: GestureActor & { role: Role }, input: DecideWithLinkInput, now: Date): TransitionResult {
-  return writeTransaction(db, (tx) => {
-    const check = checkDecisionLink(tx, actor, input, now);
-    if (!check.ok) throw new DomainError(LINK_PROBLEM_CODE[check.problem], check.message);
-    const result = decideGesture(tx, actor, { gestureId: check.gesture.id, version: check.gesture.version, decision: input.decision, comment: input.comment, via: "email_link" }, now);
-    const spent = tx.update(decisionLinks).set({ usedAt: now }).where(and(eq(decisionLinks.id, check.linkId), isNull(decisionLinks.usedAt))).run();
-    if (spent.changes !== 1) throw new DomainError("CONFLICT", "This approval link was used a moment ago; nothing was changed twice.");
-    return result;
-  });
+export async function decideWithLink(db: DbOrTx, actor: GestureActor & { role: Role }, input: DecideWithLinkInput, now: Date): Promise<TransitionResult> {
+  return await writeTransaction(db, async (tx) => {
+      const check = await checkDecisionLink(tx, actor, input, now);
+      if (!check.ok) throw new DomainError(LINK_PROBLEM_CODE[check.problem], check.message);
+      const result = await decideGesture(tx, actor, { gestureId: check.gesture.id, version: check.gesture.version, decision: input.decision, comment: input.comment, via: "email_link" }, now);
+      const spent = await tx.update(decisionLinks).set({ usedAt: now }).where(and(eq(decisionLinks.id, check.linkId), isNull(decisionLinks.usedAt)));
+      if (spent.changes !== 1) throw new DomainError("CONFLICT", "This approval link was used a moment ago; nothing was changed twice.");
+      return result;
+    });
 }
 
 /**
@@ -118,13 +118,13 @@ export function decideWithLink(db: DbOrTx, actor: GestureActor & { role: Role },
  * pool's available balance and the customer's last 12 months against the caps. Never a note, a
  * card message or a justification, and not the customer's name (an e-mail leaves the bank).
  */
-export function approvalEvidence(db: DbOrTx, gesture: Gesture, now: Date) {
-  const { currency, timeZone } = organisationFacts(db, now);
-  const { policy } = getEffectivePolicy(db, gesture.branchId);
-  const pool = currentPoolFor(db, gesture.branchId, now);
-  const available = pool && pool.periodStatus === "open" ? getPoolBalance(db, pool.id).available : null;
-  const before = customerTwelveMonths(db, gesture.customerId, now, gesture.id);
-  const branchName = db.select({ name: branches.name }).from(branches).where(eq(branches.id, gesture.branchId)).get()?.name ?? "the branch";
+export async function approvalEvidence(db: DbOrTx, gesture: Gesture, now: Date) {
+  const { currency, timeZone } = await organisationFacts(db, now);
+  const { policy } = await getEffectivePolicy(db, gesture.branchId);
+  const pool = await currentPoolFor(db, gesture.branchId, now);
+  const available = pool && pool.periodStatus === "open" ? (await getPoolBalance(db, pool.id)).available : null;
+  const before = await customerTwelveMonths(db, gesture.customerId, now, gesture.id);
+  const branchName = (await firstRow(db.select({ name: branches.name }).from(branches).where(eq(branches.id, gesture.branchId)).limit(1)))?.name ?? "the branch";
   const amount = gesture.requestedAmount;
   const money = (minor: number) => formatMoney(minor, currency);
   const amountLine =
@@ -149,16 +149,16 @@ export function approvalEvidence(db: DbOrTx, gesture: Gesture, now: Date) {
     status: gesture.status,
     version: gesture.version,
     branchName,
-    proposerName: userName(db, gesture.proposerId),
+    proposerName: await userName(db, gesture.proposerId),
     occasion: SIGNAL_KIND_LABELS[gesture.occasion],
-    typeName: findGestureType(db, gesture.typeId)?.name ?? "Gesture",
+    typeName: (await findGestureType(db, gesture.typeId))?.name ?? "Gesture",
     amount,
     submittedAt: gesture.submittedAt ? timeWords(gesture.submittedAt, timeZone) : null,
     lines: [
-      { label: "Proposed by", value: userName(db, gesture.proposerId) },
+      { label: "Proposed by", value: await userName(db, gesture.proposerId) },
       { label: "Branch", value: branchName },
       { label: "Occasion", value: SIGNAL_KIND_LABELS[gesture.occasion] },
-      { label: "Gesture", value: findGestureType(db, gesture.typeId)?.name ?? "Gesture" },
+      { label: "Gesture", value: (await findGestureType(db, gesture.typeId))?.name ?? "Gesture" },
       { label: "Amount", value: `${amountLine}. ${secondApproval}` },
       { label: "Pool", value: poolLine },
       { label: "This customer", value: customerLine },
@@ -166,10 +166,10 @@ export function approvalEvidence(db: DbOrTx, gesture: Gesture, now: Date) {
   };
 }
 
-export type ApprovalEvidence = ReturnType<typeof approvalEvidence>;
+export type ApprovalEvidence = Awaited<ReturnType<typeof approvalEvidence>>;
 
 /** The decision page of a link that passed its check: the evidence, and the customer's name (inside the app only). */
-export function decisionPageView(db: DbOrTx, check: Extract<LinkCheck, { ok: true }>, now: Date) {
-  const customerName = db.select({ name: customers.name }).from(customers).where(eq(customers.id, check.gesture.customerId)).get()?.name ?? "";
-  return { ...approvalEvidence(db, check.gesture, now), customerName, level: check.level, goesToFinance: check.goesToFinance };
+export async function decisionPageView(db: DbOrTx, check: Extract<LinkCheck, { ok: true }>, now: Date) {
+  const customerName = (await firstRow(db.select({ name: customers.name }).from(customers).where(eq(customers.id, check.gesture.customerId)).limit(1)))?.name ?? "";
+  return { ...(await approvalEvidence(db, check.gesture, now)), customerName, level: check.level, goesToFinance: check.goesToFinance };
 }

@@ -31,67 +31,67 @@ import {
 import { formatIsoDate, localDate } from "../core/dates";
 import { getEffectivePolicy } from "../policy/policy.server";
 import { decisionRight } from "../approvals/routing.server";
+import { firstRow } from "~/utils/query.server";
+import { mapInSeries } from "~/utils/in-series";
 
 const proposer = aliasedTable(users, "proposer");
 
-export function listMyProposals(db: DbOrTx, actor: GestureActor, filter: { status?: GestureStatus; page: number; pageSize: number }) {
+export async function listMyProposals(db: DbOrTx, actor: GestureActor, filter: { status?: GestureStatus; page: number; pageSize: number }) {
   requireProposer(actor);
   const where = and(eq(gestures.proposerId, actor.id), filter.status ? eq(gestures.status, filter.status) : undefined);
-  const rows = db
-    .select({
-      id: gestures.id,
-      status: gestures.status,
-      occasion: gestures.occasion,
-      amount: gestures.requestedAmount,
-      approvedAmount: gestures.approvedAmount,
-      approvedAtDiscretion: gestures.approvedAtDiscretion,
-      createdAt: gestures.createdAt,
-      submittedAt: gestures.submittedAt,
-      updatedAt: gestures.updatedAt,
-      customerId: customers.id,
-      customerName: customers.name,
-      typeName: gestureTypes.name,
-      lastComment: sql<string | null>`(select d.comment from ${gestureDecisions} d where d.gesture_id = ${gestures.id} order by d.id desc limit 1)`,
-      lastDecision: sql<string | null>`(select d.decision from ${gestureDecisions} d where d.gesture_id = ${gestures.id} order by d.id desc limit 1)`,
-    })
-    .from(gestures)
-    .innerJoin(customers, eq(customers.id, gestures.customerId))
-    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-    .where(where)
-    .orderBy(desc(gestures.updatedAt), desc(gestures.id))
-    .limit(filter.pageSize)
-    .offset((filter.page - 1) * filter.pageSize)
-    .all();
-  const total = db.select({ n: count() }).from(gestures).where(where).get()?.n ?? 0;
+  const rows = await db
+      .select({
+        id: gestures.id,
+        status: gestures.status,
+        occasion: gestures.occasion,
+        amount: gestures.requestedAmount,
+        approvedAmount: gestures.approvedAmount,
+        approvedAtDiscretion: gestures.approvedAtDiscretion,
+        createdAt: gestures.createdAt,
+        submittedAt: gestures.submittedAt,
+        updatedAt: gestures.updatedAt,
+        customerId: customers.id,
+        customerName: customers.name,
+        typeName: gestureTypes.name,
+        lastComment: sql<string | null>`(select d.comment from ${gestureDecisions} d where d.gesture_id = ${gestures.id} order by d.id desc limit 1)`,
+        lastDecision: sql<string | null>`(select d.decision from ${gestureDecisions} d where d.gesture_id = ${gestures.id} order by d.id desc limit 1)`,
+      })
+      .from(gestures)
+      .innerJoin(customers, eq(customers.id, gestures.customerId))
+      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+      .where(where)
+      .orderBy(desc(gestures.updatedAt), desc(gestures.id))
+      .limit(filter.pageSize)
+      .offset((filter.page - 1) * filter.pageSize);
+  const total = (await firstRow(db.select({ n: count() }).from(gestures).where(where).limit(1)))?.n ?? 0;
   return { rows, total };
 }
 
 /** Branches whose managers delegated to `actorId` today (active delegations to this user). */
-function delegatedBranchIds(db: DbOrTx, actorId: number, today: string): number[] {
+async function delegatedBranchIds(db: DbOrTx, actorId: number, today: string): Promise<number[]> {
   const manager = aliasedTable(users, "delegating_manager");
-  return db
-    .select({ branchId: manager.branchId })
-    .from(delegations)
-    .innerJoin(manager, eq(manager.id, delegations.managerId))
-    .where(
-      and(
-        eq(delegations.delegateId, actorId),
-        sql`${delegations.startsOn} <= ${today}`,
-        sql`${delegations.endsOn} >= ${today}`,
-        sql`${delegations.endedAt} is null`,
-        eq(manager.active, true),
-        eq(manager.role, "manager"),
-        isNotNull(manager.branchId),
-      ),
-    )
-    .all()
+  return (await db
+      .select({ branchId: manager.branchId })
+      .from(delegations)
+      .innerJoin(manager, eq(manager.id, delegations.managerId))
+      .where(
+        and(
+          eq(delegations.delegateId, actorId),
+          sql`${delegations.startsOn} <= ${today}`,
+          sql`${delegations.endsOn} >= ${today}`,
+          sql`${delegations.endedAt} is null`,
+          eq(manager.active, true),
+          eq(manager.role, "manager"),
+          isNotNull(manager.branchId),
+        ),
+      ))
     .map((r) => r.branchId!)
     .filter((id, i, all) => all.indexOf(id) === i);
 }
 
 /** Which gestures the actor's queue holds (before the per-row decision right). */
-function queueCondition(db: DbOrTx, actor: GestureActor, today: string): SQL | null {
-  const branchIds = delegatedBranchIds(db, actor.id, today);
+async function queueCondition(db: DbOrTx, actor: GestureActor, today: string): Promise<SQL | null> {
+  const branchIds = await delegatedBranchIds(db, actor.id, today);
   if (actor.role === "manager" && actor.branchId !== null) branchIds.push(actor.branchId);
   const parts: SQL[] = [];
   if (branchIds.length > 0) {
@@ -105,83 +105,82 @@ function queueCondition(db: DbOrTx, actor: GestureActor, today: string): SQL | n
 }
 
 /** The proposals waiting for the actor's decision, oldest first, with what a decision needs. */
-export function approvalQueue(db: DbOrTx, actor: GestureActor, input: { page: number; pageSize: number }, now: Date) {
-  const { today, currency } = organisationFacts(db, now);
-  const where = queueCondition(db, actor, today);
+export async function approvalQueue(db: DbOrTx, actor: GestureActor, input: { page: number; pageSize: number }, now: Date) {
+  const { today, currency } = await organisationFacts(db, now);
+  const where = await queueCondition(db, actor, today);
   if (!where) return { rows: [], total: 0, currency };
-  const base = db
-    .select({
-      id: gestures.id,
-      version: gestures.version,
-      status: gestures.status,
-      approvalRoute: gestures.approvalRoute,
-      branchId: gestures.branchId,
-      branchName: branches.name,
-      proposerId: gestures.proposerId,
-      proposerName: proposer.name,
-      customerId: gestures.customerId,
-      customerName: customers.name,
-      occasion: gestures.occasion,
-      typeName: gestureTypes.name,
-      amount: gestures.requestedAmount,
-      submittedAt: gestures.submittedAt,
-      signalKind: signals.kind,
-      signalOn: signals.occurredOn,
-      signalSeverity: signals.severity,
-    })
-    .from(gestures)
-    .innerJoin(customers, eq(customers.id, gestures.customerId))
-    .innerJoin(branches, eq(branches.id, gestures.branchId))
-    .innerJoin(proposer, eq(proposer.id, gestures.proposerId))
-    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-    .leftJoin(signals, eq(signals.id, gestures.signalId))
-    .where(where)
-    .orderBy(asc(gestures.submittedAt), asc(gestures.id))
-    .limit(input.pageSize)
-    .offset((input.page - 1) * input.pageSize)
-    .all();
-  const total = db.select({ n: count() }).from(gestures).where(where).get()?.n ?? 0;
+  const base = await db
+      .select({
+        id: gestures.id,
+        version: gestures.version,
+        status: gestures.status,
+        approvalRoute: gestures.approvalRoute,
+        branchId: gestures.branchId,
+        branchName: branches.name,
+        proposerId: gestures.proposerId,
+        proposerName: proposer.name,
+        customerId: gestures.customerId,
+        customerName: customers.name,
+        occasion: gestures.occasion,
+        typeName: gestureTypes.name,
+        amount: gestures.requestedAmount,
+        submittedAt: gestures.submittedAt,
+        signalKind: signals.kind,
+        signalOn: signals.occurredOn,
+        signalSeverity: signals.severity,
+      })
+      .from(gestures)
+      .innerJoin(customers, eq(customers.id, gestures.customerId))
+      .innerJoin(branches, eq(branches.id, gestures.branchId))
+      .innerJoin(proposer, eq(proposer.id, gestures.proposerId))
+      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+      .leftJoin(signals, eq(signals.id, gestures.signalId))
+      .where(where)
+      .orderBy(asc(gestures.submittedAt), asc(gestures.id))
+      .limit(input.pageSize)
+      .offset((input.page - 1) * input.pageSize);
+  const total = (await firstRow(db.select({ n: count() }).from(gestures).where(where).limit(1)))?.n ?? 0;
   const policies = new Map<number, Policy>();
   const pools = new Map<number, { available: number; label: string } | null>();
-  const rows = base.map((row) => {
-    let policy = policies.get(row.branchId);
-    if (!policy) policies.set(row.branchId, (policy = getEffectivePolicy(db, row.branchId).policy));
-    if (!pools.has(row.branchId)) {
-      const pool = currentPoolFor(db, row.branchId, now);
-      pools.set(row.branchId, pool && pool.periodStatus === "open" ? { available: getPoolBalance(db, pool.id).available, label: pool.label } : null);
-    }
-    const pool = pools.get(row.branchId) ?? null;
-    const right = decisionRight(db, actor, row, today, row.status === "awaiting_finance" ? managerApproverOf(db, row.id) : null);
-    const level = right.allowed ? right.level : null;
-    const goesToFinance = level === "manager" && needsSecondApproval(row.amount, policy);
-    const totals = customerTwelveMonths(db, row.customerId, now, row.id);
-    const isFinance = actor.role === "finance";
-    return {
-      id: row.id,
-      version: row.version,
-      status: row.status,
-      branchName: row.branchName,
-      proposerName: row.proposerName,
-      customerId: row.customerId,
-      customerName: row.customerName,
-      occasion: row.occasion,
-      occasionLabel: SIGNAL_KIND_LABELS[row.occasion],
-      typeName: row.typeName,
-      amount: row.amount,
-      submittedAt: row.submittedAt,
-      // Finance sees the occasion category only; branch approvers a summary of the signal (never its note).
-      signal: !isFinance && row.signalKind ? { kind: SIGNAL_KIND_LABELS[row.signalKind], on: row.signalOn!, severity: row.signalSeverity! } : null,
-      canDecide: right.allowed,
-      refusal: right.allowed ? null : right.reason,
-      level,
-      goesToFinance,
-      policyNote: customerCapNote(totals, row.amount, policy, currency),
-      poolAvailable: pool?.available ?? null,
-      poolLabel: pool?.label ?? null,
-      availableAfter: pool && !goesToFinance ? pool.available - row.amount : null,
-      covered: pool ? pool.available >= row.amount : false,
-    };
-  });
+  const rows = await mapInSeries(base, async (row) => {
+      let policy = policies.get(row.branchId);
+      if (!policy) policies.set(row.branchId, (policy = (await getEffectivePolicy(db, row.branchId)).policy));
+      if (!pools.has(row.branchId)) {
+        const pool = await currentPoolFor(db, row.branchId, now);
+        pools.set(row.branchId, pool && pool.periodStatus === "open" ? { available: (await getPoolBalance(db, pool.id)).available, label: pool.label } : null);
+      }
+      const pool = pools.get(row.branchId) ?? null;
+      const right = await decisionRight(db, actor, row, today, row.status === "awaiting_finance" ? (await managerApproverOf(db, row.id)) : null);
+      const level = right.allowed ? right.level : null;
+      const goesToFinance = level === "manager" && needsSecondApproval(row.amount, policy);
+      const totals = await customerTwelveMonths(db, row.customerId, now, row.id);
+      const isFinance = actor.role === "finance";
+      return {
+        id: row.id,
+        version: row.version,
+        status: row.status,
+        branchName: row.branchName,
+        proposerName: row.proposerName,
+        customerId: row.customerId,
+        customerName: row.customerName,
+        occasion: row.occasion,
+        occasionLabel: SIGNAL_KIND_LABELS[row.occasion],
+        typeName: row.typeName,
+        amount: row.amount,
+        submittedAt: row.submittedAt,
+        // Finance sees the occasion category only; branch approvers a summary of the signal (never its note).
+        signal: !isFinance && row.signalKind ? { kind: SIGNAL_KIND_LABELS[row.signalKind], on: row.signalOn!, severity: row.signalSeverity! } : null,
+        canDecide: right.allowed,
+        refusal: right.allowed ? null : right.reason,
+        level,
+        goesToFinance,
+        policyNote: customerCapNote(totals, row.amount, policy, currency),
+        poolAvailable: pool?.available ?? null,
+        poolLabel: pool?.label ?? null,
+        availableAfter: pool && !goesToFinance ? pool.available - row.amount : null,
+        covered: pool ? pool.available >= row.amount : false,
+      };
+    });
   return { rows, total, currency };
 }
 
@@ -196,60 +195,59 @@ export function approvalQueue(db: DbOrTx, actor: GestureActor, input: { page: nu
  * Actions that only need the answer (a POST, a receipt download) stop here instead of building
  * the whole page's view (issue 19: it was a tenth of an approval's cost).
  */
-export function authorizeGestureView(db: DbOrTx, actor: GestureActor, gestureId: number, now: Date) {
+export async function authorizeGestureView(db: DbOrTx, actor: GestureActor, gestureId: number, now: Date) {
   if (actor.role === "admin") throw new DomainError("FORBIDDEN", "Administrators do not see proposals.");
   // An approval past its expiry is expired (and its hold released) as it is read.
-  expireIfDue(db, gestureId, now);
-  const gesture = db.select().from(gestures).where(eq(gestures.id, gestureId)).get();
+  await expireIfDue(db, gestureId, now);
+  const gesture = await firstRow(db.select().from(gestures).where(eq(gestures.id, gestureId)).limit(1));
   if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist, or it is not yours to see.");
-  const { today, timeZone } = organisationFacts(db, now);
-  const managerApproverId = gesture.status === "awaiting_finance" ? managerApproverOf(db, gesture.id) : null;
-  const right = decisionRight(db, actor, gesture, today, managerApproverId);
+  const { today, timeZone } = await organisationFacts(db, now);
+  const managerApproverId = gesture.status === "awaiting_finance" ? (await managerApproverOf(db, gesture.id)) : null;
+  const right = await decisionRight(db, actor, gesture, today, managerApproverId);
   const isFinance = actor.role === "finance";
   const ofBranch = (actor.role === "staff" || actor.role === "manager") && actor.branchId === gesture.branchId;
-  const decidedBefore = () => db.select({ id: gestureDecisions.id }).from(gestureDecisions).where(and(eq(gestureDecisions.gestureId, gesture.id), eq(gestureDecisions.approverId, actor.id))).limit(1).get() !== undefined;
+  const decidedBefore = async () => (await firstRow(db.select({ id: gestureDecisions.id }).from(gestureDecisions).where(and(eq(gestureDecisions.gestureId, gesture.id), eq(gestureDecisions.approverId, actor.id))).limit(1))) !== undefined;
   // Cheapest checks first: most people who open a gesture are of its branch or finance.
-  const reapproval = reapprovalRight(db, actor, gesture, today);
-  if (!isFinance && !ofBranch && !right.allowed && !reapproval.allowed && !decidedBefore()) {
+  const reapproval = await reapprovalRight(db, actor, gesture, today);
+  if (!isFinance && !ofBranch && !right.allowed && !reapproval.allowed && !(await decidedBefore())) {
     throw new DomainError("NOT_FOUND", "This proposal does not exist, or it is not yours to see.");
   }
   return { gesture, today, timeZone, right, reapproval, isFinance, ofBranch };
 }
 
-export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, now: Date) {
-  const { gesture, today, timeZone, right, reapproval, isFinance, ofBranch } = authorizeGestureView(db, actor, gestureId, now);
-  const decisions = db
-    .select({
-      id: gestureDecisions.id,
-      level: gestureDecisions.level,
-      decision: gestureDecisions.decision,
-      amount: gestureDecisions.amount,
-      comment: gestureDecisions.comment,
-      at: gestureDecisions.at,
-      approverId: gestureDecisions.approverId,
-      approverName: users.name,
-      onBehalfOfName: sql<string | null>`(select u.name from ${users} u where u.id = ${gestureDecisions.onBehalfOfId})`,
-    })
-    .from(gestureDecisions)
-    .innerJoin(users, eq(users.id, gestureDecisions.approverId))
-    .where(eq(gestureDecisions.gestureId, gesture.id))
-    .orderBy(asc(gestureDecisions.id))
-    .all();
-  const customer = db.select({ id: customers.id, name: customers.name, crmRef: customers.crmRef }).from(customers).where(eq(customers.id, gesture.customerId)).get()!;
-  const branch = db.select({ name: branches.name }).from(branches).where(eq(branches.id, gesture.branchId)).get()!;
-  const type = findGestureType(db, gesture.typeId)!;
+export async function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, now: Date) {
+  const { gesture, today, timeZone, right, reapproval, isFinance, ofBranch } = await authorizeGestureView(db, actor, gestureId, now);
+  const decisions = await db
+      .select({
+        id: gestureDecisions.id,
+        level: gestureDecisions.level,
+        decision: gestureDecisions.decision,
+        amount: gestureDecisions.amount,
+        comment: gestureDecisions.comment,
+        at: gestureDecisions.at,
+        approverId: gestureDecisions.approverId,
+        approverName: users.name,
+        onBehalfOfName: sql<string | null>`(select u.name from ${users} u where u.id = ${gestureDecisions.onBehalfOfId})`,
+      })
+      .from(gestureDecisions)
+      .innerJoin(users, eq(users.id, gestureDecisions.approverId))
+      .where(eq(gestureDecisions.gestureId, gesture.id))
+      .orderBy(asc(gestureDecisions.id));
+  const customer = (await firstRow(db.select({ id: customers.id, name: customers.name, crmRef: customers.crmRef }).from(customers).where(eq(customers.id, gesture.customerId)).limit(1)))!;
+  const branch = (await firstRow(db.select({ name: branches.name }).from(branches).where(eq(branches.id, gesture.branchId)).limit(1)))!;
+  const type = (await findGestureType(db, gesture.typeId))!;
   const signal =
     gesture.signalId && !isFinance
-      ? (db.select({ id: signals.id, kind: signals.kind, occurredOn: signals.occurredOn, severity: signals.severity }).from(signals).where(eq(signals.id, gesture.signalId)).get() ?? null)
+      ? ((await firstRow(db.select({ id: signals.id, kind: signals.kind, occurredOn: signals.occurredOn, severity: signals.severity }).from(signals).where(eq(signals.id, gesture.signalId)).limit(1))) ?? null)
       : null;
   const isProposer = gesture.proposerId === actor.id;
-  const { policy } = getEffectivePolicy(db, gesture.branchId);
-  const pool = right.allowed ? currentPoolFor(db, gesture.branchId, now) : null;
-  const poolAvailable = pool && pool.periodStatus === "open" ? getPoolBalance(db, pool.id).available : null;
-  const receipt = latestReceipt(db, gesture.id);
+  const { policy } = await getEffectivePolicy(db, gesture.branchId);
+  const pool = right.allowed ? (await currentPoolFor(db, gesture.branchId, now)) : null;
+  const poolAvailable = pool && pool.periodStatus === "open" ? (await getPoolBalance(db, pool.id)).available : null;
+  const receipt = await latestReceipt(db, gesture.id);
   const personOfBranch = ofBranch;
-  const openHold = openHoldOf(db, gesture.id);
-  const namesOf = (id: number | null) => (id === null ? null : userName(db, id));
+  const openHold = await openHoldOf(db, gesture.id);
+  const namesOf = async (id: number | null) => (id === null ? null : (await userName(db, id)));
   return {
     // The organisation's today and the approval's local date bound the fulfilment date, so the
     // browser's date picker refuses what the server would refuse.
@@ -268,31 +266,31 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
       deliveryMethod: gesture.deliveryMethod,
       compensationOwed: gesture.compensationOwed,
       /** Set when the approver must write a reason (hardship, collections, dispute): says why. */
-      approverReason: right.allowed ? approverReasonNeeded(db, gesture, today) : null,
+      approverReason: right.allowed ? (await approverReasonNeeded(db, gesture, today)) : null,
       cardMessage: isFinance ? null : gesture.cardMessage,
       justification: isFinance ? null : gesture.justification,
       createdAt: gesture.createdAt,
       submittedAt: gesture.submittedAt,
       approvedAt: gesture.approvedAt,
       branchName: branch.name,
-      proposerName: userName(db, gesture.proposerId),
+      proposerName: await userName(db, gesture.proposerId),
       poolId: gesture.poolId,
       heldAmount: openHold?.amount ?? null,
       actualAmount: gesture.actualAmount,
       vendor: gesture.vendor,
       fulfilledOn: gesture.fulfilledOn,
       fulfilledAt: gesture.fulfilledAt,
-      fulfilledByName: namesOf(gesture.fulfilledById),
+      fulfilledByName: await namesOf(gesture.fulfilledById),
       // The delivery note and the outcome note are staff's words about the customer: not for finance.
       fulfilmentNote: isFinance ? null : gesture.fulfilmentNote,
       cancelReason: isFinance ? null : gesture.cancelReason,
-      cancelledByName: namesOf(gesture.cancelledById),
+      cancelledByName: await namesOf(gesture.cancelledById),
       endedAt: gesture.endedAt,
       outcome: gesture.outcome,
       askedNoGestures: gesture.askedNoGestures,
       outcomeNote: isFinance ? null : gesture.outcomeNote,
       outcomeRecordedAt: gesture.outcomeRecordedAt,
-      outcomeRecordedByName: namesOf(gesture.outcomeRecordedById),
+      outcomeRecordedByName: await namesOf(gesture.outcomeRecordedById),
       expiresAt: gesture.status === "approved" && gesture.approvedAt ? approvalExpiresAt(gesture.approvedAt, policy.approvalExpiryDays, timeZone) : null,
       outcomeDueAt: gesture.status === "fulfilled" && gesture.fulfilledAt ? outcomeDueAt(gesture.fulfilledAt, policy.outcomeFollowUpDays, timeZone) : null,
     },
@@ -322,63 +320,60 @@ export function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, 
 }
 
 /** A customer's gestures (newest first) for the customer page; the caller checked the customer is the actor's. */
-export function customerGestureHistory(db: DbOrTx, customerId: number, limit = 50) {
-  return db
-    .select({
-      id: gestures.id,
-      status: gestures.status,
-      occasion: gestures.occasion,
-      typeName: gestureTypes.name,
-      amount: gestures.requestedAmount,
-      approvedAmount: gestures.approvedAmount,
-      actualAmount: gestures.actualAmount,
-      fulfilledOn: gestures.fulfilledOn,
-      outcome: gestures.outcome,
-      askedNoGestures: gestures.askedNoGestures,
-      createdAt: gestures.createdAt,
-      submittedAt: gestures.submittedAt,
-      proposerName: users.name,
-    })
-    .from(gestures)
-    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-    .innerJoin(users, eq(users.id, gestures.proposerId))
-    .where(eq(gestures.customerId, customerId))
-    .orderBy(desc(gestures.createdAt), desc(gestures.id))
-    .limit(limit)
-    .all();
+export async function customerGestureHistory(db: DbOrTx, customerId: number, limit = 50) {
+  return await db
+      .select({
+        id: gestures.id,
+        status: gestures.status,
+        occasion: gestures.occasion,
+        typeName: gestureTypes.name,
+        amount: gestures.requestedAmount,
+        approvedAmount: gestures.approvedAmount,
+        actualAmount: gestures.actualAmount,
+        fulfilledOn: gestures.fulfilledOn,
+        outcome: gestures.outcome,
+        askedNoGestures: gestures.askedNoGestures,
+        createdAt: gestures.createdAt,
+        submittedAt: gestures.submittedAt,
+        proposerName: users.name,
+      })
+      .from(gestures)
+      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+      .innerJoin(users, eq(users.id, gestures.proposerId))
+      .where(eq(gestures.customerId, customerId))
+      .orderBy(desc(gestures.createdAt), desc(gestures.id))
+      .limit(limit);
 }
 
 /** What the proposal form needs for a customer of the actor's branch: signals (no notes), types, policy hints. */
-export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId: number, now: Date) {
+export async function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId: number, now: Date) {
   const branchId = requireProposer(actor);
-  const customer = db.select().from(customers).where(eq(customers.id, customerId)).get();
+  const customer = await firstRow(db.select().from(customers).where(eq(customers.id, customerId)).limit(1));
   if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
-  const recentSignals = db
-    .select({ id: signals.id, kind: signals.kind, occurredOn: signals.occurredOn, severity: signals.severity })
-    .from(signals)
-    .where(eq(signals.customerId, customer.id))
-    .orderBy(desc(signals.occurredOn), desc(signals.id))
-    .limit(20)
-    .all();
-  const { policy } = getEffectivePolicy(db, branchId);
-  const totals = customerTwelveMonths(db, customer.id, now);
-  const { today, currency } = organisationFacts(db, now);
-  const org = getOrganisation(db);
-  const household = isOn(policy.householdCap) ? householdTwelveMonths(db, customer.id, now) : { otherCustomers: 0, amount: 0, count: 0 };
-  const hardship = recentHardshipSignal(db, customer.id, today, policy.hardshipLookbackDays);
+  const recentSignals = await db
+      .select({ id: signals.id, kind: signals.kind, occurredOn: signals.occurredOn, severity: signals.severity })
+      .from(signals)
+      .where(eq(signals.customerId, customer.id))
+      .orderBy(desc(signals.occurredOn), desc(signals.id))
+      .limit(20);
+  const { policy } = await getEffectivePolicy(db, branchId);
+  const totals = await customerTwelveMonths(db, customer.id, now);
+  const { today, currency } = await organisationFacts(db, now);
+  const org = await getOrganisation(db);
+  const household = isOn(policy.householdCap) ? (await householdTwelveMonths(db, customer.id, now)) : { otherCustomers: 0, amount: 0, count: 0 };
+  const hardship = await recentHardshipSignal(db, customer.id, today, policy.hardshipLookbackDays);
   const connectedBranch =
     isOn(policy.connectedPersonCheck) && customer.connectedBranchId !== null
-      ? (db.select({ id: branches.id, name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).get() ?? null)
+      ? ((await firstRow(db.select({ id: branches.id, name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).limit(1))) ?? null)
       : null;
   const householdTotals = { amount: totals.amount + household.amount, count: totals.count + household.count };
-  const lastResponse = db
-    .select({ outcome: gestures.outcome, recordedAt: gestures.outcomeRecordedAt, askedNoGestures: gestures.askedNoGestures, typeName: gestureTypes.name })
-    .from(gestures)
-    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-    .where(and(eq(gestures.customerId, customer.id), isNotNull(gestures.outcomeRecordedAt)))
-    .orderBy(desc(gestures.outcomeRecordedAt))
-    .limit(1)
-    .get();
+  const lastResponse = await firstRow(db
+      .select({ outcome: gestures.outcome, recordedAt: gestures.outcomeRecordedAt, askedNoGestures: gestures.askedNoGestures, typeName: gestureTypes.name })
+      .from(gestures)
+      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+      .where(and(eq(gestures.customerId, customer.id), isNotNull(gestures.outcomeRecordedAt)))
+      .orderBy(desc(gestures.outcomeRecordedAt))
+      .limit(1));
   const negativeOn = lastResponse?.outcome === "negative" && lastResponse.recordedAt ? localDate(lastResponse.recordedAt, org.timeZone) : null;
   return {
     customer: {
@@ -393,7 +388,7 @@ export function proposalFormOptions(db: DbOrTx, actor: GestureActor, customerId:
       tenureBand: tenureBandOn(customer.customerSince, today),
     },
     signals: recentSignals.map((s) => ({ ...s, label: SIGNAL_KIND_LABELS[s.kind] })),
-    types: listGestureTypes(db).map((t) => ({ id: t.id, name: t.name, defaultAmount: t.defaultAmount, maxAmount: t.maxAmount, occasions: t.occasions })),
+    types: (await listGestureTypes(db)).map((t) => ({ id: t.id, name: t.name, defaultAmount: t.defaultAmount, maxAmount: t.maxAmount, occasions: t.occasions })),
     policy: { discretionLimit: policy.discretionLimit, perGestureMax: policy.perGestureMax, customerCapAmount: policy.customerCapAmount, customerCapCount: policy.customerCapCount },
     customerTotals: totals,
     // The checks of issue 22, shown beside the fields they concern before anything is submitted.

@@ -12,6 +12,7 @@ import { getOrganisation } from "../core/organisation.server";
 import { addDays, localDate } from "../core/dates";
 import { COUNTING_STATUSES, GESTURE_STATUS_LABELS, HARDSHIP_KINDS, hardshipWords, type HardshipSignal } from "./gesture-rules";
 import { getEffectivePolicy } from "../policy/policy.server";
+import { firstRow } from "~/utils/query.server";
 
 export type GestureActor = { id: number; role: Role; branchId: number | null };
 
@@ -25,8 +26,8 @@ export type TransitionResult = {
   warning?: string;
 };
 
-export function loadGesture(db: DbOrTx, gestureId: number): Gesture {
-  const gesture = db.select().from(gestures).where(eq(gestures.id, gestureId)).get();
+export async function loadGesture(db: DbOrTx, gestureId: number): Promise<Gesture> {
+  const gesture = await firstRow(db.select().from(gestures).where(eq(gestures.id, gestureId)).limit(1));
   if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist.");
   return gesture;
 }
@@ -39,8 +40,8 @@ export function staleVersion(gesture: Gesture, noun: "proposal" | "gesture" = "p
   );
 }
 
-export function organisationFacts(db: DbOrTx, now: Date) {
-  const org = getOrganisation(db);
+export async function organisationFacts(db: DbOrTx, now: Date) {
+  const org = await getOrganisation(db);
   return { currency: org.currency, timeZone: org.timeZone, today: localDate(now, org.timeZone) };
 }
 
@@ -51,18 +52,17 @@ export function requireProposer(actor: GestureActor): number {
   return actor.branchId;
 }
 
-export function userName(db: DbOrTx, userId: number): string {
-  return db.select({ name: users.name }).from(users).where(eq(users.id, userId)).get()?.name ?? "someone";
+export async function userName(db: DbOrTx, userId: number): Promise<string> {
+  return (await firstRow(db.select({ name: users.name }).from(users).where(eq(users.id, userId)).limit(1)))?.name ?? "someone";
 }
 
-export function managerApproverOf(tx: DbOrTx, gestureId: number): number | null {
-  const row = tx
-    .select({ approverId: gestureDecisions.approverId })
-    .from(gestureDecisions)
-    .where(and(eq(gestureDecisions.gestureId, gestureId), eq(gestureDecisions.level, "manager"), eq(gestureDecisions.decision, "approve")))
-    .orderBy(desc(gestureDecisions.id))
-    .limit(1)
-    .get();
+export async function managerApproverOf(tx: DbOrTx, gestureId: number): Promise<number | null> {
+  const row = await firstRow(tx
+      .select({ approverId: gestureDecisions.approverId })
+      .from(gestureDecisions)
+      .where(and(eq(gestureDecisions.gestureId, gestureId), eq(gestureDecisions.level, "manager"), eq(gestureDecisions.decision, "approve")))
+      .orderBy(desc(gestureDecisions.id))
+      .limit(1));
   return row?.approverId ?? null;
 }
 
@@ -75,19 +75,18 @@ export const WITHDRAWABLE: GestureStatus[] = ["submitted", "awaiting_finance", "
 export const countedAmount = sql<number>`coalesce(sum(case when ${gestures.status} in ('fulfilled', 'closed') and ${gestures.actualAmount} is not null then ${gestures.actualAmount} when ${gestures.approvedAmount} is not null then ${gestures.approvedAmount} else ${gestures.requestedAmount} end), 0)`;
 
 /** The customer's counting gestures over the rolling 12 months, without `exceptGestureId`. */
-export function customerTwelveMonths(db: DbOrTx, customerId: number, now: Date, exceptGestureId: number | null = null) {
-  const row = db
-    .select({ amount: countedAmount, count: count() })
-    .from(gestures)
-    .where(
-      and(
-        eq(gestures.customerId, customerId),
-        inArray(gestures.status, [...COUNTING_STATUSES]),
-        gte(gestures.submittedAt, twelveMonthsBefore(now)),
-        exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
-      ),
-    )
-    .get();
+export async function customerTwelveMonths(db: DbOrTx, customerId: number, now: Date, exceptGestureId: number | null = null) {
+  const row = await firstRow(db
+      .select({ amount: countedAmount, count: count() })
+      .from(gestures)
+      .where(
+        and(
+          eq(gestures.customerId, customerId),
+          inArray(gestures.status, [...COUNTING_STATUSES]),
+          gte(gestures.submittedAt, twelveMonthsBefore(now)),
+          exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
+        ),
+      ).limit(1));
   return { amount: Number(row?.amount ?? 0), count: row?.count ?? 0 };
 }
 
@@ -95,41 +94,38 @@ export function customerTwelveMonths(db: DbOrTx, customerId: number, now: Date, 
  * The other customers at the customer's delivery address (same customers.address_key, any branch,
  * not erased) and their counting gestures over the rolling 12 months, without `exceptGestureId`.
  */
-export function householdTwelveMonths(db: DbOrTx, customerId: number, now: Date, exceptGestureId: number | null = null) {
-  const me = db.select({ addressKey: customers.addressKey }).from(customers).where(eq(customers.id, customerId)).get();
+export async function householdTwelveMonths(db: DbOrTx, customerId: number, now: Date, exceptGestureId: number | null = null) {
+  const me = await firstRow(db.select({ addressKey: customers.addressKey }).from(customers).where(eq(customers.id, customerId)).limit(1));
   if (!me?.addressKey) return { otherCustomers: 0, amount: 0, count: 0 };
-  const others = db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(and(eq(customers.addressKey, me.addressKey), ne(customers.id, customerId), isNull(customers.erasedAt)))
-    .all()
+  const others = (await db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(and(eq(customers.addressKey, me.addressKey), ne(customers.id, customerId), isNull(customers.erasedAt))))
     .map((row) => row.id);
   if (others.length === 0) return { otherCustomers: 0, amount: 0, count: 0 };
-  const row = db
-    .select({ amount: countedAmount, count: count() })
-    .from(gestures)
-    .where(
-      and(
-        inArray(gestures.customerId, others),
-        inArray(gestures.status, [...COUNTING_STATUSES]),
-        gte(gestures.submittedAt, twelveMonthsBefore(now)),
-        exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
-      ),
-    )
-    .get();
+  const row = await firstRow(db
+      .select({ amount: countedAmount, count: count() })
+      .from(gestures)
+      .where(
+        and(
+          inArray(gestures.customerId, others),
+          inArray(gestures.status, [...COUNTING_STATUSES]),
+          gte(gestures.submittedAt, twelveMonthsBefore(now)),
+          exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
+        ),
+      ).limit(1));
   return { otherCustomers: others.length, amount: Number(row?.amount ?? 0), count: row?.count ?? 0 };
 }
 
 /** The customer's most recent hardship, collections or dispute signal dated `lookbackDays` before `today` or later; none when the check is off. */
-export function recentHardshipSignal(db: DbOrTx, customerId: number, today: string, lookbackDays: number): HardshipSignal | null {
+export async function recentHardshipSignal(db: DbOrTx, customerId: number, today: string, lookbackDays: number): Promise<HardshipSignal | null> {
   if (lookbackDays <= 0) return null;
-  const row = db
-    .select({ kind: signals.kind, occurredOn: signals.occurredOn })
-    .from(signals)
-    .where(and(eq(signals.customerId, customerId), inArray(signals.kind, [...HARDSHIP_KINDS]), gte(signals.occurredOn, addDays(today, -lookbackDays))))
-    .orderBy(desc(signals.occurredOn))
-    .limit(1)
-    .get();
+  const row = await firstRow(db
+      .select({ kind: signals.kind, occurredOn: signals.occurredOn })
+      .from(signals)
+      .where(and(eq(signals.customerId, customerId), inArray(signals.kind, [...HARDSHIP_KINDS]), gte(signals.occurredOn, addDays(today, -lookbackDays))))
+      .orderBy(desc(signals.occurredOn))
+      .limit(1));
   return row ?? null;
 }
 
@@ -137,9 +133,9 @@ export function recentHardshipSignal(db: DbOrTx, customerId: number, today: stri
  * Why the approver of this gesture must write a reason (the customer's hardship, collections or
  * dispute signal within the branch's look-back), or null when an approval needs none.
  */
-export function approverReasonNeeded(db: DbOrTx, gesture: Pick<Gesture, "customerId" | "branchId">, today: string): string | null {
-  const { policy } = getEffectivePolicy(db, gesture.branchId);
-  const signal = recentHardshipSignal(db, gesture.customerId, today, policy.hardshipLookbackDays);
+export async function approverReasonNeeded(db: DbOrTx, gesture: Pick<Gesture, "customerId" | "branchId">, today: string): Promise<string | null> {
+  const { policy } = await getEffectivePolicy(db, gesture.branchId);
+  const signal = await recentHardshipSignal(db, gesture.customerId, today, policy.hardshipLookbackDays);
   return signal ? `${hardshipWords(signal, today, policy.hardshipLookbackDays)}: approve only with a written reason in the comment.` : null;
 }
 

@@ -11,6 +11,7 @@ import { gestureReceipts, receiptContents } from "../../../db/schema";
 import { DomainError } from "../core/errors";
 import { RECEIPT_MAX_BYTES } from "./fulfilment-rules";
 import { type DbOrTx, writeTransaction } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 export { RECEIPT_MAX_BYTES };
 export const RECEIPT_MEDIA_TYPES = ["image/jpeg", "image/png", "application/pdf"] as const;
@@ -61,13 +62,13 @@ export async function readReceiptUpload(data: AsyncIterable<Uint8Array>): Promis
 }
 
 /** Writes a receipt's bytes beside its row, inside the caller's transaction (the fulfilment's). */
-export function saveReceiptContent(tx: DbOrTx, receiptId: number, content: Buffer): void {
-  tx.insert(receiptContents).values({ receiptId, content }).run();
+export async function saveReceiptContent(tx: DbOrTx, receiptId: number, content: Buffer): Promise<void> {
+  await tx.insert(receiptContents).values({ receiptId, content });
 }
 
 /** A receipt's bytes, or null when it has none on file. */
-export function openReceipt(db: DbOrTx, receiptId: number): Buffer | null {
-  return db.select({ content: receiptContents.content }).from(receiptContents).where(eq(receiptContents.receiptId, receiptId)).get()?.content ?? null;
+export async function openReceipt(db: DbOrTx, receiptId: number): Promise<Buffer | null> {
+  return (await firstRow(db.select({ content: receiptContents.content }).from(receiptContents).where(eq(receiptContents.receiptId, receiptId)).limit(1)))?.content ?? null;
 }
 
 /** Where receipts were kept as files before they moved into the database (RECEIPTS_DIR). */
@@ -82,12 +83,11 @@ export function receiptsFolder(): string {
  * finds nothing. The files are left where they are for whoever runs the upgrade to remove.
  */
 export async function importReceiptFiles(db: DbOrTx, folder = receiptsFolder()): Promise<{ imported: number; missing: string[] }> {
-  const waiting = db
-    .select({ id: gestureReceipts.id, storedName: gestureReceipts.storedName, size: gestureReceipts.size, sha256: gestureReceipts.sha256 })
-    .from(gestureReceipts)
-    .leftJoin(receiptContents, eq(receiptContents.receiptId, gestureReceipts.id))
-    .where(isNull(receiptContents.receiptId))
-    .all();
+  const waiting = await db
+      .select({ id: gestureReceipts.id, storedName: gestureReceipts.storedName, size: gestureReceipts.size, sha256: gestureReceipts.sha256 })
+      .from(gestureReceipts)
+      .leftJoin(receiptContents, eq(receiptContents.receiptId, gestureReceipts.id))
+      .where(isNull(receiptContents.receiptId));
   if (waiting.length === 0) return { imported: 0, missing: [] };
   const present = new Set(await readdir(folder).catch(() => [] as string[]));
   let imported = 0;
@@ -99,7 +99,7 @@ export async function importReceiptFiles(db: DbOrTx, folder = receiptsFolder()):
       continue;
     }
     // Another process importing at the same time may have written it first: same bytes.
-    writeTransaction(db, (tx) => tx.insert(receiptContents).values({ receiptId: receipt.id, content }).onConflictDoNothing().run());
+    await writeTransaction(db, async (tx) => (await tx.insert(receiptContents).values({ receiptId: receipt.id, content }).onConflictDoNothing()));
     imported++;
   }
   return { imported, missing };

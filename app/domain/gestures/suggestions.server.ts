@@ -19,6 +19,8 @@ import { getEffectivePolicy } from "../policy/policy.server";
 import { bestTypeByOccasion } from "../feedback/what-worked.server";
 import { describeRecord, workedPoints, type RankedType } from "../feedback/what-worked";
 import { formatMoney } from "../core/money";
+import { returnedRow, firstRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 const LONGEST_WINDOW = Math.max(...Object.values(SUGGESTION_RULES).map((r) => r.windowDays));
 /** Birthdays and anniversaries stay hidden this long after a dismissal (they carry no signal id). */
@@ -98,21 +100,21 @@ function monthDayRanges(today: string, days: number): [string, string][] {
 }
 
 /** Every suggestion of the branch on `today`, best first. */
-export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Suggestion[]; today: string } {
+export async function listSuggestions(db: Db, actor: Actor, now: Date): Promise<{ rows: Suggestion[]; today: string }> {
   const branchId = branchOf(actor);
-  const { timeZone } = getPrivacySettings(db);
+  const { timeZone } = await getPrivacySettings(db);
   const today = localDate(now, timeZone);
-  const { policy } = getEffectivePolicy(db, branchId);
+  const { policy } = await getEffectivePolicy(db, branchId);
   const atCap = customerAtCapCondition(customers.id, policy, now);
   const leaveAlone = policy.leaveAloneMonths > 0 ? notLeftAlone(startOfLocalDay(leftAloneSince(today, policy.leaveAloneMonths), timeZone)) : undefined;
   // What has worked, once per occasion (kept figures: pools × types, not gestures).
-  const { currency } = getOrganisation(db);
+  const { currency } = await getOrganisation(db);
   const worked = new Map<Occasion, { points: number; note: string }>();
   let bestByOccasion: Map<Occasion, RankedType> | null = null;
-  const workedFor = (occasion: Occasion) => {
+  const workedFor = async (occasion: Occasion) => {
     let w = worked.get(occasion);
     if (!w) {
-      bestByOccasion ??= bestTypeByOccasion(db);
+      bestByOccasion ??= (await bestTypeByOccasion(db));
       const best: RankedType | undefined = bestByOccasion.get(occasion);
       const points = workedPoints(best);
       const label = `a ${SIGNAL_KIND_LABELS[occasion].toLowerCase()}`;
@@ -135,39 +137,38 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
   const dismissedSince = new Date(now.getTime() - CALENDAR_DISMISSAL_DAYS * 24 * 60 * 60 * 1000);
 
   // 1. Recent signals: one range of (branch_id, occurred_on); a dismissal hides signals up to its mark.
-  const recent = db
-    .select({
-      signalId: signals.id,
-      kind: signals.kind,
-      occurredOn: signals.occurredOn,
-      severity: signals.severity,
-      customerId: customers.id,
-      name: customers.name,
-      crmRef: customers.crmRef,
-      customerSince: customers.customerSince,
-    })
-    .from(signals)
-    .innerJoin(customers, eq(customers.id, signals.customerId))
-    .where(
-      and(
-        eq(signals.branchId, branchId),
-        gte(signals.occurredOn, addDays(today, -LONGEST_WINDOW)),
-        lte(signals.occurredOn, today),
-        // Each kind within its own window, before the join: fewer customer rows to read.
-        or(...windowGroups().map(([days, kinds]) => and(inArray(signals.kind, kinds), gte(signals.occurredOn, addDays(today, -days))))),
-        candidateFilter(branchId, atCap, leaveAlone),
-        sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${signals.customerId} and d.up_to_signal_id >= ${signals.id})`,
-        // A signal already answered by a gesture (proposed, approved or given) is not suggested again.
-        sql`not exists (select 1 from ${gestures} g where g.signal_id = ${signals.id} and ${LIVE_GESTURE})`,
-      ),
-    )
-    .all();
+  const recent = await db
+      .select({
+        signalId: signals.id,
+        kind: signals.kind,
+        occurredOn: signals.occurredOn,
+        severity: signals.severity,
+        customerId: customers.id,
+        name: customers.name,
+        crmRef: customers.crmRef,
+        customerSince: customers.customerSince,
+      })
+      .from(signals)
+      .innerJoin(customers, eq(customers.id, signals.customerId))
+      .where(
+        and(
+          eq(signals.branchId, branchId),
+          gte(signals.occurredOn, addDays(today, -LONGEST_WINDOW)),
+          lte(signals.occurredOn, today),
+          // Each kind within its own window, before the join: fewer customer rows to read.
+          or(...windowGroups().map(([days, kinds]) => and(inArray(signals.kind, kinds), gte(signals.occurredOn, addDays(today, -days))))),
+          candidateFilter(branchId, atCap, leaveAlone),
+          sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${signals.customerId} and d.up_to_signal_id >= ${signals.id})`,
+          // A signal already answered by a gesture (proposed, approved or given) is not suggested again.
+          sql`not exists (select 1 from ${gestures} g where g.signal_id = ${signals.id} and ${LIVE_GESTURE})`,
+        ),
+      );
   for (const row of recent) {
     const rule = SUGGESTION_RULES[row.kind];
     if (!rule) continue;
     const daysAgo = daysBetween(row.occurredOn, today);
     if (daysAgo > rule.windowDays) continue;
-    const w = workedFor(row.kind);
+    const w = await workedFor(row.kind);
     const scoreParts = {
       kind: rule.weight,
       recency: Math.round(20 * (1 - daysAgo / rule.windowDays)),
@@ -196,15 +197,14 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
 
   // 2. Birthdays in the next days: range(s) of (branch_id, birthday).
   const birthdayRanges = monthDayRanges(today, BIRTHDAY_WINDOW_DAYS).map(([from, to]) => and(gte(customers.birthday, from), lte(customers.birthday, to))!);
-  const birthdays = db
-    .select(calendarColumns)
-    .from(customers)
-    .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")))
-    .all();
+  const birthdays = await db
+      .select(calendarColumns)
+      .from(customers)
+      .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")));
   for (const row of birthdays) {
     const inDays = nextOccurrenceIn(today, row.birthday!);
     if (inDays > BIRTHDAY_WINDOW_DAYS) continue;
-    const w = workedFor("birthday");
+    const w = await workedFor("birthday");
     const scoreParts = { kind: BIRTHDAY_WEIGHT, recency: Math.round(20 * (1 - inDays / BIRTHDAY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today), worked: w.points };
     consider({
       customerId: row.customerId,
@@ -225,17 +225,16 @@ export function listSuggestions(db: Db, actor: Actor, now: Date): { rows: Sugges
     const to = shiftYears(addDays(today, ANNIVERSARY_WINDOW_DAYS), -years);
     return and(gte(customers.customerSince, from), lte(customers.customerSince, to))!;
   });
-  const anniversaries = db
-    .select(calendarColumns)
-    .from(customers)
-    .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")))
-    .all();
+  const anniversaries = await db
+      .select(calendarColumns)
+      .from(customers)
+      .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")));
   for (const row of anniversaries) {
     const inDays = nextOccurrenceIn(today, row.customerSince.slice(5));
     if (inDays > ANNIVERSARY_WINDOW_DAYS) continue;
     const years = Number(addDays(today, inDays).slice(0, 4)) - Number(row.customerSince.slice(0, 4));
     if (!(ANNIVERSARY_YEARS as readonly number[]).includes(years)) continue;
-    const w = workedFor("tenure_anniversary");
+    const w = await workedFor("tenure_anniversary");
     const scoreParts = { kind: ANNIVERSARY_WEIGHT, recency: Math.round(20 * (1 - inDays / ANNIVERSARY_WINDOW_DAYS)), severity: 0, tenure: tenurePoints(row.customerSince, today), worked: w.points };
     consider({
       customerId: row.customerId,
@@ -272,21 +271,17 @@ function shiftYears(date: string, years: number): string {
 }
 
 /** Dismisses a customer's suggestion with a reason. It returns only with a new signal. */
-export function dismissSuggestion(db: Db, actor: Actor, input: { customerId: number; reason: string }, now: Date) {
+export async function dismissSuggestion(db: Db, actor: Actor, input: { customerId: number; reason: string }, now: Date) {
   const branchId = branchOf(actor);
-  return db.transaction(
-    (tx) => {
-      const customer = tx.select({ id: customers.id, branchId: customers.branchId }).from(customers).where(eq(customers.id, input.customerId)).get();
-      if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
-      const latest = tx.select({ id: signals.id }).from(signals).where(eq(signals.customerId, customer.id)).orderBy(desc(signals.id)).limit(1).get();
-      const dismissal = tx
-        .insert(suggestionDismissals)
-        .values({ customerId: customer.id, upToSignalId: latest?.id ?? 0, reason: input.reason, dismissedById: actor.id, dismissedAt: now })
-        .returning()
-        .get();
-      recordAudit(tx, { actorId: actor.id, action: "suggestion.dismissed", entity: "customer", entityId: customer.id, detail: { dismissalId: dismissal.id }, at: now });
-      return dismissal;
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) => {
+        const customer = await firstRow(tx.select({ id: customers.id, branchId: customers.branchId }).from(customers).where(eq(customers.id, input.customerId)).limit(1));
+        if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
+        const latest = await firstRow(tx.select({ id: signals.id }).from(signals).where(eq(signals.customerId, customer.id)).orderBy(desc(signals.id)).limit(1));
+        const dismissal = await returnedRow(tx
+                .insert(suggestionDismissals)
+                .values({ customerId: customer.id, upToSignalId: latest?.id ?? 0, reason: input.reason, dismissedById: actor.id, dismissedAt: now })
+                .returning());
+        await recordAudit(tx, { actorId: actor.id, action: "suggestion.dismissed", entity: "customer", entityId: customer.id, detail: { dismissalId: dismissal.id }, at: now });
+        return dismissal;
+      });
 }

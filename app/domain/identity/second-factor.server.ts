@@ -12,6 +12,8 @@ import { recordAudit } from "../core/audit.server";
 import { DomainError } from "../core/errors";
 import { can } from "../core/permissions";
 import { endAllSessionsOf } from "./sessions.server";
+import { writeTransaction } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
@@ -107,29 +109,27 @@ function newRecoveryCode(): string {
 }
 
 /** Replaces a user's recovery codes with ten new ones; returns them (the only time they exist in plain). */
-export function replaceRecoveryCodes(tx: Tx, userId: number, now: Date): string[] {
-  tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
+export async function replaceRecoveryCodes(tx: Tx, userId: number, now: Date): Promise<string[]> {
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  tx.insert(recoveryCodes)
-    .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseCode(code)!.code), createdAt: now })))
-    .run();
+  await tx.insert(recoveryCodes)
+        .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseCode(code)!.code), createdAt: now })));
   return codes;
 }
 
-export function remainingRecoveryCodes(db: DbOrTx, userId: number): number {
+export async function remainingRecoveryCodes(db: DbOrTx, userId: number): Promise<number> {
   return (
-    db
-      .select({ n: count() })
-      .from(recoveryCodes)
-      .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
-      .get()?.n ?? 0
+    (await firstRow(db
+            .select({ n: count() })
+            .from(recoveryCodes)
+            .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt))).limit(1)))?.n ?? 0
   );
 }
 
 // ---- the factor of a user ----
 
-export function hasSecondFactor(db: DbOrTx, userId: number): boolean {
-  return !!db.select({ userId: userSecondFactors.userId }).from(userSecondFactors).where(eq(userSecondFactors.userId, userId)).get();
+export async function hasSecondFactor(db: DbOrTx, userId: number): Promise<boolean> {
+  return !!(await firstRow(db.select({ userId: userSecondFactors.userId }).from(userSecondFactors).where(eq(userSecondFactors.userId, userId)).limit(1)));
 }
 
 export type CodeCheck = { ok: true; method: "totp" | "recovery_code" } | { ok: false; reason: "wrong" | "reused" };
@@ -140,41 +140,39 @@ export type CodeCheck = { ok: true; method: "totp" | "recovery_code" } | { ok: f
  * its window, and a recovery code is marked used. `totpStep` is computed before the transaction,
  * since verification is asynchronous.
  */
-export function spendCode(tx: Tx, userId: number, code: NonNullable<ReturnType<typeof normaliseCode>>, totpStep: number | null, now: Date): CodeCheck {
+export async function spendCode(tx: Tx, userId: number, code: NonNullable<ReturnType<typeof normaliseCode>>, totpStep: number | null, now: Date): Promise<CodeCheck> {
   if (code.kind === "totp") {
     if (totpStep === null) return { ok: false, reason: "wrong" };
-    const factor = tx.select().from(userSecondFactors).where(eq(userSecondFactors.userId, userId)).get();
+    const factor = await firstRow(tx.select().from(userSecondFactors).where(eq(userSecondFactors.userId, userId)).limit(1));
     if (!factor) return { ok: false, reason: "wrong" };
     if (totpStep <= factor.lastUsedStep) return { ok: false, reason: "reused" };
-    tx.update(userSecondFactors).set({ lastUsedStep: totpStep }).where(eq(userSecondFactors.userId, userId)).run();
+    await tx.update(userSecondFactors).set({ lastUsedStep: totpStep }).where(eq(userSecondFactors.userId, userId));
     return { ok: true, method: "totp" };
   }
-  const used = tx
-    .update(recoveryCodes)
-    .set({ usedAt: now })
-    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashRecoveryCode(code.code)), isNull(recoveryCodes.usedAt)))
-    .run();
+  const used = await tx
+      .update(recoveryCodes)
+      .set({ usedAt: now })
+      .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashRecoveryCode(code.code)), isNull(recoveryCodes.usedAt)));
   return used.changes === 1 ? { ok: true, method: "recovery_code" } : { ok: false, reason: "wrong" };
 }
 
 /** The TOTP step of a code for this user's stored factor (null when wrong, not TOTP, or no factor). */
 export async function totpStepForUser(db: DbOrTx, userId: number, code: NonNullable<ReturnType<typeof normaliseCode>>, secret: string) {
   if (code.kind !== "totp") return null;
-  const factor = db.select().from(userSecondFactors).where(eq(userSecondFactors.userId, userId)).get();
+  const factor = await firstRow(db.select().from(userSecondFactors).where(eq(userSecondFactors.userId, userId)).limit(1));
   const totpSecret = factor ? decryptFactorSecret(factor.secretEncrypted, secret) : null;
-  return totpSecret ? totpStepOf(code.code, totpSecret) : null;
+  return totpSecret ? (await totpStepOf(code.code, totpSecret)) : null;
 }
 
 /** Stores a confirmed factor with fresh recovery codes (inside the caller's transaction). */
-export function storeSecondFactor(tx: Tx, input: { userId: number; totpSecret: string; step: number; secret: string; now: Date }): string[] {
-  tx.insert(userSecondFactors)
-    .values({ userId: input.userId, secretEncrypted: encryptFactorSecret(input.totpSecret, input.secret), lastUsedStep: input.step, createdAt: input.now })
-    .onConflictDoUpdate({
-      target: userSecondFactors.userId,
-      set: { secretEncrypted: encryptFactorSecret(input.totpSecret, input.secret), lastUsedStep: input.step, createdAt: input.now },
-    })
-    .run();
-  return replaceRecoveryCodes(tx, input.userId, input.now);
+export async function storeSecondFactor(tx: Tx, input: { userId: number; totpSecret: string; step: number; secret: string; now: Date }): Promise<string[]> {
+  await tx.insert(userSecondFactors)
+        .values({ userId: input.userId, secretEncrypted: encryptFactorSecret(input.totpSecret, input.secret), lastUsedStep: input.step, createdAt: input.now })
+        .onConflictDoUpdate({
+          target: userSecondFactors.userId,
+          set: { secretEncrypted: encryptFactorSecret(input.totpSecret, input.secret), lastUsedStep: input.step, createdAt: input.now },
+        });
+  return await replaceRecoveryCodes(tx, input.userId, input.now);
 }
 
 /**
@@ -190,15 +188,12 @@ export async function enrolSecondFactor(
   const code = normaliseCode(input.code);
   const step = code?.kind === "totp" ? await totpStepOf(code.code, input.totpSecret) : null;
   if (step === null) throw new DomainError("VALIDATION", "That code does not match. Type the 6-digit code your app shows now.", { field: "code" });
-  return db.transaction(
-    (tx) => {
-      if (hasSecondFactor(tx, actor.id)) throw new DomainError("INVALID_STATE", "Two-step sign-in is already set up for your account.");
-      const codes = storeSecondFactor(tx, { userId: actor.id, totpSecret: input.totpSecret, step, secret: input.secret, now });
-      recordAudit(tx, { actorId: actor.id, action: "auth.second_factor_enrolled", entity: "user", entityId: actor.id, at: now });
-      return codes;
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) => {
+        if ((await hasSecondFactor(tx, actor.id))) throw new DomainError("INVALID_STATE", "Two-step sign-in is already set up for your account.");
+        const codes = await storeSecondFactor(tx, { userId: actor.id, totpSecret: input.totpSecret, step, secret: input.secret, now });
+        await recordAudit(tx, { actorId: actor.id, action: "auth.second_factor_enrolled", entity: "user", entityId: actor.id, at: now });
+        return codes;
+      });
 }
 
 /** New recovery codes for a signed-in user, after a current code proves they still hold the factor. */
@@ -206,40 +201,34 @@ export async function regenerateRecoveryCodes(db: Db, actor: { id: number }, inp
   const code = normaliseCode(input.code);
   if (!code || code.kind !== "totp") throw new DomainError("VALIDATION", "Type the 6-digit code your app shows now.", { field: "code" });
   const step = await totpStepForUser(db, actor.id, code, input.secret);
-  return db.transaction(
-    (tx) => {
-      const check = spendCode(tx, actor.id, code, step, now);
-      if (!check.ok) {
-        throw new DomainError(
-          "VALIDATION",
-          check.reason === "reused" ? "That code was already used. Wait for the next code." : "That code does not match. Type the code your app shows now.",
-          { field: "code" },
-        );
-      }
-      const codes = replaceRecoveryCodes(tx, actor.id, now);
-      recordAudit(tx, { actorId: actor.id, action: "auth.recovery_codes_regenerated", entity: "user", entityId: actor.id, at: now });
-      return codes;
-    },
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) => {
+        const check = await spendCode(tx, actor.id, code, step, now);
+        if (!check.ok) {
+          throw new DomainError(
+            "VALIDATION",
+            check.reason === "reused" ? "That code was already used. Wait for the next code." : "That code does not match. Type the code your app shows now.",
+            { field: "code" },
+          );
+        }
+        const codes = await replaceRecoveryCodes(tx, actor.id, now);
+        await recordAudit(tx, { actorId: actor.id, action: "auth.recovery_codes_regenerated", entity: "user", entityId: actor.id, at: now });
+        return codes;
+      });
 }
 
 /**
  * An administrator removes a user's factor (a lost phone): the secret and recovery codes go, the
  * user's sessions end, and they set up a new factor at their next sign-in when one is required.
  */
-export function resetSecondFactor(db: Db, actor: { id: number; role: Role }, input: { userId: number }, now: Date): void {
+export async function resetSecondFactor(db: Db, actor: { id: number; role: Role }, input: { userId: number }, now: Date): Promise<void> {
   if (!can(actor.role, "users:manage")) throw new DomainError("FORBIDDEN", "Only administrators reset another user's second factor.");
   if (actor.id === input.userId) throw new DomainError("FORBIDDEN", "Another administrator must reset your own second factor.");
-  db.transaction(
-    (tx) => {
-      const removed = tx.delete(userSecondFactors).where(eq(userSecondFactors.userId, input.userId)).run().changes;
-      if (removed === 0) throw new DomainError("INVALID_STATE", "This user has no second factor to reset.");
-      tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, input.userId)).run();
-      tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, input.userId)).run();
-      endAllSessionsOf(tx, input.userId);
-      recordAudit(tx, { actorId: actor.id, action: "user.second_factor_reset", entity: "user", entityId: input.userId, at: now });
-    },
-    { behavior: "immediate" },
-  );
+  await writeTransaction(db, async (tx) => {
+          const removed = (await tx.delete(userSecondFactors).where(eq(userSecondFactors.userId, input.userId))).changes;
+          if (removed === 0) throw new DomainError("INVALID_STATE", "This user has no second factor to reset.");
+          await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, input.userId));
+          await tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, input.userId));
+          await endAllSessionsOf(tx, input.userId);
+          await recordAudit(tx, { actorId: actor.id, action: "user.second_factor_reset", entity: "user", entityId: input.userId, at: now });
+        });
 }

@@ -4,6 +4,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { and, count, eq, lt, ne, or } from "drizzle-orm";
 import { branches, sessions, users, type Branch, type SignInMethod, type User } from "../../../db/schema";
 import type { Db, DbOrTx } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -23,24 +24,23 @@ export type SessionUser = Pick<User, "id" | "email" | "name" | "role" | "branchI
 };
 
 /** Creates a session row for a new random token (call inside the sign-in transaction). */
-export function createSession(
+export async function createSession(
   tx: DbOrTx,
   input: { userId: number; secret: string; now: Date; ipAddress?: string | null; userAgent?: string | null; method?: SignInMethod },
-): { token: string; expiresAt: Date } {
+): Promise<{ token: string; expiresAt: Date }> {
   const token = newSessionToken();
   const expiresAt = new Date(input.now.getTime() + SESSION_ABSOLUTE_MS);
-  tx.insert(sessions)
-    .values({
-      idHash: hashSessionToken(token, input.secret),
-      userId: input.userId,
-      createdAt: input.now,
-      lastSeenAt: input.now,
-      expiresAt,
-      ipAddress: input.ipAddress ?? null,
-      userAgent: input.userAgent?.slice(0, 300) ?? null,
-      signInMethod: input.method ?? "password",
-    })
-    .run();
+  await tx.insert(sessions)
+        .values({
+          idHash: hashSessionToken(token, input.secret),
+          userId: input.userId,
+          createdAt: input.now,
+          lastSeenAt: input.now,
+          expiresAt,
+          ipAddress: input.ipAddress ?? null,
+          userAgent: input.userAgent?.slice(0, 300) ?? null,
+          signInMethod: input.method ?? "password",
+        });
   return { token, expiresAt };
 }
 
@@ -53,16 +53,15 @@ export type SessionLookup =
  * Resolves a cookie token to its user. Idle or absolutely expired sessions are reported as
  * expired, and sessions of deactivated users as none; neither signs anyone in.
  */
-export function lookupSession(db: Db, token: string | null | undefined, secret: string, now: Date): SessionLookup {
+export async function lookupSession(db: Db, token: string | null | undefined, secret: string, now: Date): Promise<SessionLookup> {
   if (!token || token.length > 100) return { status: "none" };
   const idHash = hashSessionToken(token, secret);
-  const row = db
-    .select({ session: sessions, user: users, branch: branches })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .leftJoin(branches, eq(branches.id, users.branchId))
-    .where(eq(sessions.idHash, idHash))
-    .get();
+  const row = await firstRow(db
+      .select({ session: sessions, user: users, branch: branches })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(branches, eq(branches.id, users.branchId))
+      .where(eq(sessions.idHash, idHash)).limit(1));
   if (!row) return { status: "none" };
   const idle = now.getTime() - row.session.lastSeenAt.getTime() > SESSION_IDLE_MS;
   const absolute = now.getTime() >= row.session.expiresAt.getTime();
@@ -71,7 +70,7 @@ export function lookupSession(db: Db, token: string | null | undefined, secret: 
   if (!row.user.active) return { status: "none" };
   if (idle || absolute) return { status: "expired" };
   if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)).run();
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
   }
   const { user, branch } = row;
   return {
@@ -91,30 +90,28 @@ export function lookupSession(db: Db, token: string | null | undefined, secret: 
   };
 }
 
-export function deleteSession(tx: DbOrTx, sessionHash: string) {
-  tx.delete(sessions).where(eq(sessions.idHash, sessionHash)).run();
+export async function deleteSession(tx: DbOrTx, sessionHash: string) {
+  await tx.delete(sessions).where(eq(sessions.idHash, sessionHash));
 }
 
 /** Ends every session of a user at once (deactivation, password change). */
-export function endAllSessionsOf(tx: DbOrTx, userId: number) {
-  tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+export async function endAllSessionsOf(tx: DbOrTx, userId: number) {
+  await tx.delete(sessions).where(eq(sessions.userId, userId));
 }
 
 /** Ends every session of a user but the one in use (their own password change). */
-export function endOtherSessionsOf(tx: DbOrTx, userId: number, keepSessionHash: string | null) {
-  tx.delete(sessions)
-    .where(keepSessionHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, keepSessionHash)) : eq(sessions.userId, userId))
-    .run();
+export async function endOtherSessionsOf(tx: DbOrTx, userId: number, keepSessionHash: string | null) {
+  await tx.delete(sessions)
+        .where(keepSessionHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, keepSessionHash)) : eq(sessions.userId, userId));
 }
 
 /** Housekeeping: removes sessions past either expiry. */
-export function purgeExpiredSessions(db: DbOrTx, now: Date): number {
-  return db
-    .delete(sessions)
-    .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))
-    .run().changes;
+export async function purgeExpiredSessions(db: DbOrTx, now: Date): Promise<number> {
+  return (await db
+      .delete(sessions)
+      .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))).changes;
 }
 
-export function countSessionsOf(db: Db, userId: number): number {
-  return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0;
+export async function countSessionsOf(db: Db, userId: number): Promise<number> {
+  return (await firstRow(db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).limit(1)))?.n ?? 0;
 }

@@ -32,6 +32,8 @@ import {
   totpStepOf,
 } from "./second-factor.server";
 import { createSession, hashSessionToken, newSessionToken, purgeExpiredSessions, type SessionUser } from "./sessions.server";
+import { writeTransaction } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 export const ACCOUNT_FAILURE_LIMIT = 10;
 export const ACCOUNT_WINDOW_MS = 15 * 60 * 1000;
@@ -76,14 +78,14 @@ export async function signIn(db: Db, input: SignInInput): Promise<SignInResult> 
   const email = normalizeEmail(input.email).slice(0, 254);
   const { now } = input;
 
-  const lockedUntil = accountLockedUntil(db, email, now);
+  const lockedUntil = await accountLockedUntil(db, email, now);
   if (lockedUntil) {
-    recordRefusal(db, email, input.ipAddress, now, "auth.sign_in_refused_locked");
+    await recordRefusal(db, email, input.ipAddress, now, "auth.sign_in_refused_locked");
     return { ok: false, reason: "locked", retryAt: lockedUntil, message: lockedMessage(lockedUntil, now) };
   }
-  const addressRetryAt = addressThrottledUntil(db, email, input.ipAddress, now);
+  const addressRetryAt = await addressThrottledUntil(db, email, input.ipAddress, now);
   if (addressRetryAt) {
-    recordRefusal(db, email, input.ipAddress, now, "auth.sign_in_refused_address");
+    await recordRefusal(db, email, input.ipAddress, now, "auth.sign_in_refused_address");
     return {
       ok: false,
       reason: "address-throttled",
@@ -92,7 +94,7 @@ export async function signIn(db: Db, input: SignInInput): Promise<SignInResult> 
     };
   }
 
-  const user = db.select().from(users).where(eq(users.email, email)).get();
+  const user = await firstRow(db.select().from(users).where(eq(users.email, email)).limit(1));
   // Always run the hash, even for an unknown account (or one that signs in only through single
   // sign-on), so timing does not tell which it was.
   const usable = user?.passwordHash.startsWith("scrypt$") ? user.passwordHash : null;
@@ -100,81 +102,72 @@ export async function signIn(db: Db, input: SignInInput): Promise<SignInResult> 
 
   if (!user || !user.active || !passwordMatches) {
     const reason = !user ? "unknown_account" : !user.active ? "inactive_account" : "wrong_password";
-    return recordFailure(db, { email, userId: user?.id ?? null, ipAddress: input.ipAddress, reason, now });
+    return await recordFailure(db, { email, userId: user?.id ?? null, ipAddress: input.ipAddress, reason, now });
   }
 
   // A second factor, when the user has one or the organisation requires it: no session yet, only
   // a short-lived pending sign-in that the code step completes.
-  const factor = hasSecondFactor(db, user.id);
-  if (factor || getOrganisation(db).secondFactorRequired) {
-    return db.transaction(
-      (tx) => {
-        const stage: PendingSignInStage = factor ? "verify" : "enrol";
-        const pending = createPendingSignIn(tx, { userId: user.id, stage, redirectTo: input.redirectTo ?? null, ...input });
-        recordAudit(tx, { actorId: user.id, action: "auth.password_accepted", entity: "user", entityId: user.id, detail: { next: stage }, at: now });
-        return {
-          ok: false as const,
-          reason: "second-factor" as const,
-          stage,
-          pendingToken: pending.token,
-          expiresAt: pending.expiresAt,
-          message: stage === "verify" ? "Enter the code from your authenticator app." : "Set up two-step sign-in to continue.",
-        };
-      },
-      { behavior: "immediate" },
-    );
+  const factor = await hasSecondFactor(db, user.id);
+  if (factor || (await getOrganisation(db)).secondFactorRequired) {
+    return await writeTransaction(db, async (tx) => {
+            const stage: PendingSignInStage = factor ? "verify" : "enrol";
+            const pending = await createPendingSignIn(tx, { userId: user.id, stage, redirectTo: input.redirectTo ?? null, ...input });
+            await recordAudit(tx, { actorId: user.id, action: "auth.password_accepted", entity: "user", entityId: user.id, detail: { next: stage }, at: now });
+            return {
+              ok: false as const,
+              reason: "second-factor" as const,
+              stage,
+              pendingToken: pending.token,
+              expiresAt: pending.expiresAt,
+              message: stage === "verify" ? "Enter the code from your authenticator app." : "Set up two-step sign-in to continue.",
+            };
+          });
   }
 
-  return db.transaction(
-    (tx) =>
-      startSession(tx, {
-        user,
-        ipAddress: input.ipAddress,
-        userAgent: input.userAgent,
-        secret: input.secret,
-        previousSessionHash: input.previousSessionHash,
-        method: "password",
-        now,
-      }),
-    { behavior: "immediate" },
-  );
+  return await writeTransaction(db, async (tx) =>
+        (await startSession(tx, {
+                user,
+                ipAddress: input.ipAddress,
+                userAgent: input.userAgent,
+                secret: input.secret,
+                previousSessionHash: input.previousSessionHash,
+                method: "password",
+                now,
+              })));
 }
 
 /** A failed attempt (password or code): counted for the account and the address; the tenth locks the account. */
-function recordFailure(
+async function recordFailure(
   db: Db,
   input: { email: string; userId: number | null; ipAddress: string; reason: string; now: Date; action?: string },
-): Refusal {
+): Promise<Refusal> {
   const { email, now } = input;
-  const locked = db.transaction(
-      (tx) => {
-        tx.insert(signInAttempts).values({ email, ipAddress: input.ipAddress, outcome: "failure", at: now }).run();
-        recordAudit(tx, {
-          actorId: input.userId,
-          action: input.action ?? "auth.sign_in_failed",
-          entity: "user",
-          entityId: input.userId,
-          detail: { email, reason: input.reason },
-          at: now,
+  const locked = await writeTransaction(db, async (tx) => {
+          await tx.insert(signInAttempts).values({ email, ipAddress: input.ipAddress, outcome: "failure", at: now });
+          await recordAudit(tx, {
+                  actorId: input.userId,
+                  action: input.action ?? "auth.sign_in_failed",
+                  entity: "user",
+                  entityId: input.userId,
+                  detail: { email, reason: input.reason },
+                  at: now,
+                });
+          const failures = await recentFailures(tx, email, now);
+          if (failures === ACCOUNT_FAILURE_LIMIT) {
+            // The account is locked: a waiting code step must start again from the password.
+            if (input.userId !== null) await tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, input.userId));
+            await recordAudit(tx, {
+                            actorId: input.userId,
+                            action: "auth.account_locked",
+                            entity: "user",
+                            entityId: input.userId,
+                            detail: { email, failures, lockedMinutes: ACCOUNT_LOCK_MS / 60000 },
+                            at: now,
+                          });
+            return true;
+          }
+          return false;
         });
-        const failures = recentFailures(tx, email, now);
-        if (failures === ACCOUNT_FAILURE_LIMIT) {
-          // The account is locked: a waiting code step must start again from the password.
-          if (input.userId !== null) tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, input.userId)).run();
-          recordAudit(tx, {
-            actorId: input.userId,
-            action: "auth.account_locked",
-            entity: "user",
-            entityId: input.userId,
-            detail: { email, failures, lockedMinutes: ACCOUNT_LOCK_MS / 60000 },
-            at: now,
-          });
-          return true;
-        }
-        return false;
-      },
-      { behavior: "immediate" },
-    );
   if (locked) {
     const retryAt = new Date(now.getTime() + ACCOUNT_LOCK_MS);
     return { ok: false, reason: "locked", retryAt, message: lockedMessage(retryAt, now) };
@@ -187,7 +180,7 @@ function recordFailure(
  * is counted, the browser's previous session ends, and a new session starts. Same expiry, same
  * sign-out, same deactivation rules whatever the path. Call inside an immediate transaction.
  */
-export function startSession(
+export async function startSession(
   tx: Tx,
   input: {
     user: Pick<User, "id" | "email" | "role" | "mustChangePassword">;
@@ -199,29 +192,29 @@ export function startSession(
     detail?: Record<string, string>;
     now: Date;
   },
-): SessionStarted {
+): Promise<SessionStarted> {
   const { user, now } = input;
-  tx.insert(signInAttempts).values({ email: user.email, ipAddress: input.ipAddress, outcome: "success", at: now }).run();
-  tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id)).run();
-  if (input.previousSessionHash) tx.delete(sessions).where(eq(sessions.idHash, input.previousSessionHash)).run();
-  purgeExpiredSessions(tx, now);
-  tx.delete(pendingSignIns).where(lt(pendingSignIns.expiresAt, now)).run();
-  const session = createSession(tx, {
-    userId: user.id,
-    secret: input.secret,
-    now,
-    ipAddress: input.ipAddress,
-    userAgent: input.userAgent,
-    method: input.method,
-  });
-  recordAudit(tx, {
-    actorId: user.id,
-    action: "auth.sign_in",
-    entity: "user",
-    entityId: user.id,
-    detail: input.method === "password" && !input.detail ? undefined : { method: input.method, ...input.detail },
-    at: now,
-  });
+  await tx.insert(signInAttempts).values({ email: user.email, ipAddress: input.ipAddress, outcome: "success", at: now });
+  await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id));
+  if (input.previousSessionHash) await tx.delete(sessions).where(eq(sessions.idHash, input.previousSessionHash));
+  await purgeExpiredSessions(tx, now);
+  await tx.delete(pendingSignIns).where(lt(pendingSignIns.expiresAt, now));
+  const session = await createSession(tx, {
+      userId: user.id,
+      secret: input.secret,
+      now,
+      ipAddress: input.ipAddress,
+      userAgent: input.userAgent,
+      method: input.method,
+    });
+  await recordAudit(tx, {
+        actorId: user.id,
+        action: "auth.sign_in",
+        entity: "user",
+        entityId: user.id,
+        detail: input.method === "password" && !input.detail ? undefined : { method: input.method, ...input.detail },
+        at: now,
+      });
   return { ok: true, token: session.token, expiresAt: session.expiresAt, userId: user.id, role: user.role, mustChangePassword: user.mustChangePassword };
 }
 
@@ -229,25 +222,24 @@ export function startSession(
 
 export const PENDING_SIGN_IN_MS = 10 * 60 * 1000;
 
-function createPendingSignIn(
+async function createPendingSignIn(
   tx: Tx,
   input: { userId: number; stage: PendingSignInStage; redirectTo: string | null; ipAddress: string; userAgent?: string | null; secret: string; now: Date },
 ) {
   const token = newSessionToken();
   const expiresAt = new Date(input.now.getTime() + PENDING_SIGN_IN_MS);
-  tx.delete(pendingSignIns).where(lt(pendingSignIns.expiresAt, input.now)).run();
-  tx.insert(pendingSignIns)
-    .values({
-      idHash: hashSessionToken(token, input.secret),
-      userId: input.userId,
-      stage: input.stage,
-      redirectTo: input.redirectTo?.slice(0, 2000) ?? null,
-      ipAddress: input.ipAddress,
-      userAgent: input.userAgent?.slice(0, 300) ?? null,
-      createdAt: input.now,
-      expiresAt,
-    })
-    .run();
+  await tx.delete(pendingSignIns).where(lt(pendingSignIns.expiresAt, input.now));
+  await tx.insert(pendingSignIns)
+        .values({
+          idHash: hashSessionToken(token, input.secret),
+          userId: input.userId,
+          stage: input.stage,
+          redirectTo: input.redirectTo?.slice(0, 2000) ?? null,
+          ipAddress: input.ipAddress,
+          userAgent: input.userAgent?.slice(0, 300) ?? null,
+          createdAt: input.now,
+          expiresAt,
+        });
   return { token, expiresAt };
 }
 
@@ -260,14 +252,13 @@ export type PendingSignInView = {
 };
 
 /** The pending sign-in a browser's token names, if it is still valid and its user still active. */
-export function findPendingSignIn(db: DbOrTx, token: string | null | undefined, secret: string, now: Date): PendingSignInView | null {
+export async function findPendingSignIn(db: DbOrTx, token: string | null | undefined, secret: string, now: Date): Promise<PendingSignInView | null> {
   if (!token || token.length > 100) return null;
-  const row = db
-    .select({ pending: pendingSignIns, user: users })
-    .from(pendingSignIns)
-    .innerJoin(users, eq(users.id, pendingSignIns.userId))
-    .where(eq(pendingSignIns.idHash, hashSessionToken(token, secret)))
-    .get();
+  const row = await firstRow(db
+      .select({ pending: pendingSignIns, user: users })
+      .from(pendingSignIns)
+      .innerJoin(users, eq(users.id, pendingSignIns.userId))
+      .where(eq(pendingSignIns.idHash, hashSessionToken(token, secret))).limit(1));
   if (!row || row.pending.expiresAt.getTime() <= now.getTime() || !row.user.active) return null;
   const { pending, user } = row;
   return {
@@ -284,10 +275,9 @@ export async function enrolmentSecretFor(db: Db, pending: PendingSignInView, sec
   const existing = pending.enrolSecretEncrypted ? decryptFactorSecret(pending.enrolSecretEncrypted, secret) : null;
   if (existing) return existing;
   const totpSecret = await newTotpSecret();
-  db.update(pendingSignIns)
-    .set({ enrolSecretEncrypted: encryptFactorSecret(totpSecret, secret) })
-    .where(eq(pendingSignIns.idHash, pending.idHash))
-    .run();
+  await db.update(pendingSignIns)
+        .set({ enrolSecretEncrypted: encryptFactorSecret(totpSecret, secret) })
+        .where(eq(pendingSignIns.idHash, pending.idHash));
   return totpSecret;
 }
 
@@ -320,19 +310,19 @@ const REUSED_CODE_MESSAGE = "That code was already used. Wait for your app to sh
  */
 export async function completeSecondFactor(db: Db, input: SecondFactorInput): Promise<SecondFactorResult> {
   const { now } = input;
-  const pending = findPendingSignIn(db, input.pendingToken, input.secret, now);
+  const pending = await findPendingSignIn(db, input.pendingToken, input.secret, now);
   if (!pending) return { ok: false, reason: "expired", message: PENDING_EXPIRED_MESSAGE };
   const { user } = pending;
 
-  const lockedUntil = accountLockedUntil(db, user.email, now);
+  const lockedUntil = await accountLockedUntil(db, user.email, now);
   if (lockedUntil) {
-    db.delete(pendingSignIns).where(eq(pendingSignIns.idHash, pending.idHash)).run();
-    recordRefusal(db, user.email, input.ipAddress, now, "auth.sign_in_refused_locked");
+    await db.delete(pendingSignIns).where(eq(pendingSignIns.idHash, pending.idHash));
+    await recordRefusal(db, user.email, input.ipAddress, now, "auth.sign_in_refused_locked");
     return { ok: false, reason: "locked", retryAt: lockedUntil, message: lockedMessage(lockedUntil, now) };
   }
-  const addressRetryAt = addressThrottledUntil(db, user.email, input.ipAddress, now);
+  const addressRetryAt = await addressThrottledUntil(db, user.email, input.ipAddress, now);
   if (addressRetryAt) {
-    recordRefusal(db, user.email, input.ipAddress, now, "auth.sign_in_refused_address");
+    await recordRefusal(db, user.email, input.ipAddress, now, "auth.sign_in_refused_address");
     return {
       ok: false,
       reason: "address-throttled",
@@ -352,130 +342,116 @@ export async function completeSecondFactor(db: Db, input: SecondFactorInput): Pr
     step = await totpStepForUser(db, user.id, code, input.secret);
   }
 
-  const outcome = db.transaction(
-    (tx) => {
-      // Re-read inside the write lock: a parallel request may have completed this sign-in.
-      if (!tx.select({ idHash: pendingSignIns.idHash }).from(pendingSignIns).where(eq(pendingSignIns.idHash, pending.idHash)).get()) {
-        return { kind: "expired" as const };
-      }
-      let recoveryCodes: string[] | null = null;
-      let method: string;
-      if (pending.stage === "enrol") {
-        if (step === null || !enrolSecret) return { kind: "failed" as const, reason: "wrong" as const };
-        recoveryCodes = storeSecondFactor(tx, { userId: user.id, totpSecret: enrolSecret, step, secret: input.secret, now });
-        recordAudit(tx, { actorId: user.id, action: "auth.second_factor_enrolled", entity: "user", entityId: user.id, at: now });
-        method = "totp";
-      } else {
-        const check = code ? spendCode(tx, user.id, code, step, now) : ({ ok: false, reason: "wrong" } as const);
-        if (!check.ok) return { kind: "failed" as const, reason: check.reason };
-        method = check.method;
-      }
-      tx.delete(pendingSignIns).where(eq(pendingSignIns.idHash, pending.idHash)).run();
-      const session = startSession(tx, {
-        user,
-        ipAddress: input.ipAddress,
-        userAgent: input.userAgent,
-        secret: input.secret,
-        previousSessionHash: input.previousSessionHash,
-        method: "password",
-        detail: { secondFactor: method },
-        now,
+  const outcome = await writeTransaction(db, async (tx) => {
+        // Re-read inside the write lock: a parallel request may have completed this sign-in.
+        if (!(await firstRow(tx.select({ idHash: pendingSignIns.idHash }).from(pendingSignIns).where(eq(pendingSignIns.idHash, pending.idHash)).limit(1)))) {
+          return { kind: "expired" as const };
+        }
+        let recoveryCodes: string[] | null = null;
+        let method: string;
+        if (pending.stage === "enrol") {
+          if (step === null || !enrolSecret) return { kind: "failed" as const, reason: "wrong" as const };
+          recoveryCodes = await storeSecondFactor(tx, { userId: user.id, totpSecret: enrolSecret, step, secret: input.secret, now });
+          await recordAudit(tx, { actorId: user.id, action: "auth.second_factor_enrolled", entity: "user", entityId: user.id, at: now });
+          method = "totp";
+        } else {
+          const check = code ? (await spendCode(tx, user.id, code, step, now)) : ({ ok: false, reason: "wrong" } as const);
+          if (!check.ok) return { kind: "failed" as const, reason: check.reason };
+          method = check.method;
+        }
+        await tx.delete(pendingSignIns).where(eq(pendingSignIns.idHash, pending.idHash));
+        const session = await startSession(tx, {
+                  user,
+                  ipAddress: input.ipAddress,
+                  userAgent: input.userAgent,
+                  secret: input.secret,
+                  previousSessionHash: input.previousSessionHash,
+                  method: "password",
+                  detail: { secondFactor: method },
+                  now,
+                });
+        return { kind: "session" as const, session, recoveryCodes };
       });
-      return { kind: "session" as const, session, recoveryCodes };
-    },
-    { behavior: "immediate" },
-  );
 
   if (outcome.kind === "expired") return { ok: false, reason: "expired", message: PENDING_EXPIRED_MESSAGE };
   if (outcome.kind === "session") return { ...outcome.session, redirectTo: pending.redirectTo, recoveryCodes: outcome.recoveryCodes };
-  const refusal = recordFailure(db, {
-    email: user.email,
-    userId: user.id,
-    ipAddress: input.ipAddress,
-    reason: outcome.reason === "reused" ? "reused_code" : "wrong_code",
-    action: "auth.second_factor_failed",
-    now,
-  });
+  const refusal = await recordFailure(db, {
+      email: user.email,
+      userId: user.id,
+      ipAddress: input.ipAddress,
+      reason: outcome.reason === "reused" ? "reused_code" : "wrong_code",
+      action: "auth.second_factor_failed",
+      now,
+    });
   if (refusal.reason === "locked") return refusal;
   return { ok: false, reason: outcome.reason, message: outcome.reason === "reused" ? REUSED_CODE_MESSAGE : WRONG_CODE_MESSAGE };
 }
 
-export function signOut(db: Db, user: SessionUser, sessionHash: string, now: Date) {
-  db.transaction(
-    (tx) => {
-      tx.delete(sessions).where(eq(sessions.idHash, sessionHash)).run();
-      recordAudit(tx, { actorId: user.id, action: "auth.sign_out", entity: "user", entityId: user.id, at: now });
-    },
-    { behavior: "immediate" },
-  );
+export async function signOut(db: Db, user: SessionUser, sessionHash: string, now: Date) {
+  await writeTransaction(db, async (tx) => {
+          await tx.delete(sessions).where(eq(sessions.idHash, sessionHash));
+          await recordAudit(tx, { actorId: user.id, action: "auth.sign_out", entity: "user", entityId: user.id, at: now });
+        });
 }
 
 /** Failures for this account since its last success, within the window. */
-function recentFailures(db: DbOrTx, email: string, now: Date): number {
-  const since = Math.max(now.getTime() - ACCOUNT_WINDOW_MS, lastSuccessAt(db, email));
+async function recentFailures(db: DbOrTx, email: string, now: Date): Promise<number> {
+  const since = Math.max(now.getTime() - ACCOUNT_WINDOW_MS, await lastSuccessAt(db, email));
   return (
-    db
-      .select({ n: count() })
-      .from(signInAttempts)
-      .where(and(eq(signInAttempts.email, email), eq(signInAttempts.outcome, "failure"), gt(signInAttempts.at, new Date(since))))
-      .get()?.n ?? 0
+    (await firstRow(db
+            .select({ n: count() })
+            .from(signInAttempts)
+            .where(and(eq(signInAttempts.email, email), eq(signInAttempts.outcome, "failure"), gt(signInAttempts.at, new Date(since)))).limit(1)))?.n ?? 0
   );
 }
 
-function lastSuccessAt(db: DbOrTx, email: string): number {
-  const row = db
-    .select({ at: max(signInAttempts.at) })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.email, email), eq(signInAttempts.outcome, "success")))
-    .get();
+async function lastSuccessAt(db: DbOrTx, email: string): Promise<number> {
+  const row = await firstRow(db
+      .select({ at: max(signInAttempts.at) })
+      .from(signInAttempts)
+      .where(and(eq(signInAttempts.email, email), eq(signInAttempts.outcome, "success"))).limit(1));
   return row?.at ? row.at.getTime() : 0;
 }
 
 /** Locked while 10 failures sit in the window; the lock ends 15 minutes after the last of them. */
-export function accountLockedUntil(db: Db, email: string, now: Date): Date | null {
-  if (recentFailures(db, email, now) < ACCOUNT_FAILURE_LIMIT) return null;
-  const last = db
-    .select({ at: signInAttempts.at })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.email, email), eq(signInAttempts.outcome, "failure")))
-    .orderBy(desc(signInAttempts.at))
-    .limit(1)
-    .get();
+export async function accountLockedUntil(db: Db, email: string, now: Date): Promise<Date | null> {
+  if ((await recentFailures(db, email, now)) < ACCOUNT_FAILURE_LIMIT) return null;
+  const last = await firstRow(db
+      .select({ at: signInAttempts.at })
+      .from(signInAttempts)
+      .where(and(eq(signInAttempts.email, email), eq(signInAttempts.outcome, "failure")))
+      .orderBy(desc(signInAttempts.at))
+      .limit(1));
   return last ? new Date(last.at.getTime() + ACCOUNT_LOCK_MS) : null;
 }
 
-export function addressThrottledUntil(db: Db, email: string, ipAddress: string, now: Date): Date | null {
+export async function addressThrottledUntil(db: Db, email: string, ipAddress: string, now: Date): Promise<Date | null> {
   const windowStart = new Date(now.getTime() - ADDRESS_WINDOW_MS);
-  const failures = db
-    .select({ n: count(), newest: max(signInAttempts.at) })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.ipAddress, ipAddress), eq(signInAttempts.outcome, "failure"), gt(signInAttempts.at, windowStart)))
-    .get();
+  const failures = await firstRow(db
+      .select({ n: count(), newest: max(signInAttempts.at) })
+      .from(signInAttempts)
+      .where(and(eq(signInAttempts.ipAddress, ipAddress), eq(signInAttempts.outcome, "failure"), gt(signInAttempts.at, windowStart))).limit(1));
   if (!failures || failures.n < ADDRESS_FAILURE_LIMIT) return null;
-  const trusted = db
-    .select({ n: count() })
-    .from(signInAttempts)
-    .where(
-      and(
-        eq(signInAttempts.email, email),
-        eq(signInAttempts.ipAddress, ipAddress),
-        eq(signInAttempts.outcome, "success"),
-        gt(signInAttempts.at, new Date(now.getTime() - TRUSTED_ADDRESS_MS)),
-      ),
-    )
-    .get();
+  const trusted = await firstRow(db
+      .select({ n: count() })
+      .from(signInAttempts)
+      .where(
+        and(
+          eq(signInAttempts.email, email),
+          eq(signInAttempts.ipAddress, ipAddress),
+          eq(signInAttempts.outcome, "success"),
+          gt(signInAttempts.at, new Date(now.getTime() - TRUSTED_ADDRESS_MS)),
+        ),
+      ).limit(1));
   if (trusted && trusted.n > 0) return null;
   return new Date((failures.newest?.getTime() ?? now.getTime()) + ADDRESS_WINDOW_MS);
 }
 
-function recordRefusal(db: Db, email: string, ipAddress: string, now: Date, action: string) {
-  db.transaction(
-    (tx) => {
-      tx.insert(signInAttempts).values({ email, ipAddress, outcome: "refused", at: now }).run();
-      recordAudit(tx, { actorId: null, action, entity: "user", detail: { email }, at: now });
-    },
-    { behavior: "immediate" },
-  );
+async function recordRefusal(db: Db, email: string, ipAddress: string, now: Date, action: string) {
+  await writeTransaction(db, async (tx) => {
+          await tx.insert(signInAttempts).values({ email, ipAddress, outcome: "refused", at: now });
+          await recordAudit(tx, { actorId: null, action, entity: "user", detail: { email }, at: now });
+        });
 }
 
 function minutesUntil(until: Date, now: Date): string {

@@ -11,6 +11,8 @@ import { recordAudit } from "../core/audit.server";
 import { getOrganisation } from "../core/organisation.server";
 import { hashSessionToken, newSessionToken } from "./sessions.server";
 import { normalizeEmail, startSession, type SessionStarted } from "./sign-in.server";
+import { returnedRow, firstRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 /** Long enough to type a password and a code at the provider. */
 export const SSO_REQUEST_MS = 10 * 60 * 1000;
@@ -33,23 +35,19 @@ export async function beginSsoSignIn(
   const codeVerifier = client.randomPKCECodeVerifier();
   const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);
   const expiresAt = new Date(input.now.getTime() + SSO_REQUEST_MS);
-  db.transaction(
-    (tx) => {
-      tx.delete(ssoRequests).where(lt(ssoRequests.expiresAt, input.now)).run();
-      tx.insert(ssoRequests)
-        .values({
-          idHash: hashSessionToken(cookieToken, input.secret),
-          state,
-          nonce,
-          codeVerifier,
-          redirectTo: input.redirectTo?.slice(0, 2000) ?? null,
-          createdAt: input.now,
-          expiresAt,
-        })
-        .run();
-    },
-    { behavior: "immediate" },
-  );
+  await writeTransaction(db, async (tx) => {
+          await tx.delete(ssoRequests).where(lt(ssoRequests.expiresAt, input.now));
+          await tx.insert(ssoRequests)
+                      .values({
+                        idHash: hashSessionToken(cookieToken, input.secret),
+                        state,
+                        nonce,
+                        codeVerifier,
+                        redirectTo: input.redirectTo?.slice(0, 2000) ?? null,
+                        createdAt: input.now,
+                        expiresAt,
+                      });
+        });
   const authorizationUrl = client.buildAuthorizationUrl(config, {
     redirect_uri: input.redirectUri,
     scope: "openid email profile",
@@ -97,32 +95,27 @@ export async function completeSsoSignIn(db: Db, config: client.Configuration, in
   const { now } = input;
   const params = input.callbackUrl.searchParams;
   const request = input.cookieToken
-    ? db.transaction(
-        (tx) => {
-          const idHash = hashSessionToken(input.cookieToken!, input.secret);
-          const row = tx.select().from(ssoRequests).where(eq(ssoRequests.idHash, idHash)).get();
-          if (row) tx.delete(ssoRequests).where(eq(ssoRequests.idHash, idHash)).run();
-          return row;
-        },
-        { behavior: "immediate" },
-      )
+    ? (await writeTransaction(db, async (tx) => {
+                const idHash = hashSessionToken(input.cookieToken!, input.secret);
+                const row = await firstRow(tx.select().from(ssoRequests).where(eq(ssoRequests.idHash, idHash)).limit(1));
+                if (row) await tx.delete(ssoRequests).where(eq(ssoRequests.idHash, idHash));
+                return row;
+              }))
     : undefined;
 
-  const refuse = (reason: SsoFailureReason, detail: Record<string, string | null> = {}, shown?: string): SsoResult => {
-    db.transaction((tx) => recordAudit(tx, { actorId: null, action: "auth.sso_refused", entity: "user", detail: { reason, ...detail }, at: now }), {
-      behavior: "immediate",
-    });
+  const refuse = async (reason: SsoFailureReason, detail: Record<string, string | null> = {}, shown?: string): Promise<SsoResult> => {
+    await writeTransaction(db, async (tx) => (await recordAudit(tx, { actorId: null, action: "auth.sso_refused", entity: "user", detail: { reason, ...detail }, at: now })));
     return failure(reason, shown);
   };
 
-  if (!request || request.expiresAt.getTime() <= now.getTime()) return refuse("expired");
+  if (!request || request.expiresAt.getTime() <= now.getTime()) return await refuse("expired");
   const providerError = params.get("error");
   if (providerError) {
     // The provider's own words are short codes such as access_denied or login_required.
     const code = providerError.slice(0, 60).replace(/[^\w.-]/g, "");
-    return refuse("denied", { providerError: code }, code);
+    return await refuse("denied", { providerError: code }, code);
   }
-  if (params.get("state") !== request.state) return refuse("state_mismatch");
+  if (params.get("state") !== request.state) return await refuse("state_mismatch");
 
   let claims: client.IDToken | undefined;
   try {
@@ -135,60 +128,56 @@ export async function completeSsoSignIn(db: Db, config: client.Configuration, in
     claims = tokens.claims();
   } catch (error) {
     const oauthError = error instanceof client.ResponseBodyError ? error.error : null;
-    if (oauthError === "invalid_grant") return refuse("rejected_code");
-    if (oauthError === "access_denied") return refuse("denied", { providerError: oauthError });
-    return refuse("provider_error", { error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+    if (oauthError === "invalid_grant") return await refuse("rejected_code");
+    if (oauthError === "access_denied") return await refuse("denied", { providerError: oauthError });
+    return await refuse("provider_error", { error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
   }
 
   const rawEmail = typeof claims?.email === "string" ? claims.email : null;
-  if (!claims || !rawEmail || claims.email_verified === false) return refuse("no_email", { subject: claims?.sub ?? null });
+  if (!claims || !rawEmail || claims.email_verified === false) return await refuse("no_email", { subject: claims?.sub ?? null });
   const email = normalizeEmail(rawEmail).slice(0, 254);
   const name = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim().slice(0, 200) : email;
-  const settings = getOrganisation(db);
+  const settings = await getOrganisation(db);
   const claimName = settings.ssoBranchClaim;
   const branchCode = claimName && typeof claims[claimName] === "string" ? (claims[claimName] as string).trim() : null;
 
-  const outcome = db.transaction(
-    (tx) => {
-      let user = tx.select().from(users).where(eq(users.email, email)).get();
-      let created = false;
-      if (user && !user.active) return { kind: "refused" as const, reason: "inactive_user" as const, userId: user.id };
-      if (!user) {
-        if (!settings.ssoAutoCreate) return { kind: "refused" as const, reason: "unknown_user" as const, userId: null };
-        const branch = branchCode
-          ? tx
-              .select({ id: branches.id, code: branches.code })
-              .from(branches)
-              .where(and(sql`lower(${branches.code}) = ${branchCode.toLowerCase()}`, eq(branches.active, true)))
-              .get()
-          : undefined;
-        if (!branch) return { kind: "refused" as const, reason: "no_branch" as const, userId: null };
-        const role: Role = "staff";
-        user = tx.insert(users).values({ email, name, role, branchId: branch.id, passwordHash: NO_PASSWORD, createdAt: now }).returning().get();
-        created = true;
-        recordAudit(tx, {
-          actorId: null,
-          action: "user.created_by_sso",
-          entity: "user",
-          entityId: user.id,
-          detail: { email, role, branchCode: branch.code },
-          at: now,
-        });
-      }
-      const session = startSession(tx, {
-        user,
-        ipAddress: input.ipAddress,
-        userAgent: input.userAgent,
-        secret: input.secret,
-        previousSessionHash: input.previousSessionHash,
-        method: "sso",
-        now,
+  const outcome = await writeTransaction(db, async (tx) => {
+        let user = await firstRow(tx.select().from(users).where(eq(users.email, email)).limit(1));
+        let created = false;
+        if (user && !user.active) return { kind: "refused" as const, reason: "inactive_user" as const, userId: user.id };
+        if (!user) {
+          if (!settings.ssoAutoCreate) return { kind: "refused" as const, reason: "unknown_user" as const, userId: null };
+          const branch = branchCode
+            ? (await firstRow(tx
+                            .select({ id: branches.id, code: branches.code })
+                            .from(branches)
+                            .where(and(sql`lower(${branches.code}) = ${branchCode.toLowerCase()}`, eq(branches.active, true))).limit(1)))
+            : undefined;
+          if (!branch) return { kind: "refused" as const, reason: "no_branch" as const, userId: null };
+          const role: Role = "staff";
+          user = await returnedRow(tx.insert(users).values({ email, name, role, branchId: branch.id, passwordHash: NO_PASSWORD, createdAt: now }).returning());
+          created = true;
+          await recordAudit(tx, {
+                        actorId: null,
+                        action: "user.created_by_sso",
+                        entity: "user",
+                        entityId: user.id,
+                        detail: { email, role, branchCode: branch.code },
+                        at: now,
+                      });
+        }
+        const session = await startSession(tx, {
+                  user,
+                  ipAddress: input.ipAddress,
+                  userAgent: input.userAgent,
+                  secret: input.secret,
+                  previousSessionHash: input.previousSessionHash,
+                  method: "sso",
+                  now,
+                });
+        return { kind: "session" as const, session, created };
       });
-      return { kind: "session" as const, session, created };
-    },
-    { behavior: "immediate" },
-  );
-  if (outcome.kind === "refused") return refuse(outcome.reason, { email, branchCode });
+  if (outcome.kind === "refused") return await refuse(outcome.reason, { email, branchCode });
   return { ...outcome.session, redirectTo: request.redirectTo, created: outcome.created };
 }
 

@@ -124,50 +124,47 @@ export async function sendPendingEmails(
   const batch = options.batch ?? 200;
   const maxAttempts = options.maxAttempts ?? MAX_EMAIL_ATTEMPTS;
   const summary: SendSummary = { sent: 0, logged: 0, failed: 0, retrying: 0 };
-  const due = db
-    .select({
-      id: emailOutbox.id,
-      toAddress: emailOutbox.toAddress,
-      subject: emailOutbox.subject,
-      body: emailOutbox.body,
-      attempts: emailOutbox.attempts,
-      userId: notifications.userId,
-      kind: notifications.kind,
-      gestureId: notifications.gestureId,
-    })
-    .from(emailOutbox)
-    .leftJoin(notifications, eq(notifications.id, emailOutbox.notificationId))
-    .where(
-      and(
-        eq(emailOutbox.status, "pending"),
-        // created + backoff × (2^attempts − 1): the sum of the delays before this attempt.
-        sql`${emailOutbox.createdAt} + ${EMAIL_BACKOFF_MS} * ((1 << min(${emailOutbox.attempts}, 20)) - 1) <= ${now.getTime()}`,
-      ),
-    )
-    .orderBy(asc(emailOutbox.id))
-    .limit(batch)
-    .all();
+  const due = await db
+      .select({
+        id: emailOutbox.id,
+        toAddress: emailOutbox.toAddress,
+        subject: emailOutbox.subject,
+        body: emailOutbox.body,
+        attempts: emailOutbox.attempts,
+        userId: notifications.userId,
+        kind: notifications.kind,
+        gestureId: notifications.gestureId,
+      })
+      .from(emailOutbox)
+      .leftJoin(notifications, eq(notifications.id, emailOutbox.notificationId))
+      .where(
+        and(
+          eq(emailOutbox.status, "pending"),
+          // created + backoff × (2^attempts − 1): the sum of the delays before this attempt.
+          sql`${emailOutbox.createdAt} + ${EMAIL_BACKOFF_MS} * ((1 << min(${emailOutbox.attempts}, 20)) - 1) <= ${now.getTime()}`,
+        ),
+      )
+      .orderBy(asc(emailOutbox.id))
+      .limit(batch);
   for (const message of due) {
     try {
-      const claimed = db
-        .update(emailOutbox)
-        .set({ attempts: message.attempts + 1 })
-        .where(and(eq(emailOutbox.id, message.id), eq(emailOutbox.status, "pending"), eq(emailOutbox.attempts, message.attempts)))
-        .run();
+      const claimed = await db
+              .update(emailOutbox)
+              .set({ attempts: message.attempts + 1 })
+              .where(and(eq(emailOutbox.id, message.id), eq(emailOutbox.status, "pending"), eq(emailOutbox.attempts, message.attempts)));
       if (claimed.changes === 0) continue;
       const attempts = message.attempts + 1;
       try {
         await transport.send({ to: message.toAddress, ...composeEmail(db, message, now, options) });
         const status = transport.kind === "smtp" ? "sent" : "logged";
-        db.update(emailOutbox).set({ status, sentAt: now, lastError: null }).where(eq(emailOutbox.id, message.id)).run();
+        await db.update(emailOutbox).set({ status, sentAt: now, lastError: null }).where(eq(emailOutbox.id, message.id));
         summary[status] += 1;
       } catch (error) {
         const { message: lastError, permanent } = describe(error);
         const giveUp = permanent || attempts >= maxAttempts;
-        db.update(emailOutbox)
-          .set({ status: giveUp ? "failed" : "pending", lastError })
-          .where(eq(emailOutbox.id, message.id))
-          .run();
+        await db.update(emailOutbox)
+                    .set({ status: giveUp ? "failed" : "pending", lastError })
+                    .where(eq(emailOutbox.id, message.id));
         summary[giveUp ? "failed" : "retrying"] += 1;
       }
     } catch (error) {

@@ -9,6 +9,8 @@ import { DomainError } from "../core/errors";
 import { NOTIFICATIONS_PAGE_SIZE } from "./notification-schemas";
 import { formatMoney } from "../core/money";
 import { getOrganisation } from "../core/organisation.server";
+import { writeTransaction } from "~/utils/db.server";
+import { firstRow, returnedRow } from "~/utils/query.server";
 
 export type NotifyInput = {
   userId: number;
@@ -42,33 +44,31 @@ const SUBJECTS: Record<NotificationKind, string> = {
 export const EMAIL_LINK_PREFIX = "Open it in Empathy Fund: ";
 
 /** Writes the notification and its e-mail; returns the notification id (null when deduplicated or the user is inactive). */
-export function notify(tx: DbOrTx, input: NotifyInput): number | null {
-  const user = tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, input.userId)).get();
+export async function notify(tx: DbOrTx, input: NotifyInput): Promise<number | null> {
+  const user = await firstRow(tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, input.userId)).limit(1));
   if (!user || !user.active) return null;
-  const row = tx
-    .insert(notifications)
-    .values({
-      userId: input.userId,
-      kind: input.kind,
-      gestureId: input.gestureId,
-      poolId: input.poolId ?? null,
-      message: input.message,
-      dedupeKey: input.dedupeKey ?? null,
-      createdAt: input.now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: notifications.id })
-    .get();
+  const row = await returnedRow(tx
+      .insert(notifications)
+      .values({
+        userId: input.userId,
+        kind: input.kind,
+        gestureId: input.gestureId,
+        poolId: input.poolId ?? null,
+        message: input.message,
+        dedupeKey: input.dedupeKey ?? null,
+        createdAt: input.now,
+      })
+      .onConflictDoNothing()
+      .returning({ id: notifications.id }));
   if (!row) return null;
-  tx.insert(emailOutbox)
-    .values({
-      notificationId: row.id,
-      toAddress: user.email,
-      subject: input.subject ?? SUBJECTS[input.kind],
-      body: `${input.message}\n\n${EMAIL_LINK_PREFIX}${notificationHref({ kind: input.kind, gestureId: input.gestureId, poolId: input.poolId ?? null })}`,
-      createdAt: input.now,
-    })
-    .run();
+  await tx.insert(emailOutbox)
+        .values({
+          notificationId: row.id,
+          toAddress: user.email,
+          subject: input.subject ?? SUBJECTS[input.kind],
+          body: `${input.message}\n\n${EMAIL_LINK_PREFIX}${notificationHref({ kind: input.kind, gestureId: input.gestureId, poolId: input.poolId ?? null })}`,
+          createdAt: input.now,
+        });
   return row.id;
 }
 
@@ -86,21 +86,20 @@ export function notificationHref(notification: { kind: NotificationKind; gesture
  * "Proposal #12 at North: Flowers, $85.00" — how messages name a gesture without naming the
  * customer or the occasion. The amount is the approved one once a manager approved, else the one asked for.
  */
-export function gestureLabel(tx: DbOrTx, gestureId: number): string {
-  const row = tx
-    .select({
-      id: gestures.id,
-      branchName: branches.name,
-      typeName: gestureTypes.name,
-      amount: sql<number>`coalesce(${gestures.approvedAmount}, ${gestures.requestedAmount})`,
-    })
-    .from(gestures)
-    .innerJoin(branches, eq(branches.id, gestures.branchId))
-    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-    .where(eq(gestures.id, gestureId))
-    .get();
+export async function gestureLabel(tx: DbOrTx, gestureId: number): Promise<string> {
+  const row = await firstRow(tx
+      .select({
+        id: gestures.id,
+        branchName: branches.name,
+        typeName: gestureTypes.name,
+        amount: sql<number>`coalesce(${gestures.approvedAmount}, ${gestures.requestedAmount})`,
+      })
+      .from(gestures)
+      .innerJoin(branches, eq(branches.id, gestures.branchId))
+      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+      .where(eq(gestures.id, gestureId)).limit(1));
   if (!row) return `Proposal #${gestureId}`;
-  return `Proposal #${row.id} at ${row.branchName}: ${row.typeName}, ${formatMoney(row.amount, getOrganisation(tx).currency)}`;
+  return `Proposal #${row.id} at ${row.branchName}: ${row.typeName}, ${formatMoney(row.amount, (await getOrganisation(tx)).currency)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,14 +110,14 @@ export { NOTIFICATIONS_PAGE_SIZE };
 export const UNREAD_BADGE_CAP = 100;
 
 /** Unread notifications of a user, counted up to `UNREAD_BADGE_CAP` (one read of notifications_unread_idx). */
-export function unreadCount(db: DbOrTx, userId: number): number {
+export async function unreadCount(db: DbOrTx, userId: number): Promise<number> {
   const capped = db
     .select({ one: sql`1` })
     .from(notifications)
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
     .limit(UNREAD_BADGE_CAP)
     .as("capped");
-  return db.select({ n: count() }).from(capped).get()?.n ?? 0;
+  return (await firstRow(db.select({ n: count() }).from(capped).limit(1)))?.n ?? 0;
 }
 
 export type NotificationRow = {
@@ -133,80 +132,69 @@ export type NotificationRow = {
 };
 
 /** Newest first, a page at a time; `latestId` is what "Mark all as read" may mark up to. */
-export function listNotifications(db: Db, userId: number, input: { page: number; pageSize?: number }) {
+export async function listNotifications(db: Db, userId: number, input: { page: number; pageSize?: number }) {
   const pageSize = input.pageSize ?? NOTIFICATIONS_PAGE_SIZE;
-  const rows = db
-    .select({
-      id: notifications.id,
-      kind: notifications.kind,
-      gestureId: notifications.gestureId,
-      poolId: notifications.poolId,
-      message: notifications.message,
-      createdAt: notifications.createdAt,
-      readAt: notifications.readAt,
-    })
-    .from(notifications)
-    .where(eq(notifications.userId, userId))
-    .orderBy(desc(notifications.id))
-    .limit(pageSize + 1)
-    .offset((input.page - 1) * pageSize)
-    .all();
-  const latest = db
-    .select({ id: notifications.id })
-    .from(notifications)
-    .where(eq(notifications.userId, userId))
-    .orderBy(desc(notifications.id))
-    .limit(1)
-    .get();
-  const total = db.select({ n: count() }).from(notifications).where(eq(notifications.userId, userId)).get()?.n ?? 0;
+  const rows = await db
+      .select({
+        id: notifications.id,
+        kind: notifications.kind,
+        gestureId: notifications.gestureId,
+        poolId: notifications.poolId,
+        message: notifications.message,
+        createdAt: notifications.createdAt,
+        readAt: notifications.readAt,
+      })
+      .from(notifications)
+      .where(eq(notifications.userId, userId))
+      .orderBy(desc(notifications.id))
+      .limit(pageSize + 1)
+      .offset((input.page - 1) * pageSize);
+  const latest = await firstRow(db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(eq(notifications.userId, userId))
+      .orderBy(desc(notifications.id))
+      .limit(1));
+  const total = (await firstRow(db.select({ n: count() }).from(notifications).where(eq(notifications.userId, userId)).limit(1)))?.n ?? 0;
   return {
     rows: rows.slice(0, pageSize).map((row): NotificationRow => ({ ...row, href: notificationHref(row) })),
     hasNext: rows.length > pageSize,
     total,
     latestId: latest?.id ?? 0,
-    unread: unreadCount(db, userId),
+    unread: await unreadCount(db, userId),
   };
 }
 
 /** Marks one of the user's notifications read. Someone else's (or a missing one) is NOT_FOUND. Idempotent. */
-export function markNotificationRead(db: Db, userId: number, notificationId: number, now: Date): void {
-  db.transaction(
-    (tx) => {
-      const row = tx
-        .select({ readAt: notifications.readAt })
-        .from(notifications)
-        .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId)))
-        .get();
-      if (!row) throw new DomainError("NOT_FOUND", "This notification does not exist.");
-      if (row.readAt) return;
-      tx.update(notifications).set({ readAt: now }).where(eq(notifications.id, notificationId)).run();
-    },
-    { behavior: "immediate" },
-  );
+export async function markNotificationRead(db: Db, userId: number, notificationId: number, now: Date): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+          const row = await firstRow(tx
+                  .select({ readAt: notifications.readAt })
+                  .from(notifications)
+                  .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId))).limit(1));
+          if (!row) throw new DomainError("NOT_FOUND", "This notification does not exist.");
+          if (row.readAt) return;
+          await tx.update(notifications).set({ readAt: now }).where(eq(notifications.id, notificationId));
+        });
 }
 
 /**
  * Marks the user's unread notifications read, up to `upToId` (the newest one the page showed), so
  * that one arriving meanwhile stays unread. Returns how many changed.
  */
-export function markAllNotificationsRead(db: Db, userId: number, input: { upToId: number }, now: Date): number {
-  return db.transaction(
-    (tx) =>
-      tx
-        .update(notifications)
-        .set({ readAt: now })
-        .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), lte(notifications.id, input.upToId)))
-        .run().changes,
-    { behavior: "immediate" },
-  );
+export async function markAllNotificationsRead(db: Db, userId: number, input: { upToId: number }, now: Date): Promise<number> {
+  return await writeTransaction(db, async (tx) =>
+        (await tx
+                    .update(notifications)
+                    .set({ readAt: now })
+                    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), lte(notifications.id, input.upToId)))).changes);
 }
 
 /** Marks the user's notifications about a gesture read (for the gesture page: opening it is reading them). */
-export function markNotificationsReadForGesture(db: DbOrTx, userId: number, gestureId: number, now: Date): number {
-  return db
-    .update(notifications)
-    .set({ readAt: now })
-    .where(and(eq(notifications.userId, userId), eq(notifications.gestureId, gestureId), isNull(notifications.readAt)))
-    .run().changes;
+export async function markNotificationsReadForGesture(db: DbOrTx, userId: number, gestureId: number, now: Date): Promise<number> {
+  return (await db
+      .update(notifications)
+      .set({ readAt: now })
+      .where(and(eq(notifications.userId, userId), eq(notifications.gestureId, gestureId), isNull(notifications.readAt)))).changes;
 }
 

@@ -12,6 +12,8 @@ import { formatMoney } from "../core/money";
 import { getOrganisation } from "../core/organisation.server";
 import { can } from "../core/permissions";
 import { getPolicyDefaults } from "./policy.server";
+import { writeTransaction } from "~/utils/db.server";
+import { returnedRow, firstRow } from "~/utils/query.server";
 
 export type CatalogueActor = { id: number; role: Role };
 
@@ -19,8 +21,8 @@ function requireCatalogueManage(actor: CatalogueActor) {
   if (!can(actor.role, "catalogue:manage")) throw new DomainError("FORBIDDEN", "Only administrators change the gesture catalogue.");
 }
 
-function loadType(tx: DbOrTx, typeId: number): CatalogueType {
-  const type = findGestureType(tx, typeId);
+async function loadType(tx: DbOrTx, typeId: number): Promise<CatalogueType> {
+  const type = await findGestureType(tx, typeId);
   if (!type) throw new DomainError("NOT_FOUND", "This gesture type does not exist.");
   return type;
 }
@@ -53,167 +55,151 @@ function normalise(input: GestureTypeInput) {
 }
 
 /** Two types with the same name (ignoring case) would be indistinguishable in the proposal form. */
-function refuseDuplicateName(tx: DbOrTx, name: string, exceptId?: number) {
+async function refuseDuplicateName(tx: DbOrTx, name: string, exceptId?: number) {
   const same = sql`lower(${gestureTypes.name}) = lower(${name})`;
-  const clash = tx
-    .select({ id: gestureTypes.id, active: gestureTypes.active })
-    .from(gestureTypes)
-    .where(exceptId === undefined ? same : and(same, ne(gestureTypes.id, exceptId)))
-    .get();
+  const clash = await firstRow(tx
+      .select({ id: gestureTypes.id, active: gestureTypes.active })
+      .from(gestureTypes)
+      .where(exceptId === undefined ? same : and(same, ne(gestureTypes.id, exceptId))).limit(1));
   if (clash) {
     const hint = clash.active ? "" : " (it is deactivated: reactivate it instead)";
     throw new DomainError("CONFLICT", `Another gesture type is already called ${name}${hint}.`, { field: "name" });
   }
 }
 
-function writeOccasions(tx: DbOrTx, typeId: number, occasions: readonly Occasion[]) {
-  tx.delete(gestureTypeOccasions).where(eq(gestureTypeOccasions.typeId, typeId)).run();
-  tx.insert(gestureTypeOccasions)
-    .values(occasions.map((occasion) => ({ typeId, occasion })))
-    .run();
+async function writeOccasions(tx: DbOrTx, typeId: number, occasions: readonly Occasion[]) {
+  await tx.delete(gestureTypeOccasions).where(eq(gestureTypeOccasions.typeId, typeId));
+  await tx.insert(gestureTypeOccasions)
+        .values(occasions.map((occasion) => ({ typeId, occasion })));
 }
 
-export function createGestureType(db: Db, actor: CatalogueActor, input: GestureTypeInput, now: Date): CatalogueType {
+export async function createGestureType(db: Db, actor: CatalogueActor, input: GestureTypeInput, now: Date): Promise<CatalogueType> {
   requireCatalogueManage(actor);
   const values = normalise(input);
-  return db.transaction(
-    (tx) => {
-      refuseDuplicateName(tx, values.name);
-      const code = codeFromName(values.name, (candidate) => !!tx.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, candidate)).get());
-      const row = tx
-        .insert(gestureTypes)
-        .values({
-          code,
-          name: values.name,
-          description: values.description,
-          defaultAmount: values.defaultAmount,
-          maxAmount: values.maxAmount,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning({ id: gestureTypes.id })
-        .get();
-      writeOccasions(tx, row.id, values.occasions);
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "gesture_type.created",
-        entity: "gesture_type",
-        entityId: row.id,
-        detail: {
-          code,
-          name: values.name,
-          description: values.description,
-          defaultAmount: values.defaultAmount,
-          maxAmount: values.maxAmount,
-          occasions: values.occasions.join(","),
-        },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        await refuseDuplicateName(tx, values.name);
+        const code = codeFromName(values.name, async (candidate) => !!(await firstRow(tx.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, candidate)).limit(1))));
+        const row = await returnedRow(tx
+                .insert(gestureTypes)
+                .values({
+                  code,
+                  name: values.name,
+                  description: values.description,
+                  defaultAmount: values.defaultAmount,
+                  maxAmount: values.maxAmount,
+                  createdAt: now,
+                  updatedAt: now,
+                })
+                .returning({ id: gestureTypes.id }));
+        await writeOccasions(tx, row.id, values.occasions);
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "gesture_type.created",
+                entity: "gesture_type",
+                entityId: row.id,
+                detail: {
+                  code,
+                  name: values.name,
+                  description: values.description,
+                  defaultAmount: values.defaultAmount,
+                  maxAmount: values.maxAmount,
+                  occasions: values.occasions.join(","),
+                },
+                at: now,
+              });
+        return await loadType(tx, row.id);
       });
-      return loadType(tx, row.id);
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /** Edits a type; its code never changes (exports and reports refer to it). */
-export function updateGestureType(db: Db, actor: CatalogueActor, input: GestureTypeInput & { typeId: number }, now: Date): CatalogueType {
+export async function updateGestureType(db: Db, actor: CatalogueActor, input: GestureTypeInput & { typeId: number }, now: Date): Promise<CatalogueType> {
   requireCatalogueManage(actor);
   const values = normalise(input);
-  return db.transaction(
-    (tx) => {
-      const before = loadType(tx, input.typeId);
-      if (values.name.toLowerCase() !== before.name.toLowerCase()) refuseDuplicateName(tx, values.name, before.id);
-      const beforeValues = {
-        name: before.name,
-        description: before.description,
-        defaultAmount: before.defaultAmount,
-        maxAmount: before.maxAmount,
-        occasions: orderedOccasions(before.occasions).join(","),
-      };
-      const afterValues = { ...values, occasions: values.occasions.join(",") };
-      const detail: Record<string, string | number> = {};
-      for (const key of Object.keys(beforeValues) as (keyof typeof beforeValues)[]) {
-        if (beforeValues[key] !== afterValues[key]) Object.assign(detail, { [`${key}Before`]: beforeValues[key], [`${key}After`]: afterValues[key] });
-      }
-      if (Object.keys(detail).length === 0) return before;
-      tx.update(gestureTypes)
-        .set({ name: values.name, description: values.description, defaultAmount: values.defaultAmount, maxAmount: values.maxAmount, updatedAt: now })
-        .where(eq(gestureTypes.id, before.id))
-        .run();
-      if (afterValues.occasions !== beforeValues.occasions) writeOccasions(tx, before.id, values.occasions);
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "gesture_type.updated",
-        entity: "gesture_type",
-        entityId: before.id,
-        detail: { code: before.code, ...detail },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const before = await loadType(tx, input.typeId);
+        if (values.name.toLowerCase() !== before.name.toLowerCase()) await refuseDuplicateName(tx, values.name, before.id);
+        const beforeValues = {
+          name: before.name,
+          description: before.description,
+          defaultAmount: before.defaultAmount,
+          maxAmount: before.maxAmount,
+          occasions: orderedOccasions(before.occasions).join(","),
+        };
+        const afterValues = { ...values, occasions: values.occasions.join(",") };
+        const detail: Record<string, string | number> = {};
+        for (const key of Object.keys(beforeValues) as (keyof typeof beforeValues)[]) {
+          if (beforeValues[key] !== afterValues[key]) Object.assign(detail, { [`${key}Before`]: beforeValues[key], [`${key}After`]: afterValues[key] });
+        }
+        if (Object.keys(detail).length === 0) return before;
+        await tx.update(gestureTypes)
+                    .set({ name: values.name, description: values.description, defaultAmount: values.defaultAmount, maxAmount: values.maxAmount, updatedAt: now })
+                    .where(eq(gestureTypes.id, before.id));
+        if (afterValues.occasions !== beforeValues.occasions) await writeOccasions(tx, before.id, values.occasions);
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "gesture_type.updated",
+                entity: "gesture_type",
+                entityId: before.id,
+                detail: { code: before.code, ...detail },
+                at: now,
+              });
+        return await loadType(tx, before.id);
       });
-      return loadType(tx, before.id);
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /**
  * Deactivates a type (staff can no longer choose it; gestures that name it keep it) or
  * reactivates it. Names are unique across active and inactive types, so reactivating cannot clash.
  */
-export function setGestureTypeActive(db: Db, actor: CatalogueActor, input: { typeId: number; active: boolean }, now: Date): CatalogueType {
+export async function setGestureTypeActive(db: Db, actor: CatalogueActor, input: { typeId: number; active: boolean }, now: Date): Promise<CatalogueType> {
   requireCatalogueManage(actor);
-  return db.transaction(
-    (tx) => {
-      const before = loadType(tx, input.typeId);
-      if (before.active === input.active) return before;
-      tx.update(gestureTypes).set({ active: input.active, updatedAt: now }).where(eq(gestureTypes.id, before.id)).run();
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: input.active ? "gesture_type.reactivated" : "gesture_type.deactivated",
-        entity: "gesture_type",
-        entityId: before.id,
-        detail: { code: before.code, activeBefore: before.active, activeAfter: input.active },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const before = await loadType(tx, input.typeId);
+        if (before.active === input.active) return before;
+        await tx.update(gestureTypes).set({ active: input.active, updatedAt: now }).where(eq(gestureTypes.id, before.id));
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: input.active ? "gesture_type.reactivated" : "gesture_type.deactivated",
+                entity: "gesture_type",
+                entityId: before.id,
+                detail: { code: before.code, activeBefore: before.active, activeAfter: input.active },
+                at: now,
+              });
+        return await loadType(tx, before.id);
       });
-      return loadType(tx, before.id);
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /** Deletes a type that no gesture has ever named; a used type can only be deactivated. */
-export function deleteGestureType(db: Db, actor: CatalogueActor, input: { typeId: number }, now: Date): CatalogueType {
+export async function deleteGestureType(db: Db, actor: CatalogueActor, input: { typeId: number }, now: Date): Promise<CatalogueType> {
   requireCatalogueManage(actor);
-  return db.transaction(
-    (tx) => {
-      const before = loadType(tx, input.typeId);
-      const used = gestureTypeUseCount(tx, before.id);
-      if (used > 0) {
-        throw new DomainError(
-          "INVALID_STATE",
-          `${before.name} has been used by ${used === 1 ? "1 gesture" : `${used} gestures`}, so it stays in the catalogue for their history. Deactivate it instead.`,
-        );
-      }
-      tx.delete(gestureTypes).where(eq(gestureTypes.id, before.id)).run(); // its occasions go with it (cascade)
-      recordAudit(tx, {
-        actorId: actor.id,
-        action: "gesture_type.deleted",
-        entity: "gesture_type",
-        entityId: before.id,
-        detail: {
-          code: before.code,
-          nameBefore: before.name,
-          descriptionBefore: before.description,
-          defaultAmountBefore: before.defaultAmount,
-          maxAmountBefore: before.maxAmount,
-          occasionsBefore: orderedOccasions(before.occasions).join(","),
-          activeBefore: before.active,
-        },
-        at: now,
+  return await writeTransaction(db, async (tx) => {
+        const before = await loadType(tx, input.typeId);
+        const used = await gestureTypeUseCount(tx, before.id);
+        if (used > 0) {
+          throw new DomainError(
+            "INVALID_STATE",
+            `${before.name} has been used by ${used === 1 ? "1 gesture" : `${used} gestures`}, so it stays in the catalogue for their history. Deactivate it instead.`,
+          );
+        }
+        await tx.delete(gestureTypes).where(eq(gestureTypes.id, before.id)); // its occasions go with it (cascade)
+        await recordAudit(tx, {
+                actorId: actor.id,
+                action: "gesture_type.deleted",
+                entity: "gesture_type",
+                entityId: before.id,
+                detail: {
+                  code: before.code,
+                  nameBefore: before.name,
+                  descriptionBefore: before.description,
+                  defaultAmountBefore: before.defaultAmount,
+                  maxAmountBefore: before.maxAmount,
+                  occasionsBefore: orderedOccasions(before.occasions).join(","),
+                  activeBefore: before.active,
+                },
+                at: now,
+              });
+        return before;
       });
-      return before;
-    },
-    { behavior: "immediate" },
-  );
 }
 
 /**
@@ -221,9 +207,9 @@ export function deleteGestureType(db: Db, actor: CatalogueActor, input: { typeId
  * maximum: a branch may override that maximum upwards, and proposals are checked against the
  * branch's effective maximum anyway, so such a type is only capped lower in most branches.
  */
-export function perGestureMaxWarning(db: DbOrTx, type: Pick<CatalogueType, "name" | "maxAmount">): string | null {
-  const { perGestureMax } = getPolicyDefaults(db);
+export async function perGestureMaxWarning(db: DbOrTx, type: Pick<CatalogueType, "name" | "maxAmount">): Promise<string | null> {
+  const { perGestureMax } = await getPolicyDefaults(db);
   if (type.maxAmount <= perGestureMax) return null;
-  const { currency } = getOrganisation(db);
+  const { currency } = await getOrganisation(db);
   return `Its maximum (${formatMoney(type.maxAmount, currency)}) is above the organisation's per-gesture maximum (${formatMoney(perGestureMax, currency)}): proposals stay capped at each branch's per-gesture maximum.`;
 }

@@ -2,6 +2,7 @@
 import { asc, count, eq } from "drizzle-orm";
 import { gestureTypeOccasions, gestureTypes, gestures, OCCASIONS, type GestureType, type Occasion } from "../../../db/schema";
 import type { DbOrTx } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 export type CatalogueType = Pick<GestureType, "id" | "code" | "name" | "description" | "defaultAmount" | "maxAmount" | "active"> & {
   occasions: Occasion[];
@@ -13,22 +14,21 @@ function inVocabularyOrder(occasions: Occasion[]): Occasion[] {
 }
 
 /** Every type with its occasions (in the vocabulary's order), by name; inactive ones only when asked for. */
-export function listGestureTypes(db: DbOrTx, options: { includeInactive?: boolean } = {}): CatalogueType[] {
-  const types = db
-    .select({
-      id: gestureTypes.id,
-      code: gestureTypes.code,
-      name: gestureTypes.name,
-      description: gestureTypes.description,
-      defaultAmount: gestureTypes.defaultAmount,
-      maxAmount: gestureTypes.maxAmount,
-      active: gestureTypes.active,
-    })
-    .from(gestureTypes)
-    .where(options.includeInactive ? undefined : eq(gestureTypes.active, true))
-    .orderBy(asc(gestureTypes.name))
-    .all();
-  const occasionRows = db.select().from(gestureTypeOccasions).all();
+export async function listGestureTypes(db: DbOrTx, options: { includeInactive?: boolean } = {}): Promise<CatalogueType[]> {
+  const types = await db
+      .select({
+        id: gestureTypes.id,
+        code: gestureTypes.code,
+        name: gestureTypes.name,
+        description: gestureTypes.description,
+        defaultAmount: gestureTypes.defaultAmount,
+        maxAmount: gestureTypes.maxAmount,
+        active: gestureTypes.active,
+      })
+      .from(gestureTypes)
+      .where(options.includeInactive ? undefined : eq(gestureTypes.active, true))
+      .orderBy(asc(gestureTypes.name));
+  const occasionRows = await db.select().from(gestureTypeOccasions);
   return types.map((type) => ({
     ...type,
     occasions: inVocabularyOrder(occasionRows.filter((row) => row.typeId === type.id).map((row) => row.occasion)),
@@ -36,47 +36,45 @@ export function listGestureTypes(db: DbOrTx, options: { includeInactive?: boolea
 }
 
 /** Active types that suit an occasion (the tone guardrail). */
-export function typesForOccasion(db: DbOrTx, occasion: Occasion): CatalogueType[] {
-  return listGestureTypes(db).filter((type) => type.occasions.includes(occasion));
+export async function typesForOccasion(db: DbOrTx, occasion: Occasion): Promise<CatalogueType[]> {
+  return (await listGestureTypes(db)).filter((type) => type.occasions.includes(occasion));
 }
 
-export function findGestureType(db: DbOrTx, typeId: number): CatalogueType | null {
+export async function findGestureType(db: DbOrTx, typeId: number): Promise<CatalogueType | null> {
   // One type by its key (every proposal and approval reads one), not the whole catalogue sorted.
-  const type = db
-    .select({
-      id: gestureTypes.id,
-      code: gestureTypes.code,
-      name: gestureTypes.name,
-      description: gestureTypes.description,
-      defaultAmount: gestureTypes.defaultAmount,
-      maxAmount: gestureTypes.maxAmount,
-      active: gestureTypes.active,
-    })
-    .from(gestureTypes)
-    .where(eq(gestureTypes.id, typeId))
-    .get();
+  const type = await firstRow(db
+      .select({
+        id: gestureTypes.id,
+        code: gestureTypes.code,
+        name: gestureTypes.name,
+        description: gestureTypes.description,
+        defaultAmount: gestureTypes.defaultAmount,
+        maxAmount: gestureTypes.maxAmount,
+        active: gestureTypes.active,
+      })
+      .from(gestureTypes)
+      .where(eq(gestureTypes.id, typeId)).limit(1));
   if (!type) return null;
-  const occasions = db.select({ occasion: gestureTypeOccasions.occasion }).from(gestureTypeOccasions).where(eq(gestureTypeOccasions.typeId, typeId)).all();
+  const occasions = await db.select({ occasion: gestureTypeOccasions.occasion }).from(gestureTypeOccasions).where(eq(gestureTypeOccasions.typeId, typeId));
   return { ...type, occasions: inVocabularyOrder(occasions.map((row) => row.occasion)) };
 }
 
 export type CatalogueTypeWithUse = CatalogueType & { usedCount: number };
 
 /** Every type, active or not, with how many gestures (in any state) name it: the admin catalogue. */
-export function listCatalogueWithUse(db: DbOrTx): CatalogueTypeWithUse[] {
+export async function listCatalogueWithUse(db: DbOrTx): Promise<CatalogueTypeWithUse[]> {
   // One grouped count over the type index, not one query per type.
   const counts = new Map(
-    db
-      .select({ typeId: gestures.typeId, n: count() })
-      .from(gestures)
-      .groupBy(gestures.typeId)
-      .all()
+    (await db
+            .select({ typeId: gestures.typeId, n: count() })
+            .from(gestures)
+            .groupBy(gestures.typeId))
       .map((row) => [row.typeId, row.n]),
   );
-  return listGestureTypes(db, { includeInactive: true }).map((type) => ({ ...type, usedCount: counts.get(type.id) ?? 0 }));
+  return (await listGestureTypes(db, { includeInactive: true })).map((type) => ({ ...type, usedCount: counts.get(type.id) ?? 0 }));
 }
 
 /** How many gestures (drafts included) name this type; a used type is deactivated, never deleted. */
-export function gestureTypeUseCount(db: DbOrTx, typeId: number): number {
-  return db.select({ n: count() }).from(gestures).where(eq(gestures.typeId, typeId)).get()?.n ?? 0;
+export async function gestureTypeUseCount(db: DbOrTx, typeId: number): Promise<number> {
+  return (await firstRow(db.select({ n: count() }).from(gestures).where(eq(gestures.typeId, typeId)).limit(1)))?.n ?? 0;
 }

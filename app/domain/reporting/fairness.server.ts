@@ -9,6 +9,7 @@ import { addDays, addMonths } from "../core/dates";
 import { TENURE_BANDS, yearsBefore } from "../customers/tenure";
 import type { ReportRange, ReportScope } from "./report-filter.server";
 import type { DbOrTx } from "~/utils/db.server";
+import { queryRows, queryRow } from "~/utils/query.server";
 
 export const FAIRNESS_LIMITS = {
   /** A group is flagged when its share of gestures is more than this multiple of its share of customers. */
@@ -62,18 +63,18 @@ function tenureBand(asOf: string): SQL {
  * (customer_tenure) after each band's first month, plus the exact count of that boundary month from
  * the customers themselves (one month of customers, on customers_since_idx).
  */
-function tenureBase(db: DbOrTx, scope: ReportScope, asOf: string, total: number): Map<string, number> {
-  const startedAfter = (years: number) => {
+async function tenureBase(db: DbOrTx, scope: ReportScope, asOf: string, total: number): Promise<Map<string, number>> {
+  const startedAfter = async (years: number) => {
     const boundary = yearsBefore(asOf, years);
     const month = boundary.slice(0, 7);
     const nextMonth = addMonths(`${month}-01`, 1);
-    const kept = db.get<{ n: number | null }>(sql`select sum(t.customers) as n from customer_tenure t where t.since_month > ${month} and ${scopeOf(scope, sql`t.branch_id`)}`);
-    const boundaryMonth = db.get<{ n: number }>(sql`
+    const kept = await queryRow<{ n: number | null }>(db, sql`select sum(t.customers) as n from customer_tenure t where t.since_month > ${month} and ${scopeOf(scope, sql`t.branch_id`)}`);
+    const boundaryMonth = await queryRow<{ n: number }>(db, sql`
       select count(*) as n from customers c indexed by customers_since_idx
       where c.erased_at is null and c.customer_since > ${boundary} and c.customer_since < ${nextMonth} and ${scopeOf(scope, sql`c.branch_id`)}`);
     return (kept?.n ?? 0) + (boundaryMonth?.n ?? 0);
   };
-  const [one, three, ten] = [startedAfter(1), startedAfter(3), startedAfter(10)];
+  const [one, three, ten] = [await startedAfter(1), await startedAfter(3), await startedAfter(10)];
   return new Map([
     ["under_1", one],
     ["1_to_3", three - one],
@@ -98,21 +99,21 @@ export type Concentration = {
   flaggedSegment: boolean;
 };
 
-export function fairnessReport(db: DbOrTx, input: { scope: ReportScope; range: ReportRange }) {
+export async function fairnessReport(db: DbOrTx, input: { scope: ReportScope; range: ReportRange }) {
   const { scope, range } = input;
   const period = sql`g.submitted_at >= ${range.from.getTime()} and g.submitted_at < ${range.until.getTime()} and ${RECEIVED} and ${scopeOf(scope, sql`g.branch_id`)}`;
   const asOf = addDays(range.toDate, 1);
 
   // The period's granted gestures by proposer, branch, customer, segment and tenure band, and the
   // customer base by branch and segment. Every table is summed from these in memory.
-  const perCustomer = db.all<PerCustomer & { band: string }>(sql`
+  const perCustomer = await queryRows<PerCustomer & { band: string }>(db, sql`
     select g.proposer_id as proposerId, g.branch_id as branchId, g.customer_id as customerId, c.segment as segment,
       ${tenureBand(asOf)} as band, count(*) as n
     from gestures g indexed by gestures_submitted_idx join customers c on c.id = g.customer_id
     where ${period} group by g.proposer_id, g.branch_id, g.customer_id`);
   // The customer base from the kept counts (migration 0018): customers by branch and segment, and by
   // branch and starting month, so that it costs rows per branch, not per customer.
-  const base = db.all<{ branchId: number; segment: string; n: number }>(sql`
+  const base = await queryRows<{ branchId: number; segment: string; n: number }>(db, sql`
     select c.branch_id as branchId, c.segment as segment, c.customers as n from customer_segments c where ${scopeOf(scope, sql`c.branch_id`)} and c.customers <> 0`);
   const sum = <Row extends { n: number }>(rows: Row[], keyOf: (row: Row) => string | number) => {
     const totals = new Map<string, number>();
@@ -125,8 +126,8 @@ export function fairnessReport(db: DbOrTx, input: { scope: ReportScope; range: R
     sum(perCustomer, (r) => r.segment),
     sum(base, (r) => r.segment),
   );
-  const tenure = shareTable([...TENURE_BANDS], sum(perCustomer, (r) => r.band), tenureBase(db, scope, asOf, [...base].reduce((total, r) => total + r.n, 0)));
-  const branchList = db.all<{ id: number; name: string }>(sql`select id, name from branches b where ${scopeOf(scope, sql`b.id`)} order by region, name`);
+  const tenure = shareTable([...TENURE_BANDS], sum(perCustomer, (r) => r.band), await tenureBase(db, scope, asOf, [...base].reduce((total, r) => total + r.n, 0)));
+  const branchList = await queryRows<{ id: number; name: string }>(db, sql`select id, name from branches b where ${scopeOf(scope, sql`b.id`)} order by region, name`);
   const branchesTable =
     scope.branchId === null
       ? shareTable(
@@ -143,7 +144,7 @@ export function fairnessReport(db: DbOrTx, input: { scope: ReportScope; range: R
   const names = new Map<number, string>();
   for (let i = 0; i < proposerIds.length; i += 500) {
     const chunk = proposerIds.slice(i, i + 500);
-    for (const u of db.all<{ id: number; name: string }>(sql`select id, name from users where id in (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`)) names.set(u.id, u.name);
+    for (const u of (await queryRows<{ id: number; name: string }>(db, sql`select id, name from users where id in (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`))) names.set(u.id, u.name);
   }
   const branchNames = new Map(branchList.map((b) => [b.id, b.name]));
   const concentration = [

@@ -10,6 +10,7 @@ import type { CsvColumn } from "../core/csv-export.server";
 import { moneyInputText } from "../core/money";
 import type { ReportRange, ReportScope } from "./report-filter.server";
 import type { DbOrTx } from "~/utils/db.server";
+import { queryRows } from "~/utils/query.server";
 
 export type ExportKey = { at: number; id: number };
 
@@ -52,9 +53,9 @@ export type GestureExportRow = {
  * time (issue 19). Branches and types are read whole (hundreds of rows); users and pools as the
  * pages name them.
  */
-function exportNames(db: DbOrTx) {
-  const branches = new Map(db.all<{ id: number; code: string; name: string; region: string }>(sql`select id, code, name, region from branches`).map((b) => [b.id, b]));
-  const types = new Map(db.all<{ id: number; code: string; name: string }>(sql`select id, code, name from gesture_types`).map((t) => [t.id, t]));
+async function exportNames(db: DbOrTx) {
+  const branches = new Map((await queryRows<{ id: number; code: string; name: string; region: string }>(db, sql`select id, code, name, region from branches`)).map((b) => [b.id, b]));
+  const types = new Map((await queryRows<{ id: number; code: string; name: string }>(db, sql`select id, code, name from gesture_types`)).map((t) => [t.id, t]));
   const users = new Map<number, string>();
   const pools = new Map<number, { branchId: number; periodStartsOn: string }>();
   const missing = (ids: Iterable<number | null>, known: Map<number, unknown>) => [...new Set([...ids].filter((id): id is number => id !== null && !known.has(id)))];
@@ -65,16 +66,16 @@ function exportNames(db: DbOrTx) {
     users,
     pools,
     /** Reads the names of the users in `ids` not read yet, 500 at a time. */
-    loadUsers(ids: Iterable<number | null>) {
+    async loadUsers(ids: Iterable<number | null>) {
       const wanted = missing(ids, users);
       for (let i = 0; i < wanted.length; i += 500) {
-        for (const u of db.all<{ id: number; name: string }>(sql`select id, name from users where id in (${inList(wanted.slice(i, i + 500))})`)) users.set(u.id, u.name);
+        for (const u of (await queryRows<{ id: number; name: string }>(db, sql`select id, name from users where id in (${inList(wanted.slice(i, i + 500))})`))) users.set(u.id, u.name);
       }
     },
-    loadPools(ids: Iterable<number | null>) {
+    async loadPools(ids: Iterable<number | null>) {
       const wanted = missing(ids, pools);
       for (let i = 0; i < wanted.length; i += 500) {
-        const rows = db.all<{ id: number; branchId: number; periodStartsOn: string }>(sql`
+        const rows = await queryRows<{ id: number; branchId: number; periodStartsOn: string }>(db, sql`
           select p.id as id, p.branch_id as branchId, pe.starts_on as periodStartsOn from budget_pools p join budget_periods pe on pe.id = p.period_id
           where p.id in (${inList(wanted.slice(i, i + 500))})`);
         for (const p of rows) pools.set(p.id, { branchId: p.branchId, periodStartsOn: p.periodStartsOn });
@@ -89,11 +90,11 @@ type GestureExportBase = Omit<GestureExportRow, "branchCode" | "branchName" | "r
  * Gestures submitted in the period (drafts are never submitted, so never exported), oldest first:
  * a reader of one export, which reads the names it writes once and then one page at a time.
  */
-export function gestureExportReader(db: DbOrTx, input: { scope: ReportScope; range: ReportRange }) {
+export async function gestureExportReader(db: DbOrTx, input: { scope: ReportScope; range: ReportRange }) {
   const { scope, range } = input;
-  const names = exportNames(db);
-  return (after: ExportKey | null, limit: number): GestureExportRow[] => {
-    const rows = db.all<GestureExportBase>(sql`
+  const names = await exportNames(db);
+  return async (after: ExportKey | null, limit: number): Promise<GestureExportRow[]> => {
+    const rows = await queryRows<GestureExportBase>(db, sql`
       select g.id as id, g.submitted_at as submittedAt, g.status as status, g.branch_id as branchId, c.crm_ref as customerRef,
         g.proposer_id as proposerId, g.occasion as occasion, g.type_id as typeId, g.delivery_method as deliveryMethod,
         g.requested_amount as requestedAmount, g.approved_amount as approvedAmount, g.actual_amount as actualAmount,
@@ -105,7 +106,7 @@ export function gestureExportReader(db: DbOrTx, input: { scope: ReportScope; ran
         and ${scopeCondition(scope, sql`g.branch_id`)}
       order by g.submitted_at, g.id
       limit ${limit}`);
-    names.loadUsers(rows.map((r) => r.proposerId));
+    await names.loadUsers(rows.map((r) => r.proposerId));
     return rows.map(({ branchId, typeId, ...g }) => {
       const branch = names.branches.get(branchId)!;
       const type = names.types.get(typeId)!;
@@ -137,8 +138,8 @@ export function gestureExportReader(db: DbOrTx, input: { scope: ReportScope; ran
 }
 
 /** One page of the gestures export (a reader for a single page). */
-export function gestureExportPage(db: DbOrTx, input: { scope: ReportScope; range: ReportRange; after: ExportKey | null; limit: number }): GestureExportRow[] {
-  return gestureExportReader(db, input)(input.after, input.limit);
+export async function gestureExportPage(db: DbOrTx, input: { scope: ReportScope; range: ReportRange; after: ExportKey | null; limit: number }): Promise<GestureExportRow[]> {
+  return (await gestureExportReader(db, input))(input.after, input.limit);
 }
 
 export type LedgerExportRow = {
@@ -162,11 +163,11 @@ export type LedgerExportRow = {
 type LedgerExportBase = Omit<LedgerExportRow, "branchCode" | "branchName" | "region" | "periodStartsOn" | "actorName">;
 
 /** Ledger entries written in the period, oldest first: a reader of one export, as for gestures. */
-export function ledgerExportReader(db: DbOrTx, input: { scope: ReportScope; range: ReportRange }) {
+export async function ledgerExportReader(db: DbOrTx, input: { scope: ReportScope; range: ReportRange }) {
   const { scope, range } = input;
-  const names = exportNames(db);
-  return (after: ExportKey | null, limit: number): LedgerExportRow[] => {
-    const rows = db.all<LedgerExportBase>(sql`
+  const names = await exportNames(db);
+  return async (after: ExportKey | null, limit: number): Promise<LedgerExportRow[]> => {
+    const rows = await queryRows<LedgerExportBase>(db, sql`
       select e.id as id, e.at as at, e.kind as kind, e.pool_id as poolId, e.amount as amount, e.balance_after as balanceAfter,
         e.hold_id as holdId, e.gesture_id as gestureId, e.actor_id as actorId, e.memo as memo
       from ledger_entries e indexed by ledger_entries_at_idx
@@ -175,8 +176,8 @@ export function ledgerExportReader(db: DbOrTx, input: { scope: ReportScope; rang
         and ${scope.branchId === null && scope.region === null ? sql`1` : sql`e.pool_id in (select id from budget_pools where ${scopeCondition(scope, sql`branch_id`)})`}
       order by e.at, e.id
       limit ${limit}`);
-    names.loadPools(rows.map((r) => r.poolId));
-    names.loadUsers(rows.map((r) => r.actorId));
+    await names.loadPools(rows.map((r) => r.poolId));
+    await names.loadUsers(rows.map((r) => r.actorId));
     return rows.map((e) => {
       const pool = names.pools.get(e.poolId)!;
       const branch = names.branches.get(pool.branchId)!;

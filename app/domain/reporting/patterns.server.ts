@@ -15,6 +15,7 @@ import { DomainError } from "../core/errors";
 import { formatMoney } from "../core/money";
 import type { Quarter } from "./report-filter.server";
 import { type DbOrTx, writeTransaction } from "~/utils/db.server";
+import { returnedRow, firstRow, queryRows } from "~/utils/query.server";
 
 export const FLAG_RULES = ["split_proposer", "split_customer", "repeat_customer", "peer_outlier", "approver_rate"] as const;
 export type FlagRule = (typeof FLAG_RULES)[number];
@@ -108,7 +109,7 @@ const ONLY_SUBJECTS_AT_THRESHOLD = (windowed: SQL) => sql`, windowed as material
     where subjectId in (select subjectId from windowed where windowCount >= 2 and windowSum >= threshold)
     order by subjectId, at, id`;
 
-function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", currency: string): Flag[] {
+async function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", currency: string): Promise<Flag[]> {
   const windowMs = PATTERN_LIMITS.splitWindowDays * DAY_MS;
   const subject = by === "proposer" ? sql`g.proposer_id` : sql`g.customer_id`;
   // Each gesture under its branch's threshold, with the sum and count of the same subject's gestures
@@ -117,7 +118,7 @@ function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", c
         sum(amount) over w as windowSum, count(*) over w as windowCount
       from candidates where amount < threshold and ${by === "proposer" ? sql`amount * 2 >= threshold` : sql`1`}
       window w as (partition by subjectId order by at range between ${windowMs} preceding and current row)`;
-  const rows = db.all<SplitRow>(sql`
+  const rows = await queryRows<SplitRow>(db, sql`
     with candidates as (
       select g.id as id, ${subject} as subjectId, g.submitted_at as at, g.requested_amount as amount,
         coalesce(o.second_approval_threshold, d.second_approval_threshold) as threshold
@@ -127,7 +128,7 @@ function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", c
       where g.submitted_at >= ${quarter.from.getTime() - windowMs} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
     )${by === "customer" ? ONLY_SUBJECTS_AT_THRESHOLD(windowed) : sql` ${windowed} order by subjectId, at, id`}`);
   const clusters = splitClusters(rows, windowMs).filter((c) => c.members[c.members.length - 1]!.at >= quarter.from.getTime());
-  const names = by === "proposer" ? userNames(db, clusters.map((c) => c.subjectId)) : customerRefs(db, clusters.map((c) => c.subjectId));
+  const names = by === "proposer" ? (await userNames(db, clusters.map((c) => c.subjectId))) : (await customerRefs(db, clusters.map((c) => c.subjectId)));
   return clusters.map((c) => {
     const total = c.members.reduce((sum, m) => sum + m.amount, 0);
     const first = c.members[0]!;
@@ -143,8 +144,8 @@ function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", c
   });
 }
 
-function repeatCustomerFlags(db: DbOrTx, quarter: Quarter): Flag[] {
-  const rows = db.all<{ customerId: number; branchCount: number; ids: string; branchNames: string; lastAt: number }>(sql`
+async function repeatCustomerFlags(db: DbOrTx, quarter: Quarter): Promise<Flag[]> {
+  const rows = await queryRows<{ customerId: number; branchCount: number; ids: string; branchNames: string; lastAt: number }>(db, sql`
     select g.customer_id as customerId, count(distinct g.branch_id) as branchCount, group_concat(g.id) as ids,
       (select group_concat(name, ', ') from branches where id in (select distinct g2.branch_id from gestures g2 where g2.customer_id = g.customer_id
         and g2.submitted_at >= ${quarter.from.getTime()} and g2.submitted_at < ${quarter.until.getTime()})) as branchNames,
@@ -152,7 +153,7 @@ function repeatCustomerFlags(db: DbOrTx, quarter: Quarter): Flag[] {
     from gestures g indexed by gestures_submitted_idx
     where g.submitted_at >= ${quarter.from.getTime()} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
     group by g.customer_id having count(distinct g.branch_id) >= 2`);
-  const refs = customerRefs(db, rows.map((r) => r.customerId));
+  const refs = await customerRefs(db, rows.map((r) => r.customerId));
   return rows.map((r) => {
     const ids = r.ids.split(",").map(Number).sort((a, b) => a - b);
     return {
@@ -198,8 +199,8 @@ export function peerOutliers(rows: PeerRow[], multiple: number, minimumProposers
   return outliers;
 }
 
-function peerOutlierFlags(db: DbOrTx, quarter: Quarter, currency: string): Flag[] {
-  const rows = db.all<PeerRow & { ids: string; lastAt: number; branchName: string }>(sql`
+async function peerOutlierFlags(db: DbOrTx, quarter: Quarter, currency: string): Promise<Flag[]> {
+  const rows = await queryRows<PeerRow & { ids: string; lastAt: number; branchName: string }>(db, sql`
     select g.branch_id as branchId, g.proposer_id as proposerId, count(*) as gestures,
       sum(coalesce(g.actual_amount, g.approved_amount, g.requested_amount)) as spend, group_concat(g.id) as ids, max(g.submitted_at) as lastAt,
       (select name from branches where id = g.branch_id) as branchName
@@ -207,7 +208,7 @@ function peerOutlierFlags(db: DbOrTx, quarter: Quarter, currency: string): Flag[
     where g.submitted_at >= ${quarter.from.getTime()} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
     group by g.branch_id, g.proposer_id`);
   const outliers = peerOutliers(rows, PATTERN_LIMITS.peerMultiple, PATTERN_LIMITS.peerMinimumProposers);
-  const names = userNames(db, outliers.map((o) => o.proposerId));
+  const names = await userNames(db, outliers.map((o) => o.proposerId));
   return outliers.map((o) => {
     const row = rows.find((r) => r.branchId === o.branchId && r.proposerId === o.proposerId)!;
     const parts = [
@@ -247,8 +248,8 @@ export function unusualApprovalRates(rows: ApprovalPairRow[], minimum: number, g
   });
 }
 
-function approverRateFlags(db: DbOrTx, quarter: Quarter): Flag[] {
-  const rows = db.all<ApprovalPairRow & { ids: string; lastAt: number }>(sql`
+async function approverRateFlags(db: DbOrTx, quarter: Quarter): Promise<Flag[]> {
+  const rows = await queryRows<ApprovalPairRow & { ids: string; lastAt: number }>(db, sql`
     select d.approver_id as approverId, g.proposer_id as proposerId, count(*) as decisions,
       sum(d.decision = 'approve') as approvals, group_concat(distinct g.id) as ids, max(d.at) as lastAt
     from gesture_decisions d indexed by gesture_decisions_at_idx
@@ -256,7 +257,7 @@ function approverRateFlags(db: DbOrTx, quarter: Quarter): Flag[] {
     where d.at >= ${quarter.from.getTime()} and d.at < ${quarter.until.getTime()} and d.level = 'manager'
     group by d.approver_id, g.proposer_id`);
   const found = unusualApprovalRates(rows, PATTERN_LIMITS.approverMinimumDecisions, PATTERN_LIMITS.approverRateGapPercent);
-  const names = userNames(db, found.flatMap((f) => [f.approverId, f.proposerId]));
+  const names = await userNames(db, found.flatMap((f) => [f.approverId, f.proposerId]));
   return found.map((f) => {
     const row = rows.find((r) => r.approverId === f.approverId && r.proposerId === f.proposerId)!;
     return {
@@ -271,19 +272,19 @@ function approverRateFlags(db: DbOrTx, quarter: Quarter): Flag[] {
   });
 }
 
-function userNames(db: DbOrTx, ids: number[]): Map<number, string> {
+async function userNames(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  return new Map(db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, unique)).all().map((u) => [u.id, u.name]));
+  return new Map((await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, unique))).map((u) => [u.id, u.name]));
 }
 
 /** Customers by their CRM reference: the flag list needs to tell them apart, not to name them. */
-function customerRefs(db: DbOrTx, ids: number[]): Map<number, string> {
+async function customerRefs(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
   const unique = [...new Set(ids)];
   const result = new Map<number, string>();
   for (let i = 0; i < unique.length; i += 500) {
     const chunk = unique.slice(i, i + 500);
-    for (const row of db.all<{ id: number; ref: string }>(sql`select id, crm_ref as ref from customers where id in (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`)) {
+    for (const row of (await queryRows<{ id: number; ref: string }>(db, sql`select id, crm_ref as ref from customers where id in (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`))) {
       result.set(row.id, `Customer ${row.ref}`);
     }
   }
@@ -291,19 +292,19 @@ function customerRefs(db: DbOrTx, ids: number[]): Map<number, string> {
 }
 
 /** Every flag of a quarter, by rule (in FLAG_RULES order), newest activity first within a rule. */
-export function computeFlags(db: DbOrTx, quarter: Quarter, currency: string, rules: readonly FlagRule[] = FLAG_RULES): Flag[] {
+export async function computeFlags(db: DbOrTx, quarter: Quarter, currency: string, rules: readonly FlagRule[] = FLAG_RULES): Promise<Flag[]> {
   const flags: Flag[] = [];
   for (const rule of rules) {
     const found =
       rule === "split_proposer"
-        ? splitFlags(db, quarter, "proposer", currency)
+        ? (await splitFlags(db, quarter, "proposer", currency))
         : rule === "split_customer"
-          ? splitFlags(db, quarter, "customer", currency)
+          ? (await splitFlags(db, quarter, "customer", currency))
           : rule === "repeat_customer"
-            ? repeatCustomerFlags(db, quarter)
+            ? (await repeatCustomerFlags(db, quarter))
             : rule === "peer_outlier"
-              ? peerOutlierFlags(db, quarter, currency)
-              : approverRateFlags(db, quarter);
+              ? (await peerOutlierFlags(db, quarter, currency))
+              : (await approverRateFlags(db, quarter));
     flags.push(...found.sort((a, b) => b.lastAt - a.lastAt || a.key.localeCompare(b.key)));
   }
   return flags;
@@ -311,15 +312,14 @@ export function computeFlags(db: DbOrTx, quarter: Quarter, currency: string, rul
 
 export type FlagReview = { flagKey: string; note: string; reviewedAt: Date; reviewerName: string };
 
-export function reviewsFor(db: DbOrTx, keys: string[]): Map<string, FlagReview> {
+export async function reviewsFor(db: DbOrTx, keys: string[]): Promise<Map<string, FlagReview>> {
   const result = new Map<string, FlagReview>();
   for (let i = 0; i < keys.length; i += 500) {
-    const rows = db
-      .select({ flagKey: flagReviews.flagKey, note: flagReviews.note, reviewedAt: flagReviews.reviewedAt, reviewerName: users.name })
-      .from(flagReviews)
-      .innerJoin(users, sql`${users.id} = ${flagReviews.reviewedById}`)
-      .where(inArray(flagReviews.flagKey, keys.slice(i, i + 500)))
-      .all();
+    const rows = await db
+          .select({ flagKey: flagReviews.flagKey, note: flagReviews.note, reviewedAt: flagReviews.reviewedAt, reviewerName: users.name })
+          .from(flagReviews)
+          .innerJoin(users, sql`${users.id} = ${flagReviews.reviewedById}`)
+          .where(inArray(flagReviews.flagKey, keys.slice(i, i + 500)));
     for (const row of rows) result.set(row.flagKey, row);
   }
   return result;
@@ -335,20 +335,20 @@ export const ReviewFlagSchema = z.strictObject({
 });
 
 /** Finance marks a flag reviewed with a note: once per flag, audited. The flag must exist in the quarter. */
-export function reviewFlag(db: DbOrTx, actor: { id: number; role: string }, input: { quarter: Quarter; flagKey: string; note: string; currency: string }, now: Date) {
+export async function reviewFlag(db: DbOrTx, actor: { id: number; role: string }, input: { quarter: Quarter; flagKey: string; note: string; currency: string }, now: Date) {
   if (actor.role !== "finance") throw new DomainError("FORBIDDEN", "Only finance reviews flags.");
   const note = input.note.trim();
   if (!note) throw new DomainError("VALIDATION", "Write what you found, so that others know why the flag was closed.", { field: "note" });
   if (note.length > REVIEW_NOTE_MAX) throw new DomainError("VALIDATION", `Keep the note under ${REVIEW_NOTE_MAX} characters.`, { field: "note" });
   const rule = input.flagKey.split(":")[0] as FlagRule;
   if (!FLAG_RULES.includes(rule)) throw new DomainError("NOT_FOUND", "This flag does not exist (any more).");
-  return writeTransaction(db, (tx) => {
-    const flag = computeFlags(tx, input.quarter, input.currency, [rule]).find((f) => f.key === input.flagKey);
-    if (!flag) throw new DomainError("NOT_FOUND", "This flag does not exist (any more): the gestures behind it changed.");
-    const existing = tx.select({ id: flagReviews.id }).from(flagReviews).where(sql`${flagReviews.flagKey} = ${flag.key}`).get();
-    if (existing) throw new DomainError("INVALID_STATE", "Someone has already reviewed this flag.");
-    const review = tx.insert(flagReviews).values({ flagKey: flag.key, rule, reviewedById: actor.id, note, reviewedAt: now }).returning().get();
-    recordAudit(tx, { actorId: actor.id, action: "flag.reviewed", entity: "flag_review", entityId: review.id, detail: { rule, flagKey: flag.key, gestures: flag.gestureIds.length }, at: now });
-    return review;
-  });
+  return await writeTransaction(db, async (tx) => {
+      const flag = (await computeFlags(tx, input.quarter, input.currency, [rule])).find((f) => f.key === input.flagKey);
+      if (!flag) throw new DomainError("NOT_FOUND", "This flag does not exist (any more): the gestures behind it changed.");
+      const existing = await firstRow(tx.select({ id: flagReviews.id }).from(flagReviews).where(sql`${flagReviews.flagKey} = ${flag.key}`).limit(1));
+      if (existing) throw new DomainError("INVALID_STATE", "Someone has already reviewed this flag.");
+      const review = await returnedRow(tx.insert(flagReviews).values({ flagKey: flag.key, rule, reviewedById: actor.id, note, reviewedAt: now }).returning());
+      await recordAudit(tx, { actorId: actor.id, action: "flag.reviewed", entity: "flag_review", entityId: review.id, detail: { rule, flagKey: flag.key, gestures: flag.gestureIds.length }, at: now });
+      return review;
+    });
 }

@@ -17,6 +17,7 @@ import { getOrganisation } from "../core/organisation.server";
 import { can } from "../core/permissions";
 import type { SessionUser } from "../identity/sessions.server";
 import type { DbOrTx } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
 
 type Viewer = Pick<SessionUser, "role" | "branchId">;
 
@@ -44,8 +45,8 @@ export function reportAccess(user: Viewer): { allBranches: boolean; branchId: nu
 
 const branchColumns = { id: branches.id, code: branches.code, name: branches.name, region: branches.region };
 
-export function listBranchOptions(db: DbOrTx): BranchOption[] {
-  return db.select(branchColumns).from(branches).orderBy(asc(branches.region), asc(branches.name)).all();
+export async function listBranchOptions(db: DbOrTx): Promise<BranchOption[]> {
+  return await db.select(branchColumns).from(branches).orderBy(asc(branches.region), asc(branches.name));
 }
 
 export type ScopeForm = { region: string; branch: string };
@@ -71,19 +72,19 @@ export type ScopeFilter = {
 export type OtherBranch = "refuse" | "own";
 
 /** The scope chosen in the query string (`region`, `branch` as a branch code), within what the user may see. */
-export function readScope(db: DbOrTx, user: Viewer, params: URLSearchParams, otherBranch: OtherBranch = "own"): ScopeFilter {
+export async function readScope(db: DbOrTx, user: Viewer, params: URLSearchParams, otherBranch: OtherBranch = "own"): Promise<ScopeFilter> {
   const access = reportAccess(user);
   const form: ScopeForm = { region: (params.get("region") ?? "").trim().slice(0, 100), branch: (params.get("branch") ?? "").trim().slice(0, 20) };
   const errors: ScopeFilter["errors"] = {};
   if (!access.allBranches) {
-    const own = db.select(branchColumns).from(branches).where(eq(branches.id, access.branchId!)).get()!;
+    const own = (await firstRow(db.select(branchColumns).from(branches).where(eq(branches.id, access.branchId!)).limit(1)))!;
     if (otherBranch === "refuse" && form.branch && form.branch.toUpperCase() !== own.code) {
       throw new DomainError("FORBIDDEN", "You may see the reports of your own branch only.");
     }
     const scope = { branchId: own.id, region: null };
     return { scope, branch: own, region: null, form: { region: "", branch: own.code }, errors, ownBranchOnly: true, regions: [], branches: [own], label: own.name };
   }
-  const options = listBranchOptions(db);
+  const options = await listBranchOptions(db);
   const regions = [...new Set(options.map((b) => b.region))];
   const result: ScopeFilter = { scope: { branchId: null, region: null }, branch: null, region: null, form, errors, ownBranchOnly: false, regions, branches: options, label: "All branches" };
   if (form.region) {
@@ -161,9 +162,9 @@ function readChoice<P extends PeriodChoice>(params: URLSearchParams, find: (date
 const budgetChoice = (p: PeriodSummary): PeriodChoice => ({ label: p.label, from: p.startsOn, to: addDays(p.endsOn, -1), closed: p.status === "closed" });
 
 /** A budget period (spend reports, return on empathy, branch spend): by default the current one, else the newest. */
-export function readBudgetPeriod(db: DbOrTx, params: URLSearchParams, now: Date) {
-  const periods = listPeriods(db);
-  const fallback = currentPeriod(db, now) ?? periods[0] ?? null;
+export async function readBudgetPeriod(db: DbOrTx, params: URLSearchParams, now: Date) {
+  const periods = await listPeriods(db);
+  const fallback = (await currentPeriod(db, now)) ?? periods[0] ?? null;
   const containing = (date: string) => periods.find((p) => p.startsOn <= date && date < p.endsOn) ?? null;
   const { chosen, form, errors } = readChoice(params, (date) => (containing(date) ? budgetChoice(containing(date)!) : null), fallback && budgetChoice(fallback), "budget period");
   const period = chosen ? containing(chosen.from) : null;
@@ -223,30 +224,30 @@ export function readQuarter(params: URLSearchParams, timeZone: string, now: Date
  * reader then refuses or ignores it), so the redirect never names another branch; an unreadable
  * old value is dropped, as the old readers ignored it. A code that looks like a number stays a code.
  */
-export function currentReportUrl(db: DbOrTx, user: Viewer, url: URL): string | null {
+export async function currentReportUrl(db: DbOrTx, user: Viewer, url: URL): Promise<string | null> {
   const params = new URLSearchParams(url.searchParams);
   params.delete("_data");
   let changed = false;
   const period = params.get("period");
   if (period !== null) {
     const id = Number(period);
-    const found = Number.isSafeInteger(id) && id > 0 ? findPeriod(db, id) : null;
+    const found = Number.isSafeInteger(id) && id > 0 ? (await findPeriod(db, id)) : null;
     if (found && !params.get("from")) params.set("from", found.startsOn);
     params.delete("period");
     changed = true;
   }
   const quarterName = params.get("quarter");
   if (quarterName !== null) {
-    const quarter = quarterNamed(quarterName.trim(), getOrganisation(db).timeZone);
+    const quarter = quarterNamed(quarterName.trim(), (await getOrganisation(db)).timeZone);
     if (quarter && !params.get("from")) params.set("from", quarter.startsOn);
     params.delete("quarter");
     changed = true;
   }
   const branchParam = params.get("branch")?.trim() ?? "";
-  if (/^\d+$/.test(branchParam) && !db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchParam)).get()) {
+  if (/^\d+$/.test(branchParam) && !(await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchParam)).limit(1)))) {
     const id = Number(branchParam);
     if (Number.isSafeInteger(id) && (can(user.role, "reports:all") || user.branchId === id)) {
-      const branch = db.select({ code: branches.code }).from(branches).where(eq(branches.id, id)).get();
+      const branch = await firstRow(db.select({ code: branches.code }).from(branches).where(eq(branches.id, id)).limit(1));
       if (branch) {
         params.set("branch", branch.code);
         changed = true;

@@ -13,6 +13,7 @@ import { getOrganisation } from "../core/organisation.server";
 import { addMonths, startOfLocalDay } from "../core/dates";
 import type { ReportScope } from "./report-filter.server";
 import { LATER_SIGNALS, POSITIVE_OUTCOMES } from "./spend-reports";
+import { firstRow, queryRows, queryRow } from "~/utils/query.server";
 
 export type ReportBranch = { id: number; code: string; name: string; region: string };
 
@@ -48,19 +49,18 @@ export type SpendDashboard = {
  * spent (captures) and available, by region, branch, occasion, gesture type and month. Committed by
  * month is by the month the hold was placed; spent by the month of the capture (organisation time zone).
  */
-export function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSummary | null): SpendDashboard | null {
+export async function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSummary | null): Promise<SpendDashboard | null> {
   if (!period) return null;
   const pools = scopePools(scope, period.id);
 
   // A pool's sums are kept in pool_totals by the ledger's trigger: one row per pool, not its entries.
-  const byBranch: BranchSpendRow[] = db
-    .select({ ...branchColumns, ...totalsColumns })
-    .from(budgetPools)
-    .innerJoin(branches, eq(branches.id, budgetPools.branchId))
-    .leftJoin(poolTotals, eq(poolTotals.poolId, budgetPools.id))
-    .where(sql`${budgetPools.id} in ${pools}`)
-    .orderBy(asc(branches.region), asc(branches.name))
-    .all()
+  const byBranch: BranchSpendRow[] = (await db
+      .select({ ...branchColumns, ...totalsColumns })
+      .from(budgetPools)
+      .innerJoin(branches, eq(branches.id, budgetPools.branchId))
+      .leftJoin(poolTotals, eq(poolTotals.poolId, budgetPools.id))
+      .where(sql`${budgetPools.id} in ${pools}`)
+      .orderBy(asc(branches.region), asc(branches.name)))
     .map((row) => ({ ...row, budget: row.allocated + row.adjustments }));
 
   const regions = new Map<string, RegionSpendRow>();
@@ -79,23 +79,23 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSum
   // ledger's trigger: hold and release entries net to the open holds, captures are the spend; a
   // gesture counts once, by its hold). Entries without a gesture (none today) group under ''/0.
   type GroupRow = { key: string | number; label: string | null; committed: number; spent: number; gestures: number };
-  const grouped = (key: SQL, label: SQL, join: SQL) =>
-    db.all<GroupRow>(sql`
+  const grouped = async (key: SQL, label: SQL, join: SQL) =>
+    (await queryRows<GroupRow>(db, sql`
       select ${key} as key, ${label} as label, sum(s.committed) as committed, sum(s.spent) as spent, sum(s.gestures) as gestures
       from pool_spend_by_type s
       ${join}
       where s.pool_id in ${pools}
       group by 1
       having sum(s.committed) <> 0 or sum(s.spent) <> 0 or sum(s.gestures) <> 0
-      order by spent desc, committed desc, label`);
-  const byOccasion = grouped(sql`s.occasion`, sql`s.occasion`, sql``).map((r) => ({
+      order by spent desc, committed desc, label`));
+  const byOccasion = (await grouped(sql`s.occasion`, sql`s.occasion`, sql``)).map((r) => ({
     occasion: r.key === "" ? null : (r.key as Occasion),
     label: String(r.key),
     committed: r.committed,
     spent: r.spent,
     gestures: r.gestures,
   }));
-  const byType = grouped(sql`s.type_id`, sql`t.name`, sql`left join gesture_types t on t.id = s.type_id`).map((r) => ({
+  const byType = (await grouped(sql`s.type_id`, sql`t.name`, sql`left join gesture_types t on t.id = s.type_id`)).map((r) => ({
     label: r.label ?? "Holds without a gesture",
     committed: r.committed,
     spent: r.spent,
@@ -103,7 +103,7 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSum
   }));
 
   // Months of the period, cut at local midnight in the organisation's time zone.
-  const timeZone = getOrganisation(db).timeZone;
+  const timeZone = (await getOrganisation(db)).timeZone;
   const months: { month: string; start: number }[] = [];
   for (let m = period.startsOn; m < period.endsOn; m = addMonths(m, 1)) months.push({ month: m.slice(0, 7), start: startOfLocalDay(m, timeZone).getTime() });
   // Committed and spent by month from pool_months (kept by triggers, migration 0018), which holds
@@ -117,7 +117,7 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSum
   const add = (list: number[], index: number, amount: number) => {
     list[index] = list[index]! + amount;
   };
-  const kept = db.all<{ month: string; committed: number; spent: number }>(sql`
+  const kept = await queryRows<{ month: string; committed: number; spent: number }>(db, sql`
     select m.month as month, sum(m.committed) as committed, sum(m.spent) as spent from pool_months m where m.pool_id in ${pools} group by 1`);
   for (const row of kept) {
     const index = row.month <= months[0]!.month ? 0 : row.month >= months[last]!.month ? last : months.findIndex((m) => m.month === row.month);
@@ -130,12 +130,12 @@ export function spendDashboard(db: DbOrTx, scope: ReportScope, period: PeriodSum
     if (local === utc) continue;
     // Later local midnight: [utc, local) was counted in month k but is month k-1's; earlier: the reverse.
     const [from, until, sign] = local > utc ? [utc, local, 1] : [local, utc, -1];
-    const moved = db.get<{ committed: number; spent: number }>(sql`
+    const moved = (await queryRow<{ committed: number; spent: number }>(db, sql`
       select
         (select coalesce(sum(h.amount), 0) from holds h indexed by holds_open_created_idx
           where h.status = 'open' and h.created_at >= ${from} and h.created_at < ${until} and h.pool_id in ${pools}) as committed,
         (select coalesce(-sum(le.amount), 0) from ledger_entries le indexed by ledger_entries_at_idx
-          where le.at >= ${from} and le.at < ${until} and le.kind = 'capture' and le.pool_id in ${pools}) as spent`)!;
+          where le.at >= ${from} and le.at < ${until} and le.kind = 'capture' and le.pool_id in ${pools}) as spent`))!;
     if (moved.committed !== 0) {
       add(committed, k - 1, sign * moved.committed);
       add(committed, k, -sign * moved.committed);
@@ -188,7 +188,7 @@ export type OutcomeReport = {
  * answer followed within FOLLOW_UP_DAYS, for customers who received a gesture for that kind of
  * signal and for those who did not.
  */
-export function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSummary | null): OutcomeReport | null {
+export async function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSummary | null): Promise<OutcomeReport | null> {
   if (!period) return null;
   const pools = scopePools(scope, period.id);
   // From pool_outcomes (kept by triggers on gestures, migration 0018): one row per pool, occasion and
@@ -202,13 +202,13 @@ export function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSumm
     sql` + `,
   );
   type Raw = { key: string | number | null; label: string; fulfilled: number; spent: number; recorded: number; positive: number } & Record<Outcome, number>;
-  const grouped = (key: SQL, label: SQL, join: SQL) =>
-    db.all<Raw>(sql`
+  const grouped = async (key: SQL, label: SQL, join: SQL) =>
+    (await queryRows<Raw>(db, sql`
       select ${key} as key, ${label} as label, sum(o.fulfilled) as fulfilled, sum(o.spent) as spent,
         sum(o.recorded) as recorded, sum(${positive}) as positive, ${outcomeColumns}
       from pool_outcomes o ${join}
       where o.pool_id in ${pools}
-      group by 1 having sum(o.fulfilled) > 0 order by spent desc, label`);
+      group by 1 having sum(o.fulfilled) > 0 order by spent desc, label`));
   const shape = (r: Raw): OutcomeRow => ({
     label: r.label ?? "",
     fulfilled: r.fulfilled,
@@ -217,9 +217,9 @@ export function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSumm
     positive: r.positive,
     counts: Object.fromEntries(OUTCOMES.map((o) => [o, r[o] ?? 0])) as Record<Outcome, number>,
   });
-  const byOccasion = grouped(sql`o.occasion`, sql`o.occasion`, sql``).map((r) => ({ ...shape(r), occasion: r.key as Occasion }));
-  const byType = grouped(sql`o.type_id`, sql`t.name`, sql`join gesture_types t on t.id = o.type_id`).map(shape);
-  const byBranch = grouped(sql`p.branch_id`, sql`b.name`, sql`join budget_pools p on p.id = o.pool_id join branches b on b.id = p.branch_id`).map(shape);
+  const byOccasion = (await grouped(sql`o.occasion`, sql`o.occasion`, sql``)).map((r) => ({ ...shape(r), occasion: r.key as Occasion }));
+  const byType = (await grouped(sql`o.type_id`, sql`t.name`, sql`join gesture_types t on t.id = o.type_id`)).map(shape);
+  const byBranch = (await grouped(sql`p.branch_id`, sql`b.name`, sql`join budget_pools p on p.id = o.pool_id join branches b on b.id = p.branch_id`)).map(shape);
   const totals = byOccasion.reduce<OutcomeRow>(
     (sum, row) => ({
       label: "All",
@@ -241,14 +241,14 @@ export function outcomeReport(db: DbOrTx, scope: ReportScope, period: PeriodSumm
     LATER_SIGNALS.map((kind) => sql`sum(f.${sql.identifier(kind)}) as ${sql.identifier(kind)}`),
     sql`, `,
   );
-  const rows = db.all<{ kind: Occasion; received: number; cases: number } & Record<(typeof LATER_SIGNALS)[number], number>>(sql`
+  const rows = await queryRows<{ kind: Occasion; received: number; cases: number } & Record<(typeof LATER_SIGNALS)[number], number>>(db, sql`
     select f.kind as kind, f.received as received, sum(f.cases) as cases, ${later}
     from signal_followups f join branches b on b.id = f.branch_id
     where ${branchCondition(scope)} and f.month >= ${period.startsOn.slice(0, 7)} and f.month < ${period.endsOn.slice(0, 7)}
       and f.kind not in (${sql.join(
-        LATER_SIGNALS.map((k) => sql`${k}`),
-        sql`, `,
-      )})
+          LATER_SIGNALS.map((k) => sql`${k}`),
+          sql`, `,
+        )})
     group by 1, 2 order by 1`);
   const empty = () => ({ cases: 0, later: { complaint: 0, survey_detractor: 0, survey_promoter: 0 } });
   const comparison = new Map<Occasion, SignalComparisonRow>();
@@ -271,14 +271,13 @@ export type BranchSpendFilter = { status?: GestureStatus; occasion?: Occasion; t
  * A branch's pool for the period (committed against spent) and its gestures of the period: those
  * paid from the pool, and those not yet approved (or never) submitted within the period's dates.
  */
-export function branchSpend(db: DbOrTx, branchId: number, period: PeriodSummary, filter: BranchSpendFilter) {
-  const pool = db
-    .select({ id: budgetPools.id })
-    .from(budgetPools)
-    .where(and(eq(budgetPools.branchId, branchId), eq(budgetPools.periodId, period.id)))
-    .get();
-  const balance = pool ? getPoolBalance(db, pool.id) : null;
-  const timeZone = getOrganisation(db).timeZone;
+export async function branchSpend(db: DbOrTx, branchId: number, period: PeriodSummary, filter: BranchSpendFilter) {
+  const pool = await firstRow(db
+      .select({ id: budgetPools.id })
+      .from(budgetPools)
+      .where(and(eq(budgetPools.branchId, branchId), eq(budgetPools.periodId, period.id))).limit(1));
+  const balance = pool ? (await getPoolBalance(db, pool.id)) : null;
+  const timeZone = (await getOrganisation(db)).timeZone;
   const from = startOfLocalDay(period.startsOn, timeZone);
   const to = startOfLocalDay(period.endsOn, timeZone);
   const when = sql<number>`coalesce(${gestures.submittedAt}, ${gestures.createdAt})`;
@@ -293,34 +292,33 @@ export function branchSpend(db: DbOrTx, branchId: number, period: PeriodSummary,
     filter.occasion ? eq(gestures.occasion, filter.occasion) : undefined,
     filter.typeId ? eq(gestures.typeId, filter.typeId) : undefined,
   );
-  const rows = db
-    .select({
-      id: gestures.id,
-      status: gestures.status,
-      occasion: gestures.occasion,
-      typeName: gestureTypes.name,
-      customerId: gestures.customerId,
-      customerName: customers.name,
-      requestedAmount: gestures.requestedAmount,
-      approvedAmount: gestures.approvedAmount,
-      actualAmount: gestures.actualAmount,
-      outcome: gestures.outcome,
-      at: when,
-    })
-    .from(gestures)
-    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-    .innerJoin(customers, eq(customers.id, gestures.customerId))
-    .where(where)
-    .orderBy(desc(when), desc(gestures.id))
-    .limit(filter.pageSize + 1)
-    .offset((filter.page - 1) * filter.pageSize)
-    .all();
-  const total = db.select({ n: count() }).from(gestures).where(where).get()?.n ?? 0;
+  const rows = await db
+      .select({
+        id: gestures.id,
+        status: gestures.status,
+        occasion: gestures.occasion,
+        typeName: gestureTypes.name,
+        customerId: gestures.customerId,
+        customerName: customers.name,
+        requestedAmount: gestures.requestedAmount,
+        approvedAmount: gestures.approvedAmount,
+        actualAmount: gestures.actualAmount,
+        outcome: gestures.outcome,
+        at: when,
+      })
+      .from(gestures)
+      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+      .innerJoin(customers, eq(customers.id, gestures.customerId))
+      .where(where)
+      .orderBy(desc(when), desc(gestures.id))
+      .limit(filter.pageSize + 1)
+      .offset((filter.page - 1) * filter.pageSize);
+  const total = (await firstRow(db.select({ n: count() }).from(gestures).where(where).limit(1)))?.n ?? 0;
   return { poolId: pool?.id ?? null, balance, rows: rows.slice(0, filter.pageSize), hasNext: rows.length > filter.pageSize, total };
 }
 
 /** Types that gestures can name, for the spend page's filter. */
-export function typeOptions(db: DbOrTx) {
-  return db.select({ id: gestureTypes.id, name: gestureTypes.name }).from(gestureTypes).orderBy(asc(gestureTypes.name)).all();
+export async function typeOptions(db: DbOrTx) {
+  return await db.select({ id: gestureTypes.id, name: gestureTypes.name }).from(gestureTypes).orderBy(asc(gestureTypes.name));
 }
 

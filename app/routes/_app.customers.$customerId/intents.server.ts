@@ -16,16 +16,16 @@ export function customerIdFrom(params: { customerId?: string }) {
   return id;
 }
 
-export function add({ user, customerId, formData }: IntentArgs) {
-  return submitForm(formData, AddSignalSchema, ({ intent: _i, ...input }) => {
-    addSignal(db, user, { ...input, customerId }, now());
-    return redirectWithToast(`/customers/${customerId}`, { kind: "success", message: "Signal added." });
-  });
+export async function add({ user, customerId, formData }: IntentArgs) {
+  return await submitForm(formData, AddSignalSchema, async ({ intent: _i, ...input }) => {
+      await addSignal(db, user, { ...input, customerId }, now());
+      return await redirectWithToast(`/customers/${customerId}`, { kind: "success", message: "Signal added." });
+    });
 }
 
-export function correct({ user, customerId, formData }: IntentArgs) {
-  return submitForm(formData, CorrectSignalSchema, ({ intent: _i, ...input }) => {
-    correctSignal(db, user, input, now());
-    return redirectWithToast(`/customers/${customerId}`, { kind: "success", message: "Signal corrected. The previous version is kept in its history." });
-  });
+export async function correct({ user, customerId, formData }: IntentArgs) {
+  return await submitForm(formData, CorrectSignalSchema, async ({ intent: _i, ...input }) => {
+      await correctSignal(db, user, input, now());
+      return await redirectWithToast(`/customers/${customerId}`, { kind: "success", message: "Signal corrected. The previous version is kept in its history." });
+    });
 }

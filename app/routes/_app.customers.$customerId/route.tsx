@@ -22,9 +22,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customers:view");
   const customerId = intents.customerIdFrom(params);
   try {
-    const view = viewCustomer(db, user, { customerId }, now());
+    const view = await viewCustomer(db, user, { customerId }, now());
     // viewCustomer has checked the customer is of the user's branch.
-    return json({ ...view, gestures: customerGestureHistory(db, customerId) });
+    return json({ ...view, gestures: await customerGestureHistory(db, customerId) });
   } catch (error) {
     throwAsResponse(error);
   }
@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const args = { user, customerId, formData };
   // Anything but a correction is read as a new signal; its schema refuses a wrong intent.
-  return formData.get("intent") === "correct-signal" ? intents.correct(args) : intents.add(args);
+  return formData.get("intent") === "correct-signal" ? (await intents.correct(args)) : (await intents.add(args));
 }
 
 export default function CustomerPage() {

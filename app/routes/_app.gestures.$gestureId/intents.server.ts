@@ -73,8 +73,8 @@ export async function fulfil({ user, gestureId, formData }: IntentArgs, receipt:
     return json(submission.reply({ fieldErrors: { ...errors, ...(receipt.error ? { receipt: [receipt.error] } : {}) } as Record<string, string[]> }), { status: 400 });
   }
   try {
-    const result = fulfilGesture(db, user, { gestureId, ...submission.value, receipt: stored }, now());
-    const currency = getOrganisation(db).currency;
+    const result = await fulfilGesture(db, user, { gestureId, ...submission.value, receipt: stored }, now());
+    const currency = (await getOrganisation(db)).currency;
     const message = result.alreadyDone
       ? "This fulfilment was already recorded; nothing happened twice."
       : result.status === "needs_reapproval"
@@ -82,71 +82,71 @@ export async function fulfil({ user, gestureId, formData }: IntentArgs, receipt:
         : result.released > 0
           ? `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent, ${formatMoney(result.released, currency)} back in the pool.`
           : `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent.`;
-    return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : result.status === "needs_reapproval" ? "info" : "success", message });
+    return await redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : result.status === "needs_reapproval" ? "info" : "success", message });
   } catch (error) {
     return domainErrorReply(submission, error);
   }
 }
 
-export function cancel({ user, gestureId, formData }: IntentArgs) {
-  return submitForm(formData, CancelSchema, (value) => {
-    const result = cancelGesture(db, user, { gestureId, ...value }, now());
-    return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "It was already cancelled." : "Cancelled. The money set aside went back to the pool." });
-  });
+export async function cancel({ user, gestureId, formData }: IntentArgs) {
+  return await submitForm(formData, CancelSchema, async (value) => {
+      const result = await cancelGesture(db, user, { gestureId, ...value }, now());
+      return await redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "It was already cancelled." : "Cancelled. The money set aside went back to the pool." });
+    });
 }
 
-export function outcome({ user, gestureId, formData }: IntentArgs) {
-  return submitForm(formData, OutcomeSchema, (value) => {
-    const result = recordOutcome(db, user, { gestureId, ...value }, now());
-    return redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "The response was already recorded." : "The customer's response is recorded; the gesture is closed." });
-  });
+export async function outcome({ user, gestureId, formData }: IntentArgs) {
+  return await submitForm(formData, OutcomeSchema, async (value) => {
+      const result = await recordOutcome(db, user, { gestureId, ...value }, now());
+      return await redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "The response was already recorded." : "The customer's response is recorded; the gesture is closed." });
+    });
 }
 
 /** "reapprove" and "refuse-reapproval": the approver's answer to a fulfilment that cost too much. */
-export function reapproval({ user, gestureId, formData }: IntentArgs) {
-  return submitForm(formData, ReapprovalSchema, ({ version, intent, comment }) => {
-    const result = decideReapproval(db, user, { gestureId, version, decision: intent === "reapprove" ? "approve" : "refuse", comment }, now());
-    return redirectWithToast(`/gestures/${gestureId}`, {
-      kind: result.alreadyDone ? "info" : "success",
-      message: result.alreadyDone ? "You had already decided this; nothing happened twice." : result.status === "fulfilled" ? "Approved the actual amount; the gesture is fulfilled." : "Refused. It stays approved at the earlier amount.",
+export async function reapproval({ user, gestureId, formData }: IntentArgs) {
+  return await submitForm(formData, ReapprovalSchema, async ({ version, intent, comment }) => {
+      const result = await decideReapproval(db, user, { gestureId, version, decision: intent === "reapprove" ? "approve" : "refuse", comment }, now());
+      return await redirectWithToast(`/gestures/${gestureId}`, {
+              kind: result.alreadyDone ? "info" : "success",
+              message: result.alreadyDone ? "You had already decided this; nothing happened twice." : result.status === "fulfilled" ? "Approved the actual amount; the gesture is fulfilled." : "Refused. It stays approved at the earlier amount.",
+            });
     });
-  });
 }
 
 /** "approve", "reject" and "return": the approver's decision; back to the queue afterwards. */
-export function decide({ user, gestureId, formData }: IntentArgs) {
-  return submitForm(formData, DecisionSchema, ({ version, intent, comment }) => {
-    const result = decideGesture(db, user, { gestureId, version, decision: intent, comment }, now());
-    const currency = getOrganisation(db).currency;
-    const view = viewGesture(db, user, gestureId, now());
-    const what = `proposal #${gestureId} (${formatMoney(view.gesture.requestedAmount, currency)}) for ${view.customer.name}`;
-    const message = result.alreadyDone
-      ? "You had already decided this; nothing happened twice."
-      : result.status === "awaiting_finance"
-        ? `Approved ${what}. It now waits for finance's second approval.`
-        : result.status === "approved"
-          ? `Approved ${what}; the money is set aside.`
-          : result.status === "rejected"
-            ? `Rejected ${what}. The proposer is told why.`
-            : `Returned ${what} for changes. The proposer is told what to change.`;
-    return redirectWithToast("/approvals", { kind: result.alreadyDone ? "info" : "success", message: message.slice(0, 300) });
-  });
+export async function decide({ user, gestureId, formData }: IntentArgs) {
+  return await submitForm(formData, DecisionSchema, async ({ version, intent, comment }) => {
+      const result = await decideGesture(db, user, { gestureId, version, decision: intent, comment }, now());
+      const currency = (await getOrganisation(db)).currency;
+      const view = await viewGesture(db, user, gestureId, now());
+      const what = `proposal #${gestureId} (${formatMoney(view.gesture.requestedAmount, currency)}) for ${view.customer.name}`;
+      const message = result.alreadyDone
+        ? "You had already decided this; nothing happened twice."
+        : result.status === "awaiting_finance"
+          ? `Approved ${what}. It now waits for finance's second approval.`
+          : result.status === "approved"
+            ? `Approved ${what}; the money is set aside.`
+            : result.status === "rejected"
+              ? `Rejected ${what}. The proposer is told why.`
+              : `Returned ${what} for changes. The proposer is told what to change.`;
+      return await redirectWithToast("/approvals", { kind: result.alreadyDone ? "info" : "success", message: message.slice(0, 300) });
+    });
 }
 
-export function withdraw({ user, gestureId, formData }: IntentArgs) {
-  return submitForm(formData, WithdrawSchema, ({ version }) => {
-    const result = withdrawGesture(db, user, { gestureId, version }, now());
-    return redirectWithToast(`/gestures/${gestureId}`, {
-      kind: result.alreadyDone ? "info" : "success",
-      message: result.alreadyDone ? "It was already withdrawn." : "Proposal withdrawn. Nothing was spent.",
+export async function withdraw({ user, gestureId, formData }: IntentArgs) {
+  return await submitForm(formData, WithdrawSchema, async ({ version }) => {
+      const result = await withdrawGesture(db, user, { gestureId, version }, now());
+      return await redirectWithToast(`/gestures/${gestureId}`, {
+              kind: result.alreadyDone ? "info" : "success",
+              message: result.alreadyDone ? "It was already withdrawn." : "Proposal withdrawn. Nothing was spent.",
+            });
     });
-  });
 }
 
 /** "save-draft" and "submit" (and anything else): the proposer's edit; the schema refuses the unknown. */
-export function edit({ user, gestureId, formData }: IntentArgs) {
-  return submitForm(formData, EditProposalSchema, ({ intent, signalId, ...input }) => {
-    const result = editProposal(db, user, { ...input, signalId: signalId ?? null, gestureId, submit: intent === "submit" }, now());
-    return redirectWithToast(`/gestures/${gestureId}`, transitionToast(result));
-  });
+export async function edit({ user, gestureId, formData }: IntentArgs) {
+  return await submitForm(formData, EditProposalSchema, async ({ intent, signalId, ...input }) => {
+      const result = await editProposal(db, user, { ...input, signalId: signalId ?? null, gestureId, submit: intent === "submit" }, now());
+      return await redirectWithToast(`/gestures/${gestureId}`, transitionToast(result));
+    });
 }

@@ -23,9 +23,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const gestureId = intents.gestureIdFrom(params);
   try {
-    const view = viewGesture(db, user, gestureId, now());
-    const editOptions = view.can.edit ? proposalFormOptions(db, user, view.customer.id, now()) : null;
-    return json({ view, editOptions, story: storyOfGesture(db, user, gestureId) });
+    const view = await viewGesture(db, user, gestureId, now());
+    const editOptions = view.can.edit ? (await proposalFormOptions(db, user, view.customer.id, now())) : null;
+    return json({ view, editOptions, story: await storyOfGesture(db, user, gestureId) });
   } catch (error) {
     throwAsResponse(error);
   }
@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const gestureId = intents.gestureIdFrom(params);
   // Someone who may not see the proposal learns nothing more from posting to it.
   try {
-    authorizeGestureView(db, user, gestureId, now());
+    await authorizeGestureView(db, user, gestureId, now());
   } catch (error) {
     throwAsResponse(error);
   }
@@ -47,20 +47,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "fulfil") return intents.fulfil(args, receipt);
   switch (intent) {
     case "cancel":
-      return intents.cancel(args);
+      return await intents.cancel(args);
     case "outcome":
-      return intents.outcome(args);
+      return await intents.outcome(args);
     case "reapprove":
     case "refuse-reapproval":
-      return intents.reapproval(args);
+      return await intents.reapproval(args);
     case "approve":
     case "reject":
     case "return":
-      return intents.decide(args);
+      return await intents.decide(args);
     case "withdraw":
-      return intents.withdraw(args);
+      return await intents.withdraw(args);
     default:
-      return intents.edit(args);
+      return await intents.edit(args);
   }
 }
 

@@ -16,21 +16,21 @@ import { domainErrorResult } from "~/utils/errors.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export type Review = { intent: "allocate" | "adjust"; amountText: string; amount: number; note: string; idempotencyKey: string; availableAfter: number };
-type Pool = NonNullable<ReturnType<typeof findPool>>;
+type Pool = NonNullable<Awaited<ReturnType<typeof findPool>>>;
 type PoolAction = z.output<typeof PoolActionSchema>;
 type StepArgs = { user: SessionUser; pool: Pool; formData: FormData; submission: Submission<unknown>; input: PoolAction };
 
-export function loadPool(params: { poolId?: string }) {
+export async function loadPool(params: { poolId?: string }) {
   const id = Number(params.poolId);
-  const pool = Number.isSafeInteger(id) && id > 0 ? findPool(db, id) : null;
+  const pool = Number.isSafeInteger(id) && id > 0 ? (await findPool(db, id)) : null;
   if (!pool) throw json({ message: "This budget pool does not exist. Pick one from the budgets list." }, { status: 404 });
   return pool;
 }
 
 /** The pool's available balance after the move, or why it may not happen; nothing is written. */
-export function review({ pool, formData, submission, input }: StepArgs) {
-  const currency = getOrganisation(db).currency;
-  const available = getPoolBalance(db, pool.id).available;
+export async function review({ pool, formData, submission, input }: StepArgs) {
+  const currency = (await getOrganisation(db)).currency;
+  const available = (await getPoolBalance(db, pool.id)).available;
   if (pool.periodStatus === "closed") {
     return json({ intent: input.intent, result: submission.reply({ formErrors: [`${pool.label} is closed: its budget cannot change.`] }), review: null }, { status: 409 });
   }
@@ -51,20 +51,20 @@ export function review({ pool, formData, submission, input }: StepArgs) {
 
 /** Moves the money (once per idempotency key) and says where the pool stands now. */
 export async function confirm({ user, pool, submission, input }: StepArgs) {
-  const currency = getOrganisation(db).currency;
+  const currency = (await getOrganisation(db)).currency;
   try {
     const at = now();
     const result =
       input.intent === "allocate"
-        ? allocate(db, user, { poolId: pool.id, amount: input.amount, memo: input.memo, idempotencyKey: input.idempotencyKey, now: at })
-        : adjust(db, user, { poolId: pool.id, amount: input.amount, reason: input.reason, idempotencyKey: input.idempotencyKey, now: at, alertThresholds: budgetAlertThresholds(getEffectivePolicy(db, pool.branchId).policy) });
+        ? (await allocate(db, user, { poolId: pool.id, amount: input.amount, memo: input.memo, idempotencyKey: input.idempotencyKey, now: at }))
+        : (await adjust(db, user, { poolId: pool.id, amount: input.amount, reason: input.reason, idempotencyKey: input.idempotencyKey, now: at, alertThresholds: budgetAlertThresholds((await getEffectivePolicy(db, pool.branchId)).policy) }));
     const what = input.intent === "allocate" ? `Allocated ${formatMoney(input.amount, currency)}` : `Adjusted by ${formatMoney(input.amount, currency, { signed: true })}`;
-    return redirectWithToast(`/pools/${pool.id}`, {
-      kind: result.replayed ? "info" : "success",
-      message: result.replayed
-        ? "That was already recorded; nothing was added twice."
-        : `${what} for ${pool.branchName}, ${pool.label}. Available now: ${formatMoney(result.available, currency)}.`,
-    });
+    return await redirectWithToast(`/pools/${pool.id}`, {
+          kind: result.replayed ? "info" : "success",
+          message: result.replayed
+            ? "That was already recorded; nothing was added twice."
+            : `${what} for ${pool.branchName}, ${pool.label}. Available now: ${formatMoney(result.available, currency)}.`,
+        });
   } catch (error) {
     const { result, status } = domainErrorResult(submission, error);
     return json({ intent: input.intent, result, review: null }, { status });

@@ -27,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!can(user.role, "budgets:manage") && !can(user.role, "reports:branch")) {
     throw forbidden("Budget ledgers are for finance and branch managers. Your branch's balance is on your home page.");
   }
-  const pool = steps.loadPool(params);
+  const pool = await steps.loadPool(params);
   const access = poolAccess(user, pool);
   if (!access) throw forbidden("This budget belongs to another branch. You can see your own branch's budget only.");
   const url = new URL(request.url);
@@ -37,8 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canChange = access === "manage" && pool.periodStatus === "open";
   return json({
     pool: { ...pool, range: periodRange(pool) },
-    balance: getPoolBalance(db, pool.id),
-    ledger: listPoolLedger(db, pool.id, { kind, page, pageSize: DEFAULT_PAGE_SIZE }),
+    balance: await getPoolBalance(db, pool.id),
+    ledger: await listPoolLedger(db, pool.id, { kind, page, pageSize: DEFAULT_PAGE_SIZE }),
     kind: kind ?? "",
     page,
     canChange,
@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 // Both forms (intent allocate or adjust) go through the same steps: review, then confirm or edit.
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "budgets:manage");
-  const pool = steps.loadPool(params);
+  const pool = await steps.loadPool(params);
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: PoolActionSchema });
   const intent = formData.get("intent") === "adjust" ? "adjust" : "allocate";
@@ -60,7 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "edit":
       return json({ intent, result: submission.reply(), review: null });
     case "review":
-      return steps.review(args);
+      return await steps.review(args);
     case "confirm":
       return steps.confirm(args);
   }

@@ -18,12 +18,12 @@ export type Review = { total: number; withoutAllocation: number; amounts: { bran
 export type ActionData =
   | { kind: "upload"; prefill: Record<string, string>; csvErrors: string[]; message: string }
   | { kind: "form"; result: SubmissionResult<string[]>; review: Review | null };
-type Branches = ReturnType<typeof branchesWithAllocations>;
+type Branches = Awaited<ReturnType<typeof branchesWithAllocations>>;
 type StepArgs = { formData: FormData; submission: Submission<unknown>; input: z.output<typeof OpenPeriodSchema>; branches: Branches };
 
-export function loadNext() {
-  const next = nextPeriod(db, now());
-  const branches = branchesWithAllocations(db, next.previous?.id ?? null);
+export async function loadNext() {
+  const next = await nextPeriod(db, now());
+  const branches = await branchesWithAllocations(db, next.previous?.id ?? null);
   return { next, branches };
 }
 
@@ -45,14 +45,14 @@ export function review({ formData, submission, input: { amounts }, branches }: S
 
 export async function open(user: SessionUser, { submission, input: { amounts, idempotencyKey } }: StepArgs) {
   try {
-    const result = openPeriod(db, user, { amounts, idempotencyKey, now: now() });
-    const currency = getOrganisation(db).currency;
-    return redirectWithToast(`/pools?period=${result.periodId}`, {
-      kind: result.replayed ? "info" : "success",
-      message: result.replayed
-        ? `${result.label} was already opened; nothing was added twice.`
-        : `${result.label} is open: ${result.pools} branch pools, ${formatMoney(result.total, currency)} allocated.`,
-    });
+    const result = await openPeriod(db, user, { amounts, idempotencyKey, now: now() });
+    const currency = (await getOrganisation(db)).currency;
+    return await redirectWithToast(`/pools?period=${result.periodId}`, {
+          kind: result.replayed ? "info" : "success",
+          message: result.replayed
+            ? `${result.label} was already opened; nothing was added twice.`
+            : `${result.label} is open: ${result.pools} branch pools, ${formatMoney(result.total, currency)} allocated.`,
+        });
   } catch (error) {
     const { result, status } = domainErrorResult(submission, error);
     return json<ActionData>({ kind: "form", result, review: null }, { status });

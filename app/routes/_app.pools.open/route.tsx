@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Open a budget period · Empat
 // latest period, or read from a CSV; then reviewed; then confirmed.
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "budgets:manage");
-  const { next, branches } = steps.loadNext();
+  const { next, branches } = await steps.loadNext();
   const copy = new URL(request.url).searchParams.get("copy") === "previous" && next.previous !== null;
   return json({
     next: { label: next.label, range: next.range, canOpen: next.canOpen, reason: next.reason, previousLabel: next.previous?.label ?? null },
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "budgets:manage");
-  const { next, branches } = steps.loadNext();
+  const { next, branches } = await steps.loadNext();
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     if (!next.canOpen) throw json({ message: next.reason }, { status: 409 });
     return json(await steps.readUpload(request, branches), { status: 200 });

@@ -22,8 +22,8 @@ beforeEach(async () => {
 });
 afterEach(() => closeDatabase(db));
 
-function lastAudit() {
-  const row = db.select().from(auditEvents).orderBy(auditEvents.id).all().at(-1)!;
+async function lastAudit() {
+  const row = (await db.select().from(auditEvents).orderBy(auditEvents.id)).at(-1)!;
   return { ...row, detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
 
@@ -36,16 +36,16 @@ function parse<S extends Parameters<typeof parseWithZod>[1]["schema"]>(schema: S
 }
 
 describe("branches", () => {
-  it("a new branch gets an upper-case code, and the audit records its code, name and region", () => {
-    const branch = createBranchAsAdmin(db, admin, { code: "wst", name: "West", region: "Western Region" }, clock.now());
+  it("a new branch gets an upper-case code, and the audit records its code, name and region", async () => {
+    const branch = await createBranchAsAdmin(db, admin, { code: "wst", name: "West", region: "Western Region" }, clock.now());
     expect(branch).toMatchObject({ code: "WST", name: "West", region: "Western Region", active: true });
-    expect(lastAudit()).toMatchObject({ action: "branch.created", actorId: admin.id });
-    expect(lastAudit().detail).toEqual({ code: "WST", name: "West", region: "Western Region" });
+    expect(await lastAudit()).toMatchObject({ action: "branch.created", actorId: admin.id });
+    expect((await lastAudit()).detail).toEqual({ code: "WST", name: "West", region: "Western Region" });
   });
 
-  it("a branch code already in use is refused beside the code field", () => {
-    createBranch(db, { code: "NTH" });
-    expect(refusal(() => createBranchAsAdmin(db, admin, { code: "nth", name: "North 2", region: "R" }, clock.now()))).toMatchObject({
+  it("a branch code already in use is refused beside the code field", async () => {
+    await createBranch(db, { code: "NTH" });
+    expect(await refusal(async () => (await createBranchAsAdmin(db, admin, { code: "nth", name: "North 2", region: "R" }, clock.now())))).toMatchObject({
       code: "CONFLICT",
       field: "code",
     });
@@ -64,42 +64,42 @@ describe("branches", () => {
     expect(parse(CreateBranchSchema, { code: "AB", name: "N", region: "R", extra: "x" }).status).toBe("error");
   });
 
-  it("renaming a branch or moving it to another region is audited with before and after; the code stays", () => {
-    const branch = createBranch(db, { code: "HBR", name: "Harbour", region: "South" });
-    updateBranch(db, admin, { branchId: branch.id, name: "Harbourside", region: "Coast" }, clock.now());
-    expect(getBranch(db, branch.id)).toMatchObject({ code: "HBR", name: "Harbourside", region: "Coast" });
-    expect(lastAudit().detail).toEqual({ code: "HBR", nameBefore: "Harbour", nameAfter: "Harbourside", regionBefore: "South", regionAfter: "Coast" });
+  it("renaming a branch or moving it to another region is audited with before and after; the code stays", async () => {
+    const branch = await createBranch(db, { code: "HBR", name: "Harbour", region: "South" });
+    await updateBranch(db, admin, { branchId: branch.id, name: "Harbourside", region: "Coast" }, clock.now());
+    expect(await getBranch(db, branch.id)).toMatchObject({ code: "HBR", name: "Harbourside", region: "Coast" });
+    expect((await lastAudit()).detail).toEqual({ code: "HBR", nameBefore: "Harbour", nameAfter: "Harbourside", regionBefore: "South", regionAfter: "Coast" });
   });
 
   it("only administrators manage branches", async () => {
     const finance = await createUser(db, { role: "finance" });
-    expect(refusal(() => createBranchAsAdmin(db, finance, { code: "XX", name: "X", region: "R" }, clock.now())).code).toBe("FORBIDDEN");
-    const branch = createBranch(db);
+    expect((await refusal(async () => (await createBranchAsAdmin(db, finance, { code: "XX", name: "X", region: "R" }, clock.now())))).code).toBe("FORBIDDEN");
+    const branch = await createBranch(db);
     const manager = await createUser(db, { role: "manager", branchId: branch.id });
-    expect(refusal(() => updateBranch(db, manager, { branchId: branch.id, name: "Mine", region: "R" }, clock.now())).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => (await updateBranch(db, manager, { branchId: branch.id, name: "Mine", region: "R" }, clock.now())))).code).toBe("FORBIDDEN");
   });
 });
 
 describe("organisation settings", () => {
-  it("name, currency and time zone are saved, and the audit keeps each changed value before and after", () => {
-    createOrganisation(db);
-    const settings = { ...getOrganisation(db), name: "Test Bank", currency: "CHF", timeZone: "Europe/Zurich" };
-    updateOrganisationSettings(db, admin, settings, clock.now());
-    expect(getOrganisation(db)).toMatchObject({ name: "Test Bank", currency: "CHF", timeZone: "Europe/Zurich", periodLength: "quarter" });
-    expect(lastAudit()).toMatchObject({ action: "organisation.updated", actorId: admin.id });
-    expect(lastAudit().detail).toEqual({ currencyBefore: "USD", currencyAfter: "CHF", timeZoneBefore: "America/New_York", timeZoneAfter: "Europe/Zurich" });
+  it("name, currency and time zone are saved, and the audit keeps each changed value before and after", async () => {
+    await createOrganisation(db);
+    const settings = { ...(await getOrganisation(db)), name: "Test Bank", currency: "CHF", timeZone: "Europe/Zurich" };
+    await updateOrganisationSettings(db, admin, settings, clock.now());
+    expect(await getOrganisation(db)).toMatchObject({ name: "Test Bank", currency: "CHF", timeZone: "Europe/Zurich", periodLength: "quarter" });
+    expect(await lastAudit()).toMatchObject({ action: "organisation.updated", actorId: admin.id });
+    expect((await lastAudit()).detail).toEqual({ currencyBefore: "USD", currencyAfter: "CHF", timeZoneBefore: "America/New_York", timeZoneAfter: "Europe/Zurich" });
   });
 
-  it("period length, the unspent-balance rule and the retention of sensitive notes are saved and audited", () => {
-    createOrganisation(db);
-    updateOrganisationSettings(
-      db,
-      admin,
-      { ...getOrganisation(db), periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 },
-      clock.now(),
-    );
-    expect(getOrganisation(db)).toMatchObject({ periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 });
-    expect(lastAudit().detail).toEqual({
+  it("period length, the unspent-balance rule and the retention of sensitive notes are saved and audited", async () => {
+    await createOrganisation(db);
+    await updateOrganisationSettings(
+            db,
+            admin,
+            { ...(await getOrganisation(db)), periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 },
+            clock.now(),
+          );
+    expect(await getOrganisation(db)).toMatchObject({ periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 });
+    expect((await lastAudit()).detail).toEqual({
       periodLengthBefore: "quarter",
       periodLengthAfter: "month",
       unspentBalanceRuleBefore: "lapse",
@@ -136,14 +136,14 @@ describe("organisation settings", () => {
   it("the currency cannot change once budgets hold money, and nothing else of that request is saved", async () => {
     const budget = await setupBudget(db, { branches: 1, now: clock.now() });
     expect(budget.pools).toHaveLength(1);
-    const attempt = () => updateOrganisationSettings(db, admin, { ...getOrganisation(db), name: "Renamed", currency: "EUR" }, clock.now());
-    expect(refusal(attempt)).toMatchObject({ code: "INVALID_STATE", field: "currency" });
-    expect(getOrganisation(db)).toMatchObject({ currency: "USD", name: "Test Bank" });
+    const attempt = async () => (await updateOrganisationSettings(db, admin, { ...(await getOrganisation(db)), name: "Renamed", currency: "EUR" }, clock.now()));
+    expect(await refusal(attempt)).toMatchObject({ code: "INVALID_STATE", field: "currency" });
+    expect(await getOrganisation(db)).toMatchObject({ currency: "USD", name: "Test Bank" });
   });
 
   it("only administrators change the organisation's settings", async () => {
     const finance = await createUser(db, { role: "finance" });
-    expect(refusal(() => updateOrganisationSettings(db, finance, { ...getOrganisation(db), name: "X" }, clock.now())).code).toBe(
+    expect((await refusal(async () => (await updateOrganisationSettings(db, finance, { ...(await getOrganisation(db)), name: "X" }, clock.now())))).code).toBe(
       "FORBIDDEN",
     );
   });

@@ -14,6 +14,7 @@ import type { Db } from "~/utils/db.server";
 import { key, setupBudget } from "../../support/budget";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createUser } from "../../support/factories";
+import { firstRow } from "~/utils/query.server";
 
 const NOV = new Date("2026-11-10T15:00:00Z");
 const DEFAULT_THRESHOLDS: BudgetAlertThreshold[] = [
@@ -55,10 +56,10 @@ describe("the policy's alert thresholds", () => {
     expect(budgetAlertThresholds({ ...base, budgetAlertSecondPercent: 0 } as never)).toEqual([DEFAULT_THRESHOLDS[0], DEFAULT_THRESHOLDS[2]]);
   });
 
-  it("refuses thresholds that do not rise, naming the one to change", () => {
+  it("refuses thresholds that do not rise, naming the one to change", async () => {
     const db = createTestDatabase();
     try {
-      const branchPolicy = getEffectivePolicy(db, 0).policy;
+      const branchPolicy = (await getEffectivePolicy(db, 0)).policy;
       const problems = policyProblems({ ...branchPolicy, budgetAlertFirstPercent: 80, budgetAlertSecondPercent: 75, budgetAlertFinancePercent: 90 });
       expect(problems).toEqual([{ key: "budgetAlertSecondPercent", message: expect.stringContaining("above the first budget alert (80%)") }]);
       expect(policyProblems({ ...branchPolicy, budgetAlertFirstPercent: 80, budgetAlertSecondPercent: 0, budgetAlertFinancePercent: 90 })).toEqual([]);
@@ -84,50 +85,50 @@ describe("raising alerts on a real pool", () => {
     return { ...setup, pool: setup.pools[0]!, managers, otherManager, staff };
   }
 
-  function notificationsOf(userId: number) {
-    return db.select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.kind, "budget_alert"))).all();
+  async function notificationsOf(userId: number) {
+    return await db.select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.kind, "budget_alert")));
   }
 
   it("tells the branch's managers at 50 % and 75 %, and finance too at 90 %, in the app and by e-mail, with the pool's page as the link", async () => {
     const { pool, managers, otherManager, staff, financeUser } = await poolWithPeople(10_000);
-    placeHold(db, { id: null }, { poolId: pool.id, amount: 5_000, idempotencyKey: key(), now: NOV });
-    expect(raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV).map((a) => a.percent)).toEqual([50]);
-    placeHold(db, { id: null }, { poolId: pool.id, amount: 4_000, idempotencyKey: key(), now: NOV });
-    expect(raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV).map((a) => a.percent)).toEqual([75, 90]);
+    await placeHold(db, { id: null }, { poolId: pool.id, amount: 5_000, idempotencyKey: key(), now: NOV });
+    expect((await raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV)).map((a) => a.percent)).toEqual([50]);
+    await placeHold(db, { id: null }, { poolId: pool.id, amount: 4_000, idempotencyKey: key(), now: NOV });
+    expect((await raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV)).map((a) => a.percent)).toEqual([75, 90]);
 
-    for (const manager of managers) expect(notificationsOf(manager.id).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["50", "75", "90"]);
-    expect(notificationsOf(financeUser.id).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["90"]);
-    expect(notificationsOf(otherManager.id)).toEqual([]);
-    expect(notificationsOf(staff.id)).toEqual([]);
-    const [first] = notificationsOf(managers[0]!.id);
+    for (const manager of managers) expect((await notificationsOf(manager.id)).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["50", "75", "90"]);
+    expect((await notificationsOf(financeUser.id)).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["90"]);
+    expect(await notificationsOf(otherManager.id)).toEqual([]);
+    expect(await notificationsOf(staff.id)).toEqual([]);
+    const [first] = await notificationsOf(managers[0]!.id);
     expect(first!.message).toBe(`The ${pool.branchName} budget for Q4 2026 is 50% used, past the 50% alert: $50.00 of $100.00 committed or spent.`);
-    const email = db.select().from(emailOutbox).where(eq(emailOutbox.notificationId, first!.id)).get()!;
+    const email = (await firstRow(db.select().from(emailOutbox).where(eq(emailOutbox.notificationId, first!.id)).limit(1)))!;
     expect(email.subject).toBe("A budget pool is filling up");
     expect(email.body).toContain(`/pools/${pool.id}`);
-    const audited = db.select().from(auditEvents).where(eq(auditEvents.action, "budget.alert")).all();
+    const audited = await db.select().from(auditEvents).where(eq(auditEvents.action, "budget.alert"));
     expect(audited.map((e) => JSON.parse(e.detail).thresholdPercent)).toEqual([50, 75, 90]);
   });
 
   it("never sends a threshold twice for one pool: not after a release and a second crossing, nor on a retry", async () => {
     const { pool, managers } = await poolWithPeople(10_000);
-    const hold = placeHold(db, { id: null }, { poolId: pool.id, amount: 6_000, idempotencyKey: key(), now: NOV });
-    raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV);
-    releaseHold(db, { id: null }, { holdId: hold.holdId, idempotencyKey: key(), now: NOV });
-    placeHold(db, { id: null }, { poolId: pool.id, amount: 6_000, idempotencyKey: key(), now: NOV });
-    expect(raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV)).toEqual([]);
-    expect(raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV)).toEqual([]);
-    expect(notificationsOf(managers[0]!.id)).toHaveLength(1);
-    expect(db.select().from(budgetAlerts).all()).toHaveLength(1);
+    const hold = await placeHold(db, { id: null }, { poolId: pool.id, amount: 6_000, idempotencyKey: key(), now: NOV });
+    await raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV);
+    await releaseHold(db, { id: null }, { holdId: hold.holdId, idempotencyKey: key(), now: NOV });
+    await placeHold(db, { id: null }, { poolId: pool.id, amount: 6_000, idempotencyKey: key(), now: NOV });
+    expect(await raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV)).toEqual([]);
+    expect(await raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV)).toEqual([]);
+    expect(await notificationsOf(managers[0]!.id)).toHaveLength(1);
+    expect(await db.select().from(budgetAlerts)).toHaveLength(1);
   });
 
   it("tells the managers when finance cuts the budget past a threshold", async () => {
     const { pool, managers, finance } = await poolWithPeople(10_000);
-    placeHold(db, { id: null }, { poolId: pool.id, amount: 4_000, idempotencyKey: key(), now: NOV });
-    raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV);
-    expect(notificationsOf(managers[0]!.id)).toHaveLength(0);
+    await placeHold(db, { id: null }, { poolId: pool.id, amount: 4_000, idempotencyKey: key(), now: NOV });
+    await raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV);
+    expect(await notificationsOf(managers[0]!.id)).toHaveLength(0);
     // 4,000 of 5,000 is 80 %.
-    adjust(db, finance, { poolId: pool.id, amount: -5_000, reason: "Mid-quarter cut", idempotencyKey: key(), now: NOV, alertThresholds: DEFAULT_THRESHOLDS });
-    expect(notificationsOf(managers[0]!.id).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["50", "75"]);
+    await adjust(db, finance, { poolId: pool.id, amount: -5_000, reason: "Mid-quarter cut", idempotencyKey: key(), now: NOV, alertThresholds: DEFAULT_THRESHOLDS });
+    expect((await notificationsOf(managers[0]!.id)).map((n) => n.message.match(/past the (\d+)% alert/)![1])).toEqual(["50", "75"]);
   });
 
   it("sends exactly the thresholds the running use ever reached, each once, for any sequence of holds, captures, releases and cuts (property)", async () => {
@@ -148,32 +149,32 @@ describe("raising alerts on a real pool", () => {
           const { pool, managers, financeUser, finance } = await poolWithPeople(10_000);
           const open: { holdId: number; amount: number }[] = [];
           const everReached = new Set<number>();
-          const note = () => {
-            const b = getPoolBalance(db, pool.id);
+          const note = async () => {
+            const b = await getPoolBalance(db, pool.id);
             for (const t of reachedThresholds({ budget: b.allocated + b.adjustments, used: b.committed + b.spent }, DEFAULT_THRESHOLDS)) everReached.add(t.percent);
           };
           for (const step of operations) {
-            const available = getPoolBalance(db, pool.id).available;
+            const available = (await getPoolBalance(db, pool.id)).available;
             if (step.op === "hold" && step.amount <= available) {
-              const hold = placeHold(db, { id: null }, { poolId: pool.id, amount: step.amount, idempotencyKey: key(), now: NOV });
+              const hold = await placeHold(db, { id: null }, { poolId: pool.id, amount: step.amount, idempotencyKey: key(), now: NOV });
               open.push({ holdId: hold.holdId, amount: step.amount });
             } else if (step.op === "capture" && open.length > 0) {
               const [hold] = open.splice(step.index % open.length, 1);
               const actual = Math.max(1, Math.min(hold!.amount + step.extra, hold!.amount + available));
-              captureHold(db, { id: null }, { holdId: hold!.holdId, actualAmount: actual, idempotencyKey: key(), now: NOV });
+              await captureHold(db, { id: null }, { holdId: hold!.holdId, actualAmount: actual, idempotencyKey: key(), now: NOV });
             } else if (step.op === "release" && open.length > 0) {
               const [hold] = open.splice(step.index % open.length, 1);
-              releaseHold(db, { id: null }, { holdId: hold!.holdId, idempotencyKey: key(), now: NOV });
+              await releaseHold(db, { id: null }, { holdId: hold!.holdId, idempotencyKey: key(), now: NOV });
             } else if (step.op === "adjust" && step.amount !== 0 && available + step.amount >= 0) {
-              adjust(db, finance, { poolId: pool.id, amount: step.amount, reason: "Property", idempotencyKey: key(), now: NOV });
+              await adjust(db, finance, { poolId: pool.id, amount: step.amount, reason: "Property", idempotencyKey: key(), now: NOV });
             } else continue;
-            note();
-            raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV);
+            await note();
+            await raiseBudgetAlerts(db, pool.id, DEFAULT_THRESHOLDS, NOV);
           }
-          const sent = db.select({ percent: budgetAlerts.thresholdPercent }).from(budgetAlerts).all().map((r) => r.percent).sort((a, b) => a - b);
+          const sent = (await db.select({ percent: budgetAlerts.thresholdPercent }).from(budgetAlerts)).map((r) => r.percent).sort((a, b) => a - b);
           expect(sent).toEqual([...everReached].sort((a, b) => a - b));
-          for (const manager of managers) expect(notificationsOf(manager.id)).toHaveLength(sent.length);
-          expect(notificationsOf(financeUser.id)).toHaveLength(sent.includes(90) ? 1 : 0);
+          for (const manager of managers) expect(await notificationsOf(manager.id)).toHaveLength(sent.length);
+          expect(await notificationsOf(financeUser.id)).toHaveLength(sent.includes(90) ? 1 : 0);
         },
       ),
       { numRuns: 40 },

@@ -16,6 +16,8 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "../../../db/schema";
 import { openDatabase, sqliteOf, type Db } from "~/utils/db.server";
+import { firstRow } from "~/utils/query.server";
+import { eachInSeries } from "~/utils/in-series";
 
 export const RUNS = Number(process.env.LEDGER_MODEL_RUNS ?? 1_000);
 const NOV = new Date("2026-11-10T15:00:00Z"); // inside Q4 2026 (period 1)
@@ -45,25 +47,25 @@ const availableOf = (m: Model, pool: number) => {
 const isClosed = (m: Model, pool: number) => m.periodClosed[m.pools[pool]!.period];
 
 /** Runs a real call and says whether it succeeded; a refusal must be a DomainError (never a raw SQLite error). */
-function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: DomainError } {
+async function attempt<T>(fn: () => T): Promise<{ ok: true; value: T } | { ok: false; error: DomainError }> {
   try {
-    return { ok: true, value: fn() };
+    return { ok: true, value: await fn() };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, error };
     throw error;
   }
 }
 
-function expectUnchanged(real: Real, run: () => void) {
+async function expectUnchanged(real: Real, run: () => void) {
   const before = sqliteOf(real.db).prepare("select count(*) n from ledger_entries").get();
-  run();
+  await run();
   expect(sqliteOf(real.db).prepare("select count(*) n from ledger_entries").get()).toEqual(before);
 }
 
 let stepsChecked = 0;
 
 /** Compares every pool and hold with the model and checks the invariants. */
-function checkInvariants(m: Model, real: Real) {
+async function checkInvariants(m: Model, real: Real) {
   stepsChecked++;
   const sqlite = sqliteOf(real.db);
   const sums = new Map(
@@ -77,23 +79,23 @@ function checkInvariants(m: Model, real: Real) {
         .all() as { poolId: number; total: number; lowest: number; last: number }[]
     ).map((row) => [row.poolId, row]),
   );
-  real.poolIds.forEach((poolId, index) => {
-    const balance = getPoolBalance(real.db, poolId);
-    const p = m.pools[index]!;
-    expect(balance).toEqual({
-      allocated: p.allocated,
-      adjustments: p.adjustments,
-      committed: committedOf(m, index),
-      spent: p.spent,
-      available: availableOf(m, index),
-    });
-    // available ≥ 0, after every entry; and the entries sum to the balance.
-    const entries = sums.get(poolId) ?? { total: 0, lowest: 0, last: 0 };
-    expect(balance.available).toBeGreaterThanOrEqual(0);
-    expect(entries.lowest).toBeGreaterThanOrEqual(0);
-    expect(entries.total).toBe(balance.available);
-    expect(entries.last).toBe(balance.available);
-  });
+  await eachInSeries(real.poolIds, async (poolId, index) => {
+        const balance = await getPoolBalance(real.db, poolId);
+        const p = m.pools[index]!;
+        expect(balance).toEqual({
+          allocated: p.allocated,
+          adjustments: p.adjustments,
+          committed: committedOf(m, index),
+          spent: p.spent,
+          available: availableOf(m, index),
+        });
+        // available ≥ 0, after every entry; and the entries sum to the balance.
+        const entries = sums.get(poolId) ?? { total: 0, lowest: 0, last: 0 };
+        expect(balance.available).toBeGreaterThanOrEqual(0);
+        expect(entries.lowest).toBeGreaterThanOrEqual(0);
+        expect(entries.total).toBe(balance.available);
+        expect(entries.last).toBe(balance.available);
+      });
   // Each hold has the model's status, and at most one hold, release and capture entry.
   const statuses = new Map((sqlite.prepare("select id, status from holds").all() as { id: number; status: string }[]).map((h) => [h.id, h.status]));
   expect(statuses.size).toBe(m.holds.length);
@@ -112,19 +114,19 @@ const key = () => `model-${randomUUID()}`;
 class Allocate implements fc.Command<Model, Real> {
   constructor(readonly pool: number, readonly amount: number) {}
   check = (m: Readonly<Model>) => this.pool < m.pools.length;
-  run(m: Model, real: Real) {
+  async run(m: Model, real: Real) {
     const request = { poolId: real.poolIds[this.pool]!, amount: this.amount, idempotencyKey: key(), now: JAN };
-    const result = attempt(() => allocate(real.db, real.finance, request));
+    const result = await attempt(async () => (await allocate(real.db, real.finance, request)));
     expect(result.ok).toBe(!isClosed(m, this.pool));
     if (result.ok) {
       m.pools[this.pool]!.allocated += this.amount;
       m.history.push({
         label: this.toString(),
-        same: (r) => allocate(r.db, r.finance, request),
-        different: (r) => allocate(r.db, r.finance, { ...request, amount: request.amount + 1 }),
+        same: async (r) => (await allocate(r.db, r.finance, request)),
+        different: async (r) => (await allocate(r.db, r.finance, { ...request, amount: request.amount + 1 })),
       });
     }
-    checkInvariants(m, real);
+    await checkInvariants(m, real);
   }
   toString = () => `allocate(pool ${this.pool}, ${this.amount})`;
 }
@@ -132,21 +134,21 @@ class Allocate implements fc.Command<Model, Real> {
 class Adjust implements fc.Command<Model, Real> {
   constructor(readonly pool: number, readonly amount: number) {}
   check = (m: Readonly<Model>) => this.pool < m.pools.length;
-  run(m: Model, real: Real) {
+  async run(m: Model, real: Real) {
     const request = { poolId: real.poolIds[this.pool]!, amount: this.amount, reason: "Model adjustment", idempotencyKey: key(), now: JAN };
     const fits = availableOf(m, this.pool) + this.amount >= 0;
-    const result = attempt(() => adjust(real.db, real.finance, request));
+    const result = await attempt(async () => (await adjust(real.db, real.finance, request)));
     expect(result.ok).toBe(!isClosed(m, this.pool) && fits);
     if (!result.ok && !isClosed(m, this.pool)) expect(result.error.code).toBe("INSUFFICIENT_FUNDS");
     if (result.ok) {
       m.pools[this.pool]!.adjustments += this.amount;
       m.history.push({
         label: this.toString(),
-        same: (r) => adjust(r.db, r.finance, request),
-        different: (r) => adjust(r.db, r.finance, { ...request, amount: -request.amount }),
+        same: async (r) => (await adjust(r.db, r.finance, request)),
+        different: async (r) => (await adjust(r.db, r.finance, { ...request, amount: -request.amount })),
       });
     }
-    checkInvariants(m, real);
+    await checkInvariants(m, real);
   }
   toString = () => `adjust(pool ${this.pool}, ${this.amount})`;
 }
@@ -154,21 +156,21 @@ class Adjust implements fc.Command<Model, Real> {
 class Hold implements fc.Command<Model, Real> {
   constructor(readonly pool: number, readonly amount: number) {}
   check = (m: Readonly<Model>) => this.pool < m.pools.length;
-  run(m: Model, real: Real) {
+  async run(m: Model, real: Real) {
     const request = { poolId: real.poolIds[this.pool]!, gestureId: m.holds.length + 1, amount: this.amount, idempotencyKey: key(), now: JAN };
     const fits = this.amount <= availableOf(m, this.pool);
-    const result = attempt(() => placeHold(real.db, system, request));
+    const result = await attempt(async () => (await placeHold(real.db, system, request)));
     expect(result.ok).toBe(!isClosed(m, this.pool) && fits);
     if (!result.ok && !isClosed(m, this.pool)) expect(result.error.code).toBe("INSUFFICIENT_FUNDS");
     if (result.ok) {
       m.holds.push({ pool: this.pool, amount: this.amount, status: "open", dbId: result.value.holdId });
       m.history.push({
         label: this.toString(),
-        same: (r) => placeHold(r.db, system, request),
-        different: (r) => placeHold(r.db, system, { ...request, amount: request.amount + 1 }),
+        same: async (r) => (await placeHold(r.db, system, request)),
+        different: async (r) => (await placeHold(r.db, system, { ...request, amount: request.amount + 1 })),
       });
     }
-    checkInvariants(m, real);
+    await checkInvariants(m, real);
   }
   toString = () => `hold(pool ${this.pool}, ${this.amount})`;
 }
@@ -176,21 +178,21 @@ class Hold implements fc.Command<Model, Real> {
 class Release implements fc.Command<Model, Real> {
   constructor(readonly pick: number) {}
   check = (m: Readonly<Model>) => m.holds.length > 0;
-  run(m: Model, real: Real) {
+  async run(m: Model, real: Real) {
     const hold = m.holds[this.pick % m.holds.length]!;
     const request = { holdId: hold.dbId, idempotencyKey: key(), now: JAN };
-    const result = attempt(() => releaseHold(real.db, system, request));
+    const result = await attempt(async () => (await releaseHold(real.db, system, request)));
     expect(result.ok).toBe(hold.status === "open");
     if (result.ok) {
       hold.status = "released";
       m.history.push({
         label: this.toString(),
-        same: (r) => releaseHold(r.db, system, request),
+        same: async (r) => (await releaseHold(r.db, system, request)),
         // The same key for another hold.
-        different: (r) => releaseHold(r.db, system, { ...request, holdId: request.holdId + 1 }),
+        different: async (r) => (await releaseHold(r.db, system, { ...request, holdId: request.holdId + 1 })),
       });
     }
-    checkInvariants(m, real);
+    await checkInvariants(m, real);
   }
   toString = () => `release(hold #${this.pick})`;
 }
@@ -198,12 +200,12 @@ class Release implements fc.Command<Model, Real> {
 class Capture implements fc.Command<Model, Real> {
   constructor(readonly pick: number, readonly actual: number) {}
   check = (m: Readonly<Model>) => m.holds.length > 0;
-  run(m: Model, real: Real) {
+  async run(m: Model, real: Real) {
     const hold = m.holds[this.pick % m.holds.length]!;
     const request = { holdId: hold.dbId, actualAmount: this.actual, idempotencyKey: key(), now: JAN };
     const open = hold.status === "open";
     const fits = open && availableOf(m, hold.pool) + hold.amount - this.actual >= 0;
-    const result = attempt(() => captureHold(real.db, system, request));
+    const result = await attempt(async () => (await captureHold(real.db, system, request)));
     expect(result.ok).toBe(open && fits);
     if (!result.ok) expect(result.error.code).toBe(open ? "INSUFFICIENT_FUNDS" : "INVALID_STATE");
     if (result.ok) {
@@ -212,11 +214,11 @@ class Capture implements fc.Command<Model, Real> {
       expect(result.value.remainderReleased).toBe(Math.max(0, hold.amount - this.actual));
       m.history.push({
         label: this.toString(),
-        same: (r) => captureHold(r.db, system, request),
-        different: (r) => captureHold(r.db, system, { ...request, actualAmount: request.actualAmount + 1 }),
+        same: async (r) => (await captureHold(r.db, system, request)),
+        different: async (r) => (await captureHold(r.db, system, { ...request, actualAmount: request.actualAmount + 1 })),
       });
     }
-    checkInvariants(m, real);
+    await checkInvariants(m, real);
   }
   toString = () => `capture(hold #${this.pick}, ${this.actual})`;
 }
@@ -224,20 +226,20 @@ class Capture implements fc.Command<Model, Real> {
 class OpenNext implements fc.Command<Model, Real> {
   constructor(readonly amounts: number[]) {}
   check = (m: Readonly<Model>) => !m.periodOpen[1];
-  run(m: Model, real: Real) {
-    const result = openPeriod(real.db, real.finance, {
-      amounts: real.branchIds.map((branchId, i) => ({ branchId, amount: this.amounts[i]! })),
-      idempotencyKey: key(),
-      now: JAN,
-    });
+  async run(m: Model, real: Real) {
+    const result = await openPeriod(real.db, real.finance, {
+          amounts: real.branchIds.map((branchId, i) => ({ branchId, amount: this.amounts[i]! })),
+          idempotencyKey: key(),
+          now: JAN,
+        });
     m.periodOpen[1] = true;
     real.periodIds.push(result.periodId);
-    const pools = real.db.select({ id: budgetPools.id }).from(budgetPools).where(eq(budgetPools.periodId, result.periodId)).orderBy(budgetPools.branchId).all();
+    const pools = await real.db.select({ id: budgetPools.id }).from(budgetPools).where(eq(budgetPools.periodId, result.periodId)).orderBy(budgetPools.branchId);
     pools.forEach((pool, i) => {
       real.poolIds.push(pool.id);
       m.pools.push({ period: 1, allocated: this.amounts[i]!, adjustments: 0, spent: 0 });
     });
-    checkInvariants(m, real);
+    await checkInvariants(m, real);
   }
   toString = () => `openNext(${this.amounts.join(", ")})`;
 }
@@ -245,7 +247,7 @@ class OpenNext implements fc.Command<Model, Real> {
 class Close implements fc.Command<Model, Real> {
   constructor(readonly carry: boolean) {}
   check = () => true;
-  run(m: Model, real: Real) {
+  async run(m: Model, real: Real) {
     // What the model expects, computed on a copy and applied only if the close succeeds.
     const firstPools = m.pools.map((p, i) => ({ p, i })).filter(({ p }) => p.period === 0);
     const openHolds = m.holds.filter((h) => h.status === "open" && m.pools[h.pool]!.period === 0);
@@ -268,21 +270,21 @@ class Close implements fc.Command<Model, Real> {
         }
       }
     }
-    const result = attempt(() => closePeriod(real.db, real.finance, { periodId: real.periodIds[0]!, carryOpenHolds: this.carry, now: JAN }));
+    const result = await attempt(async () => (await closePeriod(real.db, real.finance, { periodId: real.periodIds[0]!, carryOpenHolds: this.carry, now: JAN })));
     expect(result.ok).toBe(expectOk);
     if (result.ok) {
       m.pools = next.pools;
       m.holds = next.holds;
       m.periodClosed[0] = true;
       // Each carried hold became a new open hold in period 2, in id order.
-      const carried = real.db.select().from(holds).where(eq(holds.status, "carried")).all();
+      const carried = await real.db.select().from(holds).where(eq(holds.status, "carried"));
       for (const hold of m.holds.filter((h) => h.status === "open" && m.pools[h.pool]!.period === 0)) {
         hold.status = "carried";
         const row = carried.find((c) => c.id === hold.dbId)!;
         m.holds.push({ pool: hold.pool + BRANCHES, amount: hold.amount, status: "open", dbId: row.carriedToHoldId! });
       }
     }
-    checkInvariants(m, real);
+    await checkInvariants(m, real);
   }
   toString = () => `close(carry: ${this.carry})`;
 }
@@ -290,18 +292,18 @@ class Close implements fc.Command<Model, Real> {
 class Replay implements fc.Command<Model, Real> {
   constructor(readonly pick: number, readonly differently: boolean) {}
   check = (m: Readonly<Model>) => m.history.length > 0;
-  run(m: Model, real: Real) {
+  async run(m: Model, real: Real) {
     const entry = m.history[this.pick % m.history.length]!;
-    expectUnchanged(real, () => {
-      if (this.differently) {
-        const result = attempt(() => entry.different(real));
-        expect(result.ok, `${entry.label} replayed with other details`).toBe(false);
-        if (!result.ok) expect(result.error.code).toBe("CONFLICT");
-      } else {
-        expect(entry.same(real).replayed, `${entry.label} replayed`).toBe(true);
-      }
-    });
-    checkInvariants(m, real);
+    await expectUnchanged(real, async () => {
+            if (this.differently) {
+              const result = await attempt(async () => (await entry.different(real)));
+              expect(result.ok, `${entry.label} replayed with other details`).toBe(false);
+              if (!result.ok) expect(result.error.code).toBe("CONFLICT");
+            } else {
+              expect((await entry.same(real)).replayed, `${entry.label} replayed`).toBe(true);
+            }
+          });
+    await checkInvariants(m, real);
   }
   toString = () => `replay(#${this.pick}${this.differently ? ", different" : ""})`;
 }
@@ -320,25 +322,25 @@ const commands = [
 ];
 
 /** A migrated database with the organisation, a finance user and the branches, copied for each run. */
-const template = (() => {
+const template = (async () => {
   const db = openDatabase(":memory:");
-  db.insert(organisation).values({ id: 1, name: "Model Bank", currency: "USD", timeZone: "America/New_York" }).run();
-  db.insert(users).values({ email: "finance@model.test", name: "Finance", role: "finance", passwordHash: "-" }).run();
-  for (let i = 0; i < BRANCHES; i++) db.insert(branches).values({ code: `M${i}`, name: `Model ${i}`, region: "R" }).run();
+  await db.insert(organisation).values({ id: 1, name: "Model Bank", currency: "USD", timeZone: "America/New_York" });
+  await db.insert(users).values({ email: "finance@model.test", name: "Finance", role: "finance", passwordHash: "-" });
+  for (let i = 0; i < BRANCHES; i++) await db.insert(branches).values({ code: `M${i}`, name: `Model ${i}`, region: "R" });
   const image = sqliteOf(db).serialize();
   sqliteOf(db).close();
   return image;
 })();
 
-function setup(initial: number[], rule: UnspentBalanceRule): { model: Model; real: Real } {
+async function setup(initial: number[], rule: UnspentBalanceRule): Promise<{ model: Model; real: Real }> {
   const sqlite = new Database(template);
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema });
-  db.update(organisation).set({ unspentBalanceRule: rule }).run();
-  const finance: FinanceActor = { id: db.select().from(users).get()!.id, role: "finance" };
-  const branchIds = db.select({ id: branches.id }).from(branches).orderBy(branches.id).all().map((b) => b.id);
-  const opened = openPeriod(db, finance, { amounts: branchIds.map((branchId, i) => ({ branchId, amount: initial[i]! })), idempotencyKey: key(), now: NOV });
-  const poolIds = db.select({ id: budgetPools.id }).from(budgetPools).orderBy(budgetPools.branchId).all().map((p) => p.id);
+  await db.update(organisation).set({ unspentBalanceRule: rule });
+  const finance: FinanceActor = { id: (await firstRow(db.select().from(users).limit(1)))!.id, role: "finance" };
+  const branchIds = (await db.select({ id: branches.id }).from(branches).orderBy(branches.id)).map((b) => b.id);
+  const opened = await openPeriod(db, finance, { amounts: branchIds.map((branchId, i) => ({ branchId, amount: initial[i]! })), idempotencyKey: key(), now: NOV });
+  const poolIds = (await db.select({ id: budgetPools.id }).from(budgetPools).orderBy(budgetPools.branchId)).map((p) => p.id);
   return {
     model: {
       rule,
@@ -353,26 +355,26 @@ function setup(initial: number[], rule: UnspentBalanceRule): { model: Model; rea
 }
 
 describe("ledger model", () => {
-  it(`${RUNS} random sequences of allocate, adjust, hold, release, capture, open, close and replays match a plain model`, { timeout: 600_000 }, () => {
+  it(`${RUNS} random sequences of allocate, adjust, hold, release, capture, open, close and replays match a plain model`, { timeout: 600_000 }, async () => {
     let runs = 0;
     stepsChecked = 0;
-    fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: BRANCHES, maxLength: BRANCHES }),
-        fc.constantFrom<UnspentBalanceRule>("lapse", "carry_over"),
-        fc.commands(commands, { maxCommands: 40, size: "max" }),
-        (initial, rule, cmds) => {
-          const { model, real } = setup(initial, rule);
-          try {
-            fc.modelRun(() => ({ model, real }), cmds);
-            runs++;
-          } finally {
-            sqliteOf(real.db).close();
-          }
-        },
-      ),
-      { numRuns: RUNS },
-    );
+    await fc.assert(
+            fc.asyncProperty(
+              fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: BRANCHES, maxLength: BRANCHES }),
+              fc.constantFrom<UnspentBalanceRule>("lapse", "carry_over"),
+              fc.commands(commands, { maxCommands: 40, size: "max" }),
+              async (initial, rule, cmds) => {
+                const { model, real } = await setup(initial, rule);
+                try {
+                  fc.modelRun(() => ({ model, real }), cmds);
+                  runs++;
+                } finally {
+                  sqliteOf(real.db).close();
+                }
+              },
+            ),
+            { numRuns: RUNS },
+          );
     // Reported in the issue's note.
     console.log(`ledger model: ${runs} sequences, ${stepsChecked} steps checked, 0 divergences`);
     expect(runs).toBe(RUNS);

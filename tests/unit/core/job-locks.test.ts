@@ -11,6 +11,7 @@ import { jobLocks } from "../../../db/schema";
 import { acquireJobLock, JOB_LEASE_MS, releaseJobLock, renewJobLock } from "~/domain/core/job-locks.server";
 import { openDatabase, sqliteOf, type Db } from "~/utils/db.server";
 import { closeDatabase, createTestDatabase } from "../../support/database";
+import { firstRow } from "~/utils/query.server";
 
 let db: Db;
 beforeEach(() => {
@@ -22,56 +23,56 @@ const T0 = new Date("2026-12-04T02:00:00Z").getTime();
 const HOLDERS = ["server-a", "server-b", "server-c"] as const;
 
 describe("the jobs' lock", () => {
-  it("is refused to a second holder while the first one's lease runs, and taken over once it lapses", () => {
-    expect(acquireJobLock(db, "periodic-jobs", "server-a", new Date(T0)).acquired).toBe(true);
-    const refused = acquireJobLock(db, "periodic-jobs", "server-b", new Date(T0 + JOB_LEASE_MS - 1));
+  it("is refused to a second holder while the first one's lease runs, and taken over once it lapses", async () => {
+    expect((await acquireJobLock(db, "periodic-jobs", "server-a", new Date(T0))).acquired).toBe(true);
+    const refused = await acquireJobLock(db, "periodic-jobs", "server-b", new Date(T0 + JOB_LEASE_MS - 1));
     expect(refused).toMatchObject({ acquired: false, heldBy: { holder: "server-a", expiresAt: new Date(T0 + JOB_LEASE_MS) } });
     // server-a died without releasing: at the end of its lease server-b goes ahead, and server-a,
     // if it was only slow, learns at its next renewal that it must stop.
-    expect(acquireJobLock(db, "periodic-jobs", "server-b", new Date(T0 + JOB_LEASE_MS)).acquired).toBe(true);
-    expect(renewJobLock(db, "periodic-jobs", "server-a", new Date(T0 + JOB_LEASE_MS + 1))).toBe(false);
+    expect((await acquireJobLock(db, "periodic-jobs", "server-b", new Date(T0 + JOB_LEASE_MS))).acquired).toBe(true);
+    expect(await renewJobLock(db, "periodic-jobs", "server-a", new Date(T0 + JOB_LEASE_MS + 1))).toBe(false);
     // A release by a holder who lost the lease leaves the new holder's lease alone.
-    releaseJobLock(db, "periodic-jobs", "server-a");
-    expect(db.select().from(jobLocks).all()).toEqual([
+    await releaseJobLock(db, "periodic-jobs", "server-a");
+    expect(await db.select().from(jobLocks)).toEqual([
       { name: "periodic-jobs", holder: "server-b", acquiredAt: new Date(T0 + JOB_LEASE_MS), expiresAt: new Date(T0 + 2 * JOB_LEASE_MS) },
     ]);
   });
 
-  it("behaves like a single lease with an end, over any sequence of takes, renewals and releases by three servers", () => {
+  it("behaves like a single lease with an end, over any sequence of takes, renewals and releases by three servers", async () => {
     const step = fc.record({
       op: fc.constantFrom("acquire", "renew", "release"),
       holder: fc.constantFrom(...HOLDERS),
       // Up to 45 minutes between steps, so that leases (30 minutes) both run and lapse.
       advance: fc.integer({ min: 0, max: 45 * 60_000 }),
     });
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
-        db.delete(jobLocks).run();
-        let now = T0;
-        let model = null as { holder: string; expiresAt: number } | null;
-        for (const { op, holder, advance } of steps) {
-          now += advance;
-          const liveHolder: string | null = model && model.expiresAt > now ? model.holder : null;
-          if (op === "acquire") {
-            const result = acquireJobLock(db, "periodic-jobs", holder, new Date(now));
-            const expected = liveHolder === null || liveHolder === holder;
-            expect(result.acquired).toBe(expected);
-            if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
-          } else if (op === "renew") {
-            // A holder whose lease lapsed but was not taken over may still renew: no one else ran.
-            const expected = model?.holder === holder;
-            expect(renewJobLock(db, "periodic-jobs", holder, new Date(now))).toBe(expected);
-            if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
-          } else {
-            releaseJobLock(db, "periodic-jobs", holder);
-            if (model?.holder === holder) model = null;
-          }
-          const row = db.select().from(jobLocks).get();
-          expect(row ? { holder: row.holder, expiresAt: row.expiresAt.getTime() } : null).toEqual(model);
-        }
-      }),
-      { numRuns: 200 },
-    );
+    await fc.assert(
+            fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
+              await db.delete(jobLocks);
+              let now = T0;
+              let model = null as { holder: string; expiresAt: number } | null;
+              for (const { op, holder, advance } of steps) {
+                now += advance;
+                const liveHolder: string | null = model && model.expiresAt > now ? model.holder : null;
+                if (op === "acquire") {
+                  const result = await acquireJobLock(db, "periodic-jobs", holder, new Date(now));
+                  const expected = liveHolder === null || liveHolder === holder;
+                  expect(result.acquired).toBe(expected);
+                  if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
+                } else if (op === "renew") {
+                  // A holder whose lease lapsed but was not taken over may still renew: no one else ran.
+                  const expected = model?.holder === holder;
+                  expect(await renewJobLock(db, "periodic-jobs", holder, new Date(now))).toBe(expected);
+                  if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
+                } else {
+                  await releaseJobLock(db, "periodic-jobs", holder);
+                  if (model?.holder === holder) model = null;
+                }
+                const row = await firstRow(db.select().from(jobLocks).limit(1));
+                expect(row ? { holder: row.holder, expiresAt: row.expiresAt.getTime() } : null).toEqual(model);
+              }
+            }),
+            { numRuns: 200 },
+          );
   });
 });
 

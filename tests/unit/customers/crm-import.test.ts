@@ -10,6 +10,7 @@ import type { Db } from "~/utils/db.server";
 import { createClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createBranch, createCustomer, createOrganisation, createUser } from "../../support/factories";
+import { firstRow } from "~/utils/query.server";
 
 let db: Db;
 let north: Branch;
@@ -24,23 +25,23 @@ async function* chunks(buffer: Buffer, size = 7) {
 }
 const fixture = (name: string) => readFileSync(`tests/fixtures/crm/${name}`);
 const sample = (name: string) => readFileSync(`db/samples/${name}`);
-const read = (buffer: Buffer, options?: { maxBytes?: number; maxRows?: number }) => readCsv(chunks(buffer), options);
+const read = async (buffer: Buffer, options?: { maxBytes?: number; maxRows?: number }) => (await readCsv(chunks(buffer), options));
 
 async function stage(actor: User, kind: ImportKind, buffer: Buffer, fileName = "file.csv") {
-  return stageImport(db, actor, { kind, fileName, file: await read(buffer) }, clock.now());
+  return await stageImport(db, actor, { kind, fileName, file: await read(buffer) }, clock.now());
 }
 async function importAndCommit(actor: User, kind: ImportKind, buffer: Buffer) {
   const id = await stage(actor, kind, buffer);
-  return { id, counts: commitImport(db, actor, { importId: id }, clock.now()) };
+  return { id, counts: await commitImport(db, actor, { importId: id }, clock.now()) };
 }
 
 beforeEach(async () => {
   db = createTestDatabase();
-  createOrganisation(db);
-  north = createBranch(db, { code: "NTH", name: "North" });
-  south = createBranch(db, { code: "STH", name: "South" });
-  createBranch(db, { code: "LKS", name: "Lakeside" });
-  createBranch(db, { code: "CTY", name: "City" });
+  await createOrganisation(db);
+  north = await createBranch(db, { code: "NTH", name: "North" });
+  south = await createBranch(db, { code: "STH", name: "South" });
+  await createBranch(db, { code: "LKS", name: "Lakeside" });
+  await createBranch(db, { code: "CTY", name: "City" });
   manager = await createUser(db, { role: "manager", branchId: north.id });
   admin = await createUser(db, { role: "admin" });
 });
@@ -66,30 +67,30 @@ describe("reading CSV files", () => {
   });
 
   it("a file over the size limit is refused with a clear message", async () => {
-    await expect(read(sample("customers.csv"), { maxBytes: 100 })).rejects.toThrow(/larger than 100 bytes/);
+    await expect(await read(sample("customers.csv"), { maxBytes: 100 })).rejects.toThrow(/larger than 100 bytes/);
   });
 
   it("a file over the row limit is refused with a clear message", async () => {
-    await expect(read(sample("customers.csv"), { maxRows: 2 })).rejects.toThrow(/more than 2 rows/);
+    await expect(await read(sample("customers.csv"), { maxRows: 2 })).rejects.toThrow(/more than 2 rows/);
   });
 
   it("an empty file and an unclosed quote are refused in words", async () => {
-    await expect(read(fixture("empty.csv"))).rejects.toThrow(/empty/);
-    await expect(read(fixture("unclosed-quote.csv"))).rejects.toThrow(/not a readable CSV/);
+    await expect(await read(fixture("empty.csv"))).rejects.toThrow(/empty/);
+    await expect(await read(fixture("unclosed-quote.csv"))).rejects.toThrow(/not a readable CSV/);
   });
 });
 
 describe("validating an import", () => {
   it("a missing required column, an unknown column and a header without rows are whole-file errors", async () => {
-    await expect(stage(admin, "customers", fixture("missing-column.csv"))).rejects.toThrow(/no customer_since column/);
-    await expect(stage(admin, "customers", fixture("unknown-column.csv"))).rejects.toThrow(/does not know: shoe_size/);
-    await expect(stage(admin, "customers", fixture("header-only.csv"))).rejects.toThrow(/no rows/);
-    await expect(stage(admin, "signals", sample("customers.csv"))).rejects.toThrow(/no kind, date columns/);
+    await expect(await stage(admin, "customers", fixture("missing-column.csv"))).rejects.toThrow(/no customer_since column/);
+    await expect(await stage(admin, "customers", fixture("unknown-column.csv"))).rejects.toThrow(/does not know: shoe_size/);
+    await expect(await stage(admin, "customers", fixture("header-only.csv"))).rejects.toThrow(/no rows/);
+    await expect(await stage(admin, "signals", sample("customers.csv"))).rejects.toThrow(/no kind, date columns/);
   });
 
   it("every bad customer row is reported with its row, field and a plain message; valid rows are kept", async () => {
     const id = await stage(admin, "customers", fixture("bad-rows.csv"));
-    const preview = getImport(db, admin, id);
+    const preview = await getImport(db, admin, id);
     expect(preview).toMatchObject({ totalRows: 10, validRows: 1, errorRows: 9 });
     const byRow = new Map(preview.errors.map((e) => [e.row, e]));
     expect(byRow.get(2)).toMatchObject({ field: "customer_since", message: expect.stringMatching(/real date/) });
@@ -106,14 +107,14 @@ describe("validating an import", () => {
 
   it("names longer than the limit are refused, and text a spreadsheet would read as a formula is stored as text", async () => {
     const { id } = await importAndCommit(admin, "customers", fixture("long-and-formula.csv"));
-    expect(getImport(db, admin, id).errors).toEqual([expect.objectContaining({ row: 1, field: "name", message: expect.stringMatching(/longer than 200/) })]);
-    expect(db.select().from(customers).where(eq(customers.crmRef, "FORM-1")).get()!.name).toBe('=HYPERLINK("http://evil.example","click")');
+    expect((await getImport(db, admin, id)).errors).toEqual([expect.objectContaining({ row: 1, field: "name", message: expect.stringMatching(/longer than 200/) })]);
+    expect((await firstRow(db.select().from(customers).where(eq(customers.crmRef, "FORM-1")).limit(1)))!.name).toBe('=HYPERLINK("http://evil.example","click")');
   });
 
   it("every bad signal row is reported: unknown kind, source, severity, customer, repeated reference, date format, note length", async () => {
-    createCustomer(db, { branchId: north.id, crmRef: "SIG-1" });
+    await createCustomer(db, { branchId: north.id, crmRef: "SIG-1" });
     const id = await stage(admin, "signals", fixture("bad-signals.csv"));
-    const preview = getImport(db, admin, id);
+    const preview = await getImport(db, admin, id);
     const fields = preview.errors.map((e) => [e.row, e.field]);
     expect(fields).toEqual([
       [2, "kind"],
@@ -130,22 +131,22 @@ describe("validating an import", () => {
 
   it("a manager imports only their own branch's customers; finance and staff cannot import", async () => {
     const id = await stage(manager, "customers", sample("customers.csv"));
-    const preview = getImport(db, manager, id);
+    const preview = await getImport(db, manager, id);
     expect(preview.validRows).toBe(2);
     expect(preview.errors.every((e) => e.message === "You import customers of your own branch only.")).toBe(true);
     const finance = await createUser(db, { role: "finance" });
     const staff = await createUser(db, { role: "staff", branchId: north.id });
-    await expect(stage(finance, "customers", sample("customers.csv"))).rejects.toThrow(/Only managers/);
-    await expect(stage(staff, "customers", sample("customers.csv"))).rejects.toThrow(/Only managers/);
+    await expect(await stage(finance, "customers", sample("customers.csv"))).rejects.toThrow(/Only managers/);
+    await expect(await stage(staff, "customers", sample("customers.csv"))).rejects.toThrow(/Only managers/);
     const southManager = await createUser(db, { role: "manager", branchId: south.id });
-    expect(() => getImport(db, southManager, id)).toThrow(/no such import/);
+    await expect(getImport(db, southManager, id)).rejects.toThrow(/no such import/);
   });
 
   it("rows about an erased customer are refused", async () => {
-    createCustomer(db, { branchId: north.id, crmRef: "SMP-000001" });
-    eraseCustomer(db, admin, { crmRef: "SMP-000001" }, clock.now());
+    await createCustomer(db, { branchId: north.id, crmRef: "SMP-000001" });
+    await eraseCustomer(db, admin, { crmRef: "SMP-000001" }, clock.now());
     const id = await stage(admin, "customers", sample("customers.csv"));
-    expect(getImport(db, admin, id).errors).toEqual([expect.objectContaining({ row: 1, message: expect.stringMatching(/erased/) })]);
+    expect((await getImport(db, admin, id)).errors).toEqual([expect.objectContaining({ row: 1, message: expect.stringMatching(/erased/) })]);
   });
 });
 
@@ -155,11 +156,11 @@ describe("committing an import", () => {
     expect(first.counts).toEqual({ create: 5, update: 0, unchanged: 0 });
     const firstSignals = await importAndCommit(admin, "signals", sample("signals.csv"));
     expect(firstSignals.counts).toEqual({ create: 4, update: 0, unchanged: 0 });
-    const snapshot = () => JSON.stringify([db.select().from(customers).all(), db.select().from(signals).all()]);
-    const before = snapshot();
+    const snapshot = async () => JSON.stringify([await db.select().from(customers), await db.select().from(signals)]);
+    const before = await snapshot();
     expect((await importAndCommit(admin, "customers", sample("customers.csv"))).counts).toEqual({ create: 0, update: 0, unchanged: 5 });
     expect((await importAndCommit(admin, "signals", sample("signals.csv"))).counts).toEqual({ create: 0, update: 0, unchanged: 4 });
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it("signals without a reference are identified by their content, so a re-import does not duplicate them", async () => {
@@ -173,29 +174,29 @@ describe("committing an import", () => {
     await importAndCommit(admin, "customers", sample("customers.csv"));
     const changed = Buffer.from(sample("customers.csv").toString().replace("Daniel Okoro,NTH,2019-11-02,premier", "Daniel Okoro,NTH,2019-11-02,private"));
     expect((await importAndCommit(admin, "customers", changed)).counts).toEqual({ create: 0, update: 1, unchanged: 4 });
-    expect(db.select().from(customers).where(eq(customers.crmRef, "SMP-000002")).get()!.segment).toBe("private");
+    expect((await firstRow(db.select().from(customers).where(eq(customers.crmRef, "SMP-000002")).limit(1)))!.segment).toBe("private");
   });
 
   it("an imported sensitive note already past retention is not stored", async () => {
-    createCustomer(db, { branchId: north.id, crmRef: "OLD-1" });
+    await createCustomer(db, { branchId: north.id, crmRef: "OLD-1" });
     await importAndCommit(admin, "signals", Buffer.from("crm_ref,kind,date,note\nOLD-1,illness,2025-01-01,Chemotherapy\n"));
-    expect(db.select().from(signals).get()).toMatchObject({ kind: "illness", note: null });
+    expect(await firstRow(db.select().from(signals).limit(1))).toMatchObject({ kind: "illness", note: null });
   });
 
   it("an import is committed once, and the history says who imported which file with which counts", async () => {
     const { id } = await importAndCommit(manager, "customers", sample("customers.csv"));
-    expect(() => commitImport(db, manager, { importId: id }, clock.now())).toThrow(/already committed/);
-    const history = listImports(db, manager, { page: 1, pageSize: 25 }).rows;
+    await expect(commitImport(db, manager, { importId: id }, clock.now())).rejects.toThrow(/already committed/);
+    const history = (await listImports(db, manager, { page: 1, pageSize: 25 })).rows;
     expect(history).toEqual([expect.objectContaining({ fileName: "file.csv", status: "committed", uploaderName: manager.name, createdCount: 2, errorRows: 3 })]);
-    expect(listImports(db, admin, { page: 1, pageSize: 25 }).rows).toHaveLength(1);
-    expect(db.select().from(crmImports).get()!.errors).not.toContain("Ellison");
+    expect((await listImports(db, admin, { page: 1, pageSize: 25 })).rows).toHaveLength(1);
+    expect((await firstRow(db.select().from(crmImports).limit(1)))!.errors).not.toContain("Ellison");
   });
 });
 
 describe("validation without the database", () => {
   it("validateImport reads only", async () => {
     const file = await read(sample("customers.csv"));
-    validateImport(db, admin, { kind: "customers", file });
-    expect(db.select().from(customers).all()).toHaveLength(0);
+    await validateImport(db, admin, { kind: "customers", file });
+    expect(await db.select().from(customers)).toHaveLength(0);
   });
 });

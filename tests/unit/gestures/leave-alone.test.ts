@@ -18,6 +18,7 @@ import { createSignal, createUser } from "../../support/factories";
 import { actorOf, propose, setupGestures } from "../../support/gesture-setup";
 import { positiveGesture } from "../../support/story-setup";
 import { refusal } from "../../support/refusal";
+import { firstRow } from "~/utils/query.server";
 
 const ZONE = "America/New_York";
 const isoDay = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")}`);
@@ -81,7 +82,7 @@ describe("in the suggestions queue and on the proposal form", () => {
 
   async function customerWithNegativeResponse() {
     const s = await setupGestures(db, { now: RECORDED });
-    positiveGesture(db, s.staff, s.customer.id, RECORDED, "negative", "Said it felt intrusive");
+    await positiveGesture(db, s.staff, s.customer.id, RECORDED, "negative", "Said it felt intrusive");
     return s;
   }
 
@@ -89,43 +90,43 @@ describe("in the suggestions queue and on the proposal form", () => {
     const s = await customerWithNegativeResponse();
     const lastDay = dayAfter("2027-03-03");
     const anniversary = dayAfter("2027-03-04");
-    createSignal(db, s.customer, { kind: "illness", occurredOn: "2027-03-01", severity: 3 });
-    expect(listSuggestions(db, actorOf(s.staff), lastDay).rows.map((r) => r.customerId)).not.toContain(s.customer.id);
-    expect(listSuggestions(db, actorOf(s.staff), anniversary).rows.map((r) => r.customerId)).toContain(s.customer.id);
+    await createSignal(db, s.customer, { kind: "illness", occurredOn: "2027-03-01", severity: 3 });
+    expect((await listSuggestions(db, actorOf(s.staff), lastDay)).rows.map((r) => r.customerId)).not.toContain(s.customer.id);
+    expect((await listSuggestions(db, actorOf(s.staff), anniversary)).rows.map((r) => r.customerId)).toContain(s.customer.id);
   });
 
   it("counts the local date of the response: recorded at 23:30 in New York (already the next day in UTC), out through the day before the anniversary and back at 00:01 on it", async () => {
     // 23:30 on 4 March 2026 in New York is 04:30 on 5 March in UTC.
     const lateEvening = new Date("2026-03-05T04:30:00Z");
     const s = await setupGestures(db, { now: lateEvening });
-    positiveGesture(db, s.staff, s.customer.id, lateEvening, "negative");
-    createSignal(db, s.customer, { kind: "illness", occurredOn: "2027-03-01", severity: 3 });
-    const ids = (at: Date) => listSuggestions(db, actorOf(s.staff), at).rows.map((r) => r.customerId);
+    await positiveGesture(db, s.staff, s.customer.id, lateEvening, "negative");
+    await createSignal(db, s.customer, { kind: "illness", occurredOn: "2027-03-01", severity: 3 });
+    const ids = async (at: Date) => (await listSuggestions(db, actorOf(s.staff), at)).rows.map((r) => r.customerId);
     const minuteAfterMidnight = new Date(startOfLocalDay("2027-03-04", ZONE).getTime() + 60_000);
-    expect(ids(new Date(minuteAfterMidnight.getTime() - 2 * 60_000))).not.toContain(s.customer.id);
-    expect(ids(minuteAfterMidnight)).toContain(s.customer.id);
+    expect(await ids(new Date(minuteAfterMidnight.getTime() - 2 * 60_000))).not.toContain(s.customer.id);
+    expect(await ids(minuteAfterMidnight)).toContain(s.customer.id);
   });
 
   it("a later positive response lifts it; a policy of 0 months turns it off", async () => {
     const s = await customerWithNegativeResponse();
     const later = dayAfter("2026-03-25");
-    createSignal(db, s.customer, { kind: "illness", occurredOn: "2026-03-20", severity: 3 });
-    expect(listSuggestions(db, actorOf(s.staff), later).rows.map((r) => r.customerId)).not.toContain(s.customer.id);
-    db.insert(branchPolicyOverrides).values({ branchId: s.north.id, leaveAloneMonths: 0, updatedAt: later }).run();
-    expect(listSuggestions(db, actorOf(s.staff), later).rows.map((r) => r.customerId)).toContain(s.customer.id);
+    await createSignal(db, s.customer, { kind: "illness", occurredOn: "2026-03-20", severity: 3 });
+    expect((await listSuggestions(db, actorOf(s.staff), later)).rows.map((r) => r.customerId)).not.toContain(s.customer.id);
+    await db.insert(branchPolicyOverrides).values({ branchId: s.north.id, leaveAloneMonths: 0, updatedAt: later });
+    expect((await listSuggestions(db, actorOf(s.staff), later)).rows.map((r) => r.customerId)).toContain(s.customer.id);
     // A second bereavement gesture 17 days later is not a duplicate under a one-day window.
-    db.update(branchPolicyOverrides).set({ leaveAloneMonths: null, duplicateWindowDays: 1 }).run();
-    positiveGesture(db, s.staff, s.customer.id, dayAfter("2026-03-21"), "thanked");
-    expect(listSuggestions(db, actorOf(s.staff), later).rows.map((r) => r.customerId)).toContain(s.customer.id);
+    await db.update(branchPolicyOverrides).set({ leaveAloneMonths: null, duplicateWindowDays: 1 });
+    await positiveGesture(db, s.staff, s.customer.id, dayAfter("2026-03-21"), "thanked");
+    expect((await listSuggestions(db, actorOf(s.staff), later)).rows.map((r) => r.customerId)).toContain(s.customer.id);
   });
 
   it("the proposal form warns with the reason and the date it ends", async () => {
     const s = await customerWithNegativeResponse();
-    const options = proposalFormOptions(db, actorOf(s.staff), s.customer.id, dayAfter("2026-09-01"));
+    const options = await proposalFormOptions(db, actorOf(s.staff), s.customer.id, dayAfter("2026-09-01"));
     expect(options.checks.leaveAlone).toBe(
       "This customer's last gesture (Flowers, response recorded on 4 Mar 2026) met a negative response, so the policy leaves them out of suggestions for 12 months, until 4 Mar 2027. Propose only if you know a gesture is welcome now.",
     );
-    expect(proposalFormOptions(db, actorOf(s.staff), s.customer.id, dayAfter("2027-03-04")).checks.leaveAlone).toBeNull();
+    expect((await proposalFormOptions(db, actorOf(s.staff), s.customer.id, dayAfter("2027-03-04"))).checks.leaveAlone).toBeNull();
   });
 });
 
@@ -139,39 +140,39 @@ describe("asked not to receive gestures", () => {
 
   async function fulfilled() {
     const s = await setupGestures(db, { now: NOW });
-    let g = propose(db, s.staff, { customerId: s.customer.id, amount: 1_000 }, NOW);
-    g = fulfilGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, actualAmount: 1_000, vendor: "Bloom & Co", fulfilledOn: "2026-03-04", note: "", receipt: null }, NOW);
+    let g = await propose(db, s.staff, { customerId: s.customer.id, amount: 1_000 }, NOW);
+    g = await fulfilGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, actualAmount: 1_000, vendor: "Bloom & Co", fulfilledOn: "2026-03-04", note: "", receipt: null }, NOW);
     return { s, g };
   }
 
   it("needs the recorder's confirmation; without it nothing changes", async () => {
     const { s, g } = await fulfilled();
-    const error = refusal(() => recordOutcome(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, outcome: "asked_no_gestures", note: "" }, NOW));
+    const error = await refusal(async () => (await recordOutcome(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, outcome: "asked_no_gestures", note: "" }, NOW)));
     expect(error).toMatchObject({ code: "VALIDATION", field: "confirmNoGestures" });
-    expect(db.select().from(gestures).where(eq(gestures.id, g.gestureId)).get()!.status).toBe("fulfilled");
-    expect(db.select().from(customers).where(eq(customers.id, s.customer.id)).get()!.doNotContact).toBe(false);
+    expect((await firstRow(db.select().from(gestures).where(eq(gestures.id, g.gestureId)).limit(1)))!.status).toBe("fulfilled");
+    expect((await firstRow(db.select().from(customers).where(eq(customers.id, s.customer.id)).limit(1)))!.doNotContact).toBe(false);
   });
 
   it("closes the gesture as negative, marks the customer do-not-contact with the reason, audits both, and empties every queue of them", async () => {
     const { s, g } = await fulfilled();
-    createSignal(db, s.customer, { kind: "illness", occurredOn: "2026-03-03", severity: 3 });
-    recordOutcome(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, outcome: "asked_no_gestures", note: "", confirmNoGestures: "on" }, NOW);
-    expect(db.select().from(gestures).where(eq(gestures.id, g.gestureId)).get()).toMatchObject({ status: "closed", outcome: "negative", askedNoGestures: true });
-    expect(db.select().from(customers).where(eq(customers.id, s.customer.id)).get()).toMatchObject({
+    await createSignal(db, s.customer, { kind: "illness", occurredOn: "2026-03-03", severity: 3 });
+    await recordOutcome(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, outcome: "asked_no_gestures", note: "", confirmNoGestures: "on" }, NOW);
+    expect(await firstRow(db.select().from(gestures).where(eq(gestures.id, g.gestureId)).limit(1))).toMatchObject({ status: "closed", outcome: "negative", askedNoGestures: true });
+    expect(await firstRow(db.select().from(customers).where(eq(customers.id, s.customer.id)).limit(1))).toMatchObject({
       doNotContact: true,
       doNotContactReason: `Asked not to receive gestures (recorded with gesture #${g.gestureId})`,
       gesturesDeclinedAt: NOW,
     });
-    const audited = db.select().from(auditEvents).where(and(eq(auditEvents.entity, "customer"), eq(auditEvents.action, "customer.gestures_declined"))).all();
+    const audited = await db.select().from(auditEvents).where(and(eq(auditEvents.entity, "customer"), eq(auditEvents.action, "customer.gestures_declined")));
     expect(audited.map((e) => [e.actorId, e.entityId, JSON.parse(e.detail).gestureId])).toEqual([[s.staff.id, String(s.customer.id), g.gestureId]]);
-    expect(listSuggestions(db, actorOf(s.staff), NOW).rows.map((r) => r.customerId)).not.toContain(s.customer.id);
-    expect(refusal(() => propose(db, s.staff2, { customerId: s.customer.id, amount: 500 }, NOW)).message).toContain("asked not to be contacted");
+    expect((await listSuggestions(db, actorOf(s.staff), NOW)).rows.map((r) => r.customerId)).not.toContain(s.customer.id);
+    expect((await refusal(async () => (await propose(db, s.staff2, { customerId: s.customer.id, amount: 500 }, NOW)))).message).toContain("asked not to be contacted");
   });
 
   it("stays do-not-contact when a later CRM import says no", async () => {
     const { s, g } = await fulfilled();
-    recordOutcome(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, outcome: "asked_no_gestures", note: "", confirmNoGestures: "on" }, NOW);
-    const c = db.select().from(customers).where(eq(customers.id, s.customer.id)).get()!;
+    await recordOutcome(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, outcome: "asked_no_gestures", note: "", confirmNoGestures: "on" }, NOW);
+    const c = (await firstRow(db.select().from(customers).where(eq(customers.id, s.customer.id)).limit(1)))!;
     const csv = [
       "crm_ref,name,branch_code,customer_since,segment,birthday,delivery_address,do_not_contact,do_not_contact_reason",
       `${c.crmRef},Eleanor Whitfield Renamed,${s.north.code},${c.customerSince},${c.segment},,,no,`,
@@ -180,8 +181,8 @@ describe("asked not to receive gestures", () => {
     async function* file() {
       yield new TextEncoder().encode(csv);
     }
-    const importId = stageImport(db, admin, { kind: "customers", fileName: "crm.csv", file: await readCsv(file()) }, NOW);
-    commitImport(db, admin, { importId }, NOW);
-    expect(db.select().from(customers).where(eq(customers.id, s.customer.id)).get()).toMatchObject({ name: "Eleanor Whitfield Renamed", doNotContact: true, doNotContactReason: c.doNotContactReason });
+    const importId = await stageImport(db, admin, { kind: "customers", fileName: "crm.csv", file: await readCsv(file()) }, NOW);
+    await commitImport(db, admin, { importId }, NOW);
+    expect(await firstRow(db.select().from(customers).where(eq(customers.id, s.customer.id)).limit(1))).toMatchObject({ name: "Eleanor Whitfield Renamed", doNotContact: true, doNotContactReason: c.doNotContactReason });
   });
 });

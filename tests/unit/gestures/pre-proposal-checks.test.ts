@@ -13,6 +13,7 @@ import { createCustomer, createSignal, createUser } from "../../support/factorie
 import { actorOf, propose, setupGestures } from "../../support/gesture-setup";
 import { refusal } from "../../support/refusal";
 import { localDaysAgo, localToday } from "../../support/calendar";
+import { firstRow } from "~/utils/query.server";
 
 // A Monday in Q1 2026, New York (10:00 local).
 const NOW = new Date("2026-03-02T15:00:00Z");
@@ -23,8 +24,8 @@ beforeEach(() => {
 });
 afterEach(() => closeDatabase(db));
 
-const statusOf = (id: number) => db.select().from(gestures).where(eq(gestures.id, id)).get()!;
-const setPolicy = (values: Partial<typeof policyDefaults.$inferInsert>) => db.update(policyDefaults).set(values).where(eq(policyDefaults.id, 1)).run();
+const statusOf = async (id: number) => (await firstRow(db.select().from(gestures).where(eq(gestures.id, id)).limit(1)))!;
+const setPolicy = async (values: Partial<typeof policyDefaults.$inferInsert>) => (await db.update(policyDefaults).set(values).where(eq(policyDefaults.id, 1)));
 
 describe("pure rules at their boundaries", () => {
   it("the household's 12 months against the per-customer cap: refused exactly when the combined total passes a cap", () => {
@@ -68,34 +69,34 @@ describe("pure rules at their boundaries", () => {
 describe("connected persons", () => {
   it("the customer's own branch cannot propose a gesture for staff of that branch: refused, nothing written", async () => {
     const s = await setupGestures(db, { now: NOW });
-    const colin = createCustomer(db, { branchId: s.north.id, name: "Colin Marsh", connectedBranchId: s.north.id });
-    const error = refusal(() => propose(db, s.staff, { customerId: colin.id, amount: 1_000 }, NOW));
+    const colin = await createCustomer(db, { branchId: s.north.id, name: "Colin Marsh", connectedBranchId: s.north.id });
+    const error = await refusal(async () => (await propose(db, s.staff, { customerId: colin.id, amount: 1_000 }, NOW)));
     expect(error.code).toBe("POLICY_VIOLATION");
     expect(error.message).toContain("connected persons");
     expect(error.message).toContain(s.north.name);
-    expect(db.select().from(gestures).all()).toHaveLength(0);
+    expect(await db.select().from(gestures)).toHaveLength(0);
   });
 
   it("a customer connected to another branch's staff: never at discretion, routed to finance, and only finance decides", async () => {
     const s = await setupGestures(db, { now: NOW });
-    const maya = createCustomer(db, { branchId: s.north.id, name: "Maya Lindqvist", connectedBranchId: s.south.id });
-    const result = propose(db, s.staff, { customerId: maya.id, amount: 1_000 }, NOW);
+    const maya = await createCustomer(db, { branchId: s.north.id, name: "Maya Lindqvist", connectedBranchId: s.south.id });
+    const result = await propose(db, s.staff, { customerId: maya.id, amount: 1_000 }, NOW);
     expect(result.status).toBe("submitted");
-    expect(statusOf(result.gestureId).approvalRoute).toBe("finance");
+    expect((await statusOf(result.gestureId)).approvalRoute).toBe("finance");
     expect(result.warning).toContain("finance decides");
     // The branch's manager may not decide it, and rerouting the branch leaves it with finance.
-    expect(refusal(() => decideGesture(db, actorOf(s.manager), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW)).code).toBe("FORBIDDEN");
-    expect(rerouteBranch(db, s.north.id, localToday(NOW), NOW)).toEqual([]);
-    expect(statusOf(result.gestureId).approvalRoute).toBe("finance");
-    const decided = decideGesture(db, actorOf(s.finance2), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW);
+    expect((await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW)))).code).toBe("FORBIDDEN");
+    expect(await rerouteBranch(db, s.north.id, localToday(NOW), NOW)).toEqual([]);
+    expect((await statusOf(result.gestureId)).approvalRoute).toBe("finance");
+    const decided = await decideGesture(db, actorOf(s.finance2), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW);
     expect(decided.status).toBe("approved");
   });
 
   it("with the check off, the same customer is approved at staff discretion", async () => {
     const s = await setupGestures(db, { now: NOW });
-    setPolicy({ connectedPersonCheck: 0 });
-    const colin = createCustomer(db, { branchId: s.north.id, connectedBranchId: s.north.id });
-    expect(propose(db, s.staff, { customerId: colin.id, amount: 1_000 }, NOW).status).toBe("approved");
+    await setPolicy({ connectedPersonCheck: 0 });
+    const colin = await createCustomer(db, { branchId: s.north.id, connectedBranchId: s.north.id });
+    expect((await propose(db, s.staff, { customerId: colin.id, amount: 1_000 }, NOW)).status).toBe("approved");
   });
 });
 
@@ -103,80 +104,80 @@ describe("hardship, collections and disputes", () => {
   it("within 90 days any gesture, however small, needs a written reason and goes to a manager, who must write one too", async () => {
     const s = await setupGestures(db, { now: NOW });
     for (const kind of ["hardship", "collections", "dispute"] as const) {
-      const customer = createCustomer(db, { branchId: s.north.id });
-      createSignal(db, customer, { kind, occurredOn: localDaysAgo(90, NOW) });
-      const noReason = refusal(() => propose(db, s.staff, { customerId: customer.id, amount: 100 }, NOW));
+      const customer = await createCustomer(db, { branchId: s.north.id });
+      await createSignal(db, customer, { kind, occurredOn: localDaysAgo(90, NOW) });
+      const noReason = await refusal(async () => (await propose(db, s.staff, { customerId: customer.id, amount: 100 }, NOW)));
       expect(noReason.code).toBe("POLICY_VIOLATION");
       expect(noReason.message).toContain(`on ${localDaysAgo(90, NOW)} (90 days ago, within the 90-day`);
       expect(noReason.field).toBe("justification");
-      const submitted = propose(db, s.staff, { customerId: customer.id, amount: 100, justification: "Long-standing customer; a card only." }, NOW);
+      const submitted = await propose(db, s.staff, { customerId: customer.id, amount: 100, justification: "Long-standing customer; a card only." }, NOW);
       expect(submitted.status).toBe("submitted");
-      const bare = refusal(() => decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "" }, NOW));
+      const bare = await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "" }, NOW)));
       expect(bare.field).toBe("comment");
-      expect(statusOf(submitted.gestureId).status).toBe("submitted");
-      const approved = decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "Not linked to the arrears talks." }, NOW);
+      expect((await statusOf(submitted.gestureId)).status).toBe("submitted");
+      const approved = await decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "Not linked to the arrears talks." }, NOW);
       expect(approved.status).toBe("approved");
     }
   });
 
   it("a signal 91 local days old no longer applies: approved at discretion without a reason", async () => {
     const s = await setupGestures(db, { now: NOW });
-    const customer = createCustomer(db, { branchId: s.north.id });
-    createSignal(db, customer, { kind: "hardship", occurredOn: localDaysAgo(91, NOW) });
-    expect(propose(db, s.staff, { customerId: customer.id, amount: 100 }, NOW).status).toBe("approved");
+    const customer = await createCustomer(db, { branchId: s.north.id });
+    await createSignal(db, customer, { kind: "hardship", occurredOn: localDaysAgo(91, NOW) });
+    expect((await propose(db, s.staff, { customerId: customer.id, amount: 100 }, NOW)).status).toBe("approved");
   });
 });
 
 describe("the household cap", () => {
   it("customers at the same address (written differently) count together: refused one cent over the cap, with the figures", async () => {
     const s = await setupGestures(db, { now: NOW });
-    setPolicy({ customerCapAmount: 20_000, customerCapCount: 10 });
-    const iris = createCustomer(db, { branchId: s.north.id, deliveryAddress: "22 Willow Court\nNorthvale NV2 3CD" });
-    const tom = createCustomer(db, { branchId: s.north.id, deliveryAddress: "22, willow court,  NORTHVALE nv2 3cd" });
-    propose(db, s.staff, { customerId: iris.id, amount: 12_000, justification: "why" }, NOW);
-    const over = refusal(() => propose(db, s.staff2, { customerId: tom.id, amount: 8_001, justification: "why" }, NOW));
+    await setPolicy({ customerCapAmount: 20_000, customerCapCount: 10 });
+    const iris = await createCustomer(db, { branchId: s.north.id, deliveryAddress: "22 Willow Court\nNorthvale NV2 3CD" });
+    const tom = await createCustomer(db, { branchId: s.north.id, deliveryAddress: "22, willow court,  NORTHVALE nv2 3cd" });
+    await propose(db, s.staff, { customerId: iris.id, amount: 12_000, justification: "why" }, NOW);
+    const over = await refusal(async () => (await propose(db, s.staff2, { customerId: tom.id, amount: 8_001, justification: "why" }, NOW)));
     expect(over.message).toContain("household (2 customers at the same delivery address");
     expect(over.message).toContain("has received $120.00");
     expect(over.message).toContain("it would be $200.01");
     expect(over.message).toContain("cap is $200.00");
-    expect(propose(db, s.staff2, { customerId: tom.id, amount: 8_000, justification: "why" }, NOW).status).toBe("submitted");
+    expect((await propose(db, s.staff2, { customerId: tom.id, amount: 8_000, justification: "why" }, NOW)).status).toBe("submitted");
   });
 
   it("with the household switch off, each customer has their own cap", async () => {
     const s = await setupGestures(db, { now: NOW });
-    setPolicy({ customerCapAmount: 20_000, householdCap: 0 });
-    const a = createCustomer(db, { branchId: s.north.id, deliveryAddress: "1 Elm Road" });
-    const b = createCustomer(db, { branchId: s.north.id, deliveryAddress: "1 ELM ROAD." });
-    propose(db, s.staff, { customerId: a.id, amount: 12_000, justification: "why" }, NOW);
-    expect(propose(db, s.staff2, { customerId: b.id, amount: 12_000, justification: "why" }, NOW).status).toBe("submitted");
+    await setPolicy({ customerCapAmount: 20_000, householdCap: 0 });
+    const a = await createCustomer(db, { branchId: s.north.id, deliveryAddress: "1 Elm Road" });
+    const b = await createCustomer(db, { branchId: s.north.id, deliveryAddress: "1 ELM ROAD." });
+    await propose(db, s.staff, { customerId: a.id, amount: 12_000, justification: "why" }, NOW);
+    expect((await propose(db, s.staff2, { customerId: b.id, amount: 12_000, justification: "why" }, NOW)).status).toBe("submitted");
   });
 });
 
 describe("redress is not goodwill", () => {
   it("compensation owed on a complaint is refused with the organisation's complaints text; unanswered is refused; no is allowed", async () => {
     const s = await setupGestures(db, { now: NOW });
-    db.update(organisation).set({ complaintsProcessText: "Log it in Complaints Desk (form CP-7)." }).where(eq(organisation.id, 1)).run();
+    await db.update(organisation).set({ complaintsProcessText: "Log it in Complaints Desk (form CP-7)." }).where(eq(organisation.id, 1));
     for (const occasion of ["complaint", "service_failure", "dispute"] as const) {
-      const customer = createCustomer(db, { branchId: s.north.id });
-      const owed = refusal(() => propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: "yes" }, NOW));
+      const customer = await createCustomer(db, { branchId: s.north.id });
+      const owed = await refusal(async () => (await propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: "yes" }, NOW)));
       expect(owed.message).toContain("Log it in Complaints Desk (form CP-7).");
       expect(owed.field).toBe("compensationOwed");
-      const unanswered = refusal(() => propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: null }, NOW));
+      const unanswered = await refusal(async () => (await propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: null }, NOW)));
       expect(unanswered.message).toContain("say whether this money is compensation the customer is owed");
     }
-    expect(db.select().from(gestures).where(eq(gestures.status, "submitted")).all()).toHaveLength(0);
+    expect(await db.select().from(gestures).where(eq(gestures.status, "submitted"))).toHaveLength(0);
   });
 
   it("on other occasions the question is not asked, and with the check off a yes is not refused", async () => {
     const s = await setupGestures(db, { now: NOW });
-    const customer = createCustomer(db, { branchId: s.north.id });
-    expect(propose(db, s.staff, { customerId: customer.id, occasion: "bereavement", compensationOwed: "yes" }, NOW).status).toBe("approved");
-    expect(statusOf(1).compensationOwed).toBeNull();
-    setPolicy({ redressCheck: 0 });
-    const other = createCustomer(db, { branchId: s.north.id });
-    const error = (() => {
+    const customer = await createCustomer(db, { branchId: s.north.id });
+    expect((await propose(db, s.staff, { customerId: customer.id, occasion: "bereavement", compensationOwed: "yes" }, NOW)).status).toBe("approved");
+    expect((await statusOf(1)).compensationOwed).toBeNull();
+    await setPolicy({ redressCheck: 0 });
+    const other = await createCustomer(db, { branchId: s.north.id });
+    const error = (async () => {
       try {
-        propose(db, s.staff, { customerId: other.id, occasion: "complaint", compensationOwed: "yes" }, NOW);
+        await propose(db, s.staff, { customerId: other.id, occasion: "complaint", compensationOwed: "yes" }, NOW);
         return null;
       } catch (e) {
         return e as Error;

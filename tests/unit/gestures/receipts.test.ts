@@ -16,6 +16,7 @@ import { detectReceiptType, importReceiptFiles, openReceipt, RECEIPT_MAX_BYTES, 
 import type { Db } from "~/utils/db.server";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { actorOf, propose, setupGestures } from "../../support/gesture-setup";
+import { firstRow } from "~/utils/query.server";
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]);
@@ -38,10 +39,10 @@ const LATER = new Date("2026-03-03T15:00:00Z");
 /** A gesture fulfilled with `bytes` as its receipt, through the workflow. */
 async function fulfilledWith(bytes: Uint8Array) {
   const s = await setupGestures(db, { now: NOW });
-  const g = propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, NOW);
+  const g = await propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, NOW);
   const upload = { ...(await readReceiptUpload(chunks(bytes))), originalName: "flowers.pdf" };
-  fulfilGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, actualAmount: 4_000, vendor: "Bloom & Co", fulfilledOn: "2026-03-03", note: "", receipt: upload }, LATER);
-  return latestReceipt(db, g.gestureId)!;
+  await fulfilGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, actualAmount: 4_000, vendor: "Bloom & Co", fulfilledOn: "2026-03-03", note: "", receipt: upload }, LATER);
+  return (await latestReceipt(db, g.gestureId))!;
 }
 
 describe("receipt uploads", () => {
@@ -56,7 +57,7 @@ describe("receipt uploads", () => {
 
   it("refuses a file named .pdf that is not a PDF", async () => {
     const html = new TextEncoder().encode("<html><script>alert(1)</script></html>");
-    await expect(readReceiptUpload(chunks(html))).rejects.toThrow("must be a JPEG or PNG image or a PDF");
+    await expect(await readReceiptUpload(chunks(html))).rejects.toThrow("must be a JPEG or PNG image or a PDF");
   });
 
   it("refuses an oversized file as soon as it passes the limit, with a clear message", async () => {
@@ -70,7 +71,7 @@ describe("receipt uploads", () => {
         yield block;
       }
     }
-    await expect(readReceiptUpload(huge())).rejects.toThrow("larger than 10 MB");
+    await expect(await readReceiptUpload(huge())).rejects.toThrow("larger than 10 MB");
     expect(produced).toBeLessThan(RECEIPT_MAX_BYTES + 2 * 1024 * 1024); // it stopped reading
   });
 
@@ -81,12 +82,12 @@ describe("receipt uploads", () => {
   });
 
   it("refuses an empty file, and passes on the error of an upload that breaks off", async () => {
-    await expect(readReceiptUpload(chunks())).rejects.toThrow("empty");
+    await expect(await readReceiptUpload(chunks())).rejects.toThrow("empty");
     async function* broken() {
       yield PNG;
       throw new Error("connection reset");
     }
-    await expect(readReceiptUpload(broken())).rejects.toThrow("connection reset");
+    await expect(await readReceiptUpload(broken())).rejects.toThrow("connection reset");
   });
 });
 
@@ -94,8 +95,8 @@ describe("receipts in the database", () => {
   it("a fulfilment writes the receipt's bytes with its row; they read back byte for byte, and no other id has any", async () => {
     const receipt = await fulfilledWith(PDF);
     expect(receipt).toMatchObject({ mediaType: "application/pdf", size: PDF.byteLength, sha256: sha256(PDF), originalName: "flowers.pdf" });
-    expect(new Uint8Array(openReceipt(db, receipt.id)!)).toEqual(PDF);
-    expect(openReceipt(db, receipt.id + 1)).toBeNull();
+    expect(new Uint8Array((await openReceipt(db, receipt.id))!)).toEqual(PDF);
+    expect(await openReceipt(db, receipt.id + 1)).toBeNull();
   });
 
   it("db:check finds a receipt whose bytes were altered after upload, and one whose bytes are gone", async () => {
@@ -103,9 +104,9 @@ describe("receipts in the database", () => {
     expect(checkReceipts(db)).toEqual([]);
     const altered = Buffer.from(PDF);
     altered[5] = 0x39;
-    db.update(receiptContents).set({ content: altered }).where(eq(receiptContents.receiptId, receipt.id)).run();
+    await db.update(receiptContents).set({ content: altered }).where(eq(receiptContents.receiptId, receipt.id));
     expect(checkReceipts(db)).toEqual([{ rule: "a receipt's file has the size and SHA-256 recorded at upload", examples: [receipt.id] }]);
-    db.delete(receiptContents).run();
+    await db.delete(receiptContents);
     expect(checkReceipts(db)).toEqual([{ rule: "every receipt has its file", examples: [receipt.id] }]);
   });
 
@@ -113,20 +114,20 @@ describe("receipts in the database", () => {
     const kept = await fulfilledWith(PDF);
     const dir = mkdtempSync(join(tmpdir(), "empathy-fund-receipts-"));
     // Before migration 0024 the bytes were only a file named after the receipt's stored name.
-    db.delete(receiptContents).run();
+    await db.delete(receiptContents);
     writeFileSync(join(dir, kept.storedName), PDF);
     expect(await importReceiptFiles(db, dir)).toEqual({ imported: 1, missing: [] });
-    expect(new Uint8Array(openReceipt(db, kept.id)!)).toEqual(PDF);
+    expect(new Uint8Array((await openReceipt(db, kept.id))!)).toEqual(PDF);
     expect(await importReceiptFiles(db, dir)).toEqual({ imported: 0, missing: [] });
 
     // A file that was altered on disk is not taken: its hash is not the one recorded at upload.
-    db.delete(receiptContents).run();
+    await db.delete(receiptContents);
     const altered = Uint8Array.from(PDF);
     altered[altered.length - 2] = 0x21;
     writeFileSync(join(dir, kept.storedName), altered);
     expect(await importReceiptFiles(db, dir)).toEqual({ imported: 0, missing: [kept.storedName] });
-    expect(openReceipt(db, kept.id)).toBeNull();
-    expect(db.select().from(gestureReceipts).where(eq(gestureReceipts.id, kept.id)).get()?.sha256).toBe(sha256(PDF));
+    expect(await openReceipt(db, kept.id)).toBeNull();
+    expect((await firstRow(db.select().from(gestureReceipts).where(eq(gestureReceipts.id, kept.id)).limit(1)))?.sha256).toBe(sha256(PDF));
   });
 });
 

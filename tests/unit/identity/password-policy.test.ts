@@ -90,7 +90,7 @@ describe("changing one's own password", () => {
   let clock: TestClock;
   let user: User;
   const cheap = { scrypt: CHEAP_TEST_SCRYPT };
-  const sessionOf = () => createSession(db, { userId: user.id, secret: SECRET, now: clock.now() }).token;
+  const sessionOf = async () => (await createSession(db, { userId: user.id, secret: SECRET, now: clock.now() })).token;
 
   beforeEach(async () => {
     db = createTestDatabase();
@@ -109,8 +109,8 @@ describe("changing one's own password", () => {
   }
 
   it("the new password works, the flag is cleared, this session stays and every other session ends", async () => {
-    const here = sessionOf();
-    const elsewhere = sessionOf();
+    const here = await sessionOf();
+    const elsewhere = await sessionOf();
     const changed = await changeOwnPassword(
       db,
       user,
@@ -121,28 +121,28 @@ describe("changing one's own password", () => {
     expect(changed.mustChangePassword).toBe(false);
     expect(await verifyPassword("purple lantern orchard", changed.passwordHash)).toBe(true);
     expect(await verifyPassword(TEST_PASSWORD, changed.passwordHash)).toBe(false);
-    expect(lookupSession(db, here, SECRET, clock.now()).status).toBe("active");
-    expect(lookupSession(db, elsewhere, SECRET, clock.now()).status).toBe("none");
-    expect(countSessionsOf(db, user.id)).toBe(1);
+    expect((await lookupSession(db, here, SECRET, clock.now())).status).toBe("active");
+    expect((await lookupSession(db, elsewhere, SECRET, clock.now())).status).toBe("none");
+    expect(await countSessionsOf(db, user.id)).toBe(1);
   });
 
   it("a wrong current password is refused beside the current-password field and changes nothing", async () => {
     const error = await refusal(
-      changeOwnPassword(db, user, { currentPassword: "not it at all", newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
+      await changeOwnPassword(db, user, { currentPassword: "not it at all", newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
     );
     expect(error).toMatchObject({ code: "VALIDATION", field: "currentPassword" });
   });
 
   it("the new password must differ from the current one (a one-time password cannot be kept)", async () => {
     const error = await refusal(
-      changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD, keepSessionHash: null }, clock.now(), cheap),
+      await changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD, keepSessionHash: null }, clock.now(), cheap),
     );
     expect(error).toMatchObject({ field: "newPassword" });
   });
 
   it("a common password is refused beside the new-password field", async () => {
     const error = await refusal(
-      changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: "iloveyou1234", keepSessionHash: null }, clock.now(), cheap),
+      await changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: "iloveyou1234", keepSessionHash: null }, clock.now(), cheap),
     );
     expect(error).toMatchObject({ field: "newPassword", message: expect.stringContaining("common") });
   });
@@ -168,7 +168,7 @@ describe("changing one's own password", () => {
     expect(await verifyPassword(`${prefix} second`, changed.passwordHash)).toBe(false);
     // And as the current password: the other 72-byte twin does not open the account.
     const error = await refusal(
-      changeOwnPassword(db, user, { currentPassword: `${prefix} second`, newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
+      await changeOwnPassword(db, user, { currentPassword: `${prefix} second`, newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
     );
     expect(error.field).toBe("currentPassword");
   });
@@ -181,7 +181,7 @@ describe("changing one's own password", () => {
       clock.now(),
       cheap,
     );
-    const rows = db.select().from(auditEvents).all();
+    const rows = await db.select().from(auditEvents);
     const event = rows.at(-1)!;
     expect(event.action).toBe("user.password_changed");
     expect(JSON.parse(event.detail)).toEqual({ mustChangePasswordBefore: true, mustChangePasswordAfter: false, otherSessionsEnded: true });

@@ -19,6 +19,7 @@ import { createClock, MINUTE, type TestClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createOrganisation, createUser, TEST_PASSWORD } from "../../support/factories";
 import { totpCode } from "../../support/totp";
+import { firstRow } from "~/utils/query.server";
 
 const SECRET = "unit-test-secret-0123456789abcdefghijkl";
 let db: Db;
@@ -28,7 +29,7 @@ let user: User;
 beforeEach(async () => {
   db = createTestDatabase();
   clock = createClock();
-  createOrganisation(db, { secondFactorRequired: true });
+  await createOrganisation(db, { secondFactorRequired: true });
   user = await createUser(db, { role: "staff", email: "teller@test.example" });
 });
 afterEach(() => closeDatabase(db));
@@ -39,15 +40,15 @@ async function password(): Promise<SecondFactorNeeded> {
   return result;
 }
 
-function code(pendingToken: string, typed: string, ipAddress = "10.0.0.1") {
-  return completeSecondFactor(db, { pendingToken, code: typed, ipAddress, secret: SECRET, now: clock.now() });
+async function code(pendingToken: string, typed: string, ipAddress = "10.0.0.1") {
+  return await completeSecondFactor(db, { pendingToken, code: typed, ipAddress, secret: SECRET, now: clock.now() });
 }
 
 /** Signs in with the password and enrols; returns the TOTP secret, the recovery codes and the code used. */
 async function enrol() {
   const step = await password();
   expect(step.stage).toBe("enrol");
-  const pending = findPendingSignIn(db, step.pendingToken, SECRET, clock.now())!;
+  const pending = (await findPendingSignIn(db, step.pendingToken, SECRET, clock.now()))!;
   const totpSecret = await enrolmentSecretFor(db, pending, SECRET);
   const used = totpCode(totpSecret);
   const result = await code(step.pendingToken, used);
@@ -55,15 +56,15 @@ async function enrol() {
   return { totpSecret, recoveryCodes: result.recoveryCodes!, used, result };
 }
 
-function sessionCount() {
-  return db.select().from(sessions).where(eq(sessions.userId, user.id)).all().length;
+async function sessionCount() {
+  return (await db.select().from(sessions).where(eq(sessions.userId, user.id))).length;
 }
 
 describe("second factor: the organisation's setting", () => {
-  it("a new organisation requires a second factor unless it says otherwise", () => {
+  it("a new organisation requires a second factor unless it says otherwise", async () => {
     const fresh = createTestDatabase();
-    fresh.insert(organisation).values({ id: 1, name: "New Bank", currency: "EUR", timeZone: "Europe/Zurich" }).run();
-    expect(fresh.select().from(organisation).get()!.secondFactorRequired).toBe(true);
+    await fresh.insert(organisation).values({ id: 1, name: "New Bank", currency: "EUR", timeZone: "Europe/Zurich" });
+    expect((await firstRow(fresh.select().from(organisation).limit(1)))!.secondFactorRequired).toBe(true);
     closeDatabase(fresh);
   });
 });
@@ -72,29 +73,29 @@ describe("second factor: enrolment", () => {
   it("when the organisation requires it, the right password alone creates no session but an enrolment step", async () => {
     const step = await password();
     expect(step.stage).toBe("enrol");
-    expect(sessionCount()).toBe(0);
+    expect(await sessionCount()).toBe(0);
     // The pending token is not a session token: it signs nobody in.
-    expect(lookupSession(db, step.pendingToken, SECRET, clock.now()).status).toBe("none");
+    expect((await lookupSession(db, step.pendingToken, SECRET, clock.now())).status).toBe("none");
   });
 
   it("without the requirement, a user with no factor signs in with the password alone", async () => {
-    db.update(organisation).set({ secondFactorRequired: false }).where(eq(organisation.id, 1)).run();
+    await db.update(organisation).set({ secondFactorRequired: false }).where(eq(organisation.id, 1));
     const result = await signIn(db, { email: user.email, password: TEST_PASSWORD, ipAddress: "10.0.0.1", secret: SECRET, now: clock.now() });
     expect(result.ok).toBe(true);
   });
 
   it("the enrolment key stays the same on reload, and the code it gives confirms it and starts a session", async () => {
     const step = await password();
-    const pending = findPendingSignIn(db, step.pendingToken, SECRET, clock.now())!;
+    const pending = (await findPendingSignIn(db, step.pendingToken, SECRET, clock.now()))!;
     const first = await enrolmentSecretFor(db, pending, SECRET);
-    const again = await enrolmentSecretFor(db, findPendingSignIn(db, step.pendingToken, SECRET, clock.now())!, SECRET);
+    const again = await enrolmentSecretFor(db, (await findPendingSignIn(db, step.pendingToken, SECRET, clock.now()))!, SECRET);
     expect(again).toBe(first);
     const result = await code(step.pendingToken, totpCode(first));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(lookupSession(db, result.token, SECRET, clock.now()).status).toBe("active");
-    expect(db.select().from(pendingSignIns).all()).toHaveLength(0);
-    const actions = db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.actorId, user.id)).all().map((a) => a.action);
+    expect((await lookupSession(db, result.token, SECRET, clock.now())).status).toBe("active");
+    expect(await db.select().from(pendingSignIns)).toHaveLength(0);
+    const actions = (await db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.actorId, user.id))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["auth.password_accepted", "auth.second_factor_enrolled", "auth.sign_in"]));
   });
 
@@ -103,14 +104,14 @@ describe("second factor: enrolment", () => {
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
     for (const c of codes) expect(c).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
-    const stored = db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).all();
+    const stored = await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
     expect(stored).toHaveLength(10);
     const dump = JSON.stringify(stored);
     for (const c of codes) {
       expect(dump).not.toContain(c);
       expect(dump).not.toContain(c.replace("-", ""));
     }
-    const factor = db.select().from(userSecondFactors).where(eq(userSecondFactors.userId, user.id)).get()!;
+    const factor = (await firstRow(db.select().from(userSecondFactors).where(eq(userSecondFactors.userId, user.id)).limit(1)))!;
     expect(factor.secretEncrypted).not.toContain(totpSecret);
     expect(decryptFactorSecret(factor.secretEncrypted, SECRET)).toBe(totpSecret);
     // A copy of the database without the server's secret does not give the key.
@@ -119,12 +120,12 @@ describe("second factor: enrolment", () => {
 
   it("a wrong code during enrolment is refused and nothing is stored", async () => {
     const step = await password();
-    const totpSecret = await enrolmentSecretFor(db, findPendingSignIn(db, step.pendingToken, SECRET, clock.now())!, SECRET);
+    const totpSecret = await enrolmentSecretFor(db, (await findPendingSignIn(db, step.pendingToken, SECRET, clock.now()))!, SECRET);
     const wrong = String((Number(totpCode(totpSecret)) + 1) % 1_000_000).padStart(6, "0");
     const result = await code(step.pendingToken, wrong);
     expect(result).toMatchObject({ ok: false, reason: "wrong" });
-    expect(db.select().from(userSecondFactors).all()).toHaveLength(0);
-    expect(sessionCount()).toBe(0);
+    expect(await db.select().from(userSecondFactors)).toHaveLength(0);
+    expect(await sessionCount()).toBe(0);
   });
 });
 
@@ -139,7 +140,7 @@ describe("second factor: the code step at sign-in", () => {
 
   it("a user who enrolled of their own accord is asked for a code even when the organisation does not require one", async () => {
     const { totpSecret } = await enrol();
-    db.update(organisation).set({ secondFactorRequired: false }).where(eq(organisation.id, 1)).run();
+    await db.update(organisation).set({ secondFactorRequired: false }).where(eq(organisation.id, 1));
     const step = await password();
     expect(step.stage).toBe("verify");
     expect((await code(step.pendingToken, totpCode(totpSecret, { stepOffset: 1 }))).ok).toBe(true);
@@ -147,14 +148,14 @@ describe("second factor: the code step at sign-in", () => {
 
   it("a wrong code is refused, counted as a failed sign-in, and starts no session", async () => {
     const { totpSecret } = await enrol();
-    const before = sessionCount();
+    const before = await sessionCount();
     const step = await password();
     const right = totpCode(totpSecret, { stepOffset: 1 });
     const wrong = String((Number(right) + 500_000) % 1_000_000).padStart(6, "0");
     const result = await code(step.pendingToken, wrong);
     expect(result).toMatchObject({ ok: false, reason: "wrong" });
-    expect(sessionCount()).toBe(before);
-    const failure = db.select().from(auditEvents).where(eq(auditEvents.action, "auth.second_factor_failed")).get()!;
+    expect(await sessionCount()).toBe(before);
+    const failure = (await firstRow(db.select().from(auditEvents).where(eq(auditEvents.action, "auth.second_factor_failed")).limit(1)))!;
     expect(JSON.parse(failure.detail!)).toMatchObject({ reason: "wrong_code" });
     // The pending sign-in survives a typo: the right code still works.
     expect((await code(step.pendingToken, right)).ok).toBe(true);
@@ -179,9 +180,9 @@ describe("second factor: the code step at sign-in", () => {
     expect((await code(first.pendingToken, codes[3]!.toUpperCase())).ok).toBe(true);
     const second = await password();
     expect(await code(second.pendingToken, codes[3]!)).toMatchObject({ ok: false, reason: "wrong" });
-    const used = db.select().from(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id))).all().filter((r) => r.usedAt);
+    const used = (await db.select().from(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id)))).filter((r) => r.usedAt);
     expect(used).toHaveLength(1);
-    const signIns = db.select().from(auditEvents).where(eq(auditEvents.action, "auth.sign_in")).all();
+    const signIns = await db.select().from(auditEvents).where(eq(auditEvents.action, "auth.sign_in"));
     expect(JSON.parse(signIns.at(-1)!.detail!)).toMatchObject({ secondFactor: "recovery_code" });
   });
 
@@ -207,7 +208,7 @@ describe("second factor: the code step at sign-in", () => {
     let last;
     for (let i = 0; i < ACCOUNT_FAILURE_LIMIT; i++) last = await code(step.pendingToken, String(100000 + i));
     expect(last).toMatchObject({ ok: false, reason: "locked" });
-    expect(db.select().from(pendingSignIns).all()).toHaveLength(0);
+    expect(await db.select().from(pendingSignIns)).toHaveLength(0);
     // The password is refused while the lock lasts, and so is a right code.
     const locked = await signIn(db, { email: user.email, password: TEST_PASSWORD, ipAddress: "10.0.0.1", secret: SECRET, now: clock.now() });
     expect(locked).toMatchObject({ ok: false, reason: "locked" });
@@ -232,11 +233,11 @@ describe("second factor: administrator's reset", () => {
     const admin = await createUser(db, { role: "admin" });
     const { result } = await enrol();
     if (!result.ok) throw new Error("unreachable");
-    resetSecondFactor(db, admin, { userId: user.id }, clock.now());
-    expect(db.select().from(userSecondFactors).all()).toHaveLength(0);
-    expect(db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).all()).toHaveLength(0);
-    expect(lookupSession(db, result.token, SECRET, clock.now()).status).toBe("none");
-    const audit = db.select().from(auditEvents).where(eq(auditEvents.action, "user.second_factor_reset")).get()!;
+    await resetSecondFactor(db, admin, { userId: user.id }, clock.now());
+    expect(await db.select().from(userSecondFactors)).toHaveLength(0);
+    expect(await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).toHaveLength(0);
+    expect((await lookupSession(db, result.token, SECRET, clock.now())).status).toBe("none");
+    const audit = (await firstRow(db.select().from(auditEvents).where(eq(auditEvents.action, "user.second_factor_reset")).limit(1)))!;
     expect(audit).toMatchObject({ actorId: admin.id, entityId: String(user.id) });
     expect((await password()).stage).toBe("enrol");
   });
@@ -244,9 +245,9 @@ describe("second factor: administrator's reset", () => {
   it("only administrators reset, never their own, and only a factor that exists", async () => {
     const admin = await createUser(db, { role: "admin" });
     const manager = await createUser(db, { role: "manager" });
-    expect(() => resetSecondFactor(db, manager, { userId: user.id }, clock.now())).toThrow(/Only administrators/);
-    expect(() => resetSecondFactor(db, admin, { userId: admin.id }, clock.now())).toThrow(/Another administrator/);
-    expect(() => resetSecondFactor(db, admin, { userId: user.id }, clock.now())).toThrow(/no second factor/);
-    expect(db.select().from(auditEvents).where(eq(auditEvents.action, "user.second_factor_reset")).all()).toHaveLength(0);
+    await expect(resetSecondFactor(db, manager, { userId: user.id }, clock.now())).rejects.toThrow(/Only administrators/);
+    await expect(resetSecondFactor(db, admin, { userId: admin.id }, clock.now())).rejects.toThrow(/Another administrator/);
+    await expect(resetSecondFactor(db, admin, { userId: user.id }, clock.now())).rejects.toThrow(/no second factor/);
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.action, "user.second_factor_reset"))).toHaveLength(0);
   });
 });

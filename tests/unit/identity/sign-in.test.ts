@@ -12,6 +12,7 @@ import type { Db } from "~/utils/db.server";
 import { createClock, MINUTE, type TestClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createUser, TEST_PASSWORD } from "../../support/factories";
+import { mapInSeries } from "~/utils/in-series";
 
 const SECRET = "unit-test-secret-0123456789abcdefghijkl";
 let db: Db;
@@ -25,8 +26,8 @@ beforeEach(async () => {
 });
 afterEach(() => closeDatabase(db));
 
-function attempt(overrides: Partial<SignInInput> = {}) {
-  return signIn(db, { email: user.email, password: TEST_PASSWORD, ipAddress: "10.0.0.1", secret: SECRET, now: clock.now(), ...overrides });
+async function attempt(overrides: Partial<SignInInput> = {}) {
+  return await signIn(db, { email: user.email, password: TEST_PASSWORD, ipAddress: "10.0.0.1", secret: SECRET, now: clock.now(), ...overrides });
 }
 
 describe("sign-in", () => {
@@ -35,7 +36,7 @@ describe("sign-in", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.expiresAt.getTime() - clock.now().getTime()).toBe(12 * 60 * MINUTE);
-    expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(1);
   });
 
   it("the e-mail is matched case-insensitively and without surrounding spaces", async () => {
@@ -96,10 +97,10 @@ describe("lock-out", () => {
 
   it("the lock-out is audited once, naming the account but no password", async () => {
     for (let i = 0; i < ACCOUNT_FAILURE_LIMIT + 2; i++) await attempt({ password: `secret-guess-${i}` });
-    const locks = db.select().from(auditEvents).where(eq(auditEvents.action, "auth.account_locked")).all();
+    const locks = await db.select().from(auditEvents).where(eq(auditEvents.action, "auth.account_locked"));
     expect(locks).toHaveLength(1);
     expect(locks[0]!.entityId).toBe(String(user.id));
-    const all = JSON.stringify(db.select().from(auditEvents).all());
+    const all = JSON.stringify(await db.select().from(auditEvents));
     expect(all).not.toContain("secret-guess");
   });
 
@@ -129,7 +130,7 @@ describe("per-address limit", () => {
     const colleague = await createUser(db, { role: "staff" });
     expect((await attempt({ email: colleague.email, ipAddress: "192.0.2.7" })).ok).toBe(true);
     // Password spraying: one common password against many existing accounts.
-    const targets = await Promise.all(Array.from({ length: 25 }, () => createUser(db, { role: "staff" })));
+    const targets = await Promise.all(await mapInSeries(Array.from({ length: 25 }), async () => (await createUser(db, { role: "staff" }))));
     for (let i = 0; i < ADDRESS_FAILURE_LIMIT; i++) {
       await attempt({ email: targets[i % targets.length]!.email, password: "Winter2026!", ipAddress: "192.0.2.7" });
     }
@@ -140,7 +141,7 @@ describe("per-address limit", () => {
     // Another address is unaffected.
     expect((await attempt({ email: stranger.email, ipAddress: "198.51.100.9" })).ok).toBe(true);
     expect(
-      db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign_in_refused_address"))).all().length,
+      (await db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign_in_refused_address")))).length,
     ).toBe(1);
   });
 });

@@ -13,6 +13,7 @@ import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createBranch, createCustomer, createOrganisation, createUser } from "../../support/factories";
 import { createGesture } from "../../support/gesture-factory";
 import { readMail } from "../../support/smtp";
+import { writeTransaction } from "~/utils/db.server";
 
 type Received = { from: string; to: string[]; raw: string };
 
@@ -82,24 +83,24 @@ let bob: User;
 beforeEach(async () => {
   db = createTestDatabase();
   clock = createClock();
-  createOrganisation(db);
+  await createOrganisation(db);
   alice = await createUser(db, { role: "manager", email: "alice@test.example" });
   bob = await createUser(db, { role: "finance", email: "bob@test.example" });
 });
 afterEach(() => closeDatabase(db));
 
-function queue(user: User, message: string, gestureId: number | null = null) {
-  db.transaction((tx) => notify(tx, { userId: user.id, kind: "approval_needed", gestureId, message, now: clock.now() }), { behavior: "immediate" });
+async function queue(user: User, message: string, gestureId: number | null = null) {
+  await writeTransaction(db, async (tx) => (await notify(tx, { userId: user.id, kind: "approval_needed", gestureId, message, now: clock.now() })));
 }
 
-const outbox = () => db.select().from(emailOutbox).orderBy(emailOutbox.id).all();
+const outbox = async () => (await db.select().from(emailOutbox).orderBy(emailOutbox.id));
 
 describe("sending the outbox over SMTP", () => {
   it("delivers each pending message once, with the sender, subject, body and an absolute link, and marks it sent", async () => {
     const smtp = await startSmtpServer({ user: "fund", pass: "s3cret pass" });
     try {
-      queue(alice, "Proposal #7 at North: Flowers, $80.00 is waiting for your approval.");
-      queue(bob, "Three proposals are waiting.");
+      await queue(alice, "Proposal #7 at North: Flowers, $80.00 is waiting for your approval.");
+      await queue(bob, "Three proposals are waiting.");
       const transport = createEmailTransport({ smtpUrl: `smtp://fund:${encodeURIComponent("s3cret pass")}@127.0.0.1:${smtp.port}`, from: "Northvale Fund <fund@northvale.example>", logger: silent });
       const summary = await sendPendingEmails(db, transport, clock.now(), { appOrigin: "https://fund.northvale.example/" });
       transport.close();
@@ -117,7 +118,7 @@ describe("sending the outbox over SMTP", () => {
       expect(mail.text).toBe("Proposal #7 at North: Flowers, $80.00 is waiting for your approval.\n\nOpen it in Empathy Fund: https://fund.northvale.example/approvals");
       expect(mail.html).toContain("<p>Proposal #7 at North: Flowers, $80.00 is waiting for your approval.</p>");
       expect(mail.html).toContain('<a href="https://fund.northvale.example/approvals">Open it in Empathy Fund</a>');
-      expect(outbox().map((m) => [m.status, m.attempts, m.sentAt, m.lastError])).toEqual([
+      expect((await outbox()).map((m) => [m.status, m.attempts, m.sentAt, m.lastError])).toEqual([
         ["sent", 1, clock.now(), null],
         ["sent", 1, clock.now(), null],
       ]);
@@ -134,12 +135,12 @@ describe("sending the outbox over SMTP", () => {
   it("a recipient the server refuses for good (550) is marked failed at once; the others still go", async () => {
     const smtp = await startSmtpServer({ refuse: (to) => (to === "alice@test.example" ? 550 : null) });
     try {
-      queue(alice, "To a refused mailbox");
-      queue(bob, "To a good mailbox");
+      await queue(alice, "To a refused mailbox");
+      await queue(bob, "To a good mailbox");
       const transport = createEmailTransport({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, logger: silent });
       expect(await sendPendingEmails(db, transport, clock.now())).toEqual({ sent: 1, logged: 0, failed: 1, retrying: 0 });
       transport.close();
-      const [refused, delivered] = outbox();
+      const [refused, delivered] = await outbox();
       expect(refused).toMatchObject({ status: "failed", attempts: 1, sentAt: null });
       expect(refused!.lastError).toMatch(/alice@test\.example/);
       expect(delivered).toMatchObject({ status: "sent", attempts: 1 });
@@ -150,13 +151,13 @@ describe("sending the outbox over SMTP", () => {
   });
 
   it("while the server is down a message waits with a growing delay and is given up after the last attempt; sending never throws", async () => {
-    queue(alice, "Nobody is listening");
+    await queue(alice, "Nobody is listening");
     const transport = createEmailTransport({ smtpUrl: `smtp://127.0.0.1:${await unusedPort()}`, logger: silent });
     const start = clock.now().getTime();
-    const runAt = async (msAfterStart: number) => sendPendingEmails(db, transport, new Date(start + msAfterStart));
+    const runAt = async (msAfterStart: number) => (await sendPendingEmails(db, transport, new Date(start + msAfterStart)));
     expect(await runAt(0)).toEqual({ sent: 0, logged: 0, failed: 0, retrying: 1 });
-    expect(outbox()[0]).toMatchObject({ status: "pending", attempts: 1 });
-    expect(outbox()[0]!.lastError).toMatch(/ECONNREFUSED/);
+    expect((await outbox())[0]).toMatchObject({ status: "pending", attempts: 1 });
+    expect((await outbox())[0]!.lastError).toMatch(/ECONNREFUSED/);
     // The second attempt waits 5 minutes, the third 10 more, and so on.
     expect((await runAt(EMAIL_BACKOFF_MS - 1)).retrying).toBe(0);
     expect((await runAt(EMAIL_BACKOFF_MS)).retrying).toBe(1);
@@ -164,7 +165,7 @@ describe("sending the outbox over SMTP", () => {
     expect((await runAt(3 * EMAIL_BACKOFF_MS)).retrying).toBe(1);
     expect((await runAt(7 * EMAIL_BACKOFF_MS)).retrying).toBe(1);
     expect(await runAt(15 * EMAIL_BACKOFF_MS)).toEqual({ sent: 0, logged: 0, failed: 1, retrying: 0 });
-    expect(outbox()[0]).toMatchObject({ status: "failed", attempts: MAX_EMAIL_ATTEMPTS });
+    expect((await outbox())[0]).toMatchObject({ status: "failed", attempts: MAX_EMAIL_ATTEMPTS });
     expect((await runAt(100 * EMAIL_BACKOFF_MS)).failed).toBe(0);
     transport.close();
   });
@@ -179,12 +180,12 @@ describe("sending the outbox over SMTP", () => {
       },
     });
     try {
-      queue(alice, "Try again later");
+      await queue(alice, "Try again later");
       const transport = createEmailTransport({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, logger: silent });
       expect((await sendPendingEmails(db, transport, clock.now())).retrying).toBe(1);
       expect((await sendPendingEmails(db, transport, clock.advance(EMAIL_BACKOFF_MS))).sent).toBe(1);
       transport.close();
-      expect(outbox()[0]).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+      expect((await outbox())[0]).toMatchObject({ status: "sent", attempts: 2, lastError: null });
       expect(smtp.received).toHaveLength(1);
     } finally {
       await smtp.close();
@@ -194,13 +195,13 @@ describe("sending the outbox over SMTP", () => {
   it("two runs at once send each message once", async () => {
     const smtp = await startSmtpServer();
     try {
-      for (let i = 0; i < 5; i++) queue(alice, `Message ${i}`);
+      for (let i = 0; i < 5; i++) await queue(alice, `Message ${i}`);
       const transport = createEmailTransport({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, logger: silent });
-      const [a, b] = await Promise.all([sendPendingEmails(db, transport, clock.now()), sendPendingEmails(db, transport, clock.now())]);
+      const [a, b] = await Promise.all([await sendPendingEmails(db, transport, clock.now()), await sendPendingEmails(db, transport, clock.now())]);
       transport.close();
       expect(a.sent + b.sent).toBe(5);
       expect(smtp.received).toHaveLength(5);
-      expect(outbox().every((m) => m.status === "sent" && m.attempts === 1)).toBe(true);
+      expect((await outbox()).every((m) => m.status === "sent" && m.attempts === 1)).toBe(true);
     } finally {
       await smtp.close();
     }
@@ -210,7 +211,7 @@ describe("sending the outbox over SMTP", () => {
 describe("the HTML part", () => {
   it("escapes everything taken from the message: markup in a name arrives as text", async () => {
     const sent: { text: string; html?: string }[] = [];
-    queue(alice, `<script>alert("x")</script> & "Bob's" <img src=x onerror=alert(1)>`);
+    await queue(alice, `<script>alert("x")</script> & "Bob's" <img src=x onerror=alert(1)>`);
     await sendPendingEmails(db, { kind: "smtp", send: async (email) => void sent.push(email), close: () => {} }, clock.now(), { appOrigin: "https://fund.northvale.example" });
     expect(sent[0]!.html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Bob&#39;s&quot; &lt;img src=x onerror=alert(1)&gt;");
     expect(sent[0]!.html).not.toMatch(/<script|<img/);
@@ -219,9 +220,9 @@ describe("the HTML part", () => {
 
 describe("without SMTP_URL", () => {
   it("each message is written to the log (recipient, subject, body) and marked logged", async () => {
-    const branchId = createBranch(db).id;
-    const gesture = createGesture(db, { customerId: createCustomer(db, { branchId }).id, branchId, proposerId: (await createUser(db, { role: "staff", branchId })).id });
-    queue(alice, "Proposal #7 at North: Flowers, $80.00 is waiting for your approval.", gesture.id);
+    const branchId = (await createBranch(db)).id;
+    const gesture = await createGesture(db, { customerId: (await createCustomer(db, { branchId })).id, branchId, proposerId: (await createUser(db, { role: "staff", branchId })).id });
+    await queue(alice, "Proposal #7 at North: Flowers, $80.00 is waiting for your approval.", gesture.id);
     const lines: { entry: Record<string, unknown>; message: string }[] = [];
     const transport = createEmailTransport({ logger: { info: (entry: Record<string, unknown>, message: string) => lines.push({ entry, message }) } as never });
     expect(transport.kind).toBe("log");
@@ -239,6 +240,6 @@ describe("without SMTP_URL", () => {
         },
       },
     ]);
-    expect(db.select().from(emailOutbox).where(eq(emailOutbox.status, "logged")).all()).toHaveLength(1);
+    expect(await db.select().from(emailOutbox).where(eq(emailOutbox.status, "logged"))).toHaveLength(1);
   });
 });

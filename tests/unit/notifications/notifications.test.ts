@@ -18,6 +18,8 @@ import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createBranch, createCustomer, createOrganisation, createUser } from "../../support/factories";
 import { createGesture } from "../../support/gesture-factory";
 import { refusal } from "../../support/refusal";
+import { firstRow, returnedRow } from "~/utils/query.server";
+import { writeTransaction } from "~/utils/db.server";
 
 let db: Db;
 let clock: TestClock;
@@ -27,27 +29,27 @@ let other: User;
 beforeEach(async () => {
   db = createTestDatabase();
   clock = createClock();
-  createOrganisation(db);
+  await createOrganisation(db);
   user = await createUser(db, { role: "manager" });
   other = await createUser(db, { role: "manager" });
 });
 afterEach(() => closeDatabase(db));
 
-function send(to: User, message: string, gestureId: number | null = null, dedupeKey?: string) {
+async function send(to: User, message: string, gestureId: number | null = null, dedupeKey?: string) {
   clock.advance(MINUTE);
-  return db.transaction((tx) => notify(tx, { userId: to.id, kind: "approval_needed", gestureId, message, dedupeKey, now: clock.now() }), { behavior: "immediate" });
+  return await writeTransaction(db, async (tx) => (await notify(tx, { userId: to.id, kind: "approval_needed", gestureId, message, dedupeKey, now: clock.now() })));
 }
 
 describe("notify", () => {
-  it("writes the notification and its e-mail (subject of its kind, the message, a link to the gesture) together", () => {
-    const branchId = createBranch(db, { name: "North" }).id;
-    const staff = db.insert(users).values({ email: "s@test.example", name: "S", role: "staff", branchId, passwordHash: "x" }).returning().get();
-    const gesture = createGesture(db, { customerId: createCustomer(db, { branchId }).id, branchId, proposerId: staff.id, type: "gift_basket", requestedAmount: 7550 });
-    const label = gestureLabel(db, gesture.id);
+  it("writes the notification and its e-mail (subject of its kind, the message, a link to the gesture) together", async () => {
+    const branchId = (await createBranch(db, { name: "North" })).id;
+    const staff = await returnedRow(db.insert(users).values({ email: "s@test.example", name: "S", role: "staff", branchId, passwordHash: "x" }).returning());
+    const gesture = await createGesture(db, { customerId: (await createCustomer(db, { branchId })).id, branchId, proposerId: staff.id, type: "gift_basket", requestedAmount: 7550 });
+    const label = await gestureLabel(db, gesture.id);
     expect(label).toBe(`Proposal #${gesture.id} at North: Gift basket, $75.50`);
-    const id = send(user, `${label} is waiting for your approval.`, gesture.id)!;
-    expect(db.select().from(notifications).where(eq(notifications.id, id)).get()).toMatchObject({ userId: user.id, kind: "approval_needed", gestureId: gesture.id, readAt: null });
-    expect(db.select().from(emailOutbox).all()).toEqual([
+    const id = (await send(user, `${label} is waiting for your approval.`, gesture.id))!;
+    expect(await firstRow(db.select().from(notifications).where(eq(notifications.id, id)).limit(1))).toMatchObject({ userId: user.id, kind: "approval_needed", gestureId: gesture.id, readAt: null });
+    expect(await db.select().from(emailOutbox)).toEqual([
       expect.objectContaining({
         notificationId: id,
         toAddress: user.email,
@@ -59,81 +61,80 @@ describe("notify", () => {
     ]);
   });
 
-  it("with a dedupe key, a second notify writes nothing (no second e-mail either)", () => {
-    expect(send(user, "Reminder", null, "approval_reminder:1:submitted:0:1")).not.toBeNull();
-    expect(send(user, "Reminder", null, "approval_reminder:1:submitted:0:1")).toBeNull();
-    expect(db.select().from(notifications).all()).toHaveLength(1);
-    expect(db.select().from(emailOutbox).all()).toHaveLength(1);
+  it("with a dedupe key, a second notify writes nothing (no second e-mail either)", async () => {
+    expect(await send(user, "Reminder", null, "approval_reminder:1:submitted:0:1")).not.toBeNull();
+    expect(await send(user, "Reminder", null, "approval_reminder:1:submitted:0:1")).toBeNull();
+    expect(await db.select().from(notifications)).toHaveLength(1);
+    expect(await db.select().from(emailOutbox)).toHaveLength(1);
   });
 
-  it("a deactivated user is not notified", () => {
-    db.update(users).set({ active: false }).where(eq(users.id, user.id)).run();
-    expect(send(user, "Hello")).toBeNull();
-    expect(db.select().from(emailOutbox).all()).toHaveLength(0);
+  it("a deactivated user is not notified", async () => {
+    await db.update(users).set({ active: false }).where(eq(users.id, user.id));
+    expect(await send(user, "Hello")).toBeNull();
+    expect(await db.select().from(emailOutbox)).toHaveLength(0);
   });
 
-  it("a summary without a gesture links to the approval queue", () => {
-    send(user, "3 proposals are waiting.");
-    expect(db.select().from(emailOutbox).get()!.body).toBe("3 proposals are waiting.\n\nOpen it in Empathy Fund: /approvals");
-    expect(listNotifications(db, user.id, { page: 1 }).rows[0]!.href).toBe("/approvals");
+  it("a summary without a gesture links to the approval queue", async () => {
+    await send(user, "3 proposals are waiting.");
+    expect((await firstRow(db.select().from(emailOutbox).limit(1)))!.body).toBe("3 proposals are waiting.\n\nOpen it in Empathy Fund: /approvals");
+    expect((await listNotifications(db, user.id, { page: 1 })).rows[0]!.href).toBe("/approvals");
   });
 });
 
 describe("the list", () => {
-  it("is the user's own, newest first, 25 a page, with the unread count", () => {
-    for (let i = 1; i <= 30; i++) send(user, `Message ${i}`);
-    send(other, "Not yours");
-    const first = listNotifications(db, user.id, { page: 1 });
+  it("is the user's own, newest first, 25 a page, with the unread count", async () => {
+    for (let i = 1; i <= 30; i++) await send(user, `Message ${i}`);
+    await send(other, "Not yours");
+    const first = await listNotifications(db, user.id, { page: 1 });
     expect(first.rows).toHaveLength(25);
     expect(first.rows[0]!.message).toBe("Message 30");
     expect(first.hasNext).toBe(true);
     expect(first.total).toBe(30);
     expect(first.unread).toBe(30);
-    const second = listNotifications(db, user.id, { page: 2 });
+    const second = await listNotifications(db, user.id, { page: 2 });
     expect(second.rows.map((r) => r.message)).toEqual(["Message 5", "Message 4", "Message 3", "Message 2", "Message 1"]);
     expect(second.hasNext).toBe(false);
   });
 
-  it("the unread badge counts at most UNREAD_BADGE_CAP", () => {
-    db.insert(notifications)
-      .values(Array.from({ length: UNREAD_BADGE_CAP + 20 }, (_, i) => ({ userId: user.id, kind: "decision" as const, message: `n${i}`, createdAt: clock.now() })))
-      .run();
-    expect(unreadCount(db, user.id)).toBe(UNREAD_BADGE_CAP);
-    expect(unreadCount(db, other.id)).toBe(0);
+  it("the unread badge counts at most UNREAD_BADGE_CAP", async () => {
+    await db.insert(notifications)
+            .values(Array.from({ length: UNREAD_BADGE_CAP + 20 }, (_, i) => ({ userId: user.id, kind: "decision" as const, message: `n${i}`, createdAt: clock.now() })));
+    expect(await unreadCount(db, user.id)).toBe(UNREAD_BADGE_CAP);
+    expect(await unreadCount(db, other.id)).toBe(0);
   });
 
-  it("marking one read changes only that one; someone else's is not found and stays unread", () => {
-    const mine = send(user, "Mine")!;
-    const theirs = send(other, "Theirs")!;
-    markNotificationRead(db, user.id, mine, clock.now());
-    markNotificationRead(db, user.id, mine, clock.advance(MINUTE));
-    expect(db.select({ readAt: notifications.readAt }).from(notifications).where(eq(notifications.id, mine)).get()!.readAt).toEqual(new Date(clock.now().getTime() - MINUTE));
-    expect(refusal(() => markNotificationRead(db, user.id, theirs, clock.now())).code).toBe("NOT_FOUND");
-    expect(unreadCount(db, other.id)).toBe(1);
+  it("marking one read changes only that one; someone else's is not found and stays unread", async () => {
+    const mine = (await send(user, "Mine"))!;
+    const theirs = (await send(other, "Theirs"))!;
+    await markNotificationRead(db, user.id, mine, clock.now());
+    await markNotificationRead(db, user.id, mine, clock.advance(MINUTE));
+    expect((await firstRow(db.select({ readAt: notifications.readAt }).from(notifications).where(eq(notifications.id, mine)).limit(1)))!.readAt).toEqual(new Date(clock.now().getTime() - MINUTE));
+    expect((await refusal(async () => (await markNotificationRead(db, user.id, theirs, clock.now())))).code).toBe("NOT_FOUND");
+    expect(await unreadCount(db, other.id)).toBe(1);
   });
 
-  it("mark all as read stops at the newest one the page showed, so a later arrival stays unread", () => {
-    send(user, "One");
-    send(user, "Two");
-    const shown = listNotifications(db, user.id, { page: 1 });
-    send(user, "Arrived meanwhile");
-    send(other, "Someone else's");
-    expect(markAllNotificationsRead(db, user.id, { upToId: shown.latestId }, clock.now())).toBe(2);
-    const after = listNotifications(db, user.id, { page: 1 });
+  it("mark all as read stops at the newest one the page showed, so a later arrival stays unread", async () => {
+    await send(user, "One");
+    await send(user, "Two");
+    const shown = await listNotifications(db, user.id, { page: 1 });
+    await send(user, "Arrived meanwhile");
+    await send(other, "Someone else's");
+    expect(await markAllNotificationsRead(db, user.id, { upToId: shown.latestId }, clock.now())).toBe(2);
+    const after = await listNotifications(db, user.id, { page: 1 });
     expect(after.rows.map((r) => [r.message, r.readAt === null])).toEqual([
       ["Arrived meanwhile", true],
       ["Two", false],
       ["One", false],
     ]);
-    expect(unreadCount(db, other.id)).toBe(1);
+    expect(await unreadCount(db, other.id)).toBe(1);
   });
 
-  it("opening a gesture can mark its notifications read", () => {
-    const branchId = createBranch(db).id;
-    const gesture = createGesture(db, { customerId: createCustomer(db, { branchId }).id, branchId, proposerId: user.id });
-    send(user, "About it", gesture.id);
-    send(user, "Something else");
-    expect(markNotificationsReadForGesture(db, user.id, gesture.id, clock.now())).toBe(1);
-    expect(unreadCount(db, user.id)).toBe(1);
+  it("opening a gesture can mark its notifications read", async () => {
+    const branchId = (await createBranch(db)).id;
+    const gesture = await createGesture(db, { customerId: (await createCustomer(db, { branchId })).id, branchId, proposerId: user.id });
+    await send(user, "About it", gesture.id);
+    await send(user, "Something else");
+    expect(await markNotificationsReadForGesture(db, user.id, gesture.id, clock.now())).toBe(1);
+    expect(await unreadCount(db, user.id)).toBe(1);
   });
 });

@@ -43,21 +43,20 @@ const STANDARD: Policy = {
 beforeEach(async () => {
   db = createTestDatabase();
   clock = createClock();
-  createOrganisation(db);
+  await createOrganisation(db);
   admin = await createUser(db, { role: "admin" });
-  north = createBranch(db, { code: "NTH", name: "North" });
+  north = await createBranch(db, { code: "NTH", name: "North" });
 });
 afterEach(() => closeDatabase(db));
 
-function audits() {
-  return db
-    .select()
-    .from(auditEvents)
-    .orderBy(auditEvents.id)
-    .all()
+async function audits() {
+  return (await db
+      .select()
+      .from(auditEvents)
+      .orderBy(auditEvents.id))
     .map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
 }
-const lastAudit = () => audits().at(-1)!;
+const lastAudit = async () => (await audits()).at(-1)!;
 
 function formData(values: Record<string, string>) {
   const data = new FormData();
@@ -151,78 +150,78 @@ describe("the ordering rule discretion ≤ threshold ≤ per-gesture maximum ≤
     );
   });
 
-  it("a branch's overrides are accepted exactly when the merged policy is in order, and a refusal changes nothing", () => {
+  it("a branch's overrides are accepted exactly when the merged policy is in order, and a refusal changes nothing", async () => {
     const maybe = fc.option(fc.integer({ min: 0, max: 60_000 }), { nil: undefined });
-    fc.assert(
-      fc.property(maybe, maybe, maybe, (d, t, m) => {
-        const overrides: Partial<Policy> = {};
-        if (d !== undefined) overrides.discretionLimit = d;
-        if (t !== undefined) overrides.secondApprovalThreshold = t;
-        if (m !== undefined) overrides.perGestureMax = m;
-        const merged = { ...STANDARD, ...overrides };
-        const inOrder =
-          merged.discretionLimit <= merged.secondApprovalThreshold &&
-          merged.secondApprovalThreshold <= merged.perGestureMax &&
-          merged.perGestureMax <= merged.customerCapAmount;
-        const before = getBranchOverrides(db, north.id);
-        const texts = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, policyValueText(key as keyof Policy, value)]));
-        expect(parseBranch(branchForm(texts)).error === undefined).toBe(inOrder);
-        try {
-          setBranchOverrides(db, admin, { branchId: north.id, overrides }, clock.now());
-          expect(inOrder).toBe(true);
-          expect(getEffectivePolicy(db, north.id).policy).toEqual(merged);
-        } catch (error) {
-          expect(inOrder).toBe(false);
-          expect(error).toMatchObject({ code: "VALIDATION" });
-          expect(getBranchOverrides(db, north.id)).toEqual(before);
-        }
-      }),
-      { numRuns: 300 },
-    );
+    await fc.assert(
+            fc.asyncProperty(maybe, maybe, maybe, async (d, t, m) => {
+              const overrides: Partial<Policy> = {};
+              if (d !== undefined) overrides.discretionLimit = d;
+              if (t !== undefined) overrides.secondApprovalThreshold = t;
+              if (m !== undefined) overrides.perGestureMax = m;
+              const merged = { ...STANDARD, ...overrides };
+              const inOrder =
+                merged.discretionLimit <= merged.secondApprovalThreshold &&
+                merged.secondApprovalThreshold <= merged.perGestureMax &&
+                merged.perGestureMax <= merged.customerCapAmount;
+              const before = await getBranchOverrides(db, north.id);
+              const texts = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, policyValueText(key as keyof Policy, value)]));
+              expect(parseBranch(branchForm(texts)).error === undefined).toBe(inOrder);
+              try {
+                await setBranchOverrides(db, admin, { branchId: north.id, overrides }, clock.now());
+                expect(inOrder).toBe(true);
+                expect((await getEffectivePolicy(db, north.id)).policy).toEqual(merged);
+              } catch (error) {
+                expect(inOrder).toBe(false);
+                expect(error).toMatchObject({ code: "VALIDATION" });
+                expect(await getBranchOverrides(db, north.id)).toEqual(before);
+              }
+            }),
+            { numRuns: 300 },
+          );
   });
 });
 
 describe("saving the organisation defaults", () => {
-  it("audits each changed setting before and after, and nothing when nothing changed", () => {
-    updatePolicyDefaults(db, admin, { ...STANDARD, discretionLimit: 6_000, duplicateWindowDays: 45 }, clock.now());
-    expect(getPolicyDefaults(db)).toMatchObject({ discretionLimit: 6_000, duplicateWindowDays: 45 });
-    expect(lastAudit()).toMatchObject({ action: "policy.defaults_updated", entity: "policy_defaults", entityId: "1", actorId: admin.id });
-    expect(lastAudit().detail).toEqual({ discretionLimitBefore: 5_000, discretionLimitAfter: 6_000, duplicateWindowDaysBefore: 30, duplicateWindowDaysAfter: 45 });
-    const count = audits().length;
-    updatePolicyDefaults(db, admin, { ...STANDARD, discretionLimit: 6_000, duplicateWindowDays: 45 }, clock.now());
-    expect(audits()).toHaveLength(count);
+  it("audits each changed setting before and after, and nothing when nothing changed", async () => {
+    await updatePolicyDefaults(db, admin, { ...STANDARD, discretionLimit: 6_000, duplicateWindowDays: 45 }, clock.now());
+    expect(await getPolicyDefaults(db)).toMatchObject({ discretionLimit: 6_000, duplicateWindowDays: 45 });
+    expect(await lastAudit()).toMatchObject({ action: "policy.defaults_updated", entity: "policy_defaults", entityId: "1", actorId: admin.id });
+    expect((await lastAudit()).detail).toEqual({ discretionLimitBefore: 5_000, discretionLimitAfter: 6_000, duplicateWindowDaysBefore: 30, duplicateWindowDaysAfter: 45 });
+    const count = (await audits()).length;
+    await updatePolicyDefaults(db, admin, { ...STANDARD, discretionLimit: 6_000, duplicateWindowDays: 45 }, clock.now());
+    expect(await audits()).toHaveLength(count);
   });
 
-  it("refuses defaults that do not hold together, even when called directly", () => {
-    expect(refusal(() => updatePolicyDefaults(db, admin, { ...STANDARD, discretionLimit: 20_000 }, clock.now()))).toMatchObject({
+  it("refuses defaults that do not hold together, even when called directly", async () => {
+    expect(await refusal(async () => (await updatePolicyDefaults(db, admin, { ...STANDARD, discretionLimit: 20_000 }, clock.now())))).toMatchObject({
       code: "VALIDATION",
       field: "discretionLimit",
     });
-    expect(getPolicyDefaults(db)).toEqual(STANDARD);
+    expect(await getPolicyDefaults(db)).toEqual(STANDARD);
   });
 
-  it("refuses a default that would break a branch's overrides, naming the branch and the values that conflict", () => {
-    setBranchOverrides(db, admin, { branchId: north.id, overrides: { discretionLimit: 12_000 } }, clock.now());
-    const error = refusal(() => updatePolicyDefaults(db, admin, { ...STANDARD, secondApprovalThreshold: 10_000 }, clock.now()));
+  it("refuses a default that would break a branch's overrides, naming the branch and the values that conflict", async () => {
+    await setBranchOverrides(db, admin, { branchId: north.id, overrides: { discretionLimit: 12_000 } }, clock.now());
+    const error = await refusal(async () => (await updatePolicyDefaults(db, admin, { ...STANDARD, secondApprovalThreshold: 10_000 }, clock.now())));
     expect(error).toMatchObject({ code: "VALIDATION", field: "secondApprovalThreshold" });
     expect(error.message).toBe(
       "With this value, North would have a policy that does not hold together: The discretion limit must not be above the second-approval threshold. " +
         "Now: discretion limit $120.00 (branch override), second-approval threshold $100.00 (organisation default). " +
         "Change North's overrides first, or choose another value.",
     );
-    expect(getPolicyDefaults(db)).toEqual(STANDARD);
+    expect(await getPolicyDefaults(db)).toEqual(STANDARD);
   });
 });
 
 describe("a branch's overrides", () => {
-  it("apply where set, with where each value comes from; the audit says null for a setting that follows the default", () => {
-    setBranchOverrides(db, admin, { branchId: north.id, overrides: { discretionLimit: 7_500, approvalExpiryDays: 14 } }, clock.now());
-    const effective = getEffectivePolicy(db, north.id);
+  it("apply where set, with where each value comes from; the audit says null for a setting that follows the default", async () => {
+    await setBranchOverrides(db, admin, { branchId: north.id, overrides: { discretionLimit: 7_500, approvalExpiryDays: 14 } }, clock.now());
+    const effective = await getEffectivePolicy(db, north.id);
     expect(effective.policy).toEqual({ ...STANDARD, discretionLimit: 7_500, approvalExpiryDays: 14 });
     expect(effective.source.discretionLimit).toBe("branch");
     expect(effective.source.secondApprovalThreshold).toBe("organisation");
-    expect(lastAudit()).toMatchObject({ action: "policy.branch_overrides_updated", entity: "branch", entityId: String(north.id) });
-    expect(lastAudit().detail).toEqual({
+    expect(await lastAudit()).toMatchObject({ action: "policy.branch_overrides_updated", entity: "branch", entityId: String(north.id) });
+    expect((await lastAudit()).detail).toEqual({
       branchCode: "NTH",
       overridesBefore: 0,
       overridesAfter: 2,
@@ -232,8 +231,8 @@ describe("a branch's overrides", () => {
       approvalExpiryDaysAfter: 14,
     });
 
-    setBranchOverrides(db, admin, { branchId: north.id, overrides: { approvalExpiryDays: 21 } }, clock.now());
-    expect(lastAudit().detail).toEqual({
+    await setBranchOverrides(db, admin, { branchId: north.id, overrides: { approvalExpiryDays: 21 } }, clock.now());
+    expect((await lastAudit()).detail).toEqual({
       branchCode: "NTH",
       overridesBefore: 2,
       overridesAfter: 1,
@@ -244,28 +243,28 @@ describe("a branch's overrides", () => {
     });
   });
 
-  it("an override equal to the default still counts as the branch's own value (it stays if the default changes)", () => {
-    setBranchOverrides(db, admin, { branchId: north.id, overrides: { duplicateWindowDays: 30 } }, clock.now());
-    updatePolicyDefaults(db, admin, { ...STANDARD, duplicateWindowDays: 60 }, clock.now());
-    expect(getEffectivePolicy(db, north.id).policy.duplicateWindowDays).toBe(30);
+  it("an override equal to the default still counts as the branch's own value (it stays if the default changes)", async () => {
+    await setBranchOverrides(db, admin, { branchId: north.id, overrides: { duplicateWindowDays: 30 } }, clock.now());
+    await updatePolicyDefaults(db, admin, { ...STANDARD, duplicateWindowDays: 60 }, clock.now());
+    expect((await getEffectivePolicy(db, north.id)).policy.duplicateWindowDays).toBe(30);
   });
 
-  it("clearing every override removes the branch's row, and the branch follows the defaults again", () => {
-    setBranchOverrides(db, admin, { branchId: north.id, overrides: { discretionLimit: 7_500 } }, clock.now());
-    setBranchOverrides(db, admin, { branchId: north.id, overrides: {} }, clock.now());
-    expect(db.select().from(branchPolicyOverrides).all()).toEqual([]);
-    expect(getEffectivePolicy(db, north.id).source.discretionLimit).toBe("organisation");
-    expect(lastAudit().detail).toMatchObject({ overridesBefore: 1, overridesAfter: 0, discretionLimitBefore: 7_500, discretionLimitAfter: null });
+  it("clearing every override removes the branch's row, and the branch follows the defaults again", async () => {
+    await setBranchOverrides(db, admin, { branchId: north.id, overrides: { discretionLimit: 7_500 } }, clock.now());
+    await setBranchOverrides(db, admin, { branchId: north.id, overrides: {} }, clock.now());
+    expect(await db.select().from(branchPolicyOverrides)).toEqual([]);
+    expect((await getEffectivePolicy(db, north.id)).source.discretionLimit).toBe("organisation");
+    expect((await lastAudit()).detail).toMatchObject({ overridesBefore: 1, overridesAfter: 0, discretionLimitBefore: 7_500, discretionLimitAfter: null });
   });
 
-  it("a refusal names the values that conflict and where each comes from, beside the overridden one", () => {
-    const error = refusal(() => setBranchOverrides(db, admin, { branchId: north.id, overrides: { secondApprovalThreshold: 4_000 } }, clock.now()));
+  it("a refusal names the values that conflict and where each comes from, beside the overridden one", async () => {
+    const error = await refusal(async () => (await setBranchOverrides(db, admin, { branchId: north.id, overrides: { secondApprovalThreshold: 4_000 } }, clock.now())));
     // The threshold is below the organisation's discretion limit: the message sits beside the threshold the branch sets.
     expect(error).toMatchObject({ code: "VALIDATION", field: "secondApprovalThreshold" });
     expect(error.message).toBe(
       "The discretion limit must not be above the second-approval threshold. Now: discretion limit $50.00 (organisation default), second-approval threshold $40.00 (branch override).",
     );
-    expect(db.select().from(branchPolicyOverrides).all()).toEqual([]);
+    expect(await db.select().from(branchPolicyOverrides)).toEqual([]);
   });
 
   it("the branch form places each problem beside the overridden value and keeps defaults out of the result", () => {
@@ -281,23 +280,23 @@ describe("a branch's overrides", () => {
     expect(parseBranch(noMode).error?.["discretionLimit.mode"]).toEqual(["Choose the organisation default or a value for this branch."]);
   });
 
-  it("the index counts each branch's overrides", () => {
-    const south = createBranch(db, { code: "STH", name: "South" });
-    setBranchOverrides(db, admin, { branchId: south.id, overrides: { discretionLimit: 1_000, duplicateWindowDays: 10, receiptRequiredAbove: 0 } }, clock.now());
-    const summaries = listBranchPolicySummaries(db);
+  it("the index counts each branch's overrides", async () => {
+    const south = await createBranch(db, { code: "STH", name: "South" });
+    await setBranchOverrides(db, admin, { branchId: south.id, overrides: { discretionLimit: 1_000, duplicateWindowDays: 10, receiptRequiredAbove: 0 } }, clock.now());
+    const summaries = await listBranchPolicySummaries(db);
     expect(summaries.find((b) => b.id === south.id)?.overrideCount).toBe(3);
     expect(summaries.find((b) => b.id === north.id)?.overrideCount).toBe(0);
   });
 
   it("a branch that does not exist is not found; only administrators change the policy", async () => {
-    expect(refusal(() => setBranchOverrides(db, admin, { branchId: 999_999, overrides: {} }, clock.now())).code).toBe("NOT_FOUND");
-    const before = audits().length;
+    expect((await refusal(async () => (await setBranchOverrides(db, admin, { branchId: 999_999, overrides: {} }, clock.now())))).code).toBe("NOT_FOUND");
+    const before = (await audits()).length;
     for (const role of ["staff", "manager", "finance"] as const) {
       const user = await createUser(db, { role, branchId: role === "finance" ? null : north.id });
-      expect(refusal(() => updatePolicyDefaults(db, user, { ...STANDARD, discretionLimit: 0 }, clock.now())).code).toBe("FORBIDDEN");
-      expect(refusal(() => setBranchOverrides(db, user, { branchId: north.id, overrides: { discretionLimit: 0 } }, clock.now())).code).toBe("FORBIDDEN");
+      expect((await refusal(async () => (await updatePolicyDefaults(db, user, { ...STANDARD, discretionLimit: 0 }, clock.now())))).code).toBe("FORBIDDEN");
+      expect((await refusal(async () => (await setBranchOverrides(db, user, { branchId: north.id, overrides: { discretionLimit: 0 } }, clock.now())))).code).toBe("FORBIDDEN");
     }
-    expect(audits()).toHaveLength(before);
-    expect(getPolicyDefaults(db)).toEqual(STANDARD);
+    expect(await audits()).toHaveLength(before);
+    expect(await getPolicyDefaults(db)).toEqual(STANDARD);
   });
 });

@@ -26,9 +26,9 @@ describe("database connection", () => {
 
   it("e-mail addresses are unique whatever their case, and staff must belong to a branch", async () => {
     const db = createTestDatabase();
-    const branch = createBranch(db);
+    const branch = await createBranch(db);
     await createUser(db, { role: "staff", branchId: branch.id, email: "same@test.example" });
-    await expect(createUser(db, { role: "staff", branchId: branch.id, email: "same@test.example" })).rejects.toThrow(/UNIQUE/);
+    await expect(await createUser(db, { role: "staff", branchId: branch.id, email: "same@test.example" })).rejects.toThrow(/UNIQUE/);
     expect(() =>
       sqliteOf(db).prepare("insert into users (email, name, role, password_hash, created_at) values ('x@test.example', 'X', 'staff', 'h', 0)").run(),
     ).toThrow(/CHECK/);

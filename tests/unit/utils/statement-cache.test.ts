@@ -6,6 +6,8 @@ import { reuseStatements, sqliteOf } from "~/utils/database.server";
 import { branches } from "../../../db/schema";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createBranch } from "../../support/factories";
+import { firstRow } from "~/utils/query.server";
+import { mapInSeries } from "~/utils/in-series";
 
 function memory(size?: number) {
   const sqlite = new Database(":memory:");
@@ -53,25 +55,25 @@ describe("the connection keeps its compiled statements (decision 52)", () => {
     expect(sqlite.prepare("select 3")).not.toBe(undefined);
   });
 
-  it("the app's connection reuses statements, and every drizzle query reads its own parameters' rows", () => {
+  it("the app's connection reuses statements, and every drizzle query reads its own parameters' rows", async () => {
     const db = createTestDatabase();
     try {
       const sqlite = sqliteOf(db);
       expect(sqlite.prepare("select id from branches where id = ?")).toBe(sqlite.prepare("select id from branches where id = ?"));
-      const ids = [1, 2, 3, 4].map(() => createBranch(db).id);
-      fc.assert(
-        fc.property(fc.array(fc.integer({ min: 0, max: ids.length }), { minLength: 1, maxLength: 30 }), (picks) => {
-          for (const pick of picks) {
-            const id = ids[pick] ?? 99_999;
-            const viaDrizzle = db.select({ name: branches.name }).from(branches).where(eq(branches.id, id)).get();
-            const fresh = new Database(sqlite.name, { readonly: true });
-            const truth = fresh.prepare("select name from branches where id = ?").get(id) as { name: string } | undefined;
-            fresh.close();
-            expect(viaDrizzle).toEqual(truth);
-          }
-        }),
-        { numRuns: 25 },
-      );
+      const ids = await mapInSeries([1, 2, 3, 4], async () => (await createBranch(db)).id);
+      await fc.assert(
+                fc.asyncProperty(fc.array(fc.integer({ min: 0, max: ids.length }), { minLength: 1, maxLength: 30 }), async (picks) => {
+                  for (const pick of picks) {
+                    const id = ids[pick] ?? 99_999;
+                    const viaDrizzle = await firstRow(db.select({ name: branches.name }).from(branches).where(eq(branches.id, id)).limit(1));
+                    const fresh = new Database(sqlite.name, { readonly: true });
+                    const truth = fresh.prepare("select name from branches where id = ?").get(id) as { name: string } | undefined;
+                    fresh.close();
+                    expect(viaDrizzle).toEqual(truth);
+                  }
+                }),
+                { numRuns: 25 },
+              );
     } finally {
       closeDatabase(db);
     }
