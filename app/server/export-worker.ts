@@ -72,7 +72,7 @@ async function run() {
   }
 }
 
-(await run()).then(
+run().then(
   () => port.unref(),
   (error: unknown) => {
     port.postMessage({ type: "error", message: error instanceof Error ? error.message : String(error) } satisfies ExportWorkerMessage);

@@ -7,7 +7,6 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "../../db/schema";
-import { writeTransaction } from "~/utils/db.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 /** What a transaction callback receives; domain functions accept either. */

@@ -15,7 +15,7 @@ export type ExportJob =
 /** Rows of an export read one keyset page at a time, and the columns they are written with. */
 export type ExportSource<Row = unknown, Key = unknown> = {
   columns: CsvColumn<Row>[];
-  fetchPage: (after: Key | null, limit: number) => Row[];
+  fetchPage: (after: Key | null, limit: number) => Promise<Row[]>;
   keyOf: (row: Row) => Key;
   bom: boolean;
 };

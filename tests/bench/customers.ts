@@ -102,7 +102,7 @@ const results = [
   await time("suggestions queue of one branch", 20, () => listSuggestions(db, staff, now)),
   await time("customer page (timeline + audit event)", 200, () => viewCustomer(db, staff, { customerId: someCustomer }, now)),
 ];
-const queue = listSuggestions(db, staff, now).rows.length;
+const queue = (await listSuggestions(db, staff, now)).rows.length;
 const baseline = results[0]!.median;
 console.log(`Built ${counts.c.toLocaleString("en-US")} customers and ${counts.s.toLocaleString("en-US")} signals (${BRANCHES} branches, ${counts.b.toLocaleString("en-US")} customers in the measured branch) in ${buildSeconds.toFixed(0)} s.`);
 console.log(`The measured branch's suggestions queue holds ${queue.toLocaleString("en-US")} customers.\n`);

@@ -14,7 +14,7 @@ async function time(name: string, f: () => unknown) {
 }
 const finance = { role: "finance" as const, branchId: null };
 const all = (await readScope(db, finance, new URLSearchParams())).scope;
-const region = (await readScope(db, finance, new URLSearchParams({ region: readScope(db, finance, new URLSearchParams()).regions[0]! }))).scope;
+const region = (await readScope(db, finance, new URLSearchParams({ region: (await readScope(db, finance, new URLSearchParams())).regions[0]! }))).scope;
 const branch = (await readScope(db, { role: "manager", branchId: 1 }, new URLSearchParams())).scope;
 const current = (await readBudgetPeriod(db, new URLSearchParams(), now)).period;
 const previous = (await readBudgetPeriod(db, new URLSearchParams({ from: (await listPeriods(db))[1]!.startsOn }), now)).period;

@@ -24,7 +24,7 @@ async function proposalWaitingForTheManager(customerName: string): Promise<numbe
   ]);
   const proposer = db.select().from(schema.users).where(eq(schema.users.email, "priya.shah@example.com")).get()!;
   const flowers = db.select({ id: schema.gestureTypes.id }).from(schema.gestureTypes).where(eq(schema.gestureTypes.code, "flowers")).get()!;
-  const result = proposeGesture(
+  const result = await proposeGesture(
     db,
     { id: proposer.id, role: proposer.role, branchId: proposer.branchId },
     {

@@ -7,6 +7,7 @@ import { expect, test, waitForHydration } from "../support/e2e-fixtures";
 
 type Modules = {
   db: import("~/utils/db.server").Db;
+  writeTransaction: typeof import("~/utils/db.server").writeTransaction;
   notify: typeof import("~/domain/notifications/notifications.server").notify;
   users: typeof import("../../db/schema").users;
   notifications: typeof import("../../db/schema").notifications;
@@ -16,28 +17,25 @@ let modules: Promise<Modules> | undefined;
 /** The e2e database, opened only after playwright.config.ts has pointed DATABASE_URL at it. */
 function app(): Promise<Modules> {
   modules ??= (async () => {
-    const [{ db }, { notify }, { users, notifications }, { eq }] = await Promise.all([
+    const [{ db, writeTransaction }, { notify }, { users, notifications }, { eq }] = await Promise.all([
       import("~/utils/db.server"),
       import("~/domain/notifications/notifications.server"),
       import("../../db/schema"),
       import("drizzle-orm"),
     ]);
-    return { db, notify, users, notifications, eq };
+    return { db, writeTransaction, notify, users, notifications, eq };
   })();
   return modules;
 }
 
 /** Gives a seeded user fresh notifications (and clears their old ones, so counts are exact). */
 async function giveNotifications(email: string, messages: string[]) {
-  const { db, notify, users, notifications, eq } = await app();
+  const { db, writeTransaction, notify, users, notifications, eq } = await app();
   const user = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()!;
-  db.transaction(
-    (tx) => {
-      tx.update(notifications).set({ readAt: new Date() }).where(eq(notifications.userId, user.id)).run();
-      for (const message of messages) notify(tx, { userId: user.id, kind: "decision", gestureId: null, message, now: new Date() });
-    },
-    { behavior: "immediate" },
-  );
+  await writeTransaction(db, async (tx) => {
+    await tx.update(notifications).set({ readAt: new Date() }).where(eq(notifications.userId, user.id));
+    for (const message of messages) await notify(tx, { userId: user.id, kind: "decision", gestureId: null, message, now: new Date() });
+  });
 }
 
 /** Presses Tab until `target` has the focus (keyboard only, as a person would). */

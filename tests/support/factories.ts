@@ -13,8 +13,8 @@ export const TEST_PASSWORD = "correct horse battery staple 42";
  */
 export const CHEAP_TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 let testPasswordHash: Promise<string> | undefined;
-export async function testPasswordHashOnce() {
-  testPasswordHash ??= (await hashPassword(TEST_PASSWORD, CHEAP_TEST_SCRYPT));
+export function testPasswordHashOnce() {
+  testPasswordHash ??= hashPassword(TEST_PASSWORD, CHEAP_TEST_SCRYPT);
   return testPasswordHash;
 }
 

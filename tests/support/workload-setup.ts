@@ -47,9 +47,9 @@ export async function createWorkloadDatabase(file: string, options: { now: Date;
 /** Signs the three actors in on a running server and returns a fresh workload context. */
 export async function workloadContext(origin: string, database: WorkloadDatabase): Promise<WorkloadContext> {
   const [staff, manager, finance] = await Promise.all([
-    await signInOver(origin, database.emails.staff, TEST_PASSWORD),
-    await signInOver(origin, database.emails.manager, TEST_PASSWORD),
-    await signInOver(origin, database.emails.finance, TEST_PASSWORD),
+    signInOver(origin, database.emails.staff, TEST_PASSWORD),
+    signInOver(origin, database.emails.manager, TEST_PASSWORD),
+    signInOver(origin, database.emails.finance, TEST_PASSWORD),
   ]);
   return newContext({ origin, cookies: { staff, manager, finance }, pools: database.pools, customers: database.customers, typeId: database.typeId, timeZone: database.timeZone });
 }

@@ -60,7 +60,7 @@ export function csvRowsText<Row>(rows: Row[], columns: CsvColumn<Row>[]): string
 export type CsvStreamOptions<Row, Key> = {
   columns: CsvColumn<Row>[];
   /** The next page of rows after `after` (null for the first page), in a stable order. */
-  fetchPage: (after: Key | null, limit: number) => Row[];
+  fetchPage: (after: Key | null, limit: number) => Promise<Row[]>;
   keyOf: (row: Row) => Key;
   /** Start with a byte-order mark so that spreadsheet programs read the file as UTF-8. */
   bom?: boolean;

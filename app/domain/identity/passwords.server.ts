@@ -39,7 +39,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 // Verified against when the e-mail is unknown, so that an unknown account and a wrong password
 // cost the same time. Computed once, lazily.
 let dummyHash: Promise<string> | undefined;
-export async function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= (await hashPassword(randomBytes(16).toString("hex")));
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
   return dummyHash;
 }

@@ -26,7 +26,7 @@ export type OutboxMessage = {
 };
 
 /** Writes a message afresh as it is sent (null: the stored message, its links made absolute, will do). */
-export type EmailComposer = (db: Db, message: OutboxMessage, context: { origin: string; now: Date }) => { subject: string; text: string; html: string } | null;
+export type EmailComposer = (db: Db, message: OutboxMessage, context: { origin: string; now: Date }) => Promise<{ subject: string; text: string; html: string } | null>;
 
 export type EmailTransport =
   | { kind: "smtp"; send: (email: OutgoingEmail) => Promise<void>; close: () => void }
@@ -94,9 +94,9 @@ export function htmlDocument(content: string): string {
 }
 
 /** The message as it goes out: written afresh by the composer, or the stored one with absolute links. */
-function composeEmail(db: Db, message: OutboxMessage, now: Date, options: { appOrigin?: string; compose?: EmailComposer }) {
+async function composeEmail(db: Db, message: OutboxMessage, now: Date, options: { appOrigin?: string; compose?: EmailComposer }) {
   const origin = options.appOrigin?.replace(/\/+$/, "");
-  const composed = origin && options.compose ? options.compose(db, message, { origin, now }) : null;
+  const composed = origin && options.compose ? await options.compose(db, message, { origin, now }) : null;
   if (composed) return composed;
   const text = withAbsoluteLinks(message.body, origin);
   return { subject: message.subject, text, html: plainToHtml(text) };
@@ -155,7 +155,7 @@ export async function sendPendingEmails(
       if (claimed.changes === 0) continue;
       const attempts = message.attempts + 1;
       try {
-        await transport.send({ to: message.toAddress, ...composeEmail(db, message, now, options) });
+        await transport.send({ to: message.toAddress, ...(await composeEmail(db, message, now, options)) });
         const status = transport.kind === "smtp" ? "sent" : "logged";
         await db.update(emailOutbox).set({ status, sentAt: now, lastError: null }).where(eq(emailOutbox.id, message.id));
         summary[status] += 1;

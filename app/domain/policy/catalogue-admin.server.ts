@@ -78,7 +78,8 @@ export async function createGestureType(db: Db, actor: CatalogueActor, input: Ge
   const values = normalise(input);
   return await writeTransaction(db, async (tx) => {
         await refuseDuplicateName(tx, values.name);
-        const code = codeFromName(values.name, async (candidate) => !!(await firstRow(tx.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, candidate)).limit(1))));
+        const takenCodes = new Set((await tx.select({ code: gestureTypes.code }).from(gestureTypes)).map((type) => type.code));
+        const code = codeFromName(values.name, (candidate) => takenCodes.has(candidate));
         const row = await returnedRow(tx
                 .insert(gestureTypes)
                 .values({

@@ -27,7 +27,7 @@ const system = { id: null };
 
 type ModelPool = { period: 0 | 1; allocated: number; adjustments: number; spent: number };
 type ModelHold = { pool: number; amount: number; status: "open" | "released" | "captured" | "carried"; dbId: number };
-type Replayable = { label: string; same: (real: Real) => { replayed: boolean }; different: (real: Real) => unknown };
+type Replayable = { label: string; same: (real: Real) => Promise<{ replayed: boolean }>; different: (real: Real) => Promise<unknown> };
 type Model = {
   rule: UnspentBalanceRule;
   /** Pools 0..BRANCHES-1 are period 1's; BRANCHES.. are period 2's once it is open. */
@@ -47,7 +47,7 @@ const availableOf = (m: Model, pool: number) => {
 const isClosed = (m: Model, pool: number) => m.periodClosed[m.pools[pool]!.period];
 
 /** Runs a real call and says whether it succeeded; a refusal must be a DomainError (never a raw SQLite error). */
-async function attempt<T>(fn: () => T): Promise<{ ok: true; value: T } | { ok: false; error: DomainError }> {
+async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: DomainError }> {
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
@@ -56,7 +56,7 @@ async function attempt<T>(fn: () => T): Promise<{ ok: true; value: T } | { ok: f
   }
 }
 
-async function expectUnchanged(real: Real, run: () => void) {
+async function expectUnchanged(real: Real, run: () => Promise<void>) {
   const before = sqliteOf(real.db).prepare("select count(*) n from ledger_entries").get();
   await run();
   expect(sqliteOf(real.db).prepare("select count(*) n from ledger_entries").get()).toEqual(before);
@@ -111,7 +111,7 @@ async function checkInvariants(m: Model, real: Real) {
 
 const key = () => `model-${randomUUID()}`;
 
-class Allocate implements fc.Command<Model, Real> {
+class Allocate implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pool: number, readonly amount: number) {}
   check = (m: Readonly<Model>) => this.pool < m.pools.length;
   async run(m: Model, real: Real) {
@@ -131,7 +131,7 @@ class Allocate implements fc.Command<Model, Real> {
   toString = () => `allocate(pool ${this.pool}, ${this.amount})`;
 }
 
-class Adjust implements fc.Command<Model, Real> {
+class Adjust implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pool: number, readonly amount: number) {}
   check = (m: Readonly<Model>) => this.pool < m.pools.length;
   async run(m: Model, real: Real) {
@@ -153,7 +153,7 @@ class Adjust implements fc.Command<Model, Real> {
   toString = () => `adjust(pool ${this.pool}, ${this.amount})`;
 }
 
-class Hold implements fc.Command<Model, Real> {
+class Hold implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pool: number, readonly amount: number) {}
   check = (m: Readonly<Model>) => this.pool < m.pools.length;
   async run(m: Model, real: Real) {
@@ -175,7 +175,7 @@ class Hold implements fc.Command<Model, Real> {
   toString = () => `hold(pool ${this.pool}, ${this.amount})`;
 }
 
-class Release implements fc.Command<Model, Real> {
+class Release implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pick: number) {}
   check = (m: Readonly<Model>) => m.holds.length > 0;
   async run(m: Model, real: Real) {
@@ -197,7 +197,7 @@ class Release implements fc.Command<Model, Real> {
   toString = () => `release(hold #${this.pick})`;
 }
 
-class Capture implements fc.Command<Model, Real> {
+class Capture implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pick: number, readonly actual: number) {}
   check = (m: Readonly<Model>) => m.holds.length > 0;
   async run(m: Model, real: Real) {
@@ -223,7 +223,7 @@ class Capture implements fc.Command<Model, Real> {
   toString = () => `capture(hold #${this.pick}, ${this.actual})`;
 }
 
-class OpenNext implements fc.Command<Model, Real> {
+class OpenNext implements fc.AsyncCommand<Model, Real> {
   constructor(readonly amounts: number[]) {}
   check = (m: Readonly<Model>) => !m.periodOpen[1];
   async run(m: Model, real: Real) {
@@ -244,7 +244,7 @@ class OpenNext implements fc.Command<Model, Real> {
   toString = () => `openNext(${this.amounts.join(", ")})`;
 }
 
-class Close implements fc.Command<Model, Real> {
+class Close implements fc.AsyncCommand<Model, Real> {
   constructor(readonly carry: boolean) {}
   check = () => true;
   async run(m: Model, real: Real) {
@@ -289,7 +289,7 @@ class Close implements fc.Command<Model, Real> {
   toString = () => `close(carry: ${this.carry})`;
 }
 
-class Replay implements fc.Command<Model, Real> {
+class Replay implements fc.AsyncCommand<Model, Real> {
   constructor(readonly pick: number, readonly differently: boolean) {}
   check = (m: Readonly<Model>) => m.history.length > 0;
   async run(m: Model, real: Real) {
@@ -333,7 +333,7 @@ const template = (async () => {
 })();
 
 async function setup(initial: number[], rule: UnspentBalanceRule): Promise<{ model: Model; real: Real }> {
-  const sqlite = new Database(template);
+  const sqlite = new Database(await template);
   sqlite.pragma("foreign_keys = ON");
   const db = drizzle(sqlite, { schema });
   await db.update(organisation).set({ unspentBalanceRule: rule });
@@ -366,7 +366,7 @@ describe("ledger model", () => {
               async (initial, rule, cmds) => {
                 const { model, real } = await setup(initial, rule);
                 try {
-                  fc.modelRun(() => ({ model, real }), cmds);
+                  await fc.asyncModelRun(() => ({ model, real }), cmds);
                   runs++;
                 } finally {
                   sqliteOf(real.db).close();

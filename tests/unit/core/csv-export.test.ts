@@ -43,7 +43,7 @@ describe("safeCell", () => {
 
 describe("csvStream", () => {
   const rows = Array.from({ length: 4_321 }, (_, i) => ({ id: i + 1, name: i % 7 === 0 ? `=evil${i}` : `Name, "quoted" ${i}\nline two`, amount: -i }));
-  const fetchPage = (after: number | null, limit: number) => rows.filter((r) => r.id > (after ?? 0)).slice(0, limit);
+  const fetchPage = async (after: number | null, limit: number) => rows.filter((r) => r.id > (after ?? 0)).slice(0, limit);
   const columns = [
     { header: "id", value: (r: (typeof rows)[number]) => r.id },
     { header: "name", value: (r: (typeof rows)[number]) => r.name },

@@ -67,25 +67,25 @@ describe("reading CSV files", () => {
   });
 
   it("a file over the size limit is refused with a clear message", async () => {
-    await expect(await read(sample("customers.csv"), { maxBytes: 100 })).rejects.toThrow(/larger than 100 bytes/);
+    await expect(read(sample("customers.csv"), { maxBytes: 100 })).rejects.toThrow(/larger than 100 bytes/);
   });
 
   it("a file over the row limit is refused with a clear message", async () => {
-    await expect(await read(sample("customers.csv"), { maxRows: 2 })).rejects.toThrow(/more than 2 rows/);
+    await expect(read(sample("customers.csv"), { maxRows: 2 })).rejects.toThrow(/more than 2 rows/);
   });
 
   it("an empty file and an unclosed quote are refused in words", async () => {
-    await expect(await read(fixture("empty.csv"))).rejects.toThrow(/empty/);
-    await expect(await read(fixture("unclosed-quote.csv"))).rejects.toThrow(/not a readable CSV/);
+    await expect(read(fixture("empty.csv"))).rejects.toThrow(/empty/);
+    await expect(read(fixture("unclosed-quote.csv"))).rejects.toThrow(/not a readable CSV/);
   });
 });
 
 describe("validating an import", () => {
   it("a missing required column, an unknown column and a header without rows are whole-file errors", async () => {
-    await expect(await stage(admin, "customers", fixture("missing-column.csv"))).rejects.toThrow(/no customer_since column/);
-    await expect(await stage(admin, "customers", fixture("unknown-column.csv"))).rejects.toThrow(/does not know: shoe_size/);
-    await expect(await stage(admin, "customers", fixture("header-only.csv"))).rejects.toThrow(/no rows/);
-    await expect(await stage(admin, "signals", sample("customers.csv"))).rejects.toThrow(/no kind, date columns/);
+    await expect(stage(admin, "customers", fixture("missing-column.csv"))).rejects.toThrow(/no customer_since column/);
+    await expect(stage(admin, "customers", fixture("unknown-column.csv"))).rejects.toThrow(/does not know: shoe_size/);
+    await expect(stage(admin, "customers", fixture("header-only.csv"))).rejects.toThrow(/no rows/);
+    await expect(stage(admin, "signals", sample("customers.csv"))).rejects.toThrow(/no kind, date columns/);
   });
 
   it("every bad customer row is reported with its row, field and a plain message; valid rows are kept", async () => {
@@ -136,8 +136,8 @@ describe("validating an import", () => {
     expect(preview.errors.every((e) => e.message === "You import customers of your own branch only.")).toBe(true);
     const finance = await createUser(db, { role: "finance" });
     const staff = await createUser(db, { role: "staff", branchId: north.id });
-    await expect(await stage(finance, "customers", sample("customers.csv"))).rejects.toThrow(/Only managers/);
-    await expect(await stage(staff, "customers", sample("customers.csv"))).rejects.toThrow(/Only managers/);
+    await expect(stage(finance, "customers", sample("customers.csv"))).rejects.toThrow(/Only managers/);
+    await expect(stage(staff, "customers", sample("customers.csv"))).rejects.toThrow(/Only managers/);
     const southManager = await createUser(db, { role: "manager", branchId: south.id });
     await expect(getImport(db, southManager, id)).rejects.toThrow(/no such import/);
   });

@@ -175,7 +175,7 @@ describe("redress is not goodwill", () => {
     expect((await statusOf(1)).compensationOwed).toBeNull();
     await setPolicy({ redressCheck: 0 });
     const other = await createCustomer(db, { branchId: s.north.id });
-    const error = (async () => {
+    const error = await (async () => {
       try {
         await propose(db, s.staff, { customerId: other.id, occasion: "complaint", compensationOwed: "yes" }, NOW);
         return null;

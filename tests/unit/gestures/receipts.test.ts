@@ -57,7 +57,7 @@ describe("receipt uploads", () => {
 
   it("refuses a file named .pdf that is not a PDF", async () => {
     const html = new TextEncoder().encode("<html><script>alert(1)</script></html>");
-    await expect(await readReceiptUpload(chunks(html))).rejects.toThrow("must be a JPEG or PNG image or a PDF");
+    await expect(readReceiptUpload(chunks(html))).rejects.toThrow("must be a JPEG or PNG image or a PDF");
   });
 
   it("refuses an oversized file as soon as it passes the limit, with a clear message", async () => {
@@ -71,7 +71,7 @@ describe("receipt uploads", () => {
         yield block;
       }
     }
-    await expect(await readReceiptUpload(huge())).rejects.toThrow("larger than 10 MB");
+    await expect(readReceiptUpload(huge())).rejects.toThrow("larger than 10 MB");
     expect(produced).toBeLessThan(RECEIPT_MAX_BYTES + 2 * 1024 * 1024); // it stopped reading
   });
 
@@ -82,12 +82,12 @@ describe("receipt uploads", () => {
   });
 
   it("refuses an empty file, and passes on the error of an upload that breaks off", async () => {
-    await expect(await readReceiptUpload(chunks())).rejects.toThrow("empty");
+    await expect(readReceiptUpload(chunks())).rejects.toThrow("empty");
     async function* broken() {
       yield PNG;
       throw new Error("connection reset");
     }
-    await expect(await readReceiptUpload(broken())).rejects.toThrow("connection reset");
+    await expect(readReceiptUpload(broken())).rejects.toThrow("connection reset");
   });
 });
 

@@ -128,21 +128,21 @@ describe("changing one's own password", () => {
 
   it("a wrong current password is refused beside the current-password field and changes nothing", async () => {
     const error = await refusal(
-      await changeOwnPassword(db, user, { currentPassword: "not it at all", newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
+      changeOwnPassword(db, user, { currentPassword: "not it at all", newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
     );
     expect(error).toMatchObject({ code: "VALIDATION", field: "currentPassword" });
   });
 
   it("the new password must differ from the current one (a one-time password cannot be kept)", async () => {
     const error = await refusal(
-      await changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD, keepSessionHash: null }, clock.now(), cheap),
+      changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD, keepSessionHash: null }, clock.now(), cheap),
     );
     expect(error).toMatchObject({ field: "newPassword" });
   });
 
   it("a common password is refused beside the new-password field", async () => {
     const error = await refusal(
-      await changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: "iloveyou1234", keepSessionHash: null }, clock.now(), cheap),
+      changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: "iloveyou1234", keepSessionHash: null }, clock.now(), cheap),
     );
     expect(error).toMatchObject({ field: "newPassword", message: expect.stringContaining("common") });
   });
@@ -168,7 +168,7 @@ describe("changing one's own password", () => {
     expect(await verifyPassword(`${prefix} second`, changed.passwordHash)).toBe(false);
     // And as the current password: the other 72-byte twin does not open the account.
     const error = await refusal(
-      await changeOwnPassword(db, user, { currentPassword: `${prefix} second`, newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
+      changeOwnPassword(db, user, { currentPassword: `${prefix} second`, newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
     );
     expect(error.field).toBe("currentPassword");
   });

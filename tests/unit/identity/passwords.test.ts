@@ -4,7 +4,7 @@ import { hashPassword, OWASP_SCRYPT_PARAMS, verifyPassword } from "~/domain/iden
 describe("password hashing", () => {
   it("uses scrypt at OWASP's parameters (N=2^17, r=8, p=1) with a random salt", async () => {
     expect(OWASP_SCRYPT_PARAMS).toEqual({ N: 131072, r: 8, p: 1 });
-    const [a, b] = await Promise.all([await hashPassword("same password"), await hashPassword("same password")]);
+    const [a, b] = await Promise.all([hashPassword("same password"), hashPassword("same password")]);
     expect(a.startsWith("scrypt$131072$8$1$")).toBe(true);
     expect(a).not.toBe(b);
     expect(await verifyPassword("same password", a)).toBe(true);

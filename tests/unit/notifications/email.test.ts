@@ -197,7 +197,7 @@ describe("sending the outbox over SMTP", () => {
     try {
       for (let i = 0; i < 5; i++) await queue(alice, `Message ${i}`);
       const transport = createEmailTransport({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, logger: silent });
-      const [a, b] = await Promise.all([await sendPendingEmails(db, transport, clock.now()), await sendPendingEmails(db, transport, clock.now())]);
+      const [a, b] = await Promise.all([sendPendingEmails(db, transport, clock.now()), sendPendingEmails(db, transport, clock.now())]);
       transport.close();
       expect(a.sent + b.sent).toBe(5);
       expect(smtp.received).toHaveLength(5);

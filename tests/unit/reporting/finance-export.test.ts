@@ -60,11 +60,11 @@ async function ledgerJoined(scope: ReportScope): Promise<LedgerExportRow[]> {
     order by e.at, e.id`);
 }
 
-function readAll<Row>(read: (after: ExportKey | null, limit: number) => Row[], keyOf: (row: Row) => ExportKey, pageSize: number): Row[] {
+async function readAll<Row>(read: (after: ExportKey | null, limit: number) => Promise<Row[]>, keyOf: (row: Row) => ExportKey, pageSize: number): Promise<Row[]> {
   const out: Row[] = [];
   let after: ExportKey | null = null;
   for (;;) {
-    const page = read(after, pageSize);
+    const page = await read(after, pageSize);
     out.push(...page);
     if (page.length < pageSize) return out;
     after = keyOf(page[page.length - 1]!);
@@ -82,8 +82,8 @@ describe("the finance exports read names once", () => {
     await fc.assert(
             fc.asyncProperty(fc.nat({ max: 1_000 }), fc.integer({ min: 1, max: 60 }), async (pick, pageSize) => {
               const scope = scopes[pick % scopes.length]!;
-              expect(readAll(await gestureExportReader(db, { scope, range }), (g) => ({ at: g.submittedAt, id: g.id }), pageSize)).toEqual(await gesturesJoined(scope));
-              expect(readAll(await ledgerExportReader(db, { scope, range }), (e) => ({ at: e.at, id: e.id }), pageSize)).toEqual(await ledgerJoined(scope));
+              expect(await readAll(await gestureExportReader(db, { scope, range }), (g) => ({ at: g.submittedAt, id: g.id }), pageSize)).toEqual(await gesturesJoined(scope));
+              expect(await readAll(await ledgerExportReader(db, { scope, range }), (e) => ({ at: e.at, id: e.id }), pageSize)).toEqual(await ledgerJoined(scope));
             }),
             { numRuns: 40 },
           );

@@ -101,7 +101,7 @@ describe("reviewing a story", () => {
     expect((await refusal(publish(s.financeUser, story.storyId, story.version))).code).toBe("NOT_FOUND");
     expect((await refusal(publish(s.manager, managerStory.storyId, managerStory.version))).message).toMatch(/Another manager/);
     // The other manager of the branch was told and reviews it.
-    expect(publish(s.manager2!, managerStory.storyId, managerStory.version)().status).toBe("published");
+    expect((await publish(s.manager2!, managerStory.storyId, managerStory.version)()).status).toBe("published");
   });
 
   it("a returned story keeps the comment; the author edits it and sends it again", async () => {

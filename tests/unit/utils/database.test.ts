@@ -28,7 +28,7 @@ describe("database connection", () => {
     const db = createTestDatabase();
     const branch = await createBranch(db);
     await createUser(db, { role: "staff", branchId: branch.id, email: "same@test.example" });
-    await expect(await createUser(db, { role: "staff", branchId: branch.id, email: "same@test.example" })).rejects.toThrow(/UNIQUE/);
+    await expect(createUser(db, { role: "staff", branchId: branch.id, email: "same@test.example" })).rejects.toThrow(/UNIQUE/);
     expect(() =>
       sqliteOf(db).prepare("insert into users (email, name, role, password_hash, created_at) values ('x@test.example', 'X', 'staff', 'h', 0)").run(),
     ).toThrow(/CHECK/);
