@@ -52,7 +52,7 @@ export async function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: st
     const isPrevious = dates === previous;
     const poolOf = async (code: string) => (await currentPoolFor(db, branchList.find((b) => b.code === code)!.id, at(dates.startsOn)))!.id;
     // The quarter's events across all branches, run in time order so the ledger reads chronologically.
-    const events: { when: Date; run: () => void }[] = [];
+    const events: { when: Date; run: () => Promise<unknown> }[] = [];
     // No holds or captures here: every hold in the demo belongs to a gesture, placed by the approval
     // workflow itself (db/seed-gestures.ts and the others), so the spend report has no "Holds without a gesture".
     if (isPrevious) {

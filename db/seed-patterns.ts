@@ -11,7 +11,7 @@ import { proposeGesture } from "../app/domain/gestures/proposals.server";
 import type { Db } from "../app/utils/db.server";
 import { branches, customers, gestures, gestureTypes, users } from "./schema";
 import { firstRow } from "~/utils/query.server";
-import { eachInSeries } from "~/utils/in-series";
+import { eachInSeries, filterInSeries } from "~/utils/in-series";
 
 export async function seedPatterns(db: Db, options: { now: Date; timeZone: string }): Promise<{ gestures: number }> {
   const proposer = (await firstRow(db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, "tom.becker@example.com")).limit(1))) as GestureActor | undefined;
@@ -19,12 +19,12 @@ export async function seedPatterns(db: Db, options: { now: Date; timeZone: strin
   const south = (await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, "STH")).limit(1)))!;
   const flowers = (await firstRow(db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, "flowers")).limit(1)))!;
   // A contactable South customer with a delivery address and no gesture yet.
-  const customer = (await db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(and(eq(customers.branchId, south.id), eq(customers.doNotContact, false), isNull(customers.erasedAt), like(customers.crmRef, "STH-0%")))
-      .orderBy(asc(customers.id)))
-    .find(async (c) => !(await firstRow(db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, c.id)).limit(1))));
+  const candidates = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.branchId, south.id), eq(customers.doNotContact, false), isNull(customers.erasedAt), like(customers.crmRef, "STH-0%")))
+    .orderBy(asc(customers.id));
+  const customer = (await filterInSeries(candidates, async (c) => !(await firstRow(db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, c.id)).limit(1)))))[0];
   if (!customer) throw new Error("No South customer left for the patterns seed.");
   const plans = [
     { occasion: "complaint" as const, amount: 9_000, hoursBefore: 60, justification: "Card blocked abroad twice in one week." },

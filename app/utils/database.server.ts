@@ -53,6 +53,7 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
   applyMemorySettings(sqlite);
   checkPragmas(sqlite, file);
   reuseStatements(sqlite);
+  keepOthersOutOfTransactions(sqlite, file);
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
@@ -137,6 +138,7 @@ export async function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<
   return serialized(sqlite, async () => {
     const tx = Object.create(db, { [IN_TRANSACTION]: { value: true } }) as Tx;
     sqlite.exec("BEGIN IMMEDIATE");
+    writing.add(sqlite);
     try {
       const result = await openTransaction.run(sqlite, () => work(tx));
       sqlite.exec("COMMIT");
@@ -144,8 +146,46 @@ export async function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
       throw error;
+    } finally {
+      writing.delete(sqlite);
     }
   });
+}
+/** Connections on which writeTransaction has a transaction open. */
+const writing = new WeakSet<object>();
+
+/**
+ * Keeps other calls' statements out of an open write transaction (issue 20). Its body may await,
+ * and meanwhile another call chain of this process (a parallel loader, another request) may run a
+ * statement on the same connection: a read would see rows not yet committed, a write would commit
+ * or roll back with someone else's work. So while a transaction is open, a read from outside it
+ * runs on a second, read-only connection (the last committed state, as another process sees it),
+ * and a write from outside is refused: every state change goes through writeTransaction, which
+ * queues. An in-memory database has no second connection; its outside reads stay on the one.
+ */
+function keepOthersOutOfTransactions(sqlite: Database.Database, file: string) {
+  const prepareHere = sqlite.prepare.bind(sqlite);
+  let reader: Database.Database | undefined;
+  sqlite.prepare = ((source: string) => {
+    const statement = prepareHere(source);
+    if (!writing.has(sqlite) || openTransaction.getStore() === sqlite) return statement;
+    if (!statement.reader) throw new Error(`A write outside writeTransaction while another call's transaction is open on the connection: ${source.slice(0, 80)}`);
+    if (file === ":memory:") return statement;
+    reader ??= openReader(file);
+    return reader.prepare(source);
+  }) as Database.Database["prepare"];
+  const close = sqlite.close.bind(sqlite);
+  sqlite.close = () => {
+    reader?.close();
+    return close();
+  };
+}
+
+function openReader(file: string): Database.Database {
+  const reader = new Database(file, { readonly: true, fileMustExist: true });
+  reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  reuseStatements(reader);
+  return reader;
 }
 let savepoints = 0;
 /** The connection whose transaction the current async call chain runs in (catches self-deadlock). */

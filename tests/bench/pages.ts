@@ -28,7 +28,6 @@ import { verifiedCopy } from "../../db/backup-restore";
 import { DEMO_PASSWORD } from "../../db/demo-password";
 import { checkLedger } from "../../app/domain/administration/integrity.server";
 import type { Db } from "../../app/utils/database.server";
-import { mapInSeries } from "~/utils/in-series";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -432,7 +431,7 @@ async function measureBlocking(origin: string, cookies: Record<Who, string>, ids
   const aloneMs = await alone(staffUrl, headersOf(BLOCKING_PAGE.who));
   let running = true;
   let heavyDone = 0;
-  const heavyLoops = await mapInSeries(BLOCKING_HEAVY, async (target) => {
+  const heavyLoops = BLOCKING_HEAVY.map(async (target) => {
       while (running) {
         try {
           await (await fetch(origin + fill(target.path, ids), { headers: headersOf(target.who), signal: AbortSignal.timeout(60_000) })).arrayBuffer();

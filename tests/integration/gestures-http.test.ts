@@ -141,7 +141,7 @@ describe("bulk approval over HTTP", () => {
     }
     // Spend down to just enough for one more.
     const { placeHold } = await import("~/domain/budget/ledger.server");
-    placeHold(db, { id: null }, { poolId: s.pools[0]!.id, amount: spendDown, idempotencyKey: "bulk-test-spend-down", now: NOW });
+    await placeHold(db, { id: null }, { poolId: s.pools[0]!.id, amount: spendDown, idempotencyKey: "bulk-test-spend-down", now: NOW });
     const body = new URLSearchParams([["intent", "bulk-approve"], ...ids.map((g) => ["selected", `${g.gestureId}:${g.version}`] as [string, string])]);
     const response = await server.fetch("/approvals", {
       method: "POST",

@@ -20,7 +20,6 @@ import type { OperationKind, WorkloadContext } from "../support/http-workload";
 import { startRoundRobinProxy } from "../support/round-robin-proxy";
 import { startServerProcess } from "../support/server-process";
 import { createWorkloadDatabase, NO_PROBLEMS, workloadProblems } from "../support/workload-setup";
-import { mapInSeries } from "~/utils/in-series";
 
 const PROCESSES = Number(process.env.CONCURRENCY_PROCESSES ?? 4);
 const OPERATIONS_EACH = Number(process.env.CONCURRENCY_OPERATIONS ?? 40);
@@ -54,7 +53,7 @@ describe("several client processes through a load balancer in front of two app s
 
 /** Starts `servers` app servers on the file, behind a round-robin proxy when there are several. */
 async function startServers(file: string, servers: number) {
-  const started = await Promise.all(await mapInSeries(Array.from({ length: servers }), async () => (await startServerProcess(file))));
+  const started = await Promise.all(Array.from({ length: servers }, () => startServerProcess(file)));
   if (servers === 1) return { origin: started[0]!.origin, served: [] as number[], stop: () => started[0]!.kill() };
   const proxy = await startRoundRobinProxy(started.map((s) => s.origin));
   const stop = async () => {

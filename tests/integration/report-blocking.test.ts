@@ -113,7 +113,7 @@ describe("whole-bank reports do not hold up other people's pages", () => {
         reportTimes.push((await timed(path, financeCookie)).ms);
       }
     };
-    const finance = [await keepAsking(FAIRNESS_URL), await keepAsking(FLAGS_URL)];
+    const finance = [keepAsking(FAIRNESS_URL), keepAsking(FLAGS_URL)];
     await new Promise((resolve) => setTimeout(resolve, 50));
     const latencies: number[] = [];
     for (let i = 0; i < STAFF_REQUESTS; i++) {

@@ -14,7 +14,6 @@ import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { OPERATIONS, type OperationKind } from "../support/http-workload";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { createWorkloadDatabase, NO_PROBLEMS, workloadContext, workloadProblems } from "../support/workload-setup";
-import { mapInSeries } from "~/utils/in-series";
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 50);
 const CLIENTS = 4;
@@ -59,7 +58,7 @@ describe("the server killed under write load", () => {
             }
           }
         };
-        const clients = await mapInSeries(Array.from({ length: CLIENTS }), async (_, i) => (await client(i)));
+        const clients = Array.from({ length: CLIENTS }, (_, i) => client(i));
         await new Promise((r) => setTimeout(r, 400 + Math.floor(random() * 1200)));
         await server.kill();
         stop = true;

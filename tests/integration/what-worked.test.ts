@@ -62,7 +62,8 @@ describe("what has worked", () => {
   it("ranks the occasion's types by recorded responses, from the kept figures, and explains the suggestion score", async () => {
     const s = await setupGestures(db, { now: RESPONDED });
     for (let i = 0; i < 3; i++) await positiveGesture(db, s.staff, (await createCustomer(db, { branchId: s.north.id })).id, RESPONDED, i < 2 ? "thanked" : "neutral");
-    const flowers = (await whatHasWorked(db, "bereavement")).find(async (r) => r.typeId === (await typeId(db, "flowers")))!;
+    const flowersId = await typeId(db, "flowers");
+    const flowers = (await whatHasWorked(db, "bereavement")).find((r) => r.typeId === flowersId)!;
     expect(flowers).toMatchObject({ recorded: 3, positive: 2, spent: 3_000, costPerPositive: 1_500, smallSample: true });
     expect((await whatHasWorked(db, "bereavement"))[0]!.typeId).toBe(flowers.typeId);
     expect((await whatHasWorked(db, "long_wait")).every((r) => r.recorded === 0)).toBe(true);

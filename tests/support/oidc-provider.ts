@@ -94,7 +94,7 @@ export async function startOidcProvider(options: {
     const url = new URL(req.url ?? "/", issuer);
     const match = /^\/interaction\/([\w-]+)(\/login|\/abort)?$/.exec(url.pathname);
     if (!match) {
-      callback(req, res);
+      void callback(req, res);
       return;
     }
     void (async () => {

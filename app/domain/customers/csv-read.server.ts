@@ -71,7 +71,7 @@ export async function readCsv(source: AsyncIterable<Uint8Array>, options: { maxB
   const state = { encoding: "utf-8", bytes: 0, hash: createHash("sha256") };
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: 64 * 1024 });
   // pipeline (unlike pipe) hands an error of the source (size limit, encoding) to the parser.
-  pipeline(Readable.from(await decode(source, state, maxBytes)), parser, () => undefined);
+  pipeline(Readable.from(decode(source, state, maxBytes)), parser, () => undefined);
   let header: string[] | null = null;
   const records: CsvRecord[] = [];
   try {

@@ -3,7 +3,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { and, count, eq, lt, ne, or } from "drizzle-orm";
 import { branches, sessions, users, type Branch, type SignInMethod, type User } from "../../../db/schema";
-import type { Db, DbOrTx } from "~/utils/db.server";
+import { writeTransaction, type Db, type DbOrTx } from "~/utils/db.server";
 import { firstRow } from "~/utils/query.server";
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
@@ -70,7 +70,9 @@ export async function lookupSession(db: Db, token: string | null | undefined, se
   if (!row.user.active) return { status: "none" };
   if (idle || absolute) return { status: "expired" };
   if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
+    await writeTransaction(db, async (tx) => {
+      await tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
+    });
   }
   const { user, branch } = row;
   return {

@@ -12,7 +12,6 @@ import type { Db } from "~/utils/db.server";
 import { createClock, MINUTE, type TestClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createUser, TEST_PASSWORD } from "../../support/factories";
-import { mapInSeries } from "~/utils/in-series";
 
 const SECRET = "unit-test-secret-0123456789abcdefghijkl";
 let db: Db;
@@ -130,7 +129,7 @@ describe("per-address limit", () => {
     const colleague = await createUser(db, { role: "staff" });
     expect((await attempt({ email: colleague.email, ipAddress: "192.0.2.7" })).ok).toBe(true);
     // Password spraying: one common password against many existing accounts.
-    const targets = await Promise.all(await mapInSeries(Array.from({ length: 25 }), async () => (await createUser(db, { role: "staff" }))));
+    const targets = await Promise.all(Array.from({ length: 25 }, () => createUser(db, { role: "staff" })));
     for (let i = 0; i < ADDRESS_FAILURE_LIMIT; i++) {
       await attempt({ email: targets[i % targets.length]!.email, password: "Winter2026!", ipAddress: "192.0.2.7" });
     }

@@ -2,7 +2,6 @@
 // share a value, two requests never do, and outside a request nothing is kept.
 import { describe, expect, it } from "vitest";
 import { memoForRequest, runWithRequestMemo } from "~/utils/request-memo.server";
-import { mapInSeries } from "~/utils/in-series";
 
 describe("memoForRequest", () => {
   it("computes a value once for every loader of one request, across awaits", async () => {
@@ -10,7 +9,7 @@ describe("memoForRequest", () => {
     const lookup = () => memoForRequest("session:abc", () => ++lookups);
     const seen = await runWithRequestMemo(async () => {
       // The root, layout and page loaders run side by side.
-      return Promise.all(await mapInSeries([1, 2, 3], async (i) => (await new Promise((r) => setTimeout(r, i)), lookup())));
+      return Promise.all([1, 2, 3].map(async (i) => (await new Promise((r) => setTimeout(r, i)), lookup())));
     });
     expect(seen).toEqual([1, 1, 1]);
     expect(lookups).toBe(1);
