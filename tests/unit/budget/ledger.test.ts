@@ -221,12 +221,12 @@ describe("holds", () => {
   it("holds join a caller's transaction, so the workflow can change a gesture and its hold together", async () => {
     const { pools } = await setupBudget(db, { branches: 1, amounts: [10_000], now: NOV });
     const poolId = pools[0]!.id;
-    expect(async () =>
-      (await writeTransaction(db, async (tx) => {
-                  await placeHold(tx, staffActor, { poolId, amount: 1_000, idempotencyKey: key(), now: NOV });
-                  throw new Error("the gesture's own update failed");
-                })),
-    ).toThrow("the gesture's own update failed");
+    await expect(
+      writeTransaction(db, async (tx) => {
+        await placeHold(tx, staffActor, { poolId, amount: 1_000, idempotencyKey: key(), now: NOV });
+        throw new Error("the gesture's own update failed");
+      }),
+    ).rejects.toThrow("the gesture's own update failed");
     expect((await getPoolBalance(db, poolId)).committed).toBe(0);
     expect(await db.select().from(holds)).toHaveLength(0);
   });

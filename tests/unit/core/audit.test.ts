@@ -49,12 +49,12 @@ describe("audit trail", () => {
   });
 
   it("an event recorded inside a transaction that fails is rolled back with it", async () => {
-    expect(async () =>
-      (await writeTransaction(db, async (tx) => {
-                  await recordAudit(tx, { actorId: null, action: "test.doomed", entity: "thing", at: clock.now() });
-                  throw new Error("the change failed");
-                })),
-    ).toThrow("the change failed");
+    await expect(
+      writeTransaction(db, async (tx) => {
+        await recordAudit(tx, { actorId: null, action: "test.doomed", entity: "thing", at: clock.now() });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
     expect(await db.select().from(auditEvents)).toHaveLength(0);
   });
 

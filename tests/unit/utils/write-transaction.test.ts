@@ -1,0 +1,93 @@
+// The async write transaction (issue 20): its body may await, yet writers of one process still take
+// turns, nothing of another call lands inside an open transaction, and a failure leaves nothing.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { branches } from "../../../db/schema";
+import { writeTransaction, type Db } from "~/utils/db.server";
+import { closeDatabase, createTestDatabase } from "../../support/database";
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let db: Db;
+let n = 0;
+const branch = (code: string) => ({ code: `${code}${++n}`, name: `Branch ${code} ${n}`, region: "R" });
+const codes = async () => (await db.select({ code: branches.code }).from(branches).orderBy(branches.id)).map((b) => b.code.replace(/\d+$/, ""));
+
+beforeEach(() => {
+  db = createTestDatabase();
+});
+afterEach(() => closeDatabase(db));
+
+describe("writeTransaction", () => {
+  it("writers of one process take turns even when a body waits on a timer between its statements", async () => {
+    const first = writeTransaction(db, async (tx) => {
+      await tx.insert(branches).values(branch("A"));
+      await pause(30);
+      await tx.insert(branches).values(branch("A"));
+    });
+    const second = writeTransaction(db, async (tx) => {
+      await tx.insert(branches).values(branch("B"));
+    });
+    await Promise.all([first, second]);
+    expect(await codes()).toEqual(["A", "A", "B"]);
+  });
+
+  it("a read from outside an open transaction sees the last committed state, not the transaction's rows", async () => {
+    await db.insert(branches).values(branch("C"));
+    let seenInside = 0;
+    let seenOutside = -1;
+    const writing = writeTransaction(db, async (tx) => {
+      await tx.insert(branches).values(branch("D"));
+      seenInside = (await tx.select().from(branches)).length;
+      await pause(30);
+    });
+    await pause(5);
+    seenOutside = (await db.select().from(branches)).length;
+    await writing;
+    expect(seenInside).toBe(2);
+    expect(seenOutside).toBe(1);
+    expect(await codes()).toEqual(["C", "D"]);
+  });
+
+  it("a write from outside an open transaction is refused, and the transaction still commits alone", async () => {
+    const writing = writeTransaction(db, async (tx) => {
+      await tx.insert(branches).values(branch("E"));
+      await pause(30);
+    });
+    await pause(5);
+    await expect(db.insert(branches).values(branch("X"))).rejects.toThrow(/outside writeTransaction/);
+    await writing;
+    expect(await codes()).toEqual(["E"]);
+  });
+
+  it("a body that fails leaves nothing, and the next writer goes ahead", async () => {
+    const failing = writeTransaction(db, async (tx) => {
+      await tx.insert(branches).values(branch("F"));
+      await pause(10);
+      throw new Error("refused halfway");
+    });
+    const next = writeTransaction(db, async (tx) => {
+      await tx.insert(branches).values(branch("G"));
+    });
+    await expect(failing).rejects.toThrow("refused halfway");
+    await next;
+    expect(await codes()).toEqual(["G"]);
+  });
+
+  it("a nested call is a savepoint: its failure undoes only its own rows", async () => {
+    await writeTransaction(db, async (tx) => {
+      await tx.insert(branches).values(branch("H"));
+      await expect(
+        writeTransaction(tx, async (inner) => {
+          await inner.insert(branches).values(branch("I"));
+          throw new Error("inner refused");
+        }),
+      ).rejects.toThrow("inner refused");
+      await tx.insert(branches).values(branch("J"));
+    });
+    expect(await codes()).toEqual(["H", "J"]);
+  });
+
+  it("opening a second transaction on the connection from inside one is an error, not a deadlock", async () => {
+    await expect(writeTransaction(db, async () => writeTransaction(db, async () => undefined))).rejects.toThrow(/pass its tx instead/);
+    expect(await codes()).toEqual([]);
+  });
+});
