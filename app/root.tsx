@@ -43,7 +43,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-
 function Document({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   return (

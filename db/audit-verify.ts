@@ -8,8 +8,6 @@ sqliteOf(db).close();
 if (result.ok) {
   console.log(`Audit chain intact: ${result.checked} events verified in ${env.DATABASE_URL}.`);
 } else {
-  console.error(
-    `Audit chain BROKEN at event ${result.brokenAt}: ${result.reason}. ${result.checked} events before it verified.`,
-  );
+  console.error(`Audit chain BROKEN at event ${result.brokenAt}: ${result.reason}. ${result.checked} events before it verified.`);
   process.exit(1);
 }

@@ -73,8 +73,14 @@ async function checkCopy(file: string): Promise<IntegrityReport> {
 
 /** `name-20261123T101500Z.sqlite` beside a folder of backups. */
 export function timestampedName(folder: string, databaseFile: string, now: Date): string {
-  const base = databaseFile.split("/").pop()!.replace(/\.sqlite$/, "");
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const base = databaseFile
+    .split("/")
+    .pop()!
+    .replace(/\.sqlite$/, "");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return resolve(folder, `${base}-${stamp}.sqlite`);
 }
 

@@ -27,16 +27,14 @@ const holder = jobHolderName();
 const taken = await acquireJobLock(db, LOCK, holder, now);
 if (!taken.acquired) {
   const { heldBy } = taken;
-  console.log(
-    `Another run of the periodic jobs (${heldBy.holder}, since ${heldBy.acquiredAt.toISOString()}) holds the lock until ${heldBy.expiresAt.toISOString()}: this run does nothing.`,
-  );
+  console.log(`Another run of the periodic jobs (${heldBy.holder}, since ${heldBy.acquiredAt.toISOString()}) holds the lock until ${heldBy.expiresAt.toISOString()}: this run does nothing.`);
   sqliteOf(db).close();
   process.exit(0);
 }
 
 /** Between steps: stop if the lease was lost (it lapsed and another server's run took it over). */
 async function stillHolding() {
-  if ((await renewJobLock(db, LOCK, holder, new Date()))) return;
+  if (await renewJobLock(db, LOCK, holder, new Date())) return;
   console.error("The periodic jobs' lock lapsed and another run took it over: stopping here; that run does the rest.");
   sqliteOf(db).close();
   process.exit(1);
@@ -44,9 +42,7 @@ async function stillHolding() {
 
 try {
   const result = await redactExpiredNotes(db, now);
-  console.log(
-    `Redacted the notes of ${result.signals} sensitive signal(s) and ${result.revisions} earlier version(s) dated on or before ${result.cutoff}.`,
-  );
+  console.log(`Redacted the notes of ${result.signals} sensitive signal(s) and ${result.revisions} earlier version(s) dated on or before ${result.cutoff}.`);
   await stillHolding();
 
   const rerouted = await rerouteAllBranches(db, now);

@@ -42,12 +42,15 @@ export async function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: st
   for (const quarter of quarters) {
     const { dates } = quarter;
     await openPeriod(db, finance, {
-            // South's current budget is small, so the demo's South gestures take it past the first alert
-            // threshold (the alerts are raised by the approvals themselves) and Aisha Bello sees an alert.
-            amounts: branchList.map((b) => ({ branchId: b.id, amount: ("smaller" in quarter ? quarter.smaller[b.code] : undefined) ?? Math.round(((BUDGETS[b.code] ?? 300_000) * quarter.growth) / 100) * 100 })),
-            idempotencyKey: key("open"),
-            now: time(dates.startsOn, -60),
-          });
+      // South's current budget is small, so the demo's South gestures take it past the first alert
+      // threshold (the alerts are raised by the approvals themselves) and Aisha Bello sees an alert.
+      amounts: branchList.map((b) => ({
+        branchId: b.id,
+        amount: ("smaller" in quarter ? quarter.smaller[b.code] : undefined) ?? Math.round(((BUDGETS[b.code] ?? 300_000) * quarter.growth) / 100) * 100,
+      })),
+      idempotencyKey: key("open"),
+      now: time(dates.startsOn, -60),
+    });
     const span = Math.max(1, daysBetween(dates.startsOn, quarter.lastDay));
     const isPrevious = dates === previous;
     const poolOf = async (code: string) => (await currentPoolFor(db, branchList.find((b) => b.code === code)!.id, at(dates.startsOn)))!.id;
@@ -65,7 +68,13 @@ export async function seedBudgets(db: DbOrTx, options: { now: Date; timeZone: st
       events.push({
         when: correction,
         run: async () => {
-          await adjust(db, finance, { poolId: await poolOf("LKS"), amount: -20_000, reason: "Correction: part of the opening allocation was meant for Harbour", idempotencyKey: key("adjust"), now: correction });
+          await adjust(db, finance, {
+            poolId: await poolOf("LKS"),
+            amount: -20_000,
+            reason: "Correction: part of the opening allocation was meant for Harbour",
+            idempotencyKey: key("adjust"),
+            now: correction,
+          });
           await adjust(db, finance, { poolId: await poolOf("HBR"), amount: 20_000, reason: "Correction: moved from Lakeside's opening allocation", idempotencyKey: key("adjust"), now: correction });
         },
       });

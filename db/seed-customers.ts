@@ -50,26 +50,27 @@ export async function seedCustomers(tx: Tx, input: { branchIds: Map<string, numb
 
   const insertCustomer = async (values: Omit<typeof customers.$inferInsert, "nameKey" | "surnameKey" | "updatedAt">) => {
     customerCount++;
-    return await returnedRow(tx
-          .insert(customers)
-          .values({ ...values, ...nameKeys(values.name), createdAt: input.now, updatedAt: input.now })
-          .returning({ id: customers.id, branchId: customers.branchId }));
+    return await returnedRow(
+      tx
+        .insert(customers)
+        .values({ ...values, ...nameKeys(values.name), createdAt: input.now, updatedAt: input.now })
+        .returning({ id: customers.id, branchId: customers.branchId }),
+    );
   };
   const insertSignal = async (customer: { id: number; branchId: number }, kind: SignalKind, daysAgo: number, severity: number, withNote = true) => {
     signalCount++;
     const notes = NOTES[kind] ?? [];
-    await tx.insert(signals)
-            .values({
-              customerId: customer.id,
-              branchId: customer.branchId,
-              kind,
-              occurredOn: addDays(today, -daysAgo),
-              source: kind.startsWith("survey") ? "survey" : "crm",
-              severity,
-              note: withNote && notes.length ? faker.helpers.arrayElement(notes) : null,
-              externalRef: `seed-${signalCount}`,
-              createdAt: input.now,
-            });
+    await tx.insert(signals).values({
+      customerId: customer.id,
+      branchId: customer.branchId,
+      kind,
+      occurredOn: addDays(today, -daysAgo),
+      source: kind.startsWith("survey") ? "survey" : "crm",
+      severity,
+      note: withNote && notes.length ? faker.helpers.arrayElement(notes) : null,
+      externalRef: `seed-${signalCount}`,
+      createdAt: input.now,
+    });
   };
 
   for (const [code, branchId] of input.branchIds) {
@@ -78,21 +79,21 @@ export async function seedCustomers(tx: Tx, input: { branchIds: Map<string, numb
       const birth = localDate(faker.date.birthdate({ mode: "age", min: 18, max: 90 }), input.timeZone).slice(5, 10);
       const dnc = faker.number.int({ min: 1, max: 20 }) === 1;
       const customer = await insertCustomer({
-              crmRef: `${code}-${String(i).padStart(6, "0")}`,
-              name: faker.person.fullName(),
-              branchId,
-              customerSince: since,
-              segment: faker.helpers.weightedArrayElement([
-                { weight: 70, value: SEGMENTS[0] },
-                { weight: 15, value: SEGMENTS[1] },
-                { weight: 10, value: SEGMENTS[2] },
-                { weight: 5, value: SEGMENTS[3] },
-              ]),
-              birthday: faker.datatype.boolean(0.8) ? birth : null,
-              deliveryAddress: faker.datatype.boolean(0.7) ? `${faker.location.streetAddress()}\n${faker.location.city()} ${faker.location.zipCode()}` : null,
-              doNotContact: dnc,
-              doNotContactReason: dnc ? faker.helpers.arrayElement(["Asked not to be contacted by the bank.", "Marketing opt-out and no gifts, by letter."]) : null,
-            });
+        crmRef: `${code}-${String(i).padStart(6, "0")}`,
+        name: faker.person.fullName(),
+        branchId,
+        customerSince: since,
+        segment: faker.helpers.weightedArrayElement([
+          { weight: 70, value: SEGMENTS[0] },
+          { weight: 15, value: SEGMENTS[1] },
+          { weight: 10, value: SEGMENTS[2] },
+          { weight: 5, value: SEGMENTS[3] },
+        ]),
+        birthday: faker.datatype.boolean(0.8) ? birth : null,
+        deliveryAddress: faker.datatype.boolean(0.7) ? `${faker.location.streetAddress()}\n${faker.location.city()} ${faker.location.zipCode()}` : null,
+        doNotContact: dnc,
+        doNotContactReason: dnc ? faker.helpers.arrayElement(["Asked not to be contacted by the bank.", "Marketing opt-out and no gifts, by letter."]) : null,
+      });
       const signalsForCustomer = faker.helpers.weightedArrayElement([
         { weight: 40, value: 0 },
         { weight: 35, value: 1 },
@@ -107,10 +108,24 @@ export async function seedCustomers(tx: Tx, input: { branchIds: Map<string, numb
 
   // Named demo customers at North.
   const north = input.branchIds.get("NTH")!;
-  const bereaved = await insertCustomer({ ...DEMO_CUSTOMERS.bereaved, branchId: north, customerSince: "2004-05-17", segment: "retail", birthday: "09-12", deliveryAddress: "14 Orchard Lane\nNorthvale NV1 4AB" });
+  const bereaved = await insertCustomer({
+    ...DEMO_CUSTOMERS.bereaved,
+    branchId: north,
+    customerSince: "2004-05-17",
+    segment: "retail",
+    birthday: "09-12",
+    deliveryAddress: "14 Orchard Lane\nNorthvale NV1 4AB",
+  });
   await insertSignal(bereaved, "bereavement", 3, 3);
   await insertSignal(bereaved, "long_wait", 200, 1);
-  const dnc = await insertCustomer({ ...DEMO_CUSTOMERS.doNotContact, branchId: north, customerSince: "1998-02-03", segment: "premier", doNotContact: true, doNotContactReason: "Asked in writing not to be contacted (March 2025)." });
+  const dnc = await insertCustomer({
+    ...DEMO_CUSTOMERS.doNotContact,
+    branchId: north,
+    customerSince: "1998-02-03",
+    segment: "premier",
+    doNotContact: true,
+    doNotContactReason: "Asked in writing not to be contacted (March 2025).",
+  });
   await insertSignal(dnc, "complaint", 2, 3);
   await insertCustomer({ ...DEMO_CUSTOMERS.quiet, branchId: north, customerSince: "2012-11-20", segment: "retail", birthday: "02-29" });
   // A customer in hardship: any gesture needs a manager's approval with a written reason.
@@ -128,16 +143,19 @@ export async function seedCustomers(tx: Tx, input: { branchIds: Map<string, numb
   const householdB = await insertCustomer({ ...DEMO_CUSTOMERS.householdB, branchId: north, customerSince: "2003-08-11", segment: "retail", deliveryAddress: "22, willow court,  NORTHVALE nv2 3cd" });
   await insertSignal(householdB, "bereavement", 6, 3, false);
   const erased = await insertCustomer({
-      crmRef: DEMO_CUSTOMERS.erased.crmRef,
-      name: "Erased customer",
-      branchId: north,
-      customerSince: "2009-01-01",
-      segment: "retail",
-      doNotContact: true,
-      doNotContactReason: "Erased at the customer's request",
-      erasedAt: input.now,
-    });
-  await tx.update(customers).set({ name: `Erased customer #${erased.id}`, ...nameKeys(`Erased customer #${erased.id}`) }).where(eq(customers.id, erased.id));
+    crmRef: DEMO_CUSTOMERS.erased.crmRef,
+    name: "Erased customer",
+    branchId: north,
+    customerSince: "2009-01-01",
+    segment: "retail",
+    doNotContact: true,
+    doNotContactReason: "Erased at the customer's request",
+    erasedAt: input.now,
+  });
+  await tx
+    .update(customers)
+    .set({ name: `Erased customer #${erased.id}`, ...nameKeys(`Erased customer #${erased.id}`) })
+    .where(eq(customers.id, erased.id));
   await insertSignal(erased, "complaint", 40, 2, false);
   await recordAudit(tx, { actorId: input.actorId, action: "customer.erased", entity: "customer", entityId: erased.id, detail: { notesRemoved: 0 }, at: input.now });
 

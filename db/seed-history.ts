@@ -83,41 +83,44 @@ export async function seedHistory(db: Db, options: { now: Date; timeZone: string
   const pools = new Map<string, { branchId: number; given: number[]; compared: number[] }>();
   for (const code of BRANCH_ORDER) {
     const branch = (await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, code)).limit(1)))!;
-    const ids = (await db
-          .select({ id: customers.id })
-          .from(customers)
-          .where(
-            and(
-              eq(customers.branchId, branch.id),
-              eq(customers.doNotContact, false),
-              isNull(customers.erasedAt),
-              like(customers.crmRef, `${code}-0%`),
-              sql`not exists (select 1 from gestures g where g.customer_id = ${customers.id})`,
-              sql`not exists (select 1 from signals h where h.customer_id = ${customers.id} and h.kind in ('hardship', 'collections', 'dispute'))`,
-            ),
-          )
-          .orderBy(asc(customers.id)))
-      .map((c) => c.id);
+    const ids = (
+      await db
+        .select({ id: customers.id })
+        .from(customers)
+        .where(
+          and(
+            eq(customers.branchId, branch.id),
+            eq(customers.doNotContact, false),
+            isNull(customers.erasedAt),
+            like(customers.crmRef, `${code}-0%`),
+            sql`not exists (select 1 from gestures g where g.customer_id = ${customers.id})`,
+            sql`not exists (select 1 from signals h where h.customer_id = ${customers.id} and h.kind in ('hardship', 'collections', 'dispute'))`,
+          ),
+        )
+        .orderBy(asc(customers.id))
+    ).map((c) => c.id);
     const half = Math.ceil(ids.length / 2);
     pools.set(code, { branchId: branch.id, given: ids.slice(0, half), compared: ids.slice(half) });
   }
 
   let signalCount = 0;
   const addSignal = async (customerId: number, branchId: number, kind: Occasion | "survey_promoter" | "survey_detractor", occurredOn: string) => {
-    const row = await returnedRow(db
-          .insert(signals)
-          .values({
-            customerId,
-            branchId,
-            kind,
-            occurredOn,
-            source: kind.startsWith("survey") ? "survey" : "crm",
-            severity: 2,
-            note: null,
-            externalRef: `seed-history-${++signalCount}`,
-            createdAt: now,
-          })
-          .returning({ id: signals.id }));
+    const row = await returnedRow(
+      db
+        .insert(signals)
+        .values({
+          customerId,
+          branchId,
+          kind,
+          occurredOn,
+          source: kind.startsWith("survey") ? "survey" : "crm",
+          severity: 2,
+          note: null,
+          externalRef: `seed-history-${++signalCount}`,
+          createdAt: now,
+        })
+        .returning({ id: signals.id }),
+    );
     return row.id;
   };
 
@@ -141,30 +144,30 @@ export async function seedHistory(db: Db, options: { now: Date; timeZone: string
       const signalId = await addSignal(customerId, branch.branchId, pair.occasion, addDays(day, -2));
       await addSignal(comparedId, branch.branchId, pair.occasion, addDays(day, -2));
       let state = await proposeGesture(
-              db,
-              proposer,
-              {
-                createKey: `seed-history-${pairIndex + 1}-${i + 1}`,
-                customerId,
-                occasion: pair.occasion,
-                signalId,
-                typeId: typeIds.get(pair.type)!,
-                amount: pair.amount,
-                cardMessage: "",
-                justification: "",
-                deliveryMethod: "in_branch",
-                compensationOwed: "no",
-                submit: true,
-              },
-              at(0),
-            );
+        db,
+        proposer,
+        {
+          createKey: `seed-history-${pairIndex + 1}-${i + 1}`,
+          customerId,
+          occasion: pair.occasion,
+          signalId,
+          typeId: typeIds.get(pair.type)!,
+          amount: pair.amount,
+          cardMessage: "",
+          justification: "",
+          deliveryMethod: "in_branch",
+          compensationOwed: "no",
+          submit: true,
+        },
+        at(0),
+      );
       const receipt = pair.amount > 2_500 ? await receiptFile("png") : null;
       state = await fulfilGesture(
-              db,
-              proposer,
-              { gestureId: state.gestureId, version: state.version, actualAmount: pair.amount, vendor: pair.vendor, fulfilledOn: addDays(day, 1), note: "", receipt },
-              at(1),
-            );
+        db,
+        proposer,
+        { gestureId: state.gestureId, version: state.version, actualAmount: pair.amount, vendor: pair.vendor, fulfilledOn: addDays(day, 1), note: "", receipt },
+        at(1),
+      );
       await recordOutcome(db, proposer, { gestureId: state.gestureId, version: state.version, outcome, note: "" }, at(7));
       count++;
       // What followed, within the follow-up window: mostly good after a gesture, worse without one.
@@ -181,7 +184,13 @@ export async function seedHistory(db: Db, options: { now: Date; timeZone: string
   const finance: FinanceActor = { id: financeUser.id, role: "finance" };
   let closed = 0;
   for (let q = HISTORY_QUARTERS; q >= 2; q--) {
-    const period = await firstRow(db.select({ id: budgetPeriods.id, endsOn: budgetPeriods.endsOn, status: budgetPeriods.status }).from(budgetPeriods).where(eq(budgetPeriods.startsOn, quarterStart(q))).limit(1));
+    const period = await firstRow(
+      db
+        .select({ id: budgetPeriods.id, endsOn: budgetPeriods.endsOn, status: budgetPeriods.status })
+        .from(budgetPeriods)
+        .where(eq(budgetPeriods.startsOn, quarterStart(q)))
+        .limit(1),
+    );
     if (!period || period.status !== "open") continue;
     await closePeriod(db, finance, { periodId: period.id, carryOpenHolds: false, now: new Date(startOfLocalDay(period.endsOn, timeZone).getTime() + 15 * 3_600_000) });
     closed++;

@@ -14,7 +14,9 @@ import { firstRow } from "~/utils/query.server";
 import { eachInSeries, filterInSeries } from "~/utils/in-series";
 
 export async function seedPatterns(db: Db, options: { now: Date; timeZone: string }): Promise<{ gestures: number }> {
-  const proposer = (await firstRow(db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, "tom.becker@example.com")).limit(1))) as GestureActor | undefined;
+  const proposer = (await firstRow(db.select({ id: users.id, role: users.role, branchId: users.branchId }).from(users).where(eq(users.email, "tom.becker@example.com")).limit(1))) as
+    | GestureActor
+    | undefined;
   if (!proposer) throw new Error("The patterns seed needs the demo user tom.becker@example.com.");
   const south = (await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, "STH")).limit(1)))!;
   const flowers = (await firstRow(db.select({ id: gestureTypes.id }).from(gestureTypes).where(eq(gestureTypes.code, "flowers")).limit(1)))!;
@@ -35,24 +37,24 @@ export async function seedPatterns(db: Db, options: { now: Date; timeZone: strin
   const earliest = Math.max(...plans.map((p) => p.hoursBefore));
   const anchor = options.now.getTime() - earliest * 3_600_000 >= quarterStart.getTime() ? options.now : new Date(quarterStart.getTime() - 3_600_000);
   await eachInSeries(plans, async (plan, index) => {
-        await proposeGesture(
-                db,
-                proposer,
-                {
-                  createKey: `seed-pattern-${index + 1}`,
-                  customerId: customer.id,
-                  occasion: plan.occasion,
-                  signalId: null,
-                  typeId: flowers.id,
-                  amount: plan.amount,
-                  cardMessage: "",
-                  justification: plan.justification,
-                  deliveryMethod: "in_branch",
-                  compensationOwed: "no",
-                  submit: true,
-                },
-                new Date(anchor.getTime() - plan.hoursBefore * 3_600_000),
-              );
-      });
+    await proposeGesture(
+      db,
+      proposer,
+      {
+        createKey: `seed-pattern-${index + 1}`,
+        customerId: customer.id,
+        occasion: plan.occasion,
+        signalId: null,
+        typeId: flowers.id,
+        amount: plan.amount,
+        cardMessage: "",
+        justification: plan.justification,
+        deliveryMethod: "in_branch",
+        compensationOwed: "no",
+        submit: true,
+      },
+      new Date(anchor.getTime() - plan.hoursBefore * 3_600_000),
+    );
+  });
   return { gestures: plans.length };
 }

@@ -25,7 +25,7 @@ import { DEMO_PASSWORD } from "./demo-password";
 
 const args = process.argv.slice(2);
 const toIndex = args.indexOf("--to");
-const FILE = resolve(toIndex >= 0 ? args[toIndex + 1]! : (process.env.SCALE_DATABASE_URL ?? "data/scale.sqlite"));
+const FILE = resolve(toIndex >= 0 ? args[toIndex + 1]! : process.env.SCALE_DATABASE_URL ?? "data/scale.sqlite");
 /** Divide every count by this (SCALE_DIVISOR=100 builds a 1 % database for a quick try or a test). */
 const DIVISOR = Math.max(1, Number(process.env.SCALE_DIVISOR ?? 1));
 
@@ -56,14 +56,128 @@ const random = () => {
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 
-const FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Aisha", "Wei", "Olga", "Mateo", "Priya", "Kofi", "Yuki", "Ines", "Lars", "Fatima"];
-const LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Okafor", "Kowalski", "Nakamura", "Haddad", "Lindqvist", "Moreau", "Rossi", "Novak", "Silva", "Kim"];
-const REGION_NAMES = ["Northeast", "Mid-Atlantic", "Southeast", "Florida", "Great Lakes", "Ohio Valley", "Midwest", "Plains", "Texas", "Gulf Coast", "Mountain", "Southwest", "California North", "California South", "Pacific Northwest", "Alaska & Hawaii", "New England", "Appalachia", "Central", "Capital"];
+const FIRST = [
+  "James",
+  "Mary",
+  "Robert",
+  "Patricia",
+  "John",
+  "Jennifer",
+  "Michael",
+  "Linda",
+  "David",
+  "Elizabeth",
+  "William",
+  "Barbara",
+  "Richard",
+  "Susan",
+  "Joseph",
+  "Jessica",
+  "Thomas",
+  "Sarah",
+  "Charles",
+  "Karen",
+  "Aisha",
+  "Wei",
+  "Olga",
+  "Mateo",
+  "Priya",
+  "Kofi",
+  "Yuki",
+  "Ines",
+  "Lars",
+  "Fatima",
+];
+const LAST = [
+  "Smith",
+  "Johnson",
+  "Williams",
+  "Brown",
+  "Jones",
+  "Garcia",
+  "Miller",
+  "Davis",
+  "Rodriguez",
+  "Martinez",
+  "Hernandez",
+  "Lopez",
+  "Gonzalez",
+  "Wilson",
+  "Anderson",
+  "Thomas",
+  "Taylor",
+  "Moore",
+  "Jackson",
+  "Martin",
+  "Lee",
+  "Perez",
+  "Thompson",
+  "White",
+  "Harris",
+  "Sanchez",
+  "Clark",
+  "Ramirez",
+  "Lewis",
+  "Robinson",
+  "Walker",
+  "Young",
+  "Allen",
+  "King",
+  "Wright",
+  "Scott",
+  "Torres",
+  "Nguyen",
+  "Hill",
+  "Flores",
+  "Okafor",
+  "Kowalski",
+  "Nakamura",
+  "Haddad",
+  "Lindqvist",
+  "Moreau",
+  "Rossi",
+  "Novak",
+  "Silva",
+  "Kim",
+];
+const REGION_NAMES = [
+  "Northeast",
+  "Mid-Atlantic",
+  "Southeast",
+  "Florida",
+  "Great Lakes",
+  "Ohio Valley",
+  "Midwest",
+  "Plains",
+  "Texas",
+  "Gulf Coast",
+  "Mountain",
+  "Southwest",
+  "California North",
+  "California South",
+  "Pacific Northwest",
+  "Alaska & Hawaii",
+  "New England",
+  "Appalachia",
+  "Central",
+  "Capital",
+];
 const SEGMENTS = ["retail", "retail", "retail", "premier", "business", "private"] as const;
 /** How often each occasion comes up, roughly as a branch sees them. */
 const OCCASION_WEIGHTS: [Occasion, number][] = [
-  ["bereavement", 14], ["illness", 12], ["long_wait", 14], ["service_failure", 10], ["complaint", 9], ["birthday", 9],
-  ["tenure_anniversary", 8], ["new_baby", 6], ["marriage", 4], ["hardship", 5], ["survey_detractor", 4], ["survey_promoter", 3], ["other", 2],
+  ["bereavement", 14],
+  ["illness", 12],
+  ["long_wait", 14],
+  ["service_failure", 10],
+  ["complaint", 9],
+  ["birthday", 9],
+  ["tenure_anniversary", 8],
+  ["new_baby", 6],
+  ["marriage", 4],
+  ["hardship", 5],
+  ["survey_detractor", 4],
+  ["survey_promoter", 3],
+  ["other", 2],
 ];
 const OCCASION_TOTAL = OCCASION_WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);
 function pickOccasion(): Occasion {
@@ -111,7 +225,9 @@ async function main() {
   sqlite.pragma("cache_size = -524288");
   sqlite.pragma("temp_store = MEMORY");
   const deferredIndexes = sqlite
-    .prepare("select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'CREATE UNIQUE%' and tbl_name in ('customers', 'signals', 'gestures', 'gesture_decisions', 'audit_events')")
+    .prepare(
+      "select name, sql from sqlite_master where type = 'index' and sql is not null and sql not like 'CREATE UNIQUE%' and tbl_name in ('customers', 'signals', 'gestures', 'gesture_decisions', 'audit_events')",
+    )
     .all() as { name: string; sql: string }[];
   for (const index of deferredIndexes) sqlite.exec(`drop index "${index.name}"`);
   // The report summaries' triggers (keep_*) read those indexes on every row: they are dropped too,
@@ -135,7 +251,9 @@ async function main() {
   const financeIds: number[] = [];
   step("organisation, branches, users", () => {
     sqlite
-      .prepare("insert into organisation (id, name, currency, time_zone, period_length, unspent_balance_rule, second_factor_required, updated_at) values (1, 'Continental Savings Bank', 'USD', ?, 'quarter', 'lapse', 0, ?)")
+      .prepare(
+        "insert into organisation (id, name, currency, time_zone, period_length, unspent_balance_rule, second_factor_required, updated_at) values (1, 'Continental Savings Bank', 'USD', ?, 'quarter', 'lapse', 0, ?)",
+      )
       .run(TIME_ZONE, nowMs);
     const branch = sqlite.prepare("insert into branches (code, name, region, active, created_at) values (?, ?, ?, 1, ?)");
     const user = sqlite.prepare("insert into users (email, name, role, branch_id, active, password_hash, created_at) values (?, ?, ?, ?, 1, ?, ?)");
@@ -172,33 +290,49 @@ async function main() {
       const dnc = random() < 0.02 ? 1 : 0;
       const id = Number(
         insert.run(
-          `CRM${String(i).padStart(9, "0")}`, name, name.toLowerCase(), last.toLowerCase(), branchId,
-          addDays("1975-01-01", Math.floor(random() * 18_000)), pick(SEGMENTS),
+          `CRM${String(i).padStart(9, "0")}`,
+          name,
+          name.toLowerCase(),
+          last.toLowerCase(),
+          branchId,
+          addDays("1975-01-01", Math.floor(random() * 18_000)),
+          pick(SEGMENTS),
           random() < 0.8 ? addDays("2024-01-01", Math.floor(random() * 366)).slice(5) : null,
           random() < 0.7 ? `${between(1, 999)} ${pick(LAST)} Road, Springfield` : null,
-          dnc, dnc ? "Asked not to be contacted" : null, nowMs, nowMs,
+          dnc,
+          dnc ? "Asked not to be contacted" : null,
+          nowMs,
+          nowMs,
         ).lastInsertRowid,
       );
       customersOf[branchId]!.push(id);
     }
   });
   step("signals", () => {
-    const insert = sqlite.prepare(
-      "insert into signals (customer_id, branch_id, kind, occurred_on, source, severity, note, external_ref, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    );
+    const insert = sqlite.prepare("insert into signals (customer_id, branch_id, kind, occurred_on, source, severity, note, external_ref, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (let s = 1; s <= SIGNALS; s++) {
       const customerId = 1 + Math.floor(random() * CUSTOMERS);
       const kind = pick(SIGNAL_KINDS);
       insert.run(
-        customerId, 1 + (customerId % BRANCHES), kind, addDays(today, -Math.floor(random() * 1095)),
-        kind.startsWith("survey") ? "survey" : "crm", between(1, 3), random() < 0.3 ? "Noted at the counter." : null, `scale-${s}`, nowMs,
+        customerId,
+        1 + (customerId % BRANCHES),
+        kind,
+        addDays(today, -Math.floor(random() * 1095)),
+        kind.startsWith("survey") ? "survey" : "crm",
+        between(1, 3),
+        random() < 0.3 ? "Noted at the counter." : null,
+        `scale-${s}`,
+        nowMs,
       );
     }
   });
 
   // The catalogue the migration seeded, by occasion.
   const typeRows = sqlite.prepare("select t.id, t.default_amount as d, t.max_amount as m, o.occasion from gesture_types t join gesture_type_occasions o on o.type_id = t.id").all() as {
-    id: number; d: number; m: number; occasion: Occasion;
+    id: number;
+    d: number;
+    m: number;
+    occasion: Occasion;
   }[];
   const typesFor = new Map<Occasion, { id: number; d: number; m: number }[]>();
   for (const row of typeRows) typesFor.set(row.occasion, [...(typesFor.get(row.occasion) ?? []), row]);
@@ -231,7 +365,9 @@ async function main() {
   const auditOfQuarter: { at: number; actorId: number; action: string; entityId: number; detail: Record<string, unknown> }[] = [];
   let prevHash = GENESIS_HASH;
   let auditCount = 0;
-  const neverApproved = sqlite.prepare("update gestures set status = 'rejected', pool_id = null, approved_amount = null, actual_amount = null, vendor = null, fulfilled_on = null, outcome = null, approved_at = null, fulfilled_at = null, fulfilled_by_id = null, outcome_recorded_at = null, outcome_recorded_by_id = null, ended_at = null where id = ?");
+  const neverApproved = sqlite.prepare(
+    "update gestures set status = 'rejected', pool_id = null, approved_amount = null, actual_amount = null, vendor = null, fulfilled_on = null, outcome = null, approved_at = null, fulfilled_at = null, fulfilled_by_id = null, outcome_recorded_at = null, outcome_recorded_by_id = null, ended_at = null where id = ?",
+  );
   const setActual = sqlite.prepare("update gestures set actual_amount = ? where id = ?");
   const insertDecision = sqlite.prepare("insert into gesture_decisions (gesture_id, approver_id, level, decision, amount, comment, at) values (?, ?, ?, ?, ?, ?, ?)");
 
@@ -245,9 +381,7 @@ async function main() {
     const endMs = isCurrent ? nowMs : Math.min(Date.parse(`${period.endsOn}T14:00:00Z`) - 86_400_000, nowMs - 15 * 86_400_000);
     const closedAt = Math.min(Date.parse(`${period.endsOn}T14:00:00Z`), nowMs - 60_000);
     step(`quarter ${period.startsOn}`, () => {
-      const periodId = Number(
-        insertPeriod.run(period.startsOn, period.endsOn, "open", startMs, financeIds[0], null, null).lastInsertRowid,
-      );
+      const periodId = Number(insertPeriod.run(period.startsOn, period.endsOn, "open", startMs, financeIds[0], null, null).lastInsertRowid);
       for (let b = 1; b <= BRANCHES; b++) {
         const poolId = Number(insertPool.run(periodId, b, startMs).lastInsertRowid);
         const allocation = between(14_000, 20_000) * 100;
@@ -265,21 +399,62 @@ async function main() {
           ids.push(
             Number(
               insertGesture.run(
-                g.customerId, b, g.approvedAt ? poolId : null, g.proposerId, g.occasion, g.typeId, g.requested, "Thinking of you.", g.requested > DISCRETION_LIMIT ? "Long-standing customer; noted at the branch." : "",
-                pick(["in_branch", "post", "courier"]), g.status, g.route, g.discretion ? 1 : 0, g.approved, g.actual, g.vendor, g.fulfilledOn, g.outcome, 2,
-                g.createdAt, g.decidedAt ?? g.submittedAt ?? g.createdAt, g.submittedAt, g.approvedAt, g.decidedAt,
+                g.customerId,
+                b,
+                g.approvedAt ? poolId : null,
+                g.proposerId,
+                g.occasion,
+                g.typeId,
+                g.requested,
+                "Thinking of you.",
+                g.requested > DISCRETION_LIMIT ? "Long-standing customer; noted at the branch." : "",
+                pick(["in_branch", "post", "courier"]),
+                g.status,
+                g.route,
+                g.discretion ? 1 : 0,
+                g.approved,
+                g.actual,
+                g.vendor,
+                g.fulfilledOn,
+                g.outcome,
+                2,
+                g.createdAt,
+                g.decidedAt ?? g.submittedAt ?? g.createdAt,
+                g.submittedAt,
+                g.approvedAt,
+                g.decidedAt,
                 // The response is recorded a week after fulfilment by the proposer, which closes the gesture.
-                g.fulfilledAt, g.fulfilledAt ? g.proposerId : null, g.outcome ? g.fulfilledAt! + WEEK_MS : null, g.outcome ? g.proposerId : null, g.outcome ? g.fulfilledAt! + WEEK_MS : null,
+                g.fulfilledAt,
+                g.fulfilledAt ? g.proposerId : null,
+                g.outcome ? g.fulfilledAt! + WEEK_MS : null,
+                g.outcome ? g.proposerId : null,
+                g.outcome ? g.fulfilledAt! + WEEK_MS : null,
               ).lastInsertRowid,
             ),
           );
           gestureCount++;
           if (g.managerDecision) {
-            insertDecision.run(ids[index], g.managerDecision.by, "manager", g.managerDecision.decision, g.managerDecision.decision === "approve" ? g.requested : null, g.managerDecision.decision === "approve" ? "" : "Please try a smaller gesture.", g.managerDecision.at);
+            insertDecision.run(
+              ids[index],
+              g.managerDecision.by,
+              "manager",
+              g.managerDecision.decision,
+              g.managerDecision.decision === "approve" ? g.requested : null,
+              g.managerDecision.decision === "approve" ? "" : "Please try a smaller gesture.",
+              g.managerDecision.at,
+            );
             decisionCount++;
           }
           if (g.financeDecision) {
-            insertDecision.run(ids[index], g.financeDecision.by, "finance", g.financeDecision.decision, g.financeDecision.decision === "approve" ? g.requested : null, g.financeDecision.decision === "approve" ? "" : "Above what this occasion warrants.", g.financeDecision.at);
+            insertDecision.run(
+              ids[index],
+              g.financeDecision.by,
+              "finance",
+              g.financeDecision.decision,
+              g.financeDecision.decision === "approve" ? g.requested : null,
+              g.financeDecision.decision === "approve" ? "" : "Above what this occasion warrants.",
+              g.financeDecision.at,
+            );
             decisionCount++;
           }
           if (holdAmount > 0 && g.approvedAt) {
@@ -301,7 +476,9 @@ async function main() {
               neverApproved.run(gestureId);
               continue;
             }
-            const holdId = Number(insertHold.run(poolId, gestureId, g.approved, g.fulfilledAt ? "captured" : g.releasedAt ? "released" : "open", event.at, g.fulfilledAt ?? g.releasedAt ?? null).lastInsertRowid);
+            const holdId = Number(
+              insertHold.run(poolId, gestureId, g.approved, g.fulfilledAt ? "captured" : g.releasedAt ? "released" : "open", event.at, g.fulfilledAt ?? g.releasedAt ?? null).lastInsertRowid,
+            );
             holdCount++;
             holdOf.set(event.gesture, holdId);
             balance -= g.approved!;
@@ -329,15 +506,34 @@ async function main() {
           const gestureId = ids[index]!;
           const approved = !skipped.has(index);
           if (g.discretion && g.approvedAt && approved) {
-            auditOfQuarter.push({ at: g.approvedAt, actorId: g.proposerId, action: "gesture.approved_at_discretion", entityId: gestureId, detail: { amount: g.requested, from: "draft", level: "discretion", poolId, to: "approved" } });
+            auditOfQuarter.push({
+              at: g.approvedAt,
+              actorId: g.proposerId,
+              action: "gesture.approved_at_discretion",
+              entityId: gestureId,
+              detail: { amount: g.requested, from: "draft", level: "discretion", poolId, to: "approved" },
+            });
           }
-          for (const [decision, level] of [[g.managerDecision, "manager"], [g.financeDecision, "finance"]] as const) {
+          for (const [decision, level] of [
+            [g.managerDecision, "manager"],
+            [g.financeDecision, "finance"],
+          ] as const) {
             if (!decision) continue;
-            const to = decision.decision === "reject" ? "rejected" : decision.decision === "return" ? "returned" : level === "manager" && g.requested >= SECOND_APPROVAL_THRESHOLD ? "awaiting_finance" : "approved";
+            const to =
+              decision.decision === "reject"
+                ? "rejected"
+                : decision.decision === "return"
+                ? "returned"
+                : level === "manager" && g.requested >= SECOND_APPROVAL_THRESHOLD
+                ? "awaiting_finance"
+                : "approved";
             if (to === "approved" && !approved) continue;
             const from = level === "manager" ? "submitted" : "awaiting_finance";
             auditOfQuarter.push({
-              at: decision.at, actorId: decision.by, action: `gesture.${to === "awaiting_finance" ? "approved" : to}`, entityId: gestureId,
+              at: decision.at,
+              actorId: decision.by,
+              action: `gesture.${to === "awaiting_finance" ? "approved" : to}`,
+              entityId: gestureId,
               detail: { amount: g.requested, from, level, onBehalfOfId: null, poolId: to === "approved" ? poolId : null, to },
             });
           }
@@ -374,9 +570,27 @@ async function main() {
     const managers = managersOf[branchId]!.filter((id) => id !== proposerId);
     const manager = managers.length > 0 ? pick(managers) : pick(financeIds);
     const row: GestureRow = {
-      customerId: pick(customersOf[branchId]!), proposerId, occasion, typeId: type.id, requested, status: "draft", route: null, discretion: false,
-      approved: null, actual: null, vendor: null, fulfilledOn: null, outcome: null, submittedAt: null, approvedAt: null, decidedAt: null,
-      fulfilledAt: null, releasedAt: null, createdAt, managerDecision: null, financeDecision: null,
+      customerId: pick(customersOf[branchId]!),
+      proposerId,
+      occasion,
+      typeId: type.id,
+      requested,
+      status: "draft",
+      route: null,
+      discretion: false,
+      approved: null,
+      actual: null,
+      vendor: null,
+      fulfilledOn: null,
+      outcome: null,
+      submittedAt: null,
+      approvedAt: null,
+      decidedAt: null,
+      fulfilledAt: null,
+      releasedAt: null,
+      createdAt,
+      managerDecision: null,
+      financeDecision: null,
     };
     const roll = random();
     // Recent gestures of the open quarter are still moving through the workflow.
@@ -459,8 +673,16 @@ async function main() {
 
   const total = (performance.now() - started) / 1000;
   console.log(`Built ${FILE} in ${total.toFixed(0)} s:`);
-  console.log(`  ${BRANCHES} branches in ${REGIONS} regions, ${BRANCHES * (MANAGERS_PER_BRANCH + STAFF_PER_BRANCH) + FINANCE_USERS + 1} users, ${CUSTOMERS.toLocaleString("en-US")} customers, ${SIGNALS.toLocaleString("en-US")} signals`);
-  console.log(`  ${gestureCount.toLocaleString("en-US")} gestures over ${QUARTERS} quarters, ${decisionCount.toLocaleString("en-US")} decisions (${auditCount.toLocaleString("en-US")} audit events), ${holdCount.toLocaleString("en-US")} holds, ${entryCount.toLocaleString("en-US")} ledger entries`);
+  console.log(
+    `  ${BRANCHES} branches in ${REGIONS} regions, ${BRANCHES * (MANAGERS_PER_BRANCH + STAFF_PER_BRANCH) + FINANCE_USERS + 1} users, ${CUSTOMERS.toLocaleString(
+      "en-US",
+    )} customers, ${SIGNALS.toLocaleString("en-US")} signals`,
+  );
+  console.log(
+    `  ${gestureCount.toLocaleString("en-US")} gestures over ${QUARTERS} quarters, ${decisionCount.toLocaleString("en-US")} decisions (${auditCount.toLocaleString(
+      "en-US",
+    )} audit events), ${holdCount.toLocaleString("en-US")} holds, ${entryCount.toLocaleString("en-US")} ledger entries`,
+  );
   for (const [label, seconds] of timings) console.log(`  ${label}: ${seconds.toFixed(1)} s`);
   console.log(describeReport(report));
   console.log(`Every account's password is ${DEMO_PASSWORD} (for example manager1.b001@scale.example.com, finance1@scale.example.com).`);

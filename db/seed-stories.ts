@@ -53,7 +53,7 @@ const PLANS: StoryPlan[] = [
   {
     author: "staff.north@example.com",
     gesture: { existing: "illness" },
-    body: "After a long stay in hospital, flowers from the branch were waiting on the ward. The customer said the nurses asked who the flowers were from, and that telling them \"my bank\" made the whole ward laugh. She came in on her first day out to say thank you.",
+    body: 'After a long stay in hospital, flowers from the branch were waiting on the ward. The customer said the nurses asked who the flowers were from, and that telling them "my bank" made the whole ward laugh. She came in on her first day out to say thank you.',
     review: null,
     daysAgo: 1,
   },
@@ -69,7 +69,11 @@ const PLANS: StoryPlan[] = [
     author: "ben.okafor@example.com",
     gesture: { note: { branch: "CTY", occasion: "illness" } },
     body: "A get-well note after his operation. He told us all about the treatment and the ward, and said the note cheered him up more than the hospital food.",
-    review: { by: "nadia.rahman@example.com", decision: "decline", comment: "Thank you, Ben. It says too much about his treatment for a page the whole bank reads; a story tells of the gesture, not of the illness." },
+    review: {
+      by: "nadia.rahman@example.com",
+      decision: "decline",
+      comment: "Thank you, Ben. It says too much about his treatment for a page the whole bank reads; a story tells of the gesture, not of the illness.",
+    },
     daysAgo: 12,
   },
   {
@@ -102,41 +106,60 @@ export async function seedStories(db: Db, options: { now: Date }): Promise<{ sto
 
   /** The proposer's demo gesture of the occasion that a customer thanked for (or gave positive feedback on). */
   const existing = async (authorId: number, occasion: Occasion) =>
-    (await firstRow(db
-            .select({ id: gestures.id, customerId: gestures.customerId })
-            .from(gestures)
-            .where(and(eq(gestures.proposerId, authorId), eq(gestures.occasion, occasion), eq(gestures.status, "closed"), inArray(gestures.outcome, ["thanked", "positive_feedback"])))
-            .orderBy(asc(gestures.id)).limit(1)));
+    await firstRow(
+      db
+        .select({ id: gestures.id, customerId: gestures.customerId })
+        .from(gestures)
+        .where(and(eq(gestures.proposerId, authorId), eq(gestures.occasion, occasion), eq(gestures.status, "closed"), inArray(gestures.outcome, ["thanked", "positive_feedback"])))
+        .orderBy(asc(gestures.id))
+        .limit(1),
+    );
 
   /** Customers of the branch without any gesture yet (so no cap or duplicate rule applies), in a fixed order. */
   const freshCustomers = async (branchCode: string) => {
     const branch = (await firstRow(db.select({ id: branches.id }).from(branches).where(eq(branches.code, branchCode)).limit(1)))!;
     return await db
-          .select({ id: customers.id })
-          .from(customers)
-          .where(
-            and(
-              eq(customers.branchId, branch.id),
-              eq(customers.doNotContact, false),
-              isNull(customers.erasedAt),
-              like(customers.crmRef, `${branchCode}-0%`),
-              notExists(db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, customers.id))),
-            ),
-          )
-          .orderBy(asc(customers.id))
-          .limit(20);
+      .select({ id: customers.id })
+      .from(customers)
+      .where(
+        and(
+          eq(customers.branchId, branch.id),
+          eq(customers.doNotContact, false),
+          isNull(customers.erasedAt),
+          like(customers.crmRef, `${branchCode}-0%`),
+          notExists(db.select({ id: gestures.id }).from(gestures).where(eq(gestures.customerId, customers.id))),
+        ),
+      )
+      .orderBy(asc(customers.id))
+      .limit(20);
   };
 
   /** A handwritten note for a customer, proposed (at discretion: no cost), handed over and thanked for, an hour apart. */
   const thankedNote = async (author: StoryActor, customerId: number, occasion: Occasion, at: Date) => {
     const hour = 60 * 60 * 1000;
     let state = await proposeGesture(
-          db,
-          author,
-          { createKey: `seed-story-note-${customerId}`, customerId, occasion, signalId: null, typeId: noteTypeId, amount: 0, cardMessage: "", justification: "", deliveryMethod: "in_branch", submit: true },
-          new Date(at.getTime() - 3 * hour),
-        );
-    state = await fulfilGesture(db, author, { gestureId: state.gestureId, version: state.version, actualAmount: 0, vendor: "The branch team", fulfilledOn: localDate(new Date(at.getTime() - 2 * hour), timeZone), note: "", receipt: null }, new Date(at.getTime() - 2 * hour));
+      db,
+      author,
+      {
+        createKey: `seed-story-note-${customerId}`,
+        customerId,
+        occasion,
+        signalId: null,
+        typeId: noteTypeId,
+        amount: 0,
+        cardMessage: "",
+        justification: "",
+        deliveryMethod: "in_branch",
+        submit: true,
+      },
+      new Date(at.getTime() - 3 * hour),
+    );
+    state = await fulfilGesture(
+      db,
+      author,
+      { gestureId: state.gestureId, version: state.version, actualAmount: 0, vendor: "The branch team", fulfilledOn: localDate(new Date(at.getTime() - 2 * hour), timeZone), note: "", receipt: null },
+      new Date(at.getTime() - 2 * hour),
+    );
     state = await recordOutcome(db, author, { gestureId: state.gestureId, version: state.version, outcome: "thanked", note: "" }, new Date(at.getTime() - hour));
     made++;
     return state.gestureId;
@@ -146,7 +169,7 @@ export async function seedStories(db: Db, options: { now: Date }): Promise<{ sto
   for (const plan of PLANS) {
     const author = await actor(plan.author);
     const at = new Date(options.now.getTime() - plan.daysAgo * 24 * 60 * 60 * 1000);
-    const write = async (gestureId: number) => (await writeStory(db, author, { gestureId, body: plan.body, submit: !plan.draft }, at));
+    const write = async (gestureId: number) => await writeStory(db, author, { gestureId, body: plan.body, submit: !plan.draft }, at);
     let story: Awaited<ReturnType<typeof write>> | null = null;
     if ("existing" in plan.gesture) {
       const gesture = await existing(author.id, plan.gesture.existing);
@@ -154,7 +177,7 @@ export async function seedStories(db: Db, options: { now: Date }): Promise<{ sto
       story = await write(gesture.id);
     } else {
       // A customer whose name the text happens to contain is skipped (the story would be refused).
-      for (const customer of (await freshCustomers(plan.gesture.note.branch))) {
+      for (const customer of await freshCustomers(plan.gesture.note.branch)) {
         const gestureId = await thankedNote(author, customer.id, plan.gesture.note.occasion, at);
         try {
           story = await write(gestureId);
@@ -167,7 +190,12 @@ export async function seedStories(db: Db, options: { now: Date }): Promise<{ sto
     if (!story) continue;
     if (plan.review) {
       const decidedAt = new Date(at.getTime() + 2 * 60 * 60 * 1000);
-      const reviewed = await reviewStory(db, await actor(plan.review.by), { storyId: story.storyId, version: story.version, decision: plan.review.decision, comment: plan.review.comment ?? "" }, decidedAt);
+      const reviewed = await reviewStory(
+        db,
+        await actor(plan.review.by),
+        { storyId: story.storyId, version: story.version, decision: plan.review.decision, comment: plan.review.comment ?? "" },
+        decidedAt,
+      );
       if (plan.withdrawn) await withdrawStory(db, author, { storyId: reviewed.storyId, version: reviewed.version }, new Date(decidedAt.getTime() + 24 * 60 * 60 * 1000));
     }
     count++;

@@ -65,54 +65,60 @@ export async function seed(
   // parameters costs ~0.3 s a hash, and the seed should stay quick as it grows.
   const demoHash = await hashPassword(DEMO_PASSWORD);
   const people = await writeTransaction(database, async (tx) => {
-        await tx.insert(organisation)
-                    .values({
-                      id: 1,
-                      name: "Northvale Bank",
-                      currency: "USD",
-                      timeZone: ORGANISATION_TIME_ZONE,
-                      periodLength: "quarter",
-                      unspentBalanceRule: "lapse",
-                      // The demo accounts sign in with their password alone (README); a real organisation
-                      // starts with the second factor required (the column's default).
-                      secondFactorRequired: false,
-                      updatedAt: SEED_TIME,
-                    });
-        const branchIds = new Map<string, number>();
-        for (const branch of BRANCHES) {
-          const row = await returnedRow(tx.insert(branches).values({ ...branch, createdAt: SEED_TIME }).returning({ id: branches.id }));
-          branchIds.set(branch.code, row.id);
-        }
-        let adminId: number | null = null;
-        await eachInSeries(everyone, async (user) => {
-                const row = await returnedRow(tx
-                          .insert(users)
-                          .values({
-                            email: user.email,
-                            name: user.name,
-                            role: user.role,
-                            branchId: user.branch ? branchIds.get(user.branch)! : null,
-                            active: user.active ?? true,
-                            passwordHash: demoHash,
-                            createdAt: SEED_TIME,
-                          })
-                          .returning({ id: users.id }));
-                if (user.role === "admin" && adminId === null) adminId = row.id;
-              });
-        await recordAudit(tx, {
-                actorId: null,
-                action: "system.seeded",
-                entity: "organisation",
-                entityId: 1,
-                detail: { branches: BRANCHES.length, users: everyone.length },
-                at: SEED_TIME,
-              });
-        // Customers and signals are dated relative to `now`, so that suggestions exist whenever the demo runs.
-        const context = await seedCustomers(tx, { branchIds, now, timeZone: ORGANISATION_TIME_ZONE, actorId: adminId });
-        return { users: everyone.length, branches: BRANCHES.length, ...context };
-      });
+    await tx.insert(organisation).values({
+      id: 1,
+      name: "Northvale Bank",
+      currency: "USD",
+      timeZone: ORGANISATION_TIME_ZONE,
+      periodLength: "quarter",
+      unspentBalanceRule: "lapse",
+      // The demo accounts sign in with their password alone (README); a real organisation
+      // starts with the second factor required (the column's default).
+      secondFactorRequired: false,
+      updatedAt: SEED_TIME,
+    });
+    const branchIds = new Map<string, number>();
+    for (const branch of BRANCHES) {
+      const row = await returnedRow(
+        tx
+          .insert(branches)
+          .values({ ...branch, createdAt: SEED_TIME })
+          .returning({ id: branches.id }),
+      );
+      branchIds.set(branch.code, row.id);
+    }
+    let adminId: number | null = null;
+    await eachInSeries(everyone, async (user) => {
+      const row = await returnedRow(
+        tx
+          .insert(users)
+          .values({
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            branchId: user.branch ? branchIds.get(user.branch)! : null,
+            active: user.active ?? true,
+            passwordHash: demoHash,
+            createdAt: SEED_TIME,
+          })
+          .returning({ id: users.id }),
+      );
+      if (user.role === "admin" && adminId === null) adminId = row.id;
+    });
+    await recordAudit(tx, {
+      actorId: null,
+      action: "system.seeded",
+      entity: "organisation",
+      entityId: 1,
+      detail: { branches: BRANCHES.length, users: everyone.length },
+      at: SEED_TIME,
+    });
+    // Customers and signals are dated relative to `now`, so that suggestions exist whenever the demo runs.
+    const context = await seedCustomers(tx, { branchIds, now, timeZone: ORGANISATION_TIME_ZONE, actorId: adminId });
+    return { users: everyone.length, branches: BRANCHES.length, ...context };
+  });
   // The budgets follow the day the seed runs, so that the demo always has a current quarter.
-  const budgets = await writeTransaction(database, async (tx) => (await seedBudgets(tx, { now, timeZone: ORGANISATION_TIME_ZONE })));
+  const budgets = await writeTransaction(database, async (tx) => await seedBudgets(tx, { now, timeZone: ORGANISATION_TIME_ZONE }));
   // Proposals in every state of the approval workflow, through its own functions (one transaction each).
   const gestures = await seedGestures(database, { now });
   const patterns = await seedPatterns(database, { now, timeZone: ORGANISATION_TIME_ZONE });
@@ -147,7 +153,9 @@ async function main() {
   const started = Date.now();
   const result = await seed(db);
   console.log(
-    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${result.entries} ledger entries, ${result.gestures} gesture proposals, ${result.stories} stories in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
+    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${
+      result.entries
+    } ledger entries, ${result.gestures} gesture proposals, ${result.stories} stories in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
   );
 }
 

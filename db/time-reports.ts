@@ -23,10 +23,10 @@ const { range } = readRange(new URLSearchParams(), timeZone, at);
 const { quarter } = readQuarter(new URLSearchParams(), timeZone, at);
 
 const views: [string, () => unknown][] = [
-  ["/reports (spendDashboard)", async () => (await spendDashboard(db, scope, period))],
-  ["/reports/outcomes (outcomeReport)", async () => (await outcomeReport(db, scope, period))],
-  ["/finance/fairness (fairnessReport)", async () => (await fairnessReport(db, { scope, range }))],
-  ["/finance/flags (computeFlags)", async () => (await computeFlags(db, quarter, currency))],
+  ["/reports (spendDashboard)", async () => await spendDashboard(db, scope, period)],
+  ["/reports/outcomes (outcomeReport)", async () => await outcomeReport(db, scope, period)],
+  ["/finance/fairness (fairnessReport)", async () => await fairnessReport(db, { scope, range })],
+  ["/finance/flags (computeFlags)", async () => await computeFlags(db, quarter, currency)],
 ];
 const only = process.env.ONLY;
 for (const [label, run] of views) {

@@ -29,19 +29,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
   if (submission.status !== "success") return json(submission.reply({ hideFields: HIDE }), { status: 400 });
   try {
-    await changeOwnPassword(
-      db,
-      user,
-      { currentPassword: submission.value.currentPassword, newPassword: submission.value.newPassword, keepSessionHash: sessionHash },
-      now(),
-    );
+    await changeOwnPassword(db, user, { currentPassword: submission.value.currentPassword, newPassword: submission.value.newPassword, keepSessionHash: sessionHash }, now());
   } catch (error) {
     return domainErrorReply(submission, error, { hideFields: HIDE });
   }
   return await redirectWithToast(ROLE_HOME[user.role], {
-      kind: "success",
-      message: "Your password is changed. You were signed out on your other devices.",
-    });
+    kind: "success",
+    message: "Your password is changed. You were signed out on your other devices.",
+  });
 }
 
 export default function ChangePasswordPage() {
@@ -59,11 +54,7 @@ export default function ChangePasswordPage() {
       <div className="page-header">
         <div>
           <h1>{mustChange ? "Choose your password" : "Change password"}</h1>
-          <p>
-            {mustChange
-              ? "You signed in with a one-time password. Choose your own password to continue."
-              : "Changing your password signs you out on your other devices."}
-          </p>
+          <p>{mustChange ? "You signed in with a one-time password. Choose your own password to continue." : "Changing your password signs you out on your other devices."}</p>
         </div>
       </div>
       <section className="card">

@@ -11,14 +11,7 @@ import { EnrolmentInstructions, RecoveryCodes } from "~/components/second-factor
 import { EnrolFactorSchema, RegenerateCodesSchema } from "~/domain/identity/auth-schemas";
 import { getOrganisation } from "~/domain/core/organisation.server";
 import { ROLE_HOME } from "~/domain/core/permissions";
-import {
-  enrolmentDetails,
-  enrolSecondFactor,
-  hasSecondFactor,
-  newTotpSecret,
-  regenerateRecoveryCodes,
-  remainingRecoveryCodes,
-} from "~/domain/identity/second-factor.server";
+import { enrolmentDetails, enrolSecondFactor, hasSecondFactor, newTotpSecret, regenerateRecoveryCodes, remainingRecoveryCodes } from "~/domain/identity/second-factor.server";
 import { requireAuthenticated } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
@@ -34,13 +27,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const enrolled = await hasSecondFactor(db, user.id);
   // A new key on every visit until one is confirmed; it travels in the form and back, and is
   // stored (encrypted) only once a code from the app proves the app holds it.
-  const offer = enrolled
-    ? null
-    : await enrolmentDetails({ totpSecret: await newTotpSecret(), email: user.email, issuer: `Empathy Fund (${organisation.name})` });
+  const offer = enrolled ? null : await enrolmentDetails({ totpSecret: await newTotpSecret(), email: user.email, issuer: `Empathy Fund (${organisation.name})` });
   return json(
     {
       enrolled,
-      remaining: enrolled ? (await remainingRecoveryCodes(db, user.id)) : 0,
+      remaining: enrolled ? await remainingRecoveryCodes(db, user.id) : 0,
       required: organisation.secondFactorRequired,
       viaSso: signInMethod === "sso",
       offer: offer ? { svg: offer.svg, secret: offer.secret, rawSecret: offer.secret.replaceAll(" ", "") } : null,
@@ -112,13 +103,9 @@ export default function SecurityPage() {
         <section className="card" aria-labelledby="status-title">
           <h2 id="status-title">Status</h2>
           <p>
-            <Badge tone="success">Set up</Badge> You type a code from your authenticator app each time you sign in with your password.{" "}
-            {remaining} of 10 recovery codes left.
+            <Badge tone="success">Set up</Badge> You type a code from your authenticator app each time you sign in with your password. {remaining} of 10 recovery codes left.
           </p>
-          <p className="muted">
-            Lost your phone? Sign in with a recovery code, then ask an administrator to reset your second factor so you can set up the new
-            phone.
-          </p>
+          <p className="muted">Lost your phone? Sign in with a recovery code, then ask an administrator to reset your second factor so you can set up the new phone.</p>
           <h3>New recovery codes</h3>
           <p>Replaces all your recovery codes. Type the code your app shows now to confirm it is you.</p>
           <Form method="post" className="form" {...getFormProps(regenForm)}>

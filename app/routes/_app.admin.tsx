@@ -95,7 +95,12 @@ export default function AdminHome() {
                     <td>{user.branchName ?? "All branches"}</td>
                     <td>
                       {user.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>}
-                      {user.active && user.mustChangePassword ? <> <Badge tone="warning">New password pending</Badge></> : null}
+                      {user.active && user.mustChangePassword ? (
+                        <>
+                          {" "}
+                          <Badge tone="warning">New password pending</Badge>
+                        </>
+                      ) : null}
                     </td>
                     <td>{user.lastSignInAt ? formatDateTime(user.lastSignInAt, timeZone) : "Never"}</td>
                   </tr>

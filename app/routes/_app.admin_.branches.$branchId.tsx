@@ -86,8 +86,7 @@ export default function BranchPage() {
         <div>
           <h1>{branch.name} branch</h1>
           <p>
-            Branch code <span className="mono">{branch.code}</span> ·{" "}
-            {branch.active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>}
+            Branch code <span className="mono">{branch.code}</span> · {branch.active ? <Badge tone="success">Active</Badge> : <Badge>Inactive</Badge>}
           </p>
         </div>
         <Link to="/admin/branches" className="button button--secondary">
@@ -99,18 +98,8 @@ export default function BranchPage() {
         <h2 id="edit-branch-title">Name and region</h2>
         <Form method="post" className="form" {...getFormProps(form)}>
           <FormErrors errors={form.errors} id={form.errorId} />
-          <Field
-            label="Name"
-            inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "off" }}
-            errors={fields.name.errors}
-            errorId={fields.name.errorId}
-          />
-          <Field
-            label="Region"
-            inputProps={{ ...getInputProps(fields.region, { type: "text" }), autoComplete: "off" }}
-            errors={fields.region.errors}
-            errorId={fields.region.errorId}
-          />
+          <Field label="Name" inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "off" }} errors={fields.name.errors} errorId={fields.name.errorId} />
+          <Field label="Region" inputProps={{ ...getInputProps(fields.region, { type: "text" }), autoComplete: "off" }} errors={fields.region.errors} errorId={fields.region.errorId} />
           <div className="actions">
             <button type="submit" className="button">
               Save changes
@@ -131,8 +120,8 @@ export default function BranchPage() {
         ) : confirming ? (
           <Form method="post" className="confirm-box">
             <p>
-              <strong>Deactivate {branch.name}?</strong> Finance will open no further budget for it, and nobody can be assigned to it.
-              This is refused while the branch still has open holds, unspent budget or active users.
+              <strong>Deactivate {branch.name}?</strong> Finance will open no further budget for it, and nobody can be assigned to it. This is refused while the branch still has open holds, unspent
+              budget or active users.
             </p>
             <div className="actions">
               <button type="submit" name="intent" value="deactivate" className="button button--danger">

@@ -62,18 +62,8 @@ export default function NewBranchPage() {
             errors={fields.code.errors}
             errorId={fields.code.errorId}
           />
-          <Field
-            label="Name"
-            inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "off" }}
-            errors={fields.name.errors}
-            errorId={fields.name.errorId}
-          />
-          <Field
-            label="Region"
-            inputProps={{ ...getInputProps(fields.region, { type: "text" }), autoComplete: "off" }}
-            errors={fields.region.errors}
-            errorId={fields.region.errorId}
-          />
+          <Field label="Name" inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "off" }} errors={fields.name.errors} errorId={fields.name.errorId} />
+          <Field label="Region" inputProps={{ ...getInputProps(fields.region, { type: "text" }), autoComplete: "off" }} errors={fields.region.errors} errorId={fields.region.errorId} />
           <div className="actions">
             <button type="submit" className="button">
               Add branch

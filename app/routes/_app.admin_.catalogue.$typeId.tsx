@@ -137,8 +137,7 @@ export default function GestureTypePage() {
         ) : confirm === "deactivate" ? (
           <Form method="post" className="confirm-box">
             <p>
-              <strong>Deactivate {type.name}?</strong> Staff will no longer be able to choose it in a proposal. Gestures already proposed
-              with it keep it. You can reactivate it later.
+              <strong>Deactivate {type.name}?</strong> Staff will no longer be able to choose it in a proposal. Gestures already proposed with it keep it. You can reactivate it later.
             </p>
             <div className="actions">
               <button type="submit" name="intent" value="deactivate" className="button button--danger">
@@ -160,8 +159,7 @@ export default function GestureTypePage() {
           confirm === "delete" ? (
             <Form method="post" className="confirm-box">
               <p>
-                <strong>Delete {type.name}?</strong> It has never been used, so it disappears from the catalogue for good. This cannot be
-                undone.
+                <strong>Delete {type.name}?</strong> It has never been used, so it disappears from the catalogue for good. This cannot be undone.
               </p>
               <div className="actions">
                 <button type="submit" name="intent" value="delete" className="button button--danger">
@@ -182,8 +180,7 @@ export default function GestureTypePage() {
           )
         ) : (
           <p className="muted status-actions">
-            Used by {usedCount.toLocaleString("en-US")} {usedCount === 1 ? "gesture" : "gestures"}: it stays in the catalogue for their history
-            and can only be deactivated.
+            Used by {usedCount.toLocaleString("en-US")} {usedCount === 1 ? "gesture" : "gestures"}: it stays in the catalogue for their history and can only be deactivated.
           </p>
         )}
       </section>

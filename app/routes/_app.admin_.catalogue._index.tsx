@@ -41,8 +41,8 @@ export default function CataloguePage() {
         <h2 id="catalogue-title">Gesture catalogue</h2>
         {uncovered.length > 0 ? (
           <p className="banner banner--warning">
-            No active gesture type suits {uncovered.map((occasion) => SIGNAL_KIND_LABELS[occasion].toLowerCase()).join(", ")}: staff cannot
-            propose a gesture for {uncovered.length === 1 ? "that occasion" : "those occasions"} until a type suits it.
+            No active gesture type suits {uncovered.map((occasion) => SIGNAL_KIND_LABELS[occasion].toLowerCase()).join(", ")}: staff cannot propose a gesture for{" "}
+            {uncovered.length === 1 ? "that occasion" : "those occasions"} until a type suits it.
           </p>
         ) : null}
         {types.length === 0 ? (
@@ -95,8 +95,8 @@ export default function CataloguePage() {
           </TableWrap>
         )}
         <p className="muted">
-          Amounts are in the organisation’s currency. Proposals are also capped by the per-gesture maximum of the branch’s{" "}
-          <Link to="/admin/policy">policy</Link> (organisation default <Money amount={perGestureMax} />
+          Amounts are in the organisation’s currency. Proposals are also capped by the per-gesture maximum of the branch’s <Link to="/admin/policy">policy</Link> (organisation default{" "}
+          <Money amount={perGestureMax} />
           ).
         </p>
       </section>

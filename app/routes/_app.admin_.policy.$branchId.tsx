@@ -124,8 +124,8 @@ export default function BranchPolicyPage() {
       <section className="card" aria-labelledby="branch-policy-title">
         <h2 id="branch-policy-title">Settings for {branch.name}</h2>
         <p className="muted">
-          For each setting, follow the organisation default or set a value for this branch. The branch’s policy as a whole must hold
-          together: discretion limit ≤ second-approval threshold ≤ per-gesture maximum ≤ per-customer cap.
+          For each setting, follow the organisation default or set a value for this branch. The branch’s policy as a whole must hold together: discretion limit ≤ second-approval threshold ≤
+          per-gesture maximum ≤ per-customer cap.
         </p>
         <Form method="post" className="form form--wide" {...getFormProps(form)}>
           <FormErrors errors={formErrors ?? undefined} id={form.errorId} />
@@ -142,28 +142,15 @@ export default function BranchPolicyPage() {
                   {field.help}
                 </p>
                 <p className="policy-setting__effective" data-testid={`effective-${key}`}>
-                  Applies now: <strong>{formatPolicyValue(key, effective.policy[key], currency)}</strong> ·{" "}
-                  <Badge tone={source === "branch" ? "info" : "neutral"}>{SOURCE_LABEL[source]}</Badge>
+                  Applies now: <strong>{formatPolicyValue(key, effective.policy[key], currency)}</strong> · <Badge tone={source === "branch" ? "info" : "neutral"}>{SOURCE_LABEL[source]}</Badge>
                 </p>
                 <label className="radio">
-                  <input
-                    type="radio"
-                    name={entry.mode.name}
-                    id={`${modeId}-default`}
-                    value="default"
-                    defaultChecked={entry.mode.initialValue === "default"}
-                  />
+                  <input type="radio" name={entry.mode.name} id={`${modeId}-default`} value="default" defaultChecked={entry.mode.initialValue === "default"} />
                   Use organisation default ({formatPolicyValue(key, defaults[key], currency)})
                 </label>
                 <div className="policy-setting__override">
                   <label className="radio">
-                    <input
-                      type="radio"
-                      name={entry.mode.name}
-                      id={`${modeId}-override`}
-                      value="override"
-                      defaultChecked={entry.mode.initialValue === "override"}
-                    />
+                    <input type="radio" name={entry.mode.name} id={`${modeId}-override`} value="override" defaultChecked={entry.mode.initialValue === "override"} />
                     Override for {branch.name}
                   </label>
                   <label htmlFor={entry.value.id} className="visually-hidden">
@@ -182,18 +169,18 @@ export default function BranchPolicyPage() {
                       <option value="off">Off</option>
                     </select>
                   ) : (
-                  <input
-                    {...getInputProps(entry.value, { type: "text" })}
-                    inputMode={field.unit === "money" ? "decimal" : "numeric"}
-                    autoComplete="off"
-                    spellCheck={false}
-                    aria-describedby={[valueHintId, entry.value.errors?.length ? entry.value.errorId : ""].filter(Boolean).join(" ")}
-                    // Typing a value means overriding: choose that option for the person.
-                    onInput={() => {
-                      const radio = document.getElementById(`${modeId}-override`);
-                      if (radio instanceof HTMLInputElement) radio.checked = true;
-                    }}
-                  />
+                    <input
+                      {...getInputProps(entry.value, { type: "text" })}
+                      inputMode={field.unit === "money" ? "decimal" : "numeric"}
+                      autoComplete="off"
+                      spellCheck={false}
+                      aria-describedby={[valueHintId, entry.value.errors?.length ? entry.value.errorId : ""].filter(Boolean).join(" ")}
+                      // Typing a value means overriding: choose that option for the person.
+                      onInput={() => {
+                        const radio = document.getElementById(`${modeId}-override`);
+                        if (radio instanceof HTMLInputElement) radio.checked = true;
+                      }}
+                    />
                   )}
                   <span className="muted" id={valueHintId}>
                     {{ money: currency, days: "days", months: "months", percent: "%", count: "", switch: "" }[field.unit]}
@@ -217,8 +204,10 @@ export default function BranchPolicyPage() {
           {searchParams.get("confirm") === "clear" ? (
             <Form method="post" className="confirm-box">
               <p>
-                <strong>Remove all {overrideCount} overrides of {branch.name}?</strong> Every setting then follows the organisation default.
-                The values set for this branch are kept only in the audit log.
+                <strong>
+                  Remove all {overrideCount} overrides of {branch.name}?
+                </strong>{" "}
+                Every setting then follows the organisation default. The values set for this branch are kept only in the audit log.
               </p>
               <div className="actions">
                 <button type="submit" name="intent" value="clear" className="button button--danger">

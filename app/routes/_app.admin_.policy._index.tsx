@@ -73,8 +73,7 @@ export default function PolicyPage() {
       <section className="card" aria-labelledby="policy-title">
         <h2 id="policy-title">Organisation defaults</h2>
         <p className="muted">
-          The discretion limit must not be above the second-approval threshold, which must not be above the per-gesture maximum; the
-          per-customer cap must be at least the per-gesture maximum.
+          The discretion limit must not be above the second-approval threshold, which must not be above the per-gesture maximum; the per-customer cap must be at least the per-gesture maximum.
         </p>
         <Form method="post" className="form" {...getFormProps(form)}>
           <FormErrors errors={form.errors} id={form.errorId} />

@@ -127,8 +127,8 @@ export default function SettingsPage() {
               aria-describedby={[`${fields.complaintsProcessText.id}-hint`, fields.complaintsProcessText.errors ? fields.complaintsProcessText.errorId : ""].filter(Boolean).join(" ")}
             />
             <p className="field__hint" id={`${fields.complaintsProcessText.id}-hint`}>
-              Shown when a proposer says the money on a complaint, service failure or dispute is compensation the customer is owed: the
-              proposal is refused and this tells them where redress goes instead.
+              Shown when a proposer says the money on a complaint, service failure or dispute is compensation the customer is owed: the proposal is refused and this tells them where redress goes
+              instead.
             </p>
             <FieldErrors errors={fields.complaintsProcessText.errors} id={fields.complaintsProcessText.errorId} />
           </div>
@@ -139,8 +139,8 @@ export default function SettingsPage() {
               <label htmlFor={fields.secondFactorRequired.id}>Require a second factor for password sign-in</label>
             </div>
             <p className="field__hint" id={`${fields.secondFactorRequired.id}-hint`}>
-              Users who sign in with a password also type a code from an authenticator app. Those without one set it up at their next
-              sign-in. Single sign-on leaves the second factor to your identity provider.
+              Users who sign in with a password also type a code from an authenticator app. Those without one set it up at their next sign-in. Single sign-on leaves the second factor to your identity
+              provider.
             </p>
             <div className="field field--checkbox">
               <input {...getInputProps(fields.ssoAutoCreate, { type: "checkbox" })} aria-describedby={`${fields.ssoAutoCreate.id}-hint`} />

@@ -147,7 +147,12 @@ export default function UserPage() {
             <dt>Status</dt>
             <dd>
               {user.active ? <Badge tone="success">Active</Badge> : <Badge>Deactivated</Badge>}
-              {user.active && user.mustChangePassword ? <> <Badge tone="warning">New password pending</Badge></> : null}
+              {user.active && user.mustChangePassword ? (
+                <>
+                  {" "}
+                  <Badge tone="warning">New password pending</Badge>
+                </>
+              ) : null}
             </dd>
           </div>
           <div>
@@ -165,14 +170,12 @@ export default function UserPage() {
         </dl>
         {isSelf ? (
           <p className="muted">
-            This is your own account. Another administrator can deactivate it; change your password on the{" "}
-            <Link to="/account/password">Change password</Link> page.
+            This is your own account. Another administrator can deactivate it; change your password on the <Link to="/account/password">Change password</Link> page.
           </p>
         ) : confirm === "deactivate" && user.active ? (
           <Form method="post" className="confirm-box">
             <p>
-              <strong>Deactivate {user.name}?</strong> They are signed out on every device at once and cannot sign in until an
-              administrator reactivates them.
+              <strong>Deactivate {user.name}?</strong> They are signed out on every device at once and cannot sign in until an administrator reactivates them.
             </p>
             <div className="actions">
               <button type="submit" name="intent" value="deactivate" className="button button--danger">
@@ -186,8 +189,8 @@ export default function UserPage() {
         ) : confirm === "reset-password" && user.active ? (
           <Form method="post" className="confirm-box">
             <p>
-              <strong>Issue a new one-time password for {user.name}?</strong> Their current password stops working and they are
-              signed out on every device. At their next sign-in they must choose a new password.
+              <strong>Issue a new one-time password for {user.name}?</strong> Their current password stops working and they are signed out on every device. At their next sign-in they must choose a new
+              password.
             </p>
             <div className="actions">
               <button type="submit" name="intent" value="reset-password" className="button button--danger">
@@ -201,9 +204,8 @@ export default function UserPage() {
         ) : confirm === "reset-second-factor" && hasSecondFactor ? (
           <Form method="post" className="confirm-box">
             <p>
-              <strong>Reset {user.name}&apos;s second factor?</strong> Their authenticator app and recovery codes stop working and they
-              are signed out on every device. Do this only after checking who is asking (a lost phone). They set up a new factor at
-              their next password sign-in when your organisation requires one.
+              <strong>Reset {user.name}&apos;s second factor?</strong> Their authenticator app and recovery codes stop working and they are signed out on every device. Do this only after checking who
+              is asking (a lost phone). They set up a new factor at their next password sign-in when your organisation requires one.
             </p>
             <div className="actions">
               <button type="submit" name="intent" value="reset-second-factor" className="button button--danger">
@@ -242,12 +244,7 @@ export default function UserPage() {
         <Form method="post" className="form" {...getFormProps(form)}>
           <input type="hidden" name="intent" value="update" />
           <FormErrors errors={form.errors} id={form.errorId} />
-          <Field
-            label="Name"
-            inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "off" }}
-            errors={fields.name.errors}
-            errorId={fields.name.errorId}
-          />
+          <Field label="Name" inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "off" }} errors={fields.name.errors} errorId={fields.name.errorId} />
           <SelectField
             label="Role"
             selectProps={getSelectProps(fields.role)}

@@ -32,10 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   try {
     const { user, oneTimePassword } = await createUserWithOneTimePassword(db, actor, submission.value, now());
-    return json(
-      { created: { id: user.id, name: user.name, email: user.email, role: user.role, oneTimePassword } },
-      { headers: { "Cache-Control": "no-store" } },
-    );
+    return json({ created: { id: user.id, name: user.name, email: user.email, role: user.role, oneTimePassword } }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return domainErrorReply(submission, error);
   }
@@ -65,8 +62,8 @@ export default function NewUserPage() {
         <section className="card one-time-password" aria-labelledby="created-title">
           <h2 id="created-title">{created.name} can now sign in</h2>
           <p>
-            Give {created.name} ({created.email}, {ROLE_LABELS[created.role]}) this one-time password in person or by phone. It is
-            shown only now: leaving this page hides it for good. At their first sign-in they must choose a new password.
+            Give {created.name} ({created.email}, {ROLE_LABELS[created.role]}) this one-time password in person or by phone. It is shown only now: leaving this page hides it for good. At their first
+            sign-in they must choose a new password.
           </p>
           <p className="one-time-password__value">
             <span className="visually-hidden">One-time password: </span>
@@ -86,12 +83,7 @@ export default function NewUserPage() {
           <h2 id="new-user-title">New user</h2>
           <Form method="post" className="form" {...getFormProps(form)}>
             <FormErrors errors={form.errors} id={form.errorId} />
-            <Field
-              label="Name"
-              inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "off" }}
-              errors={fields.name.errors}
-              errorId={fields.name.errorId}
-            />
+            <Field label="Name" inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "off" }} errors={fields.name.errors} errorId={fields.name.errorId} />
             <Field
               label="Email"
               inputProps={{ ...getInputProps(fields.email, { type: "email" }), autoComplete: "off", spellCheck: false }}

@@ -66,10 +66,7 @@ export default function ApprovalsPage() {
       <div className="page-header">
         <div>
           <h1>Approvals</h1>
-          <p>
-            {total === 0 ? "Nothing waits for your decision." : total === 1 ? "One proposal waits for your decision." : `${total} proposals wait for your decision.`} Oldest
-            first.
-          </p>
+          <p>{total === 0 ? "Nothing waits for your decision." : total === 1 ? "One proposal waits for your decision." : `${total} proposals wait for your decision.`} Oldest first.</p>
         </div>
         {may("gestures:delegate") ? (
           <Link to="/delegation" className="button button--secondary">
@@ -149,9 +146,7 @@ export default function ApprovalsPage() {
         </p>
         <FormErrors errors={actionData?.errors ?? undefined} />
         {rows.length === 0 ? (
-          <p className="empty-state">
-            {page > 1 ? "No more proposals on this page. Go back to the first page." : "Nothing waits for your decision. You will be notified when a proposal arrives."}
-          </p>
+          <p className="empty-state">{page > 1 ? "No more proposals on this page. Go back to the first page." : "Nothing waits for your decision. You will be notified when a proposal arrives."}</p>
         ) : (
           <Form method="post">
             <input type="hidden" name="intent" value="bulk-approve" />

@@ -64,10 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!check.ok) {
     // Which proposal is named only to its own approver (used, expired, stale, no longer theirs).
     const mayOpen = check.problem === "used" || check.problem === "expired" || check.problem === "stale" || check.problem === "no-right";
-    return json(
-      { refusal: { title: REFUSAL_TITLES[check.problem], message: check.message, gestureId: mayOpen ? gestureId : null }, proposal: null },
-      { status: LINK_PROBLEM_STATUS[check.problem] },
-    );
+    return json({ refusal: { title: REFUSAL_TITLES[check.problem], message: check.message, gestureId: mayOpen ? gestureId : null }, proposal: null }, { status: LINK_PROBLEM_STATUS[check.problem] });
   }
   return json({
     refusal: null,
@@ -84,19 +81,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!check.ok) return json({ formErrors: [check.message] }, { status: LINK_PROBLEM_STATUS[check.problem] });
   const formData = await request.formData();
   return await submitForm(formData, LinkDecisionSchema, async ({ intent, comment }) => {
-      const result = await decideWithLink(db, user, { gestureId, token, secret: env.SESSION_SECRET, decision: intent, comment }, at);
-      const currency = (await getOrganisation(db)).currency;
-      const what = `proposal #${gestureId} (${formatMoney(check.gesture.requestedAmount, currency)})`;
-      const message =
-        result.status === "awaiting_finance"
-          ? `Approved ${what}. It now waits for finance's second approval.`
-          : result.status === "approved"
-            ? `Approved ${what}; the money is set aside.`
-            : result.status === "rejected"
-              ? `Rejected ${what}. The proposer is told why.`
-              : `Returned ${what} for changes. The proposer is told what to change.`;
-      return await redirectWithToast("/approvals", { kind: "success", message });
-    });
+    const result = await decideWithLink(db, user, { gestureId, token, secret: env.SESSION_SECRET, decision: intent, comment }, at);
+    const currency = (await getOrganisation(db)).currency;
+    const what = `proposal #${gestureId} (${formatMoney(check.gesture.requestedAmount, currency)})`;
+    const message =
+      result.status === "awaiting_finance"
+        ? `Approved ${what}. It now waits for finance's second approval.`
+        : result.status === "approved"
+        ? `Approved ${what}; the money is set aside.`
+        : result.status === "rejected"
+        ? `Rejected ${what}. The proposer is told why.`
+        : `Returned ${what} for changes. The proposer is told what to change.`;
+    return await redirectWithToast("/approvals", { kind: "success", message });
+  });
 }
 
 export default function DecideFromLinkPage() {

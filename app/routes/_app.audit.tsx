@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const beforeParam = Number(url.searchParams.get("before"));
   const before = Number.isSafeInteger(beforeParam) && beforeParam > 0 ? beforeParam : undefined;
   const events = await listAuditEvents(db, { ...filter, before, pageSize: PAGE_SIZE });
-  const verification = url.searchParams.get("verify") === "1" ? (await verifyAuditChain(db)) : null;
+  const verification = url.searchParams.get("verify") === "1" ? await verifyAuditChain(db) : null;
   const rows = events.rows.map((event) => ({
     id: event.id,
     at: event.at,
@@ -85,16 +85,21 @@ export default function AuditLog() {
       </div>
       {verification ? (
         <div className={`toast ${verification.ok ? "toast--success" : "toast--error"}`} role={verification.ok ? "status" : "alert"}>
-          <span>
-            {verification.ok
-              ? `The chain is intact: all ${verification.checked} events verified.`
-              : `The chain is broken at event ${verification.brokenAt}: ${verification.reason}.`}
-          </span>
+          <span>{verification.ok ? `The chain is intact: all ${verification.checked} events verified.` : `The chain is broken at event ${verification.brokenAt}: ${verification.reason}.`}</span>
         </div>
       ) : null}
       <section className="card" aria-label="Events">
         <Form method="get" className="filters" role="search" aria-label="Filter events">
-          <FilterInput type="search" id="audit-who" name="who" label="Who (name or e-mail starts with)" value={form.who} error={errors.who} hint={matchedPeople !== null && !errors.who ? `${matchedPeople === 50 ? "50 or more" : matchedPeople} ${matchedPeople === 1 ? "person" : "people"} match` : undefined} maxLength={100} />
+          <FilterInput
+            type="search"
+            id="audit-who"
+            name="who"
+            label="Who (name or e-mail starts with)"
+            value={form.who}
+            error={errors.who}
+            hint={matchedPeople !== null && !errors.who ? `${matchedPeople === 50 ? "50 or more" : matchedPeople} ${matchedPeople === 1 ? "person" : "people"} match` : undefined}
+            maxLength={100}
+          />
           <FilterInput type="search" id="audit-action" name="action" label="Action starts with" value={form.action} error={errors.action} maxLength={60} placeholder="auth." />
           <div className="field">
             <label htmlFor="audit-entity">Subject</label>
@@ -127,7 +132,9 @@ export default function AuditLog() {
               <caption className="visually-hidden">Audit events</caption>
               <thead>
                 <tr>
-                  <th scope="col" className="num">#</th>
+                  <th scope="col" className="num">
+                    #
+                  </th>
                   <th scope="col">When</th>
                   <th scope="col">Who</th>
                   <th scope="col">Action</th>

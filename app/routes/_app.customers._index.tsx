@@ -81,15 +81,7 @@ export default function CustomersPage() {
                     <td className="mono">{customer.crmRef}</td>
                     <td>{SEGMENT_LABELS[customer.segment as Segment]}</td>
                     <td>{customer.customerSince.slice(0, 4)}</td>
-                    <td>
-                      {customer.erased ? (
-                        <Badge>Erased</Badge>
-                      ) : customer.doNotContact ? (
-                        <Badge tone="danger">Do not contact</Badge>
-                      ) : (
-                        <Badge tone="success">OK to contact</Badge>
-                      )}
-                    </td>
+                    <td>{customer.erased ? <Badge>Erased</Badge> : customer.doNotContact ? <Badge tone="danger">Do not contact</Badge> : <Badge tone="success">OK to contact</Badge>}</td>
                   </tr>
                 ))}
               </tbody>

@@ -43,9 +43,9 @@ export async function action({ request }: ActionFunctionArgs) {
     try {
       const ended = await endDelegation(db, user, { delegationId: submission.value.delegationId }, now());
       return await redirectWithToast("/delegation", {
-              kind: "success",
-              message: `The delegation from ${delegationRange(ended)} is ended. Proposals to decide come to you again.`,
-            });
+        kind: "success",
+        message: `The delegation from ${delegationRange(ended)} is ended. Proposals to decide come to you again.`,
+      });
     } catch (error) {
       return domainErrorReply(submission, error);
     }
@@ -79,10 +79,14 @@ export default function DelegationPage() {
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateDelegationSchema }),
   });
-  const endErrors = reply && !isCreateReply ? Object.values(reply.error ?? {}).flat().filter((e): e is string => typeof e === "string") : [];
+  const endErrors =
+    reply && !isCreateReply
+      ? Object.values(reply.error ?? {})
+          .flat()
+          .filter((e): e is string => typeof e === "string")
+      : [];
   const planned = [...current, ...upcoming];
-  const describedBy = (field: { errorId: string; errors?: string[] }, hintId?: string) =>
-    [hintId, field.errors?.length ? field.errorId : undefined].filter(Boolean).join(" ") || undefined;
+  const describedBy = (field: { errorId: string; errors?: string[] }, hintId?: string) => [hintId, field.errors?.length ? field.errorId : undefined].filter(Boolean).join(" ") || undefined;
 
   return (
     <>
@@ -90,8 +94,8 @@ export default function DelegationPage() {
         <div>
           <h1>Delegate while away</h1>
           <p>
-            While a delegation lasts, your delegate approves, rejects or returns your branch's proposals for you, and new ones
-            are sent to them instead of you. You keep your own right to decide. Nobody ever decides their own proposal.
+            While a delegation lasts, your delegate approves, rejects or returns your branch's proposals for you, and new ones are sent to them instead of you. You keep your own right to decide.
+            Nobody ever decides their own proposal.
           </p>
         </div>
       </div>
@@ -151,7 +155,11 @@ export default function DelegationPage() {
                   ) : null}
                 </div>
                 {confirmId === d.id ? null : (
-                  <Link to={`?confirm=${d.id}`} className="button button--secondary" aria-label={`${d.status === "current" ? "End early" : "Cancel"}: delegation to ${d.delegateName}, ${delegationRange(d)}`}>
+                  <Link
+                    to={`?confirm=${d.id}`}
+                    className="button button--secondary"
+                    aria-label={`${d.status === "current" ? "End early" : "Cancel"}: delegation to ${d.delegateName}, ${delegationRange(d)}`}
+                  >
                     {d.status === "current" ? "End early…" : "Cancel…"}
                   </Link>
                 )}

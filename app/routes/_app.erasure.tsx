@@ -53,9 +53,8 @@ export default function ErasurePage() {
       <section className="card" aria-labelledby="erase-title">
         <h2 id="erase-title">Erase by CRM reference</h2>
         <p className="banner banner--warning" role="note">
-          Erasure cannot be undone. The customer's name, birthday, delivery address and every note are removed; their signals and any money records stay under a
-          pseudonym (“Erased customer #id”) so that budgets still add up. The customer is marked do-not-contact, a later CRM import does not bring them back,
-          and the erasure is recorded in the audit log.
+          Erasure cannot be undone. The customer's name, birthday, delivery address and every note are removed; their signals and any money records stay under a pseudonym (“Erased customer #id”) so
+          that budgets still add up. The customer is marked do-not-contact, a later CRM import does not bring them back, and the erasure is recorded in the audit log.
         </p>
         <Form method="post" className="form" {...getFormProps(form)}>
           <input type="hidden" name="intent" value="erase" />

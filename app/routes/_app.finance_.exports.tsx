@@ -32,8 +32,8 @@ export default function Exports() {
         <div>
           <h1>Exports</h1>
           <p>
-            Gestures and ledger entries of a period as CSV, for {scope.label}. The columns are listed in the README and never change order; amounts come
-            in minor units and as decimals; dates are ISO 8601 (UTC). Customer notes, card messages, justifications and outcome notes are never exported.
+            Gestures and ledger entries of a period as CSV, for {scope.label}. The columns are listed in the README and never change order; amounts come in minor units and as decimals; dates are ISO
+            8601 (UTC). Customer notes, card messages, justifications and outcome notes are never exported.
           </p>
         </div>
       </div>

@@ -37,7 +37,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tenure: report.tenure,
     branches: report.branches,
     totals: report.totals,
-    concentration: report.concentration.slice(0, Math.max(CONCENTRATION_ROWS, flaggedConcentrations)).map((c) => ({ ...c, topSegmentLabel: SEGMENT_LABELS[c.topSegment as keyof typeof SEGMENT_LABELS] ?? c.topSegment })),
+    concentration: report.concentration
+      .slice(0, Math.max(CONCENTRATION_ROWS, flaggedConcentrations))
+      .map((c) => ({ ...c, topSegmentLabel: SEGMENT_LABELS[c.topSegment as keyof typeof SEGMENT_LABELS] ?? c.topSegment })),
     concentrationChecked: report.concentration.length,
     flaggedConcentrations,
   });
@@ -55,8 +57,7 @@ export default function Fairness() {
         <div>
           <h1>Fairness</h1>
           <p>
-            Who received gestures from {data.range.fromDate} to {data.range.toDate}, {data.scope.label}: {data.totals.gestures} granted gestures against{" "}
-            {data.totals.customers} customers.
+            Who received gestures from {data.range.fromDate} to {data.range.toDate}, {data.scope.label}: {data.totals.gestures} granted gestures against {data.totals.customers} customers.
           </p>
         </div>
         <div className="page-header__actions">
@@ -68,9 +69,8 @@ export default function Fairness() {
       <section className="card" aria-labelledby="fairness-method">
         <h2 id="fairness-method">How to read this page</h2>
         <p>
-          Gestures count when they were granted (approved, fulfilled or closed) and were submitted in the period. The customer base is every customer of the
-          branches shown who has not been erased, as of today; tenure is counted to the end of the period. Shares far apart are a question to ask, not a
-          finding: a bereavement programme may rightly reach older customers more often.
+          Gestures count when they were granted (approved, fulfilled or closed) and were submitted in the period. The customer base is every customer of the branches shown who has not been erased, as
+          of today; tenure is counted to the end of the period. Shares far apart are a question to ask, not a finding: a bereavement programme may rightly reach older customers more often.
         </p>
         <ul>
           {data.rules.map((rule) => (
@@ -86,9 +86,7 @@ export default function Fairness() {
       <section className="card" aria-label="Filters">
         <ReportFilters idPrefix="fairness" label="Filter the report" period={data.periodField} scope={data.scope} clearHref={location.search ? location.pathname : null} />
       </section>
-      {data.totals.gestures === 0 ? (
-        <p className="empty-state card">No granted gestures in this period for {data.scope.label}. Choose a longer period or another branch.</p>
-      ) : null}
+      {data.totals.gestures === 0 ? <p className="empty-state card">No granted gestures in this period for {data.scope.label}. Choose a longer period or another branch.</p> : null}
       <ShareTable title="By segment" groupLabel="Segment" rows={data.segments} />
       <ShareTable title="By tenure" groupLabel="Customer for" rows={data.tenure} />
       {data.branches.length > 0 ? <ShareTable title="By branch" groupLabel="Branch" rows={data.branches} /> : null}
@@ -109,19 +107,25 @@ export default function Fairness() {
                   <tr>
                     <th scope="col">Who</th>
                     <th scope="col">Branch</th>
-                    <th scope="col" className="num">Gestures</th>
-                    <th scope="col" className="num">Customers</th>
-                    <th scope="col" className="num">Top 3 customers' share</th>
+                    <th scope="col" className="num">
+                      Gestures
+                    </th>
+                    <th scope="col" className="num">
+                      Customers
+                    </th>
+                    <th scope="col" className="num">
+                      Top 3 customers' share
+                    </th>
                     <th scope="col">Top segment</th>
-                    <th scope="col" className="num">Its share (of the branch's customers)</th>
+                    <th scope="col" className="num">
+                      Its share (of the branch's customers)
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {data.concentration.map((c) => (
                     <tr key={`${c.kind}-${c.id}`}>
-                      <th scope="row">
-                        {c.kind === "branch" ? `${c.name} (whole branch)` : c.name}
-                      </th>
+                      <th scope="row">{c.kind === "branch" ? `${c.name} (whole branch)` : c.name}</th>
                       <td>{c.branchName}</td>
                       <td className="num">{c.gestures}</td>
                       <td className="num">{c.customers}</td>
@@ -131,8 +135,7 @@ export default function Fairness() {
                       </td>
                       <td>{c.topSegmentLabel}</td>
                       <td className="num">
-                        {percent(c.topSegmentShare)} ({percent(c.segmentBaseShare)})
-                        {c.flaggedSegment ? <span className="fairness-flag"> · flagged</span> : null}
+                        {percent(c.topSegmentShare)} ({percent(c.segmentBaseShare)}){c.flaggedSegment ? <span className="fairness-flag"> · flagged</span> : null}
                       </td>
                     </tr>
                   ))}
@@ -157,10 +160,18 @@ function ShareTable({ title, groupLabel, rows }: { title: string; groupLabel: st
           <thead>
             <tr>
               <th scope="col">{groupLabel}</th>
-              <th scope="col" className="num">Gestures</th>
-              <th scope="col" className="num">Share of gestures</th>
-              <th scope="col" className="num">Customers</th>
-              <th scope="col" className="num">Share of customers</th>
+              <th scope="col" className="num">
+                Gestures
+              </th>
+              <th scope="col" className="num">
+                Share of gestures
+              </th>
+              <th scope="col" className="num">
+                Customers
+              </th>
+              <th scope="col" className="num">
+                Share of customers
+              </th>
               <th scope="col">Flag</th>
             </tr>
           </thead>

@@ -50,7 +50,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { quarter, options, from, rule, status, errors } = readFilters(url.searchParams, timeZone, at);
   // Computed in a report worker thread (decision 52): the event loop stays free meanwhile.
   const flags = await runReport({ kind: "flags", quarter, currency, rules: rule ? [rule] : FLAG_RULES });
-  const reviews = await reviewsFor(db, flags.map((f) => f.key));
+  const reviews = await reviewsFor(
+    db,
+    flags.map((f) => f.key),
+  );
   const counts = { open: flags.filter((f) => !reviews.has(f.key)).length, reviewed: flags.filter((f) => reviews.has(f.key)).length };
   const shown = flags.filter((f) => (status === "all" ? true : status === "reviewed" ? reviews.has(f.key) : !reviews.has(f.key)));
   const page = pageFromUrl(url);
@@ -109,9 +112,7 @@ export default function Flags() {
       <div className="page-header">
         <div>
           <h1>Unusual patterns</h1>
-          <p>
-            Patterns in {form.quarter} that deserve a second look. A flag is not a finding: open its gestures, then mark it reviewed with what you found.
-          </p>
+          <p>Patterns in {form.quarter} that deserve a second look. A flag is not a finding: open its gestures, then mark it reviewed with what you found.</p>
         </div>
       </div>
       <section className="card" aria-labelledby="rules-title">

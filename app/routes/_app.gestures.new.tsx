@@ -45,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const query = (url.searchParams.get("q") ?? "").slice(0, SEARCH_MAX);
     const page = pageFromUrl(url);
     try {
-      const result = query.trim() ? (await searchCustomers(db, user, { query, page, pageSize: DEFAULT_PAGE_SIZE })) : { rows: [], hasNext: false };
+      const result = query.trim() ? await searchCustomers(db, user, { query, page, pageSize: DEFAULT_PAGE_SIZE }) : { rows: [], hasNext: false };
       return json({ step: "customer" as const, query, page, ...result });
     } catch (error) {
       throwAsResponse(error);
@@ -56,7 +56,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const signalId = positiveId(url.searchParams.get("signalId"));
     const signal = options.signals.find((s) => s.id === signalId) ?? null;
     const occasionParam = url.searchParams.get("occasion") ?? "";
-    const occasion: Occasion | "" = (OCCASIONS as readonly string[]).includes(occasionParam) ? (occasionParam as Occasion) : (signal?.kind ?? "");
+    const occasion: Occasion | "" = (OCCASIONS as readonly string[]).includes(occasionParam) ? (occasionParam as Occasion) : signal?.kind ?? "";
     // What has worked for the occasion (issue 21): its types ranked by recorded responses. A
     // "Choose" link sets ?typeId=, so staff can pick from it without JavaScript.
     const forOccasion = occasion ? options.types.filter((t) => t.occasions.includes(occasion)) : [];
@@ -192,12 +192,20 @@ export default function NewProposalPage() {
           {options.customer.erased
             ? "This customer was erased at their request; they receive no gesture."
             : options.customer.doNotContact
-              ? "This customer asked not to be contacted; they receive no gesture."
-              : options.checks.connectedRefusal}
+            ? "This customer asked not to be contacted; they receive no gesture."
+            : options.checks.connectedRefusal}
         </p>
       ) : (
         <>
-          <WhatHasWorked customerId={options.customer.id} occasion={defaults.occasion} signalId={data.signalId} worked={worked} workedAmong={workedAmong} currency={currency} chosenTypeId={defaults.typeId} />
+          <WhatHasWorked
+            customerId={options.customer.id}
+            occasion={defaults.occasion}
+            signalId={data.signalId}
+            worked={worked}
+            workedAmong={workedAmong}
+            currency={currency}
+            chosenTypeId={defaults.typeId}
+          />
           <section className="card" aria-labelledby="proposal-title">
             <h2 id="proposal-title" className="visually-hidden">
               Proposal

@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     throwAsResponse(error);
   }
   const receipt = await latestReceipt(db, gestureId);
-  const file = receipt ? (await openReceipt(db, receipt.id)) : null;
+  const file = receipt ? await openReceipt(db, receipt.id) : null;
   if (!receipt || !file) throw new Response("This gesture has no receipt on file.", { status: 404 });
   const inline = new URL(request.url).searchParams.get("inline") === "1";
   return new Response(new Uint8Array(file), {

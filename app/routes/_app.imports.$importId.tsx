@@ -47,9 +47,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.value.intent === "commit") {
       const counts = await commitImport(db, user, { importId }, now());
       return await redirectWithToast(`/imports/${importId}`, {
-              kind: "success",
-              message: `Imported: ${counts.create} new, ${counts.update} updated, ${counts.unchanged} unchanged.`,
-            });
+        kind: "success",
+        message: `Imported: ${counts.create} new, ${counts.update} updated, ${counts.unchanged} unchanged.`,
+      });
     }
     await discardImport(db, user, { importId }, now());
     return await redirectWithToast("/imports", { kind: "info", message: "Import discarded. Nothing was changed." });
@@ -109,7 +109,9 @@ export default function ImportPreview() {
             <p>
               {data.validRows === 0
                 ? "No row can be imported. Correct the file and upload it again."
-                : `Importing writes the ${data.validRows} valid row${data.validRows === 1 ? "" : "s"} in one step. Rows with errors are left out; correct them and upload the file again (rows already imported stay unchanged).`}
+                : `Importing writes the ${data.validRows} valid row${
+                    data.validRows === 1 ? "" : "s"
+                  } in one step. Rows with errors are left out; correct them and upload the file again (rows already imported stay unchanged).`}
             </p>
             <div className="actions">
               {data.validRows > 0 ? (
@@ -142,8 +144,12 @@ export default function ImportPreview() {
                 <caption className="visually-hidden">Rows that cannot be imported</caption>
                 <thead>
                   <tr>
-                    <th scope="col" className="num">Row</th>
-                    <th scope="col" className="num">Ends on line</th>
+                    <th scope="col" className="num">
+                      Row
+                    </th>
+                    <th scope="col" className="num">
+                      Ends on line
+                    </th>
                     <th scope="col">Column</th>
                     <th scope="col">Problem</th>
                   </tr>

@@ -1,12 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  json,
-  redirect,
-  unstable_composeUploadHandlers,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type UploadHandler,
-} from "@remix-run/node";
+import { json, redirect, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -99,12 +92,18 @@ export default function ImportsPage() {
       <section className="card" aria-labelledby="upload-title">
         <h2 id="upload-title">Upload a file</h2>
         <p>
-          Export a CSV from the CRM with the columns of the template. Every row is checked first: you see a preview with counts and the rows that cannot be
-          imported, and nothing changes until you confirm. Importing the same file again changes nothing. Files up to {IMPORT_MAX_BYTES / 1024 / 1024} MB and{" "}
-          {IMPORT_MAX_ROWS.toLocaleString("en-US")} rows.
+          Export a CSV from the CRM with the columns of the template. Every row is checked first: you see a preview with counts and the rows that cannot be imported, and nothing changes until you
+          confirm. Importing the same file again changes nothing. Files up to {IMPORT_MAX_BYTES / 1024 / 1024} MB and {IMPORT_MAX_ROWS.toLocaleString("en-US")} rows.
         </p>
         <p>
-          Templates: <a href="/imports/template/customers" download>customers template</a> · <a href="/imports/template/signals" download>signals template</a>
+          Templates:{" "}
+          <a href="/imports/template/customers" download>
+            customers template
+          </a>{" "}
+          ·{" "}
+          <a href="/imports/template/signals" download>
+            signals template
+          </a>
         </p>
         {errors?.form ? (
           <p className="form-error" role="alert">
@@ -114,7 +113,13 @@ export default function ImportsPage() {
         <Form method="post" encType="multipart/form-data" className="form" aria-describedby="upload-title">
           <div className="field">
             <label htmlFor="import-kind">The file holds</label>
-            <select id="import-kind" name="kind" defaultValue={errors?.values.kind ?? ""} aria-invalid={errors?.kind ? true : undefined} aria-describedby={errors?.kind ? "import-kind-error" : undefined}>
+            <select
+              id="import-kind"
+              name="kind"
+              defaultValue={errors?.values.kind ?? ""}
+              aria-invalid={errors?.kind ? true : undefined}
+              aria-describedby={errors?.kind ? "import-kind-error" : undefined}
+            >
               <option value="">Choose…</option>
               {IMPORT_KINDS.map((k) => (
                 <option key={k} value={k}>
@@ -144,12 +149,12 @@ export default function ImportsPage() {
         <details>
           <summary>Columns</summary>
           <p>
-            <strong>Customers:</strong> <code>{CUSTOMER_COLUMNS.join(", ")}</code>. Required: crm_ref, name, branch_code, customer_since (YYYY-MM-DD). segment is
-            retail, premier, business or private; birthday is MM-DD; do_not_contact is yes or no, with a reason when yes.
+            <strong>Customers:</strong> <code>{CUSTOMER_COLUMNS.join(", ")}</code>. Required: crm_ref, name, branch_code, customer_since (YYYY-MM-DD). segment is retail, premier, business or private;
+            birthday is MM-DD; do_not_contact is yes or no, with a reason when yes.
           </p>
           <p>
-            <strong>Signals:</strong> <code>{SIGNAL_COLUMNS.join(", ")}</code>. Required: crm_ref, kind, date (YYYY-MM-DD). source is crm or survey; severity 1–3 or
-            low, medium, high; note at most 500 characters. signal_ref is the CRM's id of the event: give it when the CRM has one.
+            <strong>Signals:</strong> <code>{SIGNAL_COLUMNS.join(", ")}</code>. Required: crm_ref, kind, date (YYYY-MM-DD). source is crm or survey; severity 1–3 or low, medium, high; note at most 500
+            characters. signal_ref is the CRM's id of the event: give it when the CRM has one.
           </p>
         </details>
       </section>
@@ -168,11 +173,21 @@ export default function ImportsPage() {
                   <th scope="col">File</th>
                   <th scope="col">Kind</th>
                   <th scope="col">Status</th>
-                  <th scope="col" className="num">Rows</th>
-                  <th scope="col" className="num">Errors</th>
-                  <th scope="col" className="num">New</th>
-                  <th scope="col" className="num">Updated</th>
-                  <th scope="col" className="num">Unchanged</th>
+                  <th scope="col" className="num">
+                    Rows
+                  </th>
+                  <th scope="col" className="num">
+                    Errors
+                  </th>
+                  <th scope="col" className="num">
+                    New
+                  </th>
+                  <th scope="col" className="num">
+                    Updated
+                  </th>
+                  <th scope="col" className="num">
+                    Unchanged
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -37,9 +37,9 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     const changed = await markAllNotificationsRead(db, user.id, { upToId: parsed.data.upToId }, now());
     return await redirectWithToast(back, {
-          kind: "success",
-          message: changed === 0 ? "Nothing was left unread." : `Marked ${changed} notification${changed === 1 ? "" : "s"} as read.`,
-        });
+      kind: "success",
+      message: changed === 0 ? "Nothing was left unread." : `Marked ${changed} notification${changed === 1 ? "" : "s"} as read.`,
+    });
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json({ error: error.message }, { status: error.code === "NOT_FOUND" ? 404 : 409 });
@@ -66,9 +66,7 @@ export default function NotificationsPage() {
       <div className="page-header">
         <div>
           <h1>Notifications</h1>
-          <p>
-            {unread === 0 ? "Everything is read." : `${unread >= 100 ? "99+" : unread} unread.`} Each notification is also sent to you by e-mail.
-          </p>
+          <p>{unread === 0 ? "Everything is read." : `${unread >= 100 ? "99+" : unread} unread.`} Each notification is also sent to you by e-mail.</p>
         </div>
         {unread > 0 ? (
           <Form method="post">

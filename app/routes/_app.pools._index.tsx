@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const at = now();
   const periods = await listPeriods(db);
   const requested = Number(url.searchParams.get("period"));
-  const period = (Number.isSafeInteger(requested) && requested > 0 ? (await findPeriod(db, requested)) : null) ?? (await currentPeriod(db, at)) ?? periods[0] ?? null;
+  const period = (Number.isSafeInteger(requested) && requested > 0 ? await findPeriod(db, requested) : null) ?? (await currentPeriod(db, at)) ?? periods[0] ?? null;
   const regions = await listRegions(db);
   const regionParam = url.searchParams.get("region") ?? "";
   const region = regions.includes(regionParam) ? regionParam : "";
@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     periods: periods.map((p) => ({ id: p.id, label: p.label, status: p.status })),
     period: period ? { ...period, range: periodRange(period), ended: period.endsOn <= today } : null,
-    pools: period ? (await listPeriodPools(db, period.id, { region: region || undefined, page, pageSize: PAGE_SIZE })) : null,
+    pools: period ? await listPeriodPools(db, period.id, { region: region || undefined, page, pageSize: PAGE_SIZE }) : null,
     regions,
     region,
     page,

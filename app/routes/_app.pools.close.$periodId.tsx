@@ -53,9 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       result.carriedOver > 0 ? `${formatMoney(result.carriedOver, currency)} unspent carried over` : null,
     ].filter(Boolean);
     return await redirectWithToast(`/pools?period=${periodId}`, {
-          kind: "success",
-          message: `${result.label} is closed${parts.length ? `: ${parts.join("; ")}` : ""}.`,
-        });
+      kind: "success",
+      message: `${result.label} is closed${parts.length ? `: ${parts.join("; ")}` : ""}.`,
+    });
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return json({ error: error.message }, { status: DOMAIN_ERROR_STATUS[error.code] });
@@ -86,7 +86,8 @@ export default function ClosePeriodPage() {
         <ul className="plain-list">
           <li>The pools of {period.label} take no new holds, allocations or adjustments.</li>
           <li>
-            Open holds: <strong>{openHolds.count}</strong> (<Money amount={openHolds.total} />).{" "}
+            Open holds: <strong>{openHolds.count}</strong> (<Money amount={openHolds.total} />
+            ).{" "}
             {openHolds.count > 0
               ? `Closing needs them resolved first, or carried into ${nextLabel}: each is released here and placed again there, both in the ledger and the audit log.`
               : "None, so nothing needs carrying."}

@@ -49,10 +49,7 @@ export default function ReportsPage() {
       <div className="page-header">
         <div>
           <h1>Spend reports</h1>
-          <p>
-            {data.ownBranchOnly ? `${where}: what` : "What"} was budgeted, committed to approved gestures and spent, by region, branch, occasion, gesture type and
-            month.
-          </p>
+          <p>{data.ownBranchOnly ? `${where}: what` : "What"} was budgeted, committed to approved gestures and spent, by region, branch, occasion, gesture type and month.</p>
         </div>
         <Link to={`/reports/outcomes${location.search}`} className="button button--secondary">
           Return on empathy

@@ -69,13 +69,18 @@ export default function OutcomesPage() {
                     ["Gestures fulfilled", report.totals.fulfilled],
                     ["Spent on them", <Money amount={report.totals.spent} />],
                     ["Positive outcomes", report.totals.positive],
-                    ["Outcome recorded", <>{report.totals.recorded} ({percentOf(report.totals.recorded, report.totals.fulfilled)}%)</>],
+                    [
+                      "Outcome recorded",
+                      <>
+                        {report.totals.recorded} ({percentOf(report.totals.recorded, report.totals.fulfilled)}%)
+                      </>,
+                    ],
                   ]}
                   label="Totals"
                 />
                 <p className="muted">
-                  Cost per positive outcome is what was spent on the fulfilled gestures divided by how many customers thanked staff or gave positive feedback.
-                  Gestures without a recorded outcome count in the spend but not as positive, so a low recording rate makes it look worse than it may be.
+                  Cost per positive outcome is what was spent on the fulfilled gestures divided by how many customers thanked staff or gave positive feedback. Gestures without a recorded outcome count
+                  in the spend but not as positive, so a low recording rate makes it look worse than it may be.
                 </p>
                 <BarChart
                   title={`Outcomes of the gestures fulfilled, ${period.label}`}
@@ -102,10 +107,10 @@ export default function OutcomesPage() {
           <section className="card" aria-labelledby="outcomes-later-title">
             <h2 id="outcomes-later-title">What happened next</h2>
             <p>
-              For each kind of signal dated in {period.label}, we compare customers who received a fulfilled gesture for that occasion with customers who had the
-              same kind of signal and received none: how many had a complaint, a detractor or a promoter survey answer recorded within {FOLLOW_UP_DAYS} days
-              after it. This shows an association, not a cause: staff choose whom to help, and the two groups may differ in other ways. Groups under{" "}
-              {SMALL_SAMPLE} cases are marked as small samples; read them with care. Account closures are not compared because the CRM does not send them yet.
+              For each kind of signal dated in {period.label}, we compare customers who received a fulfilled gesture for that occasion with customers who had the same kind of signal and received none:
+              how many had a complaint, a detractor or a promoter survey answer recorded within {FOLLOW_UP_DAYS} days after it. This shows an association, not a cause: staff choose whom to help, and
+              the two groups may differ in other ways. Groups under {SMALL_SAMPLE} cases are marked as small samples; read them with care. Account closures are not compared because the CRM does not
+              send them yet.
             </p>
             {report.comparison.length === 0 ? (
               <p className="empty-state">No customer with a signal in this period received a gesture for it yet, so there is nothing to compare.</p>

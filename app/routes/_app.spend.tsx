@@ -46,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const branchName = (await getBranch(db, user.branchId)).name;
   const choice = await readBudgetPeriod(db, url.searchParams, now());
   const period = choice.period;
-  const spend = period ? (await branchSpend(db, user.branchId, period, { status, occasion, typeId, page, pageSize: DEFAULT_PAGE_SIZE })) : null;
+  const spend = period ? await branchSpend(db, user.branchId, period, { status, occasion, typeId, page, pageSize: DEFAULT_PAGE_SIZE }) : null;
   return json({
     branchName,
     periodField: budgetPeriodField(choice),
@@ -81,8 +81,22 @@ export default function SpendPage() {
       ) : (
         <>
           <ReportFilters idPrefix="spend" label="Choose the period and filter the gestures" period={periodField}>
-            <FilterSelect id="spend-status" name="status" label="Status" value={filter.status} anyLabel="Any status" options={GESTURE_STATUSES.map((s) => ({ value: s, label: GESTURE_STATUS_LABELS[s] }))} />
-            <FilterSelect id="spend-occasion" name="occasion" label="Occasion" value={filter.occasion} anyLabel="Any occasion" options={OCCASIONS.map((o) => ({ value: o, label: SIGNAL_KIND_LABELS[o] }))} />
+            <FilterSelect
+              id="spend-status"
+              name="status"
+              label="Status"
+              value={filter.status}
+              anyLabel="Any status"
+              options={GESTURE_STATUSES.map((s) => ({ value: s, label: GESTURE_STATUS_LABELS[s] }))}
+            />
+            <FilterSelect
+              id="spend-occasion"
+              name="occasion"
+              label="Occasion"
+              value={filter.occasion}
+              anyLabel="Any occasion"
+              options={OCCASIONS.map((o) => ({ value: o, label: SIGNAL_KIND_LABELS[o] }))}
+            />
             <FilterSelect id="spend-type" name="type" label="Gesture type" value={filter.type} anyLabel="Any type" options={types.map((t) => ({ value: t.id, label: t.name }))} />
           </ReportFilters>
 
@@ -110,9 +124,7 @@ export default function SpendPage() {
           <section className="card" aria-labelledby="spend-gestures-title">
             <h2 id="spend-gestures-title">Gestures</h2>
             {spend.rows.length === 0 ? (
-              <p className="empty-state">
-                {filtered ? "No gesture of this period matches these filters. Choose “Any” to see them all." : "No gesture was proposed in this period yet."}
-              </p>
+              <p className="empty-state">{filtered ? "No gesture of this period matches these filters. Choose “Any” to see them all." : "No gesture was proposed in this period yet."}</p>
             ) : (
               <>
                 <TableWrap label="Gestures of the period">

@@ -54,26 +54,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const back = `/stories/${storyId}`;
   if (intent === "publish" || intent === "return" || intent === "decline") {
     return await submitForm(formData, ReviewStorySchema, async ({ intent: decision, version, comment }) => {
-          const result = await reviewStory(db, user, { storyId, version, decision, comment }, now());
-          return await redirectWithToast(result.status === "published" ? back : "/stories/review", {
-                      kind: result.alreadyDone ? "info" : "success",
-                      message: result.alreadyDone ? "You had already decided this; nothing happened twice." : TOASTS[result.status as keyof typeof TOASTS],
-                    });
-        });
+      const result = await reviewStory(db, user, { storyId, version, decision, comment }, now());
+      return await redirectWithToast(result.status === "published" ? back : "/stories/review", {
+        kind: result.alreadyDone ? "info" : "success",
+        message: result.alreadyDone ? "You had already decided this; nothing happened twice." : TOASTS[result.status as keyof typeof TOASTS],
+      });
+    });
   }
   if (intent === "withdraw") {
     return await submitForm(formData, WithdrawStorySchema, async ({ version }) => {
-          const result = await withdrawStory(db, user, { storyId, version }, now());
-          return await redirectWithToast(back, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "It was already withdrawn." : "Withdrawn: it is no longer on the Stories page." });
-        });
+      const result = await withdrawStory(db, user, { storyId, version }, now());
+      return await redirectWithToast(back, {
+        kind: result.alreadyDone ? "info" : "success",
+        message: result.alreadyDone ? "It was already withdrawn." : "Withdrawn: it is no longer on the Stories page.",
+      });
+    });
   }
   return await submitForm(formData, EditStorySchema, async ({ intent: how, version, body }) => {
-      const result = await editStory(db, user, { storyId, version, body, submit: how === "submit" }, now());
-      return await redirectWithToast(back, {
-              kind: result.alreadyDone ? "info" : "success",
-              message: result.alreadyDone ? "This was already saved; nothing happened twice." : result.status === "submitted" ? "Sent for review: a manager of your branch reads it next." : "Draft saved.",
-            });
+    const result = await editStory(db, user, { storyId, version, body, submit: how === "submit" }, now());
+    return await redirectWithToast(back, {
+      kind: result.alreadyDone ? "info" : "success",
+      message: result.alreadyDone ? "This was already saved; nothing happened twice." : result.status === "submitted" ? "Sent for review: a manager of your branch reads it next." : "Draft saved.",
     });
+  });
 }
 
 export default function StoryPage() {
@@ -174,7 +177,14 @@ function WithdrawCard({ version, published, lastResult }: { version: number; pub
           <input type="hidden" name="version" value={version} />
           <p>{published ? "It leaves the Stories page for good; the record of it stays in the audit log." : "It will not be published; the record of it stays in the audit log."}</p>
           <div className="field field--checkbox">
-            <input type="checkbox" id={fields.confirm.id} name={fields.confirm.name} value="yes" aria-invalid={fields.confirm.errors?.length ? true : undefined} aria-describedby={fields.confirm.errors?.length ? fields.confirm.errorId : undefined} />
+            <input
+              type="checkbox"
+              id={fields.confirm.id}
+              name={fields.confirm.name}
+              value="yes"
+              aria-invalid={fields.confirm.errors?.length ? true : undefined}
+              aria-describedby={fields.confirm.errors?.length ? fields.confirm.errorId : undefined}
+            />
             <label htmlFor={fields.confirm.id}>Yes, withdraw story</label>
             <FieldErrors errors={fields.confirm.errors} id={fields.confirm.errorId} />
           </div>

@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filtered: filter.occasion !== null || filter.region !== null,
     mine: await myStories(db, user),
     canWrite: can(user.role, "stories:write"),
-    toReview: can(user.role, "stories:review") ? (await storiesToReview(db, user)) : null,
+    toReview: can(user.role, "stories:review") ? await storiesToReview(db, user) : null,
   });
 }
 

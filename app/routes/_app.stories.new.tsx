@@ -47,13 +47,17 @@ export async function action({ request }: ActionFunctionArgs) {
     throwAsResponse(error);
   }
   return await submitForm(formData, WriteStorySchema, async (value) => {
-      if (value.gestureId !== gestureId) return json({ message: "This form is for another gesture. Reload the page and try again." }, { status: 400 });
-      const result = await writeStory(db, user, { gestureId, body: value.body, submit: value.intent === "submit" }, now());
-      return await redirectWithToast(`/stories/${result.storyId}`, {
-              kind: result.alreadyDone ? "info" : "success",
-              message: result.alreadyDone ? "This story was already saved; nothing happened twice." : result.status === "submitted" ? "Story sent: a manager of your branch reviews it before it is published." : "Draft saved. Send it for review when it is ready.",
-            });
+    if (value.gestureId !== gestureId) return json({ message: "This form is for another gesture. Reload the page and try again." }, { status: 400 });
+    const result = await writeStory(db, user, { gestureId, body: value.body, submit: value.intent === "submit" }, now());
+    return await redirectWithToast(`/stories/${result.storyId}`, {
+      kind: result.alreadyDone ? "info" : "success",
+      message: result.alreadyDone
+        ? "This story was already saved; nothing happened twice."
+        : result.status === "submitted"
+        ? "Story sent: a manager of your branch reviews it before it is published."
+        : "Draft saved. Send it for review when it is ready.",
     });
+  });
 }
 
 export default function WriteStoryPage() {

@@ -14,7 +14,7 @@ import { db } from "~/utils/db.server";
 // It also counts the user's unread notifications for the header badge (one indexed read).
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { allowPasswordChangePending: true });
-  return json({ unreadNotifications: user.mustChangePassword ? null : (await unreadCount(db, user.id)) });
+  return json({ unreadNotifications: user.mustChangePassword ? null : await unreadCount(db, user.id) });
 }
 
 // The badge should be current on every page, not only after a form post: the loader is one
@@ -24,7 +24,12 @@ export const shouldRevalidate = () => true;
 function Shell({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const data = useRouteLoaderData<typeof loader>("routes/_app");
-  if (!root?.user) return <main id="main" className="app-main">{children}</main>;
+  if (!root?.user)
+    return (
+      <main id="main" className="app-main">
+        {children}
+      </main>
+    );
   return (
     <AppShell user={root.user} organisationName={root.organisation.name} unreadNotifications={data?.unreadNotifications ?? null}>
       <ToastMessage toast={root.toast} />

@@ -15,7 +15,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return json({ error: "method_not_allowed", message: "Send signals with POST." }, { status: 405, headers: { Allow: "POST" } });
   const header = request.headers.get("Authorization") ?? "";
   const presented = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
-  const key = presented ? (await authenticateApiKey(db, presented)) : null;
+  const key = presented ? await authenticateApiKey(db, presented) : null;
   if (!key) {
     return json(
       { error: "unauthorized", message: "Send a valid API key as `Authorization: Bearer <key>`. An administrator creates keys on the API keys page." },

@@ -25,9 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   } catch (error) {
     logger.error({ err: error }, "OpenID Connect discovery failed");
     return await redirectWithToast("/login", {
-          kind: "error",
-          message: "The identity provider cannot be reached just now. Try again in a few minutes, or sign in with your password.",
-        });
+      kind: "error",
+      message: "The identity provider cannot be reached just now. Try again in a few minutes, or sign in with your password.",
+    });
   }
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"), "") || null;
   const { cookieToken, authorizationUrl } = await beginSsoSignIn(db, config, {

@@ -88,8 +88,8 @@ export default function EnrolPage() {
       <>
         <h1>Set up two-step sign-in</h1>
         <p>
-          Your organisation asks for a second factor when you sign in with a password. Set it up once for <strong>{enrolment.email}</strong>;
-          after that you type a code from your phone at each sign-in.
+          Your organisation asks for a second factor when you sign in with a password. Set it up once for <strong>{enrolment.email}</strong>; after that you type a code from your phone at each
+          sign-in.
         </p>
         <EnrolmentInstructions svg={enrolment.svg} secret={enrolment.secret} />
         <Form method="post" className="form" {...getFormProps(form)}>

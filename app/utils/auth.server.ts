@@ -17,8 +17,8 @@ import { toastHeader } from "./toast.server";
  * that run after it (Remix gives them a new GET request, and the action's lookup is not kept).
  */
 async function sessionOf(request: Request, token: string): Promise<SessionLookup> {
-  const lookup = async () => (await lookupSession(db, token, env.SESSION_SECRET, now()));
-  return request.method === "GET" || request.method === "HEAD" ? memoForRequest(`session:${token}`, lookup) : (await lookup());
+  const lookup = async () => await lookupSession(db, token, env.SESSION_SECRET, now());
+  return request.method === "GET" || request.method === "HEAD" ? memoForRequest(`session:${token}`, lookup) : await lookup();
 }
 
 export type AuthenticatedRequest = { user: SessionUser; sessionHash: string; signInMethod: SignInMethod };
@@ -42,12 +42,9 @@ export const CHANGE_PASSWORD_PATH = "/account/password";
  * with a one-time password reaches nothing but the change-password page (the only caller that
  * passes `allowPasswordChangePending`) until they have chosen their own.
  */
-export async function requireAuthenticated(
-  request: Request,
-  options: { allowPasswordChangePending?: boolean } = {},
-): Promise<AuthenticatedRequest> {
+export async function requireAuthenticated(request: Request, options: { allowPasswordChangePending?: boolean } = {}): Promise<AuthenticatedRequest> {
   const token = await readSessionToken(request);
-  const result: SessionLookup = token ? (await sessionOf(request, token)) : { status: "none" };
+  const result: SessionLookup = token ? await sessionOf(request, token) : { status: "none" };
   if (result.status === "active") {
     if (result.user.mustChangePassword && !options.allowPasswordChangePending) {
       throw redirect(CHANGE_PASSWORD_PATH, {

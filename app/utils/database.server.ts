@@ -197,7 +197,10 @@ const queues = new WeakMap<object, Promise<unknown>>();
 function serialized<T>(connection: object, work: () => Promise<T>): Promise<T> {
   const previous = queues.get(connection) ?? Promise.resolve();
   const next = previous.then(work, work);
-  queues.set(connection, next.catch(() => undefined));
+  queues.set(
+    connection,
+    next.catch(() => undefined),
+  );
   return next;
 }
 

@@ -7,9 +7,7 @@ import { computeFlags, type Flag, type FlagRule } from "~/domain/reporting/patte
 import type { Quarter, ReportRange, ReportScope } from "~/domain/reporting/report-filter.server";
 import type { DbOrTx } from "./database.server";
 
-export type ReportJob =
-  | { kind: "fairness"; scope: ReportScope; range: ReportRange }
-  | { kind: "flags"; quarter: Quarter; currency: string; rules: readonly FlagRule[] };
+export type ReportJob = { kind: "fairness"; scope: ReportScope; range: ReportRange } | { kind: "flags"; quarter: Quarter; currency: string; rules: readonly FlagRule[] };
 
 export type ReportResult<Job extends ReportJob> = Job extends { kind: "fairness" } ? Awaited<ReturnType<typeof fairnessReport>> : Flag[];
 

@@ -23,7 +23,7 @@ function builtWorkerFile(): string | null {
 const WORKER_FILE = builtWorkerFile();
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
-type Thread = { worker: Worker; busy: Pending & { id: number } | null };
+type Thread = { worker: Worker; busy: (Pending & { id: number }) | null };
 
 const threads: Thread[] = [];
 const queue: { request: ReportWorkerRequest; pending: Pending }[] = [];

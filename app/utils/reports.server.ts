@@ -4,15 +4,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { csvHeaders } from "~/domain/core/csv-export.server";
 import { getOrganisation } from "~/domain/core/organisation.server";
-import {
-  currentReportUrl,
-  readBudgetPeriod,
-  readRange,
-  readScope,
-  reportAccess,
-  type OtherBranch,
-  type ScopeFilter,
-} from "~/domain/reporting/report-filter.server";
+import { currentReportUrl, readBudgetPeriod, readRange, readScope, reportAccess, type OtherBranch, type ScopeFilter } from "~/domain/reporting/report-filter.server";
 import type { SessionUser } from "~/domain/identity/sessions.server";
 import { requireUser } from "./auth.server";
 import { now } from "./clock.server";
@@ -41,10 +33,7 @@ export async function financeExportResponse(request: Request, context: AppLoadCo
   const { currency, timeZone } = await getOrganisation(db);
   const range = readRange(url.searchParams, timeZone, now());
   if (Object.keys(scope.errors).length || Object.keys(range.errors).length) throw redirect(`/finance/exports?${url.searchParams}`);
-  const stream = await exportCsvStream(
-      { kind, scope: scope.scope, range: range.range, currency, bom: url.searchParams.get("bom") === "1" },
-      { drained: context.drained },
-    );
+  const stream = await exportCsvStream({ kind, scope: scope.scope, range: range.range, currency, bom: url.searchParams.get("bom") === "1" }, { drained: context.drained });
   const name = scope.scope.branchId !== null || scope.scope.region !== null ? `-${scope.label}` : "";
   return new Response(stream, { headers: csvHeaders(`${kind}${name}-${range.range.fromDate}-to-${range.range.toDate}.csv`) });
 }

@@ -37,8 +37,90 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-const FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Aisha", "Wei", "Olga", "Mateo", "Priya", "Kofi", "Yuki", "Ines", "Lars", "Fatima"];
-const LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Okafor", "Kowalski", "Nakamura", "Haddad", "Lindqvist", "Moreau", "Rossi", "Novak", "Silva", "Kim"];
+const FIRST = [
+  "James",
+  "Mary",
+  "Robert",
+  "Patricia",
+  "John",
+  "Jennifer",
+  "Michael",
+  "Linda",
+  "David",
+  "Elizabeth",
+  "William",
+  "Barbara",
+  "Richard",
+  "Susan",
+  "Joseph",
+  "Jessica",
+  "Thomas",
+  "Sarah",
+  "Charles",
+  "Karen",
+  "Aisha",
+  "Wei",
+  "Olga",
+  "Mateo",
+  "Priya",
+  "Kofi",
+  "Yuki",
+  "Ines",
+  "Lars",
+  "Fatima",
+];
+const LAST = [
+  "Smith",
+  "Johnson",
+  "Williams",
+  "Brown",
+  "Jones",
+  "Garcia",
+  "Miller",
+  "Davis",
+  "Rodriguez",
+  "Martinez",
+  "Hernandez",
+  "Lopez",
+  "Gonzalez",
+  "Wilson",
+  "Anderson",
+  "Thomas",
+  "Taylor",
+  "Moore",
+  "Jackson",
+  "Martin",
+  "Lee",
+  "Perez",
+  "Thompson",
+  "White",
+  "Harris",
+  "Sanchez",
+  "Clark",
+  "Ramirez",
+  "Lewis",
+  "Robinson",
+  "Walker",
+  "Young",
+  "Allen",
+  "King",
+  "Wright",
+  "Scott",
+  "Torres",
+  "Nguyen",
+  "Hill",
+  "Flores",
+  "Okafor",
+  "Kowalski",
+  "Nakamura",
+  "Haddad",
+  "Lindqvist",
+  "Moreau",
+  "Rossi",
+  "Novak",
+  "Silva",
+  "Kim",
+];
 
 function build() {
   const started = Date.now();
@@ -50,9 +132,7 @@ function build() {
   const insertCustomer = sqlite.prepare(
     "insert into customers (crm_ref, name, name_key, surname_key, branch_id, customer_since, segment, birthday, do_not_contact, do_not_contact_reason, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 'retail', ?, ?, ?, ?, ?)",
   );
-  const insertSignal = sqlite.prepare(
-    "insert into signals (customer_id, branch_id, kind, occurred_on, source, severity, note, external_ref, created_at) values (?, ?, ?, ?, 'crm', ?, ?, ?, ?)",
-  );
+  const insertSignal = sqlite.prepare("insert into signals (customer_id, branch_id, kind, occurred_on, source, severity, note, external_ref, created_at) values (?, ?, ?, ?, 'crm', ?, ?, ?, ?)");
   sqlite.transaction(() => {
     for (let i = 1; i <= CUSTOMERS; i++) {
       const first = pick(FIRST);
@@ -61,12 +141,33 @@ function build() {
       const since = addDays("1980-01-01", Math.floor(random() * 16_000));
       const birthday = random() < 0.8 ? addDays("2024-01-01", Math.floor(random() * 366)).slice(5) : null;
       const dnc = random() < 0.03 ? 1 : 0;
-      insertCustomer.run(`CRM${String(i).padStart(8, "0")}`, name, name.toLowerCase(), last.toLowerCase(), 1 + (i % BRANCHES), since, birthday, dnc, dnc ? "Asked" : null, now.getTime(), now.getTime());
+      insertCustomer.run(
+        `CRM${String(i).padStart(8, "0")}`,
+        name,
+        name.toLowerCase(),
+        last.toLowerCase(),
+        1 + (i % BRANCHES),
+        since,
+        birthday,
+        dnc,
+        dnc ? "Asked" : null,
+        now.getTime(),
+        now.getTime(),
+      );
     }
     for (let s = 1; s <= SIGNALS; s++) {
       const customerId = 1 + Math.floor(random() * CUSTOMERS);
       // Spread over three years: about 2.7 % of signals fall in the last 30 days.
-      insertSignal.run(customerId, 1 + (customerId % BRANCHES), pick(SIGNAL_KINDS), addDays(today, -Math.floor(random() * 1095)), 1 + Math.floor(random() * 3), random() < 0.3 ? "A note" : null, `bench-${s}`, now.getTime());
+      insertSignal.run(
+        customerId,
+        1 + (customerId % BRANCHES),
+        pick(SIGNAL_KINDS),
+        addDays(today, -Math.floor(random() * 1095)),
+        1 + Math.floor(random() * 3),
+        random() < 0.3 ? "A note" : null,
+        `bench-${s}`,
+        now.getTime(),
+      );
     }
   })();
   sqlite.exec("analyze");
@@ -88,13 +189,17 @@ async function time(label: string, runs: number, fn: () => unknown) {
 
 const buildSeconds = build();
 const staff = { id: 1, role: "staff" as const, branchId: 1 };
-const counts = sqlite.prepare("select (select count(*) from customers) c, (select count(*) from signals) s, (select count(*) from customers where branch_id = 1) b").get() as { c: number; s: number; b: number };
+const counts = sqlite.prepare("select (select count(*) from customers) c, (select count(*) from signals) s, (select count(*) from customers where branch_id = 1) b").get() as {
+  c: number;
+  s: number;
+  b: number;
+};
 const someCustomer = (sqlite.prepare("select id from customers where branch_id = 1 and id in (select customer_id from signals) limit 1").get() as { id: number }).id;
 const { branches } = await import("../../db/schema");
 const { eq } = await import("drizzle-orm");
 
 const results = [
-  await time("baseline: one branch row by primary key (drizzle)", 2000, async () => (await firstRow(db.select().from(branches).where(eq(branches.id, 1)).limit(1)))),
+  await time("baseline: one branch row by primary key (drizzle)", 2000, async () => await firstRow(db.select().from(branches).where(eq(branches.id, 1)).limit(1))),
   await time("search: name prefix 'mar' (25 rows)", 300, () => searchCustomers(db, staff, { query: "mar", page: 1, pageSize: 25 })),
   await time("search: surname prefix 'okaf' (25 rows)", 300, () => searchCustomers(db, staff, { query: "okaf", page: 1, pageSize: 25 })),
   await time("search: CRM reference 'CRM0004999'", 300, () => searchCustomers(db, staff, { query: "CRM0004999", page: 1, pageSize: 25 })),
@@ -104,7 +209,11 @@ const results = [
 ];
 const queue = (await listSuggestions(db, staff, now)).rows.length;
 const baseline = results[0]!.median;
-console.log(`Built ${counts.c.toLocaleString("en-US")} customers and ${counts.s.toLocaleString("en-US")} signals (${BRANCHES} branches, ${counts.b.toLocaleString("en-US")} customers in the measured branch) in ${buildSeconds.toFixed(0)} s.`);
+console.log(
+  `Built ${counts.c.toLocaleString("en-US")} customers and ${counts.s.toLocaleString("en-US")} signals (${BRANCHES} branches, ${counts.b.toLocaleString(
+    "en-US",
+  )} customers in the measured branch) in ${buildSeconds.toFixed(0)} s.`,
+);
 console.log(`The measured branch's suggestions queue holds ${queue.toLocaleString("en-US")} customers.\n`);
 console.log("| query | runs | median ms | p95 ms | median ÷ baseline |");
 console.log("|---|---:|---:|---:|---:|");

@@ -105,24 +105,37 @@ const TARGET_EXPORT_MB = 300;
 function discover(file: string, label: "small" | "large") {
   const db = new Database(file, { readonly: true });
   const email = (role: string) => {
-    const preferred = label === "small" ? { staff: "staff.north@example.com", manager: "manager.north@example.com", finance: "finance@example.com" }[role] : `${role === "finance" ? "finance1" : `${role}1.b001`}@scale.example.com`;
+    const preferred =
+      label === "small"
+        ? { staff: "staff.north@example.com", manager: "manager.north@example.com", finance: "finance@example.com" }[role]
+        : `${role === "finance" ? "finance1" : `${role}1.b001`}@scale.example.com`;
     return (db.prepare("select email from users where email = ? and active = 1").get(preferred) as { email: string } | undefined)?.email ?? preferred!;
   };
   const staffEmail = email("staff");
   const branchId = (db.prepare("select branch_id as b from users where email = ?").get(staffEmail) as { b: number }).b;
-  const customer = db.prepare("select c.id from customers c where c.branch_id = ? and c.erased_at is null and exists (select 1 from signals s where s.customer_id = c.id) order by c.id limit 1").get(branchId) as { id: number };
+  const customer = db
+    .prepare("select c.id from customers c where c.branch_id = ? and c.erased_at is null and exists (select 1 from signals s where s.customer_id = c.id) order by c.id limit 1")
+    .get(branchId) as { id: number };
   const surname = (db.prepare("select surname_key as s from customers where id = ?").get(customer.id) as { s: string }).s;
-  const pool = db.prepare("select p.id from budget_pools p join budget_periods bp on bp.id = p.period_id where p.branch_id = ? and bp.status = 'open' order by p.id desc limit 1").get(branchId) as { id: number };
+  const pool = db.prepare("select p.id from budget_pools p join budget_periods bp on bp.id = p.period_id where p.branch_id = ? and bp.status = 'open' order by p.id desc limit 1").get(branchId) as {
+    id: number;
+  };
   const emails = { staff: staffEmail, manager: email("manager"), finance: email("finance") };
   const closed = db.prepare("select starts_on as s, ends_on as e from budget_periods where status = 'closed' order by starts_on desc limit 1").get() as { s: string; e: string } | undefined;
   const lastDay = closed ? addDays(closed.e, -1) : "";
   // Customers a proposal may go to, and a paid gesture type above the discretion limit (so that it
   // waits for the manager) but under the second-approval threshold (so that the manager's approval is final).
   // Not the branch's own staff or people connected to them: the connected-person rule refuses those (422).
-  const proposable = (db.prepare("select id from customers where branch_id = ? and erased_at is null and do_not_contact = 0 and (connected_branch_id is null or connected_branch_id <> branch_id) order by id limit 5000").all(branchId) as { id: number }[]).map((r) => r.id);
+  const proposable = (
+    db
+      .prepare("select id from customers where branch_id = ? and erased_at is null and do_not_contact = 0 and (connected_branch_id is null or connected_branch_id <> branch_id) order by id limit 5000")
+      .all(branchId) as { id: number }[]
+  ).map((r) => r.id);
   const policy = db.prepare("select discretion_limit as d, second_approval_threshold as s from policy_defaults where id = 1").get() as { d: number; s: number };
   const amount = Math.min(policy.d + 1_000, policy.s - 100);
-  const type = db.prepare("select t.id, o.occasion from gesture_types t join gesture_type_occasions o on o.type_id = t.id where t.active = 1 and t.max_amount >= ? order by t.id limit 1").get(amount) as { id: number; occasion: string };
+  const type = db
+    .prepare("select t.id, o.occasion from gesture_types t join gesture_type_occasions o on o.type_id = t.id where t.active = 1 and t.max_amount >= ? order by t.id limit 1")
+    .get(amount) as { id: number; occasion: string };
   db.close();
   return {
     emails,
@@ -188,7 +201,10 @@ async function signIn(origin: string, email: string): Promise<string> {
     body: new URLSearchParams({ email, password: DEMO_PASSWORD }).toString(),
     redirect: "manual",
   });
-  const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.includes("ef_session="));
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.includes("ef_session="));
   if (!cookie) throw new Error(`Could not sign in as ${email} (status ${response.status}).`);
   return cookie;
 }
@@ -320,8 +336,7 @@ async function measure(label: "small" | "large", source: string, port: number): 
   prepareForWrites(file, ids);
   const server = await startServer(file, port);
   const origin = `http://127.0.0.1:${port}`;
-  const log = (name: string, r: Figures) =>
-    process.stderr.write(`  ${label}: ${name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.other} non-2xx/3xx, ${r.errors} errors\n`);
+  const log = (name: string, r: Figures) => process.stderr.write(`  ${label}: ${name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.other} non-2xx/3xx, ${r.errors} errors\n`);
   try {
     const cookies: Record<Who, string> = {
       anonymous: "",
@@ -432,15 +447,15 @@ async function measureBlocking(origin: string, cookies: Record<Who, string>, ids
   let running = true;
   let heavyDone = 0;
   const heavyLoops = BLOCKING_HEAVY.map(async (target) => {
-      while (running) {
-        try {
-          await (await fetch(origin + fill(target.path, ids), { headers: headersOf(target.who), signal: AbortSignal.timeout(60_000) })).arrayBuffer();
-          heavyDone++;
-        } catch {
-          // a timeout still kept the server busy; go on
-        }
+    while (running) {
+      try {
+        await (await fetch(origin + fill(target.path, ids), { headers: headersOf(target.who), signal: AbortSignal.timeout(60_000) })).arrayBuffer();
+        heavyDone++;
+      } catch {
+        // a timeout still kept the server busy; go on
       }
-    });
+    }
+  });
   await new Promise((r) => setTimeout(r, 500)); // both heavy requests are in flight
   const times: number[] = [];
   const until = performance.now() + DURATION * 1000;
@@ -489,22 +504,55 @@ async function main() {
     }
     if (name === WRITE_NAMES.approve && l.rps < TARGET_APPROVALS) misses.push(`< ${TARGET_APPROVALS}/s`);
     if (l.other + l.errors > 0) misses.push("failed requests");
-    return { target: name, aloneMs: l.aloneMs ?? null, rps: Math.round(l.rps), p50: l.p50, p99: l.p99, ratioToBaseline, ratioToLogin, largeOverSmall, smallRps: s ? Math.round(s.rps) : null, non2xx: l.other, errors: l.errors, misses };
+    return {
+      target: name,
+      aloneMs: l.aloneMs ?? null,
+      rps: Math.round(l.rps),
+      p50: l.p50,
+      p99: l.p99,
+      ratioToBaseline,
+      ratioToLogin,
+      largeOverSmall,
+      smallRps: s ? Math.round(s.rps) : null,
+      non2xx: l.other,
+      errors: l.errors,
+      misses,
+    };
   });
-  const load = loadavg().map((n) => n.toFixed(2)).join(" ");
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${load} at the end`;
-  console.log(`\nBaseline /healthz: ${Math.round(large.baseline.rps)} req/s on the large database, ${Math.round(small.baseline.rps)} on the small; /login (Remix's floor): ${Math.round(large.loginBaseline.rps)} and ${Math.round(small.loginBaseline.rps)} req/s (${CONNECTIONS} connections, ${DURATION} s per target). ${machine}.`);
+  console.log(
+    `\nBaseline /healthz: ${Math.round(large.baseline.rps)} req/s on the large database, ${Math.round(small.baseline.rps)} on the small; /login (Remix's floor): ${Math.round(
+      large.loginBaseline.rps,
+    )} and ${Math.round(small.loginBaseline.rps)} req/s (${CONNECTIONS} connections, ${DURATION} s per target). ${machine}.`,
+  );
   console.log("÷ /healthz, ÷ /login: throughput ÷ that page's of the same run. large ÷ small: how many times slower the page is on the bank-scale database.\n");
   console.log("| target | alone ms (median of 5) | req/s | p50 ms | p99 ms | ÷ /healthz | ÷ /login | large ÷ small | failed | target missed |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-  for (const r of rows) console.log(`| ${r.target} | ${r.aloneMs ?? "–"} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratioToBaseline} | ${r.ratioToLogin} | ${r.largeOverSmall ?? "–"} | ${r.non2xx + r.errors} | ${r.misses.join("; ") || "–"} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.target} | ${r.aloneMs ?? "–"} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.ratioToBaseline} | ${r.ratioToLogin} | ${r.largeOverSmall ?? "–"} | ${r.non2xx + r.errors} | ${
+        r.misses.join("; ") || "–"
+      } |`,
+    );
   for (const run of [small, large]) {
     const b = run.blocking;
     if (!b) continue;
-    console.log(`\nBLOCKING (${run.label}): staff ${b.page} while finance keeps ${b.heavy.join(" and ")} in flight: p50 ${b.p50} ms, p99 ${b.p99} ms, max ${b.max} ms over ${b.requests} requests (alone ${b.aloneMs} ms; p99 ÷ alone ${(b.p99 / b.aloneMs).toFixed(1)}; ${b.heavyDone} heavy requests answered meanwhile).`);
+    console.log(
+      `\nBLOCKING (${run.label}): staff ${b.page} while finance keeps ${b.heavy.join(" and ")} in flight: p50 ${b.p50} ms, p99 ${b.p99} ms, max ${b.max} ms over ${b.requests} requests (alone ${
+        b.aloneMs
+      } ms; p99 ÷ alone ${(b.p99 / b.aloneMs).toFixed(1)}; ${b.heavyDone} heavy requests answered meanwhile).`,
+    );
   }
   const approve = large.results[WRITE_NAMES.approve];
-  if (approve) console.log(`\nApprovals on the large database: ${Math.round(approve.rps)}/s = ${(approve.rps / large.baseline.rps).toFixed(2)}× /healthz, ${(approve.rps / large.loginBaseline.rps).toFixed(2)}× /login (target ${TARGET_APPROVALS}/s).`);
+  if (approve)
+    console.log(
+      `\nApprovals on the large database: ${Math.round(approve.rps)}/s = ${(approve.rps / large.baseline.rps).toFixed(2)}× /healthz, ${(approve.rps / large.loginBaseline.rps).toFixed(
+        2,
+      )}× /login (target ${TARGET_APPROVALS}/s).`,
+    );
   const exportNames = Object.keys(large.exports);
   if (exportNames.length > 0) {
     console.log("\n| export | database | rows | seconds | rows/s | rows/s ÷ /healthz req/s | rows/s ÷ /login req/s | server RSS before MB | server peak RSS MB | target missed |");
@@ -513,8 +561,16 @@ async function main() {
       for (const name of exportNames) {
         const e = run.exports[name];
         if (!e) continue;
-        const misses = [e.status !== 200 ? `status ${e.status}` : "", run.label === "large" && e.rowsPerSecond < TARGET_EXPORT_ROWS ? `< ${TARGET_EXPORT_ROWS} rows/s` : "", e.peakRssMb >= TARGET_EXPORT_MB ? `≥ ${TARGET_EXPORT_MB} MB` : ""].filter(Boolean);
-        console.log(`| ${name} | ${run.label} | ${e.rows} | ${e.seconds} | ${e.rowsPerSecond} | ${(e.rowsPerSecond / run.baseline.rps).toFixed(0)} | ${(e.rowsPerSecond / run.loginBaseline.rps).toFixed(0)} | ${e.idleRssMb} | ${e.peakRssMb} | ${misses.join("; ") || "–"} |`);
+        const misses = [
+          e.status !== 200 ? `status ${e.status}` : "",
+          run.label === "large" && e.rowsPerSecond < TARGET_EXPORT_ROWS ? `< ${TARGET_EXPORT_ROWS} rows/s` : "",
+          e.peakRssMb >= TARGET_EXPORT_MB ? `≥ ${TARGET_EXPORT_MB} MB` : "",
+        ].filter(Boolean);
+        console.log(
+          `| ${name} | ${run.label} | ${e.rows} | ${e.seconds} | ${e.rowsPerSecond} | ${(e.rowsPerSecond / run.baseline.rps).toFixed(0)} | ${(e.rowsPerSecond / run.loginBaseline.rps).toFixed(0)} | ${
+            e.idleRssMb
+          } | ${e.peakRssMb} | ${misses.join("; ") || "–"} |`,
+        );
       }
     }
   }
@@ -522,12 +578,33 @@ async function main() {
     const w = run.writeCheck;
     if (!w) continue;
     const clean = w.ledgerProblems.length === 0 && w.negativeBalances === 0;
-    console.log(`\nAfter the writes on the ${run.label} database: ${w.approved} of ${w.proposals} bench proposals approved; ledger ${clean ? "ok, no pool overspent" : `BROKEN (${w.ledgerProblems.join("; ")}; ${w.negativeBalances} negative balances)`}.`);
+    console.log(
+      `\nAfter the writes on the ${run.label} database: ${w.approved} of ${w.proposals} bench proposals approved; ledger ${
+        clean ? "ok, no pool overspent" : `BROKEN (${w.ledgerProblems.join("; ")}; ${w.negativeBalances} negative balances)`
+      }.`,
+    );
   }
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(
     OUT,
-    `${JSON.stringify({ at: new Date().toISOString(), machine, connections: CONNECTIONS, durationSeconds: DURATION, baseline: { small: small.baseline, large: large.baseline }, loginBaseline: { small: small.loginBaseline, large: large.loginBaseline }, blocking: { small: small.blocking, large: large.blocking }, rows, exports: { small: small.exports, large: large.exports }, writeCheck: { small: small.writeCheck, large: large.writeCheck }, small: small.results, large: large.results }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine,
+        connections: CONNECTIONS,
+        durationSeconds: DURATION,
+        baseline: { small: small.baseline, large: large.baseline },
+        loginBaseline: { small: small.loginBaseline, large: large.loginBaseline },
+        blocking: { small: small.blocking, large: large.blocking },
+        rows,
+        exports: { small: small.exports, large: large.exports },
+        writeCheck: { small: small.writeCheck, large: large.writeCheck },
+        small: small.results,
+        large: large.results,
+      },
+      null,
+      2,
+    )}\n`,
   );
   console.log(`\nWrote ${OUT}.`);
   const broken = [small, large].some((run) => run.writeCheck && (run.writeCheck.ledgerProblems.length > 0 || run.writeCheck.negativeBalances > 0));

@@ -9,7 +9,11 @@ import { spendDashboard, outcomeReport } from "~/domain/reporting/spend-reports.
 const now = new Date();
 async function time(name: string, f: () => unknown) {
   const ts: number[] = [];
-  for (let i = 0; i < 5; i++) { const t = performance.now(); await f(); ts.push(performance.now() - t); }
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await f();
+    ts.push(performance.now() - t);
+  }
   console.log(name, ts.map((t) => t.toFixed(1)).join(" "));
 }
 const finance = { role: "finance" as const, branchId: null };
@@ -18,11 +22,11 @@ const region = (await readScope(db, finance, new URLSearchParams({ region: (awai
 const branch = (await readScope(db, { role: "manager", branchId: 1 }, new URLSearchParams())).scope;
 const current = (await readBudgetPeriod(db, new URLSearchParams(), now)).period;
 const previous = (await readBudgetPeriod(db, new URLSearchParams({ from: (await listPeriods(db))[1]!.startsOn }), now)).period;
-await time("scope", async () => (await readScope(db, finance, new URLSearchParams())));
-await time("dashboard all (current)", async () => (await spendDashboard(db, all, current)));
-await time("dashboard all (previous)", async () => (await spendDashboard(db, all, previous)));
-await time("dashboard region", async () => (await spendDashboard(db, region, current)));
-await time("dashboard branch", async () => (await spendDashboard(db, branch, current)));
-await time("outcomes all (previous)", async () => (await outcomeReport(db, all, previous)));
-await time("outcomes region", async () => (await outcomeReport(db, region, current)));
-await time("outcomes branch", async () => (await outcomeReport(db, branch, current)));
+await time("scope", async () => await readScope(db, finance, new URLSearchParams()));
+await time("dashboard all (current)", async () => await spendDashboard(db, all, current));
+await time("dashboard all (previous)", async () => await spendDashboard(db, all, previous));
+await time("dashboard region", async () => await spendDashboard(db, region, current));
+await time("dashboard branch", async () => await spendDashboard(db, branch, current));
+await time("outcomes all (previous)", async () => await outcomeReport(db, all, previous));
+await time("outcomes region", async () => await outcomeReport(db, region, current));
+await time("outcomes branch", async () => await outcomeReport(db, branch, current));

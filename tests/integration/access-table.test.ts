@@ -40,7 +40,9 @@ afterAll(async () => {
   await server.close();
   console.log(`authorization: ${asDeclared} of ${cells} cells as declared, ${unexpectedAllows} unexpected allows`);
   console.log(
-    `headers: ${headerChecks.clean} of ${headerChecks.responses} responses (statuses ${[...headerChecks.statuses].sort().join(", ")}; ${headerChecks.cookies} cookies set) carry CSP, nosniff, Referrer-Policy, X-Frame-Options, no-store, and cookies HttpOnly, SameSite, Path=/`,
+    `headers: ${headerChecks.clean} of ${headerChecks.responses} responses (statuses ${[...headerChecks.statuses].sort().join(", ")}; ${
+      headerChecks.cookies
+    } cookies set) carry CSP, nosniff, Referrer-Policy, X-Frame-Options, no-store, and cookies HttpOnly, SameSite, Path=/`,
   );
 });
 
@@ -59,8 +61,14 @@ describe("access table", () => {
   it("declares every route of the build, and no route the build lacks", () => {
     const built = Object.keys(server.build.routes).sort();
     const declared = Object.keys(ACCESS_TABLE).sort();
-    expect(built.filter((id) => !declared.includes(id)), "routes missing from tests/support/access-table.ts").toEqual([]);
-    expect(declared.filter((id) => !built.includes(id)), "declared routes that no longer exist").toEqual([]);
+    expect(
+      built.filter((id) => !declared.includes(id)),
+      "routes missing from tests/support/access-table.ts",
+    ).toEqual([]);
+    expect(
+      declared.filter((id) => !built.includes(id)),
+      "declared routes that no longer exist",
+    ).toEqual([]);
   });
 
   const visitors: Visitor[] = ["anonymous", ...ROLES];
@@ -73,7 +81,7 @@ describe("access table", () => {
           const response = await server.fetch(samplePath(access.path), {
             method,
             cookie: await cookieFor(visitor),
-            form: method === "POST" ? (access.postForm ?? {}) : undefined,
+            form: method === "POST" ? access.postForm ?? {} : undefined,
           });
           cells++;
           if (response.status === expected) asDeclared++;

@@ -30,8 +30,18 @@ type MoneyAction = { name: string; route: string; path: () => string; form: () =
 
 /** Every action that moves money or decides a proposal. Forms are what the allowed role would send. */
 const ACTIONS: MoneyAction[] = [
-  { name: "allocate to a pool", route: "routes/_app.pools.$poolId", path: () => `/pools/${sample.poolId}`, form: () => ({ intent: "allocate", step: "confirm", amount: "100", memo: "Admin", idempotencyKey: key() }) },
-  { name: "adjust a pool", route: "routes/_app.pools.$poolId", path: () => `/pools/${sample.poolId}`, form: () => ({ intent: "adjust", step: "confirm", amount: "-10", reason: "Admin", idempotencyKey: key() }) },
+  {
+    name: "allocate to a pool",
+    route: "routes/_app.pools.$poolId",
+    path: () => `/pools/${sample.poolId}`,
+    form: () => ({ intent: "allocate", step: "confirm", amount: "100", memo: "Admin", idempotencyKey: key() }),
+  },
+  {
+    name: "adjust a pool",
+    route: "routes/_app.pools.$poolId",
+    path: () => `/pools/${sample.poolId}`,
+    form: () => ({ intent: "adjust", step: "confirm", amount: "-10", reason: "Admin", idempotencyKey: key() }),
+  },
   {
     name: "open the next period",
     route: "routes/_app.pools.open",
@@ -39,12 +49,42 @@ const ACTIONS: MoneyAction[] = [
     form: () => ({ intent: "open", "amounts[0].branchId": String(sample.branchId), "amounts[0].amount": "100", idempotencyKey: key() }),
   },
   { name: "close a period", route: "routes/_app.pools.close.$periodId", path: () => `/pools/close/${sample.pastPeriodId}`, form: () => ({ carryOpenHolds: "on" }) },
-  { name: "approve a proposal", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "approve", version: String(sample.version), comment: "" }) },
-  { name: "reject a proposal", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "reject", version: String(sample.version), comment: "Admin" }) },
-  { name: "fulfil a gesture", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "fulfil", version: String(sample.version), actualAmount: "10", vendor: "Admin", fulfilledOn: "2026-01-01", note: "" }) },
-  { name: "cancel a gesture", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "cancel", version: String(sample.version), reason: "Admin" }) },
-  { name: "record an outcome", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "outcome", version: String(sample.version), outcome: "thanked", note: "" }) },
-  { name: "approve a new actual amount", route: "routes/_app.gestures.$gestureId", path: () => `/gestures/${sample.gestureId}`, form: () => ({ intent: "reapprove", version: String(sample.version), comment: "" }) },
+  {
+    name: "approve a proposal",
+    route: "routes/_app.gestures.$gestureId",
+    path: () => `/gestures/${sample.gestureId}`,
+    form: () => ({ intent: "approve", version: String(sample.version), comment: "" }),
+  },
+  {
+    name: "reject a proposal",
+    route: "routes/_app.gestures.$gestureId",
+    path: () => `/gestures/${sample.gestureId}`,
+    form: () => ({ intent: "reject", version: String(sample.version), comment: "Admin" }),
+  },
+  {
+    name: "fulfil a gesture",
+    route: "routes/_app.gestures.$gestureId",
+    path: () => `/gestures/${sample.gestureId}`,
+    form: () => ({ intent: "fulfil", version: String(sample.version), actualAmount: "10", vendor: "Admin", fulfilledOn: "2026-01-01", note: "" }),
+  },
+  {
+    name: "cancel a gesture",
+    route: "routes/_app.gestures.$gestureId",
+    path: () => `/gestures/${sample.gestureId}`,
+    form: () => ({ intent: "cancel", version: String(sample.version), reason: "Admin" }),
+  },
+  {
+    name: "record an outcome",
+    route: "routes/_app.gestures.$gestureId",
+    path: () => `/gestures/${sample.gestureId}`,
+    form: () => ({ intent: "outcome", version: String(sample.version), outcome: "thanked", note: "" }),
+  },
+  {
+    name: "approve a new actual amount",
+    route: "routes/_app.gestures.$gestureId",
+    path: () => `/gestures/${sample.gestureId}`,
+    form: () => ({ intent: "reapprove", version: String(sample.version), comment: "" }),
+  },
   { name: "bulk-approve proposals", route: "routes/_app.approvals", path: () => "/approvals", form: () => ({ intent: "bulk-approve", selected: `${sample.gestureId}:${sample.version}` }) },
 ];
 
@@ -82,10 +122,13 @@ async function moneyState() {
     holds: await n(holds),
     periods: await n(budgetPeriods),
     pools: await n(budgetPools),
-    moneyAuditEvents: (await firstRow(db
-          .select({ n: count() })
-          .from(auditEvents)
-          .where(or(like(auditEvents.action, "budget.%"), like(auditEvents.action, "gesture.%"), like(auditEvents.action, "approval.%"))).limit(1)))!.n,
+    moneyAuditEvents: (await firstRow(
+      db
+        .select({ n: count() })
+        .from(auditEvents)
+        .where(or(like(auditEvents.action, "budget.%"), like(auditEvents.action, "gesture.%"), like(auditEvents.action, "approval.%")))
+        .limit(1),
+    ))!.n,
     auditEvents: (await firstRow(db.select({ n: count() }).from(auditEvents).limit(1)))!.n,
     decisions: (await firstRow(db.select({ n: count() }).from(gestureDecisions).limit(1)))!.n,
     pendingProposals: (await firstRow(db.select({ n: count() }).from(gestures).where(eq(gestures.status, "submitted")).limit(1)))!.n,
@@ -115,10 +158,10 @@ describe("the domain functions refuse an administrator too (a route that forgot 
   it("allocate, adjust, open and close are FORBIDDEN for an admin, and nothing moves", async () => {
     const actor = { id: admin.id, role: admin.role };
     const before = await moneyState();
-    expect((await refusal(async () => (await allocate(db, actor, { poolId: sample.poolId, amount: 100, idempotencyKey: key(), now: NOW })))).code).toBe("FORBIDDEN");
-    expect((await refusal(async () => (await adjust(db, actor, { poolId: sample.poolId, amount: -100, reason: "x", idempotencyKey: key(), now: NOW })))).code).toBe("FORBIDDEN");
-    expect((await refusal(async () => (await openPeriod(db, actor, { amounts: [{ branchId: sample.branchId, amount: 100 }], idempotencyKey: key(), now: NOW })))).code).toBe("FORBIDDEN");
-    expect((await refusal(async () => (await closePeriod(db, actor, { periodId: sample.pastPeriodId, carryOpenHolds: true, now: NOW })))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await allocate(db, actor, { poolId: sample.poolId, amount: 100, idempotencyKey: key(), now: NOW }))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await adjust(db, actor, { poolId: sample.poolId, amount: -100, reason: "x", idempotencyKey: key(), now: NOW }))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await openPeriod(db, actor, { amounts: [{ branchId: sample.branchId, amount: 100 }], idempotencyKey: key(), now: NOW }))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await closePeriod(db, actor, { periodId: sample.pastPeriodId, carryOpenHolds: true, now: NOW }))).code).toBe("FORBIDDEN");
     expect(await moneyState()).toEqual(before);
   });
 });

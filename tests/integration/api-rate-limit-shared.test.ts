@@ -11,7 +11,9 @@ import { createUser } from "../support/factories";
 
 function otherProcess(file: string, keyId: number, times: number, at: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", join("tests", "support", "take-rate-limit.ts"), file, String(keyId), String(times), String(at)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", join("tests", "support", "take-rate-limit.ts"), file, String(keyId), String(times), String(at)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));

@@ -24,13 +24,13 @@ beforeAll(async () => {
   finance = await createUser(db, { role: "finance", name: "Fiona Finance" });
   alice = await createUser(db, { role: "admin", name: "Alice Auditor", email: "alice.auditor@test.example" });
   // A name a spreadsheet would run as a formula if the export did not neutralise it.
-  mallory = await createUser(db, { role: "admin", name: "=HYPERLINK(\"http://evil.example\")", email: "mallory@test.example" });
+  mallory = await createUser(db, { role: "admin", name: '=HYPERLINK("http://evil.example")', email: "mallory@test.example" });
   await writeTransaction(db, async (tx) => {
-          await recordAudit(tx, { actorId: alice.id, action: "branch.created", entity: "branch", entityId: 1, detail: { code: "NTH" }, at: at("2026-11-02T04:59:00Z") }); // Nov 1, 23:59 local
-          await recordAudit(tx, { actorId: alice.id, action: "branch.renamed", entity: "branch", entityId: 1, detail: {}, at: at("2026-11-02T05:00:00Z") }); // Nov 2, 00:00 local
-          await recordAudit(tx, { actorId: mallory.id, action: "budget.allocated", entity: "budget_pool", entityId: 9, detail: { amount: 12_345, balanceAfter: 12_345 }, at: at("2026-11-03T15:00:00Z") });
-          for (let i = 0; i < 60; i++) await recordAudit(tx, { actorId: finance.id, action: "auth.sign_in", entity: "user", entityId: finance.id, detail: {}, at: at("2026-11-10T15:00:00Z") });
-        });
+    await recordAudit(tx, { actorId: alice.id, action: "branch.created", entity: "branch", entityId: 1, detail: { code: "NTH" }, at: at("2026-11-02T04:59:00Z") }); // Nov 1, 23:59 local
+    await recordAudit(tx, { actorId: alice.id, action: "branch.renamed", entity: "branch", entityId: 1, detail: {}, at: at("2026-11-02T05:00:00Z") }); // Nov 2, 00:00 local
+    await recordAudit(tx, { actorId: mallory.id, action: "budget.allocated", entity: "budget_pool", entityId: 9, detail: { amount: 12_345, balanceAfter: 12_345 }, at: at("2026-11-03T15:00:00Z") });
+    for (let i = 0; i < 60; i++) await recordAudit(tx, { actorId: finance.id, action: "auth.sign_in", entity: "user", entityId: finance.id, detail: {}, at: at("2026-11-10T15:00:00Z") });
+  });
   cookie = (await sessionCookieFor(db, finance)).cookie;
 });
 afterAll(() => server.close());
@@ -101,7 +101,7 @@ describe("the audit export", () => {
     expect(text.startsWith("\uFEFFid,at,actor_id,actor,")).toBe(true);
     const rows = parse(text, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.actor).toBe("'=HYPERLINK(\"http://evil.example\")");
+    expect(rows[0]!.actor).toBe('\'=HYPERLINK("http://evil.example")');
     const plain = await exported("?who=mallory");
     expect(plain.startsWith("id,")).toBe(true);
   });

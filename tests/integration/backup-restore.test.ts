@@ -77,7 +77,9 @@ describe("backup and restore drill", () => {
     expect(report).toMatchObject({ ok: true, integrity: "ok", foreignKeyViolations: 0, ledgerProblems: [] });
     expect(report.counts.ledgerEntries).toBeGreaterThanOrEqual(300);
     sqliteOf(restoredDb).close();
-    console.log(`backup drill: ${beforeBackup.length} writes acknowledged before the backup, ${afterBackup - beforeBackup.length} during it; ${backedUp.size} keyed entries in the copy; restore verified`);
+    console.log(
+      `backup drill: ${beforeBackup.length} writes acknowledged before the backup, ${afterBackup - beforeBackup.length} during it; ${backedUp.size} keyed entries in the copy; restore verified`,
+    );
 
     // Nothing is ever overwritten.
     const again = await runScript("db/restore.ts", [backupFile, "--to", restored]);

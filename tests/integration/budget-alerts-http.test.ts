@@ -30,14 +30,24 @@ afterAll(() => server.close());
 
 const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
 const alertsOf = async (user: User) =>
-  (await db.select().from(notifications).where(and(eq(notifications.userId, user.id), eq(notifications.kind, "budget_alert")))).map((n) => Number(n.message.match(/past the (\d+)% alert/)![1]));
+  (
+    await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, user.id), eq(notifications.kind, "budget_alert")))
+  ).map((n) => Number(n.message.match(/past the (\d+)% alert/)![1]));
 
 let customers = 0;
 async function proposeAndApprove(amount = 6_000) {
   const customer = await createCustomer(db, { branchId: s.north.id, name: `Alert Customer ${++customers}` });
   const proposed = await propose(db, s.staff, { customerId: customer.id, amount, justification: "Long-standing customer" }, new Date());
   expect(proposed.status).toBe("submitted");
-  const response = await server.fetch(`/gestures/${proposed.gestureId}`, { method: "POST", cookie: await cookie(s.manager), headers: { Origin: server.origin }, form: { intent: "approve", version: String(proposed.version) } });
+  const response = await server.fetch(`/gestures/${proposed.gestureId}`, {
+    method: "POST",
+    cookie: await cookie(s.manager),
+    headers: { Origin: server.origin },
+    form: { intent: "approve", version: String(proposed.version) },
+  });
   expect(response.status).toBe(302);
   return proposed;
 }

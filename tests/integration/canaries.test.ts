@@ -136,7 +136,10 @@ describe("canaries in sensitive notes", () => {
       const html = await (await server.fetch(path, { cookie })).text();
       expect(html, path).toContain(STORY_TEXT.slice(0, 30));
       expect(html, path).not.toContain(customerName);
-      expect(canaryList.filter((c) => html.includes(c)), path).toEqual([]);
+      expect(
+        canaryList.filter((c) => html.includes(c)),
+        path,
+      ).toEqual([]);
     }
   });
 
@@ -168,6 +171,8 @@ describe("canaries in sensitive notes", () => {
     const log = JSON.stringify(server.logLines());
     expect(canaryList.filter((c) => log.includes(c))).toEqual([]);
     expect([...hrefs].filter((href) => canaryList.some((c) => decodeURIComponent(href).includes(c)))).toEqual([]);
-    console.log(`canaries: ${canaryList.length} canaries in sensitive notes; ${pagesCrawled} pages, data requests and exports fetched (finance and admin found none); none in ${hrefs.size} distinct URLs or the request log`);
+    console.log(
+      `canaries: ${canaryList.length} canaries in sensitive notes; ${pagesCrawled} pages, data requests and exports fetched (finance and admin found none); none in ${hrefs.size} distinct URLs or the request log`,
+    );
   });
 });

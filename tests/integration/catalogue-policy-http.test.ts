@@ -118,8 +118,19 @@ describe("the gesture catalogue without JavaScript", () => {
     const type = await createGestureType(db, admin, { name: "Candle", defaultAmount: 500, maxAmount: 1_000, occasions: ["bereavement"] }, new Date());
     const staff = await createUser(db, { role: "staff", branchId: branch.id });
     const customer = await createCustomer(db, { branchId: branch.id });
-    await db.insert(gestures)
-            .values({ customerId: customer.id, branchId: branch.id, proposerId: staff.id, occasion: "bereavement", typeId: type.id, requestedAmount: 500, deliveryMethod: "in_branch", status: "draft", updatedAt: new Date() });
+    await db
+      .insert(gestures)
+      .values({
+        customerId: customer.id,
+        branchId: branch.id,
+        proposerId: staff.id,
+        occasion: "bereavement",
+        typeId: type.id,
+        requestedAmount: 500,
+        deliveryMethod: "in_branch",
+        status: "draft",
+        updatedAt: new Date(),
+      });
     const page = await get(`/admin/catalogue/${type.id}`);
     expect(page.html).toContain("used by 1 gesture");
     expect(page.html).not.toContain("Delete…");

@@ -65,7 +65,9 @@ describe("CRM import over HTTP", () => {
 
   it("a body declared larger than 20 MB is refused before it is read; other pages keep the 1 MB limit", async () => {
     const cookie = (await sessionCookieFor(db, admin)).cookie;
-    const big = await server.fetch("/imports", { method: "POST", cookie, headers: { Origin: server.origin, "Content-Length": String(21 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=x" }, body: "x" }).catch(() => null);
+    const big = await server
+      .fetch("/imports", { method: "POST", cookie, headers: { Origin: server.origin, "Content-Length": String(21 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=x" }, body: "x" })
+      .catch(() => null);
     if (big) expect(big.status).toBe(413);
     const streamed = await upload(admin, "customers", new Blob(["crm_ref,name,branch_code,customer_since\n", "A".repeat(21 * 1024 * 1024)]));
     expect([400, 413]).toContain(streamed.status);

@@ -32,8 +32,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
-const post = async (user: User, path: string, form: Record<string, string>) =>
-  server.fetch(path, { method: "POST", cookie: await cookie(user), form, headers: { Origin: server.origin } });
+const post = async (user: User, path: string, form: Record<string, string>) => server.fetch(path, { method: "POST", cookie: await cookie(user), form, headers: { Origin: server.origin } });
 
 describe("customer pages over HTTP", () => {
   it("staff find the customer by surname and open the page with the sensitive note, and the view is logged", async () => {

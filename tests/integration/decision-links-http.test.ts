@@ -40,7 +40,12 @@ afterAll(() => server.close());
 /** A proposal over the discretion limit, waiting for the north managers. */
 async function waiting(amount = 8_500, extra: { cardMessage?: string; justification?: string } = {}) {
   const customer = await createCustomer(db, { branchId: setup.north.id, name: `Customer ${++customers}` });
-  const result = await propose(db, setup.staff, { customerId: customer.id, amount, justification: extra.justification ?? "Forty years with us", cardMessage: extra.cardMessage ?? "With sympathy" }, new Date());
+  const result = await propose(
+    db,
+    setup.staff,
+    { customerId: customer.id, amount, justification: extra.justification ?? "Forty years with us", cardMessage: extra.cardMessage ?? "With sympathy" },
+    new Date(),
+  );
   expect(result.status).toBe("submitted");
   return { ...result, customer };
 }
@@ -105,7 +110,15 @@ describe("the approval e-mail", () => {
       const token = new URL(decide).searchParams.get("token")!;
       const dump = JSON.stringify([await db.select().from(decisionLinks), await db.select().from(emailOutbox)]);
       expect(dump).not.toContain(token);
-      expect(await firstRow(db.select().from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(token, env.SESSION_SECRET))).limit(1))).toMatchObject({ approverId: setup.manager.id, gestureId: g.gestureId, gestureVersion: g.version, usedAt: null });
+      expect(
+        await firstRow(
+          db
+            .select()
+            .from(decisionLinks)
+            .where(eq(decisionLinks.tokenHash, hashDecisionToken(token, env.SESSION_SECRET)))
+            .limit(1),
+        ),
+      ).toMatchObject({ approverId: setup.manager.id, gestureId: g.gestureId, gestureVersion: g.version, usedAt: null });
       // Opening it shows the proposal and decides nothing.
       const { response, body } = await changesNothing(g.gestureId, () => server.fetch(new URL(decide).pathname + new URL(decide).search, { cookie: managerCookie }));
       expect(response.status).toBe(200);
@@ -125,7 +138,9 @@ describe("the approval e-mail", () => {
     const transport = { kind: "smtp" as const, send: async (email: { to: string; text: string; html?: string }) => void sent.push(email), close: () => {} };
     await sendPendingEmails(db, transport, new Date(), { appOrigin: server.origin, compose: approvalEmailComposer(env.SESSION_SECRET) });
     const mail = sent.find((m) => m.to === setup.manager.email)!;
-    expect(mail.text).toBe(`Sam Staff proposed Flowers ($85.00) for a customer of ${setup.north.name}; it waits for your approval.\n\nOpen it in Empathy Fund: ${server.origin}/gestures/${g.gestureId}`);
+    expect(mail.text).toBe(
+      `Sam Staff proposed Flowers ($85.00) for a customer of ${setup.north.name}; it waits for your approval.\n\nOpen it in Empathy Fund: ${server.origin}/gestures/${g.gestureId}`,
+    );
     expect(mail.html).toContain(`<a href="${server.origin}/gestures/${g.gestureId}">`);
     expect(await db.select().from(decisionLinks).where(eq(decisionLinks.gestureId, g.gestureId))).toEqual([]);
   });
@@ -139,10 +154,24 @@ describe("the decision link", () => {
     expect(first.status).toBe(302);
     expect(first.headers.get("Location")).toBe("/approvals");
     expect((await statusOf(g.gestureId)).status).toBe("approved");
-    const audit = (await firstRow(db.select().from(auditEvents).where(and(eq(auditEvents.entity, "gesture"), eq(auditEvents.entityId, String(g.gestureId)), eq(auditEvents.action, "gesture.approved"))).limit(1)))!;
+    const audit = (await firstRow(
+      db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entity, "gesture"), eq(auditEvents.entityId, String(g.gestureId)), eq(auditEvents.action, "gesture.approved")))
+        .limit(1),
+    ))!;
     expect(audit.actorId).toBe(setup.manager.id);
     expect(JSON.parse(audit.detail!)).toMatchObject({ from: "submitted", to: "approved", amount: 8_500, level: "manager", via: "email_link" });
-    expect((await firstRow(db.select({ usedAt: decisionLinks.usedAt }).from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(link.token, env.SESSION_SECRET))).limit(1)))!.usedAt).not.toBeNull();
+    expect(
+      (await firstRow(
+        db
+          .select({ usedAt: decisionLinks.usedAt })
+          .from(decisionLinks)
+          .where(eq(decisionLinks.tokenHash, hashDecisionToken(link.token, env.SESSION_SECRET)))
+          .limit(1),
+      ))!.usedAt,
+    ).not.toBeNull();
 
     const again = await changesNothing(g.gestureId, () => post(link.path, { intent: "reject", comment: "Changed my mind" }));
     expect(again.response.status).toBe(410);
@@ -216,11 +245,22 @@ describe("the decision link", () => {
     const link = await linkFor(setup.manager, g);
     const returned = await decideGesture(db, actorOf(setup.manager2!), { gestureId: g.gestureId, version: g.version, decision: "return", comment: "A card would do" }, new Date());
     const resubmitted = await editProposal(
-          db,
-          actorOf(setup.staff),
-          { gestureId: g.gestureId, version: returned.version, submit: true, occasion: "bereavement", signalId: null, typeId: await typeId(db, "flowers"), amount: 8_000, cardMessage: "", justification: "Forty years with us", deliveryMethod: "in_branch" },
-          new Date(),
-        );
+      db,
+      actorOf(setup.staff),
+      {
+        gestureId: g.gestureId,
+        version: returned.version,
+        submit: true,
+        occasion: "bereavement",
+        signalId: null,
+        typeId: await typeId(db, "flowers"),
+        amount: 8_000,
+        cardMessage: "",
+        justification: "Forty years with us",
+        deliveryMethod: "in_branch",
+      },
+      new Date(),
+    );
     expect(resubmitted.status).toBe("submitted");
     const page = await changesNothing(g.gestureId, () => server.fetch(link.path, { cookie: managerCookie }));
     expect(page.response.status).toBe(409);
@@ -247,7 +287,10 @@ describe("the decision link", () => {
     const signedIn = await server.fetch(login, { method: "POST", headers: { Origin: server.origin }, form: { email: setup.manager.email, password: TEST_PASSWORD, redirectTo } });
     expect(signedIn.status).toBe(302);
     expect(signedIn.headers.get("Location")).toBe(link.path);
-    const cookie = signedIn.headers.getSetCookie().find((c) => c.includes("session="))!.split(";")[0]!;
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .find((c) => c.includes("session="))!
+      .split(";")[0]!;
     const page = await server.fetch(link.path, { cookie });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`Decide on proposal #${g.gestureId}`);
@@ -264,7 +307,10 @@ describe("the decision link", () => {
       expect(done.status).toBe(200);
       // The recovery codes page continues to the decision page, which the new session opens.
       expect(await done.text()).toContain(`href="${link.path}"`);
-      const session = done.headers.getSetCookie().find((c) => c.includes("session="))!.split(";")[0]!;
+      const session = done.headers
+        .getSetCookie()
+        .find((c) => c.includes("session="))!
+        .split(";")[0]!;
       const back = await server.fetch(link.path, { cookie: session });
       const backText = await back.clone().text();
       expect(back.status, backText.slice(backText.indexOf("<main"), backText.indexOf("<main") + 800)).toBe(200);
@@ -274,5 +320,4 @@ describe("the decision link", () => {
     }
     expect((await statusOf(g.gestureId)).status).toBe("submitted");
   });
-
 });

@@ -35,7 +35,16 @@ beforeAll(async () => {
   const start = Date.now() - EVENTS * 1000;
   sqlite.transaction(() => {
     for (let i = 0; i < EVENTS; i++) {
-      insert.run(start + i * 1000, finance.id, "gesture.approve", "gesture", String(i), `{"amount":${i % 9000},"level":"manager"}`, i === 0 ? "p".repeat(64) : (i - 1).toString(16).padStart(64, "0"), i.toString(16).padStart(64, "0"));
+      insert.run(
+        start + i * 1000,
+        finance.id,
+        "gesture.approve",
+        "gesture",
+        String(i),
+        `{"amount":${i % 9000},"level":"manager"}`,
+        i === 0 ? "p".repeat(64) : (i - 1).toString(16).padStart(64, "0"),
+        i.toString(16).padStart(64, "0"),
+      );
     }
   })();
   sqlite.close();
@@ -95,7 +104,11 @@ describe("a long export does not hold up other people's pages", () => {
     // (CI runs two test files at once on two cores); a blocked event loop delays every one of them.
     const slowest = [...latencies].sort((a, b) => b - a)[1]!;
     const exportMs = Math.max(...finished.map((f) => f.finishedAt)) - started;
-    console.info(`staff /branch alone ${alone.toFixed(1)} ms; during the exports ${latencies.map((l) => l.toFixed(0)).join(", ")} ms (second slowest ${slowest.toFixed(1)}); exports took ${exportMs.toFixed(0)} ms`);
+    console.info(
+      `staff /branch alone ${alone.toFixed(1)} ms; during the exports ${latencies.map((l) => l.toFixed(0)).join(", ")} ms (second slowest ${slowest.toFixed(1)}); exports took ${exportMs.toFixed(
+        0,
+      )} ms`,
+    );
     // Every row of both exports arrived (the header and one line per event)...
     for (const f of finished) expect(f.lines).toBeGreaterThan(EVENTS);
     // ...and they were still running when the last staff page was measured, or the test proved nothing.
@@ -103,7 +116,9 @@ describe("a long export does not hold up other people's pages", () => {
     // The exports may add at most LIMIT_MS to what the page takes alone (about 10 ms on a quiet machine).
     expect(
       slowest - alone,
-      `two staff pages took ${slowest.toFixed(0)} ms or more while two exports ran (each: ${latencies.map((l) => l.toFixed(0)).join(", ")} ms; alone ${alone.toFixed(0)} ms): the export work is holding up the server's event loop`,
+      `two staff pages took ${slowest.toFixed(0)} ms or more while two exports ran (each: ${latencies.map((l) => l.toFixed(0)).join(", ")} ms; alone ${alone.toFixed(
+        0,
+      )} ms): the export work is holding up the server's event loop`,
     ).toBeLessThan(LIMIT_MS);
   });
 });

@@ -47,19 +47,28 @@ beforeAll(async () => {
   const customer = await createCustomer(db, { branchId: northId, crmRef: "CRM-NTH-1", segment: "premier" });
   const southCustomer = await createCustomer(db, { branchId: southId, crmRef: "CRM-STH-1" });
   await createSignal(db, customer, { kind: "bereavement", note: `${CANARY} signal note` });
-  const fulfilled = await createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, status: "fulfilled", requestedAmount: 8_000, approvedAmount: 8_000, submittedAt: new Date("2026-02-02T15:00:00Z") });
-  await db.update(gestures)
-        .set({
-          actualAmount: 7_550,
-          vendor: '=HYPERLINK("http://evil.example")',
-          fulfilledOn: "2026-02-05",
-          outcome: "thanked",
-          outcomeNote: `${CANARY} outcome note`,
-          cardMessage: `${CANARY} card message`,
-          justification: `${CANARY} justification`,
-          approvedAt: new Date("2026-02-03T15:00:00Z"),
-        })
-        .where(eq(gestures.id, fulfilled.id));
+  const fulfilled = await createGesture(db, {
+    customerId: customer.id,
+    branchId: northId,
+    proposerId: staff.id,
+    status: "fulfilled",
+    requestedAmount: 8_000,
+    approvedAmount: 8_000,
+    submittedAt: new Date("2026-02-02T15:00:00Z"),
+  });
+  await db
+    .update(gestures)
+    .set({
+      actualAmount: 7_550,
+      vendor: '=HYPERLINK("http://evil.example")',
+      fulfilledOn: "2026-02-05",
+      outcome: "thanked",
+      outcomeNote: `${CANARY} outcome note`,
+      cardMessage: `${CANARY} card message`,
+      justification: `${CANARY} justification`,
+      approvedAt: new Date("2026-02-03T15:00:00Z"),
+    })
+    .where(eq(gestures.id, fulfilled.id));
   ids.fulfilled = fulfilled.id;
   // A split for the flags: a second gesture by Sam within 7 days, together over $150.00.
   await createGesture(db, { customerId: customer.id, branchId: northId, proposerId: staff.id, requestedAmount: 9_000, submittedAt: new Date("2026-02-04T15:00:00Z") });
@@ -82,7 +91,7 @@ async function download(path: string, cookie: string) {
 async function followed(path: string, cookie: string): Promise<Response> {
   const response = await server.fetch(path, { cookie });
   const location = response.status === 302 ? response.headers.get("Location") : null;
-  return location ? (await followed(location, cookie)) : response;
+  return location ? await followed(location, cookie) : response;
 }
 const rowsOf = (text: string) => parse(text.replace(/^\uFEFF/, ""), { columns: true }) as Record<string, string>[];
 const Q1 = "from=2026-01-01&to=2026-03-31";
@@ -205,7 +214,9 @@ describe("a large export", () => {
     }
     // The query reads the period on the submission index, with no OFFSET.
     const plan = sqlite
-      .prepare("explain query plan select id from gestures indexed by gestures_submitted_idx where submitted_at >= ? and submitted_at < ? and (submitted_at, id) > (?, ?) order by submitted_at, id limit 10")
+      .prepare(
+        "explain query plan select id from gestures indexed by gestures_submitted_idx where submitted_at >= ? and submitted_at < ? and (submitted_at, id) > (?, ?) order by submitted_at, id limit 10",
+      )
       .all(0, 1, 0, 0) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(" ")).toMatch(/SEARCH gestures USING (COVERING )?INDEX gestures_submitted_idx/);
     expect(plan.map((p) => p.detail).join(" ")).not.toMatch(/TEMP B-TREE/);
@@ -254,7 +265,7 @@ describe("flags and fairness over HTTP", () => {
 
   it("a manager sees fairness for their own branch only", async () => {
     const html = await (await server.fetch("/finance/fairness?from=2026-01-01&to=2026-03-31&branch=STH", { cookie: cookies.manager })).text();
-    expect(html).toContain('North, &quot;Main&quot;');
+    expect(html).toContain("North, &quot;Main&quot;");
     expect(html).not.toContain("All branches");
     expect((await server.fetch("/finance/flags", { cookie: cookies.manager })).status).toBe(403);
   });

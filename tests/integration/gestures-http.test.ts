@@ -70,7 +70,15 @@ describe("proposing over HTTP", () => {
     const post = await server.fetch(`/gestures/new`, {
       method: "POST",
       cookie: await cookie(s.staff),
-      form: { intent: "submit", createKey: "forged-key-123", customerId: String(s.southCustomer.id), occasion: "complaint", typeId: String(await typeId(db, "voucher")), amount: "10", deliveryMethod: "in_branch" },
+      form: {
+        intent: "submit",
+        createKey: "forged-key-123",
+        customerId: String(s.southCustomer.id),
+        occasion: "complaint",
+        typeId: String(await typeId(db, "voucher")),
+        amount: "10",
+        deliveryMethod: "in_branch",
+      },
     });
     expect(post.status).toBe(404);
     expect(await db.select().from(gestures).where(eq(gestures.customerId, s.southCustomer.id))).toEqual([]);

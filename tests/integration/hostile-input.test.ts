@@ -95,8 +95,17 @@ async function freshBase(form: HostileForm): Promise<Record<string, string>> {
 async function freshFlag() {
   const now = Date.now();
   const { secondApprovalThreshold } = (await firstRow(db.select().from(policyDefaults).limit(1)))!;
-  const made = await mapInSeries([3, 2, 1], async (secondsAgo) =>
-      (await createGesture(db, { customerId: samples[":customerId"]!, branchId: northBranchId, proposerId: users.get("staff")!.id, requestedAmount: Math.ceil(secondApprovalThreshold / 3), createdAt: new Date(now - secondsAgo * 1000) })));
+  const made = await mapInSeries(
+    [3, 2, 1],
+    async (secondsAgo) =>
+      await createGesture(db, {
+        customerId: samples[":customerId"]!,
+        branchId: northBranchId,
+        proposerId: users.get("staff")!.id,
+        requestedAmount: Math.ceil(secondApprovalThreshold / 3),
+        createdAt: new Date(now - secondsAgo * 1000),
+      }),
+  );
   samples.quarter = quarterOf(localDate(new Date(now), (await getOrganisation(db)).timeZone), (await getOrganisation(db)).timeZone).name;
   samples.flagKey = `split_customer:customer:${samples[":customerId"]}:${made[0]!.id}`;
 }
@@ -110,7 +119,12 @@ async function freshStory(needs: StoryNeed) {
   if (needs === "positive gesture") return;
   let story = await writeStory(db, actorOf(staff), { gestureId: gesture.gestureId, body: "We sent flowers; she came in to thank the whole branch.", submit: true }, now);
   if (needs !== "submitted story") {
-    story = await reviewStory(db, actorOf(users.get("manager")!), { storyId: story.storyId, version: story.version, decision: needs === "returned story" ? "return" : "publish", comment: "Say what the card said" }, now);
+    story = await reviewStory(
+      db,
+      actorOf(users.get("manager")!),
+      { storyId: story.storyId, version: story.version, decision: needs === "returned story" ? "return" : "publish", comment: "Say what the card said" },
+      now,
+    );
   }
   samples[":storyId"] = story.storyId;
   samples.version = story.version;
@@ -118,10 +132,22 @@ async function freshStory(needs: StoryNeed) {
 
 /** A customer file the administrator uploaded and previewed (no rows: committing it changes no customer). */
 async function freshImport() {
-  const staged = await returnedRow(db
+  const staged = await returnedRow(
+    db
       .insert(crmImports)
-      .values({ kind: "customers", fileName: "customers.csv", fileSha256: "0".repeat(64), uploadedById: users.get("admin")!.id, status: "previewed", totalRows: 0, validRows: 0, errorRows: 0, createdAt: new Date() })
-      .returning());
+      .values({
+        kind: "customers",
+        fileName: "customers.csv",
+        fileSha256: "0".repeat(64),
+        uploadedById: users.get("admin")!.id,
+        status: "previewed",
+        totalRows: 0,
+        validRows: 0,
+        errorRows: 0,
+        createdAt: new Date(),
+      })
+      .returning(),
+  );
   samples[":importId"] = staged.id;
 }
 
@@ -162,7 +188,12 @@ async function freshGesture(needs: "submitted gesture with an e-mailed link" | "
   if (state.status !== "approved") state = await decideGesture(db, actorOf(users.get("manager")!), { gestureId: state.gestureId, version: state.version, decision: "approve", comment: "" }, now);
   if (needs === "fulfilled gesture" || needs === "gesture to approve again") {
     const actualAmount = needs === "fulfilled gesture" ? 1_000 : 1_500;
-    state = await fulfilGesture(db, actorOf(users.get("staff")!), { gestureId: state.gestureId, version: state.version, actualAmount, vendor: "Florist", fulfilledOn: samples.today!, note: "", receipt: null }, now);
+    state = await fulfilGesture(
+      db,
+      actorOf(users.get("staff")!),
+      { gestureId: state.gestureId, version: state.version, actualAmount, vendor: "Florist", fulfilledOn: samples.today!, note: "", receipt: null },
+      now,
+    );
     expect(state.status).toBe(needs === "fulfilled gesture" ? "fulfilled" : "needs_reapproval");
   }
   samples[":gestureId"] = state.gestureId;

@@ -44,11 +44,11 @@ function runWorker(origin: string, databaseJson: string, label: string): Promise
 const TITLE = `${PROCESSES} processes × ${OPERATIONS_EACH} writes on shared pools: invariants hold, nothing overspent, nothing held twice`;
 
 describe("several client processes against one server", () => {
-  it(TITLE, { timeout: 600_000 }, async () => (await runWorkload(1)));
+  it(TITLE, { timeout: 600_000 }, async () => await runWorkload(1));
 });
 
 describe("several client processes through a load balancer in front of two app servers on one database", () => {
-  it(TITLE, { timeout: 600_000 }, async () => (await runWorkload(2)));
+  it(TITLE, { timeout: 600_000 }, async () => await runWorkload(2));
 });
 
 /** Starts `servers` app servers on the file, behind a round-robin proxy when there are several. */
@@ -89,21 +89,28 @@ async function runWorkload(servers: number) {
   sqlite.close();
   rmSync(dir, { recursive: true, force: true });
 
-  expect(results.map((r) => r.failures), "requests that got no answer").toEqual(results.map(() => 0));
+  expect(
+    results.map((r) => r.failures),
+    "requests that got no answer",
+  ).toEqual(results.map(() => 0));
   expect(problems).toEqual(NO_PROBLEMS);
   expect(report).toMatchObject({ ok: true, integrity: "ok", foreignKeyViolations: 0, ledgerProblems: [], audit: { ok: true } });
   const serverErrors = Object.entries(statuses).filter(([status]) => Number(status) >= 500 && status !== "503");
   expect(serverErrors, "5xx answers other than busy").toEqual([]);
   const total = Object.values(statuses).reduce((a, b) => a + b, 0);
   const busy = statuses["503"] ?? 0;
-  const refused = Object.entries(statuses).filter(([s]) => Number(s) >= 400 && Number(s) < 500).reduce((a, [, n]) => a + n, 0);
+  const refused = Object.entries(statuses)
+    .filter(([s]) => Number(s) >= 400 && Number(s) < 500)
+    .reduce((a, [, n]) => a + n, 0);
   expect(acknowledged.decided.length).toBeGreaterThan(0);
   expect(acknowledged.fulfilled.length).toBeGreaterThan(0);
   expect(acknowledged.cancelled.length).toBeGreaterThan(0);
   // Behind the load balancer both servers did real work (sign-ins, reads and writes alike).
   for (const n of front.served) expect(n).toBeGreaterThan(total / (2 * servers));
   console.log(
-    `concurrency (${servers} server${servers > 1 ? `s, ${front.served.join(" + ")} requests` : ""}): ${PROCESSES} processes, ${total} requests (statuses ${JSON.stringify(statuses)}); ${acknowledged.ledger.length} ledger writes, ${acknowledged.gestures.length} proposals, ` +
+    `concurrency (${servers} server${servers > 1 ? `s, ${front.served.join(" + ")} requests` : ""}): ${PROCESSES} processes, ${total} requests (statuses ${JSON.stringify(statuses)}); ${
+      acknowledged.ledger.length
+    } ledger writes, ${acknowledged.gestures.length} proposals, ` +
       `${acknowledged.decided.length} approvals, ${acknowledged.withdrawn.length} withdrawals, ${acknowledged.fulfilled.length} fulfilments, ${acknowledged.cancelled.length} cancellations acknowledged and on disk; ${refused} refused with a 4xx (${refusedForMoney} proposals left waiting); ` +
       `${busy} met a busy database (503); no pool below zero, nothing held twice, invariants and audit chain ok`,
   );

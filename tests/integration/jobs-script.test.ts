@@ -44,7 +44,10 @@ describe("npm run jobs", () => {
     expect(first.stdout).toContain("Expired 1 approval(s)");
     const once = await snapshot();
     expect(once.gesture?.status).toBe("expired");
-    expect(once.ledger).toEqual([{ kind: "hold", amount: -4_000 }, { kind: "release", amount: 4_000 }]);
+    expect(once.ledger).toEqual([
+      { kind: "hold", amount: -4_000 },
+      { kind: "release", amount: 4_000 },
+    ]);
     const second = run();
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain("Expired 0 approval(s)");
@@ -174,7 +177,10 @@ describe("npm run jobs: reminders and e-mail", () => {
       .split("\n")
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as { msg: string; email?: { to: string; subject: string } });
-    expect(logged.find((l) => l.email)).toMatchObject({ msg: "e-mail written to the log (SMTP_URL is not set)", email: { to: "logged.manager@test.example", subject: "Reminder: a gesture has waited more than two working days" } });
+    expect(logged.find((l) => l.email)).toMatchObject({
+      msg: "e-mail written to the log (SMTP_URL is not set)",
+      email: { to: "logged.manager@test.example", subject: "Reminder: a gesture has waited more than two working days" },
+    });
     // The reminder is an approval e-mail: its evidence and a decision link from APP_ORIGIN, every link absolute.
     const body = (logged.find((l) => l.email)!.email as unknown as { body: string }).body;
     expect(body).toMatch(/^Proposal #\d+ at .+ has waited for a decision since/);

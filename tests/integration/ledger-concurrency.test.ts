@@ -46,9 +46,7 @@ describe("holds placed by several processes at once", () => {
       const poolId = pools[0]!.id;
       const startFile = join(dir, "go");
 
-      const workers = Array.from({ length: PROCESSES }, (_, i) =>
-        startWorker(file, [String(poolId), String(ATTEMPTS), String(AMOUNT), `r${repetition}w${i}`, startFile]),
-      );
+      const workers = Array.from({ length: PROCESSES }, (_, i) => startWorker(file, [String(poolId), String(ATTEMPTS), String(AMOUNT), `r${repetition}w${i}`, startFile]));
       await Promise.all(workers.map((w) => w.ready));
       writeFileSync(startFile, "go");
       const results = await Promise.all(workers.map((w) => w.done));
@@ -66,7 +64,11 @@ describe("holds placed by several processes at once", () => {
       expect(sqlite.prepare("select count(*) as n from holds where pool_id = ?").get(poolId)).toEqual({ n: FITS });
       expect(sqlite.prepare("select min(balance_after) as lowest from ledger_entries where pool_id = ?").get(poolId)).toEqual({ lowest: 0 });
       expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
-      console.log(`concurrency repetition ${repetition}: ${PROCESSES} processes, ${PROCESSES * ATTEMPTS} attempts, ${placed} placed (fits ${FITS}), ${refused} refused; per process ${results.map((r) => r.placed).join("/")}`);
+      console.log(
+        `concurrency repetition ${repetition}: ${PROCESSES} processes, ${PROCESSES * ATTEMPTS} attempts, ${placed} placed (fits ${FITS}), ${refused} refused; per process ${results
+          .map((r) => r.placed)
+          .join("/")}`,
+      );
       sqlite.close();
       rmSync(dir, { recursive: true, force: true });
     });

@@ -50,7 +50,9 @@ describe("a writer killed mid-stream", () => {
       const balance = await getPoolBalance(db, pools[0]!.id);
       const last = sqlite.prepare("select balance_after as b from ledger_entries where pool_id = ? order by id desc limit 1").get(pools[0]!.id) as { b: number };
       expect(last.b).toBe(balance.available);
-      expect(sqlite.prepare("select count(*) as n from holds h where h.status = 'captured' and not exists (select 1 from ledger_entries e where e.hold_id = h.id and e.kind = 'release')").get()).toEqual({ n: 0 });
+      expect(
+        sqlite.prepare("select count(*) as n from holds h where h.status = 'captured' and not exists (select 1 from ledger_entries e where e.hold_id = h.id and e.kind = 'release')").get(),
+      ).toEqual({ n: 0 });
       expect((await verifyAuditChain(db)).ok).toBe(true);
       console.log(`crash repetition ${index + 1}: killed after ${acknowledged.length} acknowledged writes; ${keys.size} keyed entries on disk; integrity ok`);
       sqlite.close();

@@ -48,12 +48,36 @@ beforeAll(async () => {
   foreignIds.set(":userId", setup.southStaff.id);
   foreignIds.set(":branchId", setup.south.id);
   foreignIds.set(":typeId", await typeId(db, "flowers"));
-  foreignIds.set(":storyId", (await createStory(db, { customerId: setup.southCustomer.id, branchId: setup.south.id, authorId: setup.southStaff.id, status: "submitted", body: "Foreign story canary 5521: a card after a long wait." })).id);
-  markers.push(setup.southCustomer.name, "Foreign card canary 7731", "43.21", "foreign-import-canary.csv", "987.65", "Southernmost Foreign Branch", setup.southStaff.email, "Foreign story canary 5521");
+  foreignIds.set(
+    ":storyId",
+    (
+      await createStory(db, {
+        customerId: setup.southCustomer.id,
+        branchId: setup.south.id,
+        authorId: setup.southStaff.id,
+        status: "submitted",
+        body: "Foreign story canary 5521: a card after a long wait.",
+      })
+    ).id,
+  );
+  markers.push(
+    setup.southCustomer.name,
+    "Foreign card canary 7731",
+    "43.21",
+    "foreign-import-canary.csv",
+    "987.65",
+    "Southernmost Foreign Branch",
+    setup.southStaff.email,
+    "Foreign story canary 5521",
+  );
 });
 afterAll(async () => {
   await server.close();
-  console.log(`object access: ${cells} cells over ${Object.values(OBJECT_ROUTES).filter((r) => "path" in r).length} routes with ids refused as declared, ${unexpectedAllows} unexpected allows, no foreign data in any refusal`);
+  console.log(
+    `object access: ${cells} cells over ${
+      Object.values(OBJECT_ROUTES).filter((r) => "path" in r).length
+    } routes with ids refused as declared, ${unexpectedAllows} unexpected allows, no foreign data in any refusal`,
+  );
 });
 
 function foreignPath(path: string): string {
@@ -71,8 +95,14 @@ async function cookieFor(visitor: Visitor): Promise<string | undefined> {
 describe("object-level access", () => {
   it("every route with a parameter in its path is declared in OBJECT_ROUTES", () => {
     const withParams = Object.keys(server.build.routes).filter((id) => id.includes("$"));
-    expect(withParams.filter((id) => !(id in OBJECT_ROUTES)), "routes with an id missing from OBJECT_ROUTES").toEqual([]);
-    expect(Object.keys(OBJECT_ROUTES).filter((id) => !(id in ACCESS_TABLE)), "OBJECT_ROUTES names a route that does not exist").toEqual([]);
+    expect(
+      withParams.filter((id) => !(id in OBJECT_ROUTES)),
+      "routes with an id missing from OBJECT_ROUTES",
+    ).toEqual([]);
+    expect(
+      Object.keys(OBJECT_ROUTES).filter((id) => !(id in ACCESS_TABLE)),
+      "OBJECT_ROUTES names a route that does not exist",
+    ).toEqual([]);
   });
 
   // Controls: the markers are real, so their absence above means something. The roles that see
@@ -104,7 +134,7 @@ describe("object-level access", () => {
             const response = await server.fetch(path, {
               method,
               cookie,
-              form: method === "POST" ? (access.postForm ?? {}) : undefined,
+              form: method === "POST" ? access.postForm ?? {} : undefined,
             });
             const body = await response.text();
             // A data request is sent to sign-in with 204 and X-Remix-Redirect instead of a 302.

@@ -38,13 +38,13 @@ beforeAll(async () => {
   const past = (await currentPoolFor(db, branchA.id, PAST))!;
   await placeHold(db, { id: null }, { poolId: past.id, amount: 4_000, memo: "Flowers", idempotencyKey: key(), now: PAST });
   await openPeriod(db, finance, {
-        amounts: [
-          { branchId: branchA.id, amount: 123_400 },
-          { branchId: branchB.id, amount: 567_800 },
-        ],
-        idempotencyKey: key(),
-        now: NOW,
-      });
+    amounts: [
+      { branchId: branchA.id, amount: 123_400 },
+      { branchId: branchB.id, amount: 567_800 },
+    ],
+    idempotencyKey: key(),
+    now: NOW,
+  });
   poolA = (await currentPoolFor(db, branchA.id, NOW))!;
   poolB = (await currentPoolFor(db, branchB.id, NOW))!;
 });

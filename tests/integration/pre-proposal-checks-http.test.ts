@@ -70,7 +70,15 @@ describe("redress is not goodwill", () => {
     const response = await server.fetch(`/gestures/new?customerId=${customer.id}`, {
       method: "POST",
       cookie: await cookie(s.staff),
-      form: { intent: "submit", createKey, customerId: String(customer.id), occasion: "complaint", typeId: String(await typeId(db, "voucher")), deliveryMethod: "in_branch", compensationOwed: "maybe" },
+      form: {
+        intent: "submit",
+        createKey,
+        customerId: String(customer.id),
+        occasion: "complaint",
+        typeId: String(await typeId(db, "voucher")),
+        deliveryMethod: "in_branch",
+        compensationOwed: "maybe",
+      },
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("Answer yes or no.");
@@ -87,7 +95,14 @@ describe("connected persons", () => {
     const forged = await server.fetch(`/gestures/new?customerId=${colin.id}`, {
       method: "POST",
       cookie: await cookie(s.staff),
-      form: { intent: "submit", createKey: "forged-connected-1", customerId: String(colin.id), occasion: "birthday", typeId: String(await typeId(db, "handwritten_note")), deliveryMethod: "in_branch" },
+      form: {
+        intent: "submit",
+        createKey: "forged-connected-1",
+        customerId: String(colin.id),
+        occasion: "birthday",
+        typeId: String(await typeId(db, "handwritten_note")),
+        deliveryMethod: "in_branch",
+      },
     });
     expect(forged.status).toBe(422);
     expect(await forged.text()).toContain("policy: connected persons");
@@ -117,7 +132,11 @@ describe("hardship and the household, before submit", () => {
     const bare = await server.fetch(`/gestures/${g.gestureId}`, { method: "POST", cookie: await cookie(s.manager), form: { intent: "approve", version: String(g.version), comment: "" } });
     expect(bare.status).toBeGreaterThanOrEqual(400);
     expect(await bare.text()).toContain("approve only with a written reason in the comment");
-    const withReason = await server.fetch(`/gestures/${g.gestureId}`, { method: "POST", cookie: await cookie(s.manager), form: { intent: "approve", version: String(g.version), comment: "Unrelated to the arrears." } });
+    const withReason = await server.fetch(`/gestures/${g.gestureId}`, {
+      method: "POST",
+      cookie: await cookie(s.manager),
+      form: { intent: "approve", version: String(g.version), comment: "Unrelated to the arrears." },
+    });
     expect(withReason.status).toBe(302);
     expect((await firstRow(db.select().from(gestures).where(eq(gestures.id, g.gestureId)).limit(1)))!.status).toBe("approved");
   });

@@ -62,12 +62,14 @@ describe("fulfilment with a receipt", () => {
     expect(await storedFiles()).toBe(before);
     expect(await db.select().from(gestureReceipts).where(eq(gestureReceipts.gestureId, g.gestureId))).toEqual([]);
     // Far beyond the limit the server refuses before reading the body, still saying why.
-    const huge = await server.fetch(`/gestures/${g.gestureId}`, {
-      method: "POST",
-      cookie: await cookie(s.staff),
-      headers: { Origin: server.origin, "Content-Length": String(30 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=x" },
-      body: "x",
-    }).catch(() => null);
+    const huge = await server
+      .fetch(`/gestures/${g.gestureId}`, {
+        method: "POST",
+        cookie: await cookie(s.staff),
+        headers: { Origin: server.origin, "Content-Length": String(30 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=x" },
+        body: "x",
+      })
+      .catch(() => null);
     if (huge) {
       expect(huge.status).toBe(413);
       expect(await huge.text()).toContain("larger than 10 MB");

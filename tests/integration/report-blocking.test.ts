@@ -32,7 +32,7 @@ beforeAll(async () => {
   const file = join(dir, "blocking.sqlite");
   const db = openDatabase(file);
   await createOrganisation(db);
-  const branches = await mapInSeries(Array.from({ length: BRANCHES }), async (_, i) => (await createBranch(db, { name: `Branch ${i + 1}`, region: `Region ${i % 4}` })));
+  const branches = await mapInSeries(Array.from({ length: BRANCHES }), async (_, i) => await createBranch(db, { name: `Branch ${i + 1}`, region: `Region ${i % 4}` }));
   const staff = await createUser(db, { role: "staff", branchId: branches[0]!.id, password: TEST_PASSWORD });
   const finance = await createUser(db, { role: "finance", password: TEST_PASSWORD });
   const proposers = [staff];
@@ -62,10 +62,24 @@ beforeAll(async () => {
       // A few customers of each branch receive far more than the rest (something for the reports to find).
       const customers = customerIds[b]!;
       const customer = i % 7 === 0 ? customers[i % 3]! : customers[(i * 7919) % customers.length]!;
-      const at = from + Math.floor(((i * 104_729) % GESTURES) / GESTURES * span);
+      const at = from + Math.floor((((i * 104_729) % GESTURES) / GESTURES) * span);
       const amount = 2_000 + ((i * 31) % 80) * 100;
       const status = i % 10 === 0 ? "rejected" : "approved";
-      insertGesture.run(customer, branches[b]!.id, proposers[(b + 1) % proposers.length]!.id, type.occasion, type.id, amount, status === "approved" ? amount : null, status, at, at, at, status === "approved" ? at + 3_600_000 : null, at + 3_600_000);
+      insertGesture.run(
+        customer,
+        branches[b]!.id,
+        proposers[(b + 1) % proposers.length]!.id,
+        type.occasion,
+        type.id,
+        amount,
+        status === "approved" ? amount : null,
+        status,
+        at,
+        at,
+        at,
+        status === "approved" ? at + 3_600_000 : null,
+        at + 3_600_000,
+      );
     }
   })();
   sqlite.close();
@@ -126,7 +140,9 @@ describe("whole-bank reports do not hold up other people's pages", () => {
 
     const slowest = [...latencies].sort((a, b) => b - a)[1]!;
     console.info(
-      `fairness alone ${fairnessAlone.ms.toFixed(0)} ms, flags alone ${flagsAlone.ms.toFixed(0)} ms; staff /branch alone ${alone.toFixed(1)} ms, during the reports ${latencies.map((l) => l.toFixed(0)).join(", ")} ms (second slowest ${slowest.toFixed(1)}); reports meanwhile ${reportTimes.map((t) => t.toFixed(0)).join(", ")} ms`,
+      `fairness alone ${fairnessAlone.ms.toFixed(0)} ms, flags alone ${flagsAlone.ms.toFixed(0)} ms; staff /branch alone ${alone.toFixed(1)} ms, during the reports ${latencies
+        .map((l) => l.toFixed(0))
+        .join(", ")} ms (second slowest ${slowest.toFixed(1)}); reports meanwhile ${reportTimes.map((t) => t.toFixed(0)).join(", ")} ms`,
     );
     // The reports are heavy enough that, on the event loop, they would hold up every staff request...
     expect(Math.min(fairnessAlone.ms, flagsAlone.ms), "the reports are too quick to prove anything: add gestures").toBeGreaterThan(250);
@@ -136,7 +152,9 @@ describe("whole-bank reports do not hold up other people's pages", () => {
     // blocked event loop delays every one of them.
     expect(
       slowest - alone,
-      `two staff pages took ${slowest.toFixed(0)} ms or more while finance's reports ran (each: ${latencies.map((l) => l.toFixed(0)).join(", ")} ms; alone ${alone.toFixed(0)} ms): the reports are holding up the server's event loop`,
+      `two staff pages took ${slowest.toFixed(0)} ms or more while finance's reports ran (each: ${latencies.map((l) => l.toFixed(0)).join(", ")} ms; alone ${alone.toFixed(
+        0,
+      )} ms): the reports are holding up the server's event loop`,
     ).toBeLessThan(LIMIT_MS);
   });
 });

@@ -65,7 +65,10 @@ beforeAll(async () => {
   };
   const fulfil = async (gesture: Gesture, holdId: number, actual: number, status: "fulfilled" | "closed", outcome: Gesture["outcome"]) => {
     await captureHold(db, actor, { holdId, actualAmount: actual, idempotencyKey: key("capture"), now });
-    await db.update(gestures).set({ status, actualAmount: actual, vendor: "Florist", fulfilledOn: day(10), outcome, outcomeNote: outcome ? CANARY : null }).where(eq(gestures.id, gesture.id));
+    await db
+      .update(gestures)
+      .set({ status, actualAmount: actual, vendor: "Florist", fulfilledOn: day(10), outcome, outcomeNote: outcome ? CANARY : null })
+      .where(eq(gestures.id, gesture.id));
   };
 
   // A: flowers held $80.00, spent $75.00, thanked.
@@ -105,7 +108,7 @@ async function data<T = Record<string, any>>(path: string, route: string, who: k
 async function page(path: string, who: keyof typeof cookies): Promise<Response> {
   const response = await server.fetch(path, { cookie: cookies[who] });
   const location = response.status === 302 ? response.headers.get("Location") : null;
-  return location ? (await page(location, who)) : response;
+  return location ? await page(location, who) : response;
 }
 const DASHBOARD = "routes/_app.reports._index";
 const OUTCOMES = "routes/_app.reports.outcomes";
@@ -246,7 +249,7 @@ describe("one vocabulary for period and scope; old bookmarks redirect", () => {
   };
 
   it("a budget period is named by its first day, a branch by its code", async () => {
-    const cedar = await data(`/reports?from=${period.startsOn}&branch=${(await codeOf(branchC))}`, DASHBOARD, "finance");
+    const cedar = await data(`/reports?from=${period.startsOn}&branch=${await codeOf(branchC)}`, DASHBOARD, "finance");
     expect(cedar.period.startsOn).toBe(period.startsOn);
     expect(cedar.region).toBe("South");
     expect(cedar.report.totals).toMatchObject({ budget: 200_000, spent: 10_000 });
@@ -259,7 +262,7 @@ describe("one vocabulary for period and scope; old bookmarks redirect", () => {
 
   it("a spend report bookmarked with a period id and a branch id goes on to its dates and branch code", async () => {
     expect(await location(`/reports?period=${period.id}&region=North`, "finance")).toBe(`/reports?region=North&from=${period.startsOn}`);
-    expect(await location(`/reports/outcomes?branch=${branchC}&period=${period.id}`, "finance")).toBe(`/reports/outcomes?branch=${(await codeOf(branchC))}&from=${period.startsOn}`);
+    expect(await location(`/reports/outcomes?branch=${branchC}&period=${period.id}`, "finance")).toBe(`/reports/outcomes?branch=${await codeOf(branchC)}&from=${period.startsOn}`);
     // An unreadable old period is dropped, as the old page ignored it.
     expect(await location("/reports?period=abc", "finance")).toBe("/reports");
     // The redirect lands on the same figures the old URL showed.
@@ -268,11 +271,11 @@ describe("one vocabulary for period and scope; old bookmarks redirect", () => {
   });
 
   it("a manager's own branch id is translated, another branch's id is refused without naming it", async () => {
-    expect(await location(`/reports?branch=${branchA}`, "managerA")).toBe(`/reports?branch=${(await codeOf(branchA))}`);
+    expect(await location(`/reports?branch=${branchA}`, "managerA")).toBe(`/reports?branch=${await codeOf(branchA)}`);
     const other = await server.fetch(`/reports?branch=${branchC}`, { cookie: cookies.managerA });
     expect(other.status).toBe(403);
     expect(other.headers.get("Location")).toBeNull();
-    expect((await server.fetch(`/reports?branch=${(await codeOf(branchC))}`, { cookie: cookies.managerA })).status).toBe(403);
+    expect((await server.fetch(`/reports?branch=${await codeOf(branchC)}`, { cookie: cookies.managerA })).status).toBe(403);
   });
 
   it("the branch spend page's old period id goes on to the period's first day, keeping its filters", async () => {

@@ -12,8 +12,7 @@ import { openDatabase, sqliteOf } from "~/utils/db.server";
 import { firstRow } from "~/utils/query.server";
 
 const TSX = "node_modules/.bin/tsx";
-const run = (script: string, file: string, args: string[] = []) =>
-  spawnSync(TSX, [script, ...args], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8", timeout: 60_000 });
+const run = (script: string, file: string, args: string[] = []) => spawnSync(TSX, [script, ...args], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8", timeout: 60_000 });
 
 describe("scripts", () => {
   const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-scripts-")), "demo.sqlite");
@@ -63,7 +62,9 @@ describe("scripts", () => {
     expect((raw.prepare("select status from budget_periods order by starts_on").all() as { status: string }[]).map((p) => p.status)).toEqual(["closed", "closed", "closed", "open", "open"]);
     // Customers who received a gesture answered later surveys better than those with the same signal and none.
     const later = raw
-      .prepare("select received, sum(cases) as cases, sum(survey_promoter) as promoters, sum(survey_detractor) + sum(complaint) as unhappy from signal_followups where kind in ('bereavement', 'illness', 'long_wait') group by received order by received")
+      .prepare(
+        "select received, sum(cases) as cases, sum(survey_promoter) as promoters, sum(survey_detractor) + sum(complaint) as unhappy from signal_followups where kind in ('bereavement', 'illness', 'long_wait') group by received order by received",
+      )
       .all() as { received: number; cases: number; promoters: number; unhappy: number }[];
     const [without, withGesture] = later;
     expect(withGesture!.promoters / withGesture!.cases).toBeGreaterThan(without!.promoters / without!.cases + 0.2);
@@ -94,7 +95,16 @@ describe("scripts", () => {
     const other = join(mkdtempSync(join(tmpdir(), "empathy-fund-scripts-")), "demo2.sqlite");
     expect(run("db/seed.ts", other).status).toBe(0);
     const dump = (path: string) =>
-      execFileSync("node", ["-e", `const D=require("better-sqlite3");const d=new D(${JSON.stringify(path)});console.log(JSON.stringify([d.prepare("select code,name,region from branches order by id").all(),d.prepare("select email,name,role,branch_id,active from users order by id").all()]))`], { encoding: "utf8" });
+      execFileSync(
+        "node",
+        [
+          "-e",
+          `const D=require("better-sqlite3");const d=new D(${JSON.stringify(
+            path,
+          )});console.log(JSON.stringify([d.prepare("select code,name,region from branches order by id").all(),d.prepare("select email,name,role,branch_id,active from users order by id").all()]))`,
+        ],
+        { encoding: "utf8" },
+      );
     expect(dump(other)).toBe(dump(file));
   }, 120_000);
 });

@@ -138,7 +138,15 @@ describe("second factor over HTTP", () => {
 
   it("the settings page turns the requirement off and on, audited", async () => {
     const { cookie } = await sessionCookieFor(db, admin);
-    const base = { name: "Test Bank", currency: "USD", timeZone: "America/New_York", periodLength: "quarter", unspentBalanceRule: "lapse", sensitiveRetentionDays: "90", complaintsProcessText: "Refer it to the complaints team." };
+    const base = {
+      name: "Test Bank",
+      currency: "USD",
+      timeZone: "America/New_York",
+      periodLength: "quarter",
+      unspentBalanceRule: "lapse",
+      sensitiveRetentionDays: "90",
+      complaintsProcessText: "Refer it to the complaints team.",
+    };
     const off = await post("/admin/settings", base, cookie);
     expect(off.status).toBe(302);
     expect((await firstRow(db.select().from(organisation).limit(1)))!.secondFactorRequired).toBe(false);

@@ -82,7 +82,9 @@ describe("the server killed under write load", () => {
       expect(ledger.length + gestures.length + decided.length + withdrawn.length + fulfilled.length + cancelled.length).toBeGreaterThan(KILLS);
       if (KILLS >= 20) for (const [kind, list] of Object.entries(ctx.acknowledged)) expect(list.length, `acknowledged ${kind}`).toBeGreaterThan(0);
       console.log(
-        `crash: ${KILLS} SIGKILLs under write load (${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(", ")}); ` +
+        `crash: ${KILLS} SIGKILLs under write load (${Object.entries(byKind)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(", ")}); ` +
           `${ledger.length} ledger writes, ${gestures.length} proposals, ${decided.length} approvals, ${withdrawn.length} withdrawals, ${fulfilled.length} fulfilments and ${cancelled.length} cancellations acknowledged and all present, ` +
           `${unanswered} in flight at a kill; integrity, ledger invariants and audit chain ok after every restart`,
       );

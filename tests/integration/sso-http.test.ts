@@ -147,7 +147,12 @@ describe("single sign-on with OpenID Connect", () => {
     const page = await server.fetch("/branch", { cookie });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("North");
-    const audit = (await db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign_in"), eq(auditEvents.actorId, staff.id)))).at(-1)!;
+    const audit = (
+      await db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, "auth.sign_in"), eq(auditEvents.actorId, staff.id)))
+    ).at(-1)!;
     expect(JSON.parse(audit.detail!)).toMatchObject({ method: "sso" });
   });
 

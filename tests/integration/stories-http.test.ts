@@ -27,16 +27,20 @@ afterAll(() => server.close());
 const cookie = async (user: User) => (await sessionCookieFor(db, user)).cookie;
 const story = async (id: number) => (await firstRow(db.select().from(stories).where(eq(stories.id, id)).limit(1)))!;
 const storyAudit = async (id: number) =>
-  (await db
-        .select({ action: auditEvents.action, actorId: auditEvents.actorId, detail: auditEvents.detail })
-        .from(auditEvents)
-        .where(and(eq(auditEvents.entity, "story"), eq(auditEvents.entityId, String(id)))));
+  await db
+    .select({ action: auditEvents.action, actorId: auditEvents.actorId, detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, "story"), eq(auditEvents.entityId, String(id))));
 
 /** A gesture of the staff user that a fresh customer thanked for; its story written over HTTP and sent for review. */
 async function submittedStory(author = s.staff) {
   const customer = await createCustomer(db, { branchId: s.north.id, name: "Eleanor Whitfield" });
   const gesture = await positiveGesture(db, author, customer.id, NOW);
-  const response = await server.fetch(`/stories/new?gesture=${gesture.gestureId}`, { method: "POST", cookie: await cookie(author), form: { intent: "submit", gestureId: String(gesture.gestureId), body: TEXT } });
+  const response = await server.fetch(`/stories/new?gesture=${gesture.gestureId}`, {
+    method: "POST",
+    cookie: await cookie(author),
+    form: { intent: "submit", gestureId: String(gesture.gestureId), body: TEXT },
+  });
   expect(response.status).toBe(302);
   const id = Number(response.headers.get("Location")!.split("/").pop());
   expect(await story(id)).toMatchObject({ status: "submitted", authorId: author.id, body: TEXT });
@@ -52,7 +56,11 @@ describe("writing a story over HTTP", () => {
     const gesturePage = await (await server.fetch(`/gestures/${gesture.gestureId}`, { cookie: await cookie(s.staff) })).text();
     expect(gesturePage).toContain(`href="/stories/new?gesture=${gesture.gestureId}"`);
     const typed = `${TEXT} Mrs eleanor  WHITFIELD wrote to us.`;
-    const refused = await server.fetch(`/stories/new?gesture=${gesture.gestureId}`, { method: "POST", cookie: await cookie(s.staff), form: { intent: "submit", gestureId: String(gesture.gestureId), body: typed } });
+    const refused = await server.fetch(`/stories/new?gesture=${gesture.gestureId}`, {
+      method: "POST",
+      cookie: await cookie(s.staff),
+      form: { intent: "submit", gestureId: String(gesture.gestureId), body: typed },
+    });
     expect(refused.status).toBe(400);
     const html = await refused.text();
     expect(html).toContain("Leave out the customer&#x27;s name");
@@ -65,7 +73,14 @@ describe("writing a story over HTTP", () => {
 
   it("the branch's managers are told when a story is sent, and find it in their review queue", async () => {
     const { id } = await submittedStory();
-    expect((await db.select().from(notifications).where(and(eq(notifications.userId, s.manager.id), eq(notifications.kind, "story_submitted")))).length).toBeGreaterThan(0);
+    expect(
+      (
+        await db
+          .select()
+          .from(notifications)
+          .where(and(eq(notifications.userId, s.manager.id), eq(notifications.kind, "story_submitted")))
+      ).length,
+    ).toBeGreaterThan(0);
     const queue = await server.fetch("/stories/review", { cookie: await cookie(s.manager) });
     expect(queue.status).toBe(200);
     expect(await queue.text()).toContain(`href="/stories/${id}"`);
@@ -108,7 +123,14 @@ describe("reviewing a story by role", () => {
       ["story.submitted", s.staff.id],
       ["story.published", s.manager.id],
     ]);
-    expect((await db.select().from(notifications).where(and(eq(notifications.userId, s.staff.id), eq(notifications.kind, "story_decided")))).length).toBeGreaterThan(0);
+    expect(
+      (
+        await db
+          .select()
+          .from(notifications)
+          .where(and(eq(notifications.userId, s.staff.id), eq(notifications.kind, "story_decided")))
+      ).length,
+    ).toBeGreaterThan(0);
   });
 
   it("returned with a comment, the author changes it and sends it again; a return without a comment is refused beside the field", async () => {

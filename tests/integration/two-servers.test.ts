@@ -23,7 +23,7 @@ beforeAll(async () => {
   const file = join(dir, "shared.sqlite");
   database = await createWorkloadDatabase(file, { now: new Date(), customers: 10, poolAmount: 30_000 });
   // Two machines: each server has its own local folder, as each had its own disk.
-  const onItsOwnDisk = async (name: string) => (await startServerProcess(file, { env: { RECEIPTS_DIR: join(dir, `receipts-${name}`) } }));
+  const onItsOwnDisk = async (name: string) => await startServerProcess(file, { env: { RECEIPTS_DIR: join(dir, `receipts-${name}`) } });
   [a, b] = await Promise.all([onItsOwnDisk("a"), onItsOwnDisk("b")]);
 }, 120_000);
 

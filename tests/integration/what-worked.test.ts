@@ -38,7 +38,7 @@ describe("what has worked", () => {
     }
     await positiveGesture(db, s.staff, (await createCustomer(db, { branchId: s.north.id, segment: "retail", customerSince: "2025-03-15" })).id, RESPONDED, "thanked");
     await positiveGesture(db, s.staff, (await createCustomer(db, { branchId: s.north.id, segment: "retail", customerSince: "2010-01-01" })).id, RESPONDED, "thanked");
-    const among = async (group: Parameters<typeof whatHasWorkedAmong>[2]) => (await whatHasWorkedAmong(db, "bereavement", group));
+    const among = async (group: Parameters<typeof whatHasWorkedAmong>[2]) => await whatHasWorkedAmong(db, "bereavement", group);
     const flowersOf = (rows: Awaited<ReturnType<typeof among>>) => rows.find((r) => r.typeId === flowers)!;
 
     expect(flowersOf(await among({ dimension: "segment", key: "premier" }))).toMatchObject({ recorded: 20, positive: 5, spent: 20_000, costPerPositive: 4_000 });
@@ -57,7 +57,6 @@ describe("what has worked", () => {
     expect(flowersOf(await among({ dimension: "segment", key: "business" })).recorded).toBe(0);
     expect(checkSummaries(db)).toEqual([]);
   });
-
 
   it("ranks the occasion's types by recorded responses, from the kept figures, and explains the suggestion score", async () => {
     const s = await setupGestures(db, { now: RESPONDED });

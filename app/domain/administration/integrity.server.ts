@@ -109,9 +109,16 @@ export function checkLedger(db: Db): IntegrityReport["ledgerProblems"] {
  */
 export function checkReceipts(db: Db): IntegrityReport["receiptProblems"] {
   const sqlite = sqliteOf(db);
-  const missing = (sqlite.prepare(`select r.id from gesture_receipts r left join receipt_contents c on c.receipt_id = r.id where c.receipt_id is null limit ${EXAMPLES}`).all() as { id: number }[]).map((r) => r.id);
+  const missing = (
+    sqlite.prepare(`select r.id from gesture_receipts r left join receipt_contents c on c.receipt_id = r.id where c.receipt_id is null limit ${EXAMPLES}`).all() as { id: number }[]
+  ).map((r) => r.id);
   const altered: number[] = [];
-  const rows = sqlite.prepare("select r.id, r.size, r.sha256, c.content from gesture_receipts r join receipt_contents c on c.receipt_id = r.id order by r.id").iterate() as Iterable<{ id: number; size: number; sha256: string; content: Buffer }>;
+  const rows = sqlite.prepare("select r.id, r.size, r.sha256, c.content from gesture_receipts r join receipt_contents c on c.receipt_id = r.id order by r.id").iterate() as Iterable<{
+    id: number;
+    size: number;
+    sha256: string;
+    content: Buffer;
+  }>;
   for (const row of rows) {
     if (altered.length < EXAMPLES && (row.content.byteLength !== row.size || createHash("sha256").update(row.content).digest("hex") !== row.sha256)) altered.push(row.id);
   }

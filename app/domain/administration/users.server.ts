@@ -31,22 +31,22 @@ export async function listUsers(db: Db, filter: UserListFilter) {
   if (filter.role && ROLES.includes(filter.role)) conditions.push(eq(users.role, filter.role));
   const where = conditions.length ? and(...conditions) : undefined;
   const rows = await db
-      .select({
-        id: users.id,
-        name: users.name,
-        email: users.email,
-        role: users.role,
-        active: users.active,
-        mustChangePassword: users.mustChangePassword,
-        lastSignInAt: users.lastSignInAt,
-        branchName: branches.name,
-      })
-      .from(users)
-      .leftJoin(branches, eq(branches.id, users.branchId))
-      .where(where)
-      .orderBy(asc(users.name), asc(users.id))
-      .limit(filter.pageSize)
-      .offset((filter.page - 1) * filter.pageSize);
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      active: users.active,
+      mustChangePassword: users.mustChangePassword,
+      lastSignInAt: users.lastSignInAt,
+      branchName: branches.name,
+    })
+    .from(users)
+    .leftJoin(branches, eq(branches.id, users.branchId))
+    .where(where)
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize);
   const total = (await firstRow(db.select({ n: count() }).from(users).where(where).limit(1)))?.n ?? 0;
   return { rows, total };
 }
@@ -86,7 +86,17 @@ async function checkBranchForRole(tx: DbOrTx, role: Role, branchId: number | nul
 }
 
 async function countActiveAdmins(tx: DbOrTx): Promise<number> {
-  return (await firstRow(tx.select({ n: count() }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).limit(1)))?.n ?? 0;
+  return (
+    (
+      await firstRow(
+        tx
+          .select({ n: count() })
+          .from(users)
+          .where(and(eq(users.role, "admin"), eq(users.active, true)))
+          .limit(1),
+      )
+    )?.n ?? 0
+  );
 }
 
 async function branchCode(tx: DbOrTx, branchId: number | null): Promise<string | null> {
@@ -100,66 +110,51 @@ export type CreatedUser = { user: User; oneTimePassword: string };
  * Creates a user with a generated one-time password that must be changed at the first sign-in.
  * The password is returned once, for the admin to hand over; only its hash is stored.
  */
-export async function createUserWithOneTimePassword(
-  db: Db,
-  actor: Actor,
-  input: UserInput & { email: string },
-  now: Date,
-  options: { scrypt?: ScryptParams } = {},
-): Promise<CreatedUser> {
+export async function createUserWithOneTimePassword(db: Db, actor: Actor, input: UserInput & { email: string }, now: Date, options: { scrypt?: ScryptParams } = {}): Promise<CreatedUser> {
   requireUsersManage(actor);
   const oneTimePassword = generateOneTimePassword();
   // Hash before the transaction: better-sqlite3 transactions must stay synchronous.
   const passwordHash = await hashPassword(oneTimePassword, options.scrypt);
   const email = normalizeEmail(input.email);
   const user = await writeTransaction(db, async (tx) => {
-        const existing = await firstRow(tx.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1));
-        if (existing) throw new DomainError("CONFLICT", "A user with this email address already exists.", { field: "email" });
-        const branchId = await checkBranchForRole(tx, input.role, input.branchId);
-        const created = await returnedRow(tx
-                .insert(users)
-                .values({ email, name: input.name.trim(), role: input.role, branchId, passwordHash, mustChangePassword: true, createdAt: now })
-                .returning());
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "user.created",
-                entity: "user",
-                entityId: created.id,
-                detail: { email, name: created.name, role: created.role, branch: await branchCode(tx, branchId), mustChangePassword: true },
-                at: now,
-              });
-        return created;
-      });
+    const existing = await firstRow(tx.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1));
+    if (existing) throw new DomainError("CONFLICT", "A user with this email address already exists.", { field: "email" });
+    const branchId = await checkBranchForRole(tx, input.role, input.branchId);
+    const created = await returnedRow(tx.insert(users).values({ email, name: input.name.trim(), role: input.role, branchId, passwordHash, mustChangePassword: true, createdAt: now }).returning());
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "user.created",
+      entity: "user",
+      entityId: created.id,
+      detail: { email, name: created.name, role: created.role, branch: await branchCode(tx, branchId), mustChangePassword: true },
+      at: now,
+    });
+    return created;
+  });
   return { user, oneTimePassword };
 }
 
 /** Issues a new one-time password (the user forgot theirs): old sessions end, a change is required. */
-export async function resetPasswordWithOneTimePassword(
-  db: Db,
-  actor: Actor,
-  input: { userId: number },
-  now: Date,
-  options: { scrypt?: ScryptParams } = {},
-): Promise<CreatedUser> {
+export async function resetPasswordWithOneTimePassword(db: Db, actor: Actor, input: { userId: number }, now: Date, options: { scrypt?: ScryptParams } = {}): Promise<CreatedUser> {
   requireUsersManage(actor);
   if (input.userId === actor.id) throw new DomainError("INVALID_STATE", "Change your own password on the Change password page.");
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword, options.scrypt);
   const user = await writeTransaction(db, async (tx) => {
-        const before = await readUser(tx, input.userId);
-        if (!before.active) throw new DomainError("INVALID_STATE", "Reactivate this user before issuing a new password.");
-        const after = await returnedRow(tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, before.id)).returning());
-        await endAllSessionsOf(tx, before.id);
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "user.password_reset",
-                entity: "user",
-                entityId: before.id,
-                detail: { email: before.email, mustChangePasswordBefore: before.mustChangePassword, mustChangePasswordAfter: true, sessionsEnded: true },
-                at: now,
-              });
-        return after;
-      });
+    const before = await readUser(tx, input.userId);
+    if (!before.active) throw new DomainError("INVALID_STATE", "Reactivate this user before issuing a new password.");
+    const after = await returnedRow(tx.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, before.id)).returning());
+    await endAllSessionsOf(tx, before.id);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "user.password_reset",
+      entity: "user",
+      entityId: before.id,
+      detail: { email: before.email, mustChangePasswordBefore: before.mustChangePassword, mustChangePasswordAfter: true, sessionsEnded: true },
+      at: now,
+    });
+    return after;
+  });
   return { user, oneTimePassword };
 }
 
@@ -167,22 +162,22 @@ export async function resetPasswordWithOneTimePassword(
 export async function updateUser(db: Db, actor: Actor, input: UserInput & { userId: number }, now: Date): Promise<User> {
   requireUsersManage(actor);
   return await writeTransaction(db, async (tx) => {
-        const before = await readUser(tx, input.userId);
-        const branchId = await checkBranchForRole(tx, input.role, input.branchId, before.branchId);
-        if (before.role === "admin" && input.role !== "admin" && before.active && (await countActiveAdmins(tx)) <= 1) {
-          throw new DomainError("INVALID_STATE", "This is the last active administrator: make someone else an administrator first.", { field: "role" });
-        }
-        const name = input.name.trim();
-        if (name === before.name && input.role === before.role && branchId === before.branchId) return before;
-        const after = await returnedRow(tx.update(users).set({ name, role: input.role, branchId }).where(eq(users.id, before.id)).returning());
-        const detail: Record<string, string | null> = {};
-        if (name !== before.name) Object.assign(detail, { nameBefore: before.name, nameAfter: name });
-        if (input.role !== before.role) Object.assign(detail, { roleBefore: before.role, roleAfter: input.role });
-        if (branchId !== before.branchId) Object.assign(detail, { branchBefore: await branchCode(tx, before.branchId), branchAfter: await branchCode(tx, branchId) });
-        await recordAudit(tx, { actorId: actor.id, action: "user.updated", entity: "user", entityId: before.id, detail, at: now });
-        if (before.active && (input.role !== before.role || branchId !== before.branchId)) await rerouteAfterChange(tx, actor, before, after, now);
-        return after;
-      });
+    const before = await readUser(tx, input.userId);
+    const branchId = await checkBranchForRole(tx, input.role, input.branchId, before.branchId);
+    if (before.role === "admin" && input.role !== "admin" && before.active && (await countActiveAdmins(tx)) <= 1) {
+      throw new DomainError("INVALID_STATE", "This is the last active administrator: make someone else an administrator first.", { field: "role" });
+    }
+    const name = input.name.trim();
+    if (name === before.name && input.role === before.role && branchId === before.branchId) return before;
+    const after = await returnedRow(tx.update(users).set({ name, role: input.role, branchId }).where(eq(users.id, before.id)).returning());
+    const detail: Record<string, string | null> = {};
+    if (name !== before.name) Object.assign(detail, { nameBefore: before.name, nameAfter: name });
+    if (input.role !== before.role) Object.assign(detail, { roleBefore: before.role, roleAfter: input.role });
+    if (branchId !== before.branchId) Object.assign(detail, { branchBefore: await branchCode(tx, before.branchId), branchAfter: await branchCode(tx, branchId) });
+    await recordAudit(tx, { actorId: actor.id, action: "user.updated", entity: "user", entityId: before.id, detail, at: now });
+    if (before.active && (input.role !== before.role || branchId !== before.branchId)) await rerouteAfterChange(tx, actor, before, after, now);
+    return after;
+  });
 }
 
 /**
@@ -193,16 +188,16 @@ export async function updateUser(db: Db, actor: Actor, input: UserInput & { user
 async function rerouteAfterChange(tx: DbOrTx, actor: Actor, before: User, after: User, now: Date) {
   const wasManager = before.role === "manager";
   const affected = await endDelegationsOfUser(
-      tx,
-      {
-        userId: before.id,
-        asManager: wasManager,
-        asDelegate: !(DELEGATE_ROLES as readonly Role[]).includes(after.role),
-        actorId: actor.id,
-        reason: "user_changed",
-      },
-      now,
-    );
+    tx,
+    {
+      userId: before.id,
+      asManager: wasManager,
+      asDelegate: !(DELEGATE_ROLES as readonly Role[]).includes(after.role),
+      actorId: actor.id,
+      reason: "user_changed",
+    },
+    now,
+  );
   if (wasManager && before.branchId !== null) affected.push(before.branchId);
   if (after.role === "manager" && after.branchId !== null) affected.push(after.branchId);
   await rerouteBranches(tx, affected, actor.id, "user_changed", now);
@@ -213,63 +208,60 @@ export async function deactivateUser(db: Db, actor: Actor, input: { userId: numb
   requireUsersManage(actor);
   if (input.userId === actor.id) throw new DomainError("INVALID_STATE", "You cannot deactivate yourself. Ask another administrator.");
   return await writeTransaction(db, async (tx) => {
-        const before = await readUser(tx, input.userId);
-        if (!before.active) throw new DomainError("INVALID_STATE", "This user is already deactivated.");
-        if (before.role === "admin" && (await countActiveAdmins(tx)) <= 1) {
-          throw new DomainError("INVALID_STATE", "This is the last active administrator: make someone else an administrator first.");
-        }
-        const after = await returnedRow(tx.update(users).set({ active: false }).where(eq(users.id, before.id)).returning());
-        await endAllSessionsOf(tx, before.id);
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "user.deactivated",
-                entity: "user",
-                entityId: before.id,
-                detail: { email: before.email, activeBefore: true, activeAfter: false, sessionsEnded: true },
-                at: now,
-              });
-        // Their approvals pass to another manager of the branch, or to finance; their delegations end.
-        const affected = await endDelegationsOfUser(
-                  tx,
-                  { userId: before.id, asManager: before.role === "manager", asDelegate: true, actorId: actor.id, reason: "user_deactivated" },
-                  now,
-                );
-        if (before.role === "manager" && before.branchId !== null) affected.push(before.branchId);
-        await rerouteBranches(tx, affected, actor.id, "user_deactivated", now);
-        return after;
-      });
+    const before = await readUser(tx, input.userId);
+    if (!before.active) throw new DomainError("INVALID_STATE", "This user is already deactivated.");
+    if (before.role === "admin" && (await countActiveAdmins(tx)) <= 1) {
+      throw new DomainError("INVALID_STATE", "This is the last active administrator: make someone else an administrator first.");
+    }
+    const after = await returnedRow(tx.update(users).set({ active: false }).where(eq(users.id, before.id)).returning());
+    await endAllSessionsOf(tx, before.id);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "user.deactivated",
+      entity: "user",
+      entityId: before.id,
+      detail: { email: before.email, activeBefore: true, activeAfter: false, sessionsEnded: true },
+      at: now,
+    });
+    // Their approvals pass to another manager of the branch, or to finance; their delegations end.
+    const affected = await endDelegationsOfUser(tx, { userId: before.id, asManager: before.role === "manager", asDelegate: true, actorId: actor.id, reason: "user_deactivated" }, now);
+    if (before.role === "manager" && before.branchId !== null) affected.push(before.branchId);
+    await rerouteBranches(tx, affected, actor.id, "user_deactivated", now);
+    return after;
+  });
 }
 
 /** Lets a deactivated user sign in again (with their old password), unless their branch has closed. */
 export async function reactivateUser(db: Db, actor: Actor, input: { userId: number }, now: Date): Promise<User> {
   requireUsersManage(actor);
   return await writeTransaction(db, async (tx) => {
-        const before = await readUser(tx, input.userId);
-        if (before.active) throw new DomainError("INVALID_STATE", "This user is already active.");
-        if (before.branchId != null) {
-          const branch = await firstRow(tx.select({ active: branches.active }).from(branches).where(eq(branches.id, before.branchId)).limit(1));
-          if (branch && !branch.active) {
-            throw new DomainError("INVALID_STATE", "This user's branch is deactivated: move them to an active branch first.");
-          }
-        }
-        const after = await returnedRow(tx.update(users).set({ active: true }).where(eq(users.id, before.id)).returning());
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "user.reactivated",
-                entity: "user",
-                entityId: before.id,
-                detail: { email: before.email, activeBefore: false, activeAfter: true },
-                at: now,
-              });
-        // A returning manager may take back proposals that went to finance while nobody could decide them.
-        if (after.role === "manager" && after.branchId !== null) await rerouteBranches(tx, [after.branchId], actor.id, "user_reactivated", now);
-        return after;
-      });
+    const before = await readUser(tx, input.userId);
+    if (before.active) throw new DomainError("INVALID_STATE", "This user is already active.");
+    if (before.branchId != null) {
+      const branch = await firstRow(tx.select({ active: branches.active }).from(branches).where(eq(branches.id, before.branchId)).limit(1));
+      if (branch && !branch.active) {
+        throw new DomainError("INVALID_STATE", "This user's branch is deactivated: move them to an active branch first.");
+      }
+    }
+    const after = await returnedRow(tx.update(users).set({ active: true }).where(eq(users.id, before.id)).returning());
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "user.reactivated",
+      entity: "user",
+      entityId: before.id,
+      detail: { email: before.email, activeBefore: false, activeAfter: true },
+      at: now,
+    });
+    // A returning manager may take back proposals that went to finance while nobody could decide them.
+    if (after.role === "manager" && after.branchId !== null) await rerouteBranches(tx, [after.branchId], actor.id, "user_reactivated", now);
+    return after;
+  });
 }
 
 /** One user for the admin's detail page (never the password hash). */
 export async function getUserForAdmin(db: Db, userId: number) {
-  const row = await firstRow(db
+  const row = await firstRow(
+    db
       .select({
         id: users.id,
         name: users.name,
@@ -284,7 +276,9 @@ export async function getUserForAdmin(db: Db, userId: number) {
       })
       .from(users)
       .leftJoin(branches, eq(branches.id, users.branchId))
-      .where(eq(users.id, userId)).limit(1));
+      .where(eq(users.id, userId))
+      .limit(1),
+  );
   if (!row) throw new DomainError("NOT_FOUND", "This user does not exist.");
   return row;
 }
@@ -312,21 +306,21 @@ export async function changeOwnPassword(
   }
   const passwordHash = await hashPassword(input.newPassword, options.scrypt);
   return await writeTransaction(db, async (tx) => {
-        const before = await readUser(tx, actor.id);
-        // Someone else changed it meanwhile (an admin's reset): the current password checked above is stale.
-        if (before.passwordHash !== user.passwordHash) {
-          throw new DomainError("CONFLICT", "Your password was changed meanwhile. Sign in again.", { field: "currentPassword" });
-        }
-        const after = await returnedRow(tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, before.id)).returning());
-        await endOtherSessionsOf(tx, before.id, input.keepSessionHash);
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "user.password_changed",
-                entity: "user",
-                entityId: before.id,
-                detail: { mustChangePasswordBefore: before.mustChangePassword, mustChangePasswordAfter: false, otherSessionsEnded: true },
-                at: now,
-              });
-        return after;
-      });
+    const before = await readUser(tx, actor.id);
+    // Someone else changed it meanwhile (an admin's reset): the current password checked above is stale.
+    if (before.passwordHash !== user.passwordHash) {
+      throw new DomainError("CONFLICT", "Your password was changed meanwhile. Sign in again.", { field: "currentPassword" });
+    }
+    const after = await returnedRow(tx.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, before.id)).returning());
+    await endOtherSessionsOf(tx, before.id, input.keepSessionHash);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "user.password_changed",
+      entity: "user",
+      entityId: before.id,
+      detail: { mustChangePasswordBefore: before.mustChangePassword, mustChangePasswordAfter: false, otherSessionsEnded: true },
+      at: now,
+    });
+    return after;
+  });
 }

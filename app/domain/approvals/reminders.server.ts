@@ -29,21 +29,21 @@ type Waiting = {
 /** Who may decide a waiting gesture now (the proposer never; the first approver not at finance level). */
 async function currentApprovers(tx: DbOrTx, gesture: Waiting, today: string): Promise<number[]> {
   if (gesture.status === "submitted" && gesture.approvalRoute === "branch") {
-    return (await managerLevelApprovers(tx, gesture, today))
-      .filter((a) => !a.away)
-      .map((a) => a.userId);
+    return (await managerLevelApprovers(tx, gesture, today)).filter((a) => !a.away).map((a) => a.userId);
   }
   const managerApprover = gesture.status === "awaiting_finance" ? (await latestApproval(tx, gesture.id))?.approverId : undefined;
   return (await activeFinanceUserIds(tx)).filter((id) => id !== gesture.proposerId && id !== managerApprover);
 }
 
 async function latestApproval(tx: DbOrTx, gestureId: number) {
-  return await firstRow(tx
+  return await firstRow(
+    tx
       .select({ approverId: gestureDecisions.approverId, at: gestureDecisions.at })
       .from(gestureDecisions)
       .where(and(eq(gestureDecisions.gestureId, gestureId), eq(gestureDecisions.decision, "approve")))
       .orderBy(desc(gestureDecisions.id))
-      .limit(1));
+      .limit(1),
+  );
 }
 
 /**
@@ -56,41 +56,41 @@ export async function sendApprovalReminders(db: Db, now: Date): Promise<{ overdu
   const today = localDate(now, timeZone);
   const nowLocal = localDateTime(now, timeZone);
   const candidates = await db
-      .select({
-        id: gestures.id,
-        status: gestures.status,
-        approvalRoute: gestures.approvalRoute,
-        branchId: gestures.branchId,
-        proposerId: gestures.proposerId,
-        submittedAt: gestures.submittedAt,
-      })
-      .from(gestures)
-      .where(and(inArray(gestures.status, ["submitted", "awaiting_finance"]), lte(gestures.submittedAt, new Date(now.getTime() - AT_LEAST_MS))));
+    .select({
+      id: gestures.id,
+      status: gestures.status,
+      approvalRoute: gestures.approvalRoute,
+      branchId: gestures.branchId,
+      proposerId: gestures.proposerId,
+      submittedAt: gestures.submittedAt,
+    })
+    .from(gestures)
+    .where(and(inArray(gestures.status, ["submitted", "awaiting_finance"]), lte(gestures.submittedAt, new Date(now.getTime() - AT_LEAST_MS))));
   let overdue = 0;
   let sent = 0;
   for (const candidate of candidates) {
     if (!candidate.submittedAt || (candidate.status !== "submitted" && candidate.status !== "awaiting_finance")) continue;
     const gesture: Waiting = { ...candidate, status: candidate.status, submittedAt: candidate.submittedAt };
-    const since = gesture.status === "awaiting_finance" ? ((await latestApproval(db, gesture.id))?.at ?? gesture.submittedAt) : gesture.submittedAt;
+    const since = gesture.status === "awaiting_finance" ? (await latestApproval(db, gesture.id))?.at ?? gesture.submittedAt : gesture.submittedAt;
     if (!waitedMoreThan(localDateTime(since, timeZone), nowLocal, REMINDER_WORKING_DAYS)) continue;
     overdue += 1;
-    sent += (await writeTransaction(db, async (tx) => {
-            let count = 0;
-            const label = await gestureLabel(tx, gesture.id);
-            const level = gesture.status === "awaiting_finance" ? "finance's second approval" : "a decision";
-            for (const userId of (await currentApprovers(tx, gesture, today))) {
-              const id = await notify(tx, {
-                              userId,
-                              kind: "approval_reminder",
-                              gestureId: gesture.id,
-                              message: `${label} has waited for ${level} since ${formatIsoDate(localDate(since, timeZone))}, more than two working days.`,
-                              dedupeKey: `approval_reminder:${gesture.id}:${gesture.status}:${since.getTime()}:${userId}`,
-                              now,
-                            });
-              if (id !== null) count += 1;
-            }
-            return count;
-          }));
+    sent += await writeTransaction(db, async (tx) => {
+      let count = 0;
+      const label = await gestureLabel(tx, gesture.id);
+      const level = gesture.status === "awaiting_finance" ? "finance's second approval" : "a decision";
+      for (const userId of await currentApprovers(tx, gesture, today)) {
+        const id = await notify(tx, {
+          userId,
+          kind: "approval_reminder",
+          gestureId: gesture.id,
+          message: `${label} has waited for ${level} since ${formatIsoDate(localDate(since, timeZone))}, more than two working days.`,
+          dedupeKey: `approval_reminder:${gesture.id}:${gesture.status}:${since.getTime()}:${userId}`,
+          now,
+        });
+        if (id !== null) count += 1;
+      }
+      return count;
+    });
   }
   return { overdue, sent };
 }

@@ -28,29 +28,30 @@ export const DELEGATE_ROLES = ["manager", "finance"] as const satisfies readonly
 export async function activeDelegations(db: DbOrTx, managerIds: number[], today: string) {
   if (managerIds.length === 0) return [];
   return await db
-      .select({ managerId: delegations.managerId, delegateId: delegations.delegateId })
-      .from(delegations)
-      .innerJoin(users, eq(users.id, delegations.delegateId))
-      .where(
-        and(
-          inArray(delegations.managerId, managerIds),
-          lte(delegations.startsOn, today),
-          gte(delegations.endsOn, today),
-          isNull(delegations.endedAt),
-          eq(users.active, true),
-          // A delegate who has since become staff or an administrator holds no approval right.
-          inArray(users.role, DELEGATE_ROLES),
-        ),
-      );
+    .select({ managerId: delegations.managerId, delegateId: delegations.delegateId })
+    .from(delegations)
+    .innerJoin(users, eq(users.id, delegations.delegateId))
+    .where(
+      and(
+        inArray(delegations.managerId, managerIds),
+        lte(delegations.startsOn, today),
+        gte(delegations.endsOn, today),
+        isNull(delegations.endedAt),
+        eq(users.active, true),
+        // A delegate who has since become staff or an administrator holds no approval right.
+        inArray(users.role, DELEGATE_ROLES),
+      ),
+    );
 }
 
 /** Everyone who may take the manager-level decision for a gesture of `branchId` proposed by `proposerId`. */
 export async function managerLevelApprovers(db: DbOrTx, input: { branchId: number; proposerId: number }, today: string): Promise<Approver[]> {
-  const managers = (await db
+  const managers = (
+    await db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.branchId, input.branchId), eq(users.role, "manager"), eq(users.active, true))))
-    .map((row) => row.id);
+      .where(and(eq(users.branchId, input.branchId), eq(users.role, "manager"), eq(users.active, true)))
+  ).map((row) => row.id);
   const away = await activeDelegations(db, managers, today);
   const approvers: Approver[] = [];
   for (const managerId of managers) {
@@ -83,11 +84,12 @@ export async function routeFor(db: DbOrTx, input: { branchId: number; proposerId
 }
 
 export async function activeFinanceUserIds(db: DbOrTx): Promise<number[]> {
-  return (await db
+  return (
+    await db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.role, "finance"), eq(users.active, true))))
-    .map((row) => row.id);
+      .where(and(eq(users.role, "finance"), eq(users.active, true)))
+  ).map((row) => row.id);
 }
 
 export type DecisionRight = { allowed: true; level: ApprovalLevel; onBehalfOfId: number | null } | { allowed: false; reason: string };
@@ -99,13 +101,7 @@ type RoutedGesture = Pick<Gesture, "branchId" | "proposerId" | "status" | "appro
  * Whether `actor` may approve, reject or return `gesture` now, at which level and for whom.
  * `managerApproverId` is who approved at manager level (for a gesture awaiting finance).
  */
-export async function decisionRight(
-  db: DbOrTx,
-  actor: DecidingActor,
-  gesture: RoutedGesture,
-  today: string,
-  managerApproverId: number | null = null,
-): Promise<DecisionRight> {
+export async function decisionRight(db: DbOrTx, actor: DecidingActor, gesture: RoutedGesture, today: string, managerApproverId: number | null = null): Promise<DecisionRight> {
   if (actor.id === gesture.proposerId) return { allowed: false, reason: "Nobody may decide on their own proposal." };
   if (gesture.status === "submitted") {
     if (gesture.approvalRoute === "finance") {
@@ -132,10 +128,10 @@ export async function decisionRight(
  */
 export async function rerouteBranch(tx: DbOrTx, branchId: number, today: string, now: Date): Promise<{ gestureId: number; route: ApprovalRoute }[]> {
   const pending = await tx
-      .select({ id: gestures.id, proposerId: gestures.proposerId, route: gestures.approvalRoute, connectedBranchId: customers.connectedBranchId })
-      .from(gestures)
-      .innerJoin(customers, eq(customers.id, gestures.customerId))
-      .where(and(eq(gestures.branchId, branchId), eq(gestures.status, "submitted")));
+    .select({ id: gestures.id, proposerId: gestures.proposerId, route: gestures.approvalRoute, connectedBranchId: customers.connectedBranchId })
+    .from(gestures)
+    .innerJoin(customers, eq(customers.id, gestures.customerId))
+    .where(and(eq(gestures.branchId, branchId), eq(gestures.status, "submitted")));
   const changed: { gestureId: number; route: ApprovalRoute }[] = [];
   // The route depends only on the proposer, so each proposer's is worked out once.
   const routeOf = new Map<number, ApprovalRoute>();
@@ -159,13 +155,7 @@ export async function rerouteBranch(tx: DbOrTx, branchId: number, today: string,
 // Rerouting with its audit and notifications, for the callers that change who decides: user
 // administration, delegations, and the job that notices delegations that lapsed overnight.
 
-export type RerouteReason =
-  | "user_deactivated"
-  | "user_reactivated"
-  | "user_changed"
-  | "delegation_created"
-  | "delegation_ended"
-  | "delegation_dates";
+export type RerouteReason = "user_deactivated" | "user_reactivated" | "user_changed" | "delegation_created" | "delegation_ended" | "delegation_dates";
 
 /** Above this many rerouted gestures for one person, the rest arrive as one summary notification. */
 export const REROUTE_NOTIFY_CAP = 10;
@@ -188,49 +178,47 @@ export async function rerouteBranchAndNotify(
   const today = localDate(now, (await getOrganisation(tx)).timeZone);
   const changed = await rerouteBranch(tx, input.branchId, today, now);
   if (changed.length === 0) return [];
-  const financeIds = changed.some((c) => c.route === "finance") ? (await activeFinanceUserIds(tx)) : [];
+  const financeIds = changed.some((c) => c.route === "finance") ? await activeFinanceUserIds(tx) : [];
   const perRecipient = new Map<number, number[]>();
   const result = await mapInSeries(changed, async ({ gestureId, route }) => {
-      const fromRoute: ApprovalRoute = route === "finance" ? "branch" : "finance";
-      await recordAudit(tx, {
-              actorId: input.actorId,
-              action: "gesture.rerouted",
-              entity: "gesture",
-              entityId: gestureId,
-              detail: { fromRoute, toRoute: route, branchId: input.branchId, reason: input.reason },
-              at: now,
-            });
-      const gesture = (await firstRow(tx.select({ proposerId: gestures.proposerId }).from(gestures).where(eq(gestures.id, gestureId)).limit(1)))!;
-      const recipients =
-        route === "finance"
-          ? financeIds.filter((id) => id !== gesture.proposerId)
-          : (await managerLevelApprovers(tx, { branchId: input.branchId, proposerId: gesture.proposerId }, today))
-              .filter((a) => !a.away)
-              .map((a) => a.userId);
-      for (const userId of recipients) perRecipient.set(userId, [...(perRecipient.get(userId) ?? []), gestureId]);
-      return { gestureId, fromRoute, toRoute: route };
+    const fromRoute: ApprovalRoute = route === "finance" ? "branch" : "finance";
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: "gesture.rerouted",
+      entity: "gesture",
+      entityId: gestureId,
+      detail: { fromRoute, toRoute: route, branchId: input.branchId, reason: input.reason },
+      at: now,
     });
+    const gesture = (await firstRow(tx.select({ proposerId: gestures.proposerId }).from(gestures).where(eq(gestures.id, gestureId)).limit(1)))!;
+    const recipients =
+      route === "finance"
+        ? financeIds.filter((id) => id !== gesture.proposerId)
+        : (await managerLevelApprovers(tx, { branchId: input.branchId, proposerId: gesture.proposerId }, today)).filter((a) => !a.away).map((a) => a.userId);
+    for (const userId of recipients) perRecipient.set(userId, [...(perRecipient.get(userId) ?? []), gestureId]);
+    return { gestureId, fromRoute, toRoute: route };
+  });
   for (const [userId, gestureIds] of perRecipient) {
     for (const gestureId of gestureIds.slice(0, REROUTE_NOTIFY_CAP)) {
       const route = changed.find((c) => c.gestureId === gestureId)!.route;
       await notify(tx, {
-                userId,
-                kind: "approval_needed",
-                gestureId,
-                message: `${(await gestureLabel(tx, gestureId))} needs your decision: ${REROUTE_WHY[route]}.`,
-                now,
-              });
+        userId,
+        kind: "approval_needed",
+        gestureId,
+        message: `${await gestureLabel(tx, gestureId)} needs your decision: ${REROUTE_WHY[route]}.`,
+        now,
+      });
     }
     const rest = gestureIds.length - REROUTE_NOTIFY_CAP;
     if (rest > 0) {
       await notify(tx, {
-                userId,
-                kind: "approval_needed",
-                gestureId: null,
-                subject: "More gestures are waiting for your approval",
-                message: `${rest} more proposal${rest === 1 ? "" : "s"} of ${(await branchName(tx, input.branchId))} now need${rest === 1 ? "s" : ""} your decision. They are in your approval queue.`,
-                now,
-              });
+        userId,
+        kind: "approval_needed",
+        gestureId: null,
+        subject: "More gestures are waiting for your approval",
+        message: `${rest} more proposal${rest === 1 ? "" : "s"} of ${await branchName(tx, input.branchId)} now need${rest === 1 ? "s" : ""} your decision. They are in your approval queue.`,
+        now,
+      });
     }
   }
   return result;
@@ -246,14 +234,10 @@ async function branchName(tx: DbOrTx, branchId: number): Promise<string> {
  * whose delegation lapsed moves to finance instead of waiting for nobody. Returns how many moved.
  */
 export async function rerouteAllBranches(db: Db, now: Date): Promise<number> {
-  const branchIds = (await db
-      .selectDistinct({ branchId: gestures.branchId })
-      .from(gestures)
-      .where(eq(gestures.status, "submitted")))
-    .map((row) => row.branchId);
+  const branchIds = (await db.selectDistinct({ branchId: gestures.branchId }).from(gestures).where(eq(gestures.status, "submitted"))).map((row) => row.branchId);
   let moved = 0;
   for (const branchId of branchIds) {
-    moved += (await writeTransaction(db, async (tx) => (await rerouteBranchAndNotify(tx, { branchId, actorId: null, reason: "delegation_dates" }, now)).length));
+    moved += await writeTransaction(db, async (tx) => (await rerouteBranchAndNotify(tx, { branchId, actorId: null, reason: "delegation_dates" }, now)).length);
   }
   return moved;
 }

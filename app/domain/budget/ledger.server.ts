@@ -61,7 +61,8 @@ export type PoolContext = {
 // Reading
 
 export async function findPool(db: DbOrTx, poolId: number): Promise<PoolContext | null> {
-  const row = await firstRow(db
+  const row = await firstRow(
+    db
       .select({
         id: budgetPools.id,
         branchId: budgetPools.branchId,
@@ -76,7 +77,9 @@ export async function findPool(db: DbOrTx, poolId: number): Promise<PoolContext 
       .from(budgetPools)
       .innerJoin(branches, eq(branches.id, budgetPools.branchId))
       .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
-      .where(eq(budgetPools.id, poolId)).limit(1));
+      .where(eq(budgetPools.id, poolId))
+      .limit(1),
+  );
   return row ? { ...row, label: periodLabel(row) } : null;
 }
 
@@ -108,18 +111,21 @@ export const totalsColumns = {
 
 /** A pool's balance: one row of pool_totals, which the ledger's trigger keeps in the same transaction as each entry. */
 export async function getPoolBalance(db: DbOrTx, poolId: number): Promise<PoolBalance> {
-  const row = await firstRow(db.select({ allocated: poolTotals.allocated, adjustments: poolTotals.adjustments, committed: poolTotals.committed, spent: poolTotals.spent, available: poolTotals.available }).from(poolTotals).where(eq(poolTotals.poolId, poolId)).limit(1));
+  const row = await firstRow(
+    db
+      .select({ allocated: poolTotals.allocated, adjustments: poolTotals.adjustments, committed: poolTotals.committed, spent: poolTotals.spent, available: poolTotals.available })
+      .from(poolTotals)
+      .where(eq(poolTotals.poolId, poolId))
+      .limit(1),
+  );
   return row ?? { allocated: 0, adjustments: 0, committed: 0, spent: 0, available: 0 };
 }
 
 /** The pool's last entry: its running balance (the available balance) and its number, in one index lookup. */
 async function lastEntryOf(tx: DbOrTx, poolId: number): Promise<{ balanceAfter: number; poolSeq: number }> {
-  const last = await firstRow(tx
-      .select({ balanceAfter: ledgerEntries.balanceAfter, poolSeq: ledgerEntries.poolSeq })
-      .from(ledgerEntries)
-      .where(eq(ledgerEntries.poolId, poolId))
-      .orderBy(desc(ledgerEntries.id))
-      .limit(1));
+  const last = await firstRow(
+    tx.select({ balanceAfter: ledgerEntries.balanceAfter, poolSeq: ledgerEntries.poolSeq }).from(ledgerEntries).where(eq(ledgerEntries.poolId, poolId)).orderBy(desc(ledgerEntries.id)).limit(1),
+  );
   return last ?? { balanceAfter: 0, poolSeq: 0 };
 }
 
@@ -130,12 +136,15 @@ async function availableOf(tx: DbOrTx, poolId: number): Promise<number> {
 /** The pool of a branch for the period that contains `now` (in the organisation's time zone), if one is open or closed. */
 export async function currentPoolFor(db: DbOrTx, branchId: number, now: Date): Promise<PoolContext | null> {
   const today = localDate(now, (await getOrganisation(db)).timeZone);
-  const row = await firstRow(db
+  const row = await firstRow(
+    db
       .select({ id: budgetPools.id })
       .from(budgetPools)
       .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
-      .where(and(eq(budgetPools.branchId, branchId), sql`${budgetPeriods.startsOn} <= ${today}`, sql`${budgetPeriods.endsOn} > ${today}`)).limit(1));
-  return row ? (await findPool(db, row.id)) : null;
+      .where(and(eq(budgetPools.branchId, branchId), sql`${budgetPeriods.startsOn} <= ${today}`, sql`${budgetPeriods.endsOn} > ${today}`))
+      .limit(1),
+  );
+  return row ? await findPool(db, row.id) : null;
 }
 
 /** Who may see a pool: finance any pool (and change it), a branch manager their own branch's (read only). */
@@ -158,23 +167,23 @@ export type LedgerListFilter = { kind?: LedgerKind; page: number; pageSize: numb
 export async function listPoolLedger(db: Db, poolId: number, filter: LedgerListFilter) {
   const where = filter.kind ? and(eq(ledgerEntries.poolId, poolId), eq(ledgerEntries.kind, filter.kind)) : eq(ledgerEntries.poolId, poolId);
   const rows = await db
-      .select({
-        id: ledgerEntries.id,
-        at: ledgerEntries.at,
-        kind: ledgerEntries.kind,
-        amount: ledgerEntries.amount,
-        balanceAfter: ledgerEntries.balanceAfter,
-        holdId: ledgerEntries.holdId,
-        gestureId: ledgerEntries.gestureId,
-        memo: ledgerEntries.memo,
-        actorName: users.name,
-      })
-      .from(ledgerEntries)
-      .leftJoin(users, eq(users.id, ledgerEntries.actorId))
-      .where(where)
-      .orderBy(desc(ledgerEntries.id))
-      .limit(filter.pageSize)
-      .offset((filter.page - 1) * filter.pageSize);
+    .select({
+      id: ledgerEntries.id,
+      at: ledgerEntries.at,
+      kind: ledgerEntries.kind,
+      amount: ledgerEntries.amount,
+      balanceAfter: ledgerEntries.balanceAfter,
+      holdId: ledgerEntries.holdId,
+      gestureId: ledgerEntries.gestureId,
+      memo: ledgerEntries.memo,
+      actorName: users.name,
+    })
+    .from(ledgerEntries)
+    .leftJoin(users, eq(users.id, ledgerEntries.actorId))
+    .where(where)
+    .orderBy(desc(ledgerEntries.id))
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize);
   const total = (await firstRow(db.select({ n: count() }).from(ledgerEntries).where(where).limit(1)))?.n ?? 0;
   return { rows, total };
 }
@@ -218,10 +227,7 @@ async function replayOf(tx: DbOrTx, key: string, expected: Expected): Promise<Le
     (expected.amount === undefined || entry.amount === expected.amount) &&
     (expected.gestureId === undefined || entry.gestureId === expected.gestureId);
   if (!same) {
-    throw new DomainError(
-      "CONFLICT",
-      "This request was already made with a different amount or for something else, so it was refused and nothing changed. Reload the page and enter it again.",
-    );
+    throw new DomainError("CONFLICT", "This request was already made with a different amount or for something else, so it was refused and nothing changed. Reload the page and enter it again.");
   }
   return entry;
 }
@@ -243,7 +249,8 @@ export async function appendEntry(tx: DbOrTx, entry: NewEntry): Promise<LedgerEn
   const last = await lastEntryOf(tx, entry.poolId);
   const balanceAfter = last.balanceAfter + entry.amount;
   if (balanceAfter < 0) throw new DomainError("INSUFFICIENT_FUNDS", "The pool cannot cover this amount.");
-  return await returnedRow(tx
+  return await returnedRow(
+    tx
       .insert(ledgerEntries)
       .values({
         poolId: entry.poolId,
@@ -258,7 +265,8 @@ export async function appendEntry(tx: DbOrTx, entry: NewEntry): Promise<LedgerEn
         memo: entry.memo ?? null,
         idempotencyKey: entry.idempotencyKey ?? null,
       })
-      .returning());
+      .returning(),
+  );
 }
 
 async function money(db: DbOrTx, amount: number): Promise<string> {
@@ -282,32 +290,32 @@ export async function allocate(db: DbOrTx, actor: FinanceActor, input: AllocateI
   assertIdempotencyKey(input.idempotencyKey);
   assertAmount(input.amount, "An allocation");
   return await writeTransaction(db, async (tx) => {
-      const replay = await replayOf(tx, input.idempotencyKey, { kind: "allocation", poolId: input.poolId, amount: input.amount });
-      if (replay) return { entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
-      const pool = await getPool(tx, input.poolId);
-      assertPoolOpen(pool, "new allocations");
-      if ((await availableOf(tx, pool.id)) + input.amount > Number.MAX_SAFE_INTEGER / 2) {
-        throw new DomainError("VALIDATION", "That would make the pool larger than the ledger can hold.", { field: "amount" });
-      }
-      const entry = await appendEntry(tx, {
-              poolId: pool.id,
-              kind: "allocation",
-              amount: input.amount,
-              actorId: actor.id,
-              at: input.now,
-              memo: cleanText(input.memo, MEMO_MAX),
-              idempotencyKey: input.idempotencyKey,
-            });
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "budget.allocated",
-              entity: "budget_pool",
-              entityId: pool.id,
-              detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
-              at: input.now,
-            });
-      return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
+    const replay = await replayOf(tx, input.idempotencyKey, { kind: "allocation", poolId: input.poolId, amount: input.amount });
+    if (replay) return { entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
+    const pool = await getPool(tx, input.poolId);
+    assertPoolOpen(pool, "new allocations");
+    if ((await availableOf(tx, pool.id)) + input.amount > Number.MAX_SAFE_INTEGER / 2) {
+      throw new DomainError("VALIDATION", "That would make the pool larger than the ledger can hold.", { field: "amount" });
+    }
+    const entry = await appendEntry(tx, {
+      poolId: pool.id,
+      kind: "allocation",
+      amount: input.amount,
+      actorId: actor.id,
+      at: input.now,
+      memo: cleanText(input.memo, MEMO_MAX),
+      idempotencyKey: input.idempotencyKey,
     });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "budget.allocated",
+      entity: "budget_pool",
+      entityId: pool.id,
+      detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
+      at: input.now,
+    });
+    return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
+  });
 }
 
 export type AdjustInput = {
@@ -329,39 +337,39 @@ export async function adjust(db: DbOrTx, actor: FinanceActor, input: AdjustInput
   if (!reason) throw new DomainError("VALIDATION", "Give the reason for this adjustment.", { field: "reason" });
   if (reason.length > REASON_MAX) throw new DomainError("VALIDATION", `Keep the reason under ${REASON_MAX} characters.`, { field: "reason" });
   return await writeTransaction(db, async (tx) => {
-      const replay = await replayOf(tx, input.idempotencyKey, { kind: "adjustment", poolId: input.poolId, amount: input.amount });
-      if (replay) return { entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
-      const pool = await getPool(tx, input.poolId);
-      assertPoolOpen(pool, "adjustments");
-      const available = await availableOf(tx, pool.id);
-      if (available + input.amount < 0) {
-        throw new DomainError(
-          "INSUFFICIENT_FUNDS",
-          `${pool.branchName} has ${(await money(tx, available))} available in ${pool.label}; an adjustment of ${(await money(tx, input.amount))} would take it below zero. Nothing was changed.`,
-          { field: "amount" },
-        );
-      }
-      const entry = await appendEntry(tx, {
-              poolId: pool.id,
-              kind: "adjustment",
-              amount: input.amount,
-              actorId: actor.id,
-              at: input.now,
-              memo: reason,
-              idempotencyKey: input.idempotencyKey,
-            });
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "budget.adjusted",
-              entity: "budget_pool",
-              entityId: pool.id,
-              detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
-              at: input.now,
-            });
-      if (input.alertThresholds) await raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
-      if (input.alertThresholds) await raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
-      return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
+    const replay = await replayOf(tx, input.idempotencyKey, { kind: "adjustment", poolId: input.poolId, amount: input.amount });
+    if (replay) return { entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
+    const pool = await getPool(tx, input.poolId);
+    assertPoolOpen(pool, "adjustments");
+    const available = await availableOf(tx, pool.id);
+    if (available + input.amount < 0) {
+      throw new DomainError(
+        "INSUFFICIENT_FUNDS",
+        `${pool.branchName} has ${await money(tx, available)} available in ${pool.label}; an adjustment of ${await money(tx, input.amount)} would take it below zero. Nothing was changed.`,
+        { field: "amount" },
+      );
+    }
+    const entry = await appendEntry(tx, {
+      poolId: pool.id,
+      kind: "adjustment",
+      amount: input.amount,
+      actorId: actor.id,
+      at: input.now,
+      memo: reason,
+      idempotencyKey: input.idempotencyKey,
     });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "budget.adjusted",
+      entity: "budget_pool",
+      entityId: pool.id,
+      detail: { entryId: entry.id, amount: entry.amount, balanceAfter: entry.balanceAfter },
+      at: input.now,
+    });
+    if (input.alertThresholds) await raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
+    if (input.alertThresholds) await raiseBudgetAlerts(tx, pool.id, input.alertThresholds, input.now);
+    return { entryId: entry.id, available: entry.balanceAfter, replayed: false };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,32 +391,32 @@ export async function placeHold(db: DbOrTx, actor: LedgerActor, input: PlaceHold
   assertIdempotencyKey(input.idempotencyKey);
   assertAmount(input.amount, "A hold");
   return await writeTransaction(db, async (tx) => {
-      const replay = await replayOf(tx, input.idempotencyKey, {
-              kind: "hold",
-              poolId: input.poolId,
-              amount: -input.amount,
-              gestureId: input.gestureId ?? null,
-            });
-      if (replay) return { holdId: replay.holdId!, entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
-      const pool = await getPool(tx, input.poolId);
-      assertPoolOpen(pool, "new holds");
-      const result = await insertHold(tx, actor, pool, {
-              amount: input.amount,
-              gestureId: input.gestureId ?? null,
-              memo: cleanText(input.memo, MEMO_MAX),
-              idempotencyKey: input.idempotencyKey,
-              now: input.now,
-            });
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "budget.hold_placed",
-              entity: "hold",
-              entityId: result.holdId,
-              detail: { poolId: pool.id, gestureId: input.gestureId ?? null, amount: input.amount, balanceAfter: result.available },
-              at: input.now,
-            });
-      return { ...result, replayed: false };
+    const replay = await replayOf(tx, input.idempotencyKey, {
+      kind: "hold",
+      poolId: input.poolId,
+      amount: -input.amount,
+      gestureId: input.gestureId ?? null,
     });
+    if (replay) return { holdId: replay.holdId!, entryId: replay.id, available: await availableOf(tx, input.poolId), replayed: true };
+    const pool = await getPool(tx, input.poolId);
+    assertPoolOpen(pool, "new holds");
+    const result = await insertHold(tx, actor, pool, {
+      amount: input.amount,
+      gestureId: input.gestureId ?? null,
+      memo: cleanText(input.memo, MEMO_MAX),
+      idempotencyKey: input.idempotencyKey,
+      now: input.now,
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "budget.hold_placed",
+      entity: "hold",
+      entityId: result.holdId,
+      detail: { poolId: pool.id, gestureId: input.gestureId ?? null, amount: input.amount, balanceAfter: result.available },
+      at: input.now,
+    });
+    return { ...result, replayed: false };
+  });
 }
 
 /** The hold row and its entry, after checking the pool can cover it. Used by placeHold and by period close. */
@@ -422,25 +430,22 @@ export async function insertHold(
   if (hold.amount > available) {
     throw new DomainError(
       "INSUFFICIENT_FUNDS",
-      `${pool.branchName}'s budget for ${pool.label} has ${(await money(tx, available))} available, which cannot cover ${(await money(tx, hold.amount))}. Nothing was set aside.`,
+      `${pool.branchName}'s budget for ${pool.label} has ${await money(tx, available)} available, which cannot cover ${await money(tx, hold.amount)}. Nothing was set aside.`,
       { field: "amount" },
     );
   }
-  const row = await returnedRow(tx
-      .insert(holds)
-      .values({ poolId: pool.id, gestureId: hold.gestureId, amount: hold.amount, memo: hold.memo, createdAt: hold.now })
-      .returning({ id: holds.id }));
+  const row = await returnedRow(tx.insert(holds).values({ poolId: pool.id, gestureId: hold.gestureId, amount: hold.amount, memo: hold.memo, createdAt: hold.now }).returning({ id: holds.id }));
   const entry = await appendEntry(tx, {
-      poolId: pool.id,
-      kind: "hold",
-      amount: -hold.amount,
-      holdId: row.id,
-      gestureId: hold.gestureId,
-      actorId: actor.id,
-      at: hold.now,
-      memo: hold.memo,
-      idempotencyKey: hold.idempotencyKey,
-    });
+    poolId: pool.id,
+    kind: "hold",
+    amount: -hold.amount,
+    holdId: row.id,
+    gestureId: hold.gestureId,
+    actorId: actor.id,
+    at: hold.now,
+    memo: hold.memo,
+    idempotencyKey: hold.idempotencyKey,
+  });
   return { holdId: row.id, entryId: entry.id, available: entry.balanceAfter };
 }
 
@@ -456,9 +461,9 @@ async function getOpenHold(tx: DbOrTx, holdId: number) {
 /** Marks an open hold resolved. The WHERE on status makes a second resolution change nothing (and the trigger refuses it). */
 export async function resolveHold(tx: DbOrTx, holdId: number, status: "released" | "captured" | "carried", now: Date, carriedToHoldId: number | null = null) {
   const result = await tx
-      .update(holds)
-      .set({ status, resolvedAt: now, carriedToHoldId })
-      .where(and(eq(holds.id, holdId), eq(holds.status, "open")));
+    .update(holds)
+    .set({ status, resolvedAt: now, carriedToHoldId })
+    .where(and(eq(holds.id, holdId), eq(holds.status, "open")));
   if (result.changes !== 1) throw new DomainError("INVALID_STATE", "This hold was already resolved; a hold resolves only once.");
 }
 
@@ -469,31 +474,31 @@ export type ReleaseResult = { entryId: number; released: number; available: numb
 export async function releaseHold(db: DbOrTx, actor: LedgerActor, input: ReleaseHoldInput): Promise<ReleaseResult> {
   assertIdempotencyKey(input.idempotencyKey);
   return await writeTransaction(db, async (tx) => {
-      const replay = await replayOf(tx, input.idempotencyKey, { kind: "release", holdId: input.holdId });
-      if (replay) return { entryId: replay.id, released: replay.amount, available: await availableOf(tx, replay.poolId), replayed: true };
-      const hold = await getOpenHold(tx, input.holdId);
-      const entry = await appendEntry(tx, {
-              poolId: hold.poolId,
-              kind: "release",
-              amount: hold.amount,
-              holdId: hold.id,
-              gestureId: hold.gestureId,
-              actorId: actor.id,
-              at: input.now,
-              memo: cleanText(input.memo, MEMO_MAX),
-              idempotencyKey: input.idempotencyKey,
-            });
-      await resolveHold(tx, hold.id, "released", input.now);
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "budget.hold_released",
-              entity: "hold",
-              entityId: hold.id,
-              detail: { poolId: hold.poolId, gestureId: hold.gestureId, amount: hold.amount, balanceAfter: entry.balanceAfter },
-              at: input.now,
-            });
-      return { entryId: entry.id, released: hold.amount, available: entry.balanceAfter, replayed: false };
+    const replay = await replayOf(tx, input.idempotencyKey, { kind: "release", holdId: input.holdId });
+    if (replay) return { entryId: replay.id, released: replay.amount, available: await availableOf(tx, replay.poolId), replayed: true };
+    const hold = await getOpenHold(tx, input.holdId);
+    const entry = await appendEntry(tx, {
+      poolId: hold.poolId,
+      kind: "release",
+      amount: hold.amount,
+      holdId: hold.id,
+      gestureId: hold.gestureId,
+      actorId: actor.id,
+      at: input.now,
+      memo: cleanText(input.memo, MEMO_MAX),
+      idempotencyKey: input.idempotencyKey,
     });
+    await resolveHold(tx, hold.id, "released", input.now);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "budget.hold_released",
+      entity: "hold",
+      entityId: hold.id,
+      detail: { poolId: hold.poolId, gestureId: hold.gestureId, amount: hold.amount, balanceAfter: entry.balanceAfter },
+      at: input.now,
+    });
+    return { entryId: entry.id, released: hold.amount, available: entry.balanceAfter, replayed: false };
+  });
 }
 
 export type CaptureHoldInput = { holdId: number; actualAmount: number; memo?: string | null; idempotencyKey: string; now: Date };
@@ -515,59 +520,61 @@ export async function captureHold(db: DbOrTx, actor: LedgerActor, input: Capture
   assertIdempotencyKey(input.idempotencyKey);
   assertAmount(input.actualAmount, "The actual amount");
   return await writeTransaction(db, async (tx) => {
-      const replay = await replayOf(tx, input.idempotencyKey, { kind: "capture", holdId: input.holdId, amount: -input.actualAmount });
-      if (replay) {
-        const hold = (await firstRow(tx.select({ amount: holds.amount }).from(holds).where(eq(holds.id, input.holdId)).limit(1)))!;
-        return {
-          entryId: replay.id,
-          captured: input.actualAmount,
-          remainderReleased: Math.max(0, hold.amount - input.actualAmount),
-          available: await availableOf(tx, replay.poolId),
-          replayed: true,
-        };
-      }
-      const hold = await getOpenHold(tx, input.holdId);
-      const pool = await getPool(tx, hold.poolId);
-      const available = await availableOf(tx, pool.id);
-      if (available + hold.amount - input.actualAmount < 0) {
-        throw new DomainError(
-          "INSUFFICIENT_FUNDS",
-          `The actual amount ${(await money(tx, input.actualAmount))} is more than the ${(await money(tx, hold.amount))} held plus the ${(await money(tx, available))} available in ${pool.branchName}'s budget for ${pool.label}. Nothing was recorded.`,
-          { field: "actualAmount" },
-        );
-      }
-      const memo = cleanText(input.memo, MEMO_MAX) ?? hold.memo;
-      await appendEntry(tx, {
-              poolId: pool.id,
-              kind: "release",
-              amount: hold.amount,
-              holdId: hold.id,
-              gestureId: hold.gestureId,
-              actorId: actor.id,
-              at: input.now,
-              memo: `Hold released at capture`,
-            });
-      const entry = await appendEntry(tx, {
-              poolId: pool.id,
-              kind: "capture",
-              amount: -input.actualAmount,
-              holdId: hold.id,
-              gestureId: hold.gestureId,
-              actorId: actor.id,
-              at: input.now,
-              memo,
-              idempotencyKey: input.idempotencyKey,
-            });
-      await resolveHold(tx, hold.id, "captured", input.now);
-      const remainderReleased = Math.max(0, hold.amount - input.actualAmount);
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "budget.hold_captured",
-              entity: "hold",
-              entityId: hold.id,
-              detail: { poolId: pool.id, gestureId: hold.gestureId, held: hold.amount, captured: input.actualAmount, remainderReleased, balanceAfter: entry.balanceAfter },
-              at: input.now,
-            });
-      return { entryId: entry.id, captured: input.actualAmount, remainderReleased, available: entry.balanceAfter, replayed: false };
+    const replay = await replayOf(tx, input.idempotencyKey, { kind: "capture", holdId: input.holdId, amount: -input.actualAmount });
+    if (replay) {
+      const hold = (await firstRow(tx.select({ amount: holds.amount }).from(holds).where(eq(holds.id, input.holdId)).limit(1)))!;
+      return {
+        entryId: replay.id,
+        captured: input.actualAmount,
+        remainderReleased: Math.max(0, hold.amount - input.actualAmount),
+        available: await availableOf(tx, replay.poolId),
+        replayed: true,
+      };
+    }
+    const hold = await getOpenHold(tx, input.holdId);
+    const pool = await getPool(tx, hold.poolId);
+    const available = await availableOf(tx, pool.id);
+    if (available + hold.amount - input.actualAmount < 0) {
+      throw new DomainError(
+        "INSUFFICIENT_FUNDS",
+        `The actual amount ${await money(tx, input.actualAmount)} is more than the ${await money(tx, hold.amount)} held plus the ${await money(tx, available)} available in ${
+          pool.branchName
+        }'s budget for ${pool.label}. Nothing was recorded.`,
+        { field: "actualAmount" },
+      );
+    }
+    const memo = cleanText(input.memo, MEMO_MAX) ?? hold.memo;
+    await appendEntry(tx, {
+      poolId: pool.id,
+      kind: "release",
+      amount: hold.amount,
+      holdId: hold.id,
+      gestureId: hold.gestureId,
+      actorId: actor.id,
+      at: input.now,
+      memo: `Hold released at capture`,
     });
+    const entry = await appendEntry(tx, {
+      poolId: pool.id,
+      kind: "capture",
+      amount: -input.actualAmount,
+      holdId: hold.id,
+      gestureId: hold.gestureId,
+      actorId: actor.id,
+      at: input.now,
+      memo,
+      idempotencyKey: input.idempotencyKey,
+    });
+    await resolveHold(tx, hold.id, "captured", input.now);
+    const remainderReleased = Math.max(0, hold.amount - input.actualAmount);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "budget.hold_captured",
+      entity: "hold",
+      entityId: hold.id,
+      detail: { poolId: pool.id, gestureId: hold.gestureId, held: hold.amount, captured: input.actualAmount, remainderReleased, balanceAfter: entry.balanceAfter },
+      at: input.now,
+    });
+    return { entryId: entry.id, captured: input.actualAmount, remainderReleased, available: entry.balanceAfter, replayed: false };
+  });
 }

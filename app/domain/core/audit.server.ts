@@ -21,15 +21,7 @@ export type AuditInput = {
 type HashedFields = Pick<AuditEvent, "at" | "actorId" | "action" | "entity" | "entityId" | "detail" | "prevHash">;
 
 export function hashAuditEvent(event: HashedFields): string {
-  const canonical = JSON.stringify([
-    event.prevHash,
-    event.at.getTime(),
-    event.actorId,
-    event.action,
-    event.entity,
-    event.entityId,
-    event.detail,
-  ]);
+  const canonical = JSON.stringify([event.prevHash, event.at.getTime(), event.actorId, event.action, event.entity, event.entityId, event.detail]);
   return createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -44,19 +36,19 @@ export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<AuditE
     detail: JSON.stringify(sortKeys(input.detail ?? {})),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  return await returnedRow(tx
+  return await returnedRow(
+    tx
       .insert(auditEvents)
       .values({ ...fields, hash: hashAuditEvent(fields) })
-      .returning());
+      .returning(),
+  );
 }
 
 function sortKeys(detail: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(detail).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export type ChainVerification =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; brokenAt: number; reason: string };
+export type ChainVerification = { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: string };
 
 /** Walks the whole chain in id order, in batches, and names the first broken link. */
 export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainVerification> {
@@ -121,12 +113,12 @@ const AUDIT_COLUMNS = {
 /** Newest first, one page, with the key of the next (older) page when there is one. */
 export async function listAuditEvents(db: Db, filter: AuditListFilter) {
   const rows = await db
-      .select(AUDIT_COLUMNS)
-      .from(auditEvents)
-      .leftJoin(users, eq(users.id, auditEvents.actorId))
-      .where(auditConditions(filter))
-      .orderBy(desc(auditEvents.id))
-      .limit(filter.pageSize + 1);
+    .select(AUDIT_COLUMNS)
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(auditConditions(filter))
+    .orderBy(desc(auditEvents.id))
+    .limit(filter.pageSize + 1);
   const page = rows.slice(0, filter.pageSize);
   return { rows: page, hasNext: rows.length > filter.pageSize, nextBefore: rows.length > filter.pageSize ? page[page.length - 1]!.id : null };
 }
@@ -135,14 +127,17 @@ export type AuditExportRow = Awaited<ReturnType<typeof listAuditEvents>>["rows"]
 
 /** People whose name or e-mail starts with `text` (for the "who" filter), at most `limit`. */
 export async function findAuditActors(db: Db, text: string, limit = 50): Promise<{ id: number; name: string }[]> {
-  const prefix = `${text.trim().toLowerCase().replace(/[\\%_]/g, "")}%`;
+  const prefix = `${text
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, "")}%`;
   if (prefix === "%") return [];
   return await db
-      .select({ id: users.id, name: users.name })
-      .from(users)
-      .where(or(like(sql`lower(${users.name})`, prefix), like(users.email, prefix), like(sql`lower(${users.name})`, `% ${prefix}`)))
-      .orderBy(asc(users.name))
-      .limit(limit);
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(or(like(sql`lower(${users.name})`, prefix), like(users.email, prefix), like(sql`lower(${users.name})`, `% ${prefix}`)))
+    .orderBy(asc(users.name))
+    .limit(limit);
 }
 
 /**
@@ -150,12 +145,15 @@ export async function findAuditActors(db: Db, text: string, limit = 50): Promise
  * recursive "skip scan"), so the cost does not grow with the length of the log.
  */
 export async function listAuditEntities(db: Db): Promise<string[]> {
-  const rows = await queryRows<{ entity: string | null }>(db, sql`
+  const rows = await queryRows<{ entity: string | null }>(
+    db,
+    sql`
     with recursive kinds(entity) as (
       select min(entity) from audit_events
       union all
       select (select min(entity) from audit_events where entity > kinds.entity) from kinds where kinds.entity is not null
     )
-    select entity from kinds where entity is not null`);
+    select entity from kinds where entity is not null`,
+  );
   return rows.map((row) => row.entity!);
 }

@@ -22,14 +22,15 @@ export function jobHolderName(): string {
 /** Takes the lease on `name` unless another holder's lease is still running at `now`. */
 export async function acquireJobLock(db: DbOrTx, name: string, holder: string, now: Date): Promise<{ acquired: true; lease: JobLease } | { acquired: false; heldBy: JobLease }> {
   return await writeTransaction(db, async (tx) => {
-      const current = await firstRow(tx.select().from(jobLocks).where(eq(jobLocks.name, name)).limit(1));
-      if (current && current.holder !== holder && current.expiresAt.getTime() > now.getTime()) return { acquired: false, heldBy: current };
-      const lease = { name, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + JOB_LEASE_MS) };
-      await tx.insert(jobLocks)
-              .values(lease)
-              .onConflictDoUpdate({ target: jobLocks.name, set: { holder, acquiredAt: lease.acquiredAt, expiresAt: lease.expiresAt } });
-      return { acquired: true, lease };
-    });
+    const current = await firstRow(tx.select().from(jobLocks).where(eq(jobLocks.name, name)).limit(1));
+    if (current && current.holder !== holder && current.expiresAt.getTime() > now.getTime()) return { acquired: false, heldBy: current };
+    const lease = { name, holder, acquiredAt: now, expiresAt: new Date(now.getTime() + JOB_LEASE_MS) };
+    await tx
+      .insert(jobLocks)
+      .values(lease)
+      .onConflictDoUpdate({ target: jobLocks.name, set: { holder, acquiredAt: lease.acquiredAt, expiresAt: lease.expiresAt } });
+    return { acquired: true, lease };
+  });
 }
 
 /**
@@ -38,19 +39,19 @@ export async function acquireJobLock(db: DbOrTx, name: string, holder: string, n
  */
 export async function renewJobLock(db: DbOrTx, name: string, holder: string, now: Date): Promise<boolean> {
   return await writeTransaction(db, async (tx) => {
-      const current = await firstRow(tx.select().from(jobLocks).where(eq(jobLocks.name, name)).limit(1));
-      if (!current || current.holder !== holder) return false;
-      await tx.update(jobLocks)
-              .set({ expiresAt: new Date(now.getTime() + JOB_LEASE_MS) })
-              .where(and(eq(jobLocks.name, name), eq(jobLocks.holder, holder)));
-      return true;
-    });
+    const current = await firstRow(tx.select().from(jobLocks).where(eq(jobLocks.name, name)).limit(1));
+    if (!current || current.holder !== holder) return false;
+    await tx
+      .update(jobLocks)
+      .set({ expiresAt: new Date(now.getTime() + JOB_LEASE_MS) })
+      .where(and(eq(jobLocks.name, name), eq(jobLocks.holder, holder)));
+    return true;
+  });
 }
 
 /** Gives the lease back, if `holder` still has it; another holder's lease is left alone. */
 export async function releaseJobLock(db: DbOrTx, name: string, holder: string): Promise<void> {
   await writeTransaction(db, async (tx) => {
-        await tx.delete(jobLocks)
-                .where(and(eq(jobLocks.name, name), eq(jobLocks.holder, holder)));
-      });
+    await tx.delete(jobLocks).where(and(eq(jobLocks.name, name), eq(jobLocks.holder, holder)));
+  });
 }

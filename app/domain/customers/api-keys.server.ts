@@ -24,50 +24,55 @@ export async function createApiKey(db: Db, actor: Actor, input: { name: string }
   assertAdmin(actor);
   const key = `${API_KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
   return await writeTransaction(db, async (tx) => {
-        const row = await returnedRow(tx
-                .insert(apiKeys)
-                .values({ name: input.name, prefix: key.slice(0, 10), keyHash: hashApiKey(key), createdById: actor.id, createdAt: now })
-                .returning({ id: apiKeys.id }));
-        await recordAudit(tx, { actorId: actor.id, action: "api_key.created", entity: "api_key", entityId: row.id, detail: { name: input.name }, at: now });
-        return { id: row.id, key };
-      });
+    const row = await returnedRow(
+      tx
+        .insert(apiKeys)
+        .values({ name: input.name, prefix: key.slice(0, 10), keyHash: hashApiKey(key), createdById: actor.id, createdAt: now })
+        .returning({ id: apiKeys.id }),
+    );
+    await recordAudit(tx, { actorId: actor.id, action: "api_key.created", entity: "api_key", entityId: row.id, detail: { name: input.name }, at: now });
+    return { id: row.id, key };
+  });
 }
 
 export async function revokeApiKey(db: Db, actor: Actor, input: { keyId: number }, now: Date) {
   assertAdmin(actor);
   await writeTransaction(db, async (tx) => {
-          const row = await firstRow(tx.select().from(apiKeys).where(eq(apiKeys.id, input.keyId)).limit(1));
-          if (!row) throw new DomainError("NOT_FOUND", "There is no such API key.");
-          if (row.revokedAt) throw new DomainError("INVALID_STATE", "This key was already revoked.");
-          await tx.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, row.id));
-          await recordAudit(tx, { actorId: actor.id, action: "api_key.revoked", entity: "api_key", entityId: row.id, at: now });
-        });
+    const row = await firstRow(tx.select().from(apiKeys).where(eq(apiKeys.id, input.keyId)).limit(1));
+    if (!row) throw new DomainError("NOT_FOUND", "There is no such API key.");
+    if (row.revokedAt) throw new DomainError("INVALID_STATE", "This key was already revoked.");
+    await tx.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, row.id));
+    await recordAudit(tx, { actorId: actor.id, action: "api_key.revoked", entity: "api_key", entityId: row.id, at: now });
+  });
 }
 
 export async function listApiKeys(db: Db, actor: Actor) {
   assertAdmin(actor);
   return await db
-      .select({
-        id: apiKeys.id,
-        name: apiKeys.name,
-        prefix: apiKeys.prefix,
-        createdAt: apiKeys.createdAt,
-        lastUsedAt: apiKeys.lastUsedAt,
-        revokedAt: apiKeys.revokedAt,
-        createdByName: users.name,
-      })
-      .from(apiKeys)
-      .innerJoin(users, eq(users.id, apiKeys.createdById))
-      .orderBy(desc(apiKeys.id))
-      .limit(200);
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+      createdByName: users.name,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.createdById))
+    .orderBy(desc(apiKeys.id))
+    .limit(200);
 }
 
 /** The active key matching a presented secret, or null. */
 export async function authenticateApiKey(db: Db, presented: string): Promise<{ id: number; name: string } | null> {
   if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return null;
-  const row = await firstRow(db
+  const row = await firstRow(
+    db
       .select({ id: apiKeys.id, name: apiKeys.name })
       .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hashApiKey(presented)), isNull(apiKeys.revokedAt))).limit(1));
+      .where(and(eq(apiKeys.keyHash, hashApiKey(presented)), isNull(apiKeys.revokedAt)))
+      .limit(1),
+  );
   return row ?? null;
 }

@@ -14,14 +14,7 @@ import { CustomerRowSchema, SignalRowSchema, type CustomerRow, type SignalRow } 
 import type { Actor } from "./customers.server";
 import type { CsvFile } from "./csv-read.server";
 import { DomainError } from "../core/errors";
-import {
-  CUSTOMER_COLUMNS,
-  CUSTOMER_REQUIRED_COLUMNS,
-  IMPORT_FILE_NAME_MAX,
-  IMPORT_MAX_REPORTED_ERRORS,
-  SIGNAL_COLUMNS,
-  SIGNAL_REQUIRED_COLUMNS,
-} from "./import-limits";
+import { CUSTOMER_COLUMNS, CUSTOMER_REQUIRED_COLUMNS, IMPORT_FILE_NAME_MAX, IMPORT_MAX_REPORTED_ERRORS, SIGNAL_COLUMNS, SIGNAL_REQUIRED_COLUMNS } from "./import-limits";
 import { getPrivacySettings } from "../core/organisation.server";
 import { isNoteExpired } from "./privacy";
 import { firstRow, returnedRow } from "~/utils/query.server";
@@ -109,7 +102,12 @@ export async function validateImport(db: Db, actor: Actor, input: { kind: Import
       const connectedCode = parsed.data.connected_staff_branch;
       const connectedBranchId = connectedCode === null ? null : branchByCode.get(connectedCode);
       if (connectedBranchId === undefined) {
-        errors.push({ row, line, field: "connected_staff_branch", message: `No branch has the code ${connectedCode}. Leave connected_staff_branch blank unless the customer works for the bank or is connected to someone who does.` });
+        errors.push({
+          row,
+          line,
+          field: "connected_staff_branch",
+          message: `No branch has the code ${connectedCode}. Leave connected_staff_branch blank unless the customer works for the bank or is connected to someone who does.`,
+        });
         continue;
       }
       valid.push({ row, payload: { type: "customer", ...parsed.data, branch_id: branchId, connected_branch_id: connectedBranchId } });
@@ -139,10 +137,10 @@ export async function validateImport(db: Db, actor: Actor, input: { kind: Import
   const refs = [...new Set(valid.map((v) => v.payload.crm_ref))];
   const existing = new Map<string, Pick<Customer, "id" | "branchId" | "erasedAt">>();
   for (let i = 0; i < refs.length; i += 500) {
-    for (const c of (await db
-          .select({ crmRef: customers.crmRef, id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt })
-          .from(customers)
-          .where(inArray(customers.crmRef, refs.slice(i, i + 500))))) {
+    for (const c of await db
+      .select({ crmRef: customers.crmRef, id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt })
+      .from(customers)
+      .where(inArray(customers.crmRef, refs.slice(i, i + 500)))) {
       existing.set(c.crmRef, c);
     }
   }
@@ -170,38 +168,40 @@ export async function validateImport(db: Db, actor: Actor, input: { kind: Import
 export async function stageImport(db: Db, actor: Actor, input: { kind: ImportKind; fileName: string; file: CsvFile }, now: Date): Promise<number> {
   const result = await validateImport(db, actor, input);
   return await writeTransaction(db, async (tx) => {
-        const created = await returnedRow(tx
-                .insert(crmImports)
-                .values({
-                  kind: input.kind,
-                  fileName: input.fileName.slice(0, IMPORT_FILE_NAME_MAX) || "upload.csv",
-                  fileSha256: input.file.sha256,
-                  uploadedById: actor.id,
-                  branchScopeId: result.scope,
-                  status: "previewed",
-                  totalRows: input.file.records.length,
-                  validRows: result.valid.length,
-                  errorRows: result.errorRows,
-                  errors: JSON.stringify(result.errors.slice(0, IMPORT_MAX_REPORTED_ERRORS)),
-                  encoding: input.file.encoding,
-                  createdAt: now,
-                })
-                .returning({ id: crmImports.id }));
-        const insert = tx.insert(crmImportRows);
-        for (let i = 0; i < result.valid.length; i += 200) {
-          const batch = result.valid.slice(i, i + 200).map((v) => ({ importId: created.id, rowNumber: v.row, payload: JSON.stringify(v.payload) }));
-          await insert.values(batch);
-        }
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "import.previewed",
-                entity: "crm_import",
-                entityId: created.id,
-                detail: { kind: input.kind, rows: input.file.records.length, valid: result.valid.length, errors: result.errorRows },
-                at: now,
-              });
-        return created.id;
-      });
+    const created = await returnedRow(
+      tx
+        .insert(crmImports)
+        .values({
+          kind: input.kind,
+          fileName: input.fileName.slice(0, IMPORT_FILE_NAME_MAX) || "upload.csv",
+          fileSha256: input.file.sha256,
+          uploadedById: actor.id,
+          branchScopeId: result.scope,
+          status: "previewed",
+          totalRows: input.file.records.length,
+          validRows: result.valid.length,
+          errorRows: result.errorRows,
+          errors: JSON.stringify(result.errors.slice(0, IMPORT_MAX_REPORTED_ERRORS)),
+          encoding: input.file.encoding,
+          createdAt: now,
+        })
+        .returning({ id: crmImports.id }),
+    );
+    const insert = tx.insert(crmImportRows);
+    for (let i = 0; i < result.valid.length; i += 200) {
+      const batch = result.valid.slice(i, i + 200).map((v) => ({ importId: created.id, rowNumber: v.row, payload: JSON.stringify(v.payload) }));
+      await insert.values(batch);
+    }
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "import.previewed",
+      entity: "crm_import",
+      entityId: created.id,
+      detail: { kind: input.kind, rows: input.file.records.length, valid: result.valid.length, errors: result.errorRows },
+      at: now,
+    });
+    return created.id;
+  });
 }
 
 async function loadImport(db: Db | Tx, actor: Actor, importId: number) {
@@ -226,14 +226,14 @@ export async function getImport(db: Db, actor: Actor, importId: number) {
     let lastRow = 0;
     for (;;) {
       const batch = await db
-              .select()
-              .from(crmImportRows)
-              .where(and(eq(crmImportRows.importId, row.id), sql`${crmImportRows.rowNumber} > ${lastRow}`))
-              .orderBy(asc(crmImportRows.rowNumber))
-              .limit(1000);
+        .select()
+        .from(crmImportRows)
+        .where(and(eq(crmImportRows.importId, row.id), sql`${crmImportRows.rowNumber} > ${lastRow}`))
+        .orderBy(asc(crmImportRows.rowNumber))
+        .limit(1000);
       if (!batch.length) break;
       lastRow = batch[batch.length - 1]!.rowNumber;
-      for (const r of batch) projected[(await planRow(db, JSON.parse(r.payload) as CustomerPayload | SignalPayload))]++;
+      for (const r of batch) projected[await planRow(db, JSON.parse(r.payload) as CustomerPayload | SignalPayload)]++;
     }
   }
   const { errors, ...rest } = row;
@@ -280,92 +280,105 @@ export async function commitImport(db: Db, actor: Actor, input: { importId: numb
   const { retentionDays, timeZone } = await getPrivacySettings(db);
   const today = localDate(now, timeZone);
   return await writeTransaction(db, async (tx) => {
-        const row = await loadImport(tx, actor, input.importId);
-        if (row.status !== "previewed") throw new DomainError("INVALID_STATE", row.status === "committed" ? "This import was already committed." : "This import was discarded. Upload the file again.");
-        const counts = { create: 0, update: 0, unchanged: 0 };
-        const payloads = await tx.select().from(crmImportRows).where(eq(crmImportRows.importId, row.id)).orderBy(asc(crmImportRows.rowNumber));
-        for (const staged of payloads) {
-          const payload = JSON.parse(staged.payload) as CustomerPayload | SignalPayload;
-          const plan = await planRow(tx, payload);
-          counts[plan]++;
-          if (plan === "unchanged") continue;
-          if (payload.type === "customer") {
-            const values = customerValues(payload);
-            if (plan === "create") {
-              await tx.insert(customers).values({ crmRef: payload.crm_ref, ...values, createdAt: now, updatedAt: now });
-            } else {
-              const current = (await firstRow(tx
-                            .select({ id: customers.id, branchId: customers.branchId, erasedAt: customers.erasedAt, gesturesDeclinedAt: customers.gesturesDeclinedAt, doNotContactReason: customers.doNotContactReason })
-                            .from(customers)
-                            .where(eq(customers.crmRef, payload.crm_ref)).limit(1)))!;
-              if (current.erasedAt) {
-                counts.update--;
-                counts.unchanged++;
-                continue;
-              }
-              await tx.update(customers).set({ ...keepDeclined(values, current), updatedAt: now }).where(eq(customers.id, current.id));
-              if (current.branchId !== values.branchId) await tx.update(signals).set({ branchId: values.branchId }).where(eq(signals.customerId, current.id));
-            }
-          } else {
-            if (!(await writeSignal(tx, payload, { today, retentionDays, now }))) {
-              counts.create--;
-              counts.unchanged++;
-            }
+    const row = await loadImport(tx, actor, input.importId);
+    if (row.status !== "previewed") throw new DomainError("INVALID_STATE", row.status === "committed" ? "This import was already committed." : "This import was discarded. Upload the file again.");
+    const counts = { create: 0, update: 0, unchanged: 0 };
+    const payloads = await tx.select().from(crmImportRows).where(eq(crmImportRows.importId, row.id)).orderBy(asc(crmImportRows.rowNumber));
+    for (const staged of payloads) {
+      const payload = JSON.parse(staged.payload) as CustomerPayload | SignalPayload;
+      const plan = await planRow(tx, payload);
+      counts[plan]++;
+      if (plan === "unchanged") continue;
+      if (payload.type === "customer") {
+        const values = customerValues(payload);
+        if (plan === "create") {
+          await tx.insert(customers).values({ crmRef: payload.crm_ref, ...values, createdAt: now, updatedAt: now });
+        } else {
+          const current = (await firstRow(
+            tx
+              .select({
+                id: customers.id,
+                branchId: customers.branchId,
+                erasedAt: customers.erasedAt,
+                gesturesDeclinedAt: customers.gesturesDeclinedAt,
+                doNotContactReason: customers.doNotContactReason,
+              })
+              .from(customers)
+              .where(eq(customers.crmRef, payload.crm_ref))
+              .limit(1),
+          ))!;
+          if (current.erasedAt) {
+            counts.update--;
+            counts.unchanged++;
+            continue;
           }
+          await tx
+            .update(customers)
+            .set({ ...keepDeclined(values, current), updatedAt: now })
+            .where(eq(customers.id, current.id));
+          if (current.branchId !== values.branchId) await tx.update(signals).set({ branchId: values.branchId }).where(eq(signals.customerId, current.id));
         }
-        await tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id));
-        await tx.update(crmImports)
-                    .set({ status: "committed", committedAt: now, createdCount: counts.create, updatedCount: counts.update, unchangedCount: counts.unchanged })
-                    .where(eq(crmImports.id, row.id));
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "import.committed",
-                entity: "crm_import",
-                entityId: row.id,
-                detail: { kind: row.kind, created: counts.create, updated: counts.update, unchanged: counts.unchanged },
-                at: now,
-              });
-        return counts;
-      });
+      } else {
+        if (!(await writeSignal(tx, payload, { today, retentionDays, now }))) {
+          counts.create--;
+          counts.unchanged++;
+        }
+      }
+    }
+    await tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id));
+    await tx
+      .update(crmImports)
+      .set({ status: "committed", committedAt: now, createdCount: counts.create, updatedCount: counts.update, unchangedCount: counts.unchanged })
+      .where(eq(crmImports.id, row.id));
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "import.committed",
+      entity: "crm_import",
+      entityId: row.id,
+      detail: { kind: row.kind, created: counts.create, updated: counts.update, unchanged: counts.unchanged },
+      at: now,
+    });
+    return counts;
+  });
 }
 
 export async function discardImport(db: Db, actor: Actor, input: { importId: number }, now: Date) {
   return await writeTransaction(db, async (tx) => {
-        const row = await loadImport(tx, actor, input.importId);
-        if (row.status !== "previewed") throw new DomainError("INVALID_STATE", "Only an import waiting for confirmation can be discarded.");
-        await tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id));
-        await tx.update(crmImports).set({ status: "discarded" }).where(eq(crmImports.id, row.id));
-        await recordAudit(tx, { actorId: actor.id, action: "import.discarded", entity: "crm_import", entityId: row.id, at: now });
-      });
+    const row = await loadImport(tx, actor, input.importId);
+    if (row.status !== "previewed") throw new DomainError("INVALID_STATE", "Only an import waiting for confirmation can be discarded.");
+    await tx.delete(crmImportRows).where(eq(crmImportRows.importId, row.id));
+    await tx.update(crmImports).set({ status: "discarded" }).where(eq(crmImports.id, row.id));
+    await recordAudit(tx, { actorId: actor.id, action: "import.discarded", entity: "crm_import", entityId: row.id, at: now });
+  });
 }
 
 /** The import history: who, when, which file, counts. Managers see their branch's. */
 export async function listImports(db: Db, actor: Actor, input: { page: number; pageSize: number }) {
   const { scope } = canImport(actor);
   const rows = await db
-      .select({
-        id: crmImports.id,
-        kind: crmImports.kind,
-        fileName: crmImports.fileName,
-        status: crmImports.status,
-        totalRows: crmImports.totalRows,
-        validRows: crmImports.validRows,
-        errorRows: crmImports.errorRows,
-        createdCount: crmImports.createdCount,
-        updatedCount: crmImports.updatedCount,
-        unchangedCount: crmImports.unchangedCount,
-        createdAt: crmImports.createdAt,
-        committedAt: crmImports.committedAt,
-        uploaderName: users.name,
-        branchName: branches.name,
-      })
-      .from(crmImports)
-      .innerJoin(users, eq(users.id, crmImports.uploadedById))
-      .leftJoin(branches, eq(branches.id, crmImports.branchScopeId))
-      .where(scope === null ? undefined : eq(crmImports.branchScopeId, scope))
-      .orderBy(desc(crmImports.id))
-      .limit(input.pageSize + 1)
-      .offset((input.page - 1) * input.pageSize);
+    .select({
+      id: crmImports.id,
+      kind: crmImports.kind,
+      fileName: crmImports.fileName,
+      status: crmImports.status,
+      totalRows: crmImports.totalRows,
+      validRows: crmImports.validRows,
+      errorRows: crmImports.errorRows,
+      createdCount: crmImports.createdCount,
+      updatedCount: crmImports.updatedCount,
+      unchangedCount: crmImports.unchangedCount,
+      createdAt: crmImports.createdAt,
+      committedAt: crmImports.committedAt,
+      uploaderName: users.name,
+      branchName: branches.name,
+    })
+    .from(crmImports)
+    .innerJoin(users, eq(users.id, crmImports.uploadedById))
+    .leftJoin(branches, eq(branches.id, crmImports.branchScopeId))
+    .where(scope === null ? undefined : eq(crmImports.branchScopeId, scope))
+    .orderBy(desc(crmImports.id))
+    .limit(input.pageSize + 1)
+    .offset((input.page - 1) * input.pageSize);
   return { rows: rows.slice(0, input.pageSize), hasNext: rows.length > input.pageSize };
 }
 
@@ -374,27 +387,30 @@ export async function listImports(db: Db, actor: Actor, input: { page: number; p
  * already past retention is not stored at all. Returns false when nothing was written.
  */
 export async function writeSignal(tx: Tx, payload: SignalRow & { external_ref: string }, context: { today: string; retentionDays: number; now: Date }): Promise<boolean> {
-  const customer = await firstRow(tx
+  const customer = await firstRow(
+    tx
       .select({ id: customers.id, branchId: customers.branchId })
       .from(customers)
-      .where(and(eq(customers.crmRef, payload.crm_ref), isNull(customers.erasedAt))).limit(1));
+      .where(and(eq(customers.crmRef, payload.crm_ref), isNull(customers.erasedAt)))
+      .limit(1),
+  );
   if (!customer) return false;
   const expired = payload.note !== null && isNoteExpired({ kind: payload.kind, occurredOn: payload.date }, context.today, context.retentionDays);
   const result = await tx
-      .insert(signals)
-      .values({
-        customerId: customer.id,
-        branchId: customer.branchId,
-        kind: payload.kind,
-        occurredOn: payload.date,
-        source: payload.source,
-        severity: payload.severity,
-        note: expired ? null : payload.note,
-        noteRedactedAt: expired ? context.now : null,
-        externalRef: payload.external_ref,
-        createdById: null,
-        createdAt: context.now,
-      })
-      .onConflictDoNothing();
+    .insert(signals)
+    .values({
+      customerId: customer.id,
+      branchId: customer.branchId,
+      kind: payload.kind,
+      occurredOn: payload.date,
+      source: payload.source,
+      severity: payload.severity,
+      note: expired ? null : payload.note,
+      noteRedactedAt: expired ? context.now : null,
+      externalRef: payload.external_ref,
+      createdById: null,
+      createdAt: context.now,
+    })
+    .onConflictDoNothing();
   return result.changes > 0;
 }

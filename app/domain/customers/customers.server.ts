@@ -71,20 +71,20 @@ export async function searchCustomers(db: Db, actor: Actor, input: { query: stri
   const byId = new Map<number, { id: number; crmRef: string; name: string; nameKey: string; customerSince: string; segment: Segment; doNotContact: boolean; erasedAt: Date | null }>();
   for (const range of ranges) {
     const found = await db
-          .select({
-            id: customers.id,
-            crmRef: customers.crmRef,
-            name: customers.name,
-            nameKey: customers.nameKey,
-            customerSince: customers.customerSince,
-            segment: customers.segment,
-            doNotContact: customers.doNotContact,
-            erasedAt: customers.erasedAt,
-          })
-          .from(customers)
-          .where(range)
-          .orderBy(asc(customers.nameKey), asc(customers.id))
-          .limit(wanted);
+      .select({
+        id: customers.id,
+        crmRef: customers.crmRef,
+        name: customers.name,
+        nameKey: customers.nameKey,
+        customerSince: customers.customerSince,
+        segment: customers.segment,
+        doNotContact: customers.doNotContact,
+        erasedAt: customers.erasedAt,
+      })
+      .from(customers)
+      .where(range)
+      .orderBy(asc(customers.nameKey), asc(customers.id))
+      .limit(wanted);
     for (const row of found) byId.set(row.id, row);
   }
   const rows = [...byId.values()]
@@ -123,64 +123,63 @@ export async function viewCustomer(db: Db, actor: Actor, input: { customerId: nu
   const { retentionDays, timeZone } = await getPrivacySettings(db);
   const today = localDate(now, timeZone);
   return await writeTransaction(db, async (tx) => {
-        const customer = await firstRow(tx.select().from(customers).where(eq(customers.id, input.customerId)).limit(1));
-        if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
-        const rows = await tx
-                .select({ signal: signals, createdByName: users.name })
-                .from(signals)
-                .leftJoin(users, eq(users.id, signals.createdById))
-                .where(eq(signals.customerId, customer.id))
-                .orderBy(desc(signals.occurredOn), desc(signals.id))
-                .limit(TIMELINE_LIMIT);
-        const ids = rows.map((r) => r.signal.id);
-        const revisions = ids.length
-          ? (await tx
-                        .select({ revision: signalRevisions, revisedByName: users.name })
-                        .from(signalRevisions)
-                        .innerJoin(users, eq(users.id, signalRevisions.revisedById))
-                        .where(inArray(signalRevisions.signalId, ids))
-                        .orderBy(desc(signalRevisions.id)))
-          : [];
-        const timeline: TimelineSignal[] = rows.map(({ signal, createdByName }) => ({
-          id: signal.id,
-          kind: signal.kind,
-          sensitive: isSensitiveKind(signal.kind),
-          occurredOn: signal.occurredOn,
-          source: signal.source,
-          severity: signal.severity,
-          note: visibleNote(actor, customer, signal, today, retentionDays),
-          noteHiddenReason: signal.note === null && signal.noteRedactedAt === null ? null : hiddenNoteReason(signal, today, retentionDays),
-          createdByName,
-          createdAt: signal.createdAt,
-          correctedAt: signal.correctedAt,
-          canCorrect:
-            customer.erasedAt === null && signal.createdById === actor.id && now.getTime() - signal.createdAt.getTime() <= CORRECTION_WINDOW_MS,
-          revisions: revisions
-            .filter((r) => r.revision.signalId === signal.id)
-            .map(({ revision, revisedByName }) => ({
-              id: revision.id,
-              kind: revision.kind,
-              occurredOn: revision.occurredOn,
-              severity: revision.severity,
-              note: visibleNote(actor, customer, revision, today, retentionDays),
-              revisedAt: revision.revisedAt,
-              revisedByName,
-            })),
-        }));
-        const sensitiveShown = timeline.filter((s) => s.sensitive).length;
-        if (sensitiveShown > 0) {
-          await recordAudit(tx, {
-                        actorId: actor.id,
-                        action: "customer.sensitive_viewed",
-                        entity: "customer",
-                        entityId: customer.id,
-                        detail: { sensitiveSignals: sensitiveShown },
-                        at: now,
-                      });
-        }
-        const { nameKey: _n, surnameKey: _s, ...profile } = customer;
-        return { customer: { ...profile, erased: customer.erasedAt !== null }, timeline, today, retentionDays };
+    const customer = await firstRow(tx.select().from(customers).where(eq(customers.id, input.customerId)).limit(1));
+    if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
+    const rows = await tx
+      .select({ signal: signals, createdByName: users.name })
+      .from(signals)
+      .leftJoin(users, eq(users.id, signals.createdById))
+      .where(eq(signals.customerId, customer.id))
+      .orderBy(desc(signals.occurredOn), desc(signals.id))
+      .limit(TIMELINE_LIMIT);
+    const ids = rows.map((r) => r.signal.id);
+    const revisions = ids.length
+      ? await tx
+          .select({ revision: signalRevisions, revisedByName: users.name })
+          .from(signalRevisions)
+          .innerJoin(users, eq(users.id, signalRevisions.revisedById))
+          .where(inArray(signalRevisions.signalId, ids))
+          .orderBy(desc(signalRevisions.id))
+      : [];
+    const timeline: TimelineSignal[] = rows.map(({ signal, createdByName }) => ({
+      id: signal.id,
+      kind: signal.kind,
+      sensitive: isSensitiveKind(signal.kind),
+      occurredOn: signal.occurredOn,
+      source: signal.source,
+      severity: signal.severity,
+      note: visibleNote(actor, customer, signal, today, retentionDays),
+      noteHiddenReason: signal.note === null && signal.noteRedactedAt === null ? null : hiddenNoteReason(signal, today, retentionDays),
+      createdByName,
+      createdAt: signal.createdAt,
+      correctedAt: signal.correctedAt,
+      canCorrect: customer.erasedAt === null && signal.createdById === actor.id && now.getTime() - signal.createdAt.getTime() <= CORRECTION_WINDOW_MS,
+      revisions: revisions
+        .filter((r) => r.revision.signalId === signal.id)
+        .map(({ revision, revisedByName }) => ({
+          id: revision.id,
+          kind: revision.kind,
+          occurredOn: revision.occurredOn,
+          severity: revision.severity,
+          note: visibleNote(actor, customer, revision, today, retentionDays),
+          revisedAt: revision.revisedAt,
+          revisedByName,
+        })),
+    }));
+    const sensitiveShown = timeline.filter((s) => s.sensitive).length;
+    if (sensitiveShown > 0) {
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "customer.sensitive_viewed",
+        entity: "customer",
+        entityId: customer.id,
+        detail: { sensitiveSignals: sensitiveShown },
+        at: now,
       });
+    }
+    const { nameKey: _n, surnameKey: _s, ...profile } = customer;
+    return { customer: { ...profile, erased: customer.erasedAt !== null }, timeline, today, retentionDays };
+  });
 }
 
 export type SignalInput = { kind: SignalKind; occurredOn: string; severity: number; note: string | null };
@@ -195,34 +194,36 @@ export async function addSignal(db: Db, actor: Actor, input: SignalInput & { cus
   const { timeZone } = await getPrivacySettings(db);
   checkSignalDate(input.occurredOn, localDate(now, timeZone));
   return await writeTransaction(db, async (tx) => {
-        const customer = await firstRow(tx.select().from(customers).where(eq(customers.id, input.customerId)).limit(1));
-        if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
-        if (customer.erasedAt) throw new DomainError("INVALID_STATE", "This customer was erased; nothing more is recorded about them.");
-        const signal = await returnedRow(tx
-                .insert(signals)
-                .values({
-                  customerId: customer.id,
-                  branchId: customer.branchId,
-                  kind: input.kind,
-                  occurredOn: input.occurredOn,
-                  source: "staff",
-                  severity: input.severity,
-                  note: input.note,
-                  createdById: actor.id,
-                  createdAt: now,
-                })
-                .returning());
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "signal.added",
-                entity: "customer",
-                entityId: customer.id,
-                // The kind of a sensitive signal is itself special-category data: the audit says only that it was one.
-                detail: { signalId: signal.id, kind: isSensitiveKind(input.kind) ? "sensitive" : input.kind },
-                at: now,
-              });
-        return signal;
-      });
+    const customer = await firstRow(tx.select().from(customers).where(eq(customers.id, input.customerId)).limit(1));
+    if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
+    if (customer.erasedAt) throw new DomainError("INVALID_STATE", "This customer was erased; nothing more is recorded about them.");
+    const signal = await returnedRow(
+      tx
+        .insert(signals)
+        .values({
+          customerId: customer.id,
+          branchId: customer.branchId,
+          kind: input.kind,
+          occurredOn: input.occurredOn,
+          source: "staff",
+          severity: input.severity,
+          note: input.note,
+          createdById: actor.id,
+          createdAt: now,
+        })
+        .returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "signal.added",
+      entity: "customer",
+      entityId: customer.id,
+      // The kind of a sensitive signal is itself special-category data: the audit says only that it was one.
+      detail: { signalId: signal.id, kind: isSensitiveKind(input.kind) ? "sensitive" : input.kind },
+      at: now,
+    });
+    return signal;
+  });
 }
 
 /** The author corrects their own signal within a day; the previous version becomes a revision. */
@@ -231,42 +232,49 @@ export async function correctSignal(db: Db, actor: Actor, input: SignalInput & {
   const { timeZone } = await getPrivacySettings(db);
   checkSignalDate(input.occurredOn, localDate(now, timeZone));
   return await writeTransaction(db, async (tx) => {
-        const signal = await firstRow(tx.select().from(signals).where(eq(signals.id, input.signalId)).limit(1));
-        if (!signal || signal.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such signal in your branch.");
-        const customer = await firstRow(tx.select({ erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, signal.customerId)).limit(1));
-        if (customer?.erasedAt) throw new DomainError("INVALID_STATE", "This customer was erased; their signals cannot change.");
-        if (signal.createdById !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who recorded a signal may correct it.");
-        if (now.getTime() - signal.createdAt.getTime() > CORRECTION_WINDOW_MS) {
-          throw new DomainError("INVALID_STATE", "A signal can be corrected only within a day of recording it. Add a new signal instead.");
-        }
-        await tx.insert(signalRevisions)
-                    .values({
-                      signalId: signal.id,
-                      kind: signal.kind,
-                      occurredOn: signal.occurredOn,
-                      severity: signal.severity,
-                      note: signal.note,
-                      noteRedactedAt: signal.noteRedactedAt,
-                      revisedById: actor.id,
-                      revisedAt: now,
-                    });
-        const updated = await returnedRow(tx
-                .update(signals)
-                .set({ kind: input.kind, occurredOn: input.occurredOn, severity: input.severity, note: input.note, correctedAt: now })
-                .where(eq(signals.id, signal.id))
-                .returning());
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "signal.corrected",
-                entity: "customer",
-                entityId: signal.customerId,
-                detail: { signalId: signal.id },
-                at: now,
-              });
-        return updated;
-      });
+    const signal = await firstRow(tx.select().from(signals).where(eq(signals.id, input.signalId)).limit(1));
+    if (!signal || signal.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such signal in your branch.");
+    const customer = await firstRow(tx.select({ erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, signal.customerId)).limit(1));
+    if (customer?.erasedAt) throw new DomainError("INVALID_STATE", "This customer was erased; their signals cannot change.");
+    if (signal.createdById !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who recorded a signal may correct it.");
+    if (now.getTime() - signal.createdAt.getTime() > CORRECTION_WINDOW_MS) {
+      throw new DomainError("INVALID_STATE", "A signal can be corrected only within a day of recording it. Add a new signal instead.");
+    }
+    await tx.insert(signalRevisions).values({
+      signalId: signal.id,
+      kind: signal.kind,
+      occurredOn: signal.occurredOn,
+      severity: signal.severity,
+      note: signal.note,
+      noteRedactedAt: signal.noteRedactedAt,
+      revisedById: actor.id,
+      revisedAt: now,
+    });
+    const updated = await returnedRow(
+      tx.update(signals).set({ kind: input.kind, occurredOn: input.occurredOn, severity: input.severity, note: input.note, correctedAt: now }).where(eq(signals.id, signal.id)).returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "signal.corrected",
+      entity: "customer",
+      entityId: signal.customerId,
+      detail: { signalId: signal.id },
+      at: now,
+    });
+    return updated;
+  });
 }
 
 export async function countCustomersInBranch(db: Db, branchId: number): Promise<number> {
-  return (await firstRow(db.select({ n: sql<number>`count(*)` }).from(customers).where(eq(customers.branchId, branchId)).limit(1)))?.n ?? 0;
+  return (
+    (
+      await firstRow(
+        db
+          .select({ n: sql<number>`count(*)` })
+          .from(customers)
+          .where(eq(customers.branchId, branchId))
+          .limit(1),
+      )
+    )?.n ?? 0
+  );
 }

@@ -16,13 +16,11 @@ export const API_MAX_SIGNALS = 1000;
 export const API_RATE_LIMIT = { requests: 60, windowMs: 60_000 };
 
 export type ApiItemError = { index: number; field: string | null; message: string };
-export type IngestResult =
-  | { ok: true; created: number; unchanged: number }
-  | { ok: false; status: 400 | 422; error: string; message: string; errors?: ApiItemError[] };
+export type IngestResult = { ok: true; created: number; unchanged: number } | { ok: false; status: 400 | 422; error: string; message: string; errors?: ApiItemError[] };
 
 export async function ingestSignals(db: Db, key: { id: number }, body: unknown, now: Date): Promise<IngestResult> {
   const items = Array.isArray(body) ? body : body && typeof body === "object" && "signals" in body && Array.isArray(body.signals) ? body.signals : [body];
-  if (items.length === 0) return { ok: false, status: 400, error: "empty", message: "Send one signal object, an array of them, or { \"signals\": [...] }." };
+  if (items.length === 0) return { ok: false, status: 400, error: "empty", message: 'Send one signal object, an array of them, or { "signals": [...] }.' };
   if (items.length > API_MAX_SIGNALS) return { ok: false, status: 400, error: "too_many", message: `Send at most ${API_MAX_SIGNALS} signals per request.` };
 
   const errors: ApiItemError[] = [];
@@ -55,12 +53,12 @@ export async function ingestSignals(db: Db, key: { id: number }, body: unknown, 
   const { retentionDays, timeZone } = await getPrivacySettings(db);
   const today = localDate(now, timeZone);
   return await writeTransaction(db, async (tx) => {
-        let created = 0;
-        for (const { row } of rows) if ((await writeSignal(tx, row, { today, retentionDays, now }))) created++;
-        await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
-        if (created > 0) await recordAudit(tx, { actorId: null, action: "api.signals_received", entity: "api_key", entityId: key.id, detail: { created, unchanged: rows.length - created }, at: now });
-        return { ok: true as const, created, unchanged: rows.length - created };
-      });
+    let created = 0;
+    for (const { row } of rows) if (await writeSignal(tx, row, { today, retentionDays, now })) created++;
+    await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
+    if (created > 0) await recordAudit(tx, { actorId: null, action: "api.signals_received", entity: "api_key", entityId: key.id, detail: { created, unchanged: rows.length - created }, at: now });
+    return { ok: true as const, created, unchanged: rows.length - created };
+  });
 }
 
 /**
@@ -71,16 +69,17 @@ export async function ingestSignals(db: Db, key: { id: number }, body: unknown, 
 export async function takeRateLimit(db: Db, keyId: number, now: Date, limit = API_RATE_LIMIT): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
   const t = now.getTime();
   return await writeTransaction(db, async (tx) => {
-        const current = await firstRow(tx.select().from(apiRateWindows).where(eq(apiRateWindows.keyId, keyId)).limit(1));
-        if (!current || t - current.windowStart >= limit.windowMs) {
-          await tx.insert(apiRateWindows)
-                      .values({ keyId, windowStart: t, count: 1 })
-                      .onConflictDoUpdate({ target: apiRateWindows.keyId, set: { windowStart: t, count: 1 } });
-          return { allowed: true, retryAfterSeconds: 0 };
-        }
-        const count = current.count + 1;
-        await tx.update(apiRateWindows).set({ count }).where(eq(apiRateWindows.keyId, keyId));
-        if (count > limit.requests) return { allowed: false, retryAfterSeconds: Math.ceil((current.windowStart + limit.windowMs - t) / 1000) };
-        return { allowed: true, retryAfterSeconds: 0 };
-      });
+    const current = await firstRow(tx.select().from(apiRateWindows).where(eq(apiRateWindows.keyId, keyId)).limit(1));
+    if (!current || t - current.windowStart >= limit.windowMs) {
+      await tx
+        .insert(apiRateWindows)
+        .values({ keyId, windowStart: t, count: 1 })
+        .onConflictDoUpdate({ target: apiRateWindows.keyId, set: { windowStart: t, count: 1 } });
+      return { allowed: true, retryAfterSeconds: 0 };
+    }
+    const count = current.count + 1;
+    await tx.update(apiRateWindows).set({ count }).where(eq(apiRateWindows.keyId, keyId));
+    if (count > limit.requests) return { allowed: false, retryAfterSeconds: Math.ceil((current.windowStart + limit.windowMs - t) / 1000) };
+    return { allowed: true, retryAfterSeconds: 0 };
+  });
 }

@@ -13,35 +13,40 @@ import { rankGestureTypes, type RankedType } from "./what-worked";
 /** The occasion's active gesture types ranked by their recorded responses, best first: across the bank. */
 export async function whatHasWorked(db: Db, occasion: Occasion): Promise<RankedType[]> {
   return await rankActiveTypes(db, occasionOutcomes, { recorded: occasionOutcomes.recorded, positive: occasionOutcomes.positive, spent: occasionOutcomes.spent }, [
-      eq(occasionOutcomes.typeId, gestureTypes.id),
-      eq(occasionOutcomes.occasion, occasion),
-    ]);
+    eq(occasionOutcomes.typeId, gestureTypes.id),
+    eq(occasionOutcomes.occasion, occasion),
+  ]);
 }
 
 /** The same among one group of recipients (a segment or a tenure band). */
 export async function whatHasWorkedAmong(db: Db, occasion: Occasion, group: { dimension: "segment"; key: Segment } | { dimension: "tenure"; key: TenureBand }): Promise<RankedType[]> {
   return await rankActiveTypes(db, outcomeGroups, { recorded: outcomeGroups.recorded, positive: outcomeGroups.positive, spent: outcomeGroups.spent }, [
-      eq(outcomeGroups.typeId, gestureTypes.id),
-      eq(outcomeGroups.occasion, occasion),
-      eq(outcomeGroups.dimension, group.dimension),
-      eq(outcomeGroups.groupKey, group.key),
-    ]);
+    eq(outcomeGroups.typeId, gestureTypes.id),
+    eq(outcomeGroups.occasion, occasion),
+    eq(outcomeGroups.dimension, group.dimension),
+    eq(outcomeGroups.groupKey, group.key),
+  ]);
 }
 
 /** Every active type, with the kept figures of `table` that match `on` summed (0 where none), ranked. */
-async function rankActiveTypes(db: Db, table: typeof occasionOutcomes | typeof outcomeGroups, figures: { recorded: SQLWrapper; positive: SQLWrapper; spent: SQLWrapper }, on: SQL[]): Promise<RankedType[]> {
+async function rankActiveTypes(
+  db: Db,
+  table: typeof occasionOutcomes | typeof outcomeGroups,
+  figures: { recorded: SQLWrapper; positive: SQLWrapper; spent: SQLWrapper },
+  on: SQL[],
+): Promise<RankedType[]> {
   const rows = await db
-      .select({
-        typeId: gestureTypes.id,
-        typeName: gestureTypes.name,
-        recorded: sql<number>`coalesce(sum(${figures.recorded}), 0)`,
-        positive: sql<number>`coalesce(sum(${figures.positive}), 0)`,
-        spent: sql<number>`coalesce(sum(${figures.spent}), 0)`,
-      })
-      .from(gestureTypes)
-      .leftJoin(table, and(...on))
-      .where(eq(gestureTypes.active, true))
-      .groupBy(gestureTypes.id);
+    .select({
+      typeId: gestureTypes.id,
+      typeName: gestureTypes.name,
+      recorded: sql<number>`coalesce(sum(${figures.recorded}), 0)`,
+      positive: sql<number>`coalesce(sum(${figures.positive}), 0)`,
+      spent: sql<number>`coalesce(sum(${figures.spent}), 0)`,
+    })
+    .from(gestureTypes)
+    .leftJoin(table, and(...on))
+    .where(eq(gestureTypes.active, true))
+    .groupBy(gestureTypes.id);
   return rankGestureTypes(rows);
 }
 
@@ -51,16 +56,16 @@ async function rankActiveTypes(db: Db, table: typeof occasionOutcomes | typeof o
  */
 export async function bestTypeByOccasion(db: Db): Promise<Map<Occasion, RankedType>> {
   const rows = await db
-      .select({
-        occasion: occasionOutcomes.occasion,
-        typeId: gestureTypes.id,
-        typeName: gestureTypes.name,
-        recorded: occasionOutcomes.recorded,
-        positive: occasionOutcomes.positive,
-        spent: occasionOutcomes.spent,
-      })
-      .from(occasionOutcomes)
-      .innerJoin(gestureTypes, and(eq(gestureTypes.id, occasionOutcomes.typeId), eq(gestureTypes.active, true)));
+    .select({
+      occasion: occasionOutcomes.occasion,
+      typeId: gestureTypes.id,
+      typeName: gestureTypes.name,
+      recorded: occasionOutcomes.recorded,
+      positive: occasionOutcomes.positive,
+      spent: occasionOutcomes.spent,
+    })
+    .from(occasionOutcomes)
+    .innerJoin(gestureTypes, and(eq(gestureTypes.id, occasionOutcomes.typeId), eq(gestureTypes.active, true)));
   const byOccasion = new Map<Occasion, typeof rows>();
   for (const row of rows) byOccasion.set(row.occasion as Occasion, [...(byOccasion.get(row.occasion as Occasion) ?? []), row]);
   const best = new Map<Occasion, RankedType>();

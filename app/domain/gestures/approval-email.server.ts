@@ -32,34 +32,38 @@ export function approvalEmailComposer(secret: string): EmailComposer {
     const right = await rightToDecide(db, actor, gesture, today);
     if (!right.allowed || !WAITING.has(gesture.status)) return null;
     return await writeTransaction(db, async (tx) => {
-            const link = await issueDecisionLink(tx, { gestureId: gesture.id, approverId: user.id, version: gesture.version, secret, now });
-            const evidence = await approvalEvidence(tx, gesture, now);
-            const decideUrl = `${origin}${link.path}`;
-            const gestureUrl = `${origin}/gestures/${gesture.id}`;
-            const queueUrl = `${origin}/approvals`;
-            const intro = message.body.split("\n\n")[0]!.trim();
-            const heading = `Proposal #${gesture.id}: ${evidence.typeName} for ${evidence.occasion.toLowerCase()}`;
-            const action = right.goesToFinance ? "approve (it then goes to finance), return or reject it" : "approve, return or reject it";
-            const validity = `The link is for you alone, works once and until ${timeWords(link.expiresAt, timeZone)}. It opens the proposal: nothing is decided until you choose there.`;
-            const text = [
-              intro,
-              heading,
-              evidence.lines.map((line) => `${line.label}: ${line.value}`).join("\n"),
-              `Decide on it (${action}):\n${decideUrl}`,
-              validity,
-              `The whole proposal: ${gestureUrl}\nYour approvals queue: ${queueUrl}`,
-            ].join("\n\n");
-            const html = htmlDocument(
-              [
-                `<p>${escapeHtml(intro)}</p>`,
-                `<h1 style="font-size:1.25em">${escapeHtml(heading)}</h1>`,
-                `<table role="presentation" cellpadding="4">${evidence.lines.map((line) => `<tr><th align="left" valign="top">${escapeHtml(line.label)}</th><td>${escapeHtml(line.value)}</td></tr>`).join("")}</table>`,
-                `<p><a href="${escapeHtml(decideUrl)}" style="display:inline-block;padding:12px 20px;background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:6px">Decide on proposal #${gesture.id}</a></p>`,
-                `<p>${escapeHtml(`You can ${action} on the page the button opens.`)} ${escapeHtml(validity)}</p>`,
-                `<p><a href="${escapeHtml(gestureUrl)}">The whole proposal</a> · <a href="${escapeHtml(queueUrl)}">Your approvals queue</a></p>`,
-              ].join("\n"),
-            );
-            return { subject: message.subject, text, html };
-          });
+      const link = await issueDecisionLink(tx, { gestureId: gesture.id, approverId: user.id, version: gesture.version, secret, now });
+      const evidence = await approvalEvidence(tx, gesture, now);
+      const decideUrl = `${origin}${link.path}`;
+      const gestureUrl = `${origin}/gestures/${gesture.id}`;
+      const queueUrl = `${origin}/approvals`;
+      const intro = message.body.split("\n\n")[0]!.trim();
+      const heading = `Proposal #${gesture.id}: ${evidence.typeName} for ${evidence.occasion.toLowerCase()}`;
+      const action = right.goesToFinance ? "approve (it then goes to finance), return or reject it" : "approve, return or reject it";
+      const validity = `The link is for you alone, works once and until ${timeWords(link.expiresAt, timeZone)}. It opens the proposal: nothing is decided until you choose there.`;
+      const text = [
+        intro,
+        heading,
+        evidence.lines.map((line) => `${line.label}: ${line.value}`).join("\n"),
+        `Decide on it (${action}):\n${decideUrl}`,
+        validity,
+        `The whole proposal: ${gestureUrl}\nYour approvals queue: ${queueUrl}`,
+      ].join("\n\n");
+      const html = htmlDocument(
+        [
+          `<p>${escapeHtml(intro)}</p>`,
+          `<h1 style="font-size:1.25em">${escapeHtml(heading)}</h1>`,
+          `<table role="presentation" cellpadding="4">${evidence.lines
+            .map((line) => `<tr><th align="left" valign="top">${escapeHtml(line.label)}</th><td>${escapeHtml(line.value)}</td></tr>`)
+            .join("")}</table>`,
+          `<p><a href="${escapeHtml(decideUrl)}" style="display:inline-block;padding:12px 20px;background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:6px">Decide on proposal #${
+            gesture.id
+          }</a></p>`,
+          `<p>${escapeHtml(`You can ${action} on the page the button opens.`)} ${escapeHtml(validity)}</p>`,
+          `<p><a href="${escapeHtml(gestureUrl)}">The whole proposal</a> · <a href="${escapeHtml(queueUrl)}">Your approvals queue</a></p>`,
+        ].join("\n"),
+      );
+      return { subject: message.subject, text, html };
+    });
   };
 }

@@ -42,8 +42,9 @@ export function decisionPath(gestureId: number, token: string): string {
 export async function issueDecisionLink(db: DbOrTx, input: { gestureId: number; approverId: number; version: number; secret: string; now: Date }) {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = addLocalDays(input.now, DECISION_LINK_DAYS, (await organisationFacts(db, input.now)).timeZone);
-  await db.insert(decisionLinks)
-        .values({ tokenHash: hashDecisionToken(token, input.secret), gestureId: input.gestureId, approverId: input.approverId, gestureVersion: input.version, createdAt: input.now, expiresAt });
+  await db
+    .insert(decisionLinks)
+    .values({ tokenHash: hashDecisionToken(token, input.secret), gestureId: input.gestureId, approverId: input.approverId, gestureVersion: input.version, createdAt: input.now, expiresAt });
   return { token, expiresAt, path: decisionPath(input.gestureId, token) };
 }
 
@@ -51,7 +52,15 @@ export type LinkProblem = "invalid" | "other-proposal" | "foreign" | "used" | "e
 
 /** The HTTP status of each refusal: the link does not exist here, is someone else's, is spent, or is out of date. */
 export const LINK_PROBLEM_STATUS: Record<LinkProblem, number> = { invalid: 404, "other-proposal": 404, foreign: 403, used: 410, expired: 410, stale: 409, "no-right": 403 };
-const LINK_PROBLEM_CODE: Record<LinkProblem, DomainErrorCode> = { invalid: "NOT_FOUND", "other-proposal": "NOT_FOUND", foreign: "FORBIDDEN", used: "CONFLICT", expired: "CONFLICT", stale: "CONFLICT", "no-right": "FORBIDDEN" };
+const LINK_PROBLEM_CODE: Record<LinkProblem, DomainErrorCode> = {
+  invalid: "NOT_FOUND",
+  "other-proposal": "NOT_FOUND",
+  foreign: "FORBIDDEN",
+  used: "CONFLICT",
+  expired: "CONFLICT",
+  stale: "CONFLICT",
+  "no-right": "FORBIDDEN",
+};
 
 export type LinkCheck = { ok: true; linkId: number; gesture: Gesture; level: "manager" | "finance"; goesToFinance: boolean } | { ok: false; problem: LinkProblem; message: string };
 
@@ -69,21 +78,37 @@ export async function checkDecisionLink(db: DbOrTx, actor: GestureActor & { role
   if (!input.token || !DECISION_TOKEN_PATTERN.test(input.token)) {
     return refuse("invalid", "This approval link is not complete or not valid. Copy the whole link from the e-mail, or open the proposal from your approvals queue.");
   }
-  const link = await firstRow(db.select().from(decisionLinks).where(eq(decisionLinks.tokenHash, hashDecisionToken(input.token, input.secret))).limit(1));
+  const link = await firstRow(
+    db
+      .select()
+      .from(decisionLinks)
+      .where(eq(decisionLinks.tokenHash, hashDecisionToken(input.token, input.secret)))
+      .limit(1),
+  );
   if (!link) return refuse("invalid", "This approval link is not valid. Copy the whole link from the e-mail, or open the proposal from your approvals queue.");
-  if (link.gestureId !== input.gestureId) return refuse("other-proposal", "This approval link belongs to another proposal than the one in the address. Open the link exactly as the e-mail gave it, or use your approvals queue.");
+  if (link.gestureId !== input.gestureId)
+    return refuse("other-proposal", "This approval link belongs to another proposal than the one in the address. Open the link exactly as the e-mail gave it, or use your approvals queue.");
   if (link.approverId !== actor.id) {
-    return refuse("foreign", "This approval link was sent to another approver, so it cannot be used while you are signed in. Nothing was changed. If the proposal is yours to decide, it is in your approvals queue.");
+    return refuse(
+      "foreign",
+      "This approval link was sent to another approver, so it cannot be used while you are signed in. Nothing was changed. If the proposal is yours to decide, it is in your approvals queue.",
+    );
   }
   const { timeZone, today } = await organisationFacts(db, now);
-  if (link.usedAt) return refuse("used", `This approval link was already used, on ${timeWords(link.usedAt, timeZone)}; a link works once. Nothing was changed. The proposal and its decision are in Empathy Fund.`);
+  if (link.usedAt)
+    return refuse("used", `This approval link was already used, on ${timeWords(link.usedAt, timeZone)}; a link works once. Nothing was changed. The proposal and its decision are in Empathy Fund.`);
   if (link.expiresAt.getTime() <= now.getTime()) {
     return refuse("expired", `This approval link expired on ${timeWords(link.expiresAt, timeZone)}. Nothing was changed. If the proposal still waits for you, it is in your approvals queue.`);
   }
   const gesture = await firstRow(db.select().from(gestures).where(eq(gestures.id, link.gestureId)).limit(1));
   if (!gesture) return refuse("invalid", "This proposal no longer exists.");
   if (gesture.version !== link.gestureVersion || !WAITING.includes(gesture.status)) {
-    return refuse("stale", `This proposal changed since the e-mail was sent; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. The link no longer works and nothing was changed. Open it in Empathy Fund to see where it stands.`);
+    return refuse(
+      "stale",
+      `This proposal changed since the e-mail was sent; it is now ${GESTURE_STATUS_LABELS[
+        gesture.status
+      ].toLowerCase()}. The link no longer works and nothing was changed. Open it in Empathy Fund to see where it stands.`,
+    );
   }
   const right = await rightToDecide(db, actor, gesture, today);
   if (!right.allowed) return refuse("no-right", `${right.reason} Nothing was changed.`);
@@ -92,7 +117,7 @@ export async function checkDecisionLink(db: DbOrTx, actor: GestureActor & { role
 
 /** Whether `actor` may decide `gesture` now, at which level, and whether an approval sends it on to finance. */
 export async function rightToDecide(db: DbOrTx, actor: GestureActor & { role: Role }, gesture: Gesture, today: string) {
-  const right = await decisionRight(db, actor, gesture, today, gesture.status === "awaiting_finance" ? (await managerApproverOf(db, gesture.id)) : null);
+  const right = await decisionRight(db, actor, gesture, today, gesture.status === "awaiting_finance" ? await managerApproverOf(db, gesture.id) : null);
   if (!right.allowed) return right;
   const { policy } = await getEffectivePolicy(db, gesture.branchId);
   return { ...right, goesToFinance: right.level === "manager" && needsSecondApproval(gesture.requestedAmount, policy) };
@@ -103,13 +128,16 @@ export type DecideWithLinkInput = { gestureId: number; token: string | null; sec
 /** Decides through a link: the link is checked again and spent in the decision's own transaction. */
 export async function decideWithLink(db: DbOrTx, actor: GestureActor & { role: Role }, input: DecideWithLinkInput, now: Date): Promise<TransitionResult> {
   return await writeTransaction(db, async (tx) => {
-      const check = await checkDecisionLink(tx, actor, input, now);
-      if (!check.ok) throw new DomainError(LINK_PROBLEM_CODE[check.problem], check.message);
-      const result = await decideGesture(tx, actor, { gestureId: check.gesture.id, version: check.gesture.version, decision: input.decision, comment: input.comment, via: "email_link" }, now);
-      const spent = await tx.update(decisionLinks).set({ usedAt: now }).where(and(eq(decisionLinks.id, check.linkId), isNull(decisionLinks.usedAt)));
-      if (spent.changes !== 1) throw new DomainError("CONFLICT", "This approval link was used a moment ago; nothing was changed twice.");
-      return result;
-    });
+    const check = await checkDecisionLink(tx, actor, input, now);
+    if (!check.ok) throw new DomainError(LINK_PROBLEM_CODE[check.problem], check.message);
+    const result = await decideGesture(tx, actor, { gestureId: check.gesture.id, version: check.gesture.version, decision: input.decision, comment: input.comment, via: "email_link" }, now);
+    const spent = await tx
+      .update(decisionLinks)
+      .set({ usedAt: now })
+      .where(and(eq(decisionLinks.id, check.linkId), isNull(decisionLinks.usedAt)));
+    if (spent.changes !== 1) throw new DomainError("CONFLICT", "This approval link was used a moment ago; nothing was changed twice.");
+    return result;
+  });
 }
 
 /**
@@ -138,8 +166,8 @@ export async function approvalEvidence(db: DbOrTx, gesture: Gesture, now: Date) 
     available === null
       ? `No budget period is open for ${branchName}; approval is refused until finance opens one.`
       : available >= amount
-        ? `${money(available)} available in the ${branchName} pool; ${money(available - amount)} after this gesture.`
-        : `${money(available)} available in the ${branchName} pool: not enough for ${money(amount)}, so approval would be refused.`;
+      ? `${money(available)} available in the ${branchName} pool; ${money(available - amount)} after this gesture.`
+      : `${money(available)} available in the ${branchName} pool: not enough for ${money(amount)}, so approval would be refused.`;
   const after = { count: before.count + 1, amount: before.amount + amount };
   const customerLine =
     `${before.count} gesture${before.count === 1 ? "" : "s"} for ${money(before.amount)} in the last 12 months; with this one ${after.count} of at most ${policy.customerCapCount}` +

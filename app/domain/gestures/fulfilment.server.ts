@@ -42,7 +42,16 @@ function requireBranchPerson(actor: GestureActor, gesture: Gesture, what: string
 
 /** The gesture's open hold (after a period close it is the carried one), or null for a zero-cost gesture. */
 export async function openHoldOf(tx: DbOrTx, gestureId: number) {
-  return (await firstRow(tx.select().from(holds).where(and(eq(holds.gestureId, gestureId), eq(holds.status, "open"))).orderBy(desc(holds.id)).limit(1))) ?? null;
+  return (
+    (await firstRow(
+      tx
+        .select()
+        .from(holds)
+        .where(and(eq(holds.gestureId, gestureId), eq(holds.status, "open")))
+        .orderBy(desc(holds.id))
+        .limit(1),
+    )) ?? null
+  );
 }
 
 export async function latestReceipt(db: DbOrTx, gestureId: number) {
@@ -67,27 +76,29 @@ async function expireInTransaction(tx: DbOrTx, gesture: Gesture, now: Date): Pro
   const hold = await openHoldOf(tx, gesture.id);
   if (hold) await releaseHold(tx, { id: null }, { holdId: hold.id, memo: `Gesture #${gesture.id} expired unfulfilled`, idempotencyKey: `gesture:${gesture.id}:expire`, now });
   const changed = await tx
-      .update(gestures)
-      .set({ status: "expired", endedAt: now, version: gesture.version + 1, updatedAt: now })
-      .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version), eq(gestures.status, "approved")));
+    .update(gestures)
+    .set({ status: "expired", endedAt: now, version: gesture.version + 1, updatedAt: now })
+    .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version), eq(gestures.status, "approved")));
   if (changed.changes !== 1) throw staleVersion(gesture, "gesture");
   await recordAudit(tx, {
-        actorId: null,
-        action: "gesture.expired",
-        entity: "gesture",
-        entityId: gesture.id,
-        detail: { from: "approved", to: "expired", released: hold?.amount ?? 0, expiryDays: policy.approvalExpiryDays },
-        at: now,
-      });
+    actorId: null,
+    action: "gesture.expired",
+    entity: "gesture",
+    entityId: gesture.id,
+    detail: { from: "approved", to: "expired", released: hold?.amount ?? 0, expiryDays: policy.approvalExpiryDays },
+    at: now,
+  });
   const timeZone = (await getOrganisation(tx)).timeZone;
   await notify(tx, {
-        userId: gesture.proposerId,
-        kind: "expired",
-        gestureId: gesture.id,
-        message: `${(await gestureLabel(tx, gesture.id))} was approved on ${formatIsoDate(localDate(gesture.approvedAt, timeZone))} and not fulfilled within ${policy.approvalExpiryDays} days, so it expired and the money went back to the pool. Propose it again if it is still wanted.`,
-        dedupeKey: `expired:${gesture.id}`,
-        now,
-      });
+    userId: gesture.proposerId,
+    kind: "expired",
+    gestureId: gesture.id,
+    message: `${await gestureLabel(tx, gesture.id)} was approved on ${formatIsoDate(localDate(gesture.approvedAt, timeZone))} and not fulfilled within ${
+      policy.approvalExpiryDays
+    } days, so it expired and the money went back to the pool. Propose it again if it is still wanted.`,
+    dedupeKey: `expired:${gesture.id}`,
+    now,
+  });
   return true;
 }
 
@@ -97,18 +108,18 @@ export async function expireIfDue(db: DbOrTx, gestureId: number, now: Date): Pro
   const peek = await firstRow(db.select({ status: gestures.status, approvedAt: gestures.approvedAt, branchId: gestures.branchId }).from(gestures).where(eq(gestures.id, gestureId)).limit(1));
   if (peek?.status !== "approved" || !peek.approvedAt) return false;
   if (!approvalIsExpired(peek.approvedAt, (await getEffectivePolicy(db, peek.branchId)).policy.approvalExpiryDays, now, (await getOrganisation(db)).timeZone)) return false;
-  return await writeTransaction(db, async (tx) => (await expireInTransaction(tx, await loadGesture(tx, gestureId), now)));
+  return await writeTransaction(db, async (tx) => await expireInTransaction(tx, await loadGesture(tx, gestureId), now));
 }
 
 /** The job: every approval left unfulfilled beyond its branch's expiry. A second run finds none. */
 export async function expireDueApprovals(db: Db, now: Date): Promise<{ expired: number }> {
   // Every policy keeps an approval at least a day, so nothing approved in the last day is read.
   const candidates = await db
-      .select({ id: gestures.id })
-      .from(gestures)
-      .where(and(eq(gestures.status, "approved"), lte(gestures.approvedAt, new Date(now.getTime() - SHORTEST_LOCAL_DAY_MS))));
+    .select({ id: gestures.id })
+    .from(gestures)
+    .where(and(eq(gestures.status, "approved"), lte(gestures.approvedAt, new Date(now.getTime() - SHORTEST_LOCAL_DAY_MS))));
   let expired = 0;
-  for (const { id } of candidates) if ((await expireIfDue(db, id, now))) expired++;
+  for (const { id } of candidates) if (await expireIfDue(db, id, now)) expired++;
   return { expired };
 }
 
@@ -129,123 +140,131 @@ export type FulfilResult = TransitionResult & { captured: number; released: numb
 
 export async function fulfilGesture(db: DbOrTx, actor: GestureActor, input: FulfilInput, now: Date): Promise<FulfilResult> {
   return await writeTransaction(db, async (tx) => {
-      const gesture = await loadGesture(tx, input.gestureId);
-      requireBranchPerson(actor, gesture, "record its fulfilment");
-      if (gesture.version !== input.version) {
-        if ((gesture.status === "fulfilled" || gesture.status === "needs_reapproval") && gesture.fulfilledById === actor.id) {
-          return { ...result(gesture, true), captured: gesture.actualAmount ?? 0, released: 0, difference: 0 };
-        }
-        throw staleVersion(gesture, "gesture");
+    const gesture = await loadGesture(tx, input.gestureId);
+    requireBranchPerson(actor, gesture, "record its fulfilment");
+    if (gesture.version !== input.version) {
+      if ((gesture.status === "fulfilled" || gesture.status === "needs_reapproval") && gesture.fulfilledById === actor.id) {
+        return { ...result(gesture, true), captured: gesture.actualAmount ?? 0, released: 0, difference: 0 };
       }
-      if (gesture.status !== "approved") {
-        throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only an approved gesture can be fulfilled.`);
-      }
-      const { policy } = await getEffectivePolicy(tx, gesture.branchId);
-      if (gesture.approvedAt && approvalIsExpired(gesture.approvedAt, policy.approvalExpiryDays, now, (await getOrganisation(tx)).timeZone)) {
-        throw new DomainError("INVALID_STATE", "This approval has expired; reload the page. Nothing was recorded.");
-      }
-      const timeZone = (await getOrganisation(tx)).timeZone;
-      const today = localDate(now, timeZone);
-      const approvedOn = gesture.approvedAt ? localDate(gesture.approvedAt, timeZone) : today;
-      if (input.fulfilledOn > today) throw new DomainError("VALIDATION", "The date cannot be in the future.", { field: "fulfilledOn" });
-      if (input.fulfilledOn < approvedOn) {
-        throw new DomainError("VALIDATION", `The date cannot be before the approval on ${formatIsoDate(approvedOn)}.`, { field: "fulfilledOn" });
-      }
-      const currency = (await getOrganisation(tx)).currency;
-      const onFile = await latestReceipt(tx, gesture.id);
-      if (receiptRequired(input.actualAmount, policy.receiptRequiredAbove) && !input.receipt && !onFile) {
-        throw new DomainError("VALIDATION", `Attach the receipt: it is required above ${formatMoney(policy.receiptRequiredAbove, currency)}.`, { field: "receipt" });
-      }
-      if (input.receipt) {
-        const [stored] = await tx
-                .insert(gestureReceipts)
-                .values({
-                  gestureId: gesture.id,
-                  storedName: input.receipt.storedName,
-                  mediaType: input.receipt.mediaType,
-                  size: input.receipt.size,
-                  sha256: input.receipt.sha256,
-                  originalName: cleanFileName(input.receipt.originalName),
-                  uploadedById: actor.id,
-                  uploadedAt: now,
-                })
-                .returning({ id: gestureReceipts.id });
-        await saveReceiptContent(tx, stored!.id, input.receipt.content);
-        await recordAudit(tx, {
-                    actorId: actor.id,
-                    action: "gesture.receipt_attached",
-                    entity: "gesture",
-                    entityId: gesture.id,
-                    detail: { mediaType: input.receipt.mediaType, size: input.receipt.size, sha256: input.receipt.sha256 },
-                    at: now,
-                  });
-      }
-      const hold = await openHoldOf(tx, gesture.id);
-      const approved = hold?.amount ?? 0;
-      const poolId = hold?.poolId ?? gesture.poolId;
-      const available = poolId ? (await getPoolBalance(tx, poolId)).available : 0;
-      const verdict = fulfilmentVerdict({ approved, actual: input.actualAmount, tolerancePercent: policy.varianceTolerancePercent, available });
-      const nextVersion = gesture.version + 1;
-      const recipient = (await firstRow(tx.select({ segment: customers.segment, since: customers.customerSince }).from(customers).where(eq(customers.id, gesture.customerId)).limit(1)))!;
-      const fields = {
-        // Who received it, as on the day it reached them: what has worked is split by these (issue 21).
-        recipientSegment: recipient.segment,
-        recipientTenureBand: tenureBandOn(recipient.since, input.fulfilledOn),
-        actualAmount: input.actualAmount,
-        vendor: input.vendor,
-        fulfilledOn: input.fulfilledOn,
-        fulfilmentNote: input.note || null,
-        fulfilledById: actor.id,
-        fulfilledAt: now,
-        version: nextVersion,
-        updatedAt: now,
-      };
-      if (verdict.kind === "needs_reapproval") {
-        const updated = await returnedRow(tx
-                .update(gestures)
-                .set({ ...fields, status: "needs_reapproval" })
-                .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-                .returning());
-        await recordAudit(tx, {
-                    actorId: actor.id,
-                    action: "gesture.reapproval_requested",
-                    entity: "gesture",
-                    entityId: gesture.id,
-                    detail: { from: "approved", to: "needs_reapproval", approved, actual: input.actualAmount, difference: verdict.difference, reason: verdict.reason },
-                    at: now,
-                  });
-        const why =
-          verdict.reason === "over_tolerance"
-            ? `more than the ${policy.varianceTolerancePercent}% the policy allows over the approved amount`
-            : "more than the pool has available";
-        const message = `${(await gestureLabel(tx, gesture.id))} cost ${formatMoney(input.actualAmount, currency)}, ${formatMoney(verdict.difference, currency)} over the approved ${formatMoney(approved, currency)} (${why}). It needs your approval again.`;
-        for (const userId of (await reapprovers(tx, updated, today))) await notify(tx, { userId, kind: "reapproval_needed", gestureId: gesture.id, message, now });
-        return { ...result(updated), captured: 0, released: 0, difference: verdict.difference };
-      }
-      if (hold) {
-        if (input.actualAmount > 0) {
-          await captureHold(tx, { id: actor.id }, { holdId: hold.id, actualAmount: input.actualAmount, memo: `Gesture #${gesture.id} fulfilled`, idempotencyKey: `gesture:${gesture.id}:capture:v${nextVersion}`, now });
-          // Within the variance tolerance the actual may be above the hold: more of the pool is used.
-          await raiseBudgetAlerts(tx, hold.poolId, budgetAlertThresholds(policy), now);
-        } else {
-          await releaseHold(tx, { id: actor.id }, { holdId: hold.id, memo: `Gesture #${gesture.id} fulfilled at no cost`, idempotencyKey: `gesture:${gesture.id}:release:v${nextVersion}`, now });
-        }
-      }
-      const updated = await returnedRow(tx
-            .update(gestures)
-            .set({ ...fields, status: "fulfilled" })
-            .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-            .returning());
+      throw staleVersion(gesture, "gesture");
+    }
+    if (gesture.status !== "approved") {
+      throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only an approved gesture can be fulfilled.`);
+    }
+    const { policy } = await getEffectivePolicy(tx, gesture.branchId);
+    if (gesture.approvedAt && approvalIsExpired(gesture.approvedAt, policy.approvalExpiryDays, now, (await getOrganisation(tx)).timeZone)) {
+      throw new DomainError("INVALID_STATE", "This approval has expired; reload the page. Nothing was recorded.");
+    }
+    const timeZone = (await getOrganisation(tx)).timeZone;
+    const today = localDate(now, timeZone);
+    const approvedOn = gesture.approvedAt ? localDate(gesture.approvedAt, timeZone) : today;
+    if (input.fulfilledOn > today) throw new DomainError("VALIDATION", "The date cannot be in the future.", { field: "fulfilledOn" });
+    if (input.fulfilledOn < approvedOn) {
+      throw new DomainError("VALIDATION", `The date cannot be before the approval on ${formatIsoDate(approvedOn)}.`, { field: "fulfilledOn" });
+    }
+    const currency = (await getOrganisation(tx)).currency;
+    const onFile = await latestReceipt(tx, gesture.id);
+    if (receiptRequired(input.actualAmount, policy.receiptRequiredAbove) && !input.receipt && !onFile) {
+      throw new DomainError("VALIDATION", `Attach the receipt: it is required above ${formatMoney(policy.receiptRequiredAbove, currency)}.`, { field: "receipt" });
+    }
+    if (input.receipt) {
+      const [stored] = await tx
+        .insert(gestureReceipts)
+        .values({
+          gestureId: gesture.id,
+          storedName: input.receipt.storedName,
+          mediaType: input.receipt.mediaType,
+          size: input.receipt.size,
+          sha256: input.receipt.sha256,
+          originalName: cleanFileName(input.receipt.originalName),
+          uploadedById: actor.id,
+          uploadedAt: now,
+        })
+        .returning({ id: gestureReceipts.id });
+      await saveReceiptContent(tx, stored!.id, input.receipt.content);
       await recordAudit(tx, {
-              actorId: actor.id,
-              action: "gesture.fulfilled",
-              entity: "gesture",
-              entityId: gesture.id,
-              detail: { from: "approved", to: "fulfilled", approved, captured: verdict.captured, released: verdict.released, extra: verdict.extra, receipt: Boolean(input.receipt ?? onFile) },
-              at: now,
-            });
-      return { ...result(updated), captured: verdict.captured, released: verdict.released, difference: verdict.extra };
+        actorId: actor.id,
+        action: "gesture.receipt_attached",
+        entity: "gesture",
+        entityId: gesture.id,
+        detail: { mediaType: input.receipt.mediaType, size: input.receipt.size, sha256: input.receipt.sha256 },
+        at: now,
+      });
+    }
+    const hold = await openHoldOf(tx, gesture.id);
+    const approved = hold?.amount ?? 0;
+    const poolId = hold?.poolId ?? gesture.poolId;
+    const available = poolId ? (await getPoolBalance(tx, poolId)).available : 0;
+    const verdict = fulfilmentVerdict({ approved, actual: input.actualAmount, tolerancePercent: policy.varianceTolerancePercent, available });
+    const nextVersion = gesture.version + 1;
+    const recipient = (await firstRow(tx.select({ segment: customers.segment, since: customers.customerSince }).from(customers).where(eq(customers.id, gesture.customerId)).limit(1)))!;
+    const fields = {
+      // Who received it, as on the day it reached them: what has worked is split by these (issue 21).
+      recipientSegment: recipient.segment,
+      recipientTenureBand: tenureBandOn(recipient.since, input.fulfilledOn),
+      actualAmount: input.actualAmount,
+      vendor: input.vendor,
+      fulfilledOn: input.fulfilledOn,
+      fulfilmentNote: input.note || null,
+      fulfilledById: actor.id,
+      fulfilledAt: now,
+      version: nextVersion,
+      updatedAt: now,
+    };
+    if (verdict.kind === "needs_reapproval") {
+      const updated = await returnedRow(
+        tx
+          .update(gestures)
+          .set({ ...fields, status: "needs_reapproval" })
+          .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+          .returning(),
+      );
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "gesture.reapproval_requested",
+        entity: "gesture",
+        entityId: gesture.id,
+        detail: { from: "approved", to: "needs_reapproval", approved, actual: input.actualAmount, difference: verdict.difference, reason: verdict.reason },
+        at: now,
+      });
+      const why = verdict.reason === "over_tolerance" ? `more than the ${policy.varianceTolerancePercent}% the policy allows over the approved amount` : "more than the pool has available";
+      const message = `${await gestureLabel(tx, gesture.id)} cost ${formatMoney(input.actualAmount, currency)}, ${formatMoney(verdict.difference, currency)} over the approved ${formatMoney(
+        approved,
+        currency,
+      )} (${why}). It needs your approval again.`;
+      for (const userId of await reapprovers(tx, updated, today)) await notify(tx, { userId, kind: "reapproval_needed", gestureId: gesture.id, message, now });
+      return { ...result(updated), captured: 0, released: 0, difference: verdict.difference };
+    }
+    if (hold) {
+      if (input.actualAmount > 0) {
+        await captureHold(
+          tx,
+          { id: actor.id },
+          { holdId: hold.id, actualAmount: input.actualAmount, memo: `Gesture #${gesture.id} fulfilled`, idempotencyKey: `gesture:${gesture.id}:capture:v${nextVersion}`, now },
+        );
+        // Within the variance tolerance the actual may be above the hold: more of the pool is used.
+        await raiseBudgetAlerts(tx, hold.poolId, budgetAlertThresholds(policy), now);
+      } else {
+        await releaseHold(tx, { id: actor.id }, { holdId: hold.id, memo: `Gesture #${gesture.id} fulfilled at no cost`, idempotencyKey: `gesture:${gesture.id}:release:v${nextVersion}`, now });
+      }
+    }
+    const updated = await returnedRow(
+      tx
+        .update(gestures)
+        .set({ ...fields, status: "fulfilled" })
+        .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+        .returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture.fulfilled",
+      entity: "gesture",
+      entityId: gesture.id,
+      detail: { from: "approved", to: "fulfilled", approved, captured: verdict.captured, released: verdict.released, extra: verdict.extra, receipt: Boolean(input.receipt ?? onFile) },
+      at: now,
     });
+    return { ...result(updated), captured: verdict.captured, released: verdict.released, difference: verdict.extra };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,12 +272,16 @@ export async function fulfilGesture(db: DbOrTx, actor: GestureActor, input: Fulf
 
 async function lastApproverId(tx: DbOrTx, gestureId: number): Promise<number | null> {
   return (
-    (await firstRow(tx
-            .select({ id: gestureDecisions.approverId })
-            .from(gestureDecisions)
-            .where(and(eq(gestureDecisions.gestureId, gestureId), eq(gestureDecisions.decision, "approve")))
-            .orderBy(desc(gestureDecisions.id))
-            .limit(1)))?.id ?? null
+    (
+      await firstRow(
+        tx
+          .select({ id: gestureDecisions.approverId })
+          .from(gestureDecisions)
+          .where(and(eq(gestureDecisions.gestureId, gestureId), eq(gestureDecisions.decision, "approve")))
+          .orderBy(desc(gestureDecisions.id))
+          .limit(1),
+      )
+    )?.id ?? null
   );
 }
 
@@ -268,9 +291,7 @@ async function reapprovers(tx: DbOrTx, gesture: Gesture, today: string): Promise
   const last = await lastApproverId(tx, gesture.id);
   const active = last !== null ? (await firstRow(tx.select({ active: users.active }).from(users).where(eq(users.id, last)).limit(1)))?.active : false;
   if (last !== null && active && !excluded.has(last) && (await reapprovalRight(tx, { id: last, role: await roleOf(tx, last), branchId: null }, gesture, today)).allowed) return [last];
-  const managers = (await managerLevelApprovers(tx, gesture, today))
-    .filter((a) => !a.away && !excluded.has(a.userId))
-    .map((a) => a.userId);
+  const managers = (await managerLevelApprovers(tx, gesture, today)).filter((a) => !a.away && !excluded.has(a.userId)).map((a) => a.userId);
   return managers.length > 0 ? managers : (await activeFinanceUserIds(tx)).filter((id) => !excluded.has(id));
 }
 
@@ -302,23 +323,22 @@ const REAPPROVAL_LIST_MAX = 100;
 export async function reapprovalQueue(db: DbOrTx, actor: GestureActor, now: Date) {
   const today = localDate(now, (await getOrganisation(db)).timeZone);
   const candidates = await db
-      .select({ gesture: gestures, customerName: customers.name, branchName: branches.name })
-      .from(gestures)
-      .innerJoin(customers, eq(customers.id, gestures.customerId))
-      .innerJoin(branches, eq(branches.id, gestures.branchId))
-      .where(and(eq(gestures.status, "needs_reapproval"), actor.role === "finance" || actor.branchId === null ? undefined : eq(gestures.branchId, actor.branchId)))
-      .orderBy(asc(gestures.fulfilledAt), asc(gestures.id))
-      .limit(REAPPROVAL_LIST_MAX);
-  return (await filterInSeries(candidates, async ({ gesture }) => (await reapprovalRight(db, actor, gesture, today)).allowed))
-    .map(({ gesture, customerName, branchName }) => ({
-      id: gesture.id,
-      customerName,
-      branchName,
-      approved: gesture.approvedAmount ?? 0,
-      actual: gesture.actualAmount ?? 0,
-      difference: (gesture.actualAmount ?? 0) - (gesture.approvedAmount ?? 0),
-      fulfilledAt: gesture.fulfilledAt,
-    }));
+    .select({ gesture: gestures, customerName: customers.name, branchName: branches.name })
+    .from(gestures)
+    .innerJoin(customers, eq(customers.id, gestures.customerId))
+    .innerJoin(branches, eq(branches.id, gestures.branchId))
+    .where(and(eq(gestures.status, "needs_reapproval"), actor.role === "finance" || actor.branchId === null ? undefined : eq(gestures.branchId, actor.branchId)))
+    .orderBy(asc(gestures.fulfilledAt), asc(gestures.id))
+    .limit(REAPPROVAL_LIST_MAX);
+  return (await filterInSeries(candidates, async ({ gesture }) => (await reapprovalRight(db, actor, gesture, today)).allowed)).map(({ gesture, customerName, branchName }) => ({
+    id: gesture.id,
+    customerName,
+    branchName,
+    approved: gesture.approvedAmount ?? 0,
+    actual: gesture.actualAmount ?? 0,
+    difference: (gesture.actualAmount ?? 0) - (gesture.approvedAmount ?? 0),
+    fulfilledAt: gesture.fulfilledAt,
+  }));
 }
 
 export type ReapprovalInput = { gestureId: number; version: number; decision: "approve" | "refuse"; comment: string };
@@ -327,67 +347,94 @@ export async function decideReapproval(db: DbOrTx, actor: GestureActor, input: R
   const comment = input.comment.trim();
   if (input.decision === "refuse" && !comment) throw new DomainError("VALIDATION", "Say why; the person who fulfilled it reads it.", { field: "comment" });
   return await writeTransaction(db, async (tx) => {
-      const gesture = await loadGesture(tx, input.gestureId);
-      if (gesture.version !== input.version) {
-        const last = await firstRow(tx.select().from(gestureDecisions).where(eq(gestureDecisions.gestureId, gesture.id)).orderBy(desc(gestureDecisions.id)).limit(1));
-        if (last?.approverId === actor.id && (gesture.status === "fulfilled" || gesture.status === "approved")) return result(gesture, true);
-        throw staleVersion(gesture, "gesture");
+    const gesture = await loadGesture(tx, input.gestureId);
+    if (gesture.version !== input.version) {
+      const last = await firstRow(tx.select().from(gestureDecisions).where(eq(gestureDecisions.gestureId, gesture.id)).orderBy(desc(gestureDecisions.id)).limit(1));
+      if (last?.approverId === actor.id && (gesture.status === "fulfilled" || gesture.status === "approved")) return result(gesture, true);
+      throw staleVersion(gesture, "gesture");
+    }
+    const { timeZone, currency } = await getOrganisation(tx);
+    const right = await reapprovalRight(tx, actor, gesture, localDate(now, timeZone));
+    if (!right.allowed) throw new DomainError(gesture.status === "needs_reapproval" ? "FORBIDDEN" : "INVALID_STATE", right.reason);
+    const actual = gesture.actualAmount!;
+    const nextVersion = gesture.version + 1;
+    const hold = await openHoldOf(tx, gesture.id);
+    await tx
+      .insert(gestureDecisions)
+      .values({
+        gestureId: gesture.id,
+        approverId: actor.id,
+        onBehalfOfId: null,
+        level: right.level,
+        decision: input.decision === "approve" ? "approve" : "reject",
+        amount: input.decision === "approve" ? actual : null,
+        comment,
+        at: now,
+      });
+    const label = await gestureLabel(tx, gesture.id);
+    const approverName = (await firstRow(tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).limit(1)))!.name;
+    let updated: Gesture;
+    if (input.decision === "approve") {
+      let holdId = hold?.id ?? null;
+      if (!holdId) {
+        const pool = await currentPoolFor(tx, gesture.branchId, now);
+        if (!pool || pool.periodStatus !== "open") throw new DomainError("INVALID_STATE", "No budget period is open for the branch; finance opens one. Nothing was approved.");
+        holdId = (
+          await placeHold(
+            tx,
+            { id: actor.id },
+            { poolId: pool.id, gestureId: gesture.id, amount: actual, memo: `Gesture #${gesture.id} re-approved`, idempotencyKey: `gesture:${gesture.id}:hold:v${nextVersion}`, now },
+          )
+        ).holdId;
       }
-      const { timeZone, currency } = await getOrganisation(tx);
-      const right = await reapprovalRight(tx, actor, gesture, localDate(now, timeZone));
-      if (!right.allowed) throw new DomainError(gesture.status === "needs_reapproval" ? "FORBIDDEN" : "INVALID_STATE", right.reason);
-      const actual = gesture.actualAmount!;
-      const nextVersion = gesture.version + 1;
-      const hold = await openHoldOf(tx, gesture.id);
-      await tx.insert(gestureDecisions)
-              .values({ gestureId: gesture.id, approverId: actor.id, onBehalfOfId: null, level: right.level, decision: input.decision === "approve" ? "approve" : "reject", amount: input.decision === "approve" ? actual : null, comment, at: now });
-      const label = await gestureLabel(tx, gesture.id);
-      const approverName = (await firstRow(tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).limit(1)))!.name;
-      let updated: Gesture;
-      if (input.decision === "approve") {
-        let holdId = hold?.id ?? null;
-        if (!holdId) {
-          const pool = await currentPoolFor(tx, gesture.branchId, now);
-          if (!pool || pool.periodStatus !== "open") throw new DomainError("INVALID_STATE", "No budget period is open for the branch; finance opens one. Nothing was approved.");
-          holdId = (await placeHold(tx, { id: actor.id }, { poolId: pool.id, gestureId: gesture.id, amount: actual, memo: `Gesture #${gesture.id} re-approved`, idempotencyKey: `gesture:${gesture.id}:hold:v${nextVersion}`, now })).holdId;
-        }
-        const capture = await captureHold(tx, { id: actor.id }, { holdId, actualAmount: actual, memo: `Gesture #${gesture.id} fulfilled (re-approved)`, idempotencyKey: `gesture:${gesture.id}:capture:v${nextVersion}`, now });
-        const poolId = (await firstRow(tx.select({ poolId: holds.poolId }).from(holds).where(eq(holds.id, holdId)).limit(1)))!.poolId;
-        await raiseBudgetAlerts(tx, poolId, budgetAlertThresholds((await getEffectivePolicy(tx, gesture.branchId)).policy), now);
-        updated = await returnedRow(tx
-                .update(gestures)
-                .set({ status: "fulfilled", approvedAmount: actual, version: nextVersion, updatedAt: now, decidedAt: now })
-                .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-                .returning());
-        await recordAudit(tx, {
-                    actorId: actor.id,
-                    action: "gesture.reapproved",
-                    entity: "gesture",
-                    entityId: gesture.id,
-                    detail: { from: "needs_reapproval", to: "fulfilled", previouslyApproved: hold?.amount ?? 0, captured: actual, remainderReleased: capture.remainderReleased, level: right.level },
-                    at: now,
-                  });
-        const message = `${approverName} approved the actual amount of ${formatMoney(actual, currency)} for ${label}; it is fulfilled.`;
-        for (const userId of new Set([gesture.proposerId, gesture.fulfilledById!])) await notify(tx, { userId, kind: "decision", gestureId: gesture.id, message, now });
-      } else {
-        updated = await returnedRow(tx
-                .update(gestures)
-                .set({ status: "approved", actualAmount: null, vendor: null, fulfilledOn: null, fulfilmentNote: null, fulfilledById: null, fulfilledAt: null, version: nextVersion, updatedAt: now })
-                .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-                .returning());
-        await recordAudit(tx, {
-                    actorId: actor.id,
-                    action: "gesture.reapproval_refused",
-                    entity: "gesture",
-                    entityId: gesture.id,
-                    detail: { from: "needs_reapproval", to: "approved", refusedAmount: actual, level: right.level },
-                    at: now,
-                  });
-        const message = `${approverName} did not approve ${formatMoney(actual, currency)} for ${label}. It stays approved at the earlier amount: fulfil it within that, or cancel it. Open it to read why.`;
-        for (const userId of new Set([gesture.proposerId, gesture.fulfilledById!])) await notify(tx, { userId, kind: "decision", gestureId: gesture.id, message, now });
-      }
-      return result(updated);
-    });
+      const capture = await captureHold(
+        tx,
+        { id: actor.id },
+        { holdId, actualAmount: actual, memo: `Gesture #${gesture.id} fulfilled (re-approved)`, idempotencyKey: `gesture:${gesture.id}:capture:v${nextVersion}`, now },
+      );
+      const poolId = (await firstRow(tx.select({ poolId: holds.poolId }).from(holds).where(eq(holds.id, holdId)).limit(1)))!.poolId;
+      await raiseBudgetAlerts(tx, poolId, budgetAlertThresholds((await getEffectivePolicy(tx, gesture.branchId)).policy), now);
+      updated = await returnedRow(
+        tx
+          .update(gestures)
+          .set({ status: "fulfilled", approvedAmount: actual, version: nextVersion, updatedAt: now, decidedAt: now })
+          .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+          .returning(),
+      );
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "gesture.reapproved",
+        entity: "gesture",
+        entityId: gesture.id,
+        detail: { from: "needs_reapproval", to: "fulfilled", previouslyApproved: hold?.amount ?? 0, captured: actual, remainderReleased: capture.remainderReleased, level: right.level },
+        at: now,
+      });
+      const message = `${approverName} approved the actual amount of ${formatMoney(actual, currency)} for ${label}; it is fulfilled.`;
+      for (const userId of new Set([gesture.proposerId, gesture.fulfilledById!])) await notify(tx, { userId, kind: "decision", gestureId: gesture.id, message, now });
+    } else {
+      updated = await returnedRow(
+        tx
+          .update(gestures)
+          .set({ status: "approved", actualAmount: null, vendor: null, fulfilledOn: null, fulfilmentNote: null, fulfilledById: null, fulfilledAt: null, version: nextVersion, updatedAt: now })
+          .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+          .returning(),
+      );
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "gesture.reapproval_refused",
+        entity: "gesture",
+        entityId: gesture.id,
+        detail: { from: "needs_reapproval", to: "approved", refusedAmount: actual, level: right.level },
+        at: now,
+      });
+      const message = `${approverName} did not approve ${formatMoney(
+        actual,
+        currency,
+      )} for ${label}. It stays approved at the earlier amount: fulfil it within that, or cancel it. Open it to read why.`;
+      for (const userId of new Set([gesture.proposerId, gesture.fulfilledById!])) await notify(tx, { userId, kind: "decision", gestureId: gesture.id, message, now });
+    }
+    return result(updated);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -399,36 +446,44 @@ export async function cancelGesture(db: DbOrTx, actor: GestureActor, input: { ge
   const reason = input.reason.trim();
   if (!reason) throw new DomainError("VALIDATION", "Give the reason for cancelling it.", { field: "reason" });
   return await writeTransaction(db, async (tx) => {
-      const gesture = await loadGesture(tx, input.gestureId);
-      requireBranchPerson(actor, gesture, "cancel it");
-      if (gesture.version !== input.version) {
-        if (gesture.status === "cancelled" && gesture.cancelledById === actor.id) return result(gesture, true);
-        throw staleVersion(gesture, "gesture");
-      }
-      if (!(CANCELLABLE as readonly string[]).includes(gesture.status)) {
-        throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only an approved gesture can be cancelled.`);
-      }
-      const hold = await openHoldOf(tx, gesture.id);
-      if (hold) await releaseHold(tx, { id: actor.id }, { holdId: hold.id, memo: `Gesture #${gesture.id} cancelled`, idempotencyKey: `gesture:${gesture.id}:cancel`, now });
-      const updated = await returnedRow(tx
-            .update(gestures)
-            .set({ status: "cancelled", cancelReason: reason, cancelledById: actor.id, endedAt: now, version: gesture.version + 1, updatedAt: now })
-            .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-            .returning());
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "gesture.cancelled",
-              entity: "gesture",
-              entityId: gesture.id,
-              detail: { from: gesture.status, to: "cancelled", released: hold?.amount ?? 0 },
-              at: now,
-            });
-      if (gesture.proposerId !== actor.id) {
-        const name = (await firstRow(tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).limit(1)))!.name;
-        await notify(tx, { userId: gesture.proposerId, kind: "decision", gestureId: gesture.id, message: `${name} cancelled ${(await gestureLabel(tx, gesture.id))}; the money went back to the pool.`, now });
-      }
-      return result(updated);
+    const gesture = await loadGesture(tx, input.gestureId);
+    requireBranchPerson(actor, gesture, "cancel it");
+    if (gesture.version !== input.version) {
+      if (gesture.status === "cancelled" && gesture.cancelledById === actor.id) return result(gesture, true);
+      throw staleVersion(gesture, "gesture");
+    }
+    if (!(CANCELLABLE as readonly string[]).includes(gesture.status)) {
+      throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only an approved gesture can be cancelled.`);
+    }
+    const hold = await openHoldOf(tx, gesture.id);
+    if (hold) await releaseHold(tx, { id: actor.id }, { holdId: hold.id, memo: `Gesture #${gesture.id} cancelled`, idempotencyKey: `gesture:${gesture.id}:cancel`, now });
+    const updated = await returnedRow(
+      tx
+        .update(gestures)
+        .set({ status: "cancelled", cancelReason: reason, cancelledById: actor.id, endedAt: now, version: gesture.version + 1, updatedAt: now })
+        .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+        .returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture.cancelled",
+      entity: "gesture",
+      entityId: gesture.id,
+      detail: { from: gesture.status, to: "cancelled", released: hold?.amount ?? 0 },
+      at: now,
     });
+    if (gesture.proposerId !== actor.id) {
+      const name = (await firstRow(tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).limit(1)))!.name;
+      await notify(tx, {
+        userId: gesture.proposerId,
+        kind: "decision",
+        gestureId: gesture.id,
+        message: `${name} cancelled ${await gestureLabel(tx, gesture.id)}; the money went back to the pool.`,
+        now,
+      });
+    }
+    return result(updated);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -451,49 +506,60 @@ export async function recordOutcome(
   }
   const outcome: Outcome = askedNoGestures ? "negative" : (input.outcome as Outcome);
   return await writeTransaction(db, async (tx) => {
-      const gesture = await loadGesture(tx, input.gestureId);
-      requireBranchPerson(actor, gesture, "record the customer's response");
-      if (gesture.version !== input.version) {
-        if (gesture.status === "closed" && gesture.outcomeRecordedById === actor.id) return result(gesture, true);
-        throw staleVersion(gesture, "gesture");
-      }
-      if (gesture.status !== "fulfilled") {
-        throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; the response is recorded once, after fulfilment.`);
-      }
-      const updated = await returnedRow(tx
-            .update(gestures)
-            .set({ status: "closed", outcome, askedNoGestures, outcomeNote: input.note.trim() || null, outcomeRecordedAt: now, outcomeRecordedById: actor.id, version: gesture.version + 1, updatedAt: now })
-            .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-            .returning());
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "gesture.outcome_recorded",
-              entity: "gesture",
-              entityId: gesture.id,
-              detail: { from: "fulfilled", to: "closed", outcome, askedNoGestures },
-              at: now,
-            });
-      if (askedNoGestures) await markGesturesDeclined(tx, actor, gesture, now);
-      if (gesture.proposerId !== actor.id) {
-        const name = (await firstRow(tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).limit(1)))!.name;
-        await notify(tx, {
-                    userId: gesture.proposerId,
-                    kind: "outcome_recorded",
-                    gestureId: gesture.id,
-                    message: `${name} recorded how the customer responded to ${(await gestureLabel(tx, gesture.id))}, the gesture you proposed. Open it to see.`,
-                    now,
-                  });
-      }
-      return result(updated);
+    const gesture = await loadGesture(tx, input.gestureId);
+    requireBranchPerson(actor, gesture, "record the customer's response");
+    if (gesture.version !== input.version) {
+      if (gesture.status === "closed" && gesture.outcomeRecordedById === actor.id) return result(gesture, true);
+      throw staleVersion(gesture, "gesture");
+    }
+    if (gesture.status !== "fulfilled") {
+      throw new DomainError("INVALID_STATE", `This gesture is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; the response is recorded once, after fulfilment.`);
+    }
+    const updated = await returnedRow(
+      tx
+        .update(gestures)
+        .set({
+          status: "closed",
+          outcome,
+          askedNoGestures,
+          outcomeNote: input.note.trim() || null,
+          outcomeRecordedAt: now,
+          outcomeRecordedById: actor.id,
+          version: gesture.version + 1,
+          updatedAt: now,
+        })
+        .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+        .returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture.outcome_recorded",
+      entity: "gesture",
+      entityId: gesture.id,
+      detail: { from: "fulfilled", to: "closed", outcome, askedNoGestures },
+      at: now,
     });
+    if (askedNoGestures) await markGesturesDeclined(tx, actor, gesture, now);
+    if (gesture.proposerId !== actor.id) {
+      const name = (await firstRow(tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id)).limit(1)))!.name;
+      await notify(tx, {
+        userId: gesture.proposerId,
+        kind: "outcome_recorded",
+        gestureId: gesture.id,
+        message: `${name} recorded how the customer responded to ${await gestureLabel(tx, gesture.id)}, the gesture you proposed. Open it to see.`,
+        now,
+      });
+    }
+    return result(updated);
+  });
 }
 
 /** The job: remind the proposer (and whoever fulfilled it) of a missing outcome after the follow-up delay, once. */
 export async function sendOutcomeReminders(db: Db, now: Date): Promise<{ due: number; sent: number }> {
   const candidates = await db
-      .select({ id: gestures.id, branchId: gestures.branchId, proposerId: gestures.proposerId, fulfilledById: gestures.fulfilledById, fulfilledAt: gestures.fulfilledAt })
-      .from(gestures)
-      .where(and(inArray(gestures.status, ["fulfilled"]), lte(gestures.fulfilledAt, new Date(now.getTime() - SHORTEST_LOCAL_DAY_MS))));
+    .select({ id: gestures.id, branchId: gestures.branchId, proposerId: gestures.proposerId, fulfilledById: gestures.fulfilledById, fulfilledAt: gestures.fulfilledAt })
+    .from(gestures)
+    .where(and(inArray(gestures.status, ["fulfilled"]), lte(gestures.fulfilledAt, new Date(now.getTime() - SHORTEST_LOCAL_DAY_MS))));
   const { timeZone } = await getOrganisation(db);
   let due = 0;
   let sent = 0;
@@ -501,22 +567,22 @@ export async function sendOutcomeReminders(db: Db, now: Date): Promise<{ due: nu
     const { policy } = await getEffectivePolicy(db, g.branchId);
     if (!g.fulfilledAt || outcomeDueAt(g.fulfilledAt, policy.outcomeFollowUpDays, timeZone) > now) continue;
     due++;
-    sent += (await writeTransaction(db, async (tx) => {
-          let count = 0;
-          const label = await gestureLabel(tx, g.id);
-          for (const userId of new Set([g.proposerId, ...(g.fulfilledById ? [g.fulfilledById] : [])])) {
-            const id = await notify(tx, {
-                          userId,
-                          kind: "outcome_reminder",
-                          gestureId: g.id,
-                          message: `${label} was fulfilled ${policy.outcomeFollowUpDays} or more days ago and the customer's response is not recorded yet. Record it when you know.`,
-                          dedupeKey: `outcome_reminder:${g.id}:${userId}`,
-                          now,
-                        });
-            if (id !== null) count++;
-          }
-          return count;
-        }));
+    sent += await writeTransaction(db, async (tx) => {
+      let count = 0;
+      const label = await gestureLabel(tx, g.id);
+      for (const userId of new Set([g.proposerId, ...(g.fulfilledById ? [g.fulfilledById] : [])])) {
+        const id = await notify(tx, {
+          userId,
+          kind: "outcome_reminder",
+          gestureId: g.id,
+          message: `${label} was fulfilled ${policy.outcomeFollowUpDays} or more days ago and the customer's response is not recorded yet. Record it when you know.`,
+          dedupeKey: `outcome_reminder:${g.id}:${userId}`,
+          now,
+        });
+        if (id !== null) count++;
+      }
+      return count;
+    });
   }
   return { due, sent };
 }
@@ -527,11 +593,11 @@ async function markGesturesDeclined(tx: DbOrTx, actor: GestureActor, gesture: Ge
   const reason = `Asked not to receive gestures (recorded with gesture #${gesture.id})`;
   await tx.update(customers).set({ doNotContact: true, doNotContactReason: reason, gesturesDeclinedAt: now, updatedAt: now }).where(eq(customers.id, gesture.customerId));
   await recordAudit(tx, {
-        actorId: actor.id,
-        action: "customer.gestures_declined",
-        entity: "customer",
-        entityId: gesture.customerId,
-        detail: { gestureId: gesture.id, doNotContactBefore: customer.doNotContact },
-        at: now,
-      });
+    actorId: actor.id,
+    action: "customer.gestures_declined",
+    entity: "customer",
+    entityId: gesture.customerId,
+    detail: { gestureId: gesture.id, doNotContactBefore: customer.doNotContact },
+    at: now,
+  });
 }

@@ -40,29 +40,29 @@ export async function listMyProposals(db: DbOrTx, actor: GestureActor, filter: {
   requireProposer(actor);
   const where = and(eq(gestures.proposerId, actor.id), filter.status ? eq(gestures.status, filter.status) : undefined);
   const rows = await db
-      .select({
-        id: gestures.id,
-        status: gestures.status,
-        occasion: gestures.occasion,
-        amount: gestures.requestedAmount,
-        approvedAmount: gestures.approvedAmount,
-        approvedAtDiscretion: gestures.approvedAtDiscretion,
-        createdAt: gestures.createdAt,
-        submittedAt: gestures.submittedAt,
-        updatedAt: gestures.updatedAt,
-        customerId: customers.id,
-        customerName: customers.name,
-        typeName: gestureTypes.name,
-        lastComment: sql<string | null>`(select d.comment from ${gestureDecisions} d where d.gesture_id = ${gestures.id} order by d.id desc limit 1)`,
-        lastDecision: sql<string | null>`(select d.decision from ${gestureDecisions} d where d.gesture_id = ${gestures.id} order by d.id desc limit 1)`,
-      })
-      .from(gestures)
-      .innerJoin(customers, eq(customers.id, gestures.customerId))
-      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-      .where(where)
-      .orderBy(desc(gestures.updatedAt), desc(gestures.id))
-      .limit(filter.pageSize)
-      .offset((filter.page - 1) * filter.pageSize);
+    .select({
+      id: gestures.id,
+      status: gestures.status,
+      occasion: gestures.occasion,
+      amount: gestures.requestedAmount,
+      approvedAmount: gestures.approvedAmount,
+      approvedAtDiscretion: gestures.approvedAtDiscretion,
+      createdAt: gestures.createdAt,
+      submittedAt: gestures.submittedAt,
+      updatedAt: gestures.updatedAt,
+      customerId: customers.id,
+      customerName: customers.name,
+      typeName: gestureTypes.name,
+      lastComment: sql<string | null>`(select d.comment from ${gestureDecisions} d where d.gesture_id = ${gestures.id} order by d.id desc limit 1)`,
+      lastDecision: sql<string | null>`(select d.decision from ${gestureDecisions} d where d.gesture_id = ${gestures.id} order by d.id desc limit 1)`,
+    })
+    .from(gestures)
+    .innerJoin(customers, eq(customers.id, gestures.customerId))
+    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+    .where(where)
+    .orderBy(desc(gestures.updatedAt), desc(gestures.id))
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize);
   const total = (await firstRow(db.select({ n: count() }).from(gestures).where(where).limit(1)))?.n ?? 0;
   return { rows, total };
 }
@@ -70,7 +70,8 @@ export async function listMyProposals(db: DbOrTx, actor: GestureActor, filter: {
 /** Branches whose managers delegated to `actorId` today (active delegations to this user). */
 async function delegatedBranchIds(db: DbOrTx, actorId: number, today: string): Promise<number[]> {
   const manager = aliasedTable(users, "delegating_manager");
-  return (await db
+  return (
+    await db
       .select({ branchId: manager.branchId })
       .from(delegations)
       .innerJoin(manager, eq(manager.id, delegations.managerId))
@@ -84,7 +85,8 @@ async function delegatedBranchIds(db: DbOrTx, actorId: number, today: string): P
           eq(manager.role, "manager"),
           isNotNull(manager.branchId),
         ),
-      ))
+      )
+  )
     .map((r) => r.branchId!)
     .filter((id, i, all) => all.indexOf(id) === i);
 }
@@ -110,77 +112,77 @@ export async function approvalQueue(db: DbOrTx, actor: GestureActor, input: { pa
   const where = await queueCondition(db, actor, today);
   if (!where) return { rows: [], total: 0, currency };
   const base = await db
-      .select({
-        id: gestures.id,
-        version: gestures.version,
-        status: gestures.status,
-        approvalRoute: gestures.approvalRoute,
-        branchId: gestures.branchId,
-        branchName: branches.name,
-        proposerId: gestures.proposerId,
-        proposerName: proposer.name,
-        customerId: gestures.customerId,
-        customerName: customers.name,
-        occasion: gestures.occasion,
-        typeName: gestureTypes.name,
-        amount: gestures.requestedAmount,
-        submittedAt: gestures.submittedAt,
-        signalKind: signals.kind,
-        signalOn: signals.occurredOn,
-        signalSeverity: signals.severity,
-      })
-      .from(gestures)
-      .innerJoin(customers, eq(customers.id, gestures.customerId))
-      .innerJoin(branches, eq(branches.id, gestures.branchId))
-      .innerJoin(proposer, eq(proposer.id, gestures.proposerId))
-      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-      .leftJoin(signals, eq(signals.id, gestures.signalId))
-      .where(where)
-      .orderBy(asc(gestures.submittedAt), asc(gestures.id))
-      .limit(input.pageSize)
-      .offset((input.page - 1) * input.pageSize);
+    .select({
+      id: gestures.id,
+      version: gestures.version,
+      status: gestures.status,
+      approvalRoute: gestures.approvalRoute,
+      branchId: gestures.branchId,
+      branchName: branches.name,
+      proposerId: gestures.proposerId,
+      proposerName: proposer.name,
+      customerId: gestures.customerId,
+      customerName: customers.name,
+      occasion: gestures.occasion,
+      typeName: gestureTypes.name,
+      amount: gestures.requestedAmount,
+      submittedAt: gestures.submittedAt,
+      signalKind: signals.kind,
+      signalOn: signals.occurredOn,
+      signalSeverity: signals.severity,
+    })
+    .from(gestures)
+    .innerJoin(customers, eq(customers.id, gestures.customerId))
+    .innerJoin(branches, eq(branches.id, gestures.branchId))
+    .innerJoin(proposer, eq(proposer.id, gestures.proposerId))
+    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+    .leftJoin(signals, eq(signals.id, gestures.signalId))
+    .where(where)
+    .orderBy(asc(gestures.submittedAt), asc(gestures.id))
+    .limit(input.pageSize)
+    .offset((input.page - 1) * input.pageSize);
   const total = (await firstRow(db.select({ n: count() }).from(gestures).where(where).limit(1)))?.n ?? 0;
   const policies = new Map<number, Policy>();
   const pools = new Map<number, { available: number; label: string } | null>();
   const rows = await mapInSeries(base, async (row) => {
-      let policy = policies.get(row.branchId);
-      if (!policy) policies.set(row.branchId, (policy = (await getEffectivePolicy(db, row.branchId)).policy));
-      if (!pools.has(row.branchId)) {
-        const pool = await currentPoolFor(db, row.branchId, now);
-        pools.set(row.branchId, pool && pool.periodStatus === "open" ? { available: (await getPoolBalance(db, pool.id)).available, label: pool.label } : null);
-      }
-      const pool = pools.get(row.branchId) ?? null;
-      const right = await decisionRight(db, actor, row, today, row.status === "awaiting_finance" ? (await managerApproverOf(db, row.id)) : null);
-      const level = right.allowed ? right.level : null;
-      const goesToFinance = level === "manager" && needsSecondApproval(row.amount, policy);
-      const totals = await customerTwelveMonths(db, row.customerId, now, row.id);
-      const isFinance = actor.role === "finance";
-      return {
-        id: row.id,
-        version: row.version,
-        status: row.status,
-        branchName: row.branchName,
-        proposerName: row.proposerName,
-        customerId: row.customerId,
-        customerName: row.customerName,
-        occasion: row.occasion,
-        occasionLabel: SIGNAL_KIND_LABELS[row.occasion],
-        typeName: row.typeName,
-        amount: row.amount,
-        submittedAt: row.submittedAt,
-        // Finance sees the occasion category only; branch approvers a summary of the signal (never its note).
-        signal: !isFinance && row.signalKind ? { kind: SIGNAL_KIND_LABELS[row.signalKind], on: row.signalOn!, severity: row.signalSeverity! } : null,
-        canDecide: right.allowed,
-        refusal: right.allowed ? null : right.reason,
-        level,
-        goesToFinance,
-        policyNote: customerCapNote(totals, row.amount, policy, currency),
-        poolAvailable: pool?.available ?? null,
-        poolLabel: pool?.label ?? null,
-        availableAfter: pool && !goesToFinance ? pool.available - row.amount : null,
-        covered: pool ? pool.available >= row.amount : false,
-      };
-    });
+    let policy = policies.get(row.branchId);
+    if (!policy) policies.set(row.branchId, (policy = (await getEffectivePolicy(db, row.branchId)).policy));
+    if (!pools.has(row.branchId)) {
+      const pool = await currentPoolFor(db, row.branchId, now);
+      pools.set(row.branchId, pool && pool.periodStatus === "open" ? { available: (await getPoolBalance(db, pool.id)).available, label: pool.label } : null);
+    }
+    const pool = pools.get(row.branchId) ?? null;
+    const right = await decisionRight(db, actor, row, today, row.status === "awaiting_finance" ? await managerApproverOf(db, row.id) : null);
+    const level = right.allowed ? right.level : null;
+    const goesToFinance = level === "manager" && needsSecondApproval(row.amount, policy);
+    const totals = await customerTwelveMonths(db, row.customerId, now, row.id);
+    const isFinance = actor.role === "finance";
+    return {
+      id: row.id,
+      version: row.version,
+      status: row.status,
+      branchName: row.branchName,
+      proposerName: row.proposerName,
+      customerId: row.customerId,
+      customerName: row.customerName,
+      occasion: row.occasion,
+      occasionLabel: SIGNAL_KIND_LABELS[row.occasion],
+      typeName: row.typeName,
+      amount: row.amount,
+      submittedAt: row.submittedAt,
+      // Finance sees the occasion category only; branch approvers a summary of the signal (never its note).
+      signal: !isFinance && row.signalKind ? { kind: SIGNAL_KIND_LABELS[row.signalKind], on: row.signalOn!, severity: row.signalSeverity! } : null,
+      canDecide: right.allowed,
+      refusal: right.allowed ? null : right.reason,
+      level,
+      goesToFinance,
+      policyNote: customerCapNote(totals, row.amount, policy, currency),
+      poolAvailable: pool?.available ?? null,
+      poolLabel: pool?.label ?? null,
+      availableAfter: pool && !goesToFinance ? pool.available - row.amount : null,
+      covered: pool ? pool.available >= row.amount : false,
+    };
+  });
   return { rows, total, currency };
 }
 
@@ -202,11 +204,18 @@ export async function authorizeGestureView(db: DbOrTx, actor: GestureActor, gest
   const gesture = await firstRow(db.select().from(gestures).where(eq(gestures.id, gestureId)).limit(1));
   if (!gesture) throw new DomainError("NOT_FOUND", "This proposal does not exist, or it is not yours to see.");
   const { today, timeZone } = await organisationFacts(db, now);
-  const managerApproverId = gesture.status === "awaiting_finance" ? (await managerApproverOf(db, gesture.id)) : null;
+  const managerApproverId = gesture.status === "awaiting_finance" ? await managerApproverOf(db, gesture.id) : null;
   const right = await decisionRight(db, actor, gesture, today, managerApproverId);
   const isFinance = actor.role === "finance";
   const ofBranch = (actor.role === "staff" || actor.role === "manager") && actor.branchId === gesture.branchId;
-  const decidedBefore = async () => (await firstRow(db.select({ id: gestureDecisions.id }).from(gestureDecisions).where(and(eq(gestureDecisions.gestureId, gesture.id), eq(gestureDecisions.approverId, actor.id))).limit(1))) !== undefined;
+  const decidedBefore = async () =>
+    (await firstRow(
+      db
+        .select({ id: gestureDecisions.id })
+        .from(gestureDecisions)
+        .where(and(eq(gestureDecisions.gestureId, gesture.id), eq(gestureDecisions.approverId, actor.id)))
+        .limit(1),
+    )) !== undefined;
   // Cheapest checks first: most people who open a gesture are of its branch or finance.
   const reapproval = await reapprovalRight(db, actor, gesture, today);
   if (!isFinance && !ofBranch && !right.allowed && !reapproval.allowed && !(await decidedBefore())) {
@@ -218,36 +227,38 @@ export async function authorizeGestureView(db: DbOrTx, actor: GestureActor, gest
 export async function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: number, now: Date) {
   const { gesture, today, timeZone, right, reapproval, isFinance, ofBranch } = await authorizeGestureView(db, actor, gestureId, now);
   const decisions = await db
-      .select({
-        id: gestureDecisions.id,
-        level: gestureDecisions.level,
-        decision: gestureDecisions.decision,
-        amount: gestureDecisions.amount,
-        comment: gestureDecisions.comment,
-        at: gestureDecisions.at,
-        approverId: gestureDecisions.approverId,
-        approverName: users.name,
-        onBehalfOfName: sql<string | null>`(select u.name from ${users} u where u.id = ${gestureDecisions.onBehalfOfId})`,
-      })
-      .from(gestureDecisions)
-      .innerJoin(users, eq(users.id, gestureDecisions.approverId))
-      .where(eq(gestureDecisions.gestureId, gesture.id))
-      .orderBy(asc(gestureDecisions.id));
+    .select({
+      id: gestureDecisions.id,
+      level: gestureDecisions.level,
+      decision: gestureDecisions.decision,
+      amount: gestureDecisions.amount,
+      comment: gestureDecisions.comment,
+      at: gestureDecisions.at,
+      approverId: gestureDecisions.approverId,
+      approverName: users.name,
+      onBehalfOfName: sql<string | null>`(select u.name from ${users} u where u.id = ${gestureDecisions.onBehalfOfId})`,
+    })
+    .from(gestureDecisions)
+    .innerJoin(users, eq(users.id, gestureDecisions.approverId))
+    .where(eq(gestureDecisions.gestureId, gesture.id))
+    .orderBy(asc(gestureDecisions.id));
   const customer = (await firstRow(db.select({ id: customers.id, name: customers.name, crmRef: customers.crmRef }).from(customers).where(eq(customers.id, gesture.customerId)).limit(1)))!;
   const branch = (await firstRow(db.select({ name: branches.name }).from(branches).where(eq(branches.id, gesture.branchId)).limit(1)))!;
   const type = (await findGestureType(db, gesture.typeId))!;
   const signal =
     gesture.signalId && !isFinance
-      ? ((await firstRow(db.select({ id: signals.id, kind: signals.kind, occurredOn: signals.occurredOn, severity: signals.severity }).from(signals).where(eq(signals.id, gesture.signalId)).limit(1))) ?? null)
+      ? (await firstRow(
+          db.select({ id: signals.id, kind: signals.kind, occurredOn: signals.occurredOn, severity: signals.severity }).from(signals).where(eq(signals.id, gesture.signalId)).limit(1),
+        )) ?? null
       : null;
   const isProposer = gesture.proposerId === actor.id;
   const { policy } = await getEffectivePolicy(db, gesture.branchId);
-  const pool = right.allowed ? (await currentPoolFor(db, gesture.branchId, now)) : null;
+  const pool = right.allowed ? await currentPoolFor(db, gesture.branchId, now) : null;
   const poolAvailable = pool && pool.periodStatus === "open" ? (await getPoolBalance(db, pool.id)).available : null;
   const receipt = await latestReceipt(db, gesture.id);
   const personOfBranch = ofBranch;
   const openHold = await openHoldOf(db, gesture.id);
-  const namesOf = async (id: number | null) => (id === null ? null : (await userName(db, id)));
+  const namesOf = async (id: number | null) => (id === null ? null : await userName(db, id));
   return {
     // The organisation's today and the approval's local date bound the fulfilment date, so the
     // browser's date picker refuses what the server would refuse.
@@ -266,7 +277,7 @@ export async function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: nu
       deliveryMethod: gesture.deliveryMethod,
       compensationOwed: gesture.compensationOwed,
       /** Set when the approver must write a reason (hardship, collections, dispute): says why. */
-      approverReason: right.allowed ? (await approverReasonNeeded(db, gesture, today)) : null,
+      approverReason: right.allowed ? await approverReasonNeeded(db, gesture, today) : null,
       cardMessage: isFinance ? null : gesture.cardMessage,
       justification: isFinance ? null : gesture.justification,
       createdAt: gesture.createdAt,
@@ -322,27 +333,27 @@ export async function viewGesture(db: DbOrTx, actor: GestureActor, gestureId: nu
 /** A customer's gestures (newest first) for the customer page; the caller checked the customer is the actor's. */
 export async function customerGestureHistory(db: DbOrTx, customerId: number, limit = 50) {
   return await db
-      .select({
-        id: gestures.id,
-        status: gestures.status,
-        occasion: gestures.occasion,
-        typeName: gestureTypes.name,
-        amount: gestures.requestedAmount,
-        approvedAmount: gestures.approvedAmount,
-        actualAmount: gestures.actualAmount,
-        fulfilledOn: gestures.fulfilledOn,
-        outcome: gestures.outcome,
-        askedNoGestures: gestures.askedNoGestures,
-        createdAt: gestures.createdAt,
-        submittedAt: gestures.submittedAt,
-        proposerName: users.name,
-      })
-      .from(gestures)
-      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-      .innerJoin(users, eq(users.id, gestures.proposerId))
-      .where(eq(gestures.customerId, customerId))
-      .orderBy(desc(gestures.createdAt), desc(gestures.id))
-      .limit(limit);
+    .select({
+      id: gestures.id,
+      status: gestures.status,
+      occasion: gestures.occasion,
+      typeName: gestureTypes.name,
+      amount: gestures.requestedAmount,
+      approvedAmount: gestures.approvedAmount,
+      actualAmount: gestures.actualAmount,
+      fulfilledOn: gestures.fulfilledOn,
+      outcome: gestures.outcome,
+      askedNoGestures: gestures.askedNoGestures,
+      createdAt: gestures.createdAt,
+      submittedAt: gestures.submittedAt,
+      proposerName: users.name,
+    })
+    .from(gestures)
+    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+    .innerJoin(users, eq(users.id, gestures.proposerId))
+    .where(eq(gestures.customerId, customerId))
+    .orderBy(desc(gestures.createdAt), desc(gestures.id))
+    .limit(limit);
 }
 
 /** What the proposal form needs for a customer of the actor's branch: signals (no notes), types, policy hints. */
@@ -351,29 +362,31 @@ export async function proposalFormOptions(db: DbOrTx, actor: GestureActor, custo
   const customer = await firstRow(db.select().from(customers).where(eq(customers.id, customerId)).limit(1));
   if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
   const recentSignals = await db
-      .select({ id: signals.id, kind: signals.kind, occurredOn: signals.occurredOn, severity: signals.severity })
-      .from(signals)
-      .where(eq(signals.customerId, customer.id))
-      .orderBy(desc(signals.occurredOn), desc(signals.id))
-      .limit(20);
+    .select({ id: signals.id, kind: signals.kind, occurredOn: signals.occurredOn, severity: signals.severity })
+    .from(signals)
+    .where(eq(signals.customerId, customer.id))
+    .orderBy(desc(signals.occurredOn), desc(signals.id))
+    .limit(20);
   const { policy } = await getEffectivePolicy(db, branchId);
   const totals = await customerTwelveMonths(db, customer.id, now);
   const { today, currency } = await organisationFacts(db, now);
   const org = await getOrganisation(db);
-  const household = isOn(policy.householdCap) ? (await householdTwelveMonths(db, customer.id, now)) : { otherCustomers: 0, amount: 0, count: 0 };
+  const household = isOn(policy.householdCap) ? await householdTwelveMonths(db, customer.id, now) : { otherCustomers: 0, amount: 0, count: 0 };
   const hardship = await recentHardshipSignal(db, customer.id, today, policy.hardshipLookbackDays);
   const connectedBranch =
     isOn(policy.connectedPersonCheck) && customer.connectedBranchId !== null
-      ? ((await firstRow(db.select({ id: branches.id, name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).limit(1))) ?? null)
+      ? (await firstRow(db.select({ id: branches.id, name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).limit(1))) ?? null
       : null;
   const householdTotals = { amount: totals.amount + household.amount, count: totals.count + household.count };
-  const lastResponse = await firstRow(db
+  const lastResponse = await firstRow(
+    db
       .select({ outcome: gestures.outcome, recordedAt: gestures.outcomeRecordedAt, askedNoGestures: gestures.askedNoGestures, typeName: gestureTypes.name })
       .from(gestures)
       .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
       .where(and(eq(gestures.customerId, customer.id), isNotNull(gestures.outcomeRecordedAt)))
       .orderBy(desc(gestures.outcomeRecordedAt))
-      .limit(1));
+      .limit(1),
+  );
   const negativeOn = lastResponse?.outcome === "negative" && lastResponse.recordedAt ? localDate(lastResponse.recordedAt, org.timeZone) : null;
   return {
     customer: {
@@ -399,20 +412,27 @@ export async function proposalFormOptions(db: DbOrTx, actor: GestureActor, custo
           ? `The CRM marks this customer as staff of ${connectedBranch.name}, or connected to its staff; ${connectedBranch.name} cannot propose a gesture for them (policy: connected persons).`
           : null,
       /** Another branch's connected person: finance decides. */
-      financeOnly: connectedBranch && connectedBranch.id !== branchId ? `The CRM marks this customer as staff of ${connectedBranch.name}, or connected to its staff: finance decides any gesture for them (policy: connected persons).` : null,
+      financeOnly:
+        connectedBranch && connectedBranch.id !== branchId
+          ? `The CRM marks this customer as staff of ${connectedBranch.name}, or connected to its staff: finance decides any gesture for them (policy: connected persons).`
+          : null,
       hardship: hardship
         ? `${hardshipWords(hardship, today, policy.hardshipLookbackDays)}: any gesture needs a manager's approval with a written reason, whatever the amount. Write the reason here.`
         : null,
       household:
         household.otherCustomers > 0
-          ? `${household.otherCustomers + 1} customers share this delivery address and count together toward the per-customer cap: ${householdTotals.count} gesture${householdTotals.count === 1 ? "" : "s"} worth ${formatMoney(householdTotals.amount, currency)} in the last 12 months (caps: ${policy.customerCapCount} gestures, ${formatMoney(policy.customerCapAmount, currency)}).`
+          ? `${household.otherCustomers + 1} customers share this delivery address and count together toward the per-customer cap: ${householdTotals.count} gesture${
+              householdTotals.count === 1 ? "" : "s"
+            } worth ${formatMoney(householdTotals.amount, currency)} in the last 12 months (caps: ${policy.customerCapCount} gestures, ${formatMoney(policy.customerCapAmount, currency)}).`
           : null,
       redress: isOn(policy.redressCheck),
       complaintsProcessText: org.complaintsProcessText,
       /** The last recorded response was negative, recently enough that the policy leaves the customer alone (issue 21). */
       leaveAlone:
         negativeOn && isLeftAlone(negativeOn, today, policy.leaveAloneMonths)
-          ? `This customer's last gesture (${lastResponse!.typeName}, response recorded on ${formatIsoDate(negativeOn)}) met a negative response, so the policy leaves them out of suggestions for ${policy.leaveAloneMonths === 1 ? "1 month" : `${policy.leaveAloneMonths} months`}, until ${formatIsoDate(leftAloneUntil(negativeOn, policy.leaveAloneMonths))}. Propose only if you know a gesture is welcome now.`
+          ? `This customer's last gesture (${lastResponse!.typeName}, response recorded on ${formatIsoDate(negativeOn)}) met a negative response, so the policy leaves them out of suggestions for ${
+              policy.leaveAloneMonths === 1 ? "1 month" : `${policy.leaveAloneMonths} months`
+            }, until ${formatIsoDate(leftAloneUntil(negativeOn, policy.leaveAloneMonths))}. Propose only if you know a gesture is welcome now.`
           : null,
     },
   };

@@ -34,10 +34,7 @@ export async function loadGesture(db: DbOrTx, gestureId: number): Promise<Gestur
 
 /** The refusal of a form made on an older version; `noun` is what the person was looking at. */
 export function staleVersion(gesture: Gesture, noun: "proposal" | "gesture" = "proposal") {
-  return new DomainError(
-    "CONFLICT",
-    `This ${noun} changed since you opened it; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. Reload the page to see it; nothing was changed.`,
-  );
+  return new DomainError("CONFLICT", `This ${noun} changed since you opened it; it is now ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}. Reload the page to see it; nothing was changed.`);
 }
 
 export async function organisationFacts(db: DbOrTx, now: Date) {
@@ -57,12 +54,14 @@ export async function userName(db: DbOrTx, userId: number): Promise<string> {
 }
 
 export async function managerApproverOf(tx: DbOrTx, gestureId: number): Promise<number | null> {
-  const row = await firstRow(tx
+  const row = await firstRow(
+    tx
       .select({ approverId: gestureDecisions.approverId })
       .from(gestureDecisions)
       .where(and(eq(gestureDecisions.gestureId, gestureId), eq(gestureDecisions.level, "manager"), eq(gestureDecisions.decision, "approve")))
       .orderBy(desc(gestureDecisions.id))
-      .limit(1));
+      .limit(1),
+  );
   return row?.approverId ?? null;
 }
 
@@ -76,7 +75,8 @@ export const countedAmount = sql<number>`coalesce(sum(case when ${gestures.statu
 
 /** The customer's counting gestures over the rolling 12 months, without `exceptGestureId`. */
 export async function customerTwelveMonths(db: DbOrTx, customerId: number, now: Date, exceptGestureId: number | null = null) {
-  const row = await firstRow(db
+  const row = await firstRow(
+    db
       .select({ amount: countedAmount, count: count() })
       .from(gestures)
       .where(
@@ -86,7 +86,9 @@ export async function customerTwelveMonths(db: DbOrTx, customerId: number, now: 
           gte(gestures.submittedAt, twelveMonthsBefore(now)),
           exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
         ),
-      ).limit(1));
+      )
+      .limit(1),
+  );
   return { amount: Number(row?.amount ?? 0), count: row?.count ?? 0 };
 }
 
@@ -97,13 +99,15 @@ export async function customerTwelveMonths(db: DbOrTx, customerId: number, now: 
 export async function householdTwelveMonths(db: DbOrTx, customerId: number, now: Date, exceptGestureId: number | null = null) {
   const me = await firstRow(db.select({ addressKey: customers.addressKey }).from(customers).where(eq(customers.id, customerId)).limit(1));
   if (!me?.addressKey) return { otherCustomers: 0, amount: 0, count: 0 };
-  const others = (await db
+  const others = (
+    await db
       .select({ id: customers.id })
       .from(customers)
-      .where(and(eq(customers.addressKey, me.addressKey), ne(customers.id, customerId), isNull(customers.erasedAt))))
-    .map((row) => row.id);
+      .where(and(eq(customers.addressKey, me.addressKey), ne(customers.id, customerId), isNull(customers.erasedAt)))
+  ).map((row) => row.id);
   if (others.length === 0) return { otherCustomers: 0, amount: 0, count: 0 };
-  const row = await firstRow(db
+  const row = await firstRow(
+    db
       .select({ amount: countedAmount, count: count() })
       .from(gestures)
       .where(
@@ -113,19 +117,23 @@ export async function householdTwelveMonths(db: DbOrTx, customerId: number, now:
           gte(gestures.submittedAt, twelveMonthsBefore(now)),
           exceptGestureId === null ? undefined : ne(gestures.id, exceptGestureId),
         ),
-      ).limit(1));
+      )
+      .limit(1),
+  );
   return { otherCustomers: others.length, amount: Number(row?.amount ?? 0), count: row?.count ?? 0 };
 }
 
 /** The customer's most recent hardship, collections or dispute signal dated `lookbackDays` before `today` or later; none when the check is off. */
 export async function recentHardshipSignal(db: DbOrTx, customerId: number, today: string, lookbackDays: number): Promise<HardshipSignal | null> {
   if (lookbackDays <= 0) return null;
-  const row = await firstRow(db
+  const row = await firstRow(
+    db
       .select({ kind: signals.kind, occurredOn: signals.occurredOn })
       .from(signals)
       .where(and(eq(signals.customerId, customerId), inArray(signals.kind, [...HARDSHIP_KINDS]), gte(signals.occurredOn, addDays(today, -lookbackDays))))
       .orderBy(desc(signals.occurredOn))
-      .limit(1));
+      .limit(1),
+  );
   return row ?? null;
 }
 

@@ -58,7 +58,7 @@ export type ProposalInput = {
 
 /** The answer kept: only where the question is asked. */
 function compensationAnswer(input: ProposalInput): CompensationAnswer | null {
-  return isRedressOccasion(input.occasion) ? (input.compensationOwed ?? null) : null;
+  return isRedressOccasion(input.occasion) ? input.compensationOwed ?? null : null;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -104,45 +104,47 @@ export type ProposeInput = ProposalInput & { customerId: number; createKey: stri
 export async function proposeGesture(db: DbOrTx, actor: GestureActor, input: ProposeInput, now: Date): Promise<TransitionResult> {
   const branchId = requireProposer(actor);
   return await writeTransaction(db, async (tx) => {
-      const existing = await firstRow(tx.select().from(gestures).where(eq(gestures.createKey, input.createKey)).limit(1));
-      if (existing) {
-        if (existing.proposerId !== actor.id) throw new DomainError("CONFLICT", "This form was already used. Reload the page and try again.");
-        return { gestureId: existing.id, status: existing.status, version: existing.version, alreadyDone: true };
-      }
-      const customer = await loadCustomerForProposal(tx, branchId, input.customerId);
-      checkDelivery(customer, input);
-      const { amount } = await checkProposalInput(tx, customer.id, input);
-      const created = await returnedRow(tx
-            .insert(gestures)
-            .values({
-              customerId: customer.id,
-              branchId: customer.branchId,
-              proposerId: actor.id,
-              occasion: input.occasion,
-              signalId: input.signalId ?? null,
-              typeId: input.typeId,
-              requestedAmount: amount,
-              cardMessage: input.cardMessage,
-              justification: input.justification,
-              deliveryMethod: input.deliveryMethod,
-              compensationOwed: compensationAnswer(input),
-              status: "draft",
-              createKey: input.createKey,
-              createdAt: now,
-              updatedAt: now,
-            })
-            .returning());
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "gesture.drafted",
-              entity: "gesture",
-              entityId: created.id,
-              detail: { customerId: customer.id, branchId: customer.branchId, typeId: input.typeId, amount, status: "draft" },
-              at: now,
-            });
-      if (!input.submit) return { gestureId: created.id, status: created.status, version: created.version, alreadyDone: false };
-      return await submitInTransaction(tx, actor, created, now);
+    const existing = await firstRow(tx.select().from(gestures).where(eq(gestures.createKey, input.createKey)).limit(1));
+    if (existing) {
+      if (existing.proposerId !== actor.id) throw new DomainError("CONFLICT", "This form was already used. Reload the page and try again.");
+      return { gestureId: existing.id, status: existing.status, version: existing.version, alreadyDone: true };
+    }
+    const customer = await loadCustomerForProposal(tx, branchId, input.customerId);
+    checkDelivery(customer, input);
+    const { amount } = await checkProposalInput(tx, customer.id, input);
+    const created = await returnedRow(
+      tx
+        .insert(gestures)
+        .values({
+          customerId: customer.id,
+          branchId: customer.branchId,
+          proposerId: actor.id,
+          occasion: input.occasion,
+          signalId: input.signalId ?? null,
+          typeId: input.typeId,
+          requestedAmount: amount,
+          cardMessage: input.cardMessage,
+          justification: input.justification,
+          deliveryMethod: input.deliveryMethod,
+          compensationOwed: compensationAnswer(input),
+          status: "draft",
+          createKey: input.createKey,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture.drafted",
+      entity: "gesture",
+      entityId: created.id,
+      detail: { customerId: customer.id, branchId: customer.branchId, typeId: input.typeId, amount, status: "draft" },
+      at: now,
     });
+    if (!input.submit) return { gestureId: created.id, status: created.status, version: created.version, alreadyDone: false };
+    return await submitInTransaction(tx, actor, created, now);
+  });
 }
 
 export type EditInput = ProposalInput & { gestureId: number; version: number; submit: boolean };
@@ -151,63 +153,65 @@ export type EditInput = ProposalInput & { gestureId: number; version: number; su
 export async function editProposal(db: DbOrTx, actor: GestureActor, input: EditInput, now: Date): Promise<TransitionResult> {
   const branchId = requireProposer(actor);
   return await writeTransaction(db, async (tx) => {
-      const gesture = await loadGesture(tx, input.gestureId);
-      if (gesture.proposerId !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who proposed it may change a proposal.");
-      if (gesture.version !== input.version) {
-        if (input.submit && ["submitted", "awaiting_finance", "approved"].includes(gesture.status)) {
-          return { gestureId: gesture.id, status: gesture.status, version: gesture.version, alreadyDone: true };
-        }
-        throw staleVersion(gesture);
+    const gesture = await loadGesture(tx, input.gestureId);
+    if (gesture.proposerId !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who proposed it may change a proposal.");
+    if (gesture.version !== input.version) {
+      if (input.submit && ["submitted", "awaiting_finance", "approved"].includes(gesture.status)) {
+        return { gestureId: gesture.id, status: gesture.status, version: gesture.version, alreadyDone: true };
       }
-      if (gesture.status !== "draft" && gesture.status !== "returned") {
-        throw new DomainError("INVALID_STATE", `This proposal is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only a draft or a returned proposal can be changed.`);
-      }
-      if (gesture.branchId !== branchId) throw new DomainError("FORBIDDEN", "This proposal belongs to another branch; you moved since you made it.");
-      checkDelivery(await loadCustomerForProposal(tx, branchId, gesture.customerId), input);
-      const { amount } = await checkProposalInput(tx, gesture.customerId, input);
-      const updated = await returnedRow(tx
-            .update(gestures)
-            .set({
-              occasion: input.occasion,
-              signalId: input.signalId ?? null,
-              typeId: input.typeId,
-              requestedAmount: amount,
-              cardMessage: input.cardMessage,
-              justification: input.justification,
-              deliveryMethod: input.deliveryMethod,
-              compensationOwed: compensationAnswer(input),
-              version: gesture.version + 1,
-              updatedAt: now,
-            })
-            .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-            .returning());
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "gesture.edited",
-              entity: "gesture",
-              entityId: gesture.id,
-              detail: { typeId: input.typeId, amount, status: gesture.status, version: updated.version },
-              at: now,
-            });
-      if (!input.submit) return { gestureId: updated.id, status: updated.status, version: updated.version, alreadyDone: false };
-      return await submitInTransaction(tx, actor, updated, now);
+      throw staleVersion(gesture);
+    }
+    if (gesture.status !== "draft" && gesture.status !== "returned") {
+      throw new DomainError("INVALID_STATE", `This proposal is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only a draft or a returned proposal can be changed.`);
+    }
+    if (gesture.branchId !== branchId) throw new DomainError("FORBIDDEN", "This proposal belongs to another branch; you moved since you made it.");
+    checkDelivery(await loadCustomerForProposal(tx, branchId, gesture.customerId), input);
+    const { amount } = await checkProposalInput(tx, gesture.customerId, input);
+    const updated = await returnedRow(
+      tx
+        .update(gestures)
+        .set({
+          occasion: input.occasion,
+          signalId: input.signalId ?? null,
+          typeId: input.typeId,
+          requestedAmount: amount,
+          cardMessage: input.cardMessage,
+          justification: input.justification,
+          deliveryMethod: input.deliveryMethod,
+          compensationOwed: compensationAnswer(input),
+          version: gesture.version + 1,
+          updatedAt: now,
+        })
+        .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+        .returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture.edited",
+      entity: "gesture",
+      entityId: gesture.id,
+      detail: { typeId: input.typeId, amount, status: gesture.status, version: updated.version },
+      at: now,
     });
+    if (!input.submit) return { gestureId: updated.id, status: updated.status, version: updated.version, alreadyDone: false };
+    return await submitInTransaction(tx, actor, updated, now);
+  });
 }
 
 /** Submits a draft or a returned proposal as it stands. */
 export async function submitGesture(db: DbOrTx, actor: GestureActor, input: { gestureId: number; version: number }, now: Date): Promise<TransitionResult> {
   requireProposer(actor);
   return await writeTransaction(db, async (tx) => {
-      const gesture = await loadGesture(tx, input.gestureId);
-      if (gesture.proposerId !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who proposed it may submit a proposal.");
-      if (gesture.version !== input.version) {
-        if (["submitted", "awaiting_finance", "approved"].includes(gesture.status)) {
-          return { gestureId: gesture.id, status: gesture.status, version: gesture.version, alreadyDone: true };
-        }
-        throw staleVersion(gesture);
+    const gesture = await loadGesture(tx, input.gestureId);
+    if (gesture.proposerId !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who proposed it may submit a proposal.");
+    if (gesture.version !== input.version) {
+      if (["submitted", "awaiting_finance", "approved"].includes(gesture.status)) {
+        return { gestureId: gesture.id, status: gesture.status, version: gesture.version, alreadyDone: true };
       }
-      return await submitInTransaction(tx, actor, gesture, now);
-    });
+      throw staleVersion(gesture);
+    }
+    return await submitInTransaction(tx, actor, gesture, now);
+  });
 }
 
 /** The figures the policy checks need, gathered inside the transaction. */
@@ -218,7 +222,8 @@ export async function gatherProposalFigures(tx: DbOrTx, gesture: Gesture, now: D
   const type = (await findGestureType(tx, gesture.typeId))!;
   const customer = (await firstRow(tx.select().from(customers).where(eq(customers.id, gesture.customerId)).limit(1)))!;
   const branch = (await firstRow(tx.select({ name: branches.name }).from(branches).where(eq(branches.id, gesture.branchId)).limit(1)))!;
-  const duplicate = await firstRow(tx
+  const duplicate = await firstRow(
+    tx
       .select({ submittedAt: gestures.submittedAt, branchName: branches.name })
       .from(gestures)
       .innerJoin(branches, eq(branches.id, gestures.branchId))
@@ -232,14 +237,16 @@ export async function gatherProposalFigures(tx: DbOrTx, gesture: Gesture, now: D
         ),
       )
       .orderBy(desc(gestures.submittedAt))
-      .limit(1));
+      .limit(1),
+  );
   const monthStart = startOfLocalDay(`${today.slice(0, 8)}01`, timeZone);
-  const staffMonth = await firstRow(tx
+  const staffMonth = await firstRow(
+    tx
       .select({ amount: countedAmount })
       .from(gestures)
-      .where(
-        and(eq(gestures.proposerId, gesture.proposerId), inArray(gestures.status, [...COUNTING_STATUSES]), gte(gestures.submittedAt, monthStart), ne(gestures.id, gesture.id)),
-      ).limit(1));
+      .where(and(eq(gestures.proposerId, gesture.proposerId), inArray(gestures.status, [...COUNTING_STATUSES]), gte(gestures.submittedAt, monthStart), ne(gestures.id, gesture.id)))
+      .limit(1),
+  );
   const pool = await currentPoolFor(tx, gesture.branchId, now);
   return {
     figures: {
@@ -253,7 +260,8 @@ export async function gatherProposalFigures(tx: DbOrTx, gesture: Gesture, now: D
         doNotContact: customer.doNotContact,
         erased: customer.erasedAt !== null,
         connectedBranchId: customer.connectedBranchId,
-        connectedBranchName: customer.connectedBranchId === null ? null : ((await firstRow(tx.select({ name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).limit(1)))?.name ?? null),
+        connectedBranchName:
+          customer.connectedBranchId === null ? null : (await firstRow(tx.select({ name: branches.name }).from(branches).where(eq(branches.id, customer.connectedBranchId)).limit(1)))?.name ?? null,
       },
       customerTwelveMonths: await customerTwelveMonths(tx, gesture.customerId, now, gesture.id),
       household: await householdTwelveMonths(tx, gesture.customerId, now, gesture.id),
@@ -298,71 +306,81 @@ async function submitInTransaction(tx: DbOrTx, actor: GestureActor, gesture: Ges
       await placeHold(tx, { id: actor.id }, { poolId: pool.id, gestureId: gesture.id, amount, memo: `Gesture #${gesture.id}`, idempotencyKey: `gesture:${gesture.id}:hold:v${nextVersion}`, now });
       await raiseBudgetAlerts(tx, pool.id, budgetAlertThresholds(figures.policy), now);
     }
-    const updated = await returnedRow(tx
-          .update(gestures)
-          .set({
-            status: "approved",
-            approvalRoute: null,
-            approvedAtDiscretion: true,
-            approvedAmount: amount,
-            poolId: pool.id,
-            submittedAt: now,
-            approvedAt: now,
-            decidedAt: now,
-            version: nextVersion,
-            updatedAt: now,
-          })
-          .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-          .returning());
+    const updated = await returnedRow(
+      tx
+        .update(gestures)
+        .set({
+          status: "approved",
+          approvalRoute: null,
+          approvedAtDiscretion: true,
+          approvedAmount: amount,
+          poolId: pool.id,
+          submittedAt: now,
+          approvedAt: now,
+          decidedAt: now,
+          version: nextVersion,
+          updatedAt: now,
+        })
+        .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+        .returning(),
+    );
     await recordAudit(tx, {
-            actorId: actor.id,
-            action: "gesture.approved_at_discretion",
-            entity: "gesture",
-            entityId: gesture.id,
-            detail: { from: gesture.status, to: "approved", amount, poolId: pool.id, level: "discretion" },
-            at: now,
-          });
+      actorId: actor.id,
+      action: "gesture.approved_at_discretion",
+      entity: "gesture",
+      entityId: gesture.id,
+      detail: { from: gesture.status, to: "approved", amount, poolId: pool.id, level: "discretion" },
+      at: now,
+    });
     return { gestureId: updated.id, status: updated.status, version: updated.version, alreadyDone: false };
   }
 
-  const route = needs.financeOnly ? "finance" : (await routeFor(tx, { branchId: gesture.branchId, proposerId: gesture.proposerId }, today));
-  const updated = await returnedRow(tx
+  const route = needs.financeOnly ? "finance" : await routeFor(tx, { branchId: gesture.branchId, proposerId: gesture.proposerId }, today);
+  const updated = await returnedRow(
+    tx
       .update(gestures)
       .set({ status: "submitted", approvalRoute: route, submittedAt: now, version: nextVersion, updatedAt: now })
       .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-      .returning());
+      .returning(),
+  );
   await recordAudit(tx, {
-        actorId: actor.id,
-        action: gesture.status === "returned" ? "gesture.resubmitted" : "gesture.submitted",
-        entity: "gesture",
-        entityId: gesture.id,
-        detail: { from: gesture.status, to: "submitted", amount, route },
-        at: now,
-      });
+    actorId: actor.id,
+    action: gesture.status === "returned" ? "gesture.resubmitted" : "gesture.submitted",
+    entity: "gesture",
+    entityId: gesture.id,
+    detail: { from: gesture.status, to: "submitted", amount, route },
+    at: now,
+  });
   const message = `${proposerName} proposed ${typeName} (${formatMoney(amount, currency)}) for a customer of ${figures.branchName}; it waits for your approval.`;
   const recipients =
     route === "branch"
-      ? (await managerLevelApprovers(tx, { branchId: gesture.branchId, proposerId: gesture.proposerId }, today))
-          .filter((a) => !a.away)
-          .map((a) => a.userId)
+      ? (await managerLevelApprovers(tx, { branchId: gesture.branchId, proposerId: gesture.proposerId }, today)).filter((a) => !a.away).map((a) => a.userId)
       : (await activeFinanceUserIds(tx)).filter((id) => id !== gesture.proposerId);
   for (const userId of recipients) await notify(tx, { userId, kind: "approval_needed", gestureId: gesture.id, message, now });
 
   let warning: string | undefined;
   if (needs.financeOnly) {
-    warning = `The CRM marks this customer as staff of ${figures.customer.connectedBranchName ?? "another branch"}, or connected to its staff, so finance decides this proposal (policy: connected persons).`;
+    warning = `The CRM marks this customer as staff of ${
+      figures.customer.connectedBranchName ?? "another branch"
+    }, or connected to its staff, so finance decides this proposal (policy: connected persons).`;
   } else if (needs.approverReason && withinDiscretion(amount, figures.policy)) {
     warning = `This customer has a recent hardship, collections or dispute signal, so a manager approves this proposal, whatever the amount.`;
   } else if (pool && withinDiscretion(amount, figures.policy) && available < amount) {
     warning = `The pool has ${formatMoney(available, currency)} available, not enough to approve this at your discretion, so it went to ${route === "branch" ? "a manager" : "finance"}.`;
   } else if (pool) {
-    const pending = await firstRow(tx
-          .select({ total: sql<number>`coalesce(sum(${gestures.requestedAmount}), 0)` })
-          .from(gestures)
-          .where(and(eq(gestures.branchId, gesture.branchId), inArray(gestures.status, ["submitted", "awaiting_finance"]))).limit(1));
+    const pending = await firstRow(
+      tx
+        .select({ total: sql<number>`coalesce(sum(${gestures.requestedAmount}), 0)` })
+        .from(gestures)
+        .where(and(eq(gestures.branchId, gesture.branchId), inArray(gestures.status, ["submitted", "awaiting_finance"])))
+        .limit(1),
+    );
     const pendingTotal = Number(pending?.total ?? 0);
     if (pendingTotal > available) {
-      warning = `Proposals waiting for approval in ${figures.branchName} add up to ${formatMoney(pendingTotal, currency)}, more than the ${formatMoney(available, currency)} the pool has available; some may be refused.`;
+      warning = `Proposals waiting for approval in ${figures.branchName} add up to ${formatMoney(pendingTotal, currency)}, more than the ${formatMoney(
+        available,
+        currency,
+      )} the pool has available; some may be refused.`;
     }
   }
   return { gestureId: updated.id, status: updated.status, version: updated.version, alreadyDone: false, warning };
@@ -374,28 +392,30 @@ async function submitInTransaction(tx: DbOrTx, actor: GestureActor, gesture: Ges
 /** The proposer takes back a proposal that is waiting (or returned). No money was held yet. */
 export async function withdrawGesture(db: DbOrTx, actor: GestureActor, input: { gestureId: number; version: number }, now: Date): Promise<TransitionResult> {
   return await writeTransaction(db, async (tx) => {
-      const gesture = await loadGesture(tx, input.gestureId);
-      if (gesture.proposerId !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who proposed it may withdraw a proposal.");
-      if (gesture.version !== input.version) {
-        if (gesture.status === "withdrawn") return { gestureId: gesture.id, status: gesture.status, version: gesture.version, alreadyDone: true };
-        throw staleVersion(gesture);
-      }
-      if (!WITHDRAWABLE.includes(gesture.status)) {
-        throw new DomainError("INVALID_STATE", `This proposal is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only a proposal waiting for a decision or returned to you can be withdrawn.`);
-      }
-      const updated = await returnedRow(tx
-            .update(gestures)
-            .set({ status: "withdrawn", approvalRoute: null, version: gesture.version + 1, updatedAt: now, decidedAt: now })
-            .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
-            .returning());
-      await recordAudit(tx, {
-              actorId: actor.id,
-              action: "gesture.withdrawn",
-              entity: "gesture",
-              entityId: gesture.id,
-              detail: { from: gesture.status, to: "withdrawn", amount: gesture.requestedAmount },
-              at: now,
-            });
-      return { gestureId: updated.id, status: updated.status, version: updated.version, alreadyDone: false };
+    const gesture = await loadGesture(tx, input.gestureId);
+    if (gesture.proposerId !== actor.id) throw new DomainError("FORBIDDEN", "Only the person who proposed it may withdraw a proposal.");
+    if (gesture.version !== input.version) {
+      if (gesture.status === "withdrawn") return { gestureId: gesture.id, status: gesture.status, version: gesture.version, alreadyDone: true };
+      throw staleVersion(gesture);
+    }
+    if (!WITHDRAWABLE.includes(gesture.status)) {
+      throw new DomainError("INVALID_STATE", `This proposal is ${GESTURE_STATUS_LABELS[gesture.status].toLowerCase()}; only a proposal waiting for a decision or returned to you can be withdrawn.`);
+    }
+    const updated = await returnedRow(
+      tx
+        .update(gestures)
+        .set({ status: "withdrawn", approvalRoute: null, version: gesture.version + 1, updatedAt: now, decidedAt: now })
+        .where(and(eq(gestures.id, gesture.id), eq(gestures.version, gesture.version)))
+        .returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture.withdrawn",
+      entity: "gesture",
+      entityId: gesture.id,
+      detail: { from: gesture.status, to: "withdrawn", amount: gesture.requestedAmount },
+      at: now,
     });
+    return { gestureId: updated.id, status: updated.status, version: updated.version, alreadyDone: false };
+  });
 }

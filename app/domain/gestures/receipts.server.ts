@@ -36,7 +36,9 @@ export function detectReceiptType(head: Uint8Array): ReceiptMediaType | null {
 export type CheckedReceipt = { storedName: string; mediaType: ReceiptMediaType; size: number; sha256: string; content: Buffer };
 
 function tooLarge() {
-  return new DomainError("VALIDATION", `The receipt is larger than ${RECEIPT_MAX_BYTES / 1024 / 1024} MB. Scan or photograph it at a lower resolution, or save it as a smaller PDF.`, { field: "receipt" });
+  return new DomainError("VALIDATION", `The receipt is larger than ${RECEIPT_MAX_BYTES / 1024 / 1024} MB. Scan or photograph it at a lower resolution, or save it as a smaller PDF.`, {
+    field: "receipt",
+  });
 }
 
 /**
@@ -84,10 +86,10 @@ export function receiptsFolder(): string {
  */
 export async function importReceiptFiles(db: DbOrTx, folder = receiptsFolder()): Promise<{ imported: number; missing: string[] }> {
   const waiting = await db
-      .select({ id: gestureReceipts.id, storedName: gestureReceipts.storedName, size: gestureReceipts.size, sha256: gestureReceipts.sha256 })
-      .from(gestureReceipts)
-      .leftJoin(receiptContents, eq(receiptContents.receiptId, gestureReceipts.id))
-      .where(isNull(receiptContents.receiptId));
+    .select({ id: gestureReceipts.id, storedName: gestureReceipts.storedName, size: gestureReceipts.size, sha256: gestureReceipts.sha256 })
+    .from(gestureReceipts)
+    .leftJoin(receiptContents, eq(receiptContents.receiptId, gestureReceipts.id))
+    .where(isNull(receiptContents.receiptId));
   if (waiting.length === 0) return { imported: 0, missing: [] };
   const present = new Set(await readdir(folder).catch(() => [] as string[]));
   let imported = 0;
@@ -99,7 +101,7 @@ export async function importReceiptFiles(db: DbOrTx, folder = receiptsFolder()):
       continue;
     }
     // Another process importing at the same time may have written it first: same bytes.
-    await writeTransaction(db, async (tx) => (await tx.insert(receiptContents).values({ receiptId: receipt.id, content }).onConflictDoNothing()));
+    await writeTransaction(db, async (tx) => await tx.insert(receiptContents).values({ receiptId: receipt.id, content }).onConflictDoNothing());
     imported++;
   }
   return { imported, missing };

@@ -96,7 +96,12 @@ function ordinal(n: number) {
 function monthDayRanges(today: string, days: number): [string, string][] {
   const from = today.slice(5);
   const to = addDays(today, days).slice(5);
-  return from <= to ? [[from, to]] : [[from, "12-31"], ["01-01", to]];
+  return from <= to
+    ? [[from, to]]
+    : [
+        [from, "12-31"],
+        ["01-01", to],
+      ];
 }
 
 /** Every suggestion of the branch on `today`, best first. */
@@ -114,7 +119,7 @@ export async function listSuggestions(db: Db, actor: Actor, now: Date): Promise<
   const workedFor = async (occasion: Occasion) => {
     let w = worked.get(occasion);
     if (!w) {
-      bestByOccasion ??= (await bestTypeByOccasion(db));
+      bestByOccasion ??= await bestTypeByOccasion(db);
       const best: RankedType | undefined = bestByOccasion.get(occasion);
       const points = workedPoints(best);
       const label = `a ${SIGNAL_KIND_LABELS[occasion].toLowerCase()}`;
@@ -123,7 +128,9 @@ export async function listSuggestions(db: Db, actor: Actor, now: Date): Promise<
         note:
           !best || best.recorded === 0
             ? `What has worked 0: no response recorded yet after ${label}.`
-            : `What has worked ${points}: best after ${label} is ${best.typeName}, ${describeRecord(best, (m) => formatMoney(m, currency))} (lower bound ${Math.round(best.bound * 100)} %${best.smallSample ? ", counted at half weight" : ""}).`,
+            : `What has worked ${points}: best after ${label} is ${best.typeName}, ${describeRecord(best, (m) => formatMoney(m, currency))} (lower bound ${Math.round(best.bound * 100)} %${
+                best.smallSample ? ", counted at half weight" : ""
+              }).`,
       };
       worked.set(occasion, w);
     }
@@ -138,31 +145,31 @@ export async function listSuggestions(db: Db, actor: Actor, now: Date): Promise<
 
   // 1. Recent signals: one range of (branch_id, occurred_on); a dismissal hides signals up to its mark.
   const recent = await db
-      .select({
-        signalId: signals.id,
-        kind: signals.kind,
-        occurredOn: signals.occurredOn,
-        severity: signals.severity,
-        customerId: customers.id,
-        name: customers.name,
-        crmRef: customers.crmRef,
-        customerSince: customers.customerSince,
-      })
-      .from(signals)
-      .innerJoin(customers, eq(customers.id, signals.customerId))
-      .where(
-        and(
-          eq(signals.branchId, branchId),
-          gte(signals.occurredOn, addDays(today, -LONGEST_WINDOW)),
-          lte(signals.occurredOn, today),
-          // Each kind within its own window, before the join: fewer customer rows to read.
-          or(...windowGroups().map(([days, kinds]) => and(inArray(signals.kind, kinds), gte(signals.occurredOn, addDays(today, -days))))),
-          candidateFilter(branchId, atCap, leaveAlone),
-          sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${signals.customerId} and d.up_to_signal_id >= ${signals.id})`,
-          // A signal already answered by a gesture (proposed, approved or given) is not suggested again.
-          sql`not exists (select 1 from ${gestures} g where g.signal_id = ${signals.id} and ${LIVE_GESTURE})`,
-        ),
-      );
+    .select({
+      signalId: signals.id,
+      kind: signals.kind,
+      occurredOn: signals.occurredOn,
+      severity: signals.severity,
+      customerId: customers.id,
+      name: customers.name,
+      crmRef: customers.crmRef,
+      customerSince: customers.customerSince,
+    })
+    .from(signals)
+    .innerJoin(customers, eq(customers.id, signals.customerId))
+    .where(
+      and(
+        eq(signals.branchId, branchId),
+        gte(signals.occurredOn, addDays(today, -LONGEST_WINDOW)),
+        lte(signals.occurredOn, today),
+        // Each kind within its own window, before the join: fewer customer rows to read.
+        or(...windowGroups().map(([days, kinds]) => and(inArray(signals.kind, kinds), gte(signals.occurredOn, addDays(today, -days))))),
+        candidateFilter(branchId, atCap, leaveAlone),
+        sql`not exists (select 1 from ${suggestionDismissals} d where d.customer_id = ${signals.customerId} and d.up_to_signal_id >= ${signals.id})`,
+        // A signal already answered by a gesture (proposed, approved or given) is not suggested again.
+        sql`not exists (select 1 from ${gestures} g where g.signal_id = ${signals.id} and ${LIVE_GESTURE})`,
+      ),
+    );
   for (const row of recent) {
     const rule = SUGGESTION_RULES[row.kind];
     if (!rule) continue;
@@ -198,9 +205,9 @@ export async function listSuggestions(db: Db, actor: Actor, now: Date): Promise<
   // 2. Birthdays in the next days: range(s) of (branch_id, birthday).
   const birthdayRanges = monthDayRanges(today, BIRTHDAY_WINDOW_DAYS).map(([from, to]) => and(gte(customers.birthday, from), lte(customers.birthday, to))!);
   const birthdays = await db
-      .select(calendarColumns)
-      .from(customers)
-      .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")));
+    .select(calendarColumns)
+    .from(customers)
+    .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...birthdayRanges), notRecentlyDismissed, noCalendarGesture("birthday")));
   for (const row of birthdays) {
     const inDays = nextOccurrenceIn(today, row.birthday!);
     if (inDays > BIRTHDAY_WINDOW_DAYS) continue;
@@ -226,9 +233,9 @@ export async function listSuggestions(db: Db, actor: Actor, now: Date): Promise<
     return and(gte(customers.customerSince, from), lte(customers.customerSince, to))!;
   });
   const anniversaries = await db
-      .select(calendarColumns)
-      .from(customers)
-      .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")));
+    .select(calendarColumns)
+    .from(customers)
+    .where(and(candidateFilter(branchId, atCap, leaveAlone), or(...anniversaryRanges), notRecentlyDismissed, noCalendarGesture("tenure_anniversary")));
   for (const row of anniversaries) {
     const inDays = nextOccurrenceIn(today, row.customerSince.slice(5));
     if (inDays > ANNIVERSARY_WINDOW_DAYS) continue;
@@ -274,14 +281,16 @@ function shiftYears(date: string, years: number): string {
 export async function dismissSuggestion(db: Db, actor: Actor, input: { customerId: number; reason: string }, now: Date) {
   const branchId = branchOf(actor);
   return await writeTransaction(db, async (tx) => {
-        const customer = await firstRow(tx.select({ id: customers.id, branchId: customers.branchId }).from(customers).where(eq(customers.id, input.customerId)).limit(1));
-        if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
-        const latest = await firstRow(tx.select({ id: signals.id }).from(signals).where(eq(signals.customerId, customer.id)).orderBy(desc(signals.id)).limit(1));
-        const dismissal = await returnedRow(tx
-                .insert(suggestionDismissals)
-                .values({ customerId: customer.id, upToSignalId: latest?.id ?? 0, reason: input.reason, dismissedById: actor.id, dismissedAt: now })
-                .returning());
-        await recordAudit(tx, { actorId: actor.id, action: "suggestion.dismissed", entity: "customer", entityId: customer.id, detail: { dismissalId: dismissal.id }, at: now });
-        return dismissal;
-      });
+    const customer = await firstRow(tx.select({ id: customers.id, branchId: customers.branchId }).from(customers).where(eq(customers.id, input.customerId)).limit(1));
+    if (!customer || customer.branchId !== branchId) throw new DomainError("NOT_FOUND", "There is no such customer in your branch.");
+    const latest = await firstRow(tx.select({ id: signals.id }).from(signals).where(eq(signals.customerId, customer.id)).orderBy(desc(signals.id)).limit(1));
+    const dismissal = await returnedRow(
+      tx
+        .insert(suggestionDismissals)
+        .values({ customerId: customer.id, upToSignalId: latest?.id ?? 0, reason: input.reason, dismissedById: actor.id, dismissedAt: now })
+        .returning(),
+    );
+    await recordAudit(tx, { actorId: actor.id, action: "suggestion.dismissed", entity: "customer", entityId: customer.id, detail: { dismissalId: dismissal.id }, at: now });
+    return dismissal;
+  });
 }

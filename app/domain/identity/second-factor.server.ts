@@ -112,17 +112,21 @@ function newRecoveryCode(): string {
 export async function replaceRecoveryCodes(tx: Tx, userId: number, now: Date): Promise<string[]> {
   await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  await tx.insert(recoveryCodes)
-        .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseCode(code)!.code), createdAt: now })));
+  await tx.insert(recoveryCodes).values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(normaliseCode(code)!.code), createdAt: now })));
   return codes;
 }
 
 export async function remainingRecoveryCodes(db: DbOrTx, userId: number): Promise<number> {
   return (
-    (await firstRow(db
-            .select({ n: count() })
-            .from(recoveryCodes)
-            .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt))).limit(1)))?.n ?? 0
+    (
+      await firstRow(
+        db
+          .select({ n: count() })
+          .from(recoveryCodes)
+          .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+          .limit(1),
+      )
+    )?.n ?? 0
   );
 }
 
@@ -150,9 +154,9 @@ export async function spendCode(tx: Tx, userId: number, code: NonNullable<Return
     return { ok: true, method: "totp" };
   }
   const used = await tx
-      .update(recoveryCodes)
-      .set({ usedAt: now })
-      .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashRecoveryCode(code.code)), isNull(recoveryCodes.usedAt)));
+    .update(recoveryCodes)
+    .set({ usedAt: now })
+    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashRecoveryCode(code.code)), isNull(recoveryCodes.usedAt)));
   return used.changes === 1 ? { ok: true, method: "recovery_code" } : { ok: false, reason: "wrong" };
 }
 
@@ -161,17 +165,18 @@ export async function totpStepForUser(db: DbOrTx, userId: number, code: NonNulla
   if (code.kind !== "totp") return null;
   const factor = await firstRow(db.select().from(userSecondFactors).where(eq(userSecondFactors.userId, userId)).limit(1));
   const totpSecret = factor ? decryptFactorSecret(factor.secretEncrypted, secret) : null;
-  return totpSecret ? (await totpStepOf(code.code, totpSecret)) : null;
+  return totpSecret ? await totpStepOf(code.code, totpSecret) : null;
 }
 
 /** Stores a confirmed factor with fresh recovery codes (inside the caller's transaction). */
 export async function storeSecondFactor(tx: Tx, input: { userId: number; totpSecret: string; step: number; secret: string; now: Date }): Promise<string[]> {
-  await tx.insert(userSecondFactors)
-        .values({ userId: input.userId, secretEncrypted: encryptFactorSecret(input.totpSecret, input.secret), lastUsedStep: input.step, createdAt: input.now })
-        .onConflictDoUpdate({
-          target: userSecondFactors.userId,
-          set: { secretEncrypted: encryptFactorSecret(input.totpSecret, input.secret), lastUsedStep: input.step, createdAt: input.now },
-        });
+  await tx
+    .insert(userSecondFactors)
+    .values({ userId: input.userId, secretEncrypted: encryptFactorSecret(input.totpSecret, input.secret), lastUsedStep: input.step, createdAt: input.now })
+    .onConflictDoUpdate({
+      target: userSecondFactors.userId,
+      set: { secretEncrypted: encryptFactorSecret(input.totpSecret, input.secret), lastUsedStep: input.step, createdAt: input.now },
+    });
   return await replaceRecoveryCodes(tx, input.userId, input.now);
 }
 
@@ -179,21 +184,16 @@ export async function storeSecondFactor(tx: Tx, input: { userId: number; totpSec
  * A signed-in user sets up their factor from the account page: the code they type proves their
  * app holds the secret. Returns the recovery codes, shown once.
  */
-export async function enrolSecondFactor(
-  db: Db,
-  actor: { id: number },
-  input: { totpSecret: string; code: string; secret: string },
-  now: Date,
-): Promise<string[]> {
+export async function enrolSecondFactor(db: Db, actor: { id: number }, input: { totpSecret: string; code: string; secret: string }, now: Date): Promise<string[]> {
   const code = normaliseCode(input.code);
   const step = code?.kind === "totp" ? await totpStepOf(code.code, input.totpSecret) : null;
   if (step === null) throw new DomainError("VALIDATION", "That code does not match. Type the 6-digit code your app shows now.", { field: "code" });
   return await writeTransaction(db, async (tx) => {
-        if ((await hasSecondFactor(tx, actor.id))) throw new DomainError("INVALID_STATE", "Two-step sign-in is already set up for your account.");
-        const codes = await storeSecondFactor(tx, { userId: actor.id, totpSecret: input.totpSecret, step, secret: input.secret, now });
-        await recordAudit(tx, { actorId: actor.id, action: "auth.second_factor_enrolled", entity: "user", entityId: actor.id, at: now });
-        return codes;
-      });
+    if (await hasSecondFactor(tx, actor.id)) throw new DomainError("INVALID_STATE", "Two-step sign-in is already set up for your account.");
+    const codes = await storeSecondFactor(tx, { userId: actor.id, totpSecret: input.totpSecret, step, secret: input.secret, now });
+    await recordAudit(tx, { actorId: actor.id, action: "auth.second_factor_enrolled", entity: "user", entityId: actor.id, at: now });
+    return codes;
+  });
 }
 
 /** New recovery codes for a signed-in user, after a current code proves they still hold the factor. */
@@ -202,18 +202,16 @@ export async function regenerateRecoveryCodes(db: Db, actor: { id: number }, inp
   if (!code || code.kind !== "totp") throw new DomainError("VALIDATION", "Type the 6-digit code your app shows now.", { field: "code" });
   const step = await totpStepForUser(db, actor.id, code, input.secret);
   return await writeTransaction(db, async (tx) => {
-        const check = await spendCode(tx, actor.id, code, step, now);
-        if (!check.ok) {
-          throw new DomainError(
-            "VALIDATION",
-            check.reason === "reused" ? "That code was already used. Wait for the next code." : "That code does not match. Type the code your app shows now.",
-            { field: "code" },
-          );
-        }
-        const codes = await replaceRecoveryCodes(tx, actor.id, now);
-        await recordAudit(tx, { actorId: actor.id, action: "auth.recovery_codes_regenerated", entity: "user", entityId: actor.id, at: now });
-        return codes;
+    const check = await spendCode(tx, actor.id, code, step, now);
+    if (!check.ok) {
+      throw new DomainError("VALIDATION", check.reason === "reused" ? "That code was already used. Wait for the next code." : "That code does not match. Type the code your app shows now.", {
+        field: "code",
       });
+    }
+    const codes = await replaceRecoveryCodes(tx, actor.id, now);
+    await recordAudit(tx, { actorId: actor.id, action: "auth.recovery_codes_regenerated", entity: "user", entityId: actor.id, at: now });
+    return codes;
+  });
 }
 
 /**
@@ -224,11 +222,11 @@ export async function resetSecondFactor(db: Db, actor: { id: number; role: Role 
   if (!can(actor.role, "users:manage")) throw new DomainError("FORBIDDEN", "Only administrators reset another user's second factor.");
   if (actor.id === input.userId) throw new DomainError("FORBIDDEN", "Another administrator must reset your own second factor.");
   await writeTransaction(db, async (tx) => {
-          const removed = (await tx.delete(userSecondFactors).where(eq(userSecondFactors.userId, input.userId))).changes;
-          if (removed === 0) throw new DomainError("INVALID_STATE", "This user has no second factor to reset.");
-          await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, input.userId));
-          await tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, input.userId));
-          await endAllSessionsOf(tx, input.userId);
-          await recordAudit(tx, { actorId: actor.id, action: "user.second_factor_reset", entity: "user", entityId: input.userId, at: now });
-        });
+    const removed = (await tx.delete(userSecondFactors).where(eq(userSecondFactors.userId, input.userId))).changes;
+    if (removed === 0) throw new DomainError("INVALID_STATE", "This user has no second factor to reset.");
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, input.userId));
+    await tx.delete(pendingSignIns).where(eq(pendingSignIns.userId, input.userId));
+    await endAllSessionsOf(tx, input.userId);
+    await recordAudit(tx, { actorId: actor.id, action: "user.second_factor_reset", entity: "user", entityId: input.userId, at: now });
+  });
 }

@@ -30,24 +30,20 @@ export async function createSession(
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = newSessionToken();
   const expiresAt = new Date(input.now.getTime() + SESSION_ABSOLUTE_MS);
-  await tx.insert(sessions)
-        .values({
-          idHash: hashSessionToken(token, input.secret),
-          userId: input.userId,
-          createdAt: input.now,
-          lastSeenAt: input.now,
-          expiresAt,
-          ipAddress: input.ipAddress ?? null,
-          userAgent: input.userAgent?.slice(0, 300) ?? null,
-          signInMethod: input.method ?? "password",
-        });
+  await tx.insert(sessions).values({
+    idHash: hashSessionToken(token, input.secret),
+    userId: input.userId,
+    createdAt: input.now,
+    lastSeenAt: input.now,
+    expiresAt,
+    ipAddress: input.ipAddress ?? null,
+    userAgent: input.userAgent?.slice(0, 300) ?? null,
+    signInMethod: input.method ?? "password",
+  });
   return { token, expiresAt };
 }
 
-export type SessionLookup =
-  | { status: "active"; user: SessionUser; sessionHash: string; signInMethod: SignInMethod }
-  | { status: "expired" }
-  | { status: "none" };
+export type SessionLookup = { status: "active"; user: SessionUser; sessionHash: string; signInMethod: SignInMethod } | { status: "expired" } | { status: "none" };
 
 /**
  * Resolves a cookie token to its user. Idle or absolutely expired sessions are reported as
@@ -56,12 +52,15 @@ export type SessionLookup =
 export async function lookupSession(db: Db, token: string | null | undefined, secret: string, now: Date): Promise<SessionLookup> {
   if (!token || token.length > 100) return { status: "none" };
   const idHash = hashSessionToken(token, secret);
-  const row = await firstRow(db
+  const row = await firstRow(
+    db
       .select({ session: sessions, user: users, branch: branches })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .leftJoin(branches, eq(branches.id, users.branchId))
-      .where(eq(sessions.idHash, idHash)).limit(1));
+      .where(eq(sessions.idHash, idHash))
+      .limit(1),
+  );
   if (!row) return { status: "none" };
   const idle = now.getTime() - row.session.lastSeenAt.getTime() > SESSION_IDLE_MS;
   const absolute = now.getTime() >= row.session.expiresAt.getTime();
@@ -103,15 +102,12 @@ export async function endAllSessionsOf(tx: DbOrTx, userId: number) {
 
 /** Ends every session of a user but the one in use (their own password change). */
 export async function endOtherSessionsOf(tx: DbOrTx, userId: number, keepSessionHash: string | null) {
-  await tx.delete(sessions)
-        .where(keepSessionHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, keepSessionHash)) : eq(sessions.userId, userId));
+  await tx.delete(sessions).where(keepSessionHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, keepSessionHash)) : eq(sessions.userId, userId));
 }
 
 /** Housekeeping: removes sessions past either expiry. */
 export async function purgeExpiredSessions(db: DbOrTx, now: Date): Promise<number> {
-  return (await db
-      .delete(sessions)
-      .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))).changes;
+  return (await db.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))).changes;
 }
 
 export async function countSessionsOf(db: Db, userId: number): Promise<number> {

@@ -36,18 +36,17 @@ export async function beginSsoSignIn(
   const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);
   const expiresAt = new Date(input.now.getTime() + SSO_REQUEST_MS);
   await writeTransaction(db, async (tx) => {
-          await tx.delete(ssoRequests).where(lt(ssoRequests.expiresAt, input.now));
-          await tx.insert(ssoRequests)
-                      .values({
-                        idHash: hashSessionToken(cookieToken, input.secret),
-                        state,
-                        nonce,
-                        codeVerifier,
-                        redirectTo: input.redirectTo?.slice(0, 2000) ?? null,
-                        createdAt: input.now,
-                        expiresAt,
-                      });
-        });
+    await tx.delete(ssoRequests).where(lt(ssoRequests.expiresAt, input.now));
+    await tx.insert(ssoRequests).values({
+      idHash: hashSessionToken(cookieToken, input.secret),
+      state,
+      nonce,
+      codeVerifier,
+      redirectTo: input.redirectTo?.slice(0, 2000) ?? null,
+      createdAt: input.now,
+      expiresAt,
+    });
+  });
   const authorizationUrl = client.buildAuthorizationUrl(config, {
     redirect_uri: input.redirectUri,
     scope: "openid email profile",
@@ -95,16 +94,16 @@ export async function completeSsoSignIn(db: Db, config: client.Configuration, in
   const { now } = input;
   const params = input.callbackUrl.searchParams;
   const request = input.cookieToken
-    ? (await writeTransaction(db, async (tx) => {
-                const idHash = hashSessionToken(input.cookieToken!, input.secret);
-                const row = await firstRow(tx.select().from(ssoRequests).where(eq(ssoRequests.idHash, idHash)).limit(1));
-                if (row) await tx.delete(ssoRequests).where(eq(ssoRequests.idHash, idHash));
-                return row;
-              }))
+    ? await writeTransaction(db, async (tx) => {
+        const idHash = hashSessionToken(input.cookieToken!, input.secret);
+        const row = await firstRow(tx.select().from(ssoRequests).where(eq(ssoRequests.idHash, idHash)).limit(1));
+        if (row) await tx.delete(ssoRequests).where(eq(ssoRequests.idHash, idHash));
+        return row;
+      })
     : undefined;
 
   const refuse = async (reason: SsoFailureReason, detail: Record<string, string | null> = {}, shown?: string): Promise<SsoResult> => {
-    await writeTransaction(db, async (tx) => (await recordAudit(tx, { actorId: null, action: "auth.sso_refused", entity: "user", detail: { reason, ...detail }, at: now })));
+    await writeTransaction(db, async (tx) => await recordAudit(tx, { actorId: null, action: "auth.sso_refused", entity: "user", detail: { reason, ...detail }, at: now }));
     return failure(reason, shown);
   };
 
@@ -142,41 +141,44 @@ export async function completeSsoSignIn(db: Db, config: client.Configuration, in
   const branchCode = claimName && typeof claims[claimName] === "string" ? (claims[claimName] as string).trim() : null;
 
   const outcome = await writeTransaction(db, async (tx) => {
-        let user = await firstRow(tx.select().from(users).where(eq(users.email, email)).limit(1));
-        let created = false;
-        if (user && !user.active) return { kind: "refused" as const, reason: "inactive_user" as const, userId: user.id };
-        if (!user) {
-          if (!settings.ssoAutoCreate) return { kind: "refused" as const, reason: "unknown_user" as const, userId: null };
-          const branch = branchCode
-            ? (await firstRow(tx
-                            .select({ id: branches.id, code: branches.code })
-                            .from(branches)
-                            .where(and(sql`lower(${branches.code}) = ${branchCode.toLowerCase()}`, eq(branches.active, true))).limit(1)))
-            : undefined;
-          if (!branch) return { kind: "refused" as const, reason: "no_branch" as const, userId: null };
-          const role: Role = "staff";
-          user = await returnedRow(tx.insert(users).values({ email, name, role, branchId: branch.id, passwordHash: NO_PASSWORD, createdAt: now }).returning());
-          created = true;
-          await recordAudit(tx, {
-                        actorId: null,
-                        action: "user.created_by_sso",
-                        entity: "user",
-                        entityId: user.id,
-                        detail: { email, role, branchCode: branch.code },
-                        at: now,
-                      });
-        }
-        const session = await startSession(tx, {
-                  user,
-                  ipAddress: input.ipAddress,
-                  userAgent: input.userAgent,
-                  secret: input.secret,
-                  previousSessionHash: input.previousSessionHash,
-                  method: "sso",
-                  now,
-                });
-        return { kind: "session" as const, session, created };
+    let user = await firstRow(tx.select().from(users).where(eq(users.email, email)).limit(1));
+    let created = false;
+    if (user && !user.active) return { kind: "refused" as const, reason: "inactive_user" as const, userId: user.id };
+    if (!user) {
+      if (!settings.ssoAutoCreate) return { kind: "refused" as const, reason: "unknown_user" as const, userId: null };
+      const branch = branchCode
+        ? await firstRow(
+            tx
+              .select({ id: branches.id, code: branches.code })
+              .from(branches)
+              .where(and(sql`lower(${branches.code}) = ${branchCode.toLowerCase()}`, eq(branches.active, true)))
+              .limit(1),
+          )
+        : undefined;
+      if (!branch) return { kind: "refused" as const, reason: "no_branch" as const, userId: null };
+      const role: Role = "staff";
+      user = await returnedRow(tx.insert(users).values({ email, name, role, branchId: branch.id, passwordHash: NO_PASSWORD, createdAt: now }).returning());
+      created = true;
+      await recordAudit(tx, {
+        actorId: null,
+        action: "user.created_by_sso",
+        entity: "user",
+        entityId: user.id,
+        detail: { email, role, branchCode: branch.code },
+        at: now,
       });
+    }
+    const session = await startSession(tx, {
+      user,
+      ipAddress: input.ipAddress,
+      userAgent: input.userAgent,
+      secret: input.secret,
+      previousSessionHash: input.previousSessionHash,
+      method: "sso",
+      now,
+    });
+    return { kind: "session" as const, session, created };
+  });
   if (outcome.kind === "refused") return await refuse(outcome.reason, { email, branchCode });
   return { ...outcome.session, redirectTo: request.redirectTo, created: outcome.created };
 }

@@ -28,9 +28,7 @@ export type OutboxMessage = {
 /** Writes a message afresh as it is sent (null: the stored message, its links made absolute, will do). */
 export type EmailComposer = (db: Db, message: OutboxMessage, context: { origin: string; now: Date }) => Promise<{ subject: string; text: string; html: string } | null>;
 
-export type EmailTransport =
-  | { kind: "smtp"; send: (email: OutgoingEmail) => Promise<void>; close: () => void }
-  | { kind: "log"; send: (email: OutgoingEmail) => Promise<void>; close: () => void };
+export type EmailTransport = { kind: "smtp"; send: (email: OutgoingEmail) => Promise<void>; close: () => void } | { kind: "log"; send: (email: OutgoingEmail) => Promise<void>; close: () => void };
 
 export const DEFAULT_EMAIL_FROM = "Empathy Fund <no-reply@empathy-fund.localhost>";
 export const MAX_EMAIL_ATTEMPTS = 5;
@@ -73,7 +71,7 @@ export function withAbsoluteLinks(body: string, appOrigin: string | undefined): 
 
 /** Text made safe to place in HTML, as element content or a quoted attribute value. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]!));
 }
 
 /** The HTML part of a plain message: its paragraphs escaped, its link line a link. */
@@ -125,33 +123,33 @@ export async function sendPendingEmails(
   const maxAttempts = options.maxAttempts ?? MAX_EMAIL_ATTEMPTS;
   const summary: SendSummary = { sent: 0, logged: 0, failed: 0, retrying: 0 };
   const due = await db
-      .select({
-        id: emailOutbox.id,
-        toAddress: emailOutbox.toAddress,
-        subject: emailOutbox.subject,
-        body: emailOutbox.body,
-        attempts: emailOutbox.attempts,
-        userId: notifications.userId,
-        kind: notifications.kind,
-        gestureId: notifications.gestureId,
-      })
-      .from(emailOutbox)
-      .leftJoin(notifications, eq(notifications.id, emailOutbox.notificationId))
-      .where(
-        and(
-          eq(emailOutbox.status, "pending"),
-          // created + backoff × (2^attempts − 1): the sum of the delays before this attempt.
-          sql`${emailOutbox.createdAt} + ${EMAIL_BACKOFF_MS} * ((1 << min(${emailOutbox.attempts}, 20)) - 1) <= ${now.getTime()}`,
-        ),
-      )
-      .orderBy(asc(emailOutbox.id))
-      .limit(batch);
+    .select({
+      id: emailOutbox.id,
+      toAddress: emailOutbox.toAddress,
+      subject: emailOutbox.subject,
+      body: emailOutbox.body,
+      attempts: emailOutbox.attempts,
+      userId: notifications.userId,
+      kind: notifications.kind,
+      gestureId: notifications.gestureId,
+    })
+    .from(emailOutbox)
+    .leftJoin(notifications, eq(notifications.id, emailOutbox.notificationId))
+    .where(
+      and(
+        eq(emailOutbox.status, "pending"),
+        // created + backoff × (2^attempts − 1): the sum of the delays before this attempt.
+        sql`${emailOutbox.createdAt} + ${EMAIL_BACKOFF_MS} * ((1 << min(${emailOutbox.attempts}, 20)) - 1) <= ${now.getTime()}`,
+      ),
+    )
+    .orderBy(asc(emailOutbox.id))
+    .limit(batch);
   for (const message of due) {
     try {
       const claimed = await db
-              .update(emailOutbox)
-              .set({ attempts: message.attempts + 1 })
-              .where(and(eq(emailOutbox.id, message.id), eq(emailOutbox.status, "pending"), eq(emailOutbox.attempts, message.attempts)));
+        .update(emailOutbox)
+        .set({ attempts: message.attempts + 1 })
+        .where(and(eq(emailOutbox.id, message.id), eq(emailOutbox.status, "pending"), eq(emailOutbox.attempts, message.attempts)));
       if (claimed.changes === 0) continue;
       const attempts = message.attempts + 1;
       try {
@@ -162,9 +160,10 @@ export async function sendPendingEmails(
       } catch (error) {
         const { message: lastError, permanent } = describe(error);
         const giveUp = permanent || attempts >= maxAttempts;
-        await db.update(emailOutbox)
-                    .set({ status: giveUp ? "failed" : "pending", lastError })
-                    .where(eq(emailOutbox.id, message.id));
+        await db
+          .update(emailOutbox)
+          .set({ status: giveUp ? "failed" : "pending", lastError })
+          .where(eq(emailOutbox.id, message.id));
         summary[giveUp ? "failed" : "retrying"] += 1;
       }
     } catch (error) {

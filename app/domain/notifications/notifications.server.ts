@@ -47,7 +47,8 @@ export const EMAIL_LINK_PREFIX = "Open it in Empathy Fund: ";
 export async function notify(tx: DbOrTx, input: NotifyInput): Promise<number | null> {
   const user = await firstRow(tx.select({ email: users.email, active: users.active }).from(users).where(eq(users.id, input.userId)).limit(1));
   if (!user || !user.active) return null;
-  const row = await returnedRow(tx
+  const row = await returnedRow(
+    tx
       .insert(notifications)
       .values({
         userId: input.userId,
@@ -59,16 +60,16 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<number | n
         createdAt: input.now,
       })
       .onConflictDoNothing()
-      .returning({ id: notifications.id }));
+      .returning({ id: notifications.id }),
+  );
   if (!row) return null;
-  await tx.insert(emailOutbox)
-        .values({
-          notificationId: row.id,
-          toAddress: user.email,
-          subject: input.subject ?? SUBJECTS[input.kind],
-          body: `${input.message}\n\n${EMAIL_LINK_PREFIX}${notificationHref({ kind: input.kind, gestureId: input.gestureId, poolId: input.poolId ?? null })}`,
-          createdAt: input.now,
-        });
+  await tx.insert(emailOutbox).values({
+    notificationId: row.id,
+    toAddress: user.email,
+    subject: input.subject ?? SUBJECTS[input.kind],
+    body: `${input.message}\n\n${EMAIL_LINK_PREFIX}${notificationHref({ kind: input.kind, gestureId: input.gestureId, poolId: input.poolId ?? null })}`,
+    createdAt: input.now,
+  });
   return row.id;
 }
 
@@ -87,7 +88,8 @@ export function notificationHref(notification: { kind: NotificationKind; gesture
  * customer or the occasion. The amount is the approved one once a manager approved, else the one asked for.
  */
 export async function gestureLabel(tx: DbOrTx, gestureId: number): Promise<string> {
-  const row = await firstRow(tx
+  const row = await firstRow(
+    tx
       .select({
         id: gestures.id,
         branchName: branches.name,
@@ -97,7 +99,9 @@ export async function gestureLabel(tx: DbOrTx, gestureId: number): Promise<strin
       .from(gestures)
       .innerJoin(branches, eq(branches.id, gestures.branchId))
       .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-      .where(eq(gestures.id, gestureId)).limit(1));
+      .where(eq(gestures.id, gestureId))
+      .limit(1),
+  );
   if (!row) return `Proposal #${gestureId}`;
   return `Proposal #${row.id} at ${row.branchName}: ${row.typeName}, ${formatMoney(row.amount, (await getOrganisation(tx)).currency)}`;
 }
@@ -135,26 +139,21 @@ export type NotificationRow = {
 export async function listNotifications(db: Db, userId: number, input: { page: number; pageSize?: number }) {
   const pageSize = input.pageSize ?? NOTIFICATIONS_PAGE_SIZE;
   const rows = await db
-      .select({
-        id: notifications.id,
-        kind: notifications.kind,
-        gestureId: notifications.gestureId,
-        poolId: notifications.poolId,
-        message: notifications.message,
-        createdAt: notifications.createdAt,
-        readAt: notifications.readAt,
-      })
-      .from(notifications)
-      .where(eq(notifications.userId, userId))
-      .orderBy(desc(notifications.id))
-      .limit(pageSize + 1)
-      .offset((input.page - 1) * pageSize);
-  const latest = await firstRow(db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(eq(notifications.userId, userId))
-      .orderBy(desc(notifications.id))
-      .limit(1));
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      gestureId: notifications.gestureId,
+      poolId: notifications.poolId,
+      message: notifications.message,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+    })
+    .from(notifications)
+    .where(eq(notifications.userId, userId))
+    .orderBy(desc(notifications.id))
+    .limit(pageSize + 1)
+    .offset((input.page - 1) * pageSize);
+  const latest = await firstRow(db.select({ id: notifications.id }).from(notifications).where(eq(notifications.userId, userId)).orderBy(desc(notifications.id)).limit(1));
   const total = (await firstRow(db.select({ n: count() }).from(notifications).where(eq(notifications.userId, userId)).limit(1)))?.n ?? 0;
   return {
     rows: rows.slice(0, pageSize).map((row): NotificationRow => ({ ...row, href: notificationHref(row) })),
@@ -168,14 +167,17 @@ export async function listNotifications(db: Db, userId: number, input: { page: n
 /** Marks one of the user's notifications read. Someone else's (or a missing one) is NOT_FOUND. Idempotent. */
 export async function markNotificationRead(db: Db, userId: number, notificationId: number, now: Date): Promise<void> {
   await writeTransaction(db, async (tx) => {
-          const row = await firstRow(tx
-                  .select({ readAt: notifications.readAt })
-                  .from(notifications)
-                  .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId))).limit(1));
-          if (!row) throw new DomainError("NOT_FOUND", "This notification does not exist.");
-          if (row.readAt) return;
-          await tx.update(notifications).set({ readAt: now }).where(eq(notifications.id, notificationId));
-        });
+    const row = await firstRow(
+      tx
+        .select({ readAt: notifications.readAt })
+        .from(notifications)
+        .where(and(eq(notifications.id, notificationId), eq(notifications.userId, userId)))
+        .limit(1),
+    );
+    if (!row) throw new DomainError("NOT_FOUND", "This notification does not exist.");
+    if (row.readAt) return;
+    await tx.update(notifications).set({ readAt: now }).where(eq(notifications.id, notificationId));
+  });
 }
 
 /**
@@ -183,18 +185,24 @@ export async function markNotificationRead(db: Db, userId: number, notificationI
  * that one arriving meanwhile stays unread. Returns how many changed.
  */
 export async function markAllNotificationsRead(db: Db, userId: number, input: { upToId: number }, now: Date): Promise<number> {
-  return await writeTransaction(db, async (tx) =>
-        (await tx
-                    .update(notifications)
-                    .set({ readAt: now })
-                    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), lte(notifications.id, input.upToId)))).changes);
+  return await writeTransaction(
+    db,
+    async (tx) =>
+      (
+        await tx
+          .update(notifications)
+          .set({ readAt: now })
+          .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), lte(notifications.id, input.upToId)))
+      ).changes,
+  );
 }
 
 /** Marks the user's notifications about a gesture read (for the gesture page: opening it is reading them). */
 export async function markNotificationsReadForGesture(db: DbOrTx, userId: number, gestureId: number, now: Date): Promise<number> {
-  return (await db
+  return (
+    await db
       .update(notifications)
       .set({ readAt: now })
-      .where(and(eq(notifications.userId, userId), eq(notifications.gestureId, gestureId), isNull(notifications.readAt)))).changes;
+      .where(and(eq(notifications.userId, userId), eq(notifications.gestureId, gestureId), isNull(notifications.readAt)))
+  ).changes;
 }
-

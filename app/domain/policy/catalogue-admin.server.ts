@@ -41,7 +41,10 @@ function normalise(input: GestureTypeInput) {
   if (description.length > TYPE_DESCRIPTION_MAX) {
     throw new DomainError("VALIDATION", `A description has at most ${TYPE_DESCRIPTION_MAX} characters.`, { field: "description" });
   }
-  for (const [field, amount] of [["defaultAmount", input.defaultAmount], ["maxAmount", input.maxAmount]] as const) {
+  for (const [field, amount] of [
+    ["defaultAmount", input.defaultAmount],
+    ["maxAmount", input.maxAmount],
+  ] as const) {
     if (!Number.isSafeInteger(amount) || amount < 0 || amount > TYPE_AMOUNT_MAX) {
       throw new DomainError("VALIDATION", "Amounts are whole numbers of cents, zero or more, up to the largest allowed.", { field });
     }
@@ -57,10 +60,13 @@ function normalise(input: GestureTypeInput) {
 /** Two types with the same name (ignoring case) would be indistinguishable in the proposal form. */
 async function refuseDuplicateName(tx: DbOrTx, name: string, exceptId?: number) {
   const same = sql`lower(${gestureTypes.name}) = lower(${name})`;
-  const clash = await firstRow(tx
+  const clash = await firstRow(
+    tx
       .select({ id: gestureTypes.id, active: gestureTypes.active })
       .from(gestureTypes)
-      .where(exceptId === undefined ? same : and(same, ne(gestureTypes.id, exceptId))).limit(1));
+      .where(exceptId === undefined ? same : and(same, ne(gestureTypes.id, exceptId)))
+      .limit(1),
+  );
   if (clash) {
     const hint = clash.active ? "" : " (it is deactivated: reactivate it instead)";
     throw new DomainError("CONFLICT", `Another gesture type is already called ${name}${hint}.`, { field: "name" });
@@ -69,47 +75,48 @@ async function refuseDuplicateName(tx: DbOrTx, name: string, exceptId?: number) 
 
 async function writeOccasions(tx: DbOrTx, typeId: number, occasions: readonly Occasion[]) {
   await tx.delete(gestureTypeOccasions).where(eq(gestureTypeOccasions.typeId, typeId));
-  await tx.insert(gestureTypeOccasions)
-        .values(occasions.map((occasion) => ({ typeId, occasion })));
+  await tx.insert(gestureTypeOccasions).values(occasions.map((occasion) => ({ typeId, occasion })));
 }
 
 export async function createGestureType(db: Db, actor: CatalogueActor, input: GestureTypeInput, now: Date): Promise<CatalogueType> {
   requireCatalogueManage(actor);
   const values = normalise(input);
   return await writeTransaction(db, async (tx) => {
-        await refuseDuplicateName(tx, values.name);
-        const takenCodes = new Set((await tx.select({ code: gestureTypes.code }).from(gestureTypes)).map((type) => type.code));
-        const code = codeFromName(values.name, (candidate) => takenCodes.has(candidate));
-        const row = await returnedRow(tx
-                .insert(gestureTypes)
-                .values({
-                  code,
-                  name: values.name,
-                  description: values.description,
-                  defaultAmount: values.defaultAmount,
-                  maxAmount: values.maxAmount,
-                  createdAt: now,
-                  updatedAt: now,
-                })
-                .returning({ id: gestureTypes.id }));
-        await writeOccasions(tx, row.id, values.occasions);
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "gesture_type.created",
-                entity: "gesture_type",
-                entityId: row.id,
-                detail: {
-                  code,
-                  name: values.name,
-                  description: values.description,
-                  defaultAmount: values.defaultAmount,
-                  maxAmount: values.maxAmount,
-                  occasions: values.occasions.join(","),
-                },
-                at: now,
-              });
-        return await loadType(tx, row.id);
-      });
+    await refuseDuplicateName(tx, values.name);
+    const takenCodes = new Set((await tx.select({ code: gestureTypes.code }).from(gestureTypes)).map((type) => type.code));
+    const code = codeFromName(values.name, (candidate) => takenCodes.has(candidate));
+    const row = await returnedRow(
+      tx
+        .insert(gestureTypes)
+        .values({
+          code,
+          name: values.name,
+          description: values.description,
+          defaultAmount: values.defaultAmount,
+          maxAmount: values.maxAmount,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: gestureTypes.id }),
+    );
+    await writeOccasions(tx, row.id, values.occasions);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture_type.created",
+      entity: "gesture_type",
+      entityId: row.id,
+      detail: {
+        code,
+        name: values.name,
+        description: values.description,
+        defaultAmount: values.defaultAmount,
+        maxAmount: values.maxAmount,
+        occasions: values.occasions.join(","),
+      },
+      at: now,
+    });
+    return await loadType(tx, row.id);
+  });
 }
 
 /** Edits a type; its code never changes (exports and reports refer to it). */
@@ -117,35 +124,36 @@ export async function updateGestureType(db: Db, actor: CatalogueActor, input: Ge
   requireCatalogueManage(actor);
   const values = normalise(input);
   return await writeTransaction(db, async (tx) => {
-        const before = await loadType(tx, input.typeId);
-        if (values.name.toLowerCase() !== before.name.toLowerCase()) await refuseDuplicateName(tx, values.name, before.id);
-        const beforeValues = {
-          name: before.name,
-          description: before.description,
-          defaultAmount: before.defaultAmount,
-          maxAmount: before.maxAmount,
-          occasions: orderedOccasions(before.occasions).join(","),
-        };
-        const afterValues = { ...values, occasions: values.occasions.join(",") };
-        const detail: Record<string, string | number> = {};
-        for (const key of Object.keys(beforeValues) as (keyof typeof beforeValues)[]) {
-          if (beforeValues[key] !== afterValues[key]) Object.assign(detail, { [`${key}Before`]: beforeValues[key], [`${key}After`]: afterValues[key] });
-        }
-        if (Object.keys(detail).length === 0) return before;
-        await tx.update(gestureTypes)
-                    .set({ name: values.name, description: values.description, defaultAmount: values.defaultAmount, maxAmount: values.maxAmount, updatedAt: now })
-                    .where(eq(gestureTypes.id, before.id));
-        if (afterValues.occasions !== beforeValues.occasions) await writeOccasions(tx, before.id, values.occasions);
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "gesture_type.updated",
-                entity: "gesture_type",
-                entityId: before.id,
-                detail: { code: before.code, ...detail },
-                at: now,
-              });
-        return await loadType(tx, before.id);
-      });
+    const before = await loadType(tx, input.typeId);
+    if (values.name.toLowerCase() !== before.name.toLowerCase()) await refuseDuplicateName(tx, values.name, before.id);
+    const beforeValues = {
+      name: before.name,
+      description: before.description,
+      defaultAmount: before.defaultAmount,
+      maxAmount: before.maxAmount,
+      occasions: orderedOccasions(before.occasions).join(","),
+    };
+    const afterValues = { ...values, occasions: values.occasions.join(",") };
+    const detail: Record<string, string | number> = {};
+    for (const key of Object.keys(beforeValues) as (keyof typeof beforeValues)[]) {
+      if (beforeValues[key] !== afterValues[key]) Object.assign(detail, { [`${key}Before`]: beforeValues[key], [`${key}After`]: afterValues[key] });
+    }
+    if (Object.keys(detail).length === 0) return before;
+    await tx
+      .update(gestureTypes)
+      .set({ name: values.name, description: values.description, defaultAmount: values.defaultAmount, maxAmount: values.maxAmount, updatedAt: now })
+      .where(eq(gestureTypes.id, before.id));
+    if (afterValues.occasions !== beforeValues.occasions) await writeOccasions(tx, before.id, values.occasions);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture_type.updated",
+      entity: "gesture_type",
+      entityId: before.id,
+      detail: { code: before.code, ...detail },
+      at: now,
+    });
+    return await loadType(tx, before.id);
+  });
 }
 
 /**
@@ -155,52 +163,52 @@ export async function updateGestureType(db: Db, actor: CatalogueActor, input: Ge
 export async function setGestureTypeActive(db: Db, actor: CatalogueActor, input: { typeId: number; active: boolean }, now: Date): Promise<CatalogueType> {
   requireCatalogueManage(actor);
   return await writeTransaction(db, async (tx) => {
-        const before = await loadType(tx, input.typeId);
-        if (before.active === input.active) return before;
-        await tx.update(gestureTypes).set({ active: input.active, updatedAt: now }).where(eq(gestureTypes.id, before.id));
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: input.active ? "gesture_type.reactivated" : "gesture_type.deactivated",
-                entity: "gesture_type",
-                entityId: before.id,
-                detail: { code: before.code, activeBefore: before.active, activeAfter: input.active },
-                at: now,
-              });
-        return await loadType(tx, before.id);
-      });
+    const before = await loadType(tx, input.typeId);
+    if (before.active === input.active) return before;
+    await tx.update(gestureTypes).set({ active: input.active, updatedAt: now }).where(eq(gestureTypes.id, before.id));
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: input.active ? "gesture_type.reactivated" : "gesture_type.deactivated",
+      entity: "gesture_type",
+      entityId: before.id,
+      detail: { code: before.code, activeBefore: before.active, activeAfter: input.active },
+      at: now,
+    });
+    return await loadType(tx, before.id);
+  });
 }
 
 /** Deletes a type that no gesture has ever named; a used type can only be deactivated. */
 export async function deleteGestureType(db: Db, actor: CatalogueActor, input: { typeId: number }, now: Date): Promise<CatalogueType> {
   requireCatalogueManage(actor);
   return await writeTransaction(db, async (tx) => {
-        const before = await loadType(tx, input.typeId);
-        const used = await gestureTypeUseCount(tx, before.id);
-        if (used > 0) {
-          throw new DomainError(
-            "INVALID_STATE",
-            `${before.name} has been used by ${used === 1 ? "1 gesture" : `${used} gestures`}, so it stays in the catalogue for their history. Deactivate it instead.`,
-          );
-        }
-        await tx.delete(gestureTypes).where(eq(gestureTypes.id, before.id)); // its occasions go with it (cascade)
-        await recordAudit(tx, {
-                actorId: actor.id,
-                action: "gesture_type.deleted",
-                entity: "gesture_type",
-                entityId: before.id,
-                detail: {
-                  code: before.code,
-                  nameBefore: before.name,
-                  descriptionBefore: before.description,
-                  defaultAmountBefore: before.defaultAmount,
-                  maxAmountBefore: before.maxAmount,
-                  occasionsBefore: orderedOccasions(before.occasions).join(","),
-                  activeBefore: before.active,
-                },
-                at: now,
-              });
-        return before;
-      });
+    const before = await loadType(tx, input.typeId);
+    const used = await gestureTypeUseCount(tx, before.id);
+    if (used > 0) {
+      throw new DomainError(
+        "INVALID_STATE",
+        `${before.name} has been used by ${used === 1 ? "1 gesture" : `${used} gestures`}, so it stays in the catalogue for their history. Deactivate it instead.`,
+      );
+    }
+    await tx.delete(gestureTypes).where(eq(gestureTypes.id, before.id)); // its occasions go with it (cascade)
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "gesture_type.deleted",
+      entity: "gesture_type",
+      entityId: before.id,
+      detail: {
+        code: before.code,
+        nameBefore: before.name,
+        descriptionBefore: before.description,
+        defaultAmountBefore: before.defaultAmount,
+        maxAmountBefore: before.maxAmount,
+        occasionsBefore: orderedOccasions(before.occasions).join(","),
+        activeBefore: before.active,
+      },
+      at: now,
+    });
+    return before;
+  });
 }
 
 /**
@@ -212,5 +220,8 @@ export async function perGestureMaxWarning(db: DbOrTx, type: Pick<CatalogueType,
   const { perGestureMax } = await getPolicyDefaults(db);
   if (type.maxAmount <= perGestureMax) return null;
   const { currency } = await getOrganisation(db);
-  return `Its maximum (${formatMoney(type.maxAmount, currency)}) is above the organisation's per-gesture maximum (${formatMoney(perGestureMax, currency)}): proposals stay capped at each branch's per-gesture maximum.`;
+  return `Its maximum (${formatMoney(type.maxAmount, currency)}) is above the organisation's per-gesture maximum (${formatMoney(
+    perGestureMax,
+    currency,
+  )}): proposals stay capped at each branch's per-gesture maximum.`;
 }

@@ -16,18 +16,18 @@ function inVocabularyOrder(occasions: Occasion[]): Occasion[] {
 /** Every type with its occasions (in the vocabulary's order), by name; inactive ones only when asked for. */
 export async function listGestureTypes(db: DbOrTx, options: { includeInactive?: boolean } = {}): Promise<CatalogueType[]> {
   const types = await db
-      .select({
-        id: gestureTypes.id,
-        code: gestureTypes.code,
-        name: gestureTypes.name,
-        description: gestureTypes.description,
-        defaultAmount: gestureTypes.defaultAmount,
-        maxAmount: gestureTypes.maxAmount,
-        active: gestureTypes.active,
-      })
-      .from(gestureTypes)
-      .where(options.includeInactive ? undefined : eq(gestureTypes.active, true))
-      .orderBy(asc(gestureTypes.name));
+    .select({
+      id: gestureTypes.id,
+      code: gestureTypes.code,
+      name: gestureTypes.name,
+      description: gestureTypes.description,
+      defaultAmount: gestureTypes.defaultAmount,
+      maxAmount: gestureTypes.maxAmount,
+      active: gestureTypes.active,
+    })
+    .from(gestureTypes)
+    .where(options.includeInactive ? undefined : eq(gestureTypes.active, true))
+    .orderBy(asc(gestureTypes.name));
   const occasionRows = await db.select().from(gestureTypeOccasions);
   return types.map((type) => ({
     ...type,
@@ -42,7 +42,8 @@ export async function typesForOccasion(db: DbOrTx, occasion: Occasion): Promise<
 
 export async function findGestureType(db: DbOrTx, typeId: number): Promise<CatalogueType | null> {
   // One type by its key (every proposal and approval reads one), not the whole catalogue sorted.
-  const type = await firstRow(db
+  const type = await firstRow(
+    db
       .select({
         id: gestureTypes.id,
         code: gestureTypes.code,
@@ -53,7 +54,9 @@ export async function findGestureType(db: DbOrTx, typeId: number): Promise<Catal
         active: gestureTypes.active,
       })
       .from(gestureTypes)
-      .where(eq(gestureTypes.id, typeId)).limit(1));
+      .where(eq(gestureTypes.id, typeId))
+      .limit(1),
+  );
   if (!type) return null;
   const occasions = await db.select({ occasion: gestureTypeOccasions.occasion }).from(gestureTypeOccasions).where(eq(gestureTypeOccasions.typeId, typeId));
   return { ...type, occasions: inVocabularyOrder(occasions.map((row) => row.occasion)) };
@@ -64,13 +67,7 @@ export type CatalogueTypeWithUse = CatalogueType & { usedCount: number };
 /** Every type, active or not, with how many gestures (in any state) name it: the admin catalogue. */
 export async function listCatalogueWithUse(db: DbOrTx): Promise<CatalogueTypeWithUse[]> {
   // One grouped count over the type index, not one query per type.
-  const counts = new Map(
-    (await db
-            .select({ typeId: gestures.typeId, n: count() })
-            .from(gestures)
-            .groupBy(gestures.typeId))
-      .map((row) => [row.typeId, row.n]),
-  );
+  const counts = new Map((await db.select({ typeId: gestures.typeId, n: count() }).from(gestures).groupBy(gestures.typeId)).map((row) => [row.typeId, row.n]));
   return (await listGestureTypes(db, { includeInactive: true })).map((type) => ({ ...type, usedCount: counts.get(type.id) ?? 0 }));
 }
 

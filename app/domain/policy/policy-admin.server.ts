@@ -28,27 +28,28 @@ export async function updatePolicyDefaults(db: Db, actor: PolicyActor, input: Po
   const [problem] = policyProblems(next);
   if (problem) throw new DomainError("VALIDATION", problem.message, { field: problem.key });
   return await writeTransaction(db, async (tx) => {
-        const before = await getPolicyDefaults(tx);
-        const changed = POLICY_KEYS.filter((key) => before[key] !== next[key]);
-        if (changed.length === 0) return before;
-        await refuseBrokenBranches(tx, next);
-        await tx.update(policyDefaults)
-                    .set({ ...next, updatedAt: now })
-                    .where(eq(policyDefaults.id, 1));
-        const detail: Record<string, number> = {};
-        for (const key of changed) Object.assign(detail, { [`${key}Before`]: before[key], [`${key}After`]: next[key] });
-        await recordAudit(tx, { actorId: actor.id, action: "policy.defaults_updated", entity: "policy_defaults", entityId: 1, detail, at: now });
-        return next;
-      });
+    const before = await getPolicyDefaults(tx);
+    const changed = POLICY_KEYS.filter((key) => before[key] !== next[key]);
+    if (changed.length === 0) return before;
+    await refuseBrokenBranches(tx, next);
+    await tx
+      .update(policyDefaults)
+      .set({ ...next, updatedAt: now })
+      .where(eq(policyDefaults.id, 1));
+    const detail: Record<string, number> = {};
+    for (const key of changed) Object.assign(detail, { [`${key}Before`]: before[key], [`${key}After`]: next[key] });
+    await recordAudit(tx, { actorId: actor.id, action: "policy.defaults_updated", entity: "policy_defaults", entityId: 1, detail, at: now });
+    return next;
+  });
 }
 
 /** Every branch with overrides must still have a usable policy under the new defaults. */
 async function refuseBrokenBranches(tx: DbOrTx, defaults: Policy) {
   const rows = await tx
-      .select({ name: branches.name, overrides: branchPolicyOverrides })
-      .from(branchPolicyOverrides)
-      .innerJoin(branches, eq(branches.id, branchPolicyOverrides.branchId))
-      .orderBy(branches.name);
+    .select({ name: branches.name, overrides: branchPolicyOverrides })
+    .from(branchPolicyOverrides)
+    .innerJoin(branches, eq(branches.id, branchPolicyOverrides.branchId))
+    .orderBy(branches.name);
   const broken: { name: string; message: string; field: PolicyKey }[] = [];
   const { currency } = await getOrganisation(tx);
   for (const row of rows) {
@@ -81,38 +82,39 @@ export async function setBranchOverrides(db: Db, actor: PolicyActor, input: { br
   const overrides: Partial<Policy> = {};
   for (const key of POLICY_KEYS) if (input.overrides[key] !== undefined) overrides[key] = input.overrides[key];
   return await writeTransaction(db, async (tx) => {
-        const branch = await firstRow(tx.select({ id: branches.id, code: branches.code }).from(branches).where(eq(branches.id, input.branchId)).limit(1));
-        if (!branch) throw new DomainError("NOT_FOUND", "This branch does not exist.");
-        const defaults = await getPolicyDefaults(tx);
-        const { policy, source } = mergePolicy(defaults, overrides);
-        const [problem] = policyProblems(policy);
-        if (problem) {
-          throw new DomainError("VALIDATION", explainPolicyProblem(problem, policy, source, (await getOrganisation(tx)).currency), {
-            field: problemField(problem, source),
-          });
-        }
-        const before = await getBranchOverrides(tx, branch.id);
-        const changed = POLICY_KEYS.filter((key) => (before[key] ?? null) !== (overrides[key] ?? null));
-        if (changed.length === 0) return await getEffectivePolicy(tx, branch.id);
-        const count = Object.keys(overrides).length;
-        if (count === 0) {
-          await tx.delete(branchPolicyOverrides).where(eq(branchPolicyOverrides.branchId, branch.id));
-        } else {
-          const row = Object.fromEntries(POLICY_KEYS.map((key) => [key, overrides[key] ?? null])) as Record<PolicyKey, number | null>;
-          await tx.insert(branchPolicyOverrides)
-                      .values({ branchId: branch.id, ...row, updatedAt: now })
-                      .onConflictDoUpdate({ target: branchPolicyOverrides.branchId, set: { ...row, updatedAt: now } });
-        }
-        // null means "follows the organisation's default".
-        const detail: Record<string, string | number | null> = {
-          branchCode: branch.code,
-          overridesBefore: Object.keys(before).length,
-          overridesAfter: count,
-        };
-        for (const key of changed) Object.assign(detail, { [`${key}Before`]: before[key] ?? null, [`${key}After`]: overrides[key] ?? null });
-        await recordAudit(tx, { actorId: actor.id, action: "policy.branch_overrides_updated", entity: "branch", entityId: branch.id, detail, at: now });
-        return await getEffectivePolicy(tx, branch.id);
+    const branch = await firstRow(tx.select({ id: branches.id, code: branches.code }).from(branches).where(eq(branches.id, input.branchId)).limit(1));
+    if (!branch) throw new DomainError("NOT_FOUND", "This branch does not exist.");
+    const defaults = await getPolicyDefaults(tx);
+    const { policy, source } = mergePolicy(defaults, overrides);
+    const [problem] = policyProblems(policy);
+    if (problem) {
+      throw new DomainError("VALIDATION", explainPolicyProblem(problem, policy, source, (await getOrganisation(tx)).currency), {
+        field: problemField(problem, source),
       });
+    }
+    const before = await getBranchOverrides(tx, branch.id);
+    const changed = POLICY_KEYS.filter((key) => (before[key] ?? null) !== (overrides[key] ?? null));
+    if (changed.length === 0) return await getEffectivePolicy(tx, branch.id);
+    const count = Object.keys(overrides).length;
+    if (count === 0) {
+      await tx.delete(branchPolicyOverrides).where(eq(branchPolicyOverrides.branchId, branch.id));
+    } else {
+      const row = Object.fromEntries(POLICY_KEYS.map((key) => [key, overrides[key] ?? null])) as Record<PolicyKey, number | null>;
+      await tx
+        .insert(branchPolicyOverrides)
+        .values({ branchId: branch.id, ...row, updatedAt: now })
+        .onConflictDoUpdate({ target: branchPolicyOverrides.branchId, set: { ...row, updatedAt: now } });
+    }
+    // null means "follows the organisation's default".
+    const detail: Record<string, string | number | null> = {
+      branchCode: branch.code,
+      overridesBefore: Object.keys(before).length,
+      overridesAfter: count,
+    };
+    for (const key of changed) Object.assign(detail, { [`${key}Before`]: before[key] ?? null, [`${key}After`]: overrides[key] ?? null });
+    await recordAudit(tx, { actorId: actor.id, action: "policy.branch_overrides_updated", entity: "branch", entityId: branch.id, detail, at: now });
+    return await getEffectivePolicy(tx, branch.id);
+  });
 }
 
 function pickPolicy(input: Policy): Policy {

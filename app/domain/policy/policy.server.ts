@@ -41,10 +41,10 @@ export async function getEffectivePolicy(db: DbOrTx, branchId: number): Promise<
 /** Every branch with how many settings it overrides, by region and name (the policy index). */
 export async function listBranchPolicySummaries(db: DbOrTx) {
   const rows = await db
-      .select({ id: branches.id, code: branches.code, name: branches.name, region: branches.region, active: branches.active, overrides: branchPolicyOverrides })
-      .from(branches)
-      .leftJoin(branchPolicyOverrides, eq(branchPolicyOverrides.branchId, branches.id))
-      .orderBy(asc(branches.region), asc(branches.name));
+    .select({ id: branches.id, code: branches.code, name: branches.name, region: branches.region, active: branches.active, overrides: branchPolicyOverrides })
+    .from(branches)
+    .leftJoin(branchPolicyOverrides, eq(branchPolicyOverrides.branchId, branches.id))
+    .orderBy(asc(branches.region), asc(branches.name));
   return rows.map(({ overrides, ...branch }) => ({
     ...branch,
     overrideCount: overrides ? POLICY_KEYS.filter((key) => overrides[key] !== null).length : 0,

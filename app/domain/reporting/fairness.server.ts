@@ -24,7 +24,9 @@ export const FAIRNESS_LIMITS = {
 
 export const FAIRNESS_RULES = [
   `A segment, tenure band or branch is flagged when its share of the gestures is more than ${FAIRNESS_LIMITS.shareMultiple} times its share of the customers, with at least ${FAIRNESS_LIMITS.minimumGestures} gestures.`,
-  `A proposer or a branch is flagged when their three most frequent customers received more than ${FAIRNESS_LIMITS.topCustomersShare * 100}% of their gestures, with at least ${FAIRNESS_LIMITS.minimumForConcentration} gestures; or when one segment received more than ${FAIRNESS_LIMITS.shareMultiple} times its share of their branch's customers, with at least ${FAIRNESS_LIMITS.minimumForConcentration} gestures.`,
+  `A proposer or a branch is flagged when their three most frequent customers received more than ${FAIRNESS_LIMITS.topCustomersShare * 100}% of their gestures, with at least ${
+    FAIRNESS_LIMITS.minimumForConcentration
+  } gestures; or when one segment received more than ${FAIRNESS_LIMITS.shareMultiple} times its share of their branch's customers, with at least ${FAIRNESS_LIMITS.minimumForConcentration} gestures.`,
 ];
 
 export const SEGMENT_LABELS: Record<(typeof SEGMENTS)[number], string> = { retail: "Retail", premier: "Premier", business: "Business", private: "Private" };
@@ -69,9 +71,12 @@ async function tenureBase(db: DbOrTx, scope: ReportScope, asOf: string, total: n
     const month = boundary.slice(0, 7);
     const nextMonth = addMonths(`${month}-01`, 1);
     const kept = await queryRow<{ n: number | null }>(db, sql`select sum(t.customers) as n from customer_tenure t where t.since_month > ${month} and ${scopeOf(scope, sql`t.branch_id`)}`);
-    const boundaryMonth = await queryRow<{ n: number }>(db, sql`
+    const boundaryMonth = await queryRow<{ n: number }>(
+      db,
+      sql`
       select count(*) as n from customers c indexed by customers_since_idx
-      where c.erased_at is null and c.customer_since > ${boundary} and c.customer_since < ${nextMonth} and ${scopeOf(scope, sql`c.branch_id`)}`);
+      where c.erased_at is null and c.customer_since > ${boundary} and c.customer_since < ${nextMonth} and ${scopeOf(scope, sql`c.branch_id`)}`,
+    );
     return (kept?.n ?? 0) + (boundaryMonth?.n ?? 0);
   };
   const [one, three, ten] = [await startedAfter(1), await startedAfter(3), await startedAfter(10)];
@@ -106,15 +111,21 @@ export async function fairnessReport(db: DbOrTx, input: { scope: ReportScope; ra
 
   // The period's granted gestures by proposer, branch, customer, segment and tenure band, and the
   // customer base by branch and segment. Every table is summed from these in memory.
-  const perCustomer = await queryRows<PerCustomer & { band: string }>(db, sql`
+  const perCustomer = await queryRows<PerCustomer & { band: string }>(
+    db,
+    sql`
     select g.proposer_id as proposerId, g.branch_id as branchId, g.customer_id as customerId, c.segment as segment,
       ${tenureBand(asOf)} as band, count(*) as n
     from gestures g indexed by gestures_submitted_idx join customers c on c.id = g.customer_id
-    where ${period} group by g.proposer_id, g.branch_id, g.customer_id`);
+    where ${period} group by g.proposer_id, g.branch_id, g.customer_id`,
+  );
   // The customer base from the kept counts (migration 0018): customers by branch and segment, and by
   // branch and starting month, so that it costs rows per branch, not per customer.
-  const base = await queryRows<{ branchId: number; segment: string; n: number }>(db, sql`
-    select c.branch_id as branchId, c.segment as segment, c.customers as n from customer_segments c where ${scopeOf(scope, sql`c.branch_id`)} and c.customers <> 0`);
+  const base = await queryRows<{ branchId: number; segment: string; n: number }>(
+    db,
+    sql`
+    select c.branch_id as branchId, c.segment as segment, c.customers as n from customer_segments c where ${scopeOf(scope, sql`c.branch_id`)} and c.customers <> 0`,
+  );
   const sum = <Row extends { n: number }>(rows: Row[], keyOf: (row: Row) => string | number) => {
     const totals = new Map<string, number>();
     for (const row of rows) totals.set(String(keyOf(row)), (totals.get(String(keyOf(row))) ?? 0) + row.n);
@@ -126,7 +137,16 @@ export async function fairnessReport(db: DbOrTx, input: { scope: ReportScope; ra
     sum(perCustomer, (r) => r.segment),
     sum(base, (r) => r.segment),
   );
-  const tenure = shareTable([...TENURE_BANDS], sum(perCustomer, (r) => r.band), await tenureBase(db, scope, asOf, [...base].reduce((total, r) => total + r.n, 0)));
+  const tenure = shareTable(
+    [...TENURE_BANDS],
+    sum(perCustomer, (r) => r.band),
+    await tenureBase(
+      db,
+      scope,
+      asOf,
+      [...base].reduce((total, r) => total + r.n, 0),
+    ),
+  );
   const branchList = await queryRows<{ id: number; name: string }>(db, sql`select id, name from branches b where ${scopeOf(scope, sql`b.id`)} order by region, name`);
   const branchesTable =
     scope.branchId === null
@@ -144,12 +164,35 @@ export async function fairnessReport(db: DbOrTx, input: { scope: ReportScope; ra
   const names = new Map<number, string>();
   for (let i = 0; i < proposerIds.length; i += 500) {
     const chunk = proposerIds.slice(i, i + 500);
-    for (const u of (await queryRows<{ id: number; name: string }>(db, sql`select id, name from users where id in (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`))) names.set(u.id, u.name);
+    for (const u of await queryRows<{ id: number; name: string }>(
+      db,
+      sql`select id, name from users where id in (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    ))
+      names.set(u.id, u.name);
   }
   const branchNames = new Map(branchList.map((b) => [b.id, b.name]));
   const concentration = [
-    ...concentrations(perCustomer, segmentBase, "proposer", (r) => r.proposerId, (id) => names.get(id) ?? `#${id}`, branchNames),
-    ...(scope.branchId === null ? concentrations(perCustomer, segmentBase, "branch", (r) => r.branchId, (id) => branchNames.get(id) ?? `#${id}`, branchNames) : []),
+    ...concentrations(
+      perCustomer,
+      segmentBase,
+      "proposer",
+      (r) => r.proposerId,
+      (id) => names.get(id) ?? `#${id}`,
+      branchNames,
+    ),
+    ...(scope.branchId === null
+      ? concentrations(
+          perCustomer,
+          segmentBase,
+          "branch",
+          (r) => r.branchId,
+          (id) => branchNames.get(id) ?? `#${id}`,
+          branchNames,
+        )
+      : []),
   ];
   const totalGestures = segments.reduce((sum, row) => sum + row.gestures, 0);
   const totalCustomers = segments.reduce((sum, row) => sum + row.customers, 0);
@@ -187,7 +230,10 @@ export function concentrations(
       bySegment.set(row.segment, (bySegment.get(row.segment) ?? 0) + row.n);
     }
     const gestures = list.reduce((sum, row) => sum + row.n, 0);
-    const topCustomers = [...byCustomer.values()].sort((a, b) => b - a).slice(0, 3).reduce((a, b) => a + b, 0);
+    const topCustomers = [...byCustomer.values()]
+      .sort((a, b) => b - a)
+      .slice(0, 3)
+      .reduce((a, b) => a + b, 0);
     const [topSegment, topSegmentCount] = [...bySegment].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
     // The base of the segment: the customers of the branches this person or branch gave gestures in.
     const branchIds = new Set(list.map((row) => row.branchId));

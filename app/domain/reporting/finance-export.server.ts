@@ -20,8 +20,7 @@ function scopeCondition(scope: ReportScope, branchColumn: SQL): SQL {
   return sql`1`;
 }
 
-const afterCondition = (after: ExportKey | null, atColumn: SQL, idColumn: SQL) =>
-  after ? sql`(${atColumn}, ${idColumn}) > (${after.at}, ${after.id})` : sql`1`;
+const afterCondition = (after: ExportKey | null, atColumn: SQL, idColumn: SQL) => (after ? sql`(${atColumn}, ${idColumn}) > (${after.at}, ${after.id})` : sql`1`);
 
 export type GestureExportRow = {
   id: number;
@@ -59,7 +58,11 @@ async function exportNames(db: DbOrTx) {
   const users = new Map<number, string>();
   const pools = new Map<number, { branchId: number; periodStartsOn: string }>();
   const missing = (ids: Iterable<number | null>, known: Map<number, unknown>) => [...new Set([...ids].filter((id): id is number => id !== null && !known.has(id)))];
-  const inList = (ids: number[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  const inList = (ids: number[]) =>
+    sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    );
   return {
     branches,
     types,
@@ -69,15 +72,18 @@ async function exportNames(db: DbOrTx) {
     async loadUsers(ids: Iterable<number | null>) {
       const wanted = missing(ids, users);
       for (let i = 0; i < wanted.length; i += 500) {
-        for (const u of (await queryRows<{ id: number; name: string }>(db, sql`select id, name from users where id in (${inList(wanted.slice(i, i + 500))})`))) users.set(u.id, u.name);
+        for (const u of await queryRows<{ id: number; name: string }>(db, sql`select id, name from users where id in (${inList(wanted.slice(i, i + 500))})`)) users.set(u.id, u.name);
       }
     },
     async loadPools(ids: Iterable<number | null>) {
       const wanted = missing(ids, pools);
       for (let i = 0; i < wanted.length; i += 500) {
-        const rows = await queryRows<{ id: number; branchId: number; periodStartsOn: string }>(db, sql`
+        const rows = await queryRows<{ id: number; branchId: number; periodStartsOn: string }>(
+          db,
+          sql`
           select p.id as id, p.branch_id as branchId, pe.starts_on as periodStartsOn from budget_pools p join budget_periods pe on pe.id = p.period_id
-          where p.id in (${inList(wanted.slice(i, i + 500))})`);
+          where p.id in (${inList(wanted.slice(i, i + 500))})`,
+        );
         for (const p of rows) pools.set(p.id, { branchId: p.branchId, periodStartsOn: p.periodStartsOn });
       }
     },
@@ -94,7 +100,9 @@ export async function gestureExportReader(db: DbOrTx, input: { scope: ReportScop
   const { scope, range } = input;
   const names = await exportNames(db);
   return async (after: ExportKey | null, limit: number): Promise<GestureExportRow[]> => {
-    const rows = await queryRows<GestureExportBase>(db, sql`
+    const rows = await queryRows<GestureExportBase>(
+      db,
+      sql`
       select g.id as id, g.submitted_at as submittedAt, g.status as status, g.branch_id as branchId, c.crm_ref as customerRef,
         g.proposer_id as proposerId, g.occasion as occasion, g.type_id as typeId, g.delivery_method as deliveryMethod,
         g.requested_amount as requestedAmount, g.approved_amount as approvedAmount, g.actual_amount as actualAmount,
@@ -105,7 +113,8 @@ export async function gestureExportReader(db: DbOrTx, input: { scope: ReportScop
         and ${afterCondition(after, sql`g.submitted_at`, sql`g.id`)}
         and ${scopeCondition(scope, sql`g.branch_id`)}
       order by g.submitted_at, g.id
-      limit ${limit}`);
+      limit ${limit}`,
+    );
     await names.loadUsers(rows.map((r) => r.proposerId));
     return rows.map(({ branchId, typeId, ...g }) => {
       const branch = names.branches.get(branchId)!;
@@ -167,7 +176,9 @@ export async function ledgerExportReader(db: DbOrTx, input: { scope: ReportScope
   const { scope, range } = input;
   const names = await exportNames(db);
   return async (after: ExportKey | null, limit: number): Promise<LedgerExportRow[]> => {
-    const rows = await queryRows<LedgerExportBase>(db, sql`
+    const rows = await queryRows<LedgerExportBase>(
+      db,
+      sql`
       select e.id as id, e.at as at, e.kind as kind, e.pool_id as poolId, e.amount as amount, e.balance_after as balanceAfter,
         e.hold_id as holdId, e.gesture_id as gestureId, e.actor_id as actorId, e.memo as memo
       from ledger_entries e indexed by ledger_entries_at_idx
@@ -175,7 +186,8 @@ export async function ledgerExportReader(db: DbOrTx, input: { scope: ReportScope
         and ${afterCondition(after, sql`e.at`, sql`e.id`)}
         and ${scope.branchId === null && scope.region === null ? sql`1` : sql`e.pool_id in (select id from budget_pools where ${scopeCondition(scope, sql`branch_id`)})`}
       order by e.at, e.id
-      limit ${limit}`);
+      limit ${limit}`,
+    );
     await names.loadPools(rows.map((r) => r.poolId));
     await names.loadUsers(rows.map((r) => r.actorId));
     return rows.map((e) => {
@@ -195,7 +207,7 @@ export async function ledgerExportReader(db: DbOrTx, input: { scope: ReportScope
         holdId: e.holdId,
         gestureId: e.gestureId,
         actorId: e.actorId,
-        actorName: e.actorId === null ? null : (names.users.get(e.actorId) ?? null),
+        actorName: e.actorId === null ? null : names.users.get(e.actorId) ?? null,
         memo: e.memo,
       };
     });

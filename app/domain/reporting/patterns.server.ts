@@ -118,7 +118,9 @@ async function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "custom
         sum(amount) over w as windowSum, count(*) over w as windowCount
       from candidates where amount < threshold and ${by === "proposer" ? sql`amount * 2 >= threshold` : sql`1`}
       window w as (partition by subjectId order by at range between ${windowMs} preceding and current row)`;
-  const rows = await queryRows<SplitRow>(db, sql`
+  const rows = await queryRows<SplitRow>(
+    db,
+    sql`
     with candidates as (
       select g.id as id, ${subject} as subjectId, g.submitted_at as at, g.requested_amount as amount,
         coalesce(o.second_approval_threshold, d.second_approval_threshold) as threshold
@@ -126,9 +128,19 @@ async function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "custom
       join policy_defaults d on d.id = 1
       left join branch_policy_overrides o on o.branch_id = g.branch_id
       where g.submitted_at >= ${quarter.from.getTime() - windowMs} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
-    )${by === "customer" ? ONLY_SUBJECTS_AT_THRESHOLD(windowed) : sql` ${windowed} order by subjectId, at, id`}`);
+    )${by === "customer" ? ONLY_SUBJECTS_AT_THRESHOLD(windowed) : sql` ${windowed} order by subjectId, at, id`}`,
+  );
   const clusters = splitClusters(rows, windowMs).filter((c) => c.members[c.members.length - 1]!.at >= quarter.from.getTime());
-  const names = by === "proposer" ? (await userNames(db, clusters.map((c) => c.subjectId))) : (await customerRefs(db, clusters.map((c) => c.subjectId)));
+  const names =
+    by === "proposer"
+      ? await userNames(
+          db,
+          clusters.map((c) => c.subjectId),
+        )
+      : await customerRefs(
+          db,
+          clusters.map((c) => c.subjectId),
+        );
   return clusters.map((c) => {
     const total = c.members.reduce((sum, m) => sum + m.amount, 0);
     const first = c.members[0]!;
@@ -145,17 +157,26 @@ async function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "custom
 }
 
 async function repeatCustomerFlags(db: DbOrTx, quarter: Quarter): Promise<Flag[]> {
-  const rows = await queryRows<{ customerId: number; branchCount: number; ids: string; branchNames: string; lastAt: number }>(db, sql`
+  const rows = await queryRows<{ customerId: number; branchCount: number; ids: string; branchNames: string; lastAt: number }>(
+    db,
+    sql`
     select g.customer_id as customerId, count(distinct g.branch_id) as branchCount, group_concat(g.id) as ids,
       (select group_concat(name, ', ') from branches where id in (select distinct g2.branch_id from gestures g2 where g2.customer_id = g.customer_id
         and g2.submitted_at >= ${quarter.from.getTime()} and g2.submitted_at < ${quarter.until.getTime()})) as branchNames,
       max(g.submitted_at) as lastAt
     from gestures g indexed by gestures_submitted_idx
     where g.submitted_at >= ${quarter.from.getTime()} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
-    group by g.customer_id having count(distinct g.branch_id) >= 2`);
-  const refs = await customerRefs(db, rows.map((r) => r.customerId));
+    group by g.customer_id having count(distinct g.branch_id) >= 2`,
+  );
+  const refs = await customerRefs(
+    db,
+    rows.map((r) => r.customerId),
+  );
   return rows.map((r) => {
-    const ids = r.ids.split(",").map(Number).sort((a, b) => a - b);
+    const ids = r.ids
+      .split(",")
+      .map(Number)
+      .sort((a, b) => a - b);
     return {
       key: `repeat_customer:customer:${r.customerId}:${quarter.name}`,
       rule: "repeat_customer",
@@ -200,15 +221,21 @@ export function peerOutliers(rows: PeerRow[], multiple: number, minimumProposers
 }
 
 async function peerOutlierFlags(db: DbOrTx, quarter: Quarter, currency: string): Promise<Flag[]> {
-  const rows = await queryRows<PeerRow & { ids: string; lastAt: number; branchName: string }>(db, sql`
+  const rows = await queryRows<PeerRow & { ids: string; lastAt: number; branchName: string }>(
+    db,
+    sql`
     select g.branch_id as branchId, g.proposer_id as proposerId, count(*) as gestures,
       sum(coalesce(g.actual_amount, g.approved_amount, g.requested_amount)) as spend, group_concat(g.id) as ids, max(g.submitted_at) as lastAt,
       (select name from branches where id = g.branch_id) as branchName
     from gestures g indexed by gestures_submitted_idx
     where g.submitted_at >= ${quarter.from.getTime()} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
-    group by g.branch_id, g.proposer_id`);
+    group by g.branch_id, g.proposer_id`,
+  );
   const outliers = peerOutliers(rows, PATTERN_LIMITS.peerMultiple, PATTERN_LIMITS.peerMinimumProposers);
-  const names = await userNames(db, outliers.map((o) => o.proposerId));
+  const names = await userNames(
+    db,
+    outliers.map((o) => o.proposerId),
+  );
   return outliers.map((o) => {
     const row = rows.find((r) => r.branchId === o.branchId && r.proposerId === o.proposerId)!;
     const parts = [
@@ -221,7 +248,10 @@ async function peerOutlierFlags(db: DbOrTx, quarter: Quarter, currency: string):
       subject: names.get(o.proposerId) ?? `#${o.proposerId}`,
       branch: row.branchName,
       summary: `In ${quarter.name}: ${parts.join("; ")}.`,
-      gestureIds: row.ids.split(",").map(Number).sort((a, b) => a - b),
+      gestureIds: row.ids
+        .split(",")
+        .map(Number)
+        .sort((a, b) => a - b),
       lastAt: row.lastAt,
     };
   });
@@ -249,15 +279,21 @@ export function unusualApprovalRates(rows: ApprovalPairRow[], minimum: number, g
 }
 
 async function approverRateFlags(db: DbOrTx, quarter: Quarter): Promise<Flag[]> {
-  const rows = await queryRows<ApprovalPairRow & { ids: string; lastAt: number }>(db, sql`
+  const rows = await queryRows<ApprovalPairRow & { ids: string; lastAt: number }>(
+    db,
+    sql`
     select d.approver_id as approverId, g.proposer_id as proposerId, count(*) as decisions,
       sum(d.decision = 'approve') as approvals, group_concat(distinct g.id) as ids, max(d.at) as lastAt
     from gesture_decisions d indexed by gesture_decisions_at_idx
     join gestures g on g.id = d.gesture_id
     where d.at >= ${quarter.from.getTime()} and d.at < ${quarter.until.getTime()} and d.level = 'manager'
-    group by d.approver_id, g.proposer_id`);
+    group by d.approver_id, g.proposer_id`,
+  );
   const found = unusualApprovalRates(rows, PATTERN_LIMITS.approverMinimumDecisions, PATTERN_LIMITS.approverRateGapPercent);
-  const names = await userNames(db, found.flatMap((f) => [f.approverId, f.proposerId]));
+  const names = await userNames(
+    db,
+    found.flatMap((f) => [f.approverId, f.proposerId]),
+  );
   return found.map((f) => {
     const row = rows.find((r) => r.approverId === f.approverId && r.proposerId === f.proposerId)!;
     return {
@@ -266,7 +302,10 @@ async function approverRateFlags(db: DbOrTx, quarter: Quarter): Promise<Flag[]> 
       subject: `${names.get(f.approverId) ?? `#${f.approverId}`} approving ${names.get(f.proposerId) ?? `#${f.proposerId}`}`,
       branch: null,
       summary: `In ${quarter.name}: approved ${f.approvals} of ${f.decisions} (${Math.round(f.rate)}%) against ${Math.round(f.otherRate)}% for everyone else.`,
-      gestureIds: row.ids.split(",").map(Number).sort((a, b) => a - b),
+      gestureIds: row.ids
+        .split(",")
+        .map(Number)
+        .sort((a, b) => a - b),
       lastAt: row.lastAt,
     };
   });
@@ -284,7 +323,13 @@ async function customerRefs(db: DbOrTx, ids: number[]): Promise<Map<number, stri
   const result = new Map<number, string>();
   for (let i = 0; i < unique.length; i += 500) {
     const chunk = unique.slice(i, i + 500);
-    for (const row of (await queryRows<{ id: number; ref: string }>(db, sql`select id, crm_ref as ref from customers where id in (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`))) {
+    for (const row of await queryRows<{ id: number; ref: string }>(
+      db,
+      sql`select id, crm_ref as ref from customers where id in (${sql.join(
+        chunk.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    )) {
       result.set(row.id, `Customer ${row.ref}`);
     }
   }
@@ -297,14 +342,14 @@ export async function computeFlags(db: DbOrTx, quarter: Quarter, currency: strin
   for (const rule of rules) {
     const found =
       rule === "split_proposer"
-        ? (await splitFlags(db, quarter, "proposer", currency))
+        ? await splitFlags(db, quarter, "proposer", currency)
         : rule === "split_customer"
-          ? (await splitFlags(db, quarter, "customer", currency))
-          : rule === "repeat_customer"
-            ? (await repeatCustomerFlags(db, quarter))
-            : rule === "peer_outlier"
-              ? (await peerOutlierFlags(db, quarter, currency))
-              : (await approverRateFlags(db, quarter));
+        ? await splitFlags(db, quarter, "customer", currency)
+        : rule === "repeat_customer"
+        ? await repeatCustomerFlags(db, quarter)
+        : rule === "peer_outlier"
+        ? await peerOutlierFlags(db, quarter, currency)
+        : await approverRateFlags(db, quarter);
     flags.push(...found.sort((a, b) => b.lastAt - a.lastAt || a.key.localeCompare(b.key)));
   }
   return flags;
@@ -316,10 +361,10 @@ export async function reviewsFor(db: DbOrTx, keys: string[]): Promise<Map<string
   const result = new Map<string, FlagReview>();
   for (let i = 0; i < keys.length; i += 500) {
     const rows = await db
-          .select({ flagKey: flagReviews.flagKey, note: flagReviews.note, reviewedAt: flagReviews.reviewedAt, reviewerName: users.name })
-          .from(flagReviews)
-          .innerJoin(users, sql`${users.id} = ${flagReviews.reviewedById}`)
-          .where(inArray(flagReviews.flagKey, keys.slice(i, i + 500)));
+      .select({ flagKey: flagReviews.flagKey, note: flagReviews.note, reviewedAt: flagReviews.reviewedAt, reviewerName: users.name })
+      .from(flagReviews)
+      .innerJoin(users, sql`${users.id} = ${flagReviews.reviewedById}`)
+      .where(inArray(flagReviews.flagKey, keys.slice(i, i + 500)));
     for (const row of rows) result.set(row.flagKey, row);
   }
   return result;
@@ -343,12 +388,18 @@ export async function reviewFlag(db: DbOrTx, actor: { id: number; role: string }
   const rule = input.flagKey.split(":")[0] as FlagRule;
   if (!FLAG_RULES.includes(rule)) throw new DomainError("NOT_FOUND", "This flag does not exist (any more).");
   return await writeTransaction(db, async (tx) => {
-      const flag = (await computeFlags(tx, input.quarter, input.currency, [rule])).find((f) => f.key === input.flagKey);
-      if (!flag) throw new DomainError("NOT_FOUND", "This flag does not exist (any more): the gestures behind it changed.");
-      const existing = await firstRow(tx.select({ id: flagReviews.id }).from(flagReviews).where(sql`${flagReviews.flagKey} = ${flag.key}`).limit(1));
-      if (existing) throw new DomainError("INVALID_STATE", "Someone has already reviewed this flag.");
-      const review = await returnedRow(tx.insert(flagReviews).values({ flagKey: flag.key, rule, reviewedById: actor.id, note, reviewedAt: now }).returning());
-      await recordAudit(tx, { actorId: actor.id, action: "flag.reviewed", entity: "flag_review", entityId: review.id, detail: { rule, flagKey: flag.key, gestures: flag.gestureIds.length }, at: now });
-      return review;
-    });
+    const flag = (await computeFlags(tx, input.quarter, input.currency, [rule])).find((f) => f.key === input.flagKey);
+    if (!flag) throw new DomainError("NOT_FOUND", "This flag does not exist (any more): the gestures behind it changed.");
+    const existing = await firstRow(
+      tx
+        .select({ id: flagReviews.id })
+        .from(flagReviews)
+        .where(sql`${flagReviews.flagKey} = ${flag.key}`)
+        .limit(1),
+    );
+    if (existing) throw new DomainError("INVALID_STATE", "Someone has already reviewed this flag.");
+    const review = await returnedRow(tx.insert(flagReviews).values({ flagKey: flag.key, rule, reviewedById: actor.id, note, reviewedAt: now }).returning());
+    await recordAudit(tx, { actorId: actor.id, action: "flag.reviewed", entity: "flag_review", entityId: review.id, detail: { rule, flagKey: flag.key, gestures: flag.gestureIds.length }, at: now });
+    return review;
+  });
 }

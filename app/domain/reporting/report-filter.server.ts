@@ -231,7 +231,7 @@ export async function currentReportUrl(db: DbOrTx, user: Viewer, url: URL): Prom
   const period = params.get("period");
   if (period !== null) {
     const id = Number(period);
-    const found = Number.isSafeInteger(id) && id > 0 ? (await findPeriod(db, id)) : null;
+    const found = Number.isSafeInteger(id) && id > 0 ? await findPeriod(db, id) : null;
     if (found && !params.get("from")) params.set("from", found.startsOn);
     params.delete("period");
     changed = true;

@@ -54,14 +54,15 @@ export async function spendDashboard(db: DbOrTx, scope: ReportScope, period: Per
   const pools = scopePools(scope, period.id);
 
   // A pool's sums are kept in pool_totals by the ledger's trigger: one row per pool, not its entries.
-  const byBranch: BranchSpendRow[] = (await db
+  const byBranch: BranchSpendRow[] = (
+    await db
       .select({ ...branchColumns, ...totalsColumns })
       .from(budgetPools)
       .innerJoin(branches, eq(branches.id, budgetPools.branchId))
       .leftJoin(poolTotals, eq(poolTotals.poolId, budgetPools.id))
       .where(sql`${budgetPools.id} in ${pools}`)
-      .orderBy(asc(branches.region), asc(branches.name)))
-    .map((row) => ({ ...row, budget: row.allocated + row.adjustments }));
+      .orderBy(asc(branches.region), asc(branches.name))
+  ).map((row) => ({ ...row, budget: row.allocated + row.adjustments }));
 
   const regions = new Map<string, RegionSpendRow>();
   const totals = { allocated: 0, adjustments: 0, committed: 0, spent: 0, available: 0, budget: 0, pools: byBranch.length };
@@ -80,14 +81,17 @@ export async function spendDashboard(db: DbOrTx, scope: ReportScope, period: Per
   // gesture counts once, by its hold). Entries without a gesture (none today) group under ''/0.
   type GroupRow = { key: string | number; label: string | null; committed: number; spent: number; gestures: number };
   const grouped = async (key: SQL, label: SQL, join: SQL) =>
-    (await queryRows<GroupRow>(db, sql`
+    await queryRows<GroupRow>(
+      db,
+      sql`
       select ${key} as key, ${label} as label, sum(s.committed) as committed, sum(s.spent) as spent, sum(s.gestures) as gestures
       from pool_spend_by_type s
       ${join}
       where s.pool_id in ${pools}
       group by 1
       having sum(s.committed) <> 0 or sum(s.spent) <> 0 or sum(s.gestures) <> 0
-      order by spent desc, committed desc, label`));
+      order by spent desc, committed desc, label`,
+    );
   const byOccasion = (await grouped(sql`s.occasion`, sql`s.occasion`, sql``)).map((r) => ({
     occasion: r.key === "" ? null : (r.key as Occasion),
     label: String(r.key),
@@ -117,8 +121,11 @@ export async function spendDashboard(db: DbOrTx, scope: ReportScope, period: Per
   const add = (list: number[], index: number, amount: number) => {
     list[index] = list[index]! + amount;
   };
-  const kept = await queryRows<{ month: string; committed: number; spent: number }>(db, sql`
-    select m.month as month, sum(m.committed) as committed, sum(m.spent) as spent from pool_months m where m.pool_id in ${pools} group by 1`);
+  const kept = await queryRows<{ month: string; committed: number; spent: number }>(
+    db,
+    sql`
+    select m.month as month, sum(m.committed) as committed, sum(m.spent) as spent from pool_months m where m.pool_id in ${pools} group by 1`,
+  );
   for (const row of kept) {
     const index = row.month <= months[0]!.month ? 0 : row.month >= months[last]!.month ? last : months.findIndex((m) => m.month === row.month);
     add(committed, index, row.committed);
@@ -130,12 +137,15 @@ export async function spendDashboard(db: DbOrTx, scope: ReportScope, period: Per
     if (local === utc) continue;
     // Later local midnight: [utc, local) was counted in month k but is month k-1's; earlier: the reverse.
     const [from, until, sign] = local > utc ? [utc, local, 1] : [local, utc, -1];
-    const moved = (await queryRow<{ committed: number; spent: number }>(db, sql`
+    const moved = (await queryRow<{ committed: number; spent: number }>(
+      db,
+      sql`
       select
         (select coalesce(sum(h.amount), 0) from holds h indexed by holds_open_created_idx
           where h.status = 'open' and h.created_at >= ${from} and h.created_at < ${until} and h.pool_id in ${pools}) as committed,
         (select coalesce(-sum(le.amount), 0) from ledger_entries le indexed by ledger_entries_at_idx
-          where le.at >= ${from} and le.at < ${until} and le.kind = 'capture' and le.pool_id in ${pools}) as spent`))!;
+          where le.at >= ${from} and le.at < ${until} and le.kind = 'capture' and le.pool_id in ${pools}) as spent`,
+    ))!;
     if (moved.committed !== 0) {
       add(committed, k - 1, sign * moved.committed);
       add(committed, k, -sign * moved.committed);
@@ -203,12 +213,15 @@ export async function outcomeReport(db: DbOrTx, scope: ReportScope, period: Peri
   );
   type Raw = { key: string | number | null; label: string; fulfilled: number; spent: number; recorded: number; positive: number } & Record<Outcome, number>;
   const grouped = async (key: SQL, label: SQL, join: SQL) =>
-    (await queryRows<Raw>(db, sql`
+    await queryRows<Raw>(
+      db,
+      sql`
       select ${key} as key, ${label} as label, sum(o.fulfilled) as fulfilled, sum(o.spent) as spent,
         sum(o.recorded) as recorded, sum(${positive}) as positive, ${outcomeColumns}
       from pool_outcomes o ${join}
       where o.pool_id in ${pools}
-      group by 1 having sum(o.fulfilled) > 0 order by spent desc, label`));
+      group by 1 having sum(o.fulfilled) > 0 order by spent desc, label`,
+    );
   const shape = (r: Raw): OutcomeRow => ({
     label: r.label ?? "",
     fulfilled: r.fulfilled,
@@ -241,15 +254,18 @@ export async function outcomeReport(db: DbOrTx, scope: ReportScope, period: Peri
     LATER_SIGNALS.map((kind) => sql`sum(f.${sql.identifier(kind)}) as ${sql.identifier(kind)}`),
     sql`, `,
   );
-  const rows = await queryRows<{ kind: Occasion; received: number; cases: number } & Record<(typeof LATER_SIGNALS)[number], number>>(db, sql`
+  const rows = await queryRows<{ kind: Occasion; received: number; cases: number } & Record<(typeof LATER_SIGNALS)[number], number>>(
+    db,
+    sql`
     select f.kind as kind, f.received as received, sum(f.cases) as cases, ${later}
     from signal_followups f join branches b on b.id = f.branch_id
     where ${branchCondition(scope)} and f.month >= ${period.startsOn.slice(0, 7)} and f.month < ${period.endsOn.slice(0, 7)}
       and f.kind not in (${sql.join(
-          LATER_SIGNALS.map((k) => sql`${k}`),
-          sql`, `,
-        )})
-    group by 1, 2 order by 1`);
+        LATER_SIGNALS.map((k) => sql`${k}`),
+        sql`, `,
+      )})
+    group by 1, 2 order by 1`,
+  );
   const empty = () => ({ cases: 0, later: { complaint: 0, survey_detractor: 0, survey_promoter: 0 } });
   const comparison = new Map<Occasion, SignalComparisonRow>();
   for (const row of rows) {
@@ -272,19 +288,19 @@ export type BranchSpendFilter = { status?: GestureStatus; occasion?: Occasion; t
  * paid from the pool, and those not yet approved (or never) submitted within the period's dates.
  */
 export async function branchSpend(db: DbOrTx, branchId: number, period: PeriodSummary, filter: BranchSpendFilter) {
-  const pool = await firstRow(db
+  const pool = await firstRow(
+    db
       .select({ id: budgetPools.id })
       .from(budgetPools)
-      .where(and(eq(budgetPools.branchId, branchId), eq(budgetPools.periodId, period.id))).limit(1));
-  const balance = pool ? (await getPoolBalance(db, pool.id)) : null;
+      .where(and(eq(budgetPools.branchId, branchId), eq(budgetPools.periodId, period.id)))
+      .limit(1),
+  );
+  const balance = pool ? await getPoolBalance(db, pool.id) : null;
   const timeZone = (await getOrganisation(db)).timeZone;
   const from = startOfLocalDay(period.startsOn, timeZone);
   const to = startOfLocalDay(period.endsOn, timeZone);
   const when = sql<number>`coalesce(${gestures.submittedAt}, ${gestures.createdAt})`;
-  const inPeriod = or(
-    pool ? eq(gestures.poolId, pool.id) : sql`0`,
-    and(isNull(gestures.poolId), sql`${when} >= ${from.getTime()}`, sql`${when} < ${to.getTime()}`),
-  );
+  const inPeriod = or(pool ? eq(gestures.poolId, pool.id) : sql`0`, and(isNull(gestures.poolId), sql`${when} >= ${from.getTime()}`, sql`${when} < ${to.getTime()}`));
   const where = and(
     eq(gestures.branchId, branchId),
     inPeriod,
@@ -293,26 +309,26 @@ export async function branchSpend(db: DbOrTx, branchId: number, period: PeriodSu
     filter.typeId ? eq(gestures.typeId, filter.typeId) : undefined,
   );
   const rows = await db
-      .select({
-        id: gestures.id,
-        status: gestures.status,
-        occasion: gestures.occasion,
-        typeName: gestureTypes.name,
-        customerId: gestures.customerId,
-        customerName: customers.name,
-        requestedAmount: gestures.requestedAmount,
-        approvedAmount: gestures.approvedAmount,
-        actualAmount: gestures.actualAmount,
-        outcome: gestures.outcome,
-        at: when,
-      })
-      .from(gestures)
-      .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
-      .innerJoin(customers, eq(customers.id, gestures.customerId))
-      .where(where)
-      .orderBy(desc(when), desc(gestures.id))
-      .limit(filter.pageSize + 1)
-      .offset((filter.page - 1) * filter.pageSize);
+    .select({
+      id: gestures.id,
+      status: gestures.status,
+      occasion: gestures.occasion,
+      typeName: gestureTypes.name,
+      customerId: gestures.customerId,
+      customerName: customers.name,
+      requestedAmount: gestures.requestedAmount,
+      approvedAmount: gestures.approvedAmount,
+      actualAmount: gestures.actualAmount,
+      outcome: gestures.outcome,
+      at: when,
+    })
+    .from(gestures)
+    .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
+    .innerJoin(customers, eq(customers.id, gestures.customerId))
+    .where(where)
+    .orderBy(desc(when), desc(gestures.id))
+    .limit(filter.pageSize + 1)
+    .offset((filter.page - 1) * filter.pageSize);
   const total = (await firstRow(db.select({ n: count() }).from(gestures).where(where).limit(1)))?.n ?? 0;
   return { poolId: pool?.id ?? null, balance, rows: rows.slice(0, filter.pageSize), hasNext: rows.length > filter.pageSize, total };
 }
@@ -321,4 +337,3 @@ export async function branchSpend(db: DbOrTx, branchId: number, period: PeriodSu
 export async function typeOptions(db: DbOrTx) {
   return await db.select({ id: gestureTypes.id, name: gestureTypes.name }).from(gestureTypes).orderBy(asc(gestureTypes.name));
 }
-

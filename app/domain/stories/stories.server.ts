@@ -4,20 +4,7 @@
 // re-reads the story, checks its state and the actor's right, writes an audit row (never the text)
 // and tells the people concerned. The text is refused when it names the customer (story-rules.ts).
 import { and, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
-import {
-  branches,
-  customers,
-  gestures,
-  gestureTypes,
-  SENSITIVE_SIGNAL_KINDS,
-  signals,
-  stories,
-  users,
-  type Occasion,
-  type Role,
-  type Story,
-  type StoryStatus,
-} from "../../../db/schema";
+import { branches, customers, gestures, gestureTypes, SENSITIVE_SIGNAL_KINDS, signals, stories, users, type Occasion, type Role, type Story, type StoryStatus } from "../../../db/schema";
 import { writeTransaction, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { DomainError } from "../core/errors";
@@ -59,12 +46,15 @@ function maySee(actor: StoryActor, story: Pick<Story, "status" | "authorId" | "b
 
 /** Refuses text that names the customer of the gesture, beside the story field. */
 async function checkPrivateDetails(tx: DbOrTx, customerId: number, body: string) {
-  const customer = (await firstRow(tx.select({ name: customers.name, crmRef: customers.crmRef, deliveryAddress: customers.deliveryAddress }).from(customers).where(eq(customers.id, customerId)).limit(1)))!;
-  const notes = (await tx
+  const customer = (await firstRow(
+    tx.select({ name: customers.name, crmRef: customers.crmRef, deliveryAddress: customers.deliveryAddress }).from(customers).where(eq(customers.id, customerId)).limit(1),
+  ))!;
+  const notes = (
+    await tx
       .select({ note: signals.note })
       .from(signals)
-      .where(and(eq(signals.customerId, customerId), inArray(signals.kind, [...SENSITIVE_SIGNAL_KINDS]), isNull(signals.noteRedactedAt))))
-    .flatMap((row) => (row.note ? [row.note] : []));
+      .where(and(eq(signals.customerId, customerId), inArray(signals.kind, [...SENSITIVE_SIGNAL_KINDS]), isNull(signals.noteRedactedAt)))
+  ).flatMap((row) => (row.note ? [row.note] : []));
   const problem = privateDetailIn(body, { customerName: customer.name, crmRef: customer.crmRef, deliveryAddress: customer.deliveryAddress, sensitiveNotes: notes });
   if (problem) throw new DomainError("VALIDATION", problem, { field: "body" });
 }
@@ -82,31 +72,32 @@ async function gestureForStory(tx: DbOrTx, actor: StoryActor, gestureId: number)
 }
 
 async function branchManagers(tx: DbOrTx, branchId: number, exceptUserId: number): Promise<number[]> {
-  return (await tx
+  return (
+    await tx
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.branchId, branchId), eq(users.role, "manager"), eq(users.active, true), ne(users.id, exceptUserId))))
-    .map((row) => row.id);
+      .where(and(eq(users.branchId, branchId), eq(users.role, "manager"), eq(users.active, true), ne(users.id, exceptUserId)))
+  ).map((row) => row.id);
 }
 
 const nameOf = async (tx: DbOrTx, userId: number) => (await firstRow(tx.select({ name: users.name }).from(users).where(eq(users.id, userId)).limit(1)))?.name ?? "Someone";
 
 async function tellReviewers(tx: DbOrTx, story: Story, now: Date) {
   const author = await nameOf(tx, story.authorId);
-  for (const managerId of (await branchManagers(tx, story.branchId, story.authorId))) {
+  for (const managerId of await branchManagers(tx, story.branchId, story.authorId)) {
     await notify(tx, {
-            userId: managerId,
-            kind: "story_submitted",
-            gestureId: null,
-            message: `${author} sent story #${story.id} (about proposal #${story.gestureId}) for your review. Publish it, return it with a comment, or decline it.`,
-            now,
-          });
+      userId: managerId,
+      kind: "story_submitted",
+      gestureId: null,
+      message: `${author} sent story #${story.id} (about proposal #${story.gestureId}) for your review. Publish it, return it with a comment, or decline it.`,
+      now,
+    });
   }
 }
 
 async function tellAuthor(tx: DbOrTx, story: Story, actorId: number, what: string, now: Date) {
   if (story.authorId === actorId) return;
-  await notify(tx, { userId: story.authorId, kind: "story_decided", gestureId: null, message: `${(await nameOf(tx, actorId))} ${what}`, now });
+  await notify(tx, { userId: story.authorId, kind: "story_decided", gestureId: null, message: `${await nameOf(tx, actorId)} ${what}`, now });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,50 +106,71 @@ async function tellAuthor(tx: DbOrTx, story: Story, actorId: number, what: strin
 /** A new story of the actor's gesture: saved as a draft, or sent for review at once. */
 export async function writeStory(db: DbOrTx, actor: StoryActor, input: { gestureId: number; body: string; submit: boolean }, now: Date): Promise<StoryResult> {
   return await writeTransaction(db, async (tx) => {
-      const existing = await firstRow(tx.select().from(stories).where(eq(stories.gestureId, input.gestureId)).limit(1));
-      // A double submit of the same form: the story is written once.
-      if (existing && existing.authorId === actor.id && existing.body === input.body.trim()) return result(existing, true);
-      const gesture = await gestureForStory(tx, actor, input.gestureId);
-      if (existing) throw new DomainError("CONFLICT", "This gesture's story is already written; open it from the gesture's page.");
-      const body = input.body.trim();
-      await checkPrivateDetails(tx, gesture.customerId, body);
-      const status: StoryStatus = input.submit ? "submitted" : "draft";
-      const story = await returnedRow(tx
-            .insert(stories)
-            .values({ gestureId: gesture.id, branchId: gesture.branchId, authorId: actor.id, occasion: gesture.occasion, status, body, createdAt: now, updatedAt: now, submittedAt: input.submit ? now : null })
-            .returning());
-      await recordAudit(tx, { actorId: actor.id, action: input.submit ? "story.submitted" : "story.drafted", entity: "story", entityId: story.id, detail: { gestureId: gesture.id, to: status }, at: now });
-      if (input.submit) await tellReviewers(tx, story, now);
-      return result(story);
+    const existing = await firstRow(tx.select().from(stories).where(eq(stories.gestureId, input.gestureId)).limit(1));
+    // A double submit of the same form: the story is written once.
+    if (existing && existing.authorId === actor.id && existing.body === input.body.trim()) return result(existing, true);
+    const gesture = await gestureForStory(tx, actor, input.gestureId);
+    if (existing) throw new DomainError("CONFLICT", "This gesture's story is already written; open it from the gesture's page.");
+    const body = input.body.trim();
+    await checkPrivateDetails(tx, gesture.customerId, body);
+    const status: StoryStatus = input.submit ? "submitted" : "draft";
+    const story = await returnedRow(
+      tx
+        .insert(stories)
+        .values({
+          gestureId: gesture.id,
+          branchId: gesture.branchId,
+          authorId: actor.id,
+          occasion: gesture.occasion,
+          status,
+          body,
+          createdAt: now,
+          updatedAt: now,
+          submittedAt: input.submit ? now : null,
+        })
+        .returning(),
+    );
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: input.submit ? "story.submitted" : "story.drafted",
+      entity: "story",
+      entityId: story.id,
+      detail: { gestureId: gesture.id, to: status },
+      at: now,
     });
+    if (input.submit) await tellReviewers(tx, story, now);
+    return result(story);
+  });
 }
 
 /** The author's edit of a draft or a returned story; `submit` sends it (again) for review. */
 export async function editStory(db: DbOrTx, actor: StoryActor, input: { storyId: number; version: number; body: string; submit: boolean }, now: Date): Promise<StoryResult> {
   return await writeTransaction(db, async (tx) => {
-      const story = await loadStory(tx, input.storyId);
-      if (!maySee(actor, story)) throw new DomainError("NOT_FOUND", NOT_YOURS);
-      if (story.authorId !== actor.id) throw new DomainError("FORBIDDEN", "Only the story's author changes it.");
-      const body = input.body.trim();
-      if (story.version !== input.version) {
-        if (story.body === body && (story.status === "submitted") === input.submit) return result(story, true);
-        throw stale(story);
-      }
-      if (story.status !== "draft" && story.status !== "returned") {
-        throw new DomainError("INVALID_STATE", `This story is ${STORY_STATUS_LABELS[story.status].toLowerCase()}; it is changed only as a draft or when returned for changes.`);
-      }
-      const gesture = (await firstRow(tx.select({ customerId: gestures.customerId }).from(gestures).where(eq(gestures.id, story.gestureId)).limit(1)))!;
-      await checkPrivateDetails(tx, gesture.customerId, body);
-      const status: StoryStatus = input.submit ? "submitted" : story.status;
-      const updated = await returnedRow(tx
-            .update(stories)
-            .set({ body, status, version: story.version + 1, updatedAt: now, ...(input.submit ? { submittedAt: now } : {}) })
-            .where(and(eq(stories.id, story.id), eq(stories.version, story.version)))
-            .returning());
-      await recordAudit(tx, { actorId: actor.id, action: input.submit ? "story.submitted" : "story.edited", entity: "story", entityId: story.id, detail: { from: story.status, to: status }, at: now });
-      if (input.submit) await tellReviewers(tx, updated, now);
-      return result(updated);
-    });
+    const story = await loadStory(tx, input.storyId);
+    if (!maySee(actor, story)) throw new DomainError("NOT_FOUND", NOT_YOURS);
+    if (story.authorId !== actor.id) throw new DomainError("FORBIDDEN", "Only the story's author changes it.");
+    const body = input.body.trim();
+    if (story.version !== input.version) {
+      if (story.body === body && (story.status === "submitted") === input.submit) return result(story, true);
+      throw stale(story);
+    }
+    if (story.status !== "draft" && story.status !== "returned") {
+      throw new DomainError("INVALID_STATE", `This story is ${STORY_STATUS_LABELS[story.status].toLowerCase()}; it is changed only as a draft or when returned for changes.`);
+    }
+    const gesture = (await firstRow(tx.select({ customerId: gestures.customerId }).from(gestures).where(eq(gestures.id, story.gestureId)).limit(1)))!;
+    await checkPrivateDetails(tx, gesture.customerId, body);
+    const status: StoryStatus = input.submit ? "submitted" : story.status;
+    const updated = await returnedRow(
+      tx
+        .update(stories)
+        .set({ body, status, version: story.version + 1, updatedAt: now, ...(input.submit ? { submittedAt: now } : {}) })
+        .where(and(eq(stories.id, story.id), eq(stories.version, story.version)))
+        .returning(),
+    );
+    await recordAudit(tx, { actorId: actor.id, action: input.submit ? "story.submitted" : "story.edited", entity: "story", entityId: story.id, detail: { from: story.status, to: status }, at: now });
+    if (input.submit) await tellReviewers(tx, updated, now);
+    return result(updated);
+  });
 }
 
 export type StoryDecision = "publish" | "return" | "decline";
@@ -167,56 +179,60 @@ const DECIDED: Record<StoryDecision, StoryStatus> = { publish: "published", retu
 /** A manager of the story's branch (never its author) publishes, returns (with a comment) or declines a submitted story. */
 export async function reviewStory(db: DbOrTx, actor: StoryActor, input: { storyId: number; version: number; decision: StoryDecision; comment: string }, now: Date): Promise<StoryResult> {
   return await writeTransaction(db, async (tx) => {
-      const story = await loadStory(tx, input.storyId);
-      if (!maySee(actor, story)) throw new DomainError("NOT_FOUND", NOT_YOURS);
-      if (!isReviewer(actor, story)) {
-        throw new DomainError("FORBIDDEN", story.authorId === actor.id ? "Another manager of the branch reviews your own story." : "Only a manager of the story's branch reviews it.");
-      }
-      const to = DECIDED[input.decision];
-      if (story.version !== input.version) {
-        if (story.status === to && story.reviewedById === actor.id) return result(story, true);
-        throw stale(story);
-      }
-      if (story.status !== "submitted") throw new DomainError("INVALID_STATE", `This story is ${STORY_STATUS_LABELS[story.status].toLowerCase()}; only a story waiting for review is decided.`);
-      const comment = input.comment.trim();
-      if (input.decision === "return" && !comment) throw new DomainError("VALIDATION", "Say what the author should change.", { field: "comment" });
-      const updated = await returnedRow(tx
-            .update(stories)
-            .set({ status: to, reviewComment: comment || null, reviewedById: actor.id, decidedAt: now, updatedAt: now, version: story.version + 1, ...(to === "published" ? { publishedAt: now } : {}) })
-            .where(and(eq(stories.id, story.id), eq(stories.version, story.version)))
-            .returning());
-      await recordAudit(tx, { actorId: actor.id, action: `story.${to}`, entity: "story", entityId: story.id, detail: { from: "submitted", to, commented: comment.length > 0 }, at: now });
-      const what =
-        to === "published"
-          ? `published your story #${story.id}: everyone in the organisation can read it now.`
-          : to === "returned"
-            ? `returned your story #${story.id} for changes. Open it to read the comment, change it and send it again.`
-            : `declined your story #${story.id}. Open it to read why.`;
-      await tellAuthor(tx, updated, actor.id, what, now);
-      return result(updated);
-    });
+    const story = await loadStory(tx, input.storyId);
+    if (!maySee(actor, story)) throw new DomainError("NOT_FOUND", NOT_YOURS);
+    if (!isReviewer(actor, story)) {
+      throw new DomainError("FORBIDDEN", story.authorId === actor.id ? "Another manager of the branch reviews your own story." : "Only a manager of the story's branch reviews it.");
+    }
+    const to = DECIDED[input.decision];
+    if (story.version !== input.version) {
+      if (story.status === to && story.reviewedById === actor.id) return result(story, true);
+      throw stale(story);
+    }
+    if (story.status !== "submitted") throw new DomainError("INVALID_STATE", `This story is ${STORY_STATUS_LABELS[story.status].toLowerCase()}; only a story waiting for review is decided.`);
+    const comment = input.comment.trim();
+    if (input.decision === "return" && !comment) throw new DomainError("VALIDATION", "Say what the author should change.", { field: "comment" });
+    const updated = await returnedRow(
+      tx
+        .update(stories)
+        .set({ status: to, reviewComment: comment || null, reviewedById: actor.id, decidedAt: now, updatedAt: now, version: story.version + 1, ...(to === "published" ? { publishedAt: now } : {}) })
+        .where(and(eq(stories.id, story.id), eq(stories.version, story.version)))
+        .returning(),
+    );
+    await recordAudit(tx, { actorId: actor.id, action: `story.${to}`, entity: "story", entityId: story.id, detail: { from: "submitted", to, commented: comment.length > 0 }, at: now });
+    const what =
+      to === "published"
+        ? `published your story #${story.id}: everyone in the organisation can read it now.`
+        : to === "returned"
+        ? `returned your story #${story.id} for changes. Open it to read the comment, change it and send it again.`
+        : `declined your story #${story.id}. Open it to read why.`;
+    await tellAuthor(tx, updated, actor.id, what, now);
+    return result(updated);
+  });
 }
 
 /** The author withdraws their story (unless declined); a manager of its branch a published one. */
 export async function withdrawStory(db: DbOrTx, actor: StoryActor, input: { storyId: number; version: number }, now: Date): Promise<StoryResult> {
   return await writeTransaction(db, async (tx) => {
-      const story = await loadStory(tx, input.storyId);
-      if (!maySee(actor, story)) throw new DomainError("NOT_FOUND", NOT_YOURS);
-      const right = withdrawRight(actor, story);
-      if (story.version !== input.version) {
-        if (story.status === "withdrawn" && story.withdrawnById === actor.id) return result(story, true);
-        throw stale(story);
-      }
-      if (right) throw new DomainError(right.code, right.message);
-      const updated = await returnedRow(tx
-            .update(stories)
-            .set({ status: "withdrawn", withdrawnById: actor.id, withdrawnAt: now, updatedAt: now, version: story.version + 1 })
-            .where(and(eq(stories.id, story.id), eq(stories.version, story.version)))
-            .returning());
-      await recordAudit(tx, { actorId: actor.id, action: "story.withdrawn", entity: "story", entityId: story.id, detail: { from: story.status, to: "withdrawn" }, at: now });
-      await tellAuthor(tx, updated, actor.id, `withdrew your story #${story.id}; it is no longer on the Stories page.`, now);
-      return result(updated);
-    });
+    const story = await loadStory(tx, input.storyId);
+    if (!maySee(actor, story)) throw new DomainError("NOT_FOUND", NOT_YOURS);
+    const right = withdrawRight(actor, story);
+    if (story.version !== input.version) {
+      if (story.status === "withdrawn" && story.withdrawnById === actor.id) return result(story, true);
+      throw stale(story);
+    }
+    if (right) throw new DomainError(right.code, right.message);
+    const updated = await returnedRow(
+      tx
+        .update(stories)
+        .set({ status: "withdrawn", withdrawnById: actor.id, withdrawnAt: now, updatedAt: now, version: story.version + 1 })
+        .where(and(eq(stories.id, story.id), eq(stories.version, story.version)))
+        .returning(),
+    );
+    await recordAudit(tx, { actorId: actor.id, action: "story.withdrawn", entity: "story", entityId: story.id, detail: { from: story.status, to: "withdrawn" }, at: now });
+    await tellAuthor(tx, updated, actor.id, `withdrew your story #${story.id}; it is no longer on the Stories page.`, now);
+    return result(updated);
+  });
 }
 
 /** Why the actor may not withdraw the story now (null when they may). */
@@ -287,10 +303,10 @@ export async function listPublishedStories(db: DbOrTx, input: { occasion: Occasi
   if (input.occasion) where.push(eq(stories.occasion, input.occasion));
   if (input.region) where.push(eq(branches.region, input.region));
   const rows = await storyQuery(db)
-      .where(and(...where))
-      .orderBy(desc(stories.publishedAt), desc(stories.id))
-      .limit(pageSize + 1)
-      .offset((input.page - 1) * pageSize);
+    .where(and(...where))
+    .orderBy(desc(stories.publishedAt), desc(stories.id))
+    .limit(pageSize + 1)
+    .offset((input.page - 1) * pageSize);
   return { rows: rows.slice(0, pageSize).map(card), hasNext: rows.length > pageSize };
 }
 
@@ -302,21 +318,27 @@ export async function latestPublishedStory(db: DbOrTx): Promise<StoryCard | null
 /** The stories waiting for the manager's review: their branch's, not their own, oldest first. */
 export async function storyReviewQueue(db: DbOrTx, actor: StoryActor): Promise<StoryCard[]> {
   if (!can(actor.role, "stories:review") || actor.branchId === null) throw new DomainError("FORBIDDEN", "Only branch managers review stories.");
-  return (await storyQuery(db)
+  return (
+    await storyQuery(db)
       .where(and(eq(stories.branchId, actor.branchId), eq(stories.status, "submitted"), ne(stories.authorId, actor.id)))
       .orderBy(stories.submittedAt, stories.id)
-      .limit(200))
-    .map(card);
+      .limit(200)
+  ).map(card);
 }
 
 /** How many stories wait for the manager's review (for a link on the Stories page). */
 export async function storiesToReview(db: DbOrTx, actor: StoryActor): Promise<number> {
   if (!can(actor.role, "stories:review") || actor.branchId === null) return 0;
   return (
-    (await firstRow(db
-            .select({ n: sql<number>`count(*)` })
-            .from(stories)
-            .where(and(eq(stories.branchId, actor.branchId), eq(stories.status, "submitted"), ne(stories.authorId, actor.id))).limit(1)))?.n ?? 0
+    (
+      await firstRow(
+        db
+          .select({ n: sql<number>`count(*)` })
+          .from(stories)
+          .where(and(eq(stories.branchId, actor.branchId), eq(stories.status, "submitted"), ne(stories.authorId, actor.id)))
+          .limit(1),
+      )
+    )?.n ?? 0
   );
 }
 
@@ -332,7 +354,7 @@ export async function viewStory(db: DbOrTx, actor: StoryActor, storyId: number) 
   if (!maySee(actor, story)) throw new DomainError("NOT_FOUND", NOT_YOURS);
   const row = card((await firstRow(storyQuery(db).where(eq(stories.id, storyId)).limit(1)))!);
   const insider = story.authorId === actor.id || isBranchManager(actor, story);
-  const reviewer = story.reviewedById ? (await nameOf(db, story.reviewedById)) : null;
+  const reviewer = story.reviewedById ? await nameOf(db, story.reviewedById) : null;
   return {
     story: { ...row, version: story.version, decidedAt: story.decidedAt, withdrawnAt: story.withdrawnAt },
     // The review's comment and the link to the gesture are for the author and the branch's managers.
@@ -349,7 +371,9 @@ export async function viewStory(db: DbOrTx, actor: StoryActor, storyId: number) 
 
 /** The gesture page's view of its story: whether the viewer may write one, and the story if it exists and they may see it. */
 export async function storyOfGesture(db: DbOrTx, actor: StoryActor, gestureId: number) {
-  const gesture = await firstRow(db.select({ proposerId: gestures.proposerId, branchId: gestures.branchId, status: gestures.status, outcome: gestures.outcome }).from(gestures).where(eq(gestures.id, gestureId)).limit(1));
+  const gesture = await firstRow(
+    db.select({ proposerId: gestures.proposerId, branchId: gestures.branchId, status: gestures.status, outcome: gestures.outcome }).from(gestures).where(eq(gestures.id, gestureId)).limit(1),
+  );
   if (!gesture) return { canWrite: false, story: null };
   const story = await firstRow(db.select().from(stories).where(eq(stories.gestureId, gestureId)).limit(1));
   const positive = gesture.status === "closed" && gesture.outcome !== null && (POSITIVE_OUTCOMES as readonly string[]).includes(gesture.outcome);
@@ -365,12 +389,15 @@ export async function storyStart(db: DbOrTx, actor: StoryActor, gestureId: numbe
   if (existing && existing.authorId === actor.id) return { existingStoryId: existing.id, gesture: null };
   const gesture = await gestureForStory(db, actor, gestureId);
   if (existing) throw new DomainError("CONFLICT", "This gesture's story is already written.");
-  const facts = (await firstRow(db
+  const facts = (await firstRow(
+    db
       .select({ typeName: gestureTypes.name, customerName: customers.name })
       .from(gestures)
       .innerJoin(gestureTypes, eq(gestureTypes.id, gestures.typeId))
       .innerJoin(customers, eq(customers.id, gestures.customerId))
-      .where(eq(gestures.id, gestureId)).limit(1)))!;
+      .where(eq(gestures.id, gestureId))
+      .limit(1),
+  ))!;
   return {
     existingStoryId: null,
     gesture: { id: gesture.id, occasionLabel: SIGNAL_KIND_LABELS[gesture.occasion], typeName: facts.typeName, customerName: facts.customerName, outcome: gesture.outcome },

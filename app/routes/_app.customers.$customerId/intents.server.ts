@@ -18,14 +18,14 @@ export function customerIdFrom(params: { customerId?: string }) {
 
 export async function add({ user, customerId, formData }: IntentArgs) {
   return await submitForm(formData, AddSignalSchema, async ({ intent: _i, ...input }) => {
-      await addSignal(db, user, { ...input, customerId }, now());
-      return await redirectWithToast(`/customers/${customerId}`, { kind: "success", message: "Signal added." });
-    });
+    await addSignal(db, user, { ...input, customerId }, now());
+    return await redirectWithToast(`/customers/${customerId}`, { kind: "success", message: "Signal added." });
+  });
 }
 
 export async function correct({ user, customerId, formData }: IntentArgs) {
   return await submitForm(formData, CorrectSignalSchema, async ({ intent: _i, ...input }) => {
-      await correctSignal(db, user, input, now());
-      return await redirectWithToast(`/customers/${customerId}`, { kind: "success", message: "Signal corrected. The previous version is kept in its history." });
-    });
+    await correctSignal(db, user, input, now());
+    return await redirectWithToast(`/customers/${customerId}`, { kind: "success", message: "Signal corrected. The previous version is kept in its history." });
+  });
 }

@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const args = { user, customerId, formData };
   // Anything but a correction is read as a new signal; its schema refuses a wrong intent.
-  return formData.get("intent") === "correct-signal" ? (await intents.correct(args)) : (await intents.add(args));
+  return formData.get("intent") === "correct-signal" ? await intents.correct(args) : await intents.add(args);
 }
 
 export default function CustomerPage() {
@@ -51,8 +51,7 @@ export default function CustomerPage() {
           </p>
           <h1>{customer.name}</h1>
           <p>
-            CRM reference <span className="mono">{customer.crmRef}</span> · {SEGMENT_LABELS[customer.segment as Segment]} · customer since{" "}
-            {customer.customerSince}
+            CRM reference <span className="mono">{customer.crmRef}</span> · {SEGMENT_LABELS[customer.segment as Segment]} · customer since {customer.customerSince}
           </p>
         </div>
         {customer.erased || customer.doNotContact ? null : (

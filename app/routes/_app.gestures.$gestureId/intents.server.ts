@@ -69,7 +69,7 @@ export async function fulfil({ user, gestureId, formData }: IntentArgs, receipt:
   const stored = receipt.upload;
   const submission = parseWithZod(formData, { schema: FulfilSchema });
   if (submission.status !== "success" || receipt.error) {
-    const errors = submission.status === "success" ? {} : (submission.error ?? {});
+    const errors = submission.status === "success" ? {} : submission.error ?? {};
     return json(submission.reply({ fieldErrors: { ...errors, ...(receipt.error ? { receipt: [receipt.error] } : {}) } as Record<string, string[]> }), { status: 400 });
   }
   try {
@@ -78,10 +78,10 @@ export async function fulfil({ user, gestureId, formData }: IntentArgs, receipt:
     const message = result.alreadyDone
       ? "This fulfilment was already recorded; nothing happened twice."
       : result.status === "needs_reapproval"
-        ? `It cost ${formatMoney(result.difference, currency)} more than approved, beyond what the policy allows: it went back to the approver. Nothing was spent yet.`
-        : result.released > 0
-          ? `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent, ${formatMoney(result.released, currency)} back in the pool.`
-          : `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent.`;
+      ? `It cost ${formatMoney(result.difference, currency)} more than approved, beyond what the policy allows: it went back to the approver. Nothing was spent yet.`
+      : result.released > 0
+      ? `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent, ${formatMoney(result.released, currency)} back in the pool.`
+      : `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent.`;
     return await redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : result.status === "needs_reapproval" ? "info" : "success", message });
   } catch (error) {
     return domainErrorReply(submission, error);
@@ -90,63 +90,73 @@ export async function fulfil({ user, gestureId, formData }: IntentArgs, receipt:
 
 export async function cancel({ user, gestureId, formData }: IntentArgs) {
   return await submitForm(formData, CancelSchema, async (value) => {
-      const result = await cancelGesture(db, user, { gestureId, ...value }, now());
-      return await redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "It was already cancelled." : "Cancelled. The money set aside went back to the pool." });
+    const result = await cancelGesture(db, user, { gestureId, ...value }, now());
+    return await redirectWithToast(`/gestures/${gestureId}`, {
+      kind: result.alreadyDone ? "info" : "success",
+      message: result.alreadyDone ? "It was already cancelled." : "Cancelled. The money set aside went back to the pool.",
     });
+  });
 }
 
 export async function outcome({ user, gestureId, formData }: IntentArgs) {
   return await submitForm(formData, OutcomeSchema, async (value) => {
-      const result = await recordOutcome(db, user, { gestureId, ...value }, now());
-      return await redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : "success", message: result.alreadyDone ? "The response was already recorded." : "The customer's response is recorded; the gesture is closed." });
+    const result = await recordOutcome(db, user, { gestureId, ...value }, now());
+    return await redirectWithToast(`/gestures/${gestureId}`, {
+      kind: result.alreadyDone ? "info" : "success",
+      message: result.alreadyDone ? "The response was already recorded." : "The customer's response is recorded; the gesture is closed.",
     });
+  });
 }
 
 /** "reapprove" and "refuse-reapproval": the approver's answer to a fulfilment that cost too much. */
 export async function reapproval({ user, gestureId, formData }: IntentArgs) {
   return await submitForm(formData, ReapprovalSchema, async ({ version, intent, comment }) => {
-      const result = await decideReapproval(db, user, { gestureId, version, decision: intent === "reapprove" ? "approve" : "refuse", comment }, now());
-      return await redirectWithToast(`/gestures/${gestureId}`, {
-              kind: result.alreadyDone ? "info" : "success",
-              message: result.alreadyDone ? "You had already decided this; nothing happened twice." : result.status === "fulfilled" ? "Approved the actual amount; the gesture is fulfilled." : "Refused. It stays approved at the earlier amount.",
-            });
+    const result = await decideReapproval(db, user, { gestureId, version, decision: intent === "reapprove" ? "approve" : "refuse", comment }, now());
+    return await redirectWithToast(`/gestures/${gestureId}`, {
+      kind: result.alreadyDone ? "info" : "success",
+      message: result.alreadyDone
+        ? "You had already decided this; nothing happened twice."
+        : result.status === "fulfilled"
+        ? "Approved the actual amount; the gesture is fulfilled."
+        : "Refused. It stays approved at the earlier amount.",
     });
+  });
 }
 
 /** "approve", "reject" and "return": the approver's decision; back to the queue afterwards. */
 export async function decide({ user, gestureId, formData }: IntentArgs) {
   return await submitForm(formData, DecisionSchema, async ({ version, intent, comment }) => {
-      const result = await decideGesture(db, user, { gestureId, version, decision: intent, comment }, now());
-      const currency = (await getOrganisation(db)).currency;
-      const view = await viewGesture(db, user, gestureId, now());
-      const what = `proposal #${gestureId} (${formatMoney(view.gesture.requestedAmount, currency)}) for ${view.customer.name}`;
-      const message = result.alreadyDone
-        ? "You had already decided this; nothing happened twice."
-        : result.status === "awaiting_finance"
-          ? `Approved ${what}. It now waits for finance's second approval.`
-          : result.status === "approved"
-            ? `Approved ${what}; the money is set aside.`
-            : result.status === "rejected"
-              ? `Rejected ${what}. The proposer is told why.`
-              : `Returned ${what} for changes. The proposer is told what to change.`;
-      return await redirectWithToast("/approvals", { kind: result.alreadyDone ? "info" : "success", message: message.slice(0, 300) });
-    });
+    const result = await decideGesture(db, user, { gestureId, version, decision: intent, comment }, now());
+    const currency = (await getOrganisation(db)).currency;
+    const view = await viewGesture(db, user, gestureId, now());
+    const what = `proposal #${gestureId} (${formatMoney(view.gesture.requestedAmount, currency)}) for ${view.customer.name}`;
+    const message = result.alreadyDone
+      ? "You had already decided this; nothing happened twice."
+      : result.status === "awaiting_finance"
+      ? `Approved ${what}. It now waits for finance's second approval.`
+      : result.status === "approved"
+      ? `Approved ${what}; the money is set aside.`
+      : result.status === "rejected"
+      ? `Rejected ${what}. The proposer is told why.`
+      : `Returned ${what} for changes. The proposer is told what to change.`;
+    return await redirectWithToast("/approvals", { kind: result.alreadyDone ? "info" : "success", message: message.slice(0, 300) });
+  });
 }
 
 export async function withdraw({ user, gestureId, formData }: IntentArgs) {
   return await submitForm(formData, WithdrawSchema, async ({ version }) => {
-      const result = await withdrawGesture(db, user, { gestureId, version }, now());
-      return await redirectWithToast(`/gestures/${gestureId}`, {
-              kind: result.alreadyDone ? "info" : "success",
-              message: result.alreadyDone ? "It was already withdrawn." : "Proposal withdrawn. Nothing was spent.",
-            });
+    const result = await withdrawGesture(db, user, { gestureId, version }, now());
+    return await redirectWithToast(`/gestures/${gestureId}`, {
+      kind: result.alreadyDone ? "info" : "success",
+      message: result.alreadyDone ? "It was already withdrawn." : "Proposal withdrawn. Nothing was spent.",
     });
+  });
 }
 
 /** "save-draft" and "submit" (and anything else): the proposer's edit; the schema refuses the unknown. */
 export async function edit({ user, gestureId, formData }: IntentArgs) {
   return await submitForm(formData, EditProposalSchema, async ({ intent, signalId, ...input }) => {
-      const result = await editProposal(db, user, { ...input, signalId: signalId ?? null, gestureId, submit: intent === "submit" }, now());
-      return await redirectWithToast(`/gestures/${gestureId}`, transitionToast(result));
-    });
+    const result = await editProposal(db, user, { ...input, signalId: signalId ?? null, gestureId, submit: intent === "submit" }, now());
+    return await redirectWithToast(`/gestures/${gestureId}`, transitionToast(result));
+  });
 }

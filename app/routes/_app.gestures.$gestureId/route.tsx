@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const gestureId = intents.gestureIdFrom(params);
   try {
     const view = await viewGesture(db, user, gestureId, now());
-    const editOptions = view.can.edit ? (await proposalFormOptions(db, user, view.customer.id, now())) : null;
+    const editOptions = view.can.edit ? await proposalFormOptions(db, user, view.customer.id, now()) : null;
     return json({ view, editOptions, story: await storyOfGesture(db, user, gestureId) });
   } catch (error) {
     throwAsResponse(error);

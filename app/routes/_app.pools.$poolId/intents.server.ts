@@ -22,7 +22,7 @@ type StepArgs = { user: SessionUser; pool: Pool; formData: FormData; submission:
 
 export async function loadPool(params: { poolId?: string }) {
   const id = Number(params.poolId);
-  const pool = Number.isSafeInteger(id) && id > 0 ? (await findPool(db, id)) : null;
+  const pool = Number.isSafeInteger(id) && id > 0 ? await findPool(db, id) : null;
   if (!pool) throw json({ message: "This budget pool does not exist. Pick one from the budgets list." }, { status: 404 });
   return pool;
 }
@@ -42,7 +42,7 @@ export async function review({ pool, formData, submission, input }: StepArgs) {
     intent: input.intent,
     amountText: String(formData.get("amount") ?? ""),
     amount: input.amount,
-    note: input.intent === "adjust" ? input.reason : (input.memo ?? ""),
+    note: input.intent === "adjust" ? input.reason : input.memo ?? "",
     idempotencyKey: input.idempotencyKey,
     availableAfter: available + input.amount,
   };
@@ -56,15 +56,20 @@ export async function confirm({ user, pool, submission, input }: StepArgs) {
     const at = now();
     const result =
       input.intent === "allocate"
-        ? (await allocate(db, user, { poolId: pool.id, amount: input.amount, memo: input.memo, idempotencyKey: input.idempotencyKey, now: at }))
-        : (await adjust(db, user, { poolId: pool.id, amount: input.amount, reason: input.reason, idempotencyKey: input.idempotencyKey, now: at, alertThresholds: budgetAlertThresholds((await getEffectivePolicy(db, pool.branchId)).policy) }));
+        ? await allocate(db, user, { poolId: pool.id, amount: input.amount, memo: input.memo, idempotencyKey: input.idempotencyKey, now: at })
+        : await adjust(db, user, {
+            poolId: pool.id,
+            amount: input.amount,
+            reason: input.reason,
+            idempotencyKey: input.idempotencyKey,
+            now: at,
+            alertThresholds: budgetAlertThresholds((await getEffectivePolicy(db, pool.branchId)).policy),
+          });
     const what = input.intent === "allocate" ? `Allocated ${formatMoney(input.amount, currency)}` : `Adjusted by ${formatMoney(input.amount, currency, { signed: true })}`;
     return await redirectWithToast(`/pools/${pool.id}`, {
-          kind: result.replayed ? "info" : "success",
-          message: result.replayed
-            ? "That was already recorded; nothing was added twice."
-            : `${what} for ${pool.branchName}, ${pool.label}. Available now: ${formatMoney(result.available, currency)}.`,
-        });
+      kind: result.replayed ? "info" : "success",
+      message: result.replayed ? "That was already recorded; nothing was added twice." : `${what} for ${pool.branchName}, ${pool.label}. Available now: ${formatMoney(result.available, currency)}.`,
+    });
   } catch (error) {
     const { result, status } = domainErrorResult(submission, error);
     return json({ intent: input.intent, result, review: null }, { status });

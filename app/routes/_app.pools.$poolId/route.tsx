@@ -17,9 +17,7 @@ import { AdjustCard, AllocateCard, BalanceCard, LedgerCard } from "./cards";
 import * as steps from "./intents.server";
 import { useCan } from "~/utils/root-data";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.pool.branchName} · ${data.pool.label} · Empathy Fund` : "Budget · Empathy Fund" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.pool.branchName} · ${data.pool.label} · Empathy Fund` : "Budget · Empathy Fund" }];
 
 // Finance sees and changes any pool; a branch manager reads their own branch's. Everyone else: 403.
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -76,11 +74,7 @@ export default function PoolPage() {
         <div>
           <p className="breadcrumb">
             {/* The budgets list is finance's; a branch manager comes to the ledger from the branch home. */}
-            {may("budgets:manage") ? (
-              <Link to={`/pools?period=${pool.periodId}`}>Budgets, {pool.label}</Link>
-            ) : may("branch:view") ? (
-              <Link to="/branch">My branch</Link>
-            ) : null}
+            {may("budgets:manage") ? <Link to={`/pools?period=${pool.periodId}`}>Budgets, {pool.label}</Link> : may("branch:view") ? <Link to="/branch">My branch</Link> : null}
           </p>
           <h1>
             {pool.branchName} · {pool.label}

@@ -15,9 +15,7 @@ import { domainErrorResult } from "~/utils/errors.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export type Review = { total: number; withoutAllocation: number; amounts: { branchId: number; name: string; text: string; amount: number }[] };
-export type ActionData =
-  | { kind: "upload"; prefill: Record<string, string>; csvErrors: string[]; message: string }
-  | { kind: "form"; result: SubmissionResult<string[]>; review: Review | null };
+export type ActionData = { kind: "upload"; prefill: Record<string, string>; csvErrors: string[]; message: string } | { kind: "form"; result: SubmissionResult<string[]>; review: Review | null };
 type Branches = Awaited<ReturnType<typeof branchesWithAllocations>>;
 type StepArgs = { formData: FormData; submission: Submission<unknown>; input: z.output<typeof OpenPeriodSchema>; branches: Branches };
 
@@ -48,11 +46,11 @@ export async function open(user: SessionUser, { submission, input: { amounts, id
     const result = await openPeriod(db, user, { amounts, idempotencyKey, now: now() });
     const currency = (await getOrganisation(db)).currency;
     return await redirectWithToast(`/pools?period=${result.periodId}`, {
-          kind: result.replayed ? "info" : "success",
-          message: result.replayed
-            ? `${result.label} was already opened; nothing was added twice.`
-            : `${result.label} is open: ${result.pools} branch pools, ${formatMoney(result.total, currency)} allocated.`,
-        });
+      kind: result.replayed ? "info" : "success",
+      message: result.replayed
+        ? `${result.label} was already opened; nothing was added twice.`
+        : `${result.label} is open: ${result.pools} branch pools, ${formatMoney(result.total, currency)} allocated.`,
+    });
   } catch (error) {
     const { result, status } = domainErrorResult(submission, error);
     return json<ActionData>({ kind: "form", result, review: null }, { status });
@@ -78,6 +76,8 @@ export async function readUpload(request: Request, branches: { id: number; code:
     kind: "upload",
     prefill,
     csvErrors: [],
-    message: `Read ${csv.rows} ${csv.rows === 1 ? "row" : "rows"}.${missing > 0 ? ` ${missing} ${missing === 1 ? "branch was" : "branches were"} not in the file and ${missing === 1 ? "is" : "are"} left blank.` : ""} Check the amounts below, then review.`,
+    message: `Read ${csv.rows} ${csv.rows === 1 ? "row" : "rows"}.${
+      missing > 0 ? ` ${missing} ${missing === 1 ? "branch was" : "branches were"} not in the file and ${missing === 1 ? "is" : "are"} left blank.` : ""
+    } Check the amounts below, then review.`,
   };
 }

@@ -66,26 +66,21 @@ export default function OpenPeriodPage() {
             <Link to="/pools">Budgets</Link>
           </p>
           <h1>Open {next.label}</h1>
-          <p>
-            {next.range}. Every active branch gets a pool; the amounts below are allocated to them when you confirm.
-          </p>
+          <p>{next.range}. Every active branch gets a pool; the amounts below are allocated to them when you confirm.</p>
         </div>
       </div>
       {!next.canOpen ? (
         <p className="card">{next.reason}</p>
       ) : formResult?.review ? (
-        <ReviewCard review={formResult.review} label={next.label} idempotencyKey={String((formResult.result.initialValue as { idempotencyKey?: string } | undefined)?.idempotencyKey ?? data.idempotencyKey)} />
+        <ReviewCard
+          review={formResult.review}
+          label={next.label}
+          idempotencyKey={String((formResult.result.initialValue as { idempotencyKey?: string } | undefined)?.idempotencyKey ?? data.idempotencyKey)}
+        />
       ) : (
         <>
           <SourcesCard previousLabel={next.previousLabel} upload={upload} />
-          <AmountsForm
-            key={prefillSource}
-            branches={data.branches}
-            prefill={prefill}
-            lastResult={formResult?.result}
-            idempotencyKey={data.idempotencyKey}
-            previousLabel={next.previousLabel}
-          />
+          <AmountsForm key={prefillSource} branches={data.branches} prefill={prefill} lastResult={formResult?.result} idempotencyKey={data.idempotencyKey} previousLabel={next.previousLabel} />
         </>
       )}
     </>

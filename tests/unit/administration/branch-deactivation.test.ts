@@ -32,7 +32,7 @@ describe("branch deactivation", () => {
   it("is refused while the branch has open holds, naming the amount and what to do first", async () => {
     const { admin, branch, pool } = await setup();
     await placeHold(db, { id: null }, { poolId: pool.id, gestureId: 1, amount: 12_500, idempotencyKey: key(), now: clock.now() });
-    expect(await refusalMessage(async () => (await setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now())))).toBe(
+    expect(await refusalMessage(async () => await setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toBe(
       `${branch.name} has open holds of $125.00 on its budget. Fulfil, cancel or release those gestures first.`,
     );
     expect((await firstRow(db.select().from(branches).where(eq(branches.id, branch.id)).limit(1)))!.active).toBe(true);
@@ -40,16 +40,14 @@ describe("branch deactivation", () => {
 
   it("is refused while an open period's pool still has unspent money", async () => {
     const { admin, branch } = await setup();
-    expect(await refusalMessage(async () => (await setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now())))).toContain(
-      "still has $500.00 unspent in an open budget period",
-    );
+    expect(await refusalMessage(async () => await setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toContain("still has $500.00 unspent in an open budget period");
   });
 
   it("is refused while active users still work there", async () => {
     const { admin, branch, pool, finance } = await setup();
     await adjust(db, finance, { poolId: pool.id, amount: -50_000, reason: "Branch closing", idempotencyKey: key(), now: clock.now() });
     await createUser(db, { role: "staff", branchId: branch.id });
-    expect(await refusalMessage(async () => (await setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now())))).toBe(
+    expect(await refusalMessage(async () => await setBranchActive(db, admin, { branchId: branch.id, active: false }, clock.now()))).toBe(
       `1 active user works at ${branch.name}. Move them to another branch or deactivate them first.`,
     );
   });
@@ -67,7 +65,7 @@ describe("branch deactivation", () => {
 
   it("only administrators may deactivate a branch", async () => {
     const { branch, financeUser } = await setup();
-    expect(await refusalMessage(async () => (await setBranchActive(db, { id: financeUser.id, role: "finance" }, { branchId: branch.id, active: false }, clock.now())))).toBe(
+    expect(await refusalMessage(async () => await setBranchActive(db, { id: financeUser.id, role: "finance" }, { branchId: branch.id, active: false }, clock.now()))).toBe(
       "Only administrators manage branches.",
     );
   });

@@ -27,7 +27,6 @@ async function lastAudit() {
   return { ...row, detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
 
-
 function parse<S extends Parameters<typeof parseWithZod>[1]["schema"]>(schema: S, values: Record<string, string>) {
   const data = new FormData();
   for (const [k, v] of Object.entries(values)) data.append(k, v);
@@ -45,7 +44,7 @@ describe("branches", () => {
 
   it("a branch code already in use is refused beside the code field", async () => {
     await createBranch(db, { code: "NTH" });
-    expect(await refusal(async () => (await createBranchAsAdmin(db, admin, { code: "nth", name: "North 2", region: "R" }, clock.now())))).toMatchObject({
+    expect(await refusal(async () => await createBranchAsAdmin(db, admin, { code: "nth", name: "North 2", region: "R" }, clock.now()))).toMatchObject({
       code: "CONFLICT",
       field: "code",
     });
@@ -57,9 +56,7 @@ describe("branches", () => {
     expect(bad.error?.code).toEqual(["A branch code has at least 2 characters."]);
     expect(bad.error?.name).toEqual(["Enter the branch's name."]);
     expect(bad.error?.region).toEqual(["Enter the region."]);
-    expect(parse(CreateBranchSchema, { code: "NO SPACE", name: "N", region: "R" }).error?.code).toEqual([
-      "Use capital letters, digits and hyphens only.",
-    ]);
+    expect(parse(CreateBranchSchema, { code: "NO SPACE", name: "N", region: "R" }).error?.code).toEqual(["Use capital letters, digits and hyphens only."]);
     expect(parse(CreateBranchSchema, { code: "ABCDEFGHIJK", name: "N", region: "R" }).status).toBe("error");
     expect(parse(CreateBranchSchema, { code: "AB", name: "N", region: "R", extra: "x" }).status).toBe("error");
   });
@@ -73,10 +70,10 @@ describe("branches", () => {
 
   it("only administrators manage branches", async () => {
     const finance = await createUser(db, { role: "finance" });
-    expect((await refusal(async () => (await createBranchAsAdmin(db, finance, { code: "XX", name: "X", region: "R" }, clock.now())))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await createBranchAsAdmin(db, finance, { code: "XX", name: "X", region: "R" }, clock.now()))).code).toBe("FORBIDDEN");
     const branch = await createBranch(db);
     const manager = await createUser(db, { role: "manager", branchId: branch.id });
-    expect((await refusal(async () => (await updateBranch(db, manager, { branchId: branch.id, name: "Mine", region: "R" }, clock.now())))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await updateBranch(db, manager, { branchId: branch.id, name: "Mine", region: "R" }, clock.now()))).code).toBe("FORBIDDEN");
   });
 });
 
@@ -92,12 +89,7 @@ describe("organisation settings", () => {
 
   it("period length, the unspent-balance rule and the retention of sensitive notes are saved and audited", async () => {
     await createOrganisation(db);
-    await updateOrganisationSettings(
-            db,
-            admin,
-            { ...(await getOrganisation(db)), periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 },
-            clock.now(),
-          );
+    await updateOrganisationSettings(db, admin, { ...(await getOrganisation(db)), periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 }, clock.now());
     expect(await getOrganisation(db)).toMatchObject({ periodLength: "month", unspentBalanceRule: "carry_over", sensitiveRetentionDays: 30 });
     expect((await lastAudit()).detail).toEqual({
       periodLengthBefore: "quarter",
@@ -111,16 +103,10 @@ describe("organisation settings", () => {
 
   it("the settings form refuses a retention period outside 7 to 3650 days and an unknown period length", () => {
     const base = { name: "B", currency: "EUR", timeZone: "UTC", unspentBalanceRule: "lapse" };
-    expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "year", sensitiveRetentionDays: "90" }).error?.periodLength).toEqual([
-      "Choose month or quarter.",
-    ]);
-    expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: "3" }).error?.sensitiveRetentionDays).toEqual([
-      "Keep sensitive notes at least 7 days.",
-    ]);
+    expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "year", sensitiveRetentionDays: "90" }).error?.periodLength).toEqual(["Choose month or quarter."]);
+    expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: "3" }).error?.sensitiveRetentionDays).toEqual(["Keep sensitive notes at least 7 days."]);
     for (const days of ["1.5", "1e3", "-30", "ninety"]) {
-      expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: days }).error?.sensitiveRetentionDays).toEqual([
-        "Enter a whole number of days, such as 90.",
-      ]);
+      expect(parse(OrganisationSettingsSchema, { ...base, periodLength: "month", sensitiveRetentionDays: days }).error?.sensitiveRetentionDays).toEqual(["Enter a whole number of days, such as 90."]);
     }
   });
 
@@ -136,16 +122,14 @@ describe("organisation settings", () => {
   it("the currency cannot change once budgets hold money, and nothing else of that request is saved", async () => {
     const budget = await setupBudget(db, { branches: 1, now: clock.now() });
     expect(budget.pools).toHaveLength(1);
-    const attempt = async () => (await updateOrganisationSettings(db, admin, { ...(await getOrganisation(db)), name: "Renamed", currency: "EUR" }, clock.now()));
+    const attempt = async () => await updateOrganisationSettings(db, admin, { ...(await getOrganisation(db)), name: "Renamed", currency: "EUR" }, clock.now());
     expect(await refusal(attempt)).toMatchObject({ code: "INVALID_STATE", field: "currency" });
     expect(await getOrganisation(db)).toMatchObject({ currency: "USD", name: "Test Bank" });
   });
 
   it("only administrators change the organisation's settings", async () => {
     const finance = await createUser(db, { role: "finance" });
-    expect((await refusal(async () => (await updateOrganisationSettings(db, finance, { ...(await getOrganisation(db)), name: "X" }, clock.now())))).code).toBe(
-      "FORBIDDEN",
-    );
+    expect((await refusal(async () => await updateOrganisationSettings(db, finance, { ...(await getOrganisation(db)), name: "X" }, clock.now()))).code).toBe("FORBIDDEN");
   });
 });
 
@@ -155,12 +139,8 @@ describe("the user form", () => {
     expect(empty.error?.name).toEqual(["Enter the person's name."]);
     expect(empty.error?.email).toEqual(["Enter an email address."]);
     expect(empty.error?.role).toEqual(["Choose a role."]);
-    expect(parse(CreateUserSchema, { name: "A", email: "not-an-email", role: "staff", branchId: "1" }).error?.email).toEqual([
-      "Enter an email address like name@example.com.",
-    ]);
-    expect(parse(CreateUserSchema, { name: "A", email: "a@example.com", role: "staff" }).error?.branchId).toEqual([
-      "Staff and branch managers belong to a branch: choose one.",
-    ]);
+    expect(parse(CreateUserSchema, { name: "A", email: "not-an-email", role: "staff", branchId: "1" }).error?.email).toEqual(["Enter an email address like name@example.com."]);
+    expect(parse(CreateUserSchema, { name: "A", email: "a@example.com", role: "staff" }).error?.branchId).toEqual(["Staff and branch managers belong to a branch: choose one."]);
     expect(parse(CreateUserSchema, { name: "A", email: "a@example.com", role: "admin", branchId: "3" }).error?.branchId).toEqual([
       "Finance and administrators work across branches: leave the branch empty.",
     ]);

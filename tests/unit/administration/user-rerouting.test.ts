@@ -39,14 +39,13 @@ beforeEach(async () => {
 afterEach(() => closeDatabase(db));
 
 const routeOf = async (id: number) => (await firstRow(db.select({ route: gestures.approvalRoute }).from(gestures).where(eq(gestures.id, id)).limit(1)))!.route;
-const notificationsOf = async (user: User) => (await db.select().from(notifications).where(eq(notifications.userId, user.id)).orderBy(notifications.id));
+const notificationsOf = async (user: User) => await db.select().from(notifications).where(eq(notifications.userId, user.id)).orderBy(notifications.id);
 const reroutes = async () =>
-  (await db
-        .select()
-        .from(auditEvents)
-        .where(eq(auditEvents.action, "gesture.rerouted"))
-        .orderBy(auditEvents.id))
-    .map((e) => ({ actorId: e.actorId, entityId: e.entityId, detail: JSON.parse(e.detail) as Record<string, unknown> }));
+  (await db.select().from(auditEvents).where(eq(auditEvents.action, "gesture.rerouted")).orderBy(auditEvents.id)).map((e) => ({
+    actorId: e.actorId,
+    entityId: e.entityId,
+    detail: JSON.parse(e.detail) as Record<string, unknown>,
+  }));
 
 describe("deactivating a manager", () => {
   it("with two managers, the branch's pending proposals stay with the other manager, who can decide them", async () => {
@@ -63,15 +62,16 @@ describe("deactivating a manager", () => {
 
   it("a sole manager's pending proposals route to finance; finance is told of each and it is audited once per proposal", async () => {
     const financeTwo = await createUser(db, { role: "finance" });
-    const pending = [await createGesture(db, { customerId, branchId, proposerId: staff.id }), await createGesture(db, { customerId, branchId, proposerId: staff.id, type: "voucher", requestedAmount: 2500 })];
+    const pending = [
+      await createGesture(db, { customerId, branchId, proposerId: staff.id }),
+      await createGesture(db, { customerId, branchId, proposerId: staff.id, type: "voucher", requestedAmount: 2500 }),
+    ];
     // Not waiting for anyone: left alone.
     const approved = await createGesture(db, { customerId, branchId, proposerId: staff.id, status: "approved", approvedAmount: 8000 });
     await deactivateUser(db, admin, { userId: manager.id }, clock.now());
-    expect(await mapInSeries(pending, async (g) => (await routeOf(g.id)))).toEqual(["finance", "finance"]);
+    expect(await mapInSeries(pending, async (g) => await routeOf(g.id))).toEqual(["finance", "finance"]);
     expect(await routeOf(approved.id)).toBeNull();
-    expect(await reroutes()).toEqual(
-      pending.map((g) => ({ actorId: admin.id, entityId: String(g.id), detail: { branchId, fromRoute: "branch", toRoute: "finance", reason: "user_deactivated" } })),
-    );
+    expect(await reroutes()).toEqual(pending.map((g) => ({ actorId: admin.id, entityId: String(g.id), detail: { branchId, fromRoute: "branch", toRoute: "finance", reason: "user_deactivated" } })));
     for (const user of [finance, financeTwo]) {
       const received = await notificationsOf(user);
       expect(received.map((n) => [n.kind, n.gestureId])).toEqual(pending.map((g) => ["approval_needed", g.id]));

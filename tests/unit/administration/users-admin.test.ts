@@ -5,13 +5,7 @@ import { DomainError } from "~/domain/core/errors";
 import { verifyPassword } from "~/domain/identity/passwords.server";
 import { countSessionsOf, createSession, lookupSession } from "~/domain/identity/sessions.server";
 import { signIn } from "~/domain/identity/sign-in.server";
-import {
-  createUserWithOneTimePassword,
-  deactivateUser,
-  reactivateUser,
-  resetPasswordWithOneTimePassword,
-  updateUser,
-} from "~/domain/administration/users.server";
+import { createUserWithOneTimePassword, deactivateUser, reactivateUser, resetPasswordWithOneTimePassword, updateUser } from "~/domain/administration/users.server";
 import type { Db } from "~/utils/db.server";
 import { createClock, type TestClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
@@ -36,7 +30,6 @@ async function lastAudit() {
   const row = (await db.select().from(auditEvents).orderBy(auditEvents.id)).at(-1)!;
   return { ...row, detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
-
 
 async function asyncRefusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
@@ -73,13 +66,7 @@ describe("creating a user", () => {
 
   it("the audit records who created whom with which role and branch, never the password", async () => {
     const branch = await createBranch(db, { code: "LKS" });
-    const { user, oneTimePassword } = await createUserWithOneTimePassword(
-      db,
-      admin,
-      { email: "m@example.com", name: "M", role: "manager", branchId: branch.id },
-      clock.now(),
-      cheap,
-    );
+    const { user, oneTimePassword } = await createUserWithOneTimePassword(db, admin, { email: "m@example.com", name: "M", role: "manager", branchId: branch.id }, clock.now(), cheap);
     const audit = await lastAudit();
     expect(audit).toMatchObject({ action: "user.created", actorId: admin.id, entityId: String(user.id) });
     expect(audit.detail).toEqual({ email: "m@example.com", name: "M", role: "manager", branch: "LKS", mustChangePassword: true });
@@ -89,40 +76,31 @@ describe("creating a user", () => {
 
   it("staff and managers need a branch; finance and admins must not have one", async () => {
     const branch = await createBranch(db);
-    const withoutBranch = await asyncRefusal(
-      createUserWithOneTimePassword(db, admin, { email: "a@example.com", name: "A", role: "manager" }, clock.now(), cheap),
-    );
+    const withoutBranch = await asyncRefusal(createUserWithOneTimePassword(db, admin, { email: "a@example.com", name: "A", role: "manager" }, clock.now(), cheap));
     expect(withoutBranch).toMatchObject({ code: "VALIDATION", field: "branchId" });
-    const financeWithBranch = await asyncRefusal(
-      createUserWithOneTimePassword(db, admin, { email: "b@example.com", name: "B", role: "finance", branchId: branch.id }, clock.now(), cheap),
-    );
+    const financeWithBranch = await asyncRefusal(createUserWithOneTimePassword(db, admin, { email: "b@example.com", name: "B", role: "finance", branchId: branch.id }, clock.now(), cheap));
     expect(financeWithBranch).toMatchObject({ code: "VALIDATION", field: "branchId" });
   });
 
   it("a user cannot be put in a branch that does not exist or is deactivated", async () => {
     const closed = await createBranch(db, { active: false });
-    expect(
-      await asyncRefusal(createUserWithOneTimePassword(db, admin, { email: "c@example.com", name: "C", role: "staff", branchId: 9999 }, clock.now(), cheap)),
-    ).toMatchObject({ field: "branchId" });
-    expect(
-      await asyncRefusal(createUserWithOneTimePassword(db, admin, { email: "c@example.com", name: "C", role: "staff", branchId: closed.id }, clock.now(), cheap)),
-    ).toMatchObject({ field: "branchId", message: expect.stringContaining("deactivated") });
+    expect(await asyncRefusal(createUserWithOneTimePassword(db, admin, { email: "c@example.com", name: "C", role: "staff", branchId: 9999 }, clock.now(), cheap))).toMatchObject({ field: "branchId" });
+    expect(await asyncRefusal(createUserWithOneTimePassword(db, admin, { email: "c@example.com", name: "C", role: "staff", branchId: closed.id }, clock.now(), cheap))).toMatchObject({
+      field: "branchId",
+      message: expect.stringContaining("deactivated"),
+    });
   });
 
   it("an email address already in use, in any letter case, is refused beside the email field", async () => {
     await createUser(db, { role: "finance", email: "taken@example.com" });
-    const error = await asyncRefusal(
-      createUserWithOneTimePassword(db, admin, { email: "TAKEN@example.com", name: "T", role: "finance" }, clock.now(), cheap),
-    );
+    const error = await asyncRefusal(createUserWithOneTimePassword(db, admin, { email: "TAKEN@example.com", name: "T", role: "finance" }, clock.now(), cheap));
     expect(error).toMatchObject({ code: "CONFLICT", field: "email" });
   });
 
   it("only an administrator may create users", async () => {
     for (const role of ["staff", "manager", "finance"] as const) {
       const actor = await createUser(db, { role });
-      const error = await asyncRefusal(
-        createUserWithOneTimePassword(db, actor, { email: `${role}-made@example.com`, name: "X", role: "admin" }, clock.now(), cheap),
-      );
+      const error = await asyncRefusal(createUserWithOneTimePassword(db, actor, { email: `${role}-made@example.com`, name: "X", role: "admin" }, clock.now(), cheap));
       expect(error.code).toBe("FORBIDDEN");
     }
     expect(await db.select().from(users).where(eq(users.role, "admin"))).toHaveLength(1);
@@ -142,7 +120,7 @@ describe("changing role or branch", () => {
 
   it("a staff member made finance must leave their branch", async () => {
     const staff = await createUser(db, { role: "staff" });
-    expect(await refusal(async () => (await updateUser(db, admin, { userId: staff.id, name: staff.name, role: "finance", branchId: staff.branchId }, clock.now())))).toMatchObject({
+    expect(await refusal(async () => await updateUser(db, admin, { userId: staff.id, name: staff.name, role: "finance", branchId: staff.branchId }, clock.now()))).toMatchObject({
       field: "branchId",
     });
     expect(await updateUser(db, admin, { userId: staff.id, name: staff.name, role: "finance", branchId: null }, clock.now())).toMatchObject({
@@ -152,7 +130,7 @@ describe("changing role or branch", () => {
   });
 
   it("the last active administrator cannot be demoted; with a second admin it can", async () => {
-    expect(await refusal(async () => (await updateUser(db, admin, { userId: admin.id, name: admin.name, role: "finance" }, clock.now())))).toMatchObject({
+    expect(await refusal(async () => await updateUser(db, admin, { userId: admin.id, name: admin.name, role: "finance" }, clock.now()))).toMatchObject({
       code: "INVALID_STATE",
       field: "role",
     });
@@ -162,7 +140,7 @@ describe("changing role or branch", () => {
 
   it("a deactivated second admin does not count: the last active admin still cannot be demoted", async () => {
     await createUser(db, { role: "admin", active: false });
-    expect((await refusal(async () => (await updateUser(db, admin, { userId: admin.id, name: admin.name, role: "staff", branchId: (await createBranch(db)).id }, clock.now())))).code).toBe(
+    expect((await refusal(async () => await updateUser(db, admin, { userId: admin.id, name: admin.name, role: "staff", branchId: (await createBranch(db)).id }, clock.now()))).code).toBe(
       "INVALID_STATE",
     );
   });
@@ -191,7 +169,7 @@ describe("deactivating and reactivating", () => {
 
   it("an administrator cannot deactivate themselves", async () => {
     await createUser(db, { role: "admin" });
-    expect((await refusal(async () => (await deactivateUser(db, admin, { userId: admin.id }, clock.now())))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await deactivateUser(db, admin, { userId: admin.id }, clock.now()))).code).toBe("INVALID_STATE");
     expect((await firstRow(db.select().from(users).where(eq(users.id, admin.id)).limit(1)))?.active).toBe(true);
   });
 
@@ -199,19 +177,19 @@ describe("deactivating and reactivating", () => {
     const staff = await createUser(db, { role: "staff", active: false });
     expect((await reactivateUser(db, admin, { userId: staff.id }, clock.now())).active).toBe(true);
     expect((await lastAudit()).detail).toMatchObject({ activeBefore: false, activeAfter: true });
-    expect((await refusal(async () => (await reactivateUser(db, admin, { userId: staff.id }, clock.now())))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await reactivateUser(db, admin, { userId: staff.id }, clock.now()))).code).toBe("INVALID_STATE");
   });
 
   it("deactivating someone already deactivated is refused", async () => {
     const staff = await createUser(db, { role: "staff", active: false });
-    expect((await refusal(async () => (await deactivateUser(db, admin, { userId: staff.id }, clock.now())))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await deactivateUser(db, admin, { userId: staff.id }, clock.now()))).code).toBe("INVALID_STATE");
   });
 
   it("a manager cannot deactivate anyone, not even their own staff", async () => {
     const branch = await createBranch(db);
     const manager = await createUser(db, { role: "manager", branchId: branch.id });
     const staff = await createUser(db, { role: "staff", branchId: branch.id });
-    expect((await refusal(async () => (await deactivateUser(db, manager, { userId: staff.id }, clock.now())))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await deactivateUser(db, manager, { userId: staff.id }, clock.now()))).code).toBe("FORBIDDEN");
   });
 });
 

@@ -46,12 +46,7 @@ async function notificationsOf(user: User) {
 }
 
 async function auditOf(action: string) {
-  return (await db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.action, action))
-      .orderBy(auditEvents.id))
-    .map((e) => ({ ...e, detail: JSON.parse(e.detail) as Record<string, unknown> }));
+  return (await db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(auditEvents.id)).map((e) => ({ ...e, detail: JSON.parse(e.detail) as Record<string, unknown> }));
 }
 
 describe("routing without delegations", () => {
@@ -145,7 +140,7 @@ describe("creating a delegation", () => {
       [{ delegateId: otherManager.id, startsOn: TODAY, endsOn: "2026-05-31" }, "endsOn", /at most 90 days/],
     ];
     for (const [input, field, message] of cases) {
-      const error = await refusal(async () => (await createDelegation(db, manager, input, at)));
+      const error = await refusal(async () => await createDelegation(db, manager, input, at));
       expect(error.field, JSON.stringify(input)).toBe(field);
       expect(error.message).toMatch(message);
     }
@@ -155,14 +150,14 @@ describe("creating a delegation", () => {
   });
 
   it("only managers delegate", async () => {
-    expect((await refusal(async () => (await createDelegation(db, staff, { delegateId: manager.id, startsOn: TODAY, endsOn: TODAY }, clock.now())))).code).toBe("FORBIDDEN");
-    expect((await refusal(async () => (await createDelegation(db, finance, { delegateId: manager.id, startsOn: TODAY, endsOn: TODAY }, clock.now())))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await createDelegation(db, staff, { delegateId: manager.id, startsOn: TODAY, endsOn: TODAY }, clock.now()))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await createDelegation(db, finance, { delegateId: manager.id, startsOn: TODAY, endsOn: TODAY }, clock.now()))).code).toBe("FORBIDDEN");
   });
 
   it("refuses dates that overlap another delegation of the same manager, naming it", async () => {
     const otherManager = await createUser(db, { role: "manager", name: "Omar Other" });
     await delegate(manager, otherManager, "2026-03-09", "2026-03-13");
-    const error = await refusal(async () => (await delegate(manager, finance, "2026-03-13", "2026-03-20")));
+    const error = await refusal(async () => await delegate(manager, finance, "2026-03-13", "2026-03-20"));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe("These dates overlap your delegation to Omar Other from 9 Mar 2026 to 13 Mar 2026. End that one first, or choose other dates.");
     expect((await delegate(manager, finance, "2026-03-14", "2026-03-20")).startsOn).toBe("2026-03-14");
@@ -214,9 +209,7 @@ describe("creating a delegation", () => {
     const gesture = await createGesture(db, { customerId, branchId, proposerId: manager.id, approvalRoute: "finance" });
     await delegate(manager, otherManager);
     expect((await firstRow(db.select({ route: gestures.approvalRoute }).from(gestures).where(eq(gestures.id, gesture.id)).limit(1)))!.route).toBe("branch");
-    expect((await auditOf("gesture.rerouted")).map((e) => e.detail)).toEqual([
-      { branchId, fromRoute: "finance", reason: "delegation_created", toRoute: "branch" },
-    ]);
+    expect((await auditOf("gesture.rerouted")).map((e) => e.detail)).toEqual([{ branchId, fromRoute: "finance", reason: "delegation_created", toRoute: "branch" }]);
     // One notification about the proposal itself, and the summary.
     expect((await notificationsOf(otherManager)).map((n) => n.gestureId)).toEqual([gesture.id, null]);
   });
@@ -255,9 +248,9 @@ describe("ending a delegation", () => {
   it("cannot be ended twice, nor by someone else", async () => {
     const otherManager = await createUser(db, { role: "manager" });
     const created = await delegate(manager, finance);
-    expect((await refusal(async () => (await endDelegation(db, otherManager, { delegationId: created.id }, clock.now())))).code).toBe("NOT_FOUND");
+    expect((await refusal(async () => await endDelegation(db, otherManager, { delegationId: created.id }, clock.now()))).code).toBe("NOT_FOUND");
     await endDelegation(db, manager, { delegationId: created.id }, clock.now());
-    expect((await refusal(async () => (await endDelegation(db, manager, { delegationId: created.id }, clock.now())))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await endDelegation(db, manager, { delegationId: created.id }, clock.now()))).code).toBe("INVALID_STATE");
     expect(await auditOf("delegation.end")).toHaveLength(1);
   });
 
@@ -318,6 +311,11 @@ describe("decisions on behalf", () => {
     if (!right.allowed) throw new Error(right.reason);
     const decision = await createDecision(db, { gestureId: gesture.id, approverId: otherManager.id, onBehalfOfId: right.onBehalfOfId, amount: 8000, at: clock.now() });
     expect(decision.onBehalfOfId).toBe(manager.id);
-    expect(await db.select().from(notifications).where(and(eq(notifications.userId, manager.id)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, manager.id))),
+    ).toHaveLength(0);
   });
 });

@@ -34,12 +34,7 @@ beforeEach(async () => {
 });
 afterEach(() => closeDatabase(db));
 
-const remindersOf = async (user: User) =>
-  (await db
-        .select()
-        .from(notifications)
-        .where(eq(notifications.userId, user.id)))
-    .filter((n) => n.kind === "approval_reminder");
+const remindersOf = async (user: User) => (await db.select().from(notifications).where(eq(notifications.userId, user.id))).filter((n) => n.kind === "approval_reminder");
 
 describe("approval reminders", () => {
   it("a proposal submitted on Friday at 17:00 is reminded to the manager after Tuesday 17:00, once, never to the proposer", async () => {
@@ -70,9 +65,7 @@ describe("approval reminders", () => {
     await createDecision(db, { gestureId: gesture.id, approverId: financeTwo.id, onBehalfOfId: manager.id, amount: 20000, at: approvedAt });
     expect((await sendApprovalReminders(db, new Date("2026-03-04T14:59:00Z"))).sent).toBe(0);
     expect((await sendApprovalReminders(db, new Date("2026-03-04T15:01:00Z"))).sent).toBe(1);
-    expect((await remindersOf(finance))[0]!.message).toBe(
-      `Proposal #${gesture.id} at North: Flowers, $200.00 has waited for finance's second approval since 2 Mar 2026, more than two working days.`,
-    );
+    expect((await remindersOf(finance))[0]!.message).toBe(`Proposal #${gesture.id} at North: Flowers, $200.00 has waited for finance's second approval since 2 Mar 2026, more than two working days.`);
     expect(await remindersOf(financeTwo)).toEqual([]);
   });
 

@@ -86,7 +86,10 @@ describe("raising alerts on a real pool", () => {
   }
 
   async function notificationsOf(userId: number) {
-    return await db.select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.kind, "budget_alert")));
+    return await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), eq(notifications.kind, "budget_alert")));
   }
 
   it("tells the branch's managers at 50 % and 75 %, and finance too at 90 %, in the app and by e-mail, with the pool's page as the link", async () => {

@@ -80,22 +80,22 @@ async function checkInvariants(m: Model, real: Real) {
     ).map((row) => [row.poolId, row]),
   );
   await eachInSeries(real.poolIds, async (poolId, index) => {
-        const balance = await getPoolBalance(real.db, poolId);
-        const p = m.pools[index]!;
-        expect(balance).toEqual({
-          allocated: p.allocated,
-          adjustments: p.adjustments,
-          committed: committedOf(m, index),
-          spent: p.spent,
-          available: availableOf(m, index),
-        });
-        // available ≥ 0, after every entry; and the entries sum to the balance.
-        const entries = sums.get(poolId) ?? { total: 0, lowest: 0, last: 0 };
-        expect(balance.available).toBeGreaterThanOrEqual(0);
-        expect(entries.lowest).toBeGreaterThanOrEqual(0);
-        expect(entries.total).toBe(balance.available);
-        expect(entries.last).toBe(balance.available);
-      });
+    const balance = await getPoolBalance(real.db, poolId);
+    const p = m.pools[index]!;
+    expect(balance).toEqual({
+      allocated: p.allocated,
+      adjustments: p.adjustments,
+      committed: committedOf(m, index),
+      spent: p.spent,
+      available: availableOf(m, index),
+    });
+    // available ≥ 0, after every entry; and the entries sum to the balance.
+    const entries = sums.get(poolId) ?? { total: 0, lowest: 0, last: 0 };
+    expect(balance.available).toBeGreaterThanOrEqual(0);
+    expect(entries.lowest).toBeGreaterThanOrEqual(0);
+    expect(entries.total).toBe(balance.available);
+    expect(entries.last).toBe(balance.available);
+  });
   // Each hold has the model's status, and at most one hold, release and capture entry.
   const statuses = new Map((sqlite.prepare("select id, status from holds").all() as { id: number; status: string }[]).map((h) => [h.id, h.status]));
   expect(statuses.size).toBe(m.holds.length);
@@ -116,14 +116,14 @@ class Allocate implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => this.pool < m.pools.length;
   async run(m: Model, real: Real) {
     const request = { poolId: real.poolIds[this.pool]!, amount: this.amount, idempotencyKey: key(), now: JAN };
-    const result = await attempt(async () => (await allocate(real.db, real.finance, request)));
+    const result = await attempt(async () => await allocate(real.db, real.finance, request));
     expect(result.ok).toBe(!isClosed(m, this.pool));
     if (result.ok) {
       m.pools[this.pool]!.allocated += this.amount;
       m.history.push({
         label: this.toString(),
-        same: async (r) => (await allocate(r.db, r.finance, request)),
-        different: async (r) => (await allocate(r.db, r.finance, { ...request, amount: request.amount + 1 })),
+        same: async (r) => await allocate(r.db, r.finance, request),
+        different: async (r) => await allocate(r.db, r.finance, { ...request, amount: request.amount + 1 }),
       });
     }
     await checkInvariants(m, real);
@@ -137,15 +137,15 @@ class Adjust implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, real: Real) {
     const request = { poolId: real.poolIds[this.pool]!, amount: this.amount, reason: "Model adjustment", idempotencyKey: key(), now: JAN };
     const fits = availableOf(m, this.pool) + this.amount >= 0;
-    const result = await attempt(async () => (await adjust(real.db, real.finance, request)));
+    const result = await attempt(async () => await adjust(real.db, real.finance, request));
     expect(result.ok).toBe(!isClosed(m, this.pool) && fits);
     if (!result.ok && !isClosed(m, this.pool)) expect(result.error.code).toBe("INSUFFICIENT_FUNDS");
     if (result.ok) {
       m.pools[this.pool]!.adjustments += this.amount;
       m.history.push({
         label: this.toString(),
-        same: async (r) => (await adjust(r.db, r.finance, request)),
-        different: async (r) => (await adjust(r.db, r.finance, { ...request, amount: -request.amount })),
+        same: async (r) => await adjust(r.db, r.finance, request),
+        different: async (r) => await adjust(r.db, r.finance, { ...request, amount: -request.amount }),
       });
     }
     await checkInvariants(m, real);
@@ -159,15 +159,15 @@ class Hold implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, real: Real) {
     const request = { poolId: real.poolIds[this.pool]!, gestureId: m.holds.length + 1, amount: this.amount, idempotencyKey: key(), now: JAN };
     const fits = this.amount <= availableOf(m, this.pool);
-    const result = await attempt(async () => (await placeHold(real.db, system, request)));
+    const result = await attempt(async () => await placeHold(real.db, system, request));
     expect(result.ok).toBe(!isClosed(m, this.pool) && fits);
     if (!result.ok && !isClosed(m, this.pool)) expect(result.error.code).toBe("INSUFFICIENT_FUNDS");
     if (result.ok) {
       m.holds.push({ pool: this.pool, amount: this.amount, status: "open", dbId: result.value.holdId });
       m.history.push({
         label: this.toString(),
-        same: async (r) => (await placeHold(r.db, system, request)),
-        different: async (r) => (await placeHold(r.db, system, { ...request, amount: request.amount + 1 })),
+        same: async (r) => await placeHold(r.db, system, request),
+        different: async (r) => await placeHold(r.db, system, { ...request, amount: request.amount + 1 }),
       });
     }
     await checkInvariants(m, real);
@@ -181,15 +181,15 @@ class Release implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, real: Real) {
     const hold = m.holds[this.pick % m.holds.length]!;
     const request = { holdId: hold.dbId, idempotencyKey: key(), now: JAN };
-    const result = await attempt(async () => (await releaseHold(real.db, system, request)));
+    const result = await attempt(async () => await releaseHold(real.db, system, request));
     expect(result.ok).toBe(hold.status === "open");
     if (result.ok) {
       hold.status = "released";
       m.history.push({
         label: this.toString(),
-        same: async (r) => (await releaseHold(r.db, system, request)),
+        same: async (r) => await releaseHold(r.db, system, request),
         // The same key for another hold.
-        different: async (r) => (await releaseHold(r.db, system, { ...request, holdId: request.holdId + 1 })),
+        different: async (r) => await releaseHold(r.db, system, { ...request, holdId: request.holdId + 1 }),
       });
     }
     await checkInvariants(m, real);
@@ -205,7 +205,7 @@ class Capture implements fc.AsyncCommand<Model, Real> {
     const request = { holdId: hold.dbId, actualAmount: this.actual, idempotencyKey: key(), now: JAN };
     const open = hold.status === "open";
     const fits = open && availableOf(m, hold.pool) + hold.amount - this.actual >= 0;
-    const result = await attempt(async () => (await captureHold(real.db, system, request)));
+    const result = await attempt(async () => await captureHold(real.db, system, request));
     expect(result.ok).toBe(open && fits);
     if (!result.ok) expect(result.error.code).toBe(open ? "INSUFFICIENT_FUNDS" : "INVALID_STATE");
     if (result.ok) {
@@ -214,8 +214,8 @@ class Capture implements fc.AsyncCommand<Model, Real> {
       expect(result.value.remainderReleased).toBe(Math.max(0, hold.amount - this.actual));
       m.history.push({
         label: this.toString(),
-        same: async (r) => (await captureHold(r.db, system, request)),
-        different: async (r) => (await captureHold(r.db, system, { ...request, actualAmount: request.actualAmount + 1 })),
+        same: async (r) => await captureHold(r.db, system, request),
+        different: async (r) => await captureHold(r.db, system, { ...request, actualAmount: request.actualAmount + 1 }),
       });
     }
     await checkInvariants(m, real);
@@ -228,10 +228,10 @@ class OpenNext implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => !m.periodOpen[1];
   async run(m: Model, real: Real) {
     const result = await openPeriod(real.db, real.finance, {
-          amounts: real.branchIds.map((branchId, i) => ({ branchId, amount: this.amounts[i]! })),
-          idempotencyKey: key(),
-          now: JAN,
-        });
+      amounts: real.branchIds.map((branchId, i) => ({ branchId, amount: this.amounts[i]! })),
+      idempotencyKey: key(),
+      now: JAN,
+    });
     m.periodOpen[1] = true;
     real.periodIds.push(result.periodId);
     const pools = await real.db.select({ id: budgetPools.id }).from(budgetPools).where(eq(budgetPools.periodId, result.periodId)).orderBy(budgetPools.branchId);
@@ -270,7 +270,7 @@ class Close implements fc.AsyncCommand<Model, Real> {
         }
       }
     }
-    const result = await attempt(async () => (await closePeriod(real.db, real.finance, { periodId: real.periodIds[0]!, carryOpenHolds: this.carry, now: JAN })));
+    const result = await attempt(async () => await closePeriod(real.db, real.finance, { periodId: real.periodIds[0]!, carryOpenHolds: this.carry, now: JAN }));
     expect(result.ok).toBe(expectOk);
     if (result.ok) {
       m.pools = next.pools;
@@ -295,14 +295,14 @@ class Replay implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, real: Real) {
     const entry = m.history[this.pick % m.history.length]!;
     await expectUnchanged(real, async () => {
-            if (this.differently) {
-              const result = await attempt(async () => (await entry.different(real)));
-              expect(result.ok, `${entry.label} replayed with other details`).toBe(false);
-              if (!result.ok) expect(result.error.code).toBe("CONFLICT");
-            } else {
-              expect((await entry.same(real)).replayed, `${entry.label} replayed`).toBe(true);
-            }
-          });
+      if (this.differently) {
+        const result = await attempt(async () => await entry.different(real));
+        expect(result.ok, `${entry.label} replayed with other details`).toBe(false);
+        if (!result.ok) expect(result.error.code).toBe("CONFLICT");
+      } else {
+        expect((await entry.same(real)).replayed, `${entry.label} replayed`).toBe(true);
+      }
+    });
     await checkInvariants(m, real);
   }
   toString = () => `replay(#${this.pick}${this.differently ? ", different" : ""})`;
@@ -311,7 +311,12 @@ class Replay implements fc.AsyncCommand<Model, Real> {
 const pool = fc.nat({ max: BRANCHES * 2 - 1 });
 const commands = [
   fc.tuple(pool, fc.integer({ min: 1, max: 5_000 })).map(([p, a]) => new Allocate(p, a)),
-  fc.tuple(pool, fc.integer({ min: -4_000, max: 3_000 }).filter((a) => a !== 0)).map(([p, a]) => new Adjust(p, a)),
+  fc
+    .tuple(
+      pool,
+      fc.integer({ min: -4_000, max: 3_000 }).filter((a) => a !== 0),
+    )
+    .map(([p, a]) => new Adjust(p, a)),
   fc.tuple(pool, fc.integer({ min: 1, max: 4_000 })).map(([p, a]) => new Hold(p, a)),
   fc.tuple(pool, fc.integer({ min: 1, max: 4_000 })).map(([p, a]) => new Hold(p, a)),
   fc.nat().map((n) => new Release(n)),
@@ -359,22 +364,22 @@ describe("ledger model", () => {
     let runs = 0;
     stepsChecked = 0;
     await fc.assert(
-            fc.asyncProperty(
-              fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: BRANCHES, maxLength: BRANCHES }),
-              fc.constantFrom<UnspentBalanceRule>("lapse", "carry_over"),
-              fc.commands(commands, { maxCommands: 40, size: "max" }),
-              async (initial, rule, cmds) => {
-                const { model, real } = await setup(initial, rule);
-                try {
-                  await fc.asyncModelRun(() => ({ model, real }), cmds);
-                  runs++;
-                } finally {
-                  sqliteOf(real.db).close();
-                }
-              },
-            ),
-            { numRuns: RUNS },
-          );
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: BRANCHES, maxLength: BRANCHES }),
+        fc.constantFrom<UnspentBalanceRule>("lapse", "carry_over"),
+        fc.commands(commands, { maxCommands: 40, size: "max" }),
+        async (initial, rule, cmds) => {
+          const { model, real } = await setup(initial, rule);
+          try {
+            await fc.asyncModelRun(() => ({ model, real }), cmds);
+            runs++;
+          } finally {
+            sqliteOf(real.db).close();
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
     // Reported in the issue's note.
     console.log(`ledger model: ${runs} sequences, ${stepsChecked} steps checked, 0 divergences`);
     expect(runs).toBe(RUNS);

@@ -3,17 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, budgetPeriods, holds, ledgerEntries } from "../../../db/schema";
 import { closePeriod, closeSummary, listPeriodPools, nextPeriod, openPeriod } from "~/domain/budget/budget-periods.server";
 import { DomainError } from "~/domain/core/errors";
-import {
-  adjust,
-  allocate,
-  captureHold,
-  currentPoolFor,
-  getPoolBalance,
-  listPoolLedger,
-  placeHold,
-  releaseHold,
-  type FinanceActor,
-} from "~/domain/budget/ledger.server";
+import { adjust, allocate, captureHold, currentPoolFor, getPoolBalance, listPoolLedger, placeHold, releaseHold, type FinanceActor } from "~/domain/budget/ledger.server";
 import { checkLedger } from "~/domain/administration/integrity.server";
 import { sqliteOf, type Db, writeTransaction } from "~/utils/db.server";
 import { key, setupBudget } from "../../support/budget";
@@ -73,7 +63,7 @@ describe("opening a period", () => {
     expect(second).toMatchObject({ periodId: first.periodId, replayed: true });
     expect(await db.select().from(budgetPeriods)).toHaveLength(2);
     const changed = { ...request, amounts: [{ branchId: branches[0]!.id, amount: 2000 }] };
-    expect((await domainError(async () => (await openPeriod(db, finance, changed)))).code).toBe("CONFLICT");
+    expect((await domainError(async () => await openPeriod(db, finance, changed))).code).toBe("CONFLICT");
   });
 
   it("follows the latest period, and never opens more than one period ahead of today", async () => {
@@ -83,7 +73,7 @@ describe("opening a period", () => {
     const tooFar = await nextPeriod(db, NOV);
     expect(tooFar).toMatchObject({ label: "Q2 2027", canOpen: false });
     expect(tooFar.reason).toContain("can be opened from 1 Jan 2027");
-    expect((await domainError(async () => (await openPeriod(db, finance, { amounts: [], idempotencyKey: key(), now: NOV })))).code).toBe("INVALID_STATE");
+    expect((await domainError(async () => await openPeriod(db, finance, { amounts: [], idempotencyKey: key(), now: NOV }))).code).toBe("INVALID_STATE");
     expect((await currentPoolFor(db, branches[0]!.id, JAN))?.label).toBe("Q1 2027");
   });
 
@@ -103,7 +93,7 @@ describe("opening a period", () => {
   it("only finance opens periods", async () => {
     await setupBudget(db, { branches: 1, now: NOV });
     const manager = await createUser(db, { role: "manager" });
-    expect((await domainError(async () => (await openPeriod(db, { id: manager.id, role: "manager" }, { amounts: [], idempotencyKey: key(), now: NOV })))).code).toBe("FORBIDDEN");
+    expect((await domainError(async () => await openPeriod(db, { id: manager.id, role: "manager" }, { amounts: [], idempotencyKey: key(), now: NOV }))).code).toBe("FORBIDDEN");
   });
 });
 
@@ -118,7 +108,7 @@ describe("allocations and adjustments", () => {
   it("an adjustment may be negative and needs a reason", async () => {
     const { finance, pools } = await setupBudget(db, { branches: 1, amounts: [10_000], now: NOV });
     const poolId = pools[0]!.id;
-    const noReason = await domainError(async () => (await adjust(db, finance, { poolId, amount: -1_000, reason: "   ", idempotencyKey: key(), now: NOV })));
+    const noReason = await domainError(async () => await adjust(db, finance, { poolId, amount: -1_000, reason: "   ", idempotencyKey: key(), now: NOV }));
     expect(noReason).toMatchObject({ code: "VALIDATION", field: "reason" });
     await adjust(db, finance, { poolId, amount: -1_000, reason: "Correction: duplicate allocation", idempotencyKey: key(), now: NOV });
     await adjust(db, finance, { poolId, amount: 400, reason: "Regional top-up", idempotencyKey: key(), now: NOV });
@@ -131,7 +121,7 @@ describe("allocations and adjustments", () => {
     const poolId = pools[0]!.id;
     await placeHold(db, staffActor, { poolId, amount: 6_000, idempotencyKey: key(), now: NOV });
     const before = (await db.select().from(ledgerEntries)).length;
-    const error = await domainError(async () => (await adjust(db, finance, { poolId, amount: -4_001, reason: "Cut", idempotencyKey: key(), now: NOV })));
+    const error = await domainError(async () => await adjust(db, finance, { poolId, amount: -4_001, reason: "Cut", idempotencyKey: key(), now: NOV }));
     expect(error.code).toBe("INSUFFICIENT_FUNDS");
     expect(error.message).toContain("has $40.00 available");
     expect(await db.select().from(ledgerEntries)).toHaveLength(before);
@@ -141,15 +131,15 @@ describe("allocations and adjustments", () => {
     const { pools } = await setupBudget(db, { branches: 1, now: NOV });
     const manager = await createUser(db, { role: "manager" });
     const actor: FinanceActor = { id: manager.id, role: "manager" };
-    expect((await domainError(async () => (await allocate(db, actor, { poolId: pools[0]!.id, amount: 1, idempotencyKey: key(), now: NOV })))).code).toBe("FORBIDDEN");
-    expect((await domainError(async () => (await adjust(db, actor, { poolId: pools[0]!.id, amount: 1, reason: "x", idempotencyKey: key(), now: NOV })))).code).toBe("FORBIDDEN");
+    expect((await domainError(async () => await allocate(db, actor, { poolId: pools[0]!.id, amount: 1, idempotencyKey: key(), now: NOV }))).code).toBe("FORBIDDEN");
+    expect((await domainError(async () => await adjust(db, actor, { poolId: pools[0]!.id, amount: 1, reason: "x", idempotencyKey: key(), now: NOV }))).code).toBe("FORBIDDEN");
   });
 
   it("amounts must be whole cents, not zero, within the maximum", async () => {
     const { finance, pools } = await setupBudget(db, { branches: 1, now: NOV });
     const poolId = pools[0]!.id;
     for (const amount of [0, 12.5, -1, Number.NaN, 2_000_000_000]) {
-      expect((await domainError(async () => (await allocate(db, finance, { poolId, amount, idempotencyKey: key(), now: NOV })))).code).toBe("VALIDATION");
+      expect((await domainError(async () => await allocate(db, finance, { poolId, amount, idempotencyKey: key(), now: NOV }))).code).toBe("VALIDATION");
     }
   });
 });
@@ -160,7 +150,7 @@ describe("holds", () => {
     const poolId = pools[0]!.id;
     const hold = await placeHold(db, { id: null }, { poolId, gestureId: 41, amount: 7_500, idempotencyKey: key(), now: NOV });
     expect(hold).toMatchObject({ available: 2_500, replayed: false });
-    const error = await domainError(async () => (await placeHold(db, staffActor, { poolId, amount: 2_501, idempotencyKey: key(), now: NOV })));
+    const error = await domainError(async () => await placeHold(db, staffActor, { poolId, amount: 2_501, idempotencyKey: key(), now: NOV }));
     expect(error.code).toBe("INSUFFICIENT_FUNDS");
     expect(error.message).toBe(`${pools[0]!.branchName}'s budget for Q4 2026 has $25.00 available, which cannot cover $25.01. Nothing was set aside.`);
     expect(await db.select().from(holds)).toHaveLength(1);
@@ -200,7 +190,7 @@ describe("holds", () => {
     const first = await placeHold(db, staffActor, { poolId, amount: 5_000, idempotencyKey: key(), now: NOV });
     const second = await placeHold(db, staffActor, { poolId, amount: 4_000, idempotencyKey: key(), now: NOV });
     // 1,000 available: a capture of 5,000 + 1,001 does not fit.
-    const error = await domainError(async () => (await captureHold(db, staffActor, { holdId: first.holdId, actualAmount: 6_001, idempotencyKey: key(), now: NOV })));
+    const error = await domainError(async () => await captureHold(db, staffActor, { holdId: first.holdId, actualAmount: 6_001, idempotencyKey: key(), now: NOV }));
     expect(error.code).toBe("INSUFFICIENT_FUNDS");
     expect((await firstRow(db.select().from(holds).where(eq(holds.id, first.holdId)).limit(1)))?.status).toBe("open");
     await captureHold(db, staffActor, { holdId: first.holdId, actualAmount: 6_000, idempotencyKey: key(), now: NOV });
@@ -212,9 +202,9 @@ describe("holds", () => {
     const { pools } = await setupBudget(db, { branches: 1, amounts: [10_000], now: NOV });
     const { holdId } = await placeHold(db, staffActor, { poolId: pools[0]!.id, amount: 1_000, idempotencyKey: key(), now: NOV });
     await captureHold(db, staffActor, { holdId, actualAmount: 900, idempotencyKey: key(), now: NOV });
-    const again = await domainError(async () => (await releaseHold(db, staffActor, { holdId, idempotencyKey: key(), now: NOV })));
+    const again = await domainError(async () => await releaseHold(db, staffActor, { holdId, idempotencyKey: key(), now: NOV }));
     expect(again).toMatchObject({ code: "INVALID_STATE", message: "This hold was already captured; a hold resolves only once." });
-    expect((await domainError(async () => (await captureHold(db, staffActor, { holdId, actualAmount: 900, idempotencyKey: key(), now: NOV })))).code).toBe("INVALID_STATE");
+    expect((await domainError(async () => await captureHold(db, staffActor, { holdId, actualAmount: 900, idempotencyKey: key(), now: NOV }))).code).toBe("INVALID_STATE");
     expect(await getPoolBalance(db, pools[0]!.id)).toMatchObject({ spent: 900, available: 9_100 });
   });
 
@@ -260,23 +250,23 @@ describe("idempotency", () => {
     const { finance, pools } = await setupBudget(db, { branches: 2, amounts: [10_000, 10_000], now: NOV });
     const k = key();
     await allocate(db, finance, { poolId: pools[0]!.id, amount: 1_000, idempotencyKey: k, now: NOV });
-    const differentAmount = await domainError(async () => (await allocate(db, finance, { poolId: pools[0]!.id, amount: 1_001, idempotencyKey: k, now: NOV })));
+    const differentAmount = await domainError(async () => await allocate(db, finance, { poolId: pools[0]!.id, amount: 1_001, idempotencyKey: k, now: NOV }));
     expect(differentAmount.code).toBe("CONFLICT");
     expect(differentAmount.message).toContain("different amount");
-    expect((await domainError(async () => (await allocate(db, finance, { poolId: pools[1]!.id, amount: 1_000, idempotencyKey: k, now: NOV })))).code).toBe("CONFLICT");
-    expect((await domainError(async () => (await placeHold(db, staffActor, { poolId: pools[0]!.id, amount: 1_000, idempotencyKey: k, now: NOV })))).code).toBe("CONFLICT");
+    expect((await domainError(async () => await allocate(db, finance, { poolId: pools[1]!.id, amount: 1_000, idempotencyKey: k, now: NOV }))).code).toBe("CONFLICT");
+    expect((await domainError(async () => await placeHold(db, staffActor, { poolId: pools[0]!.id, amount: 1_000, idempotencyKey: k, now: NOV }))).code).toBe("CONFLICT");
     const hold = await placeHold(db, staffActor, { poolId: pools[0]!.id, amount: 500, idempotencyKey: key(), now: NOV });
     const captureKey = key();
     await captureHold(db, staffActor, { holdId: hold.holdId, actualAmount: 500, idempotencyKey: captureKey, now: NOV });
-    expect((await domainError(async () => (await captureHold(db, staffActor, { holdId: hold.holdId, actualAmount: 450, idempotencyKey: captureKey, now: NOV })))).code).toBe("CONFLICT");
+    expect((await domainError(async () => await captureHold(db, staffActor, { holdId: hold.holdId, actualAmount: 450, idempotencyKey: captureKey, now: NOV }))).code).toBe("CONFLICT");
     expect(await getPoolBalance(db, pools[0]!.id)).toMatchObject({ allocated: 11_000, spent: 500, available: 10_500 });
     expect((await getPoolBalance(db, pools[1]!.id)).allocated).toBe(10_000);
   });
 
   it("a request without a proper key is refused", async () => {
     const { finance, pools } = await setupBudget(db, { branches: 1, now: NOV });
-    expect((await domainError(async () => (await allocate(db, finance, { poolId: pools[0]!.id, amount: 1, idempotencyKey: "", now: NOV })))).code).toBe("VALIDATION");
-    expect((await domainError(async () => (await allocate(db, finance, { poolId: pools[0]!.id, amount: 1, idempotencyKey: "bad key with spaces", now: NOV })))).code).toBe("VALIDATION");
+    expect((await domainError(async () => await allocate(db, finance, { poolId: pools[0]!.id, amount: 1, idempotencyKey: "", now: NOV }))).code).toBe("VALIDATION");
+    expect((await domainError(async () => await allocate(db, finance, { poolId: pools[0]!.id, amount: 1, idempotencyKey: "bad key with spaces", now: NOV }))).code).toBe("VALIDATION");
   });
 });
 
@@ -351,12 +341,12 @@ describe("the database guards the ledger", () => {
     const { finance, pools, periodId } = await setupBudget(db, { branches: 1, amounts: [1_000], now: NOV });
     await closePeriod(db, finance, { periodId, carryOpenHolds: false, now: JAN });
     const poolId = pools[0]!.id;
-    expect(await domainError(async () => (await placeHold(db, staffActor, { poolId, amount: 1, idempotencyKey: key(), now: JAN })))).toMatchObject({
+    expect(await domainError(async () => await placeHold(db, staffActor, { poolId, amount: 1, idempotencyKey: key(), now: JAN }))).toMatchObject({
       code: "INVALID_STATE",
       message: `Q4 2026 is closed: ${pools[0]!.branchName}'s pool takes no new holds.`,
     });
-    expect((await domainError(async () => (await allocate(db, finance, { poolId, amount: 1, idempotencyKey: key(), now: JAN })))).code).toBe("INVALID_STATE");
-    expect((await domainError(async () => (await adjust(db, finance, { poolId, amount: 1, reason: "x", idempotencyKey: key(), now: JAN })))).code).toBe("INVALID_STATE");
+    expect((await domainError(async () => await allocate(db, finance, { poolId, amount: 1, idempotencyKey: key(), now: JAN }))).code).toBe("INVALID_STATE");
+    expect((await domainError(async () => await adjust(db, finance, { poolId, amount: 1, reason: "x", idempotencyKey: key(), now: JAN }))).code).toBe("INVALID_STATE");
     expect(() => sqliteOf(db).prepare("insert into holds (pool_id, amount, created_at) values (?, 1, 0)").run(poolId)).toThrow(/closed/);
   });
 });
@@ -364,7 +354,7 @@ describe("the database guards the ledger", () => {
 describe("closing a period", () => {
   it("is refused before the period has ended", async () => {
     const { finance, periodId } = await setupBudget(db, { branches: 1, now: NOV });
-    const error = await domainError(async () => (await closePeriod(db, finance, { periodId, carryOpenHolds: false, now: NOV })));
+    const error = await domainError(async () => await closePeriod(db, finance, { periodId, carryOpenHolds: false, now: NOV }));
     expect(error).toMatchObject({ code: "INVALID_STATE", message: "Q4 2026 runs until 31 Dec 2026; it can be closed once it has ended." });
   });
 
@@ -374,19 +364,25 @@ describe("closing a period", () => {
     await captureHold(db, staffActor, { holdId, actualAmount: 3_000, idempotencyKey: key(), now: NOV });
     expect(await closePeriod(db, finance, { periodId, carryOpenHolds: false, now: JAN })).toEqual({ label: "Q4 2026", carriedHolds: 0, lapsed: 7_000, carriedOver: 0 });
     expect(await getPoolBalance(db, pools[0]!.id)).toEqual({ allocated: 10_000, adjustments: -7_000, committed: 0, spent: 3_000, available: 0 });
-    const lapse = await firstRow(db.select().from(ledgerEntries).where(and(eq(ledgerEntries.poolId, pools[0]!.id), eq(ledgerEntries.kind, "adjustment"))).limit(1));
+    const lapse = await firstRow(
+      db
+        .select()
+        .from(ledgerEntries)
+        .where(and(eq(ledgerEntries.poolId, pools[0]!.id), eq(ledgerEntries.kind, "adjustment")))
+        .limit(1),
+    );
     expect(lapse?.memo).toBe("Unspent balance lapsed at the close of Q4 2026");
     expect(await auditActions()).toEqual(expect.arrayContaining(["budget.unspent_lapsed", "budget.period_closed"]));
-    expect((await domainError(async () => (await closePeriod(db, finance, { periodId, carryOpenHolds: false, now: JAN })))).message).toBe("Q4 2026 is already closed.");
+    expect((await domainError(async () => await closePeriod(db, finance, { periodId, carryOpenHolds: false, now: JAN }))).message).toBe("Q4 2026 is already closed.");
   });
 
   it("is refused while holds are open, unless finance carries them into the next period", async () => {
     const { finance, pools, periodId, branches } = await setupBudget(db, { branches: 1, amounts: [10_000], now: NOV });
     const poolId = pools[0]!.id;
     await placeHold(db, staffActor, { poolId, gestureId: 12, amount: 2_500, idempotencyKey: key(), now: NOV });
-    const refused = await domainError(async () => (await closePeriod(db, finance, { periodId, carryOpenHolds: false, now: JAN })));
+    const refused = await domainError(async () => await closePeriod(db, finance, { periodId, carryOpenHolds: false, now: JAN }));
     expect(refused.message).toBe("1 hold is still open in Q4 2026 ($25.00). Resolve them first, or carry them into the next period.");
-    const noNext = await domainError(async () => (await closePeriod(db, finance, { periodId, carryOpenHolds: true, now: JAN })));
+    const noNext = await domainError(async () => await closePeriod(db, finance, { periodId, carryOpenHolds: true, now: JAN }));
     expect(noNext.message).toBe("Open the next period (Q1 2027) first: the open holds of Q4 2026 move into it.");
 
     await openPeriod(db, finance, { amounts: [{ branchId: branches[0]!.id, amount: 5_000 }], idempotencyKey: key(), now: JAN });
@@ -425,7 +421,7 @@ describe("closing a period", () => {
     await placeHold(db, staffActor, { poolId: pools[0]!.id, amount: 6_000, idempotencyKey: key(), now: NOV });
     await openPeriod(db, finance, { amounts: [{ branchId: branches[0]!.id, amount: 5_000 }], idempotencyKey: key(), now: JAN });
     const before = (await db.select().from(ledgerEntries)).length;
-    const error = await domainError(async () => (await closePeriod(db, finance, { periodId, carryOpenHolds: true, now: JAN })));
+    const error = await domainError(async () => await closePeriod(db, finance, { periodId, carryOpenHolds: true, now: JAN }));
     expect(error.code).toBe("INSUFFICIENT_FUNDS");
     expect(error.message).toContain("has $50.00 available and cannot take its 1 carried hold ($60.00)");
     expect(await db.select().from(ledgerEntries)).toHaveLength(before);

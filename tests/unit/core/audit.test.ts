@@ -15,7 +15,7 @@ afterEach(() => closeDatabase(db));
 
 async function recordMany(n: number) {
   for (let i = 0; i < n; i++) {
-    await writeTransaction(db, async (tx) => (await recordAudit(tx, { actorId: null, action: "test.event", entity: "thing", entityId: i, detail: { i }, at: clock.advance(1000) })));
+    await writeTransaction(db, async (tx) => await recordAudit(tx, { actorId: null, action: "test.event", entity: "thing", entityId: i, detail: { i }, at: clock.advance(1000) }));
   }
 }
 

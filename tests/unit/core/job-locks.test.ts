@@ -33,9 +33,7 @@ describe("the jobs' lock", () => {
     expect(await renewJobLock(db, "periodic-jobs", "server-a", new Date(T0 + JOB_LEASE_MS + 1))).toBe(false);
     // A release by a holder who lost the lease leaves the new holder's lease alone.
     await releaseJobLock(db, "periodic-jobs", "server-a");
-    expect(await db.select().from(jobLocks)).toEqual([
-      { name: "periodic-jobs", holder: "server-b", acquiredAt: new Date(T0 + JOB_LEASE_MS), expiresAt: new Date(T0 + 2 * JOB_LEASE_MS) },
-    ]);
+    expect(await db.select().from(jobLocks)).toEqual([{ name: "periodic-jobs", holder: "server-b", acquiredAt: new Date(T0 + JOB_LEASE_MS), expiresAt: new Date(T0 + 2 * JOB_LEASE_MS) }]);
   });
 
   it("behaves like a single lease with an end, over any sequence of takes, renewals and releases by three servers", async () => {
@@ -46,33 +44,33 @@ describe("the jobs' lock", () => {
       advance: fc.integer({ min: 0, max: 45 * 60_000 }),
     });
     await fc.assert(
-            fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
-              await db.delete(jobLocks);
-              let now = T0;
-              let model = null as { holder: string; expiresAt: number } | null;
-              for (const { op, holder, advance } of steps) {
-                now += advance;
-                const liveHolder: string | null = model && model.expiresAt > now ? model.holder : null;
-                if (op === "acquire") {
-                  const result = await acquireJobLock(db, "periodic-jobs", holder, new Date(now));
-                  const expected = liveHolder === null || liveHolder === holder;
-                  expect(result.acquired).toBe(expected);
-                  if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
-                } else if (op === "renew") {
-                  // A holder whose lease lapsed but was not taken over may still renew: no one else ran.
-                  const expected = model?.holder === holder;
-                  expect(await renewJobLock(db, "periodic-jobs", holder, new Date(now))).toBe(expected);
-                  if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
-                } else {
-                  await releaseJobLock(db, "periodic-jobs", holder);
-                  if (model?.holder === holder) model = null;
-                }
-                const row = await firstRow(db.select().from(jobLocks).limit(1));
-                expect(row ? { holder: row.holder, expiresAt: row.expiresAt.getTime() } : null).toEqual(model);
-              }
-            }),
-            { numRuns: 200 },
-          );
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
+        await db.delete(jobLocks);
+        let now = T0;
+        let model = null as { holder: string; expiresAt: number } | null;
+        for (const { op, holder, advance } of steps) {
+          now += advance;
+          const liveHolder: string | null = model && model.expiresAt > now ? model.holder : null;
+          if (op === "acquire") {
+            const result = await acquireJobLock(db, "periodic-jobs", holder, new Date(now));
+            const expected = liveHolder === null || liveHolder === holder;
+            expect(result.acquired).toBe(expected);
+            if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
+          } else if (op === "renew") {
+            // A holder whose lease lapsed but was not taken over may still renew: no one else ran.
+            const expected = model?.holder === holder;
+            expect(await renewJobLock(db, "periodic-jobs", holder, new Date(now))).toBe(expected);
+            if (expected) model = { holder, expiresAt: now + JOB_LEASE_MS };
+          } else {
+            await releaseJobLock(db, "periodic-jobs", holder);
+            if (model?.holder === holder) model = null;
+          }
+          const row = await firstRow(db.select().from(jobLocks).limit(1));
+          expect(row ? { holder: row.holder, expiresAt: row.expiresAt.getTime() } : null).toEqual(model);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -106,7 +104,10 @@ describe("the jobs' lock between processes", () => {
     await Promise.all(workers.map((w) => w.ready));
     writeFileSync(startFile, "go");
     const results = await Promise.all(workers.map((w) => w.done));
-    const log = readFileSync(logFile, "utf8").trim().split("\n").map((line) => line.split(" ") as ["enter" | "exit", string]);
+    const log = readFileSync(logFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(" ") as ["enter" | "exit", string]);
     // The lock changed hands many times, between more than one process …
     expect(results.reduce((n, r) => n + r.held, 0)).toBeGreaterThan(10);
     expect(results.filter((r) => r.held > 0).length).toBeGreaterThan(1);

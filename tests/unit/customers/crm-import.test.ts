@@ -25,7 +25,7 @@ async function* chunks(buffer: Buffer, size = 7) {
 }
 const fixture = (name: string) => readFileSync(`tests/fixtures/crm/${name}`);
 const sample = (name: string) => readFileSync(`db/samples/${name}`);
-const read = async (buffer: Buffer, options?: { maxBytes?: number; maxRows?: number }) => (await readCsv(chunks(buffer), options));
+const read = async (buffer: Buffer, options?: { maxBytes?: number; maxRows?: number }) => await readCsv(chunks(buffer), options);
 
 async function stage(actor: User, kind: ImportKind, buffer: Buffer, fileName = "file.csv") {
   return await stageImport(db, actor, { kind, fileName, file: await read(buffer) }, clock.now());

@@ -19,7 +19,7 @@ const separatorRun = fc.array(fc.constantFrom(...SEPARATORS), { minLength: 1, ma
 /** The words written with any case and any separators between and around them. */
 function written(ws: string[], seps: string[], upper: boolean[]) {
   const cased = ws.map((w, i) => (upper[i] ? w.toUpperCase() : w));
-  return (seps[0] ?? "") + cased.map((w, i) => w + (i < cased.length - 1 ? (seps[i + 1] ?? " ") : (seps[i + 1] ?? ""))).join("");
+  return (seps[0] ?? "") + cased.map((w, i) => w + (i < cased.length - 1 ? seps[i + 1] ?? " " : seps[i + 1] ?? "")).join("");
 }
 
 describe("the normalised address", () => {
@@ -61,12 +61,12 @@ describe("the database's address key is the same function", () => {
   it("customers.address_key equals addressKey() for any address up to 500 characters", async () => {
     const text = fc.array(fc.oneof(fc.constantFrom(...SEPARATORS, "  ", "A", "é", "É", "ß"), fc.string({ maxLength: 6 })), { maxLength: 80 }).map((parts) => parts.join("").slice(0, 500));
     await fc.assert(
-            fc.asyncProperty(text, async (address) => {
-              const row = await createCustomer(db, { branchId, deliveryAddress: address });
-              const stored = (await firstRow(db.select({ key: customers.addressKey }).from(customers).where(eq(customers.id, row.id)).limit(1)))!.key;
-              expect(stored).toBe(addressKey(address));
-            }),
-            { numRuns: 300 },
-          );
+      fc.asyncProperty(text, async (address) => {
+        const row = await createCustomer(db, { branchId, deliveryAddress: address });
+        const stored = (await firstRow(db.select({ key: customers.addressKey }).from(customers).where(eq(customers.id, row.id)).limit(1)))!.key;
+        expect(stored).toBe(addressKey(address));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -26,11 +26,24 @@ it("the last 12 months reach back a calendar year, also across 29 February", () 
 it("a gesture made a year ago to the day (366 days, over a leap day) still counts against the customer's count cap", async () => {
   const s = await setupGestures(db, { now: NOW });
   const insertClosed = async (at: Date) =>
-    (await db.insert(gestures)
-            .values({ customerId: s.customer.id, branchId: s.north.id, proposerId: s.staff.id, occasion: "birthday", typeId: await typeId(db, "voucher"), requestedAmount: 1_000, deliveryMethod: "in_branch", status: "closed", submittedAt: at, createdAt: at, updatedAt: at }));
+    await db
+      .insert(gestures)
+      .values({
+        customerId: s.customer.id,
+        branchId: s.north.id,
+        proposerId: s.staff.id,
+        occasion: "birthday",
+        typeId: await typeId(db, "voucher"),
+        requestedAmount: 1_000,
+        deliveryMethod: "in_branch",
+        status: "closed",
+        submittedAt: at,
+        createdAt: at,
+        updatedAt: at,
+      });
   await insertClosed(new Date("2027-03-01T14:00:00Z")); // an hour more than a year ago: no longer counts
   await insertClosed(new Date("2027-03-01T16:00:00Z")); // a year ago less an hour: counts
   for (const occasion of ["illness", "complaint"] as const) await propose(db, s.staff, { customerId: s.customer.id, amount: 1_000, occasion }, NOW);
-  const error = await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, amount: 1_000, occasion: "marriage" }, NOW)));
+  const error = await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, amount: 1_000, occasion: "marriage" }, NOW));
   expect(error.message).toMatch(/has had 3 gestures in the last 12 months; the cap is 3/);
 });

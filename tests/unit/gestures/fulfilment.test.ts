@@ -33,7 +33,7 @@ const receipt = () => ({
 });
 
 const row = async (id: number) => (await firstRow(db.select().from(gestures).where(eq(gestures.id, id)).limit(1)))!;
-const entries = async (id: number) => (await db.select().from(ledgerEntries).where(eq(ledgerEntries.gestureId, id)));
+const entries = async (id: number) => await db.select().from(ledgerEntries).where(eq(ledgerEntries.gestureId, id));
 
 async function approvedGesture(amount = 4_000) {
   const s = await setupGestures(db, { now: NOW });
@@ -43,7 +43,12 @@ async function approvedGesture(amount = 4_000) {
 }
 
 async function fulfil(s: Awaited<ReturnType<typeof setupGestures>>, g: { gestureId: number; version: number }, input: Partial<FulfilInput>, now = LATER) {
-  return await fulfilGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, actualAmount: 4_000, vendor: "Bloom & Co", fulfilledOn: "2026-03-03", note: "", receipt: receipt(), ...input }, now);
+  return await fulfilGesture(
+    db,
+    actorOf(s.staff),
+    { gestureId: g.gestureId, version: g.version, actualAmount: 4_000, vendor: "Bloom & Co", fulfilledOn: "2026-03-03", note: "", receipt: receipt(), ...input },
+    now,
+  );
 }
 
 describe("the variance rule (pure)", () => {
@@ -59,12 +64,18 @@ describe("the variance rule (pure)", () => {
   });
   it("above it, captures only within the tolerance and the available balance; otherwise asks again with the difference", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 5_000_000 }), (approved, extra, t, available) => {
-        const v = fulfilmentVerdict({ approved, actual: approved + extra, tolerancePercent: t, available });
-        const allowance = varianceAllowance(approved, t);
-        if (extra <= allowance && extra <= available) expect(v).toEqual({ kind: "capture", captured: approved + extra, released: 0, extra });
-        else expect(v).toMatchObject({ kind: "needs_reapproval", difference: extra });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 2_000_000 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 5_000_000 }),
+        (approved, extra, t, available) => {
+          const v = fulfilmentVerdict({ approved, actual: approved + extra, tolerancePercent: t, available });
+          const allowance = varianceAllowance(approved, t);
+          if (extra <= allowance && extra <= available) expect(v).toEqual({ kind: "capture", captured: approved + extra, released: 0, extra });
+          else expect(v).toMatchObject({ kind: "needs_reapproval", difference: extra });
+        },
+      ),
     );
   });
   it("the allowance is the tolerance rounded down to the cent", () => {
@@ -81,7 +92,11 @@ describe("fulfilment", () => {
     const r = await fulfil(s, g, { actualAmount: 3_250 });
     expect(r).toMatchObject({ status: "fulfilled", captured: 3_250, released: 750 });
     expect((await getPoolBalance(db, poolId)).available).toBe(before + 750);
-    expect((await entries(g.gestureId)).map((e) => [e.kind, e.amount])).toEqual([["hold", -4_000], ["release", 4_000], ["capture", -3_250]]);
+    expect((await entries(g.gestureId)).map((e) => [e.kind, e.amount])).toEqual([
+      ["hold", -4_000],
+      ["release", 4_000],
+      ["capture", -3_250],
+    ]);
     expect(await row(g.gestureId)).toMatchObject({ actualAmount: 3_250, vendor: "Bloom & Co", fulfilledOn: "2026-03-03" });
   });
 
@@ -99,7 +114,7 @@ describe("fulfilment", () => {
     expect(r).toMatchObject({ status: "needs_reapproval", difference: 401 });
     expect((await getPoolBalance(db, poolId)).available).toBe(before);
     expect((await db.select().from(notifications).where(eq(notifications.kind, "reapproval_needed"))).length).toBeGreaterThan(0);
-    expect((await refusal(async () => (await decideReapproval(db, actorOf(s.staff), { gestureId: g.gestureId, version: r.version, decision: "approve", comment: "" }, LATER)))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await decideReapproval(db, actorOf(s.staff), { gestureId: g.gestureId, version: r.version, decision: "approve", comment: "" }, LATER))).code).toBe("FORBIDDEN");
     const ok = await decideReapproval(db, actorOf(s.manager), { gestureId: g.gestureId, version: r.version, decision: "approve", comment: "" }, LATER);
     expect(ok.status).toBe("fulfilled");
     expect((await getPoolBalance(db, poolId)).available).toBe(before - 401);
@@ -134,18 +149,32 @@ describe("fulfilment", () => {
     await fulfil(s, g, { actualAmount: 3_000 });
     const after = (await getPoolBalance(db, poolId)).available;
     expect((await fulfil(s, g, { actualAmount: 3_000 })).alreadyDone).toBe(true);
-    expect((await refusal(async () => (await fulfilGesture(db, actorOf(s.staff2), { gestureId: g.gestureId, version: g.version, actualAmount: 3_000, vendor: "x", fulfilledOn: "2026-03-03", note: "", receipt: null }, LATER)))).code).toBe("CONFLICT");
+    expect(
+      (
+        await refusal(
+          async () =>
+            await fulfilGesture(db, actorOf(s.staff2), { gestureId: g.gestureId, version: g.version, actualAmount: 3_000, vendor: "x", fulfilledOn: "2026-03-03", note: "", receipt: null }, LATER),
+        )
+      ).code,
+    ).toBe("CONFLICT");
     const current = await row(g.gestureId);
-    expect((await refusal(async () => (await fulfil(s, { gestureId: g.gestureId, version: current.version }, { actualAmount: 1_000 })))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await fulfil(s, { gestureId: g.gestureId, version: current.version }, { actualAmount: 1_000 }))).code).toBe("INVALID_STATE");
     expect((await entries(g.gestureId)).filter((e) => e.kind === "capture")).toHaveLength(1);
     expect((await getPoolBalance(db, poolId)).available).toBe(after);
   });
 
   it("a receipt is required above the policy amount; a future date and another branch are refused", async () => {
     const { s, g } = await approvedGesture(4_000);
-    expect((await refusal(async () => (await fulfil(s, g, { receipt: null, actualAmount: 2_501 })))).field).toBe("receipt");
-    expect((await refusal(async () => (await fulfil(s, g, { fulfilledOn: "2026-03-09" })))).field).toBe("fulfilledOn");
-    expect((await refusal(async () => (await fulfilGesture(db, actorOf(s.southStaff), { gestureId: g.gestureId, version: g.version, actualAmount: 100, vendor: "x", fulfilledOn: "2026-03-03", note: "", receipt: null }, LATER)))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await fulfil(s, g, { receipt: null, actualAmount: 2_501 }))).field).toBe("receipt");
+    expect((await refusal(async () => await fulfil(s, g, { fulfilledOn: "2026-03-09" }))).field).toBe("fulfilledOn");
+    expect(
+      (
+        await refusal(
+          async () =>
+            await fulfilGesture(db, actorOf(s.southStaff), { gestureId: g.gestureId, version: g.version, actualAmount: 100, vendor: "x", fulfilledOn: "2026-03-03", note: "", receipt: null }, LATER),
+        )
+      ).code,
+    ).toBe("FORBIDDEN");
     expect((await fulfil(s, g, { receipt: null, actualAmount: 2_500 })).status).toBe("fulfilled");
   });
 });
@@ -154,13 +183,13 @@ describe("cancellation and expiry", () => {
   it("cancelling releases the hold exactly once, with the reason", async () => {
     const { s, g, poolId } = await approvedGesture(4_000);
     const before = (await getPoolBalance(db, poolId)).available;
-    expect((await refusal(async () => (await cancelGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, reason: " " }, LATER)))).field).toBe("reason");
+    expect((await refusal(async () => await cancelGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, reason: " " }, LATER))).field).toBe("reason");
     const c = await cancelGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, reason: "Customer moved away" }, LATER);
     expect(c.status).toBe("cancelled");
     expect((await cancelGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, reason: "again" }, LATER)).alreadyDone).toBe(true);
     expect((await getPoolBalance(db, poolId)).available).toBe(before + 4_000);
     expect((await entries(g.gestureId)).filter((e) => e.kind === "release")).toHaveLength(1);
-    expect((await refusal(async () => (await fulfil(s, c, {})))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await fulfil(s, c, {}))).code).toBe("INVALID_STATE");
   });
 
   it("the expiry job releases each lapsed approval once and notifies the proposer; a second run changes nothing", async () => {
@@ -174,7 +203,12 @@ describe("cancellation and expiry", () => {
     expect({ ledger: (await entries(g.gestureId)).length, gesture: await row(g.gestureId), notes: (await db.select().from(notifications)).length }).toEqual(snapshot);
     expect(snapshot.gesture.status).toBe("expired");
     expect((await getPoolBalance(db, poolId)).available).toBe(before + 4_000);
-    expect(await db.select().from(notifications).where(and(eq(notifications.kind, "expired"), eq(notifications.userId, s.staff.id)))).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.kind, "expired"), eq(notifications.userId, s.staff.id))),
+    ).toHaveLength(1);
     expect((await firstRow(db.select().from(holds).where(eq(holds.gestureId, g.gestureId)).limit(1)))!.status).toBe("released");
   });
 
@@ -182,7 +216,7 @@ describe("cancellation and expiry", () => {
     const { s, g } = await approvedGesture(4_000);
     const when = new Date(NOW.getTime() + 31 * DAY);
     expect((await viewGesture(db, actorOf(s.manager), g.gestureId, when)).gesture.status).toBe("expired");
-    expect((await refusal(async () => (await cancelGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version + 1, reason: "late" }, when)))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await cancelGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version + 1, reason: "late" }, when))).code).toBe("INVALID_STATE");
     expect((await entries(g.gestureId)).filter((e) => e.kind === "release")).toHaveLength(1);
   });
 });
@@ -191,11 +225,16 @@ describe("outcome", () => {
   it("someone other than the proposer records it: the gesture closes and the proposer is told", async () => {
     const { s, g } = await approvedGesture(2_000);
     const f = await fulfil(s, g, { actualAmount: 2_000, receipt: null });
-    expect((await refusal(async () => (await recordOutcome(db, actorOf(s.southStaff), { gestureId: g.gestureId, version: f.version, outcome: "thanked", note: "" }, LATER)))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await recordOutcome(db, actorOf(s.southStaff), { gestureId: g.gestureId, version: f.version, outcome: "thanked", note: "" }, LATER))).code).toBe("FORBIDDEN");
     const c = await recordOutcome(db, actorOf(s.staff2), { gestureId: g.gestureId, version: f.version, outcome: "positive_feedback", note: "Came in to say thanks" }, LATER);
     expect(c.status).toBe("closed");
     expect(await row(g.gestureId)).toMatchObject({ outcome: "positive_feedback", outcomeRecordedById: s.staff2.id });
-    expect(await db.select().from(notifications).where(and(eq(notifications.kind, "outcome_recorded"), eq(notifications.userId, s.staff.id)))).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.kind, "outcome_recorded"), eq(notifications.userId, s.staff.id))),
+    ).toHaveLength(1);
     expect((await viewGesture(db, actorOf(s.finance2), g.gestureId, LATER)).gesture.outcomeNote).toBeNull();
   });
 

@@ -31,9 +31,9 @@ async function holdsOf(id: number) {
 }
 async function auditFor(id: number) {
   return await db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.entity, "gesture"), eq(auditEvents.entityId, String(id))));
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entity, "gesture"), eq(auditEvents.entityId, String(id))));
 }
 
 describe("submitting at staff discretion", () => {
@@ -125,10 +125,15 @@ describe("routing to approvers", () => {
     const managerStep = await decideGesture(db, actorOf(s.manager), { gestureId: first.gestureId, version: first.version, decision: "approve", comment: "" }, LATER);
     expect(managerStep.status).toBe("awaiting_finance");
     expect(await holdsOf(first.gestureId)).toEqual([]);
-    const financeNotes = await db.select().from(notifications).where(and(eq(notifications.gestureId, first.gestureId), eq(notifications.kind, "approval_needed")));
+    const financeNotes = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.gestureId, first.gestureId), eq(notifications.kind, "approval_needed")));
     expect(financeNotes.map((n) => n.userId)).toEqual(expect.arrayContaining([s.financeUser.id, s.finance2.id]));
     // The manager cannot take the second step.
-    expect((await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: first.gestureId, version: managerStep.version, decision: "approve", comment: "" }, LATER)))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await decideGesture(db, actorOf(s.manager), { gestureId: first.gestureId, version: managerStep.version, decision: "approve", comment: "" }, LATER))).code).toBe(
+      "FORBIDDEN",
+    );
     const financeStep = await decideGesture(db, actorOf(s.financeUser), { gestureId: first.gestureId, version: managerStep.version, decision: "approve", comment: "" }, LATER);
     expect(financeStep.status).toBe("approved");
     expect(await holdsOf(first.gestureId)).toMatchObject([{ amount: 15_000 }]);
@@ -145,7 +150,7 @@ describe("routing to approvers", () => {
     const s = await setupGestures(db, { now: NOW });
     const g = await propose(db, s.manager, { customerId: s.customer.id, amount: 9_000, justification: "Why" }, NOW);
     expect((await gestureRow(g.gestureId)).approvalRoute).toBe("branch");
-    const error = await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER)));
+    const error = await refusal(async () => await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER));
     expect(error.code).toBe("FORBIDDEN");
     expect(error.message).toMatch(/own proposal/);
     expect((await gestureRow(g.gestureId)).status).toBe("submitted");
@@ -164,12 +169,12 @@ describe("routing to approvers", () => {
   it("a manager of another branch cannot decide, and does not see it in their queue", async () => {
     const s = await setupGestures(db, { now: NOW });
     const g = await propose(db, s.staff, { customerId: s.customer.id, amount: 9_000, justification: "Why" }, NOW);
-    expect((await refusal(async () => (await decideGesture(db, actorOf(s.southManager), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER)))).code).toBe(
+    expect((await refusal(async () => await decideGesture(db, actorOf(s.southManager), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER))).code).toBe(
       "FORBIDDEN",
     );
     expect((await approvalQueue(db, actorOf(s.southManager), { page: 1, pageSize: 25 }, LATER)).rows).toEqual([]);
-    expect((await refusal(async () => (await viewGesture(db, actorOf(s.southManager), g.gestureId, LATER)))).code).toBe("NOT_FOUND");
-    expect((await refusal(async () => (await decideGesture(db, actorOf(s.staff2), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER)))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await viewGesture(db, actorOf(s.southManager), g.gestureId, LATER))).code).toBe("NOT_FOUND");
+    expect((await refusal(async () => await decideGesture(db, actorOf(s.staff2), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER))).code).toBe("FORBIDDEN");
   });
 
   it("while a manager is away, their delegate (another branch's manager) decides on their behalf", async () => {
@@ -189,7 +194,7 @@ describe("policy checks at submit", () => {
   it("refuses a do-not-contact customer", async () => {
     const s = await setupGestures(db, { now: NOW });
     await db.update(customers).set({ doNotContact: true, doNotContactReason: "Asked" }).where(eq(customers.id, s.customer.id));
-    const error = await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id }, NOW)));
+    const error = await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id }, NOW));
     expect(error.code).toBe("POLICY_VIOLATION");
     expect(error.message).toMatch(/not to be contacted/);
     expect(await db.select().from(gestures)).toEqual([]);
@@ -197,26 +202,24 @@ describe("policy checks at submit", () => {
 
   it("refuses a type that does not suit the occasion", async () => {
     const s = await setupGestures(db, { now: NOW });
-    const error = await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, typeId: await typeId(db, "gift_basket"), amount: 4_000 }, NOW)));
+    const error = await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, typeId: await typeId(db, "gift_basket"), amount: 4_000 }, NOW));
     expect(error.message).toMatch(/Gift basket does not suit bereavement/);
     expect(error.field).toBe("typeId");
   });
 
   it("refuses above the type's maximum and above the per-gesture maximum, naming the figures", async () => {
     const s = await setupGestures(db, { now: NOW });
-    expect((await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, amount: 12_001, justification: "x" }, NOW)))).message).toMatch(
+    expect((await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, amount: 12_001, justification: "x" }, NOW))).message).toMatch(
       /Flowers may cost at most \$120\.00; this asks for \$120\.01/,
     );
     await db.insert(branchPolicyOverrides).values({ branchId: s.north.id, perGestureMax: 10_000, updatedAt: NOW });
-    expect((await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, amount: 10_001, justification: "x" }, NOW)))).message).toMatch(
-      /A gesture may cost at most \$100\.00/,
-    );
+    expect((await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, amount: 10_001, justification: "x" }, NOW))).message).toMatch(/A gesture may cost at most \$100\.00/);
     expect((await propose(db, s.staff, { customerId: s.customer.id, amount: 10_000, justification: "x" }, NOW)).status).toBe("submitted");
   });
 
   it("requires a justification above the discretion limit, and keeps the draft when asked only to save", async () => {
     const s = await setupGestures(db, { now: NOW });
-    const error = await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, amount: 5_001 }, NOW)));
+    const error = await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, amount: 5_001 }, NOW));
     expect(error.field).toBe("justification");
     expect(await db.select().from(gestures)).toEqual([]);
     expect((await propose(db, s.staff, { customerId: s.customer.id, amount: 5_001, submit: false }, NOW)).status).toBe("draft");
@@ -227,27 +230,38 @@ describe("policy checks at submit", () => {
     await db.insert(branchPolicyOverrides).values({ branchId: s.north.id, customerCapAmount: 20_000, updatedAt: NOW });
     await propose(db, s.staff, { customerId: s.customer.id, amount: 9_000, justification: "x", occasion: "illness" }, NOW); // pending
     await propose(db, s.staff, { customerId: s.customer.id, amount: 9_000, justification: "x", occasion: "complaint", typeId: await typeId(db, "flowers") }, NOW);
-    const error = await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, amount: 2_001, occasion: "new_baby" }, NOW)));
-    expect(error.message).toBe(
-      "This customer has received $180.00 of gestures in the last 12 months; with this one it would be $200.01, and the cap is $200.00.",
-    );
+    const error = await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, amount: 2_001, occasion: "new_baby" }, NOW));
+    expect(error.message).toBe("This customer has received $180.00 of gestures in the last 12 months; with this one it would be $200.01, and the cap is $200.00.");
     expect((await propose(db, s.staff, { customerId: s.customer.id, amount: 2_000, occasion: "new_baby" }, NOW)).status).toBe("approved");
   });
 
   it("refuses over the customer's 12-month count cap; gestures older than 12 months do not count", async () => {
     const s = await setupGestures(db, { now: NOW });
     const old = new Date("2025-02-20T15:00:00Z");
-    await db.insert(gestures)
-            .values({ customerId: s.customer.id, branchId: s.north.id, proposerId: s.staff.id, occasion: "birthday", typeId: await typeId(db, "voucher"), requestedAmount: 1_000, deliveryMethod: "in_branch", status: "closed", submittedAt: old, createdAt: old, updatedAt: old });
+    await db
+      .insert(gestures)
+      .values({
+        customerId: s.customer.id,
+        branchId: s.north.id,
+        proposerId: s.staff.id,
+        occasion: "birthday",
+        typeId: await typeId(db, "voucher"),
+        requestedAmount: 1_000,
+        deliveryMethod: "in_branch",
+        status: "closed",
+        submittedAt: old,
+        createdAt: old,
+        updatedAt: old,
+      });
     for (const occasion of ["illness", "complaint", "new_baby"] as const) await propose(db, s.staff, { customerId: s.customer.id, amount: 1_000, occasion }, NOW);
-    const error = await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, amount: 1_000, occasion: "marriage" }, NOW)));
+    const error = await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, amount: 1_000, occasion: "marriage" }, NOW));
     expect(error.message).toMatch(/has had 3 gestures in the last 12 months; the cap is 3/);
   });
 
   it("refuses a duplicate for the same customer and occasion within the window; withdrawn ones do not count", async () => {
     const s = await setupGestures(db, { now: NOW });
     const first = await propose(db, s.staff, { customerId: s.customer.id, amount: 9_000, justification: "x" }, NOW);
-    const error = await refusal(async () => (await propose(db, s.staff2, { customerId: s.customer.id, amount: 1_000 }, LATER)));
+    const error = await refusal(async () => await propose(db, s.staff2, { customerId: s.customer.id, amount: 1_000 }, LATER));
     expect(error.message).toMatch(/already proposed a gesture for this customer's bereavement on 2026-03-02/);
     await withdrawGesture(db, actorOf(s.staff), { gestureId: first.gestureId, version: first.version }, LATER);
     expect((await propose(db, s.staff2, { customerId: s.customer.id, amount: 1_000 }, LATER)).status).toBe("approved");
@@ -262,7 +276,7 @@ describe("policy checks at submit", () => {
     await db.insert(branchPolicyOverrides).values({ branchId: s.north.id, staffMonthlyCap: 10_000, updatedAt: NOW });
     const other = await createCustomer(db, { branchId: s.north.id });
     await propose(db, s.staff, { customerId: other.id, amount: 5_000 }, NOW);
-    const error = await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, amount: 5_001, justification: "x" }, NOW)));
+    const error = await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, amount: 5_001, justification: "x" }, NOW));
     expect(error.message).toBe("You have proposed $50.00 of gestures this month; with this one it would be $100.01, and your monthly cap is $100.00.");
     expect((await propose(db, s.staff2, { customerId: s.customer.id, amount: 5_001, justification: "x" }, NOW)).status).toBe("submitted");
   });
@@ -273,20 +287,20 @@ describe("policy checks at submit", () => {
     const { createUser } = await import("../../support/factories");
     const staff = await createUser(db, { role: "staff", branchId: lonely.id });
     const customer = await createCustomer(db, { branchId: lonely.id });
-    const error = await refusal(async () => (await propose(db, staff, { customerId: customer.id, amount: 1_000 }, NOW)));
+    const error = await refusal(async () => await propose(db, staff, { customerId: customer.id, amount: 1_000 }, NOW));
     expect(error.message).toBe("No budget period is open for Harbour; finance opens one.");
     expect(s.pools).toHaveLength(2);
   });
 
   it("refuses a customer of another branch as not found", async () => {
     const s = await setupGestures(db, { now: NOW });
-    expect((await refusal(async () => (await propose(db, s.staff, { customerId: s.southCustomer.id }, NOW)))).code).toBe("NOT_FOUND");
+    expect((await refusal(async () => await propose(db, s.staff, { customerId: s.southCustomer.id }, NOW))).code).toBe("NOT_FOUND");
   });
 
   it("refuses a signal of another customer", async () => {
     const s = await setupGestures(db, { now: NOW });
     const signal = await createSignal(db, s.southCustomer, { kind: "bereavement" });
-    expect((await refusal(async () => (await propose(db, s.staff, { customerId: s.customer.id, signalId: signal.id }, NOW)))).field).toBe("signalId");
+    expect((await refusal(async () => await propose(db, s.staff, { customerId: s.customer.id, signalId: signal.id }, NOW))).field).toBe("signalId");
   });
 });
 
@@ -295,7 +309,7 @@ describe("money at approval", () => {
     const s = await setupGestures(db, { now: NOW, amounts: [8_000, 100_000] });
     const g = await propose(db, s.staff, { customerId: s.customer.id, amount: 9_000, justification: "x" }, NOW);
     expect(g.warning).toMatch(/add up to \$90\.00, more than the \$80\.00/);
-    const error = await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER)));
+    const error = await refusal(async () => await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER));
     expect(error.code).toBe("INSUFFICIENT_FUNDS");
     expect(error.message).toBe("The pool has $80.00 available; this gesture needs $90.00. Nothing was approved.");
     expect(await gestureRow(g.gestureId)).toMatchObject({ status: "submitted", version: g.version });
@@ -316,7 +330,12 @@ describe("money at approval", () => {
       const customer = await createCustomer(db, { branchId: s.north.id });
       ids.push(await propose(db, s.staff, { customerId: customer.id, amount: 9_000, justification: "x", occasion }, NOW));
     }
-    const results = await bulkApprove(db, actorOf(s.manager), ids.map((g) => ({ gestureId: g.gestureId, version: g.version })), LATER);
+    const results = await bulkApprove(
+      db,
+      actorOf(s.manager),
+      ids.map((g) => ({ gestureId: g.gestureId, version: g.version })),
+      LATER,
+    );
     expect(results.map((r) => r.ok)).toEqual([true, true, false]);
     expect(results[2]!.message).toBe("The pool has $20.00 available; this gesture needs $90.00. Nothing was approved.");
     expect((await getPoolBalance(db, s.pools[0]!.id)).available).toBe(2_000);
@@ -334,7 +353,7 @@ describe("decisions", () => {
   it("a second approver is told who decided first and when, and nothing happens twice", async () => {
     const { s, g } = await submitted();
     await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER);
-    const error = await refusal(async () => (await decideGesture(db, actorOf(s.manager2!), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER)));
+    const error = await refusal(async () => await decideGesture(db, actorOf(s.manager2!), { gestureId: g.gestureId, version: g.version, decision: "approve", comment: "" }, LATER));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe("This proposal was already approved by Mona Manager at Mar 2, 2026, 11:00 AM; nothing was changed.");
     expect(await holdsOf(g.gestureId)).toHaveLength(1);
@@ -351,23 +370,23 @@ describe("decisions", () => {
 
   it("reject needs a reason; the proposer reads it; a rejected proposal cannot be approved", async () => {
     const { s, g } = await submitted();
-    expect((await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "reject", comment: "  " }, LATER)))).field).toBe(
-      "comment",
-    );
+    expect((await refusal(async () => await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "reject", comment: "  " }, LATER))).field).toBe("comment");
     const rejected = await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "reject", comment: "Too much for a card" }, LATER);
     expect(rejected.status).toBe("rejected");
     const mine = await listMyProposals(db, actorOf(s.staff), { page: 1, pageSize: 25 });
     expect(mine.rows[0]).toMatchObject({ status: "rejected", lastComment: "Too much for a card", lastDecision: "reject" });
-    const error = await refusal(async () => (await decideGesture(db, actorOf(s.manager2!), { gestureId: g.gestureId, version: rejected.version, decision: "approve", comment: "" }, LATER)));
+    const error = await refusal(async () => await decideGesture(db, actorOf(s.manager2!), { gestureId: g.gestureId, version: rejected.version, decision: "approve", comment: "" }, LATER));
     expect(error.code).toBe("INVALID_STATE");
-    expect((await refusal(async () => (await withdrawGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: rejected.version }, LATER)))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await withdrawGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: rejected.version }, LATER))).code).toBe("INVALID_STATE");
   });
 
   it("return for changes, edit and resubmit: back in the queue with the new amount", async () => {
     const { s, g } = await submitted();
     const returned = await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: g.version, decision: "return", comment: "A card is enough" }, LATER);
     expect(returned.status).toBe("returned");
-    expect((await refusal(async () => (await editProposal(db, actorOf(s.staff2), { gestureId: g.gestureId, version: returned.version, ...(await editInput()), submit: true }, LATER)))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await editProposal(db, actorOf(s.staff2), { gestureId: g.gestureId, version: returned.version, ...(await editInput()), submit: true }, LATER))).code).toBe(
+      "FORBIDDEN",
+    );
     const resubmitted = await editProposal(db, actorOf(s.staff), { gestureId: g.gestureId, version: returned.version, ...(await editInput()), submit: true }, LATER);
     expect(resubmitted.status).toBe("approved"); // a card at discretion
     expect(await gestureRow(g.gestureId)).toMatchObject({ requestedAmount: 800, typeId: await typeId(db, "condolence_card") });
@@ -375,21 +394,29 @@ describe("decisions", () => {
   });
 
   async function editInput() {
-    return { occasion: "bereavement" as const, signalId: null, typeId: await typeId(db, "condolence_card"), amount: 800, cardMessage: "Thinking of you", justification: "", deliveryMethod: "courier" as const };
+    return {
+      occasion: "bereavement" as const,
+      signalId: null,
+      typeId: await typeId(db, "condolence_card"),
+      amount: 800,
+      cardMessage: "Thinking of you",
+      justification: "",
+      deliveryMethod: "courier" as const,
+    };
   }
 
   it("withdraw while submitted; an approved proposal cannot be withdrawn or edited", async () => {
     const { s, g } = await submitted();
-    expect((await refusal(async () => (await withdrawGesture(db, actorOf(s.staff2), { gestureId: g.gestureId, version: g.version }, LATER)))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await withdrawGesture(db, actorOf(s.staff2), { gestureId: g.gestureId, version: g.version }, LATER))).code).toBe("FORBIDDEN");
     const withdrawn = await withdrawGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version }, LATER);
     expect(withdrawn.status).toBe("withdrawn");
     expect((await withdrawGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version }, LATER)).alreadyDone).toBe(true);
-    expect((await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: withdrawn.version, decision: "approve", comment: "" }, LATER)))).code).toBe(
+    expect((await refusal(async () => await decideGesture(db, actorOf(s.manager), { gestureId: g.gestureId, version: withdrawn.version, decision: "approve", comment: "" }, LATER))).code).toBe(
       "INVALID_STATE",
     );
     const approved = await propose(db, s.staff, { customerId: s.customer.id, amount: 1_000, occasion: "illness" }, LATER);
-    expect((await refusal(async () => (await withdrawGesture(db, actorOf(s.staff), { gestureId: approved.gestureId, version: approved.version }, LATER)))).code).toBe("INVALID_STATE");
-    expect((await refusal(async () => (await editProposal(db, actorOf(s.staff), { gestureId: approved.gestureId, version: approved.version, ...(await editInput()), submit: false }, LATER)))).code).toBe(
+    expect((await refusal(async () => await withdrawGesture(db, actorOf(s.staff), { gestureId: approved.gestureId, version: approved.version }, LATER))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await editProposal(db, actorOf(s.staff), { gestureId: approved.gestureId, version: approved.version, ...(await editInput()), submit: false }, LATER))).code).toBe(
       "INVALID_STATE",
     );
   });
@@ -398,7 +425,9 @@ describe("decisions", () => {
     const s = await setupGestures(db, { now: NOW });
     const draft = await propose(db, s.staff, { customerId: s.customer.id, submit: false }, NOW);
     await editProposal(db, actorOf(s.staff), { gestureId: draft.gestureId, version: draft.version, ...(await editInput()), submit: false }, LATER);
-    const error = await refusal(async () => (await editProposal(db, actorOf(s.staff), { gestureId: draft.gestureId, version: draft.version, ...(await editInput()), amount: 1_200, submit: false }, LATER)));
+    const error = await refusal(
+      async () => await editProposal(db, actorOf(s.staff), { gestureId: draft.gestureId, version: draft.version, ...(await editInput()), amount: 1_200, submit: false }, LATER),
+    );
     expect(error.code).toBe("CONFLICT");
     expect((await gestureRow(draft.gestureId)).requestedAmount).toBe(800);
   });

@@ -21,7 +21,9 @@ import { refusal } from "../../support/refusal";
 import { firstRow } from "~/utils/query.server";
 
 const ZONE = "America/New_York";
-const isoDay = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")}`);
+const isoDay = fc
+  .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")}`);
 
 describe("the same day some months later", () => {
   it("keeps the day of the month, or the month's last day when it is shorter", () => {
@@ -147,7 +149,7 @@ describe("asked not to receive gestures", () => {
 
   it("needs the recorder's confirmation; without it nothing changes", async () => {
     const { s, g } = await fulfilled();
-    const error = await refusal(async () => (await recordOutcome(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, outcome: "asked_no_gestures", note: "" }, NOW)));
+    const error = await refusal(async () => await recordOutcome(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, outcome: "asked_no_gestures", note: "" }, NOW));
     expect(error).toMatchObject({ code: "VALIDATION", field: "confirmNoGestures" });
     expect((await firstRow(db.select().from(gestures).where(eq(gestures.id, g.gestureId)).limit(1)))!.status).toBe("fulfilled");
     expect((await firstRow(db.select().from(customers).where(eq(customers.id, s.customer.id)).limit(1)))!.doNotContact).toBe(false);
@@ -163,10 +165,13 @@ describe("asked not to receive gestures", () => {
       doNotContactReason: `Asked not to receive gestures (recorded with gesture #${g.gestureId})`,
       gesturesDeclinedAt: NOW,
     });
-    const audited = await db.select().from(auditEvents).where(and(eq(auditEvents.entity, "customer"), eq(auditEvents.action, "customer.gestures_declined")));
+    const audited = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entity, "customer"), eq(auditEvents.action, "customer.gestures_declined")));
     expect(audited.map((e) => [e.actorId, e.entityId, JSON.parse(e.detail).gestureId])).toEqual([[s.staff.id, String(s.customer.id), g.gestureId]]);
     expect((await listSuggestions(db, actorOf(s.staff), NOW)).rows.map((r) => r.customerId)).not.toContain(s.customer.id);
-    expect((await refusal(async () => (await propose(db, s.staff2, { customerId: s.customer.id, amount: 500 }, NOW)))).message).toContain("asked not to be contacted");
+    expect((await refusal(async () => await propose(db, s.staff2, { customerId: s.customer.id, amount: 500 }, NOW))).message).toContain("asked not to be contacted");
   });
 
   it("stays do-not-contact when a later CRM import says no", async () => {
@@ -183,6 +188,10 @@ describe("asked not to receive gestures", () => {
     }
     const importId = await stageImport(db, admin, { kind: "customers", fileName: "crm.csv", file: await readCsv(file()) }, NOW);
     await commitImport(db, admin, { importId }, NOW);
-    expect(await firstRow(db.select().from(customers).where(eq(customers.id, s.customer.id)).limit(1))).toMatchObject({ name: "Eleanor Whitfield Renamed", doNotContact: true, doNotContactReason: c.doNotContactReason });
+    expect(await firstRow(db.select().from(customers).where(eq(customers.id, s.customer.id)).limit(1))).toMatchObject({
+      name: "Eleanor Whitfield Renamed",
+      doNotContact: true,
+      doNotContactReason: c.doNotContactReason,
+    });
   });
 });

@@ -25,7 +25,7 @@ beforeEach(() => {
 afterEach(() => closeDatabase(db));
 
 const statusOf = async (id: number) => (await firstRow(db.select().from(gestures).where(eq(gestures.id, id)).limit(1)))!;
-const setPolicy = async (values: Partial<typeof policyDefaults.$inferInsert>) => (await db.update(policyDefaults).set(values).where(eq(policyDefaults.id, 1)));
+const setPolicy = async (values: Partial<typeof policyDefaults.$inferInsert>) => await db.update(policyDefaults).set(values).where(eq(policyDefaults.id, 1));
 
 describe("pure rules at their boundaries", () => {
   it("the household's 12 months against the per-customer cap: refused exactly when the combined total passes a cap", () => {
@@ -70,7 +70,7 @@ describe("connected persons", () => {
   it("the customer's own branch cannot propose a gesture for staff of that branch: refused, nothing written", async () => {
     const s = await setupGestures(db, { now: NOW });
     const colin = await createCustomer(db, { branchId: s.north.id, name: "Colin Marsh", connectedBranchId: s.north.id });
-    const error = await refusal(async () => (await propose(db, s.staff, { customerId: colin.id, amount: 1_000 }, NOW)));
+    const error = await refusal(async () => await propose(db, s.staff, { customerId: colin.id, amount: 1_000 }, NOW));
     expect(error.code).toBe("POLICY_VIOLATION");
     expect(error.message).toContain("connected persons");
     expect(error.message).toContain(s.north.name);
@@ -85,7 +85,9 @@ describe("connected persons", () => {
     expect((await statusOf(result.gestureId)).approvalRoute).toBe("finance");
     expect(result.warning).toContain("finance decides");
     // The branch's manager may not decide it, and rerouting the branch leaves it with finance.
-    expect((await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW)))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await decideGesture(db, actorOf(s.manager), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW))).code).toBe(
+      "FORBIDDEN",
+    );
     expect(await rerouteBranch(db, s.north.id, localToday(NOW), NOW)).toEqual([]);
     expect((await statusOf(result.gestureId)).approvalRoute).toBe("finance");
     const decided = await decideGesture(db, actorOf(s.finance2), { gestureId: result.gestureId, version: result.version, decision: "approve", comment: "" }, NOW);
@@ -106,16 +108,21 @@ describe("hardship, collections and disputes", () => {
     for (const kind of ["hardship", "collections", "dispute"] as const) {
       const customer = await createCustomer(db, { branchId: s.north.id });
       await createSignal(db, customer, { kind, occurredOn: localDaysAgo(90, NOW) });
-      const noReason = await refusal(async () => (await propose(db, s.staff, { customerId: customer.id, amount: 100 }, NOW)));
+      const noReason = await refusal(async () => await propose(db, s.staff, { customerId: customer.id, amount: 100 }, NOW));
       expect(noReason.code).toBe("POLICY_VIOLATION");
       expect(noReason.message).toContain(`on ${localDaysAgo(90, NOW)} (90 days ago, within the 90-day`);
       expect(noReason.field).toBe("justification");
       const submitted = await propose(db, s.staff, { customerId: customer.id, amount: 100, justification: "Long-standing customer; a card only." }, NOW);
       expect(submitted.status).toBe("submitted");
-      const bare = await refusal(async () => (await decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "" }, NOW)));
+      const bare = await refusal(async () => await decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "" }, NOW));
       expect(bare.field).toBe("comment");
       expect((await statusOf(submitted.gestureId)).status).toBe("submitted");
-      const approved = await decideGesture(db, actorOf(s.manager), { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "Not linked to the arrears talks." }, NOW);
+      const approved = await decideGesture(
+        db,
+        actorOf(s.manager),
+        { gestureId: submitted.gestureId, version: submitted.version, decision: "approve", comment: "Not linked to the arrears talks." },
+        NOW,
+      );
       expect(approved.status).toBe("approved");
     }
   });
@@ -135,7 +142,7 @@ describe("the household cap", () => {
     const iris = await createCustomer(db, { branchId: s.north.id, deliveryAddress: "22 Willow Court\nNorthvale NV2 3CD" });
     const tom = await createCustomer(db, { branchId: s.north.id, deliveryAddress: "22, willow court,  NORTHVALE nv2 3cd" });
     await propose(db, s.staff, { customerId: iris.id, amount: 12_000, justification: "why" }, NOW);
-    const over = await refusal(async () => (await propose(db, s.staff2, { customerId: tom.id, amount: 8_001, justification: "why" }, NOW)));
+    const over = await refusal(async () => await propose(db, s.staff2, { customerId: tom.id, amount: 8_001, justification: "why" }, NOW));
     expect(over.message).toContain("household (2 customers at the same delivery address");
     expect(over.message).toContain("has received $120.00");
     expect(over.message).toContain("it would be $200.01");
@@ -159,10 +166,10 @@ describe("redress is not goodwill", () => {
     await db.update(organisation).set({ complaintsProcessText: "Log it in Complaints Desk (form CP-7)." }).where(eq(organisation.id, 1));
     for (const occasion of ["complaint", "service_failure", "dispute"] as const) {
       const customer = await createCustomer(db, { branchId: s.north.id });
-      const owed = await refusal(async () => (await propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: "yes" }, NOW)));
+      const owed = await refusal(async () => await propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: "yes" }, NOW));
       expect(owed.message).toContain("Log it in Complaints Desk (form CP-7).");
       expect(owed.field).toBe("compensationOwed");
-      const unanswered = await refusal(async () => (await propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: null }, NOW)));
+      const unanswered = await refusal(async () => await propose(db, s.staff, { customerId: customer.id, occasion, compensationOwed: null }, NOW));
       expect(unanswered.message).toContain("say whether this money is compensation the customer is owed");
     }
     expect(await db.select().from(gestures).where(eq(gestures.status, "submitted"))).toHaveLength(0);

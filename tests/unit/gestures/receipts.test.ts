@@ -47,7 +47,11 @@ async function fulfilledWith(bytes: Uint8Array) {
 
 describe("receipt uploads", () => {
   it("takes a PNG, a JPEG and a PDF with their real type, size and hash, under a random reference", async () => {
-    for (const [bytes, type] of [[PNG, "image/png"], [JPEG, "image/jpeg"], [PDF, "application/pdf"]] as const) {
+    for (const [bytes, type] of [
+      [PNG, "image/png"],
+      [JPEG, "image/jpeg"],
+      [PDF, "application/pdf"],
+    ] as const) {
       const checked = await readReceiptUpload(chunks(bytes.slice(0, 3), bytes.slice(3)));
       expect(checked).toMatchObject({ mediaType: type, size: bytes.byteLength, sha256: sha256(bytes) });
       expect(new Uint8Array(checked.content)).toEqual(bytes);

@@ -111,13 +111,7 @@ describe("changing one's own password", () => {
   it("the new password works, the flag is cleared, this session stays and every other session ends", async () => {
     const here = await sessionOf();
     const elsewhere = await sessionOf();
-    const changed = await changeOwnPassword(
-      db,
-      user,
-      { currentPassword: TEST_PASSWORD, newPassword: "purple lantern orchard", keepSessionHash: hashSessionToken(here, SECRET) },
-      clock.now(),
-      cheap,
-    );
+    const changed = await changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: "purple lantern orchard", keepSessionHash: hashSessionToken(here, SECRET) }, clock.now(), cheap);
     expect(changed.mustChangePassword).toBe(false);
     expect(await verifyPassword("purple lantern orchard", changed.passwordHash)).toBe(true);
     expect(await verifyPassword(TEST_PASSWORD, changed.passwordHash)).toBe(false);
@@ -127,23 +121,17 @@ describe("changing one's own password", () => {
   });
 
   it("a wrong current password is refused beside the current-password field and changes nothing", async () => {
-    const error = await refusal(
-      changeOwnPassword(db, user, { currentPassword: "not it at all", newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
-    );
+    const error = await refusal(changeOwnPassword(db, user, { currentPassword: "not it at all", newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap));
     expect(error).toMatchObject({ code: "VALIDATION", field: "currentPassword" });
   });
 
   it("the new password must differ from the current one (a one-time password cannot be kept)", async () => {
-    const error = await refusal(
-      changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD, keepSessionHash: null }, clock.now(), cheap),
-    );
+    const error = await refusal(changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD, keepSessionHash: null }, clock.now(), cheap));
     expect(error).toMatchObject({ field: "newPassword" });
   });
 
   it("a common password is refused beside the new-password field", async () => {
-    const error = await refusal(
-      changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: "iloveyou1234", keepSessionHash: null }, clock.now(), cheap),
-    );
+    const error = await refusal(changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: "iloveyou1234", keepSessionHash: null }, clock.now(), cheap));
     expect(error).toMatchObject({ field: "newPassword", message: expect.stringContaining("common") });
   });
 
@@ -157,30 +145,16 @@ describe("changing one's own password", () => {
   it("two passwords that share their first 72 bytes are not treated as equal", async () => {
     const prefix = "é".repeat(36); // 72 bytes in UTF-8
     expect(Buffer.byteLength(prefix)).toBe(72);
-    const changed = await changeOwnPassword(
-      db,
-      user,
-      { currentPassword: TEST_PASSWORD, newPassword: `${prefix} first`, keepSessionHash: null },
-      clock.now(),
-      cheap,
-    );
+    const changed = await changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: `${prefix} first`, keepSessionHash: null }, clock.now(), cheap);
     expect(await verifyPassword(`${prefix} first`, changed.passwordHash)).toBe(true);
     expect(await verifyPassword(`${prefix} second`, changed.passwordHash)).toBe(false);
     // And as the current password: the other 72-byte twin does not open the account.
-    const error = await refusal(
-      changeOwnPassword(db, user, { currentPassword: `${prefix} second`, newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap),
-    );
+    const error = await refusal(changeOwnPassword(db, user, { currentPassword: `${prefix} second`, newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap));
     expect(error.field).toBe("currentPassword");
   });
 
   it("the audit records the change without any password or hash", async () => {
-    const changed = await changeOwnPassword(
-      db,
-      user,
-      { currentPassword: TEST_PASSWORD, newPassword: "purple lantern orchard", keepSessionHash: null },
-      clock.now(),
-      cheap,
-    );
+    const changed = await changeOwnPassword(db, user, { currentPassword: TEST_PASSWORD, newPassword: "purple lantern orchard", keepSessionHash: null }, clock.now(), cheap);
     const rows = await db.select().from(auditEvents);
     const event = rows.at(-1)!;
     expect(event.action).toBe("user.password_changed");

@@ -5,15 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, organisation, pendingSignIns, recoveryCodes, sessions, userSecondFactors, type User } from "../../../db/schema";
 import { decryptFactorSecret, resetSecondFactor } from "~/domain/identity/second-factor.server";
 import { lookupSession } from "~/domain/identity/sessions.server";
-import {
-  ACCOUNT_FAILURE_LIMIT,
-  completeSecondFactor,
-  enrolmentSecretFor,
-  findPendingSignIn,
-  PENDING_SIGN_IN_MS,
-  signIn,
-  type SecondFactorNeeded,
-} from "~/domain/identity/sign-in.server";
+import { ACCOUNT_FAILURE_LIMIT, completeSecondFactor, enrolmentSecretFor, findPendingSignIn, PENDING_SIGN_IN_MS, signIn, type SecondFactorNeeded } from "~/domain/identity/sign-in.server";
 import type { Db } from "~/utils/db.server";
 import { createClock, MINUTE, type TestClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
@@ -180,7 +172,12 @@ describe("second factor: the code step at sign-in", () => {
     expect((await code(first.pendingToken, codes[3]!.toUpperCase())).ok).toBe(true);
     const second = await password();
     expect(await code(second.pendingToken, codes[3]!)).toMatchObject({ ok: false, reason: "wrong" });
-    const used = (await db.select().from(recoveryCodes).where(and(eq(recoveryCodes.userId, user.id)))).filter((r) => r.usedAt);
+    const used = (
+      await db
+        .select()
+        .from(recoveryCodes)
+        .where(and(eq(recoveryCodes.userId, user.id)))
+    ).filter((r) => r.usedAt);
     expect(used).toHaveLength(1);
     const signIns = await db.select().from(auditEvents).where(eq(auditEvents.action, "auth.sign_in"));
     expect(JSON.parse(signIns.at(-1)!.detail!)).toMatchObject({ secondFactor: "recovery_code" });

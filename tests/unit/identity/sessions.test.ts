@@ -1,14 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sessions, users, type User } from "../../../db/schema";
-import {
-  createSession,
-  endAllSessionsOf,
-  lookupSession,
-  purgeExpiredSessions,
-  SESSION_ABSOLUTE_MS,
-  SESSION_IDLE_MS,
-} from "~/domain/identity/sessions.server";
+import { createSession, endAllSessionsOf, lookupSession, purgeExpiredSessions, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "~/domain/identity/sessions.server";
 import type { Db } from "~/utils/db.server";
 import { createClock, HOUR, MINUTE, type TestClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
@@ -28,7 +21,7 @@ beforeEach(async () => {
 afterEach(() => closeDatabase(db));
 
 const start = async () => (await createSession(db, { userId: user.id, secret: SECRET, now: clock.now() })).token;
-const look = async (token: string) => (await lookupSession(db, token, SECRET, clock.now()));
+const look = async (token: string) => await lookupSession(db, token, SECRET, clock.now());
 
 describe("session expiry", () => {
   it("a session used within 30 minutes stays alive; after 30 idle minutes it has expired", async () => {
@@ -79,7 +72,7 @@ describe("session expiry", () => {
   });
 
   it("tokens are 256-bit random values, never repeated", async () => {
-    const tokens = new Set((await mapInSeries(Array.from({ length: 200 }), async () => (await start()))));
+    const tokens = new Set(await mapInSeries(Array.from({ length: 200 }), async () => await start()));
     expect(tokens.size).toBe(200);
     for (const token of tokens) expect(Buffer.from(token, "base64url").length).toBe(32);
   });

@@ -1,13 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, sessions, type User } from "../../../db/schema";
-import {
-  ACCOUNT_FAILURE_LIMIT,
-  ADDRESS_FAILURE_LIMIT,
-  INVALID_CREDENTIALS_MESSAGE,
-  signIn,
-  type SignInInput,
-} from "~/domain/identity/sign-in.server";
+import { ACCOUNT_FAILURE_LIMIT, ADDRESS_FAILURE_LIMIT, INVALID_CREDENTIALS_MESSAGE, signIn, type SignInInput } from "~/domain/identity/sign-in.server";
 import type { Db } from "~/utils/db.server";
 import { createClock, MINUTE, type TestClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
@@ -140,7 +134,12 @@ describe("per-address limit", () => {
     // Another address is unaffected.
     expect((await attempt({ email: stranger.email, ipAddress: "198.51.100.9" })).ok).toBe(true);
     expect(
-      (await db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign_in_refused_address")))).length,
+      (
+        await db
+          .select()
+          .from(auditEvents)
+          .where(and(eq(auditEvents.action, "auth.sign_in_refused_address")))
+      ).length,
     ).toBe(1);
   });
 });

@@ -63,7 +63,10 @@ function bodyOf(raw: string): string {
 }
 
 function header(raw: string, name: string): string | undefined {
-  return raw.split("\r\n").find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}: `))?.slice(name.length + 2);
+  return raw
+    .split("\r\n")
+    .find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}: `))
+    ?.slice(name.length + 2);
 }
 
 async function unusedPort(): Promise<number> {
@@ -90,10 +93,10 @@ beforeEach(async () => {
 afterEach(() => closeDatabase(db));
 
 async function queue(user: User, message: string, gestureId: number | null = null) {
-  await writeTransaction(db, async (tx) => (await notify(tx, { userId: user.id, kind: "approval_needed", gestureId, message, now: clock.now() })));
+  await writeTransaction(db, async (tx) => await notify(tx, { userId: user.id, kind: "approval_needed", gestureId, message, now: clock.now() }));
 }
 
-const outbox = async () => (await db.select().from(emailOutbox).orderBy(emailOutbox.id));
+const outbox = async () => await db.select().from(emailOutbox).orderBy(emailOutbox.id);
 
 describe("sending the outbox over SMTP", () => {
   it("delivers each pending message once, with the sender, subject, body and an absolute link, and marks it sent", async () => {
@@ -154,7 +157,7 @@ describe("sending the outbox over SMTP", () => {
     await queue(alice, "Nobody is listening");
     const transport = createEmailTransport({ smtpUrl: `smtp://127.0.0.1:${await unusedPort()}`, logger: silent });
     const start = clock.now().getTime();
-    const runAt = async (msAfterStart: number) => (await sendPendingEmails(db, transport, new Date(start + msAfterStart)));
+    const runAt = async (msAfterStart: number) => await sendPendingEmails(db, transport, new Date(start + msAfterStart));
     expect(await runAt(0)).toEqual({ sent: 0, logged: 0, failed: 0, retrying: 1 });
     expect((await outbox())[0]).toMatchObject({ status: "pending", attempts: 1 });
     expect((await outbox())[0]!.lastError).toMatch(/ECONNREFUSED/);

@@ -37,7 +37,7 @@ afterEach(() => closeDatabase(db));
 
 async function send(to: User, message: string, gestureId: number | null = null, dedupeKey?: string) {
   clock.advance(MINUTE);
-  return await writeTransaction(db, async (tx) => (await notify(tx, { userId: to.id, kind: "approval_needed", gestureId, message, dedupeKey, now: clock.now() })));
+  return await writeTransaction(db, async (tx) => await notify(tx, { userId: to.id, kind: "approval_needed", gestureId, message, dedupeKey, now: clock.now() }));
 }
 
 describe("notify", () => {
@@ -97,8 +97,7 @@ describe("the list", () => {
   });
 
   it("the unread badge counts at most UNREAD_BADGE_CAP", async () => {
-    await db.insert(notifications)
-            .values(Array.from({ length: UNREAD_BADGE_CAP + 20 }, (_, i) => ({ userId: user.id, kind: "decision" as const, message: `n${i}`, createdAt: clock.now() })));
+    await db.insert(notifications).values(Array.from({ length: UNREAD_BADGE_CAP + 20 }, (_, i) => ({ userId: user.id, kind: "decision" as const, message: `n${i}`, createdAt: clock.now() })));
     expect(await unreadCount(db, user.id)).toBe(UNREAD_BADGE_CAP);
     expect(await unreadCount(db, other.id)).toBe(0);
   });
@@ -109,7 +108,7 @@ describe("the list", () => {
     await markNotificationRead(db, user.id, mine, clock.now());
     await markNotificationRead(db, user.id, mine, clock.advance(MINUTE));
     expect((await firstRow(db.select({ readAt: notifications.readAt }).from(notifications).where(eq(notifications.id, mine)).limit(1)))!.readAt).toEqual(new Date(clock.now().getTime() - MINUTE));
-    expect((await refusal(async () => (await markNotificationRead(db, user.id, theirs, clock.now())))).code).toBe("NOT_FOUND");
+    expect((await refusal(async () => await markNotificationRead(db, user.id, theirs, clock.now()))).code).toBe("NOT_FOUND");
     expect(await unreadCount(db, other.id)).toBe(1);
   });
 

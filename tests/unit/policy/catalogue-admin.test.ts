@@ -2,13 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, gestures, gestureTypeOccasions, gestureTypes, type User } from "../../../db/schema";
-import {
-  createGestureType,
-  deleteGestureType,
-  perGestureMaxWarning,
-  setGestureTypeActive,
-  updateGestureType,
-} from "~/domain/policy/catalogue-admin.server";
+import { createGestureType, deleteGestureType, perGestureMaxWarning, setGestureTypeActive, updateGestureType } from "~/domain/policy/catalogue-admin.server";
 import { codeFromName, CreateGestureTypeSchema, UpdateGestureTypeSchema } from "~/domain/policy/catalogue-schemas";
 import { findGestureType, listCatalogueWithUse, listGestureTypes, typesForOccasion } from "~/domain/policy/catalogue.server";
 import type { Db } from "~/utils/db.server";
@@ -31,11 +25,7 @@ beforeEach(async () => {
 afterEach(() => closeDatabase(db));
 
 async function audits() {
-  return (await db
-      .select()
-      .from(auditEvents)
-      .orderBy(auditEvents.id))
-    .map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+  return (await db.select().from(auditEvents).orderBy(auditEvents.id)).map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
 }
 const lastAudit = async () => (await audits()).at(-1)!;
 
@@ -57,18 +47,17 @@ async function useType(typeId: number) {
   const branch = await createBranch(db);
   const staff = await createUser(db, { role: "staff", branchId: branch.id });
   const customer = await createCustomer(db, { branchId: branch.id });
-  await db.insert(gestures)
-        .values({
-          customerId: customer.id,
-          branchId: branch.id,
-          proposerId: staff.id,
-          occasion: "birthday",
-          typeId,
-          requestedAmount: 1_000,
-          deliveryMethod: "in_branch",
-          status: "draft",
-          updatedAt: clock.now(),
-        });
+  await db.insert(gestures).values({
+    customerId: customer.id,
+    branchId: branch.id,
+    proposerId: staff.id,
+    occasion: "birthday",
+    typeId,
+    requestedAmount: 1_000,
+    deliveryMethod: "in_branch",
+    status: "draft",
+    updatedAt: clock.now(),
+  });
 }
 
 describe("the gesture type form", () => {
@@ -89,9 +78,7 @@ describe("the gesture type form", () => {
   });
 
   it("refuses a default amount above the maximum, beside the default amount", () => {
-    expect(parse(CreateGestureTypeSchema, { ...valid, defaultAmount: "50", maxAmount: "45" }).error?.defaultAmount).toEqual([
-      "The default amount cannot be above the maximum amount.",
-    ]);
+    expect(parse(CreateGestureTypeSchema, { ...valid, defaultAmount: "50", maxAmount: "45" }).error?.defaultAmount).toEqual(["The default amount cannot be above the maximum amount."]);
     expect(parse(CreateGestureTypeSchema, { ...valid, defaultAmount: "45", maxAmount: "45" }).status).toBe("success");
     expect(parse(CreateGestureTypeSchema, { ...valid, defaultAmount: "0", maxAmount: "0" }).status).toBe("success");
   });
@@ -140,10 +127,10 @@ describe("creating a gesture type", () => {
   });
 
   it("refuses a name another type has, ignoring case, beside the name; a deactivated one says to reactivate it", async () => {
-    expect(await refusal(async () => (await createGestureType(db, admin, { ...bakery, name: "  flowers " }, clock.now())))).toMatchObject({ code: "CONFLICT", field: "name" });
+    expect(await refusal(async () => await createGestureType(db, admin, { ...bakery, name: "  flowers " }, clock.now()))).toMatchObject({ code: "CONFLICT", field: "name" });
     const flowers = (await listGestureTypes(db)).find((t) => t.code === "flowers")!;
     await setGestureTypeActive(db, admin, { typeId: flowers.id, active: false }, clock.now());
-    expect((await refusal(async () => (await createGestureType(db, admin, { ...bakery, name: "FLOWERS" }, clock.now())))).message).toMatch(/deactivated: reactivate it instead/);
+    expect((await refusal(async () => await createGestureType(db, admin, { ...bakery, name: "FLOWERS" }, clock.now()))).message).toMatch(/deactivated: reactivate it instead/);
   });
 
   it("gives a second type whose name makes the same code a numbered code", async () => {
@@ -152,11 +139,11 @@ describe("creating a gesture type", () => {
   });
 
   it("refuses a default above the maximum, no occasions, a blank name and amounts that are not cents, even when called directly", async () => {
-    expect(await refusal(async () => (await createGestureType(db, admin, { ...bakery, defaultAmount: 5_000 }, clock.now())))).toMatchObject({ code: "VALIDATION", field: "defaultAmount" });
-    expect(await refusal(async () => (await createGestureType(db, admin, { ...bakery, occasions: [] }, clock.now())))).toMatchObject({ code: "VALIDATION", field: "occasions" });
-    expect(await refusal(async () => (await createGestureType(db, admin, { ...bakery, name: "  " }, clock.now())))).toMatchObject({ code: "VALIDATION", field: "name" });
-    expect(await refusal(async () => (await createGestureType(db, admin, { ...bakery, maxAmount: 45.5 }, clock.now())))).toMatchObject({ code: "VALIDATION", field: "maxAmount" });
-    expect(await refusal(async () => (await createGestureType(db, admin, { ...bakery, defaultAmount: -1 }, clock.now())))).toMatchObject({ code: "VALIDATION", field: "defaultAmount" });
+    expect(await refusal(async () => await createGestureType(db, admin, { ...bakery, defaultAmount: 5_000 }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "defaultAmount" });
+    expect(await refusal(async () => await createGestureType(db, admin, { ...bakery, occasions: [] }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "occasions" });
+    expect(await refusal(async () => await createGestureType(db, admin, { ...bakery, name: "  " }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "name" });
+    expect(await refusal(async () => await createGestureType(db, admin, { ...bakery, maxAmount: 45.5 }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "maxAmount" });
+    expect(await refusal(async () => await createGestureType(db, admin, { ...bakery, defaultAmount: -1 }, clock.now()))).toMatchObject({ code: "VALIDATION", field: "defaultAmount" });
     expect(await firstRow(db.select().from(gestureTypes).where(eq(gestureTypes.name, "Bakery box")).limit(1))).toBeUndefined();
   });
 });
@@ -164,12 +151,7 @@ describe("creating a gesture type", () => {
 describe("editing a gesture type", () => {
   it("audits only what changed, before and after; the code stays", async () => {
     const type = await createGestureType(db, admin, { ...bakery }, clock.now());
-    const updated = await updateGestureType(
-          db,
-          admin,
-          { typeId: type.id, ...bakery, name: "Bakery basket", maxAmount: 6_000, occasions: ["birthday", "marriage"] },
-          clock.now(),
-        );
+    const updated = await updateGestureType(db, admin, { typeId: type.id, ...bakery, name: "Bakery basket", maxAmount: 6_000, occasions: ["birthday", "marriage"] }, clock.now());
     expect(updated).toMatchObject({ code: "bakery_box", name: "Bakery basket", maxAmount: 6_000 });
     expect(updated.occasions.sort()).toEqual(["birthday", "marriage"]);
     expect(await lastAudit()).toMatchObject({ action: "gesture_type.updated", entityId: String(type.id) });
@@ -194,14 +176,14 @@ describe("editing a gesture type", () => {
   it("may change the case of its own name, but not take another type's name", async () => {
     const type = await createGestureType(db, admin, { ...bakery }, clock.now());
     expect((await updateGestureType(db, admin, { typeId: type.id, ...bakery, name: "BAKERY BOX" }, clock.now())).name).toBe("BAKERY BOX");
-    expect(await refusal(async () => (await updateGestureType(db, admin, { typeId: type.id, ...bakery, name: "Gift basket" }, clock.now())))).toMatchObject({
+    expect(await refusal(async () => await updateGestureType(db, admin, { typeId: type.id, ...bakery, name: "Gift basket" }, clock.now()))).toMatchObject({
       code: "CONFLICT",
       field: "name",
     });
   });
 
   it("a type that does not exist is not found", async () => {
-    expect((await refusal(async () => (await updateGestureType(db, admin, { typeId: 999_999, ...bakery }, clock.now())))).code).toBe("NOT_FOUND");
+    expect((await refusal(async () => await updateGestureType(db, admin, { typeId: 999_999, ...bakery }, clock.now()))).code).toBe("NOT_FOUND");
   });
 });
 
@@ -239,7 +221,7 @@ describe("deactivating and deleting", () => {
     const type = await createGestureType(db, admin, { ...bakery }, clock.now());
     await useType(type.id);
     const before = (await audits()).length;
-    const error = await refusal(async () => (await deleteGestureType(db, admin, { typeId: type.id }, clock.now())));
+    const error = await refusal(async () => await deleteGestureType(db, admin, { typeId: type.id }, clock.now()));
     expect(error.code).toBe("INVALID_STATE");
     expect(error.message).toBe("Bakery box has been used by 1 gesture, so it stays in the catalogue for their history. Deactivate it instead.");
     expect(await findGestureType(db, type.id)).not.toBeNull();
@@ -264,10 +246,10 @@ describe("who may change the catalogue", () => {
     const before = (await audits()).length;
     for (const role of ["staff", "manager", "finance"] as const) {
       const user = await createUser(db, { role });
-      expect((await refusal(async () => (await createGestureType(db, user, { ...bakery, name: `By ${role}` }, clock.now())))).code).toBe("FORBIDDEN");
-      expect((await refusal(async () => (await updateGestureType(db, user, { typeId: type.id, ...bakery, maxAmount: 9_000 }, clock.now())))).code).toBe("FORBIDDEN");
-      expect((await refusal(async () => (await setGestureTypeActive(db, user, { typeId: type.id, active: false }, clock.now())))).code).toBe("FORBIDDEN");
-      expect((await refusal(async () => (await deleteGestureType(db, user, { typeId: type.id }, clock.now())))).code).toBe("FORBIDDEN");
+      expect((await refusal(async () => await createGestureType(db, user, { ...bakery, name: `By ${role}` }, clock.now()))).code).toBe("FORBIDDEN");
+      expect((await refusal(async () => await updateGestureType(db, user, { typeId: type.id, ...bakery, maxAmount: 9_000 }, clock.now()))).code).toBe("FORBIDDEN");
+      expect((await refusal(async () => await setGestureTypeActive(db, user, { typeId: type.id, active: false }, clock.now()))).code).toBe("FORBIDDEN");
+      expect((await refusal(async () => await deleteGestureType(db, user, { typeId: type.id }, clock.now()))).code).toBe("FORBIDDEN");
     }
     expect(await audits()).toHaveLength(before);
     expect(await findGestureType(db, type.id)).toMatchObject({ maxAmount: 4_500, active: true });
@@ -278,9 +260,7 @@ describe("a maximum above the organisation's per-gesture maximum", () => {
   it("is saved with a warning rather than refused (a branch may allow more)", async () => {
     const type = await createGestureType(db, admin, { ...bakery, maxAmount: 30_000 }, clock.now());
     expect(type.maxAmount).toBe(30_000);
-    expect(await perGestureMaxWarning(db, type)).toBe(
-      "Its maximum ($300.00) is above the organisation's per-gesture maximum ($250.00): proposals stay capped at each branch's per-gesture maximum.",
-    );
+    expect(await perGestureMaxWarning(db, type)).toBe("Its maximum ($300.00) is above the organisation's per-gesture maximum ($250.00): proposals stay capped at each branch's per-gesture maximum.");
     expect(await perGestureMaxWarning(db, { name: "At the limit", maxAmount: 25_000 })).toBeNull();
   });
 });

@@ -50,11 +50,7 @@ beforeEach(async () => {
 afterEach(() => closeDatabase(db));
 
 async function audits() {
-  return (await db
-      .select()
-      .from(auditEvents)
-      .orderBy(auditEvents.id))
-    .map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+  return (await db.select().from(auditEvents).orderBy(auditEvents.id)).map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
 }
 const lastAudit = async () => (await audits()).at(-1)!;
 
@@ -108,9 +104,7 @@ describe("the organisation defaults form", () => {
       expect(parseDefaults({ ...asText(STANDARD), approvalExpiryDays: text }).error?.approvalExpiryDays?.[0], text).toMatch(/^Enter a whole number of days/);
     }
     expect(parseDefaults({ ...asText(STANDARD), approvalExpiryDays: "366" }).error?.approvalExpiryDays).toEqual(["Approval expiry can be at most 365 days."]);
-    expect(parseDefaults({ ...asText(STANDARD), varianceTolerancePercent: "101" }).error?.varianceTolerancePercent).toEqual([
-      "Fulfilment variance tolerance can be at most 100%.",
-    ]);
+    expect(parseDefaults({ ...asText(STANDARD), varianceTolerancePercent: "101" }).error?.varianceTolerancePercent).toEqual(["Fulfilment variance tolerance can be at most 100%."]);
     expect(parseDefaults({ ...asText(STANDARD), discretionLimit: "12.345" }).error?.discretionLimit).toEqual(["Use at most two decimals (cents)."]);
     expect(parseDefaults({ ...asText(STANDARD), extra: "1" }).error).toBeDefined();
   });
@@ -153,31 +147,28 @@ describe("the ordering rule discretion ≤ threshold ≤ per-gesture maximum ≤
   it("a branch's overrides are accepted exactly when the merged policy is in order, and a refusal changes nothing", async () => {
     const maybe = fc.option(fc.integer({ min: 0, max: 60_000 }), { nil: undefined });
     await fc.assert(
-            fc.asyncProperty(maybe, maybe, maybe, async (d, t, m) => {
-              const overrides: Partial<Policy> = {};
-              if (d !== undefined) overrides.discretionLimit = d;
-              if (t !== undefined) overrides.secondApprovalThreshold = t;
-              if (m !== undefined) overrides.perGestureMax = m;
-              const merged = { ...STANDARD, ...overrides };
-              const inOrder =
-                merged.discretionLimit <= merged.secondApprovalThreshold &&
-                merged.secondApprovalThreshold <= merged.perGestureMax &&
-                merged.perGestureMax <= merged.customerCapAmount;
-              const before = await getBranchOverrides(db, north.id);
-              const texts = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, policyValueText(key as keyof Policy, value)]));
-              expect(parseBranch(branchForm(texts)).error === undefined).toBe(inOrder);
-              try {
-                await setBranchOverrides(db, admin, { branchId: north.id, overrides }, clock.now());
-                expect(inOrder).toBe(true);
-                expect((await getEffectivePolicy(db, north.id)).policy).toEqual(merged);
-              } catch (error) {
-                expect(inOrder).toBe(false);
-                expect(error).toMatchObject({ code: "VALIDATION" });
-                expect(await getBranchOverrides(db, north.id)).toEqual(before);
-              }
-            }),
-            { numRuns: 300 },
-          );
+      fc.asyncProperty(maybe, maybe, maybe, async (d, t, m) => {
+        const overrides: Partial<Policy> = {};
+        if (d !== undefined) overrides.discretionLimit = d;
+        if (t !== undefined) overrides.secondApprovalThreshold = t;
+        if (m !== undefined) overrides.perGestureMax = m;
+        const merged = { ...STANDARD, ...overrides };
+        const inOrder = merged.discretionLimit <= merged.secondApprovalThreshold && merged.secondApprovalThreshold <= merged.perGestureMax && merged.perGestureMax <= merged.customerCapAmount;
+        const before = await getBranchOverrides(db, north.id);
+        const texts = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, policyValueText(key as keyof Policy, value)]));
+        expect(parseBranch(branchForm(texts)).error === undefined).toBe(inOrder);
+        try {
+          await setBranchOverrides(db, admin, { branchId: north.id, overrides }, clock.now());
+          expect(inOrder).toBe(true);
+          expect((await getEffectivePolicy(db, north.id)).policy).toEqual(merged);
+        } catch (error) {
+          expect(inOrder).toBe(false);
+          expect(error).toMatchObject({ code: "VALIDATION" });
+          expect(await getBranchOverrides(db, north.id)).toEqual(before);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -193,7 +184,7 @@ describe("saving the organisation defaults", () => {
   });
 
   it("refuses defaults that do not hold together, even when called directly", async () => {
-    expect(await refusal(async () => (await updatePolicyDefaults(db, admin, { ...STANDARD, discretionLimit: 20_000 }, clock.now())))).toMatchObject({
+    expect(await refusal(async () => await updatePolicyDefaults(db, admin, { ...STANDARD, discretionLimit: 20_000 }, clock.now()))).toMatchObject({
       code: "VALIDATION",
       field: "discretionLimit",
     });
@@ -202,7 +193,7 @@ describe("saving the organisation defaults", () => {
 
   it("refuses a default that would break a branch's overrides, naming the branch and the values that conflict", async () => {
     await setBranchOverrides(db, admin, { branchId: north.id, overrides: { discretionLimit: 12_000 } }, clock.now());
-    const error = await refusal(async () => (await updatePolicyDefaults(db, admin, { ...STANDARD, secondApprovalThreshold: 10_000 }, clock.now())));
+    const error = await refusal(async () => await updatePolicyDefaults(db, admin, { ...STANDARD, secondApprovalThreshold: 10_000 }, clock.now()));
     expect(error).toMatchObject({ code: "VALIDATION", field: "secondApprovalThreshold" });
     expect(error.message).toBe(
       "With this value, North would have a policy that does not hold together: The discretion limit must not be above the second-approval threshold. " +
@@ -258,7 +249,7 @@ describe("a branch's overrides", () => {
   });
 
   it("a refusal names the values that conflict and where each comes from, beside the overridden one", async () => {
-    const error = await refusal(async () => (await setBranchOverrides(db, admin, { branchId: north.id, overrides: { secondApprovalThreshold: 4_000 } }, clock.now())));
+    const error = await refusal(async () => await setBranchOverrides(db, admin, { branchId: north.id, overrides: { secondApprovalThreshold: 4_000 } }, clock.now()));
     // The threshold is below the organisation's discretion limit: the message sits beside the threshold the branch sets.
     expect(error).toMatchObject({ code: "VALIDATION", field: "secondApprovalThreshold" });
     expect(error.message).toBe(
@@ -289,12 +280,12 @@ describe("a branch's overrides", () => {
   });
 
   it("a branch that does not exist is not found; only administrators change the policy", async () => {
-    expect((await refusal(async () => (await setBranchOverrides(db, admin, { branchId: 999_999, overrides: {} }, clock.now())))).code).toBe("NOT_FOUND");
+    expect((await refusal(async () => await setBranchOverrides(db, admin, { branchId: 999_999, overrides: {} }, clock.now()))).code).toBe("NOT_FOUND");
     const before = (await audits()).length;
     for (const role of ["staff", "manager", "finance"] as const) {
       const user = await createUser(db, { role, branchId: role === "finance" ? null : north.id });
-      expect((await refusal(async () => (await updatePolicyDefaults(db, user, { ...STANDARD, discretionLimit: 0 }, clock.now())))).code).toBe("FORBIDDEN");
-      expect((await refusal(async () => (await setBranchOverrides(db, user, { branchId: north.id, overrides: { discretionLimit: 0 } }, clock.now())))).code).toBe("FORBIDDEN");
+      expect((await refusal(async () => await updatePolicyDefaults(db, user, { ...STANDARD, discretionLimit: 0 }, clock.now()))).code).toBe("FORBIDDEN");
+      expect((await refusal(async () => await setBranchOverrides(db, user, { branchId: north.id, overrides: { discretionLimit: 0 } }, clock.now()))).code).toBe("FORBIDDEN");
     }
     expect(await audits()).toHaveLength(before);
     expect(await getPolicyDefaults(db)).toEqual(STANDARD);

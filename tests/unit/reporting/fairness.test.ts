@@ -30,12 +30,12 @@ beforeAll(async () => {
   sam = await createUser(db, { role: "staff", branchId: north.id, name: "Sam Staff" });
   const p1 = await createCustomer(db, { branchId: north.id, segment: "premier", customerSince: "2025-10-01" });
   const p2 = await createCustomer(db, { branchId: north.id, segment: "premier", customerSince: "2024-01-01" });
-  const retail = await mapInSeries(Array.from({ length: 6 }), async () => (await createCustomer(db, { branchId: north.id, segment: "retail", customerSince: "2020-01-01" })));
-  const business = await mapInSeries(Array.from({ length: 2 }), async () => (await createCustomer(db, { branchId: north.id, segment: "business", customerSince: "2015-06-01" })));
+  const retail = await mapInSeries(Array.from({ length: 6 }), async () => await createCustomer(db, { branchId: north.id, segment: "retail", customerSince: "2020-01-01" }));
+  const business = await mapInSeries(Array.from({ length: 2 }), async () => await createCustomer(db, { branchId: north.id, segment: "business", customerSince: "2015-06-01" }));
   for (let i = 0; i < 10; i++) await createCustomer(db, { branchId: south.id, segment: "retail" });
   let day = 1;
   const give = async (customerId: number, status: "approved" | "fulfilled" | "closed" | "rejected" | "draft" = "approved", at?: Date) =>
-    (await createGesture(db, { customerId, branchId: north.id, proposerId: sam.id, status, submittedAt: at ?? new Date(Date.UTC(2026, 1, day++, 15)) }));
+    await createGesture(db, { customerId, branchId: north.id, proposerId: sam.id, status, submittedAt: at ?? new Date(Date.UTC(2026, 1, day++, 15)) });
   for (let i = 0; i < 4; i++) await give(p1.id, i === 0 ? "closed" : "approved");
   for (let i = 0; i < 3; i++) await give(p2.id, "fulfilled");
   await give(retail[0]!.id);
@@ -78,7 +78,19 @@ describe("fairness across the whole bank", () => {
     expect(pick(report.branches, String(south.id))).toMatchObject({ gestures: 0, customers: 10, flagged: false });
     const samRow = report.concentration.find((c) => c.kind === "proposer" && c.id === sam.id)!;
     // Top three customers: P1 4 + P2 3 + one retail 1 = 8 of 10. Premier: 70% against North's 20%.
-    expect(samRow).toMatchObject({ name: "Sam Staff", branchName: "North", gestures: 10, customers: 5, topCustomers: 8, topShare: 0.8, topSegment: "premier", topSegmentShare: 0.7, segmentBaseShare: 0.2, flaggedCustomers: true, flaggedSegment: true });
+    expect(samRow).toMatchObject({
+      name: "Sam Staff",
+      branchName: "North",
+      gestures: 10,
+      customers: 5,
+      topCustomers: 8,
+      topShare: 0.8,
+      topSegment: "premier",
+      topSegmentShare: 0.7,
+      segmentBaseShare: 0.2,
+      flaggedCustomers: true,
+      flaggedSegment: true,
+    });
     expect(report.concentration.find((c) => c.kind === "branch" && c.id === north.id)).toMatchObject({ gestures: 10, flaggedCustomers: true });
   });
 

@@ -64,14 +64,31 @@ async function replay(commands: Command[]) {
   const admin = await createUser(db, { role: "admin" });
   const ids = async (table: typeof gestures | typeof signals | typeof customers) => (await db.select({ id: table.id }).from(table).orderBy(table.id)).map((r) => r.id);
   const nth = (list: number[], n: number) => (list.length ? list[n % list.length]! : -1);
-  const gesture = async (n: number) => (await firstRow(db.select().from(gestures).where(eq(gestures.id, nth(await ids(gestures), n))).limit(1)));
+  const gesture = async (n: number) =>
+    await firstRow(
+      db
+        .select()
+        .from(gestures)
+        .where(eq(gestures.id, nth(await ids(gestures), n)))
+        .limit(1),
+    );
   let at = NOW.getTime();
   for (const c of commands) {
     const now = new Date((at += 60_000));
     try {
       if (c.op === "propose") {
         const customerId = nth(await ids(customers), c.customer);
-        await propose(db, c.second ? s.staff2 : s.staff, { customerId, occasion: c.occasion, amount: c.amount, typeId: await typeId(db, c.amount === 0 ? "handwritten_note" : ["bereavement", "illness"].includes(c.occasion) ? "flowers" : "voucher") }, now);
+        await propose(
+          db,
+          c.second ? s.staff2 : s.staff,
+          {
+            customerId,
+            occasion: c.occasion,
+            amount: c.amount,
+            typeId: await typeId(db, c.amount === 0 ? "handwritten_note" : ["bereavement", "illness"].includes(c.occasion) ? "flowers" : "voucher"),
+          },
+          now,
+        );
       } else if (c.op === "decide") {
         const g = await gesture(c.gesture);
         if (!g) continue;
@@ -105,21 +122,51 @@ async function replay(commands: Command[]) {
         // A CRM import's change of segment, start date and home branch (and the signals that follow it).
         const id = nth(await ids(customers), c.customer);
         const branchId = c.since % 2 ? s.south.id : s.north.id;
-        await db.update(customers).set({ segment: c.segment, customerSince: addDays(TODAY, -c.since), branchId }).where(eq(customers.id, id));
+        await db
+          .update(customers)
+          .set({ segment: c.segment, customerSince: addDays(TODAY, -c.since), branchId })
+          .where(eq(customers.id, id));
         await db.update(signals).set({ branchId }).where(eq(signals.customerId, id));
       } else if (c.op === "history") {
         // A gesture written as history, already fulfilled (as the scale seed writes them), with no ledger entries.
-        const customer = (await firstRow(db.select().from(customers).where(eq(customers.id, nth(await ids(customers), c.customer))).limit(1)))!;
-        await db.insert(gestures)
-                    .values({
-                      customerId: customer.id, branchId: s.north.id, poolId: s.pools[0]!.id, proposerId: s.staff.id, occasion: c.occasion, typeId: await typeId(db, "voucher"),
-                      requestedAmount: c.actual, approvedAmount: c.actual, actualAmount: c.actual, deliveryMethod: "in_branch", status: c.outcome ? "closed" : "fulfilled",
-                      outcome: c.outcome, createdAt: now, updatedAt: now, submittedAt: now, approvedAt: now, fulfilledAt: now, fulfilledOn: TODAY,
-                      // As the scale seed writes them: the segment known, the tenure band sometimes not (outcome_groups skips it).
-                      recipientSegment: customer.segment, recipientTenureBand: c.actual % 2 ? "3_to_10" : null,
-                    });
+        const customer = (await firstRow(
+          db
+            .select()
+            .from(customers)
+            .where(eq(customers.id, nth(await ids(customers), c.customer)))
+            .limit(1),
+        ))!;
+        await db.insert(gestures).values({
+          customerId: customer.id,
+          branchId: s.north.id,
+          poolId: s.pools[0]!.id,
+          proposerId: s.staff.id,
+          occasion: c.occasion,
+          typeId: await typeId(db, "voucher"),
+          requestedAmount: c.actual,
+          approvedAmount: c.actual,
+          actualAmount: c.actual,
+          deliveryMethod: "in_branch",
+          status: c.outcome ? "closed" : "fulfilled",
+          outcome: c.outcome,
+          createdAt: now,
+          updatedAt: now,
+          submittedAt: now,
+          approvedAt: now,
+          fulfilledAt: now,
+          fulfilledOn: TODAY,
+          // As the scale seed writes them: the segment known, the tenure band sometimes not (outcome_groups skips it).
+          recipientSegment: customer.segment,
+          recipientTenureBand: c.actual % 2 ? "3_to_10" : null,
+        });
       } else if (c.op === "erase") {
-        const customer = (await firstRow(db.select().from(customers).where(eq(customers.id, nth(await ids(customers), c.customer))).limit(1)))!;
+        const customer = (await firstRow(
+          db
+            .select()
+            .from(customers)
+            .where(eq(customers.id, nth(await ids(customers), c.customer)))
+            .limit(1),
+        ))!;
         await eraseCustomer(db, actorOf(admin), { crmRef: customer.crmRef }, now);
       } else {
         await adjust(db, s.finance, { poolId: s.pools[0]!.id, amount: c.amount, reason: "Correction", idempotencyKey: `adjust-${randomUUID()}`, now });
@@ -148,32 +195,40 @@ describe("kept report summaries", () => {
         // Sequences that random ones reach only now and then: a gesture fulfilled for a signal's
         // occasion (received), and a corrected signal that becomes a later complaint of another.
         examples: [
-          [[
-            { op: "signal", customer: 0, kind: "bereavement", daysAgo: 10 },
-            { op: "propose", customer: 0, occasion: "bereavement", amount: 4_000, second: false },
-            { op: "fulfil", gesture: 0, delta: 0 },
-            { op: "outcome", gesture: 0, outcome: "thanked" },
-          ]],
-          [[
-            // outcome_groups (issue 21): a positive feedback counts as positive for the recipient's
-            // segment and band as on delivery, and stays there after the customer changes segment.
-            { op: "propose", customer: 0, occasion: "illness", amount: 2_000, second: false },
-            { op: "fulfil", gesture: 0, delta: 0 },
-            { op: "outcome", gesture: 0, outcome: "positive_feedback" },
-            { op: "move", customer: 0, segment: "private", since: 100 },
-          ]],
-          [[
-            { op: "signal", customer: 0, kind: "complaint", daysAgo: 10 },
-            { op: "signal", customer: 0, kind: "bereavement", daysAgo: 30 },
-            { op: "signal", customer: 0, kind: "survey_promoter", daysAgo: 5 },
-            { op: "history", customer: 0, occasion: "complaint", actual: 1_500, outcome: "neutral" },
-          ]],
-          [[
-            { op: "signal", customer: 0, kind: "bereavement", daysAgo: 30 },
-            { op: "signal", customer: 0, kind: "long_wait", daysAgo: 10 },
-            { op: "correct", signal: 1, kind: "complaint", daysAgo: 10 },
-            { op: "correct", signal: 0, kind: "illness", daysAgo: 5 },
-          ]],
+          [
+            [
+              { op: "signal", customer: 0, kind: "bereavement", daysAgo: 10 },
+              { op: "propose", customer: 0, occasion: "bereavement", amount: 4_000, second: false },
+              { op: "fulfil", gesture: 0, delta: 0 },
+              { op: "outcome", gesture: 0, outcome: "thanked" },
+            ],
+          ],
+          [
+            [
+              // outcome_groups (issue 21): a positive feedback counts as positive for the recipient's
+              // segment and band as on delivery, and stays there after the customer changes segment.
+              { op: "propose", customer: 0, occasion: "illness", amount: 2_000, second: false },
+              { op: "fulfil", gesture: 0, delta: 0 },
+              { op: "outcome", gesture: 0, outcome: "positive_feedback" },
+              { op: "move", customer: 0, segment: "private", since: 100 },
+            ],
+          ],
+          [
+            [
+              { op: "signal", customer: 0, kind: "complaint", daysAgo: 10 },
+              { op: "signal", customer: 0, kind: "bereavement", daysAgo: 30 },
+              { op: "signal", customer: 0, kind: "survey_promoter", daysAgo: 5 },
+              { op: "history", customer: 0, occasion: "complaint", actual: 1_500, outcome: "neutral" },
+            ],
+          ],
+          [
+            [
+              { op: "signal", customer: 0, kind: "bereavement", daysAgo: 30 },
+              { op: "signal", customer: 0, kind: "long_wait", daysAgo: 10 },
+              { op: "correct", signal: 1, kind: "complaint", daysAgo: 10 },
+              { op: "correct", signal: 0, kind: "illness", daysAgo: 5 },
+            ],
+          ],
         ],
       },
     );
@@ -208,7 +263,12 @@ describe("kept report summaries", () => {
       await propose(db, s.staff, { customerId: s.customer.id, amount: 4_000 }, new Date("2026-02-01T04:30:00Z"));
       // Approved in February and fulfilled at 22:00 on 28 February in New York (03:00 UTC on 1 March): February's spend.
       const g = await propose(db, s.staff, { customerId: s.customer.id, amount: 3_000, occasion: "illness" }, new Date("2026-02-10T15:00:00Z"));
-      await fulfilGesture(db, actorOf(s.staff), { gestureId: g.gestureId, version: g.version, actualAmount: 2_500, vendor: "Bloom & Co", fulfilledOn: "2026-02-28", note: "", receipt: receipt() }, new Date("2026-03-01T03:00:00Z"));
+      await fulfilGesture(
+        db,
+        actorOf(s.staff),
+        { gestureId: g.gestureId, version: g.version, actualAmount: 2_500, vendor: "Bloom & Co", fulfilledOn: "2026-02-28", note: "", receipt: receipt() },
+        new Date("2026-03-01T03:00:00Z"),
+      );
       const report = (await spendDashboard(db, { branchId: null, region: null }, await findPeriod(db, s.periodId)))!;
       expect(report.byMonth.map(({ month, committed, spent }) => ({ month, committed, spent }))).toEqual([
         { month: "2026-01", committed: 4_000, spent: 0 },

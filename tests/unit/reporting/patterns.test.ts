@@ -41,9 +41,9 @@ beforeEach(async () => {
 });
 afterEach(() => closeDatabase(db));
 
-const flagsOf = async (rule: FlagRule) => (await computeFlags(db, Q1, "USD", [rule]));
+const flagsOf = async (rule: FlagRule) => await computeFlags(db, Q1, "USD", [rule]);
 const gesture = async (options: Partial<Parameters<typeof createGesture>[1]> & { at: Date }) =>
-  (await createGesture(db, { customerId: customer.id, branchId: branch.id, proposerId: staff.id, submittedAt: options.at, createdAt: options.at, ...options }));
+  await createGesture(db, { customerId: customer.id, branchId: branch.id, proposerId: staff.id, submittedAt: options.at, createdAt: options.at, ...options });
 
 describe("split requests (the second-approval threshold is $150.00 by default)", () => {
   it("flags one proposer's gestures within 7 days, each under the threshold, that together reach it", async () => {
@@ -173,7 +173,16 @@ describe("unusual approval rate", () => {
     await decide(staff, ["approve", "approve", "approve", "approve", "approve"]);
     await decide(staff2, ["approve", "approve", "approve", "approve", "reject"]);
     expect(await flagsOf("approver_rate")).toEqual([]);
-    expect(unusualApprovalRates([{ approverId: 1, proposerId: 2, decisions: 4, approvals: 4 }, { approverId: 1, proposerId: 3, decisions: 10, approvals: 0 }], 5, 30)).toEqual([]);
+    expect(
+      unusualApprovalRates(
+        [
+          { approverId: 1, proposerId: 2, decisions: 4, approvals: 4 },
+          { approverId: 1, proposerId: 3, decisions: 10, approvals: 0 },
+        ],
+        5,
+        30,
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -29,7 +29,13 @@ async function setup() {
   return { s, g };
 }
 
-const auditOf = async (storyId: number) => (await db.select({ action: auditEvents.action, actorId: auditEvents.actorId, detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.entityId, String(storyId)))).filter((row) => row.action.startsWith("story."));
+const auditOf = async (storyId: number) =>
+  (
+    await db
+      .select({ action: auditEvents.action, actorId: auditEvents.actorId, detail: auditEvents.detail })
+      .from(auditEvents)
+      .where(eq(auditEvents.entityId, String(storyId)))
+  ).filter((row) => row.action.startsWith("story."));
 
 describe("writing a story", () => {
   it("the proposer of a gesture the customer thanked for writes its story and sends it; the branch's managers are told", async () => {
@@ -39,13 +45,13 @@ describe("writing a story", () => {
     const told = (await db.select().from(notifications).where(eq(notifications.kind, "story_submitted"))).map((n) => n.userId).sort();
     expect(told).toEqual([s.manager.id, s.manager2!.id].sort());
     // The e-mail names no customer.
-    for (const mail of (await db.select().from(emailOutbox))) expect(mail.body).not.toContain("Whitfield");
+    for (const mail of await db.select().from(emailOutbox)) expect(mail.body).not.toContain("Whitfield");
     expect(await auditOf(story.storyId)).toEqual([{ action: "story.submitted", actorId: s.staff.id, detail: JSON.stringify({ gestureId: g.gestureId, to: "submitted" }) }]);
   });
 
   it("a story naming the customer is refused beside the text, and nothing is written", async () => {
     const { s, g } = await setup();
-    const error = await refusal(async () => (await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: `${TEXT} Mrs WHIT FIELD was moved.`, submit: true }, LATER)));
+    const error = await refusal(async () => await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: `${TEXT} Mrs WHIT FIELD was moved.`, submit: true }, LATER));
     expect(error.code).toBe("VALIDATION");
     expect(error.field).toBe("body");
     expect(await db.select().from(stories)).toEqual([]);
@@ -54,23 +60,27 @@ describe("writing a story", () => {
   it("a story quoting the customer's reference, or a sensitive signal's note, is refused", async () => {
     const { s, g } = await setup();
     const crmRef = (await firstRow(db.select({ crmRef: customers.crmRef }).from(customers).where(eq(customers.id, s.customer.id)).limit(1)))!.crmRef;
-    expect((await refusal(async () => (await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: `${TEXT} (${crmRef.toLowerCase()})`, submit: false }, LATER)))).message).toMatch(/reference/);
+    expect((await refusal(async () => await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: `${TEXT} (${crmRef.toLowerCase()})`, submit: false }, LATER))).message).toMatch(
+      /reference/,
+    );
     await createSignal(db, s.customer, { kind: "bereavement", note: "Her husband died suddenly on holiday in Spain" });
-    expect((await refusal(async () => (await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: `${TEXT} Her husband died suddenly on holiday in Spain.`, submit: false }, LATER)))).message).toMatch(/circumstances/);
+    expect(
+      (await refusal(async () => await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: `${TEXT} Her husband died suddenly on holiday in Spain.`, submit: false }, LATER))).message,
+    ).toMatch(/circumstances/);
   });
 
   it("only the proposer writes it, only after a positive response, and only once", async () => {
     const { s, g } = await setup();
-    expect((await refusal(async () => (await writeStory(db, actorOf(s.staff2), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER)))).code).toBe("FORBIDDEN");
-    expect((await refusal(async () => (await writeStory(db, actorOf(s.southStaff), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER)))).code).toBe("NOT_FOUND");
-    expect((await refusal(async () => (await writeStory(db, actorOf(s.financeUser), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER)))).code).toBe("NOT_FOUND");
+    expect((await refusal(async () => await writeStory(db, actorOf(s.staff2), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER))).code).toBe("FORBIDDEN");
+    expect((await refusal(async () => await writeStory(db, actorOf(s.southStaff), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER))).code).toBe("NOT_FOUND");
+    expect((await refusal(async () => await writeStory(db, actorOf(s.financeUser), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER))).code).toBe("NOT_FOUND");
     const neutral = await positiveGesture(db, s.staff, await fresh(s), NOW, "neutral");
-    expect((await refusal(async () => (await writeStory(db, actorOf(s.staff), { gestureId: neutral.gestureId, body: TEXT, submit: true }, LATER)))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await writeStory(db, actorOf(s.staff), { gestureId: neutral.gestureId, body: TEXT, submit: true }, LATER))).code).toBe("INVALID_STATE");
     const open = await propose(db, s.staff, { customerId: await fresh(s), amount: 500 }, NOW);
-    expect((await refusal(async () => (await writeStory(db, actorOf(s.staff), { gestureId: open.gestureId, body: TEXT, submit: true }, LATER)))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await writeStory(db, actorOf(s.staff), { gestureId: open.gestureId, body: TEXT, submit: true }, LATER))).code).toBe("INVALID_STATE");
     const first = await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER);
     expect(await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER)).toMatchObject({ storyId: first.storyId, alreadyDone: true });
-    expect((await refusal(async () => (await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: `${TEXT} Again.`, submit: true }, LATER)))).code).toBe("CONFLICT");
+    expect((await refusal(async () => await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: `${TEXT} Again.`, submit: true }, LATER))).code).toBe("CONFLICT");
   });
 });
 
@@ -94,7 +104,8 @@ describe("reviewing a story", () => {
     const managerStory = await writeStory(db, actorOf(s.manager), { gestureId: mine.gestureId, body: TEXT, submit: true }, LATER);
     const g2 = await positiveGesture(db, s.staff, await fresh(s), NOW);
     const story = await writeStory(db, actorOf(s.staff), { gestureId: g2.gestureId, body: TEXT, submit: true }, LATER);
-    const publish = (actor: Parameters<typeof actorOf>[0], storyId: number, version: number) => async () => (await reviewStory(db, actorOf(actor), { storyId, version, decision: "publish", comment: "" }, LATER));
+    const publish = (actor: Parameters<typeof actorOf>[0], storyId: number, version: number) => async () =>
+      await reviewStory(db, actorOf(actor), { storyId, version, decision: "publish", comment: "" }, LATER);
     expect((await refusal(publish(s.staff2, story.storyId, story.version))).code).toBe("NOT_FOUND");
     expect((await refusal(publish(s.staff, story.storyId, story.version))).code).toBe("FORBIDDEN");
     expect((await refusal(publish(s.southManager, story.storyId, story.version))).code).toBe("NOT_FOUND");
@@ -107,7 +118,7 @@ describe("reviewing a story", () => {
   it("a returned story keeps the comment; the author edits it and sends it again", async () => {
     const { s, g } = await setup();
     let story = await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: TEXT, submit: true }, LATER);
-    expect((await refusal(async () => (await reviewStory(db, actorOf(s.manager), { storyId: story.storyId, version: story.version, decision: "return", comment: " " }, LATER)))).field).toBe("comment");
+    expect((await refusal(async () => await reviewStory(db, actorOf(s.manager), { storyId: story.storyId, version: story.version, decision: "return", comment: " " }, LATER))).field).toBe("comment");
     story = await reviewStory(db, actorOf(s.manager), { storyId: story.storyId, version: story.version, decision: "return", comment: "Say what the card said" }, LATER);
     expect(story.status).toBe("returned");
     expect((await viewStory(db, actorOf(s.staff), story.storyId)).review).toEqual({ comment: "Say what the card said", by: "Mona Manager" });
@@ -116,7 +127,7 @@ describe("reviewing a story", () => {
     expect(story.status).toBe("submitted");
     story = await reviewStory(db, actorOf(s.manager2!), { storyId: story.storyId, version: story.version, decision: "decline", comment: "Too close to home" }, LATER);
     expect(story.status).toBe("declined");
-    expect((await refusal(async () => (await editStory(db, actorOf(s.staff), { storyId: story.storyId, version: story.version, body: TEXT, submit: true }, LATER)))).code).toBe("INVALID_STATE");
+    expect((await refusal(async () => await editStory(db, actorOf(s.staff), { storyId: story.storyId, version: story.version, body: TEXT, submit: true }, LATER))).code).toBe("INVALID_STATE");
     expect((await auditOf(story.storyId)).map((a) => a.action)).toEqual(["story.submitted", "story.returned", "story.submitted", "story.declined"]);
   });
 
@@ -125,7 +136,7 @@ describe("reviewing a story", () => {
     const story = await writeStory(db, actorOf(s.staff), { gestureId: g.gestureId, body: TEXT, submit: false }, LATER);
     expect((await viewStory(db, actorOf(s.staff), story.storyId)).can.edit).toBe(true);
     expect((await viewStory(db, actorOf(s.manager), story.storyId)).can).toMatchObject({ edit: false, review: false });
-    for (const other of [s.staff2, s.southStaff, s.southManager, s.financeUser]) expect((await refusal(async () => (await viewStory(db, actorOf(other), story.storyId)))).code).toBe("NOT_FOUND");
+    for (const other of [s.staff2, s.southStaff, s.southManager, s.financeUser]) expect((await refusal(async () => await viewStory(db, actorOf(other), story.storyId))).code).toBe("NOT_FOUND");
     expect(await storyOfGesture(db, actorOf(s.staff), g.gestureId)).toEqual({ canWrite: false, story: { id: story.storyId, status: "draft" } });
   });
 });
@@ -146,7 +157,8 @@ describe("withdrawing a story", () => {
 
   it("a manager of the branch withdraws it too; colleagues, finance and another branch's manager cannot", async () => {
     const { s, story } = await published();
-    for (const other of [s.staff2, s.southManager, s.financeUser]) expect((await refusal(async () => (await withdrawStory(db, actorOf(other), { storyId: story.storyId, version: story.version }, LATER)))).code).toBe("FORBIDDEN");
+    for (const other of [s.staff2, s.southManager, s.financeUser])
+      expect((await refusal(async () => await withdrawStory(db, actorOf(other), { storyId: story.storyId, version: story.version }, LATER))).code).toBe("FORBIDDEN");
     expect((await withdrawStory(db, actorOf(s.manager2!), { storyId: story.storyId, version: story.version }, LATER)).status).toBe("withdrawn");
     expect((await db.select().from(notifications).where(eq(notifications.userId, s.staff.id))).filter((n) => n.kind === "story_decided")).toHaveLength(2);
   });

@@ -29,14 +29,10 @@ describe("database connection", () => {
     const branch = await createBranch(db);
     await createUser(db, { role: "staff", branchId: branch.id, email: "same@test.example" });
     await expect(createUser(db, { role: "staff", branchId: branch.id, email: "same@test.example" })).rejects.toThrow(/UNIQUE/);
-    expect(() =>
-      sqliteOf(db).prepare("insert into users (email, name, role, password_hash, created_at) values ('x@test.example', 'X', 'staff', 'h', 0)").run(),
-    ).toThrow(/CHECK/);
-    expect(() =>
-      sqliteOf(db)
-        .prepare("insert into users (email, name, role, branch_id, password_hash, created_at) values ('Upper@Test.example', 'X', 'staff', ?, 'h', 0)")
-        .run(branch.id),
-    ).toThrow(/CHECK/);
+    expect(() => sqliteOf(db).prepare("insert into users (email, name, role, password_hash, created_at) values ('x@test.example', 'X', 'staff', 'h', 0)").run()).toThrow(/CHECK/);
+    expect(() => sqliteOf(db).prepare("insert into users (email, name, role, branch_id, password_hash, created_at) values ('Upper@Test.example', 'X', 'staff', ?, 'h', 0)").run(branch.id)).toThrow(
+      /CHECK/,
+    );
     closeDatabase(db);
   });
 });

@@ -62,18 +62,18 @@ describe("the connection keeps its compiled statements (decision 52)", () => {
       expect(sqlite.prepare("select id from branches where id = ?")).toBe(sqlite.prepare("select id from branches where id = ?"));
       const ids = await mapInSeries([1, 2, 3, 4], async () => (await createBranch(db)).id);
       await fc.assert(
-                fc.asyncProperty(fc.array(fc.integer({ min: 0, max: ids.length }), { minLength: 1, maxLength: 30 }), async (picks) => {
-                  for (const pick of picks) {
-                    const id = ids[pick] ?? 99_999;
-                    const viaDrizzle = await firstRow(db.select({ name: branches.name }).from(branches).where(eq(branches.id, id)).limit(1));
-                    const fresh = new Database(sqlite.name, { readonly: true });
-                    const truth = fresh.prepare("select name from branches where id = ?").get(id) as { name: string } | undefined;
-                    fresh.close();
-                    expect(viaDrizzle).toEqual(truth);
-                  }
-                }),
-                { numRuns: 25 },
-              );
+        fc.asyncProperty(fc.array(fc.integer({ min: 0, max: ids.length }), { minLength: 1, maxLength: 30 }), async (picks) => {
+          for (const pick of picks) {
+            const id = ids[pick] ?? 99_999;
+            const viaDrizzle = await firstRow(db.select({ name: branches.name }).from(branches).where(eq(branches.id, id)).limit(1));
+            const fresh = new Database(sqlite.name, { readonly: true });
+            const truth = fresh.prepare("select name from branches where id = ?").get(id) as { name: string } | undefined;
+            fresh.close();
+            expect(viaDrizzle).toEqual(truth);
+          }
+        }),
+        { numRuns: 25 },
+      );
     } finally {
       closeDatabase(db);
     }
