@@ -16,12 +16,7 @@ const TABLET = { viewport: { width: 768, height: 1024 }, isMobile: true, hasTouc
 /** A proposal of 85.00 by a North staff member, waiting for the branch manager; returns its id. */
 async function proposalWaitingForTheManager(customerName: string): Promise<number> {
   const customer = await createCustomerWithSignal({ branchCode: "NTH", name: customerName, kind: "bereavement", daysAgo: 1 });
-  const [{ db }, { proposeGesture }, schema, { eq }] = await Promise.all([
-    import("~/utils/db.server"),
-    import("~/domain/gestures/proposals.server"),
-    import("../../db/schema"),
-    import("drizzle-orm"),
-  ]);
+  const [{ db }, { proposeGesture }, schema, { eq }] = await Promise.all([import("~/utils/db.server"), import("~/domain/gestures/proposals.server"), import("../../db/schema"), import("drizzle-orm")]);
   const proposer = db.select().from(schema.users).where(eq(schema.users.email, "priya.shah@example.com")).get()!;
   const flowers = db.select({ id: schema.gestureTypes.id }).from(schema.gestureTypes).where(eq(schema.gestureTypes.code, "flowers")).get()!;
   const result = await proposeGesture(
@@ -93,7 +88,9 @@ test.describe.configure({ mode: "serial", timeout: 90_000 });
 for (const javaScriptEnabled of [true, false]) {
   // With JavaScript on a phone; without it on a counter tablet.
   const size = javaScriptEnabled ? PHONE : TABLET;
-  test(`the manager opens the approval e-mail's link on a ${javaScriptEnabled ? "phone" : "tablet"}, signs in, sees the evidence and approves${javaScriptEnabled ? "" : " (without JavaScript)"}`, async ({ browser, baseURL }) => {
+  test(`the manager opens the approval e-mail's link on a ${javaScriptEnabled ? "phone" : "tablet"}, signs in, sees the evidence and approves${
+    javaScriptEnabled ? "" : " (without JavaScript)"
+  }`, async ({ browser, baseURL }) => {
     const gestureId = await proposalWaitingForTheManager(javaScriptEnabled ? "Edith Mailed" : "Walter Mailed");
     const mail = await approvalEmailFor(gestureId, baseURL!);
     expect(mail.text).toContain("Occasion: Bereavement");

@@ -9,30 +9,26 @@ import { mapInSeries } from "~/utils/in-series";
 
 export const key = (label = "k") => `${label}-${randomUUID()}`;
 
-export async function setupBudget(
-  db: Db,
-  options: { branches?: number; amounts?: number[]; now: Date; periodLength?: PeriodLength; unspentBalanceRule?: UnspentBalanceRule },
-) {
-  await db.insert(organisation)
-        .values({
-          id: 1,
-          name: "Test Bank",
-          currency: "USD",
-          timeZone: "America/New_York",
-          periodLength: options.periodLength ?? "quarter",
-          unspentBalanceRule: options.unspentBalanceRule ?? "lapse",
-          // Password sign-in alone, as in the demo; the second-factor tests turn it on themselves.
-          secondFactorRequired: false,
-        });
+export async function setupBudget(db: Db, options: { branches?: number; amounts?: number[]; now: Date; periodLength?: PeriodLength; unspentBalanceRule?: UnspentBalanceRule }) {
+  await db.insert(organisation).values({
+    id: 1,
+    name: "Test Bank",
+    currency: "USD",
+    timeZone: "America/New_York",
+    periodLength: options.periodLength ?? "quarter",
+    unspentBalanceRule: options.unspentBalanceRule ?? "lapse",
+    // Password sign-in alone, as in the demo; the second-factor tests turn it on themselves.
+    secondFactorRequired: false,
+  });
   const financeUser = await createUser(db, { role: "finance" });
   const finance: FinanceActor = { id: financeUser.id, role: "finance" };
-  const branchList = await mapInSeries(Array.from({ length: options.branches ?? 2 }), async () => (await createBranch(db)));
+  const branchList = await mapInSeries(Array.from({ length: options.branches ?? 2 }), async () => await createBranch(db));
   const amounts = options.amounts ?? branchList.map(() => 100_000);
   const opened = await openPeriod(db, finance, {
-      amounts: branchList.map((branch, i) => ({ branchId: branch.id, amount: amounts[i] ?? 0 })),
-      idempotencyKey: key("open"),
-      now: options.now,
-    });
+    amounts: branchList.map((branch, i) => ({ branchId: branch.id, amount: amounts[i] ?? 0 })),
+    idempotencyKey: key("open"),
+    now: options.now,
+  });
   const pools = await mapInSeries(branchList, async (branch) => (await currentPoolFor(db, branch.id, options.now))!);
   return { finance, financeUser, branches: branchList, periodId: opened.periodId, pools };
 }

@@ -211,33 +211,37 @@ export async function createCustomerWithSignal(input: {
   const name = `${input.name} ${suffix.toUpperCase()}`;
   const now = new Date();
   return await writeTransaction(app.db, async (tx) => {
-        const customer = await returnedRow(tx
-                .insert(customers)
-                .values({
-                  crmRef: `E2E-${suffix}`,
-                  name,
-                  ...nameKeys(name),
-                  branchId: branch.id,
-                  customerSince: "2001-04-02",
-                  deliveryAddress: input.deliveryAddress ?? null,
-                  createdAt: now,
-                  updatedAt: now,
-                })
-                .returning({ id: customers.id }));
-        const signal = await returnedRow(tx
-                .insert(signals)
-                .values({
-                  customerId: customer.id,
-                  branchId: branch.id,
-                  kind: input.kind,
-                  occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
-                  source: "crm",
-                  severity: input.severity ?? 3,
-                  createdAt: now,
-                })
-                .returning({ id: signals.id }));
-        return { customerId: customer.id, signalId: signal.id, name };
-      });
+    const customer = await returnedRow(
+      tx
+        .insert(customers)
+        .values({
+          crmRef: `E2E-${suffix}`,
+          name,
+          ...nameKeys(name),
+          branchId: branch.id,
+          customerSince: "2001-04-02",
+          deliveryAddress: input.deliveryAddress ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: customers.id }),
+    );
+    const signal = await returnedRow(
+      tx
+        .insert(signals)
+        .values({
+          customerId: customer.id,
+          branchId: branch.id,
+          kind: input.kind,
+          occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
+          source: "crm",
+          severity: input.severity ?? 3,
+          createdAt: now,
+        })
+        .returning({ id: signals.id }),
+    );
+    return { customerId: customer.id, signalId: signal.id, name };
+  });
 }
 
 /** Another signal for a customer made by createCustomerWithSignal (a CRM import would bring it). */
@@ -248,16 +252,20 @@ export async function addSignal(input: { customerId: number; kind: import("../..
   const customer = await firstRow(app.db.select({ branchId: customers.branchId }).from(customers).where(app.eq(customers.id, input.customerId)).limit(1));
   if (!customer) throw new Error(`No customer ${input.customerId} in the e2e database`);
   const now = new Date();
-  return (await returnedRow(app.db
-      .insert(signals)
-      .values({
-        customerId: input.customerId,
-        branchId: customer.branchId,
-        kind: input.kind,
-        occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
-        source: "crm",
-        severity: input.severity ?? 3,
-        createdAt: now,
-      })
-      .returning({ id: signals.id }))).id;
+  return (
+    await returnedRow(
+      app.db
+        .insert(signals)
+        .values({
+          customerId: input.customerId,
+          branchId: customer.branchId,
+          kind: input.kind,
+          occurredOn: addDays(localDate(now, "America/New_York"), -input.daysAgo),
+          source: "crm",
+          severity: input.severity ?? 3,
+          createdAt: now,
+        })
+        .returning({ id: signals.id }),
+    )
+  ).id;
 }

@@ -24,17 +24,19 @@ const next = () => ++sequence;
 /** The test organisation signs in with passwords alone unless a test asks for a second factor. */
 export async function createOrganisation(db: Db, overrides: Partial<typeof organisation.$inferInsert> = {}) {
   return await db
-      .insert(organisation)
-      .values({ id: 1, name: "Test Bank", currency: "USD", timeZone: "America/New_York", secondFactorRequired: false, ...overrides })
-      .onConflictDoNothing();
+    .insert(organisation)
+    .values({ id: 1, name: "Test Bank", currency: "USD", timeZone: "America/New_York", secondFactorRequired: false, ...overrides })
+    .onConflictDoNothing();
 }
 
 export async function createBranch(db: Db, overrides: Partial<typeof branches.$inferInsert> = {}): Promise<Branch> {
   const n = next();
-  return await returnedRow(db
+  return await returnedRow(
+    db
       .insert(branches)
       .values({ code: `B${n}`, name: `Branch ${n}`, region: "Test Region", ...overrides })
-      .returning());
+      .returning(),
+  );
 }
 
 export async function createUser(
@@ -52,13 +54,14 @@ export async function createUser(
 ): Promise<User> {
   const n = next();
   const needsBranch = options.role === "staff" || options.role === "manager";
-  const branchId = needsBranch ? (options.branchId ?? (await createBranch(db)).id) : null;
+  const branchId = needsBranch ? options.branchId ?? (await createBranch(db)).id : null;
   const passwordHash = options.realisticHash
     ? await hashPassword(options.password ?? TEST_PASSWORD)
     : options.password
-      ? await hashPassword(options.password, CHEAP_TEST_SCRYPT)
-      : await testPasswordHashOnce();
-  return await returnedRow(db
+    ? await hashPassword(options.password, CHEAP_TEST_SCRYPT)
+    : await testPasswordHashOnce();
+  return await returnedRow(
+    db
       .insert(users)
       .values({
         email: options.email ?? `${options.role}.${n}@test.example`,
@@ -69,13 +72,15 @@ export async function createUser(
         mustChangePassword: options.mustChangePassword ?? false,
         passwordHash,
       })
-      .returning());
+      .returning(),
+  );
 }
 
 export async function createCustomer(db: Db, overrides: Partial<typeof customers.$inferInsert> & { branchId: number }): Promise<Customer> {
   const n = next();
   const name = overrides.name ?? `Customer ${n} Test${n}`;
-  return await returnedRow(db
+  return await returnedRow(
+    db
       .insert(customers)
       .values({
         crmRef: `C${String(n).padStart(6, "0")}`,
@@ -85,15 +90,13 @@ export async function createCustomer(db: Db, overrides: Partial<typeof customers
         name,
         ...nameKeys(name),
       })
-      .returning());
+      .returning(),
+  );
 }
 
-export async function createSignal(
-  db: Db,
-  customer: Pick<Customer, "id" | "branchId">,
-  overrides: Partial<typeof signals.$inferInsert> = {},
-): Promise<Signal> {
-  return await returnedRow(db
+export async function createSignal(db: Db, customer: Pick<Customer, "id" | "branchId">, overrides: Partial<typeof signals.$inferInsert> = {}): Promise<Signal> {
+  return await returnedRow(
+    db
       .insert(signals)
       .values({
         customerId: customer.id,
@@ -105,13 +108,26 @@ export async function createSignal(
         createdAt: new Date("2026-03-01T12:00:00Z"),
         ...overrides,
       })
-      .returning());
+      .returning(),
+  );
 }
 
 /** A previewed import with no rows (for access checks). */
 export async function createImport(db: Db, uploader: Pick<User, "id" | "branchId">) {
-  return await returnedRow(db
+  return await returnedRow(
+    db
       .insert(crmImports)
-      .values({ kind: "customers", fileName: "test.csv", fileSha256: "0".repeat(64), uploadedById: uploader.id, branchScopeId: uploader.branchId, status: "previewed", totalRows: 0, validRows: 0, errorRows: 0 })
-      .returning());
+      .values({
+        kind: "customers",
+        fileName: "test.csv",
+        fileSha256: "0".repeat(64),
+        uploadedById: uploader.id,
+        branchScopeId: uploader.branchId,
+        status: "previewed",
+        totalRows: 0,
+        validRows: 0,
+        errorRows: 0,
+      })
+      .returning(),
+  );
 }

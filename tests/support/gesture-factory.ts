@@ -31,9 +31,10 @@ export async function gestureTypeId(db: DbOrTx, code: string): Promise<number> {
 export async function createGesture(db: DbOrTx, options: GestureOptions): Promise<Gesture> {
   const status = options.status ?? "submitted";
   const createdAt = options.createdAt ?? new Date("2026-03-02T09:00:00Z");
-  const submittedAt = status === "draft" ? (options.submittedAt ?? null) : (options.submittedAt ?? createdAt);
-  const typeId = typeof options.type === "number" ? options.type : (await gestureTypeId(db, options.type ?? "flowers"));
-  return await returnedRow(db
+  const submittedAt = status === "draft" ? options.submittedAt ?? null : options.submittedAt ?? createdAt;
+  const typeId = typeof options.type === "number" ? options.type : await gestureTypeId(db, options.type ?? "flowers");
+  return await returnedRow(
+    db
       .insert(gestures)
       .values({
         customerId: options.customerId,
@@ -45,12 +46,13 @@ export async function createGesture(db: DbOrTx, options: GestureOptions): Promis
         approvedAmount: options.approvedAmount ?? null,
         deliveryMethod: "in_branch",
         status,
-        approvalRoute: status === "submitted" ? (options.approvalRoute ?? "branch") : null,
+        approvalRoute: status === "submitted" ? options.approvalRoute ?? "branch" : null,
         createdAt,
         updatedAt: createdAt,
         submittedAt,
       })
-      .returning());
+      .returning(),
+  );
 }
 
 export async function createDecision(
@@ -58,7 +60,8 @@ export async function createDecision(
   input: { gestureId: number; approverId: number; level?: ApprovalLevel; decision?: Decision; amount?: number | null; comment?: string; onBehalfOfId?: number | null; at: Date },
 ) {
   const decision = input.decision ?? "approve";
-  return await returnedRow(db
+  return await returnedRow(
+    db
       .insert(gestureDecisions)
       .values({
         gestureId: input.gestureId,
@@ -66,9 +69,10 @@ export async function createDecision(
         onBehalfOfId: input.onBehalfOfId ?? null,
         level: input.level ?? "manager",
         decision,
-        amount: decision === "approve" ? (input.amount ?? null) : null,
+        amount: decision === "approve" ? input.amount ?? null : null,
         comment: input.comment ?? (decision === "approve" ? "" : "Needs changes"),
         at: input.at,
       })
-      .returning());
+      .returning(),
+  );
 }

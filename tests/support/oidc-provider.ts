@@ -34,11 +34,7 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
  * Starts the provider. `redirectUris` are the app's callback URLs; `postLogoutRedirectUris` where
  * the provider's logout may send the browser back. `port` 0 picks a free one.
  */
-export async function startOidcProvider(options: {
-  port?: number;
-  redirectUris: string[];
-  postLogoutRedirectUris?: string[];
-}): Promise<TestOidcProvider> {
+export async function startOidcProvider(options: { port?: number; redirectUris: string[]; postLogoutRedirectUris?: string[] }): Promise<TestOidcProvider> {
   const accounts = new Map<string, TestAccount>();
   const server: Server = createServer();
   await new Promise<void>((done) => server.listen(options.port ?? 0, "127.0.0.1", () => done()));
@@ -113,9 +109,14 @@ export async function startOidcProvider(options: {
         }
         const body = await formBody(req);
         if (match[2] === "/abort") {
-          await provider.interactionFinished(req, res, { error: "access_denied", error_description: "The user cancelled the sign-in." }, {
-            mergeWithLastSubmission: false,
-          });
+          await provider.interactionFinished(
+            req,
+            res,
+            { error: "access_denied", error_description: "The user cancelled the sign-in." },
+            {
+              mergeWithLastSubmission: false,
+            },
+          );
           return;
         }
         const email = (body.get("email") ?? "").trim().toLowerCase();

@@ -15,7 +15,12 @@ export async function positiveGesture(db: Db, proposer: User, customerId: number
   let state = await propose(db, proposer, { customerId, amount: 1_000 }, now);
   if (state.status !== "approved") throw new Error(`expected an approval at discretion, got ${state.status}`);
   const today = localDate(now, (await getOrganisation(db)).timeZone);
-  state = await fulfilGesture(db, actorOf(proposer), { gestureId: state.gestureId, version: state.version, actualAmount: 1_000, vendor: "Bloom & Co", fulfilledOn: today, note: "", receipt: null }, now);
+  state = await fulfilGesture(
+    db,
+    actorOf(proposer),
+    { gestureId: state.gestureId, version: state.version, actualAmount: 1_000, vendor: "Bloom & Co", fulfilledOn: today, note: "", receipt: null },
+    now,
+  );
   state = await recordOutcome(db, actorOf(proposer), { gestureId: state.gestureId, version: state.version, outcome, note }, now);
   return state;
 }
@@ -25,7 +30,8 @@ export async function createStory(db: Db, input: { customerId: number; branchId:
   const now = input.now ?? new Date();
   const gesture = await createGesture(db, { customerId: input.customerId, branchId: input.branchId, proposerId: input.authorId, status: "closed", submittedAt: now, createdAt: now });
   await db.update(gestures).set({ outcome: "thanked", outcomeRecordedAt: now, outcomeRecordedById: input.authorId }).where(eq(gestures.id, gesture.id));
-  return await returnedRow(db
+  return await returnedRow(
+    db
       .insert(stories)
       .values({
         gestureId: gesture.id,
@@ -39,5 +45,6 @@ export async function createStory(db: Db, input: { customerId: number; branchId:
         submittedAt: input.status === "draft" ? null : now,
         publishedAt: input.status === "published" ? now : null,
       })
-      .returning());
+      .returning(),
+  );
 }

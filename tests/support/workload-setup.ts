@@ -25,14 +25,23 @@ export async function createWorkloadDatabase(file: string, options: { now: Date;
   const tomorrow = new Date(options.now.getTime() + 86_400_000);
   if (!(await currentPoolFor(db, setup.north.id, tomorrow))) {
     await openPeriod(db, setup.finance, {
-            amounts: [setup.north, setup.south].map((branch) => ({ branchId: branch.id, amount })),
-            idempotencyKey: `workload-next-${randomUUID()}`,
-            now: options.now,
-          });
+      amounts: [setup.north, setup.south].map((branch) => ({ branchId: branch.id, amount })),
+      idempotencyKey: `workload-next-${randomUUID()}`,
+      now: options.now,
+    });
   }
-  await db.update(policyDefaults)
-        .set({ discretionLimit: 2_000, secondApprovalThreshold: 10_000_000, perGestureMax: 10_000_000, customerCapAmount: 10_000_000, customerCapCount: 1_000, staffMonthlyCap: 1_000_000_000, receiptRequiredAbove: 10_000_000 });
-  const customers = await writeTransaction(db, async () => (await mapInSeries(Array.from({ length: options.customers }), async () => (await createCustomer(db, { branchId: setup.north.id })).id)));
+  await db
+    .update(policyDefaults)
+    .set({
+      discretionLimit: 2_000,
+      secondApprovalThreshold: 10_000_000,
+      perGestureMax: 10_000_000,
+      customerCapAmount: 10_000_000,
+      customerCapCount: 1_000,
+      staffMonthlyCap: 1_000_000_000,
+      receiptRequiredAbove: 10_000_000,
+    });
+  const customers = await writeTransaction(db, async () => await mapInSeries(Array.from({ length: options.customers }), async () => (await createCustomer(db, { branchId: setup.north.id })).id));
   const result = {
     emails: { staff: setup.staff.email, manager: setup.manager.email, finance: setup.financeUser.email },
     pools: setup.pools.map((p) => p.id),
