@@ -184,6 +184,7 @@ function keepOthersOutOfTransactions(sqlite: Database.Database, file: string) {
 function openReader(file: string): Database.Database {
   const reader = new Database(file, { readonly: true, fileMustExist: true });
   reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  applyMemorySettings(reader);
   reuseStatements(reader);
   return reader;
 }
