@@ -112,17 +112,19 @@ function checkPragmas(sqlite: Database.Database, file: string) {
 
 /**
  * Runs `work` in one write transaction (issue 20): writers of this process queue on one lock per
- * connection, then BEGIN IMMEDIATE (no other process writes until commit); `work` may await. Inside,
- * a nested call opens a savepoint instead. better-sqlite3 cannot take an async callback, so the
- * transaction is driven by hand.
+ * connection, then BEGIN IMMEDIATE (no other process writes until commit); `work` may await. Inside
+ * (given the transaction's tx, or the db from within the transaction's own calls, as better-sqlite3's
+ * nested transactions did before), a call opens a savepoint instead of waiting for itself.
+ * better-sqlite3 cannot take an async callback, so the transaction is driven by hand.
  */
 export async function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
-  if (isTransaction(db)) {
+  const sqlite = sqliteOf(db as Db);
+  if (isTransaction(db) || openTransaction.getStore() === sqlite) {
+    const tx = isTransaction(db) ? db : (Object.create(db, { [IN_TRANSACTION]: { value: true } }) as Tx);
     const name = `sp${++savepoints}`;
-    const sqlite = sqliteOf(db as unknown as Db);
     sqlite.exec(`SAVEPOINT ${name}`);
     try {
-      const result = await work(db);
+      const result = await work(tx);
       sqlite.exec(`RELEASE ${name}`);
       return result;
     } catch (error) {
@@ -130,10 +132,6 @@ export async function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<
       sqlite.exec(`RELEASE ${name}`);
       throw error;
     }
-  }
-  const sqlite = sqliteOf(db);
-  if (openTransaction.getStore() === sqlite) {
-    throw new Error("writeTransaction(db) inside an open transaction on the same connection: pass its tx instead");
   }
   return serialized(sqlite, async () => {
     const tx = Object.create(db, { [IN_TRANSACTION]: { value: true } }) as Tx;

@@ -86,8 +86,19 @@ describe("writeTransaction", () => {
     expect(await codes()).toEqual(["H", "J"]);
   });
 
-  it("opening a second transaction on the connection from inside one is an error, not a deadlock", async () => {
-    await expect(writeTransaction(db, async () => writeTransaction(db, async () => undefined))).rejects.toThrow(/pass its tx instead/);
-    expect(await codes()).toEqual([]);
+  it("a transaction opened with the db from inside one joins it as a savepoint instead of waiting for itself", async () => {
+    await writeTransaction(db, async (tx) => {
+      await tx.insert(branches).values(branch("K"));
+      await writeTransaction(db, async (inner) => {
+        await inner.insert(branches).values(branch("L"));
+      });
+      await expect(
+        writeTransaction(db, async (inner) => {
+          await inner.insert(branches).values(branch("M"));
+          throw new Error("inner refused");
+        }),
+      ).rejects.toThrow("inner refused");
+    });
+    expect(await codes()).toEqual(["K", "L"]);
   });
 });
