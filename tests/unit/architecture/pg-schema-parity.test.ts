@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 import { is } from "drizzle-orm";
 import { getTableConfig as getPgTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { getTableConfig as getSqliteTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as pgSchema from "../../../db/postgres/schema";
-import * as sqliteSchema from "../../../db/schema";
+import * as sqliteSchema from "../../../db/sqlite/schema";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -171,6 +171,30 @@ describe("the PostgreSQL migrations follow the SQLite ones", () => {
       for (const column of Object.values(table.columns)) {
         expect(postgresSql, `${table.sqlName}.${column.name}`).toMatch(new RegExp(`"${column.name}" ${column.sqlType.replace(/[()"]/g, (c) => `\\${c}`)}`));
       }
+    }
+  });
+});
+
+describe("db/schema.ts hands out one engine's tables", () => {
+  it("has every table on SQLite, and on PostgreSQL every table is the PostgreSQL twin (none left behind as SQLite's)", async () => {
+    const before = process.env.DATABASE_URL;
+    try {
+      vi.resetModules();
+      process.env.DATABASE_URL = "data/some.sqlite";
+      const onSqlite = (await import("../../../db/schema")) as Record<string, unknown>;
+      vi.resetModules();
+      process.env.DATABASE_URL = "postgres://user@127.0.0.1:5432/bank";
+      const onPostgres = (await import("../../../db/schema")) as Record<string, unknown>;
+      const names = Object.keys(sqlite);
+      for (const name of names) {
+        expect(is(onSqlite[name], SQLiteTable), name).toBe(true);
+        expect(is(onPostgres[name], PgTable), name).toBe(true);
+      }
+      expect(Object.keys(onPostgres).filter((name) => is(onPostgres[name], SQLiteTable))).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = before;
+      vi.resetModules();
     }
   });
 });
