@@ -1,14 +1,19 @@
-// The PostgreSQL suite (issue 20): `npm run test:postgres`. Each file starts its own throwaway
-// cluster (tests/support/postgres-cluster.ts), so it needs PostgreSQL's binaries (Debian's
-// postgresql 15 in /usr/lib/postgresql/15/bin, or PG_BIN) and fails loudly without them. `npm test`
-// does not run it yet: the default vitest config includes only tests/unit and tests/integration.
+// The PostgreSQL run (issue 20): `npm run test:postgres`. The same unit suite as `npm run test:unit`,
+// on one throwaway cluster (tests/support/postgres-global-setup.ts: every file's database is a copy
+// of one migrated template), plus the PostgreSQL-only tests in tests/postgres, which start clusters
+// of their own. Needs PostgreSQL's binaries (Debian's postgresql 15 in /usr/lib/postgresql/15/bin,
+// or PG_BIN) and fails loudly without them.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   test: {
-    include: ["tests/postgres/**/*.test.ts"],
+    include: ["tests/postgres/**/*.test.ts", "tests/unit/**/*.test.{ts,tsx}"],
+    // Tests of SQLite's own machinery (pragmas, statement cache, query plans, its triggers driven
+    // by raw SQL): their PostgreSQL twins are in tests/postgres.
+    exclude: ["**/node_modules/**", "tests/**/*.sqlite.test.ts"],
+    globalSetup: ["tests/support/postgres-global-setup.ts"],
     setupFiles: ["tests/support/vitest-setup.ts"],
     pool: "forks",
     testTimeout: 60_000,

@@ -25,10 +25,10 @@ const workers = Math.max(
 );
 if (cluster.isPrimary && workers > 1) {
   // Migrate once, here, before any worker opens the file (two workers migrating at once would race).
-  const { openDatabase, sqliteOf } = await import("../utils/database.server");
-  sqliteOf(
-    openDatabase(process.env.DATABASE_URL ?? "data/empathy-fund.sqlite")
-  ).close();
+  const { closeDatabase, databaseReady, openDatabase } = await import("../utils/database.server");
+  const db = openDatabase(process.env.DATABASE_URL ?? "data/empathy-fund.sqlite");
+  await databaseReady(db);
+  await closeDatabase(db);
   let stopping = false;
   for (let i = 0; i < workers; i++) cluster.fork();
   cluster.on("exit", (worker, code, signal) => {
@@ -58,6 +58,13 @@ if (cluster.isPrimary && workers > 1) {
 }
 
 async function serve() {
+  if (/^postgres(ql)?:/i.test(process.env.DATABASE_URL ?? "")) {
+    // Migrate (or find the database unreachable) before listening, not on the first request.
+    const { closeDatabase, databaseReady, openDatabase } = await import("../utils/database.server");
+    const db = openDatabase(process.env.DATABASE_URL!);
+    await databaseReady(db);
+    await closeDatabase(db);
+  }
   const buildPath = resolve(process.env.REMIX_BUILD ?? "build/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 

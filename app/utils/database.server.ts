@@ -6,7 +6,9 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { engineOf } from "../../db/engine";
 import * as schema from "../../db/schema";
+import { closePostgres, isPostgres, openPostgresDatabase, postgresReady, postgresWriteTransaction } from "./database-postgres.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 /** What a transaction callback receives; domain functions accept either. */
@@ -40,10 +42,14 @@ export function applyMemorySettings(sqlite: Database.Database) {
 }
 
 /**
- * Opens a database file with the settings money needs, checks that SQLite accepted them,
- * and applies pending migrations.
+ * Opens the database DATABASE_URL names (issue 20): an SQLite file with the settings money needs
+ * (checked), or a PostgreSQL database (`postgres://…`, database-postgres.server.ts). Pending
+ * migrations are applied unless `migrate: false`: at once on SQLite; on PostgreSQL before the first
+ * query runs (`databaseReady` waits for it). `ready`: PostgreSQL only, a promise the first query
+ * waits for (a test database still being created).
  */
-export function openDatabase(file: string, options: { migrate?: boolean } = {}): Db {
+export function openDatabase(file: string, options: { migrate?: boolean; ready?: Promise<unknown> } = {}): Db {
+  if (engineOf(file) === "postgres") return openPostgresDatabase(file, options) as unknown as Db;
   if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
@@ -118,6 +124,7 @@ function checkPragmas(sqlite: Database.Database, file: string) {
  * better-sqlite3 cannot take an async callback, so the transaction is driven by hand.
  */
 export async function writeTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (isPostgres(db)) return postgresWriteTransaction(db as Tx, work);
   const sqlite = sqliteOf(db as Db);
   if (isTransaction(db) || openTransaction.getStore() === sqlite) {
     const tx = isTransaction(db) ? db : (Object.create(db, { [IN_TRANSACTION]: { value: true } }) as Tx);
@@ -206,6 +213,19 @@ function serialized<T>(connection: object, work: () => Promise<T>): Promise<T> {
 function isTransaction(db: DbOrTx): db is Tx {
   return IN_TRANSACTION in db || "rollback" in db;
 }
+
+/** Resolves when the database answers (on PostgreSQL: created and migrated); rejects with why not. */
+export async function databaseReady(db: Db): Promise<void> {
+  if (isPostgres(db)) await postgresReady(db);
+}
+
+/** Closes the database's connections (the pool on PostgreSQL). */
+export async function closeDatabase(db: Db): Promise<void> {
+  if (isPostgres(db)) await closePostgres(db);
+  else sqliteOf(db).close();
+}
+
+export { isPostgres };
 
 /** The raw better-sqlite3 handle behind a drizzle database, for pragmas and health checks. */
 export function sqliteOf(db: Db): Database.Database {

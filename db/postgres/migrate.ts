@@ -1,13 +1,14 @@
 // Applies db/postgres/migrations to a PostgreSQL database (issue 20). Not yet the app's
 // `npm run db:migrate` (that comes with the async domain): used by the PostgreSQL tests, and by hand:
 // `DATABASE_URL=postgres://… npx tsx db/postgres/migrate.ts`.
-import { resolve } from "node:path";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as schema from "./schema";
 
-export const POSTGRES_MIGRATIONS_FOLDER = resolve(process.env.PG_MIGRATIONS_DIR ?? "db/postgres/migrations");
+import { POSTGRES_MIGRATIONS_FOLDER } from "./folders";
+
+export { POSTGRES_MIGRATIONS_FOLDER };
 
 export function openPostgres(url: string, options: { max?: number } = {}) {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 5 });

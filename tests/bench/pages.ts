@@ -316,10 +316,10 @@ function waitingForManager(file: string, ids: Ids): { id: number; version: numbe
 }
 
 /** After the writes: the ledger's rules and no negative running balance anywhere. */
-function checkWrites(file: string, ids: Ids, proposals: number): WriteCheck {
+async function checkWrites(file: string, ids: Ids, proposals: number): Promise<WriteCheck> {
   const sqlite = new Database(file, { readonly: true });
   const db = drizzle({ client: sqlite }) as unknown as Db;
-  const ledgerProblems = checkLedger(db).map((p) => `${p.rule}: ${p.examples.join(", ")}`);
+  const ledgerProblems = (await checkLedger(db)).map((p) => `${p.rule}: ${p.examples.join(", ")}`);
   const negativeBalances = (sqlite.prepare("select count(*) as n from ledger_entries where balance_after < 0").get() as { n: number }).n;
   const approved = (sqlite.prepare("select count(*) as n from gestures where branch_id = ? and status = 'approved' and create_key like 'bench-%'").get(ids.branchId) as { n: number }).n;
   const poolBalance = (sqlite.prepare("select balance_after as b from ledger_entries where pool_id = ? order by id desc limit 1").get(ids.poolId) as { b: number }).b;
@@ -425,7 +425,7 @@ async function measure(label: "small" | "large", source: string, port: number): 
       approvals.rps = result.requests.total / ((performance.now() - started) / 1000);
       results[WRITE_NAMES.approve] = approvals;
       log(WRITE_NAMES.approve, approvals);
-      writeCheck = checkWrites(file, ids, waiting.length);
+      writeCheck = await checkWrites(file, ids, waiting.length);
     }
 
     return { label, file: source, results, exports, writeCheck, baseline, loginBaseline, blocking };

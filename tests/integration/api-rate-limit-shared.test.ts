@@ -35,6 +35,6 @@ describe("the signal API's rate limit across processes", () => {
     // and this process (a third) is refused in the same window, then allowed in the next one
     expect((await takeRateLimit(db, key.id, new Date(at + 1_000))).allowed).toBe(false);
     expect((await takeRateLimit(db, key.id, new Date(at + API_RATE_LIMIT.windowMs))).allowed).toBe(true);
-    closeDatabase(db);
+    await closeDatabase(db);
   }, 60_000);
 });

@@ -55,7 +55,7 @@ describe("what has worked", () => {
     await db.update(customers).set({ segment: "business" });
     expect(flowersOf(await among({ dimension: "segment", key: "premier" })).recorded).toBe(20);
     expect(flowersOf(await among({ dimension: "segment", key: "business" })).recorded).toBe(0);
-    expect(checkSummaries(db)).toEqual([]);
+    expect(await checkSummaries(db)).toEqual([]);
   });
 
   it("ranks the occasion's types by recorded responses, from the kept figures, and explains the suggestion score", async () => {

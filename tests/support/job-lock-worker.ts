@@ -8,7 +8,7 @@
 //   node --import tsx tests/support/job-lock-worker.ts <seconds> <holdMs> <start file> <log file>
 import { appendFileSync, existsSync } from "node:fs";
 import { acquireJobLock, jobHolderName, releaseJobLock } from "~/domain/core/job-locks.server";
-import { db, sqliteOf } from "~/utils/db.server";
+import { closeDatabase, db } from "~/utils/db.server";
 
 const [seconds, holdMs, startFile, logFile] = process.argv.slice(2);
 const holder = jobHolderName();
@@ -30,5 +30,5 @@ while (Date.now() < stopAt) {
   }
   await sleep(Math.random() * 20);
 }
-sqliteOf(db).close();
+await closeDatabase(db);
 process.stdout.write(`${JSON.stringify({ holder, held })}\n`);

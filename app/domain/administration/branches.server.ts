@@ -110,7 +110,7 @@ export async function branchDeactivationBlocker(tx: DbOrTx, branch: Pick<Branch,
     .innerJoin(budgetPeriods, eq(budgetPeriods.id, budgetPools.periodId))
     .leftJoin(ledgerEntries, eq(ledgerEntries.poolId, budgetPools.id))
     .where(and(eq(budgetPools.branchId, branch.id), eq(budgetPeriods.status, "open")))
-    .groupBy(budgetPools.id);
+    .groupBy(budgetPools.id, budgetPeriods.id);
   const committed = pools.reduce((sum, pool) => sum + pool.committed, 0);
   if (committed > 0) {
     return `${branch.name} has open holds of ${formatMoney(committed, currency)} on its budget. Fulfil, cancel or release those gestures first.`;

@@ -4,7 +4,9 @@
 // and the audit chain. Every check but the receipts' hashes is a set-based query, so it stays fast
 // on a large database, and reports at most a few examples.
 import { createHash } from "node:crypto";
-import { sqliteOf, type Db } from "~/utils/database.server";
+import { sql } from "drizzle-orm";
+import { isPostgres, sqliteOf, type Db } from "~/utils/database.server";
+import { queryRow, queryRows } from "~/utils/query.server";
 import { verifyAuditChain, type ChainVerification } from "../core/audit.server";
 import { checkSummaries, describeSummaries, type SummaryProblem } from "./summaries.server";
 
@@ -36,7 +38,7 @@ const LEDGER_RULES: { rule: string; sql: string }[] = [
     rule: "a pool's entries are numbered 1, 2, 3… in the order they were written (pool_seq)",
     sql: `select id from (
             select id, pool_seq, row_number() over (partition by pool_id order by id) as n from ledger_entries
-          ) where pool_seq <> n limit ${EXAMPLES}`,
+          ) as numbered where pool_seq <> n limit ${EXAMPLES}`,
   },
   {
     rule: "a pool's kept totals (pool_totals) equal the sums of its entries",
@@ -93,34 +95,38 @@ const LEDGER_RULES: { rule: string; sql: string }[] = [
 ];
 
 /** The ledger's rules alone (no integrity_check, no audit walk): quick enough after a benchmark on a large file. */
-export function checkLedger(db: Db): IntegrityReport["ledgerProblems"] {
-  const sqlite = sqliteOf(db);
+export async function checkLedger(db: Db): Promise<IntegrityReport["ledgerProblems"]> {
   const problems: IntegrityReport["ledgerProblems"] = [];
-  for (const { rule, sql } of LEDGER_RULES) {
-    const examples = (sqlite.prepare(sql).all() as { id: number }[]).map((row) => row.id);
+  for (const { rule, sql: query } of LEDGER_RULES) {
+    const examples = (await queryRows<{ id: number }>(db, sql.raw(query))).map((row) => row.id);
     if (examples.length > 0) problems.push({ rule, examples });
   }
   return problems;
 }
 
+const RECEIPTS_PER_READ = 50;
+
 /**
  * Every receipt has its bytes (receipt_contents), of the size and SHA-256 recorded when it was
- * uploaded: a file changed or lost after the fact shows here. Reads each receipt once, one at a time.
+ * uploaded: a file changed or lost after the fact shows here. Reads the receipts a few at a time.
  */
-export function checkReceipts(db: Db): IntegrityReport["receiptProblems"] {
-  const sqlite = sqliteOf(db);
+export async function checkReceipts(db: Db): Promise<IntegrityReport["receiptProblems"]> {
   const missing = (
-    sqlite.prepare(`select r.id from gesture_receipts r left join receipt_contents c on c.receipt_id = r.id where c.receipt_id is null limit ${EXAMPLES}`).all() as { id: number }[]
+    await queryRows<{ id: number }>(db, sql.raw(`select r.id from gesture_receipts r left join receipt_contents c on c.receipt_id = r.id where c.receipt_id is null limit ${EXAMPLES}`))
   ).map((r) => r.id);
   const altered: number[] = [];
-  const rows = sqlite.prepare("select r.id, r.size, r.sha256, c.content from gesture_receipts r join receipt_contents c on c.receipt_id = r.id order by r.id").iterate() as Iterable<{
-    id: number;
-    size: number;
-    sha256: string;
-    content: Buffer;
-  }>;
-  for (const row of rows) {
-    if (altered.length < EXAMPLES && (row.content.byteLength !== row.size || createHash("sha256").update(row.content).digest("hex") !== row.sha256)) altered.push(row.id);
+  for (let after = 0; altered.length < EXAMPLES; ) {
+    const rows = await queryRows<{ id: number; size: number; sha256: string; content: Uint8Array }>(
+      db,
+      sql`select r.id, r.size, r.sha256, c.content from gesture_receipts r join receipt_contents c on c.receipt_id = r.id
+          where r.id > ${after} order by r.id limit ${RECEIPTS_PER_READ}`,
+    );
+    for (const row of rows) {
+      const bytes = Buffer.from(row.content);
+      if (altered.length < EXAMPLES && (bytes.byteLength !== row.size || createHash("sha256").update(bytes).digest("hex") !== row.sha256)) altered.push(row.id);
+    }
+    if (rows.length < RECEIPTS_PER_READ) break;
+    after = rows[rows.length - 1]!.id;
   }
   return [
     ...(missing.length > 0 ? [{ rule: "every receipt has its file", examples: missing }] : []),
@@ -128,16 +134,28 @@ export function checkReceipts(db: Db): IntegrityReport["receiptProblems"] {
   ];
 }
 
+/**
+ * The engine's own check of its pages and foreign keys. SQLite: integrity_check and
+ * foreign_key_check. PostgreSQL enforces foreign keys on every write and checksums its pages
+ * itself (its page check, amcheck, is an extension a managed service may not offer): nothing to ask.
+ */
+function engineIntegrity(db: Db): { integrity: string; foreignKeyViolations: number } {
+  if (isPostgres(db)) return { integrity: "ok", foreignKeyViolations: 0 };
+  const sqlite = sqliteOf(db);
+  return {
+    integrity: String(sqlite.pragma("integrity_check", { simple: true })),
+    foreignKeyViolations: (sqlite.pragma("foreign_key_check") as unknown[]).length,
+  };
+}
+
 /** Runs every check; `ok` is true only when all pass. */
 export async function checkDatabase(db: Db): Promise<IntegrityReport> {
-  const sqlite = sqliteOf(db);
-  const integrity = String(sqlite.pragma("integrity_check", { simple: true }));
-  const foreignKeyViolations = (sqlite.pragma("foreign_key_check") as unknown[]).length;
-  const ledgerProblems = checkLedger(db);
+  const { integrity, foreignKeyViolations } = engineIntegrity(db);
+  const ledgerProblems = await checkLedger(db);
   const audit = await verifyAuditChain(db);
-  const summaries = checkSummaries(db);
-  const receiptProblems = checkReceipts(db);
-  const count = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  const summaries = await checkSummaries(db);
+  const receiptProblems = await checkReceipts(db);
+  const count = async (table: string) => (await queryRow<{ n: number }>(db, sql.raw(`select count(*) as n from ${table}`)))!.n;
   return {
     ok: integrity === "ok" && foreignKeyViolations === 0 && ledgerProblems.length === 0 && audit.ok && summaries.length === 0 && receiptProblems.length === 0,
     integrity,
@@ -146,7 +164,13 @@ export async function checkDatabase(db: Db): Promise<IntegrityReport> {
     audit,
     summaries,
     receiptProblems,
-    counts: { pools: count("budget_pools"), ledgerEntries: count("ledger_entries"), holds: count("holds"), auditEvents: count("audit_events"), receipts: count("gesture_receipts") },
+    counts: {
+      pools: await count("budget_pools"),
+      ledgerEntries: await count("ledger_entries"),
+      holds: await count("holds"),
+      auditEvents: await count("audit_events"),
+      receipts: await count("gesture_receipts"),
+    },
   };
 }
 

@@ -4,18 +4,30 @@
 // from the raw rows: `checkSummaries` compares the kept rows with the recomputation (db:check, the
 // scale seed, the property test), and `rebuildSummaries` replaces the kept rows with it (the scale
 // seed, which loads with the keep_* triggers dropped). The recomputations are the migrations'
-// backfills, word for word; 180 days is FOLLOW_UP_DAYS of the return on empathy.
-import { sqliteOf, type Db } from "~/utils/database.server";
+// backfills, word for word; 180 days is FOLLOW_UP_DAYS of the return on empathy. The SQL runs on
+// both engines: what they spell differently comes from rawDialect() (utils/dialect.server.ts).
+import { sql } from "drizzle-orm";
+import { sqliteOf, writeTransaction, type Db } from "~/utils/database.server";
+import { rawDialect } from "~/utils/dialect.server";
+import { execute, queryRows } from "~/utils/query.server";
 
 const EXAMPLES = 5;
 
-/** A signal's follow-up flags computed from the raw rows (the same expressions as the triggers). */
-const SIGNAL_FLAGS = {
-  received_gesture: `EXISTS (SELECT 1 FROM gestures g WHERE g.customer_id = s.customer_id AND g.occasion = s.kind AND g.status IN ('fulfilled', 'closed'))`,
-  later_complaint: `EXISTS (SELECT 1 FROM signals l WHERE l.customer_id = s.customer_id AND l.kind = 'complaint' AND l.occurred_on > s.occurred_on AND l.occurred_on <= date(s.occurred_on, '+180 days'))`,
-  later_detractor: `EXISTS (SELECT 1 FROM signals l WHERE l.customer_id = s.customer_id AND l.kind = 'survey_detractor' AND l.occurred_on > s.occurred_on AND l.occurred_on <= date(s.occurred_on, '+180 days'))`,
-  later_promoter: `EXISTS (SELECT 1 FROM signals l WHERE l.customer_id = s.customer_id AND l.kind = 'survey_promoter' AND l.occurred_on > s.occurred_on AND l.occurred_on <= date(s.occurred_on, '+180 days'))`,
-} as const;
+/** A signal's follow-up flags computed from the raw rows (the same expressions as the triggers), as 0 or 1. */
+function signalFlags() {
+  const { flag, plusDays } = rawDialect();
+  const later = (kind: string) =>
+    flag(`EXISTS (SELECT 1 FROM signals l WHERE l.customer_id = s.customer_id AND l.kind = '${kind}' AND l.occurred_on > s.occurred_on AND l.occurred_on <= ${plusDays("s.occurred_on", 180)})`);
+  return {
+    received_gesture: flag(`EXISTS (SELECT 1 FROM gestures g WHERE g.customer_id = s.customer_id AND g.occasion = s.kind AND g.status IN ('fulfilled', 'closed'))`),
+    later_complaint: later("complaint"),
+    later_detractor: later("survey_detractor"),
+    later_promoter: later("survey_promoter"),
+  };
+}
+
+/** 1 where the condition holds, else 0 (both engines; SQLite's `x IS 1` has no PostgreSQL twin). */
+const countIf = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
 
 type Summary = {
   /** The kept table. */
@@ -27,13 +39,16 @@ type Summary = {
   recompute: string;
 };
 
-export const SUMMARIES: Summary[] = [
+export function summaries(): Summary[] {
+  const { utcMonth } = rawDialect();
+  const SIGNAL_FLAGS = signalFlags();
+  return [
   {
     table: "pool_outcomes",
     keys: ["pool_id", "occasion", "type_id"],
     values: ["fulfilled", "spent", "recorded", "thanked", "positive_feedback", "neutral", "no_response", "negative"],
-    recompute: `SELECT pool_id, occasion, type_id, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(outcome = 'thanked' IS 1),
-        sum(outcome = 'positive_feedback' IS 1), sum(outcome = 'neutral' IS 1), sum(outcome = 'no_response' IS 1), sum(outcome = 'negative' IS 1)
+    recompute: `SELECT pool_id, occasion, type_id, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(${countIf("outcome = 'thanked'")}),
+        sum(${countIf("outcome = 'positive_feedback'")}), sum(${countIf("outcome = 'neutral'")}), sum(${countIf("outcome = 'no_response'")}), sum(${countIf("outcome = 'negative'")})
       FROM gestures WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') GROUP BY 1, 2, 3`,
   },
   {
@@ -41,7 +56,7 @@ export const SUMMARIES: Summary[] = [
     table: "occasion_outcomes",
     keys: ["occasion", "type_id"],
     values: ["fulfilled", "spent", "recorded", "positive"],
-    recompute: `SELECT occasion, type_id, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(outcome IN ('thanked', 'positive_feedback') IS 1)
+    recompute: `SELECT occasion, type_id, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(${countIf("outcome IN ('thanked', 'positive_feedback')")})
       FROM gestures WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') GROUP BY 1, 2`,
   },
   {
@@ -49,13 +64,13 @@ export const SUMMARIES: Summary[] = [
     table: "outcome_groups",
     keys: ["occasion", "type_id", "dimension", "group_key"],
     values: ["fulfilled", "spent", "recorded", "positive"],
-    recompute: `SELECT occasion, type_id, dimension, group_key, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(outcome IN ('thanked', 'positive_feedback') IS 1) FROM (
+    recompute: `SELECT occasion, type_id, dimension, group_key, count(*), coalesce(sum(actual_amount), 0), count(outcome), sum(${countIf("outcome IN ('thanked', 'positive_feedback')")}) FROM (
         SELECT occasion, type_id, 'segment' AS dimension, recipient_segment AS group_key, actual_amount, outcome FROM gestures
         WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') AND recipient_segment IS NOT NULL
         UNION ALL
         SELECT occasion, type_id, 'tenure', recipient_tenure_band, actual_amount, outcome FROM gestures
         WHERE pool_id IS NOT NULL AND status IN ('fulfilled', 'closed') AND recipient_tenure_band IS NOT NULL
-      ) GROUP BY 1, 2, 3, 4`,
+      ) AS g GROUP BY 1, 2, 3, 4`,
   },
   {
     // Recomputed from the raw rows, not from the kept flags: a wrong flag shows here too.
@@ -65,17 +80,17 @@ export const SUMMARIES: Summary[] = [
     recompute: `SELECT branch_id, month, kind, received, count(*), sum(complaint), sum(detractor), sum(promoter) FROM (
         SELECT s.branch_id AS branch_id, substr(s.occurred_on, 1, 7) AS month, s.kind AS kind, ${SIGNAL_FLAGS.received_gesture} AS received,
           ${SIGNAL_FLAGS.later_complaint} AS complaint, ${SIGNAL_FLAGS.later_detractor} AS detractor, ${SIGNAL_FLAGS.later_promoter} AS promoter
-        FROM signals s) GROUP BY 1, 2, 3, 4`,
+        FROM signals s) AS f GROUP BY 1, 2, 3, 4`,
   },
   {
     table: "pool_months",
     keys: ["pool_id", "month"],
     values: ["committed", "spent"],
     recompute: `SELECT pool_id, month, sum(committed), sum(spent) FROM (
-        SELECT pool_id, strftime('%Y-%m', at / 1000, 'unixepoch') AS month, 0 AS committed, -amount AS spent FROM ledger_entries WHERE kind = 'capture'
+        SELECT pool_id, ${utcMonth("at")} AS month, 0 AS committed, -amount AS spent FROM ledger_entries WHERE kind = 'capture'
         UNION ALL
-        SELECT pool_id, strftime('%Y-%m', created_at / 1000, 'unixepoch'), amount, 0 FROM holds WHERE status = 'open'
-      ) GROUP BY 1, 2`,
+        SELECT pool_id, ${utcMonth("created_at")}, amount, 0 FROM holds WHERE status = 'open'
+      ) AS m GROUP BY 1, 2`,
   },
   {
     table: "customer_segments",
@@ -89,7 +104,8 @@ export const SUMMARIES: Summary[] = [
     values: ["customers"],
     recompute: `SELECT branch_id, substr(customer_since, 1, 7), count(*) FROM customers WHERE erased_at IS NULL GROUP BY 1, 2`,
   },
-];
+  ];
+}
 
 export type SummaryProblem = { summary: string; mismatches: number; examples: string[] };
 
@@ -97,32 +113,32 @@ export type SummaryProblem = { summary: string; mismatches: number; examples: st
  * Every kept summary against its recomputation (a row missing on one side counts as zeros), and
  * every signal's kept flags against their definition. Returns what differs, with a few keys.
  */
-export function checkSummaries(db: Db): SummaryProblem[] {
-  const sqlite = sqliteOf(db);
+export async function checkSummaries(db: Db): Promise<SummaryProblem[]> {
   const problems: SummaryProblem[] = [];
-  for (const summary of SUMMARIES) {
+  for (const summary of summaries()) {
     const columns = [...summary.keys, ...summary.values];
     // Rows of zeros are what a kept row becomes when everything it counted left it: the same as no row.
     const nonZero = `NOT (${summary.values.map((v) => `${v} = 0`).join(" AND ")})`;
-    const keyOf = summary.keys.join(" || ':' || ");
+    const keyOf = summary.keys.map((k) => `CAST(${k} AS TEXT)`).join(" || ':' || ");
     // Set differences both ways (sorts, not a join per row), so that it stays quick on a bank's file.
-    const rows = sqlite
-      .prepare(
+    const rows = await queryRows<{ key: string }>(
+      db,
+      sql.raw(
         `WITH r(${columns.join(", ")}) AS (${summary.recompute}),
            kept AS (SELECT ${columns.join(", ")} FROM ${summary.table} WHERE ${nonZero}),
            recomputed AS (SELECT ${columns.join(", ")} FROM r WHERE ${nonZero})
-         SELECT ${keyOf} AS key FROM (SELECT * FROM kept EXCEPT SELECT * FROM recomputed)
+         SELECT ${keyOf} AS key FROM (SELECT * FROM kept EXCEPT SELECT * FROM recomputed) AS only_kept
          UNION
-         SELECT ${keyOf} AS key FROM (SELECT * FROM recomputed EXCEPT SELECT * FROM kept)`,
-      )
-      .pluck()
-      .all() as string[];
-    if (rows.length > 0) problems.push({ summary: summary.table, mismatches: rows.length, examples: rows.slice(0, EXAMPLES) });
+         SELECT ${keyOf} AS key FROM (SELECT * FROM recomputed EXCEPT SELECT * FROM kept) AS only_recomputed`,
+      ),
+    );
+    const keys = rows.map((row) => row.key);
+    if (keys.length > 0) problems.push({ summary: summary.table, mismatches: keys.length, examples: keys.slice(0, EXAMPLES) });
   }
-  const flags = Object.entries(SIGNAL_FLAGS)
+  const flags = Object.entries(signalFlags())
     .map(([column, expression]) => `s.${column} <> ${expression}`)
     .join(" OR ");
-  const wrongFlags = sqlite.prepare(`SELECT s.id FROM signals s WHERE ${flags}`).pluck().all() as number[];
+  const wrongFlags = (await queryRows<{ id: number }>(db, sql.raw(`SELECT s.id AS id FROM signals s WHERE ${flags}`))).map((row) => row.id);
   if (wrongFlags.length > 0) problems.push({ summary: "signals' follow-up flags", mismatches: wrongFlags.length, examples: wrongFlags.slice(0, EXAMPLES).map(String) });
   return problems;
 }
@@ -131,20 +147,23 @@ export function checkSummaries(db: Db): SummaryProblem[] {
  * Replaces every kept summary above (and the signals' flags) with its recomputation:
  * for a database loaded with the keep_* triggers dropped (the scale seed). One transaction.
  */
-export function rebuildSummaries(db: Db) {
-  const sqlite = sqliteOf(db);
-  sqlite.transaction(() => {
-    sqlite.exec(`UPDATE signals AS t SET ${Object.keys(SIGNAL_FLAGS)
-      .map((column) => `${column} = f.${column}`)
-      .join(", ")}
+export async function rebuildSummaries(db: Db): Promise<void> {
+  const SIGNAL_FLAGS = signalFlags();
+  await writeTransaction(db, async (tx) => {
+    await execute(
+      tx,
+      sql.raw(`UPDATE signals AS t SET ${Object.keys(SIGNAL_FLAGS)
+        .map((column) => `${column} = f.${column}`)
+        .join(", ")}
       FROM (SELECT s.id AS id, ${Object.entries(SIGNAL_FLAGS)
         .map(([column, expression]) => `${expression} AS ${column}`)
-        .join(", ")} FROM signals s) AS f WHERE f.id = t.id`);
-    for (const summary of SUMMARIES) {
-      sqlite.exec(`DELETE FROM ${summary.table}`);
-      sqlite.exec(`INSERT INTO ${summary.table} (${[...summary.keys, ...summary.values].join(", ")}) ${summary.recompute}`);
+        .join(", ")} FROM signals s) AS f WHERE f.id = t.id`),
+    );
+    for (const summary of summaries()) {
+      await execute(tx, sql.raw(`DELETE FROM ${summary.table}`));
+      await execute(tx, sql.raw(`INSERT INTO ${summary.table} (${[...summary.keys, ...summary.values].join(", ")}) ${summary.recompute}`));
     }
-  })();
+  });
 }
 
 /** The triggers that keep the summaries of migration 0018, as SQL to drop them and to create them again. */
@@ -153,6 +172,6 @@ export function summaryTriggers(db: Db): { name: string; sql: string }[] {
 }
 
 export function describeSummaries(problems: SummaryProblem[]): string {
-  if (problems.length === 0) return `kept summaries: ok (${SUMMARIES.map((s) => s.table).join(", ")}, signals' follow-up flags)`;
+  if (problems.length === 0) return `kept summaries: ok (${summaries().map((s) => s.table).join(", ")}, signals' follow-up flags)`;
   return ["kept summaries: BROKEN", ...problems.map((p) => `  - ${p.summary}: ${p.mismatches} row(s) differ from a recomputation, e.g. ${p.examples.join(", ")}`)].join("\n");
 }

@@ -90,7 +90,7 @@ function auditConditions(filter: Omit<AuditListFilter, "pageSize">): SQL | undef
   const conditions: SQL[] = [];
   if (filter.action) conditions.push(like(auditEvents.action, `${filter.action.replace(/[\\%_]/g, "")}%`));
   if (filter.entity) conditions.push(eq(auditEvents.entity, filter.entity));
-  if (filter.actorIds) conditions.push(filter.actorIds.length > 0 ? inArray(auditEvents.actorId, filter.actorIds) : sql`0`);
+  if (filter.actorIds) conditions.push(filter.actorIds.length > 0 ? inArray(auditEvents.actorId, filter.actorIds) : sql`1 = 0`);
   if (filter.from) conditions.push(gte(auditEvents.at, filter.from));
   if (filter.until) conditions.push(lt(auditEvents.at, filter.until));
   if (filter.before) conditions.push(lt(auditEvents.id, filter.before));

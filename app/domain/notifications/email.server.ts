@@ -10,6 +10,7 @@ import { createTransport } from "nodemailer";
 import type { Logger } from "pino";
 import { emailOutbox, notifications, type NotificationKind } from "../../../db/schema";
 import type { Db } from "~/utils/db.server";
+import { least } from "~/utils/dialect.server";
 import { EMAIL_LINK_PREFIX } from "./notifications.server";
 
 export type OutgoingEmail = { to: string; subject: string; text: string; html?: string };
@@ -139,7 +140,7 @@ export async function sendPendingEmails(
       and(
         eq(emailOutbox.status, "pending"),
         // created + backoff × (2^attempts − 1): the sum of the delays before this attempt.
-        sql`${emailOutbox.createdAt} + ${EMAIL_BACKOFF_MS} * ((1 << min(${emailOutbox.attempts}, 20)) - 1) <= ${now.getTime()}`,
+        sql`${emailOutbox.createdAt} + ${EMAIL_BACKOFF_MS} * ((1 << ${least(emailOutbox.attempts, 20)}) - 1) <= ${now.getTime()}`,
       ),
     )
     .orderBy(asc(emailOutbox.id))

@@ -9,6 +9,7 @@ import { addDays, addMonths } from "../core/dates";
 import { TENURE_BANDS, yearsBefore } from "../customers/tenure";
 import type { ReportRange, ReportScope } from "./report-filter.server";
 import type { DbOrTx } from "~/utils/db.server";
+import { indexedBy } from "~/utils/dialect.server";
 import { queryRows, queryRow } from "~/utils/query.server";
 
 export const FAIRNESS_LIMITS = {
@@ -51,7 +52,7 @@ const RECEIVED = sql`g.status in ('approved', 'needs_reapproval', 'fulfilled', '
 function scopeOf(scope: ReportScope, column: SQL): SQL {
   if (scope.branchId !== null) return sql`${column} = ${scope.branchId}`;
   if (scope.region !== null) return sql`${column} in (select id from branches where region = ${scope.region})`;
-  return sql`1`;
+  return sql`1 = 1`;
 }
 
 /** The tenure band of a customer as of a date, as SQL over customer_since (ISO dates compare as text). */
@@ -74,7 +75,7 @@ async function tenureBase(db: DbOrTx, scope: ReportScope, asOf: string, total: n
     const boundaryMonth = await queryRow<{ n: number }>(
       db,
       sql`
-      select count(*) as n from customers c indexed by customers_since_idx
+      select count(*) as n from customers c ${indexedBy("customers_since_idx")}
       where c.erased_at is null and c.customer_since > ${boundary} and c.customer_since < ${nextMonth} and ${scopeOf(scope, sql`c.branch_id`)}`,
     );
     return (kept?.n ?? 0) + (boundaryMonth?.n ?? 0);
@@ -114,17 +115,17 @@ export async function fairnessReport(db: DbOrTx, input: { scope: ReportScope; ra
   const perCustomer = await queryRows<PerCustomer & { band: string }>(
     db,
     sql`
-    select g.proposer_id as proposerId, g.branch_id as branchId, g.customer_id as customerId, c.segment as segment,
+    select g.proposer_id as "proposerId", g.branch_id as "branchId", g.customer_id as "customerId", c.segment as segment,
       ${tenureBand(asOf)} as band, count(*) as n
-    from gestures g indexed by gestures_submitted_idx join customers c on c.id = g.customer_id
-    where ${period} group by g.proposer_id, g.branch_id, g.customer_id`,
+    from gestures g ${indexedBy("gestures_submitted_idx")} join customers c on c.id = g.customer_id
+    where ${period} group by g.proposer_id, g.branch_id, g.customer_id, c.id`,
   );
   // The customer base from the kept counts (migration 0018): customers by branch and segment, and by
   // branch and starting month, so that it costs rows per branch, not per customer.
   const base = await queryRows<{ branchId: number; segment: string; n: number }>(
     db,
     sql`
-    select c.branch_id as branchId, c.segment as segment, c.customers as n from customer_segments c where ${scopeOf(scope, sql`c.branch_id`)} and c.customers <> 0`,
+    select c.branch_id as "branchId", c.segment as segment, c.customers as n from customer_segments c where ${scopeOf(scope, sql`c.branch_id`)} and c.customers <> 0`,
   );
   const sum = <Row extends { n: number }>(rows: Row[], keyOf: (row: Row) => string | number) => {
     const totals = new Map<string, number>();

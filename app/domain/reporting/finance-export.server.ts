@@ -10,6 +10,7 @@ import type { CsvColumn } from "../core/csv-export.server";
 import { moneyInputText } from "../core/money";
 import type { ReportRange, ReportScope } from "./report-filter.server";
 import type { DbOrTx } from "~/utils/db.server";
+import { indexedBy } from "~/utils/dialect.server";
 import { queryRows } from "~/utils/query.server";
 
 export type ExportKey = { at: number; id: number };
@@ -17,10 +18,10 @@ export type ExportKey = { at: number; id: number };
 function scopeCondition(scope: ReportScope, branchColumn: SQL): SQL {
   if (scope.branchId !== null) return sql`${branchColumn} = ${scope.branchId}`;
   if (scope.region !== null) return sql`${branchColumn} in (select id from branches where region = ${scope.region})`;
-  return sql`1`;
+  return sql`1 = 1`;
 }
 
-const afterCondition = (after: ExportKey | null, atColumn: SQL, idColumn: SQL) => (after ? sql`(${atColumn}, ${idColumn}) > (${after.at}, ${after.id})` : sql`1`);
+const afterCondition = (after: ExportKey | null, atColumn: SQL, idColumn: SQL) => (after ? sql`(${atColumn}, ${idColumn}) > (${after.at}, ${after.id})` : sql`1 = 1`);
 
 export type GestureExportRow = {
   id: number;
@@ -81,7 +82,7 @@ async function exportNames(db: DbOrTx) {
         const rows = await queryRows<{ id: number; branchId: number; periodStartsOn: string }>(
           db,
           sql`
-          select p.id as id, p.branch_id as branchId, pe.starts_on as periodStartsOn from budget_pools p join budget_periods pe on pe.id = p.period_id
+          select p.id as id, p.branch_id as "branchId", pe.starts_on as "periodStartsOn" from budget_pools p join budget_periods pe on pe.id = p.period_id
           where p.id in (${inList(wanted.slice(i, i + 500))})`,
         );
         for (const p of rows) pools.set(p.id, { branchId: p.branchId, periodStartsOn: p.periodStartsOn });
@@ -103,11 +104,11 @@ export async function gestureExportReader(db: DbOrTx, input: { scope: ReportScop
     const rows = await queryRows<GestureExportBase>(
       db,
       sql`
-      select g.id as id, g.submitted_at as submittedAt, g.status as status, g.branch_id as branchId, c.crm_ref as customerRef,
-        g.proposer_id as proposerId, g.occasion as occasion, g.type_id as typeId, g.delivery_method as deliveryMethod,
-        g.requested_amount as requestedAmount, g.approved_amount as approvedAmount, g.actual_amount as actualAmount,
-        g.vendor as vendor, g.fulfilled_on as fulfilledOn, g.outcome as outcome, g.approved_at as approvedAt, g.decided_at as decidedAt
-      from gestures g indexed by gestures_submitted_idx
+      select g.id as id, g.submitted_at as "submittedAt", g.status as status, g.branch_id as "branchId", c.crm_ref as "customerRef",
+        g.proposer_id as "proposerId", g.occasion as occasion, g.type_id as "typeId", g.delivery_method as "deliveryMethod",
+        g.requested_amount as "requestedAmount", g.approved_amount as "approvedAmount", g.actual_amount as "actualAmount",
+        g.vendor as vendor, g.fulfilled_on as "fulfilledOn", g.outcome as outcome, g.approved_at as "approvedAt", g.decided_at as "decidedAt"
+      from gestures g ${indexedBy("gestures_submitted_idx")}
       join customers c on c.id = g.customer_id
       where g.submitted_at >= ${range.from.getTime()} and g.submitted_at < ${range.until.getTime()}
         and ${afterCondition(after, sql`g.submitted_at`, sql`g.id`)}
@@ -179,12 +180,12 @@ export async function ledgerExportReader(db: DbOrTx, input: { scope: ReportScope
     const rows = await queryRows<LedgerExportBase>(
       db,
       sql`
-      select e.id as id, e.at as at, e.kind as kind, e.pool_id as poolId, e.amount as amount, e.balance_after as balanceAfter,
-        e.hold_id as holdId, e.gesture_id as gestureId, e.actor_id as actorId, e.memo as memo
-      from ledger_entries e indexed by ledger_entries_at_idx
+      select e.id as id, e.at as at, e.kind as kind, e.pool_id as "poolId", e.amount as amount, e.balance_after as "balanceAfter",
+        e.hold_id as "holdId", e.gesture_id as "gestureId", e.actor_id as "actorId", e.memo as memo
+      from ledger_entries e ${indexedBy("ledger_entries_at_idx")}
       where e.at >= ${range.from.getTime()} and e.at < ${range.until.getTime()}
         and ${afterCondition(after, sql`e.at`, sql`e.id`)}
-        and ${scope.branchId === null && scope.region === null ? sql`1` : sql`e.pool_id in (select id from budget_pools where ${scopeCondition(scope, sql`branch_id`)})`}
+        and ${scope.branchId === null && scope.region === null ? sql`1 = 1` : sql`e.pool_id in (select id from budget_pools where ${scopeCondition(scope, sql`branch_id`)})`}
       order by e.at, e.id
       limit ${limit}`,
     );

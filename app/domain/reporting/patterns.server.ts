@@ -15,6 +15,7 @@ import { DomainError } from "../core/errors";
 import { formatMoney } from "../core/money";
 import type { Quarter } from "./report-filter.server";
 import { type DbOrTx, writeTransaction } from "~/utils/db.server";
+import { indexedBy, joinedList } from "~/utils/dialect.server";
 import { returnedRow, firstRow, queryRows } from "~/utils/query.server";
 
 export const FLAG_RULES = ["split_proposer", "split_customer", "repeat_customer", "peer_outlier", "approver_rate"] as const;
@@ -105,30 +106,30 @@ export function splitClusters(rows: SplitRow[], windowMs: number): { subjectId: 
  * one, so there the filter only adds work and is left out.
  */
 const ONLY_SUBJECTS_AT_THRESHOLD = (windowed: SQL) => sql`, windowed as materialized (${windowed})
-    select id, subjectId, at, amount, threshold, windowSum, windowCount from windowed
-    where subjectId in (select subjectId from windowed where windowCount >= 2 and windowSum >= threshold)
-    order by subjectId, at, id`;
+    select id, "subjectId", at, amount, threshold, "windowSum", "windowCount" from windowed
+    where "subjectId" in (select "subjectId" from windowed where "windowCount" >= 2 and "windowSum" >= threshold)
+    order by "subjectId", at, id`;
 
 async function splitFlags(db: DbOrTx, quarter: Quarter, by: "proposer" | "customer", currency: string): Promise<Flag[]> {
   const windowMs = PATTERN_LIMITS.splitWindowDays * DAY_MS;
   const subject = by === "proposer" ? sql`g.proposer_id` : sql`g.customer_id`;
   // Each gesture under its branch's threshold, with the sum and count of the same subject's gestures
   // under the threshold in the 7 days up to it (a window over the index range of the quarter).
-  const windowed = sql`select id, subjectId, at, amount, threshold,
-        sum(amount) over w as windowSum, count(*) over w as windowCount
-      from candidates where amount < threshold and ${by === "proposer" ? sql`amount * 2 >= threshold` : sql`1`}
-      window w as (partition by subjectId order by at range between ${windowMs} preceding and current row)`;
+  const windowed = sql`select id, "subjectId", at, amount, threshold,
+        sum(amount) over w as "windowSum", count(*) over w as "windowCount"
+      from candidates where amount < threshold and ${by === "proposer" ? sql`amount * 2 >= threshold` : sql`1 = 1`}
+      window w as (partition by "subjectId" order by at range between ${sql.raw(String(windowMs))} preceding and current row)`;
   const rows = await queryRows<SplitRow>(
     db,
     sql`
     with candidates as (
-      select g.id as id, ${subject} as subjectId, g.submitted_at as at, g.requested_amount as amount,
+      select g.id as id, ${subject} as "subjectId", g.submitted_at as at, g.requested_amount as amount,
         coalesce(o.second_approval_threshold, d.second_approval_threshold) as threshold
-      from gestures g indexed by gestures_submitted_idx
+      from gestures g ${indexedBy("gestures_submitted_idx")}
       join policy_defaults d on d.id = 1
       left join branch_policy_overrides o on o.branch_id = g.branch_id
       where g.submitted_at >= ${quarter.from.getTime() - windowMs} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
-    )${by === "customer" ? ONLY_SUBJECTS_AT_THRESHOLD(windowed) : sql` ${windowed} order by subjectId, at, id`}`,
+    )${by === "customer" ? ONLY_SUBJECTS_AT_THRESHOLD(windowed) : sql` ${windowed} order by "subjectId", at, id`}`,
   );
   const clusters = splitClusters(rows, windowMs).filter((c) => c.members[c.members.length - 1]!.at >= quarter.from.getTime());
   const names =
@@ -160,11 +161,11 @@ async function repeatCustomerFlags(db: DbOrTx, quarter: Quarter): Promise<Flag[]
   const rows = await queryRows<{ customerId: number; branchCount: number; ids: string; branchNames: string; lastAt: number }>(
     db,
     sql`
-    select g.customer_id as customerId, count(distinct g.branch_id) as branchCount, group_concat(g.id) as ids,
-      (select group_concat(name, ', ') from branches where id in (select distinct g2.branch_id from gestures g2 where g2.customer_id = g.customer_id
-        and g2.submitted_at >= ${quarter.from.getTime()} and g2.submitted_at < ${quarter.until.getTime()})) as branchNames,
-      max(g.submitted_at) as lastAt
-    from gestures g indexed by gestures_submitted_idx
+    select g.customer_id as "customerId", count(distinct g.branch_id) as "branchCount", ${joinedList(sql`g.id`)} as ids,
+      (select ${joinedList(sql`name`, { separator: ", " })} from branches where id in (select distinct g2.branch_id from gestures g2 where g2.customer_id = g.customer_id
+        and g2.submitted_at >= ${quarter.from.getTime()} and g2.submitted_at < ${quarter.until.getTime()})) as "branchNames",
+      max(g.submitted_at) as "lastAt"
+    from gestures g ${indexedBy("gestures_submitted_idx")}
     where g.submitted_at >= ${quarter.from.getTime()} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
     group by g.customer_id having count(distinct g.branch_id) >= 2`,
   );
@@ -224,10 +225,10 @@ async function peerOutlierFlags(db: DbOrTx, quarter: Quarter, currency: string):
   const rows = await queryRows<PeerRow & { ids: string; lastAt: number; branchName: string }>(
     db,
     sql`
-    select g.branch_id as branchId, g.proposer_id as proposerId, count(*) as gestures,
-      sum(coalesce(g.actual_amount, g.approved_amount, g.requested_amount)) as spend, group_concat(g.id) as ids, max(g.submitted_at) as lastAt,
-      (select name from branches where id = g.branch_id) as branchName
-    from gestures g indexed by gestures_submitted_idx
+    select g.branch_id as "branchId", g.proposer_id as "proposerId", count(*) as gestures,
+      sum(coalesce(g.actual_amount, g.approved_amount, g.requested_amount)) as spend, ${joinedList(sql`g.id`)} as ids, max(g.submitted_at) as "lastAt",
+      (select name from branches where id = g.branch_id) as "branchName"
+    from gestures g ${indexedBy("gestures_submitted_idx")}
     where g.submitted_at >= ${quarter.from.getTime()} and g.submitted_at < ${quarter.until.getTime()} and ${COUNTED}
     group by g.branch_id, g.proposer_id`,
   );
@@ -282,9 +283,9 @@ async function approverRateFlags(db: DbOrTx, quarter: Quarter): Promise<Flag[]> 
   const rows = await queryRows<ApprovalPairRow & { ids: string; lastAt: number }>(
     db,
     sql`
-    select d.approver_id as approverId, g.proposer_id as proposerId, count(*) as decisions,
-      sum(d.decision = 'approve') as approvals, group_concat(distinct g.id) as ids, max(d.at) as lastAt
-    from gesture_decisions d indexed by gesture_decisions_at_idx
+    select d.approver_id as "approverId", g.proposer_id as "proposerId", count(*) as decisions,
+      sum(case when d.decision = 'approve' then 1 else 0 end) as approvals, ${joinedList(sql`g.id`, { distinct: true })} as ids, max(d.at) as "lastAt"
+    from gesture_decisions d ${indexedBy("gesture_decisions_at_idx")}
     join gestures g on g.id = d.gesture_id
     where d.at >= ${quarter.from.getTime()} and d.at < ${quarter.until.getTime()} and d.level = 'manager'
     group by d.approver_id, g.proposer_id`,

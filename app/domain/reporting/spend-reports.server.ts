@@ -13,6 +13,7 @@ import { getOrganisation } from "../core/organisation.server";
 import { addMonths, startOfLocalDay } from "../core/dates";
 import type { ReportScope } from "./report-filter.server";
 import { LATER_SIGNALS, POSITIVE_OUTCOMES } from "./spend-reports";
+import { indexedBy } from "~/utils/dialect.server";
 import { firstRow, queryRows, queryRow } from "~/utils/query.server";
 
 export type ReportBranch = { id: number; code: string; name: string; region: string };
@@ -88,7 +89,7 @@ export async function spendDashboard(db: DbOrTx, scope: ReportScope, period: Per
       from pool_spend_by_type s
       ${join}
       where s.pool_id in ${pools}
-      group by 1
+      group by 1, 2
       having sum(s.committed) <> 0 or sum(s.spent) <> 0 or sum(s.gestures) <> 0
       order by spent desc, committed desc, label`,
     );
@@ -141,9 +142,9 @@ export async function spendDashboard(db: DbOrTx, scope: ReportScope, period: Per
       db,
       sql`
       select
-        (select coalesce(sum(h.amount), 0) from holds h indexed by holds_open_created_idx
+        (select coalesce(sum(h.amount), 0) from holds h ${indexedBy("holds_open_created_idx")}
           where h.status = 'open' and h.created_at >= ${from} and h.created_at < ${until} and h.pool_id in ${pools}) as committed,
-        (select coalesce(-sum(le.amount), 0) from ledger_entries le indexed by ledger_entries_at_idx
+        (select coalesce(-sum(le.amount), 0) from ledger_entries le ${indexedBy("ledger_entries_at_idx")}
           where le.at >= ${from} and le.at < ${until} and le.kind = 'capture' and le.pool_id in ${pools}) as spent`,
     ))!;
     if (moved.committed !== 0) {
@@ -220,7 +221,7 @@ export async function outcomeReport(db: DbOrTx, scope: ReportScope, period: Peri
         sum(o.recorded) as recorded, sum(${positive}) as positive, ${outcomeColumns}
       from pool_outcomes o ${join}
       where o.pool_id in ${pools}
-      group by 1 having sum(o.fulfilled) > 0 order by spent desc, label`,
+      group by 1, 2 having sum(o.fulfilled) > 0 order by spent desc, label`,
     );
   const shape = (r: Raw): OutcomeRow => ({
     label: r.label ?? "",
@@ -300,7 +301,7 @@ export async function branchSpend(db: DbOrTx, branchId: number, period: PeriodSu
   const from = startOfLocalDay(period.startsOn, timeZone);
   const to = startOfLocalDay(period.endsOn, timeZone);
   const when = sql<number>`coalesce(${gestures.submittedAt}, ${gestures.createdAt})`;
-  const inPeriod = or(pool ? eq(gestures.poolId, pool.id) : sql`0`, and(isNull(gestures.poolId), sql`${when} >= ${from.getTime()}`, sql`${when} < ${to.getTime()}`));
+  const inPeriod = or(pool ? eq(gestures.poolId, pool.id) : sql`1 = 0`, and(isNull(gestures.poolId), sql`${when} >= ${from.getTime()}`, sql`${when} < ${to.getTime()}`));
   const where = and(
     eq(gestures.branchId, branchId),
     inPeriod,

@@ -64,7 +64,7 @@ describe("the policy's alert thresholds", () => {
       expect(problems).toEqual([{ key: "budgetAlertSecondPercent", message: expect.stringContaining("above the first budget alert (80%)") }]);
       expect(policyProblems({ ...branchPolicy, budgetAlertFirstPercent: 80, budgetAlertSecondPercent: 0, budgetAlertFinancePercent: 90 })).toEqual([]);
     } finally {
-      closeDatabase(db);
+      await closeDatabase(db);
     }
   });
 });
@@ -147,7 +147,7 @@ describe("raising alerts on a real pool", () => {
           { minLength: 1, maxLength: 25 },
         ),
         async (operations) => {
-          closeDatabase(db);
+          await closeDatabase(db);
           db = createTestDatabase();
           const { pool, managers, financeUser, finance } = await poolWithPeople(10_000);
           const open: { holdId: number; amount: number }[] = [];

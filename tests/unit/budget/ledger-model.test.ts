@@ -1,11 +1,11 @@
 // Model-based property test of the ledger: random sequences of allocate, adjust, hold, release,
 // capture, open-next-period, close and replays (the same idempotency key again, with the same or a
 // different amount) run against the real domain functions on a real SQLite database and against a
-// plain model. After every step the outcomes and balances must agree, and the invariants hold:
-// available ≥ 0, each hold resolved at most once, the sum of a pool's entries equals its balance,
-// no open hold on a closed pool.
+// plain model (on the PostgreSQL run, each sequence in its own copy of the template database). After
+// every step the outcomes and balances must agree, and the invariants hold: available ≥ 0, each hold
+// resolved at most once, the sum of a pool's entries equals its balance, no open hold on a closed pool.
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { branches, budgetPools, holds, organisation, users, type UnspentBalanceRule } from "../../../db/schema";
@@ -16,10 +16,14 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "../../../db/schema";
 import { openDatabase, sqliteOf, type Db } from "~/utils/db.server";
-import { firstRow } from "~/utils/query.server";
+import { firstRow, queryRow, queryRows } from "~/utils/query.server";
+import { closeDatabase, createTestDatabase } from "../../support/database";
+import { postgresAdminUrl } from "../../support/postgres-databases";
 import { eachInSeries } from "~/utils/in-series";
 
-export const RUNS = Number(process.env.LEDGER_MODEL_RUNS ?? 1_000);
+const onPostgres = postgresAdminUrl() !== undefined;
+// On PostgreSQL every sequence creates and drops a database (tens of milliseconds each): fewer runs.
+export const RUNS = Number(process.env.LEDGER_MODEL_RUNS ?? (onPostgres ? 200 : 1_000));
 const NOV = new Date("2026-11-10T15:00:00Z"); // inside Q4 2026 (period 1)
 const JAN = new Date("2027-01-04T15:00:00Z"); // Q4 2026 has ended; Q1 2027 (period 2) is current
 const BRANCHES = 2;
@@ -57,9 +61,10 @@ async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } 
 }
 
 async function expectUnchanged(real: Real, run: () => Promise<void>) {
-  const before = sqliteOf(real.db).prepare("select count(*) n from ledger_entries").get();
+  const count = () => queryRow(real.db, sql`select count(*) as n from ledger_entries`);
+  const before = await count();
   await run();
-  expect(sqliteOf(real.db).prepare("select count(*) n from ledger_entries").get()).toEqual(before);
+  expect(await count()).toEqual(before);
 }
 
 let stepsChecked = 0;
@@ -67,16 +72,14 @@ let stepsChecked = 0;
 /** Compares every pool and hold with the model and checks the invariants. */
 async function checkInvariants(m: Model, real: Real) {
   stepsChecked++;
-  const sqlite = sqliteOf(real.db);
   const sums = new Map(
     (
-      sqlite
-        .prepare(
-          `select pool_id as poolId, sum(amount) as total, min(balance_after) as lowest,
+      await queryRows<{ poolId: number; total: number; lowest: number; last: number }>(
+        real.db,
+        sql`select pool_id as "poolId", sum(amount) as total, min(balance_after) as lowest,
              (select e2.balance_after from ledger_entries e2 where e2.pool_id = e.pool_id order by e2.id desc limit 1) as last
            from ledger_entries e group by pool_id`,
-        )
-        .all() as { poolId: number; total: number; lowest: number; last: number }[]
+      )
     ).map((row) => [row.poolId, row]),
   );
   await eachInSeries(real.poolIds, async (poolId, index) => {
@@ -97,15 +100,16 @@ async function checkInvariants(m: Model, real: Real) {
     expect(entries.last).toBe(balance.available);
   });
   // Each hold has the model's status, and at most one hold, release and capture entry.
-  const statuses = new Map((sqlite.prepare("select id, status from holds").all() as { id: number; status: string }[]).map((h) => [h.id, h.status]));
+  const statuses = new Map((await queryRows<{ id: number; status: string }>(real.db, sql`select id, status from holds`)).map((h) => [h.id, h.status]));
   expect(statuses.size).toBe(m.holds.length);
   for (const hold of m.holds) expect(statuses.get(hold.dbId)).toBe(hold.status);
-  const resolvedTwice = sqlite.prepare("select hold_id from ledger_entries where hold_id is not null group by hold_id, kind having count(*) > 1").all();
+  const resolvedTwice = await queryRows(real.db, sql`select hold_id from ledger_entries where hold_id is not null group by hold_id, kind having count(*) > 1`);
   expect(resolvedTwice).toEqual([]);
   // No open hold on a closed pool.
-  const openOnClosed = sqlite
-    .prepare("select h.id from holds h join budget_pools p on p.id = h.pool_id join budget_periods bp on bp.id = p.period_id where bp.status = 'closed' and h.status = 'open'")
-    .all();
+  const openOnClosed = await queryRows(
+    real.db,
+    sql`select h.id from holds h join budget_pools p on p.id = h.pool_id join budget_periods bp on bp.id = p.period_id where bp.status = 'closed' and h.status = 'open'`,
+  );
   expect(openOnClosed).toEqual([]);
 }
 
@@ -326,21 +330,36 @@ const commands = [
   fc.tuple(fc.nat(), fc.boolean()).map(([n, d]) => new Replay(n, d)),
 ];
 
-/** A migrated database with the organisation, a finance user and the branches, copied for each run. */
-const template = (async () => {
-  const db = openDatabase(":memory:");
+async function addOrganisation(db: Db) {
   await db.insert(organisation).values({ id: 1, name: "Model Bank", currency: "USD", timeZone: "America/New_York" });
   await db.insert(users).values({ email: "finance@model.test", name: "Finance", role: "finance", passwordHash: "-" });
   for (let i = 0; i < BRANCHES; i++) await db.insert(branches).values({ code: `M${i}`, name: `Model ${i}`, region: "R" });
-  const image = sqliteOf(db).serialize();
-  sqliteOf(db).close();
-  return image;
-})();
+}
 
-async function setup(initial: number[], rule: UnspentBalanceRule): Promise<{ model: Model; real: Real }> {
+/** On SQLite: a migrated database with the organisation, a finance user and the branches, copied for each run. */
+const template = onPostgres
+  ? undefined
+  : (async () => {
+      const db = openDatabase(":memory:");
+      await addOrganisation(db);
+      const image = sqliteOf(db).serialize();
+      sqliteOf(db).close();
+      return image;
+    })();
+
+async function freshDatabase(): Promise<Db> {
+  if (!template) {
+    const db = createTestDatabase();
+    await addOrganisation(db);
+    return db;
+  }
   const sqlite = new Database(await template);
   sqlite.pragma("foreign_keys = ON");
-  const db = drizzle(sqlite, { schema });
+  return drizzle(sqlite, { schema });
+}
+
+async function setup(initial: number[], rule: UnspentBalanceRule): Promise<{ model: Model; real: Real }> {
+  const db = await freshDatabase();
   await db.update(organisation).set({ unspentBalanceRule: rule });
   const finance: FinanceActor = { id: (await firstRow(db.select().from(users).limit(1)))!.id, role: "finance" };
   const branchIds = (await db.select({ id: branches.id }).from(branches).orderBy(branches.id)).map((b) => b.id);
@@ -374,7 +393,7 @@ describe("ledger model", () => {
             await fc.asyncModelRun(() => ({ model, real }), cmds);
             runs++;
           } finally {
-            sqliteOf(real.db).close();
+            await closeDatabase(real.db);
           }
         },
       ),

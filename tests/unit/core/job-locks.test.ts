@@ -9,8 +9,9 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { jobLocks } from "../../../db/schema";
 import { acquireJobLock, JOB_LEASE_MS, releaseJobLock, renewJobLock } from "~/domain/core/job-locks.server";
-import { openDatabase, sqliteOf, type Db } from "~/utils/db.server";
+import { openDatabase, type Db } from "~/utils/db.server";
 import { closeDatabase, createTestDatabase } from "../../support/database";
+import { copyOfTemplate, postgresAdminUrl } from "../../support/postgres-databases";
 import { firstRow } from "~/utils/query.server";
 
 let db: Db;
@@ -96,8 +97,12 @@ function startWorker(file: string, args: string[]) {
 describe("the jobs' lock between processes", () => {
   it("four processes competing for three seconds never hold it at the same time", { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "empathy-fund-job-lock-"));
-    const file = join(dir, "locks.sqlite");
-    sqliteOf(openDatabase(file)).close();
+    // The database every worker opens: a migrated SQLite file, or on the PostgreSQL run a copy of the template.
+    const adminUrl = postgresAdminUrl();
+    const copy = adminUrl ? copyOfTemplate(adminUrl) : undefined;
+    const file = copy ? copy.url : join(dir, "locks.sqlite");
+    if (copy) await copy.created;
+    else await closeDatabase(openDatabase(file));
     const startFile = join(dir, "go");
     const logFile = join(dir, "held.log");
     const workers = Array.from({ length: 4 }, () => startWorker(file, ["3", "40", startFile, logFile]));

@@ -105,13 +105,13 @@ describe("receipts in the database", () => {
 
   it("db:check finds a receipt whose bytes were altered after upload, and one whose bytes are gone", async () => {
     const receipt = await fulfilledWith(PDF);
-    expect(checkReceipts(db)).toEqual([]);
+    expect(await checkReceipts(db)).toEqual([]);
     const altered = Buffer.from(PDF);
     altered[5] = 0x39;
     await db.update(receiptContents).set({ content: altered }).where(eq(receiptContents.receiptId, receipt.id));
-    expect(checkReceipts(db)).toEqual([{ rule: "a receipt's file has the size and SHA-256 recorded at upload", examples: [receipt.id] }]);
+    expect(await checkReceipts(db)).toEqual([{ rule: "a receipt's file has the size and SHA-256 recorded at upload", examples: [receipt.id] }]);
     await db.delete(receiptContents);
-    expect(checkReceipts(db)).toEqual([{ rule: "every receipt has its file", examples: [receipt.id] }]);
+    expect(await checkReceipts(db)).toEqual([{ rule: "every receipt has its file", examples: [receipt.id] }]);
   });
 
   it("moves the receipts of an older database in from their files, once, refusing a file whose hash differs", async () => {

@@ -57,7 +57,7 @@ describe("second factor: the organisation's setting", () => {
     const fresh = createTestDatabase();
     await fresh.insert(organisation).values({ id: 1, name: "New Bank", currency: "EUR", timeZone: "Europe/Zurich" });
     expect((await firstRow(fresh.select().from(organisation).limit(1)))!.secondFactorRequired).toBe(true);
-    closeDatabase(fresh);
+    await closeDatabase(fresh);
   });
 });
 

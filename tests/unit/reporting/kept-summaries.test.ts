@@ -3,7 +3,7 @@
 // cancellation, outcomes, signals noted and corrected, customers added, moved and erased, budget
 // adjustments. Writes go through the domain functions; a write they refuse changes nothing.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { customers, gestures, OUTCOMES, signals, SEGMENTS, type Occasion } from "../../../db/schema";
@@ -19,11 +19,10 @@ import { cancelGesture, decideReapproval, fulfilGesture, recordOutcome } from "~
 import { FOLLOW_UP_DAYS } from "~/domain/reporting/spend-reports";
 import { outcomeReport, spendDashboard } from "~/domain/reporting/spend-reports.server";
 import { findPeriod } from "~/domain/budget/budget-periods.server";
-import { sqliteOf } from "~/utils/database.server";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createCustomer, createUser } from "../../support/factories";
 import { actorOf, propose, setupGestures, typeId } from "../../support/gesture-setup";
-import { firstRow } from "~/utils/query.server";
+import { execute, firstRow } from "~/utils/query.server";
 
 const NOW = new Date("2026-03-02T15:00:00Z");
 const TZ = "America/New_York";
@@ -184,10 +183,10 @@ describe("kept report summaries", () => {
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 40 }), async (commands) => {
         const { db } = await replay(commands);
         try {
-          expect(checkSummaries(db)).toEqual([]);
-          expect(checkLedger(db)).toEqual([]);
+          expect(await checkSummaries(db)).toEqual([]);
+          expect(await checkLedger(db)).toEqual([]);
         } finally {
-          closeDatabase(db);
+          await closeDatabase(db);
         }
       }),
       {
@@ -241,17 +240,17 @@ describe("kept report summaries", () => {
       const scope = { branchId: null, region: null };
       const period = await findPeriod(db, s.periodId);
       const kept = await outcomeReport(db, scope, period);
-      rebuildSummaries(db);
+      await rebuildSummaries(db);
       expect(await outcomeReport(db, scope, period)).toEqual(kept);
       // A kept row that drifted from the gestures is named by the check.
-      sqliteOf(db).exec("INSERT INTO pool_outcomes (pool_id, occasion, type_id, fulfilled) VALUES (" + s.pools[0]!.id + ", 'other', 0, 1)");
+      await execute(db, sql`INSERT INTO pool_outcomes (pool_id, occasion, type_id, fulfilled) VALUES (${s.pools[0]!.id}, 'other', 0, 1)`);
       // occasion_outcomes follows pool_outcomes by its triggers, so the drift shows in both.
-      expect(checkSummaries(db)).toEqual([
+      expect(await checkSummaries(db)).toEqual([
         { summary: "pool_outcomes", mismatches: 1, examples: [`${s.pools[0]!.id}:other:0`] },
         { summary: "occasion_outcomes", mismatches: 1, examples: ["other:0"] },
       ]);
     } finally {
-      closeDatabase(db);
+      await closeDatabase(db);
     }
   });
 
@@ -275,9 +274,9 @@ describe("kept report summaries", () => {
         { month: "2026-02", committed: 0, spent: 2_500 },
         { month: "2026-03", committed: 0, spent: 0 },
       ]);
-      expect(checkSummaries(db)).toEqual([]);
+      expect(await checkSummaries(db)).toEqual([]);
     } finally {
-      closeDatabase(db);
+      await closeDatabase(db);
     }
   });
 

@@ -4,6 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { branches } from "../../../db/schema";
 import { writeTransaction, type Db } from "~/utils/db.server";
 import { closeDatabase, createTestDatabase } from "../../support/database";
+import { postgresAdminUrl } from "../../support/postgres-databases";
+
+const onPostgres = postgresAdminUrl() !== undefined;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let db: Db;
@@ -47,15 +50,19 @@ describe("writeTransaction", () => {
     expect(await codes()).toEqual(["C", "D"]);
   });
 
-  it("a write from outside an open transaction is refused, and the transaction still commits alone", async () => {
+  it("a write from outside an open transaction never lands inside it: refused on SQLite (one connection), committed alone on PostgreSQL (another)", async () => {
     const writing = writeTransaction(db, async (tx) => {
       await tx.insert(branches).values(branch("E"));
       await pause(30);
+      throw new Error("refused halfway");
     });
     await pause(5);
-    await expect(db.insert(branches).values(branch("X"))).rejects.toThrow(/outside writeTransaction/);
-    await writing;
-    expect(await codes()).toEqual(["E"]);
+    const outside = db.insert(branches).values(branch("X"));
+    if (onPostgres) await outside;
+    else await expect(outside).rejects.toThrow(/outside writeTransaction/);
+    await expect(writing).rejects.toThrow("refused halfway");
+    // The transaction's row is gone with its rollback; the outside write, where allowed, stays.
+    expect(await codes()).toEqual(onPostgres ? ["X"] : []);
   });
 
   it("a body that fails leaves nothing, and the next writer goes ahead", async () => {

@@ -75,7 +75,7 @@ describe("the connection keeps its compiled statements (decision 52)", () => {
         { numRuns: 25 },
       );
     } finally {
-      closeDatabase(db);
+      await closeDatabase(db);
     }
   });
 });
