@@ -1,9 +1,9 @@
 // `npm run db:check`: integrity, foreign keys, the ledger's invariants and the audit chain of the
 // database at DATABASE_URL. Exit status 1 when anything is broken.
 import { checkDatabase, describeReport } from "../app/domain/administration/integrity.server";
-import { db, sqliteOf } from "../app/utils/db.server";
+import { closeDatabase, db } from "../app/utils/db.server";
 
 const report = await checkDatabase(db);
-sqliteOf(db).close();
+await closeDatabase(db);
 console.log(describeReport(report));
 if (!report.ok) process.exit(1);

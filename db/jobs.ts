@@ -16,7 +16,7 @@ import { sendApprovalReminders } from "../app/domain/approvals/reminders.server"
 import { rerouteAllBranches } from "../app/domain/approvals/routing.server";
 import { approvalEmailComposer } from "../app/domain/gestures/approval-email.server";
 import { acquireJobLock, jobHolderName, releaseJobLock, renewJobLock } from "../app/domain/core/job-locks.server";
-import { db, sqliteOf } from "../app/utils/db.server";
+import { closeDatabase, db } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 
@@ -28,7 +28,7 @@ const taken = await acquireJobLock(db, LOCK, holder, now);
 if (!taken.acquired) {
   const { heldBy } = taken;
   console.log(`Another run of the periodic jobs (${heldBy.holder}, since ${heldBy.acquiredAt.toISOString()}) holds the lock until ${heldBy.expiresAt.toISOString()}: this run does nothing.`);
-  sqliteOf(db).close();
+  await closeDatabase(db);
   process.exit(0);
 }
 
@@ -36,7 +36,7 @@ if (!taken.acquired) {
 async function stillHolding() {
   if (await renewJobLock(db, LOCK, holder, new Date())) return;
   console.error("The periodic jobs' lock lapsed and another run took it over: stopping here; that run does the rest.");
-  sqliteOf(db).close();
+  await closeDatabase(db);
   process.exit(1);
 }
 
@@ -75,5 +75,5 @@ try {
   }
 } finally {
   await releaseJobLock(db, LOCK, holder);
-  sqliteOf(db).close();
+  await closeDatabase(db);
 }

@@ -1,12 +1,17 @@
-// `npm run db:migrate`: applies pending migrations to DATABASE_URL (opening the database does it),
+// `npm run db:migrate`: applies pending migrations to DATABASE_URL (opening the database does it;
+// db/migrations on SQLite, db/postgres/migrations on PostgreSQL),
 // then moves into the database any receipt still kept only as a file (databases from before
 // migration 0024; RECEIPTS_DIR, else data/receipts).
+import { sql } from "drizzle-orm";
 import { importReceiptFiles, receiptsFolder } from "../app/domain/gestures/receipts.server";
-import { db, sqliteOf } from "../app/utils/db.server";
+import { closeDatabase, databaseReady, db, isPostgres } from "../app/utils/db.server";
+import { queryRow } from "../app/utils/query.server";
 import { env } from "../app/utils/env.server";
+import { shownDatabaseUrl } from "./engine";
 
-const applied = sqliteOf(db).prepare("select count(*) as n from __drizzle_migrations").get() as { n: number };
-console.log(`Database ${env.DATABASE_URL} is migrated (${applied.n} migrations applied).`);
+await databaseReady(db); // on PostgreSQL, opening only starts the migration
+const applied = (await queryRow<{ n: number }>(db, isPostgres(db) ? sql`select count(*) as n from drizzle.__drizzle_migrations` : sql`select count(*) as n from __drizzle_migrations`))!;
+console.log(`Database ${shownDatabaseUrl(env.DATABASE_URL)} is migrated (${applied.n} migrations applied).`);
 const receipts = await importReceiptFiles(db);
 if (receipts.imported > 0) console.log(`Moved ${receipts.imported} receipt file(s) from ${receiptsFolder()} into the database; the files can be removed.`);
 if (receipts.missing.length > 0) {
@@ -15,4 +20,4 @@ if (receipts.missing.length > 0) {
   );
   process.exitCode = 1;
 }
-sqliteOf(db).close();
+await closeDatabase(db);

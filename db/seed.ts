@@ -3,8 +3,9 @@
 import { count } from "drizzle-orm";
 import { recordAudit } from "../app/domain/core/audit.server";
 import { hashPassword } from "../app/domain/identity/passwords.server";
-import { db, sqliteOf, type Db } from "../app/utils/db.server";
+import { closeDatabase, db, type Db } from "../app/utils/db.server";
 import { env } from "../app/utils/env.server";
+import { shownDatabaseUrl } from "./engine";
 import { seedCustomers } from "./seed-customers";
 import { seedBudgets } from "./seed-budgets";
 import { seedGestures } from "./seed-gestures";
@@ -143,17 +144,17 @@ async function main() {
   const ifEmpty = process.argv.includes("--if-empty");
   if (!(await isEmpty(db))) {
     if (ifEmpty) {
-      console.log(`Database ${env.DATABASE_URL} already has data; not seeding.`);
+      console.log(`Database ${shownDatabaseUrl(env.DATABASE_URL)} already has data; not seeding.`);
       return;
     }
-    console.error(`Database ${env.DATABASE_URL} already has data. Seed an empty database (delete the file to start over).`);
+    console.error(`Database ${shownDatabaseUrl(env.DATABASE_URL)} already has data. Seed an empty database (delete the file to start over).`);
     process.exitCode = 1;
     return;
   }
   const started = Date.now();
   const result = await seed(db);
   console.log(
-    `Seeded ${env.DATABASE_URL}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${
+    `Seeded ${shownDatabaseUrl(env.DATABASE_URL)}: ${result.branches} branches, ${result.users} users, ${result.customers} customers, ${result.signals} signals, ${result.pools} budget pools with ${
       result.entries
     } ledger entries, ${result.gestures} gesture proposals, ${result.stories} stories in ${Date.now() - started} ms. Demo password: ${DEMO_PASSWORD}`,
   );
@@ -161,5 +162,5 @@ async function main() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await main();
-  sqliteOf(db).close();
+  await closeDatabase(db);
 }

@@ -11,7 +11,7 @@ import { fairnessReport } from "../app/domain/reporting/fairness.server";
 import { computeFlags } from "../app/domain/reporting/patterns.server";
 import { readQuarter, readRange } from "../app/domain/reporting/report-filter.server";
 import { outcomeReport, spendDashboard } from "../app/domain/reporting/spend-reports.server";
-import { openDatabase, sqliteOf } from "../app/utils/database.server";
+import { closeDatabase, openDatabase } from "../app/utils/database.server";
 
 const file = process.argv[2] ?? "data/scale.sqlite";
 const db = openDatabase(file, { migrate: process.env.MIGRATE !== "0" });
@@ -42,4 +42,4 @@ for (const [label, run] of views) {
   const digest = createHash("sha256").update(JSON.stringify(result)).digest("hex").slice(0, 12);
   console.log(`${label.padEnd(38)} median ${times[2]!.toFixed(1).padStart(8)} ms  (min ${times[0]!.toFixed(1)}, max ${times[4]!.toFixed(1)})  result ${digest}`);
 }
-sqliteOf(db).close();
+await closeDatabase(db);

@@ -1,14 +1,19 @@
-// Several OS processes place holds on one pool in one database file at the same moment. The pool
+// Several OS processes place holds on one pool in one database (an SQLite file, or on the
+// PostgreSQL run one PostgreSQL database) at the same moment. The pool
 // fits exactly N holds: exactly N must succeed and nothing may overspend, in every repetition.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { checkDatabase } from "~/domain/administration/integrity.server";
 import { getPoolBalance } from "~/domain/budget/ledger.server";
-import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { closeDatabase, openDatabase } from "~/utils/db.server";
+import { queryRow } from "~/utils/query.server";
 import { setupBudget } from "../support/budget";
+import { databaseLocation } from "../support/postgres-databases";
 
 const PROCESSES = 4;
 const ATTEMPTS = 50;
@@ -40,8 +45,9 @@ describe("holds placed by several processes at once", () => {
   for (let repetition = 1; repetition <= REPETITIONS; repetition++) {
     it(`${PROCESSES} processes × ${ATTEMPTS} holds on a pool that fits ${FITS}: exactly ${FITS} succeed and none overspends (repetition ${repetition})`, { timeout: 120_000 }, async () => {
       const dir = mkdtempSync(join(tmpdir(), "empathy-fund-concurrency-"));
-      const file = join(dir, "ledger.sqlite");
-      const db = openDatabase(file);
+      const database = databaseLocation(dir, "ledger.sqlite");
+      const file = database.location;
+      const db = openDatabase(file, { ready: database.created, migrate: false });
       const { pools } = await setupBudget(db, { branches: 1, amounts: [FITS * AMOUNT], now: NOV });
       const poolId = pools[0]!.id;
       const startFile = join(dir, "go");
@@ -60,16 +66,17 @@ describe("holds placed by several processes at once", () => {
       expect(results.filter((r) => r.placed > 0).length).toBeGreaterThan(1);
 
       expect(await getPoolBalance(db, poolId)).toEqual({ allocated: FITS * AMOUNT, adjustments: 0, committed: FITS * AMOUNT, spent: 0, available: 0 });
-      const sqlite = sqliteOf(db);
-      expect(sqlite.prepare("select count(*) as n from holds where pool_id = ?").get(poolId)).toEqual({ n: FITS });
-      expect(sqlite.prepare("select min(balance_after) as lowest from ledger_entries where pool_id = ?").get(poolId)).toEqual({ lowest: 0 });
-      expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+      expect(await queryRow(db, sql`select count(*) as n from holds where pool_id = ${poolId}`)).toEqual({ n: FITS });
+      expect(await queryRow(db, sql`select min(balance_after) as lowest from ledger_entries where pool_id = ${poolId}`)).toEqual({ lowest: 0 });
+      const check = await checkDatabase(db);
+      expect(check.ok, JSON.stringify(check)).toBe(true);
       console.log(
         `concurrency repetition ${repetition}: ${PROCESSES} processes, ${PROCESSES * ATTEMPTS} attempts, ${placed} placed (fits ${FITS}), ${refused} refused; per process ${results
           .map((r) => r.placed)
           .join("/")}`,
       );
-      sqlite.close();
+      await closeDatabase(db);
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     });
   }

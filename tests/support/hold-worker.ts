@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { isDomainError } from "~/domain/core/errors";
 import { placeHold } from "~/domain/budget/ledger.server";
-import { db, sqliteOf } from "~/utils/db.server";
+import { closeDatabase, db } from "~/utils/db.server";
 
 const [poolId, attempts, amount, name, startFile] = process.argv.slice(2);
 const result = { name, placed: 0, refused: 0, errors: [] as string[] };
@@ -24,5 +24,5 @@ for (let i = 0; i < Number(attempts); i++) {
     else result.errors.push(error instanceof Error ? error.message : String(error));
   }
 }
-sqliteOf(db).close();
+await closeDatabase(db);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -41,3 +41,15 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
 }
+
+/**
+ * Where a test that spawns processes (app servers, workers) keeps its database: an SQLite file in
+ * `dir`, or on the PostgreSQL run a fresh copy of the template. `created` resolves once it exists;
+ * `drop` removes a PostgreSQL copy (the SQLite file goes with `dir`).
+ */
+export function databaseLocation(dir: string, file: string): { location: string; created: Promise<void>; drop: () => Promise<void> } {
+  const adminUrl = postgresAdminUrl();
+  if (!adminUrl) return { location: `${dir}/${file}`, created: Promise.resolve(), drop: async () => undefined };
+  const copy = copyOfTemplate(adminUrl);
+  return { location: copy.url, created: copy.created, drop: () => dropDatabase(adminUrl, copy.name) };
+}

@@ -42,15 +42,15 @@ afterAll(() => closeDatabase(db));
 
 /** The gestures export as it was written before: every name joined on every row. */
 async function gesturesJoined(scope: ReportScope): Promise<GestureExportRow[]> {
-  const inScope = scope.branchId !== null ? sql`g.branch_id = ${scope.branchId}` : scope.region !== null ? sql`b.region = ${scope.region}` : sql`1`;
+  const inScope = scope.branchId !== null ? sql`g.branch_id = ${scope.branchId}` : scope.region !== null ? sql`b.region = ${scope.region}` : sql`1 = 1`;
   return await queryRows<GestureExportRow>(
     db,
     sql`
-    select g.id as id, g.submitted_at as submittedAt, g.status as status, b.code as branchCode, b.name as branchName,
-      b.region as region, c.crm_ref as customerRef, g.proposer_id as proposerId, u.name as proposerName,
-      g.occasion as occasion, t.code as typeCode, t.name as typeName, g.delivery_method as deliveryMethod,
-      g.requested_amount as requestedAmount, g.approved_amount as approvedAmount, g.actual_amount as actualAmount,
-      g.vendor as vendor, g.fulfilled_on as fulfilledOn, g.outcome as outcome, g.approved_at as approvedAt, g.decided_at as decidedAt
+    select g.id as id, g.submitted_at as "submittedAt", g.status as status, b.code as "branchCode", b.name as "branchName",
+      b.region as region, c.crm_ref as "customerRef", g.proposer_id as "proposerId", u.name as "proposerName",
+      g.occasion as occasion, t.code as "typeCode", t.name as "typeName", g.delivery_method as "deliveryMethod",
+      g.requested_amount as "requestedAmount", g.approved_amount as "approvedAmount", g.actual_amount as "actualAmount",
+      g.vendor as vendor, g.fulfilled_on as "fulfilledOn", g.outcome as outcome, g.approved_at as "approvedAt", g.decided_at as "decidedAt"
     from gestures g join branches b on b.id = g.branch_id join customers c on c.id = g.customer_id
     join users u on u.id = g.proposer_id join gesture_types t on t.id = g.type_id
     where g.submitted_at >= ${range.from.getTime()} and g.submitted_at < ${range.until.getTime()} and ${inScope}
@@ -59,13 +59,13 @@ async function gesturesJoined(scope: ReportScope): Promise<GestureExportRow[]> {
 }
 
 async function ledgerJoined(scope: ReportScope): Promise<LedgerExportRow[]> {
-  const inScope = scope.branchId !== null ? sql`p.branch_id = ${scope.branchId}` : scope.region !== null ? sql`b.region = ${scope.region}` : sql`1`;
+  const inScope = scope.branchId !== null ? sql`p.branch_id = ${scope.branchId}` : scope.region !== null ? sql`b.region = ${scope.region}` : sql`1 = 1`;
   return await queryRows<LedgerExportRow>(
     db,
     sql`
-    select e.id as id, e.at as at, e.kind as kind, b.code as branchCode, b.name as branchName, b.region as region,
-      pe.starts_on as periodStartsOn, e.pool_id as poolId, e.amount as amount, e.balance_after as balanceAfter,
-      e.hold_id as holdId, e.gesture_id as gestureId, e.actor_id as actorId, u.name as actorName, e.memo as memo
+    select e.id as id, e.at as at, e.kind as kind, b.code as "branchCode", b.name as "branchName", b.region as region,
+      pe.starts_on as "periodStartsOn", e.pool_id as "poolId", e.amount as amount, e.balance_after as "balanceAfter",
+      e.hold_id as "holdId", e.gesture_id as "gestureId", e.actor_id as "actorId", u.name as "actorName", e.memo as memo
     from ledger_entries e join budget_pools p on p.id = e.pool_id join budget_periods pe on pe.id = p.period_id
     join branches b on b.id = p.branch_id left join users u on u.id = e.actor_id
     where e.at >= ${range.from.getTime()} and e.at < ${range.until.getTime()} and ${inScope}
