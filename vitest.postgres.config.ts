@@ -9,7 +9,15 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   test: {
-    include: ["tests/postgres/**/*.test.ts", "tests/unit/**/*.test.{ts,tsx}"],
+    include: [
+      "tests/postgres/**/*.test.ts",
+      "tests/unit/**/*.test.{ts,tsx}",
+      // The guarantees the issue names, through real processes on one PostgreSQL database (needs `npm run build`).
+      "tests/integration/ledger-concurrency.test.ts",
+      "tests/integration/http-concurrency.test.ts",
+      "tests/integration/server-crash.test.ts",
+      "tests/integration/two-servers.test.ts",
+    ],
     // Tests of SQLite's own machinery (pragmas, statement cache, query plans, its triggers driven
     // by raw SQL): their PostgreSQL twins are in tests/postgres.
     exclude: ["**/node_modules/**", "tests/**/*.sqlite.test.ts"],

@@ -25,7 +25,10 @@ export function least(a: SQL | unknown, b: SQL | unknown): SQL {
 export function joinedList(value: SQL, options: { separator?: string; distinct?: boolean } = {}): SQL {
   const separator = options.separator ?? ",";
   const distinct = options.distinct ? sql`distinct ` : sql``;
-  return onPostgres() ? sql`string_agg(${distinct}(${value})::text, ${separator})` : sql`group_concat(${distinct}${value}, ${separator})`;
+  if (onPostgres()) return sql`string_agg(${distinct}(${value})::text, ${separator})`;
+  if (options.distinct && separator !== ",") throw new Error("SQLite's group_concat(distinct …) joins with commas only");
+  // SQLite: a DISTINCT aggregate takes one argument, and "," is group_concat's own separator.
+  return options.distinct ? sql`group_concat(distinct ${value})` : sql`group_concat(${value}, ${separator})`;
 }
 
 /**

@@ -15,7 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkDatabase } from "~/domain/administration/integrity.server";
-import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { sql } from "drizzle-orm";
+import { closeDatabase, openDatabase } from "~/utils/db.server";
+import { queryRow } from "~/utils/query.server";
+import { databaseLocation } from "../support/postgres-databases";
 import type { OperationKind, WorkloadContext } from "../support/http-workload";
 import { startRoundRobinProxy } from "../support/round-robin-proxy";
 import { startServerProcess } from "../support/server-process";
@@ -65,9 +68,10 @@ async function startServers(file: string, servers: number) {
 
 async function runWorkload(servers: number) {
   const dir = mkdtempSync(join(tmpdir(), "empathy-fund-http-concurrency-"));
-  const file = join(dir, "concurrency.sqlite");
+  const location = databaseLocation(dir, "concurrency.sqlite");
+  const file = location.location;
   // Small pools (300.00 each): approvals at 60.00 and discretionary 10.00 holds run them dry.
-  const database = await createWorkloadDatabase(file, { now: new Date(), customers: PROCESSES * OPERATIONS_EACH + 10, poolAmount: 30_000 });
+  const database = await createWorkloadDatabase(file, { now: new Date(), customers: PROCESSES * OPERATIONS_EACH + 10, poolAmount: 30_000, openOptions: location.openOptions });
   const front = await startServers(file, servers);
   let results: WorkerResult[];
   try {
@@ -81,12 +85,12 @@ async function runWorkload(servers: number) {
     for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
     for (const key of Object.keys(acknowledged) as (keyof typeof acknowledged)[]) acknowledged[key].push(...(result.acknowledged[key] as never[]));
   }
-  const db = openDatabase(file);
-  const sqlite = sqliteOf(db);
-  const problems = workloadProblems(sqlite, acknowledged);
+  const db = openDatabase(file, { migrate: false });
+  const problems = await workloadProblems(db, acknowledged);
   const report = await checkDatabase(db);
-  const refusedForMoney = (sqlite.prepare("select count(*) as n from gestures where status = 'submitted'").get() as { n: number }).n;
-  sqlite.close();
+  const refusedForMoney = (await queryRow<{ n: number }>(db, sql`select count(*) as n from gestures where status = 'submitted'`))!.n;
+  await closeDatabase(db);
+  await location.drop();
   rmSync(dir, { recursive: true, force: true });
 
   expect(

@@ -41,18 +41,24 @@ function startWorker(file: string, args: string[]) {
   return { ready, done };
 }
 
-describe("holds placed by several processes at once", () => {
-  for (let repetition = 1; repetition <= REPETITIONS; repetition++) {
-    it(`${PROCESSES} processes × ${ATTEMPTS} holds on a pool that fits ${FITS}: exactly ${FITS} succeed and none overspends (repetition ${repetition})`, { timeout: 120_000 }, async () => {
+// Holds, and adjustments (ledger entries alone). A hold's row is written before its entry, and on
+// PostgreSQL the kept month summary's row lock it takes would serialize holds even without the
+// app's lock; adjustments have no such row, so without the lock they do fork (measured: 46 of 120
+// refused by the pool_seq guard), and this test fails.
+const RUNS = [...Array.from({ length: REPETITIONS }, (_, i) => ({ kind: "hold" as const, repetition: i + 1 })), { kind: "adjust" as const, repetition: 1 }, { kind: "adjust" as const, repetition: 2 }];
+
+describe("holds and adjustments made by several processes at once", () => {
+  for (const { kind, repetition } of RUNS) {
+    it(`${PROCESSES} processes × ${ATTEMPTS} ${kind === "hold" ? "holds" : "adjustments"} on a pool that fits ${FITS}: exactly ${FITS} succeed and none overspends (repetition ${repetition})`, { timeout: 120_000 }, async () => {
       const dir = mkdtempSync(join(tmpdir(), "empathy-fund-concurrency-"));
       const database = databaseLocation(dir, "ledger.sqlite");
       const file = database.location;
-      const db = openDatabase(file, { ready: database.created, migrate: false });
-      const { pools } = await setupBudget(db, { branches: 1, amounts: [FITS * AMOUNT], now: NOV });
+      const db = openDatabase(file, database.openOptions);
+      const { pools, finance } = await setupBudget(db, { branches: 1, amounts: [FITS * AMOUNT], now: NOV });
       const poolId = pools[0]!.id;
       const startFile = join(dir, "go");
 
-      const workers = Array.from({ length: PROCESSES }, (_, i) => startWorker(file, [String(poolId), String(ATTEMPTS), String(AMOUNT), `r${repetition}w${i}`, startFile]));
+      const workers = Array.from({ length: PROCESSES }, (_, i) => startWorker(file, [String(poolId), String(ATTEMPTS), String(AMOUNT), `${kind}${repetition}w${i}`, startFile, kind, String(finance.id)]));
       await Promise.all(workers.map((w) => w.ready));
       writeFileSync(startFile, "go");
       const results = await Promise.all(workers.map((w) => w.done));
@@ -62,16 +68,21 @@ describe("holds placed by several processes at once", () => {
       const refused = results.reduce((sum, r) => sum + r.refused, 0);
       expect(placed).toBe(FITS);
       expect(refused).toBe(PROCESSES * ATTEMPTS - FITS);
-      // Several processes won some holds: the attempts really did interleave.
+      // Several processes won some: the attempts really did interleave.
       expect(results.filter((r) => r.placed > 0).length).toBeGreaterThan(1);
 
-      expect(await getPoolBalance(db, poolId)).toEqual({ allocated: FITS * AMOUNT, adjustments: 0, committed: FITS * AMOUNT, spent: 0, available: 0 });
-      expect(await queryRow(db, sql`select count(*) as n from holds where pool_id = ${poolId}`)).toEqual({ n: FITS });
+      const taken = FITS * AMOUNT;
+      expect(await getPoolBalance(db, poolId)).toEqual(
+        kind === "hold"
+          ? { allocated: taken, adjustments: 0, committed: taken, spent: 0, available: 0 }
+          : { allocated: taken, adjustments: -taken, committed: 0, spent: 0, available: 0 },
+      );
+      expect(await queryRow(db, sql`select count(*) as n from holds where pool_id = ${poolId}`)).toEqual({ n: kind === "hold" ? FITS : 0 });
       expect(await queryRow(db, sql`select min(balance_after) as lowest from ledger_entries where pool_id = ${poolId}`)).toEqual({ lowest: 0 });
       const check = await checkDatabase(db);
       expect(check.ok, JSON.stringify(check)).toBe(true);
       console.log(
-        `concurrency repetition ${repetition}: ${PROCESSES} processes, ${PROCESSES * ATTEMPTS} attempts, ${placed} placed (fits ${FITS}), ${refused} refused; per process ${results
+        `concurrency ${kind} repetition ${repetition}: ${PROCESSES} processes, ${PROCESSES * ATTEMPTS} attempts, ${placed} placed (fits ${FITS}), ${refused} refused; per process ${results
           .map((r) => r.placed)
           .join("/")}`,
       );

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkDatabase } from "~/domain/administration/integrity.server";
-import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { closeDatabase, openDatabase } from "~/utils/db.server";
+import { databaseLocation } from "../support/postgres-databases";
 import { OPERATIONS, type OperationKind } from "../support/http-workload";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { createWorkloadDatabase, NO_PROBLEMS, workloadContext, workloadProblems } from "../support/workload-setup";
@@ -30,8 +31,9 @@ const random = () => {
 describe("the server killed under write load", () => {
   it(`SIGKILL ${KILLS} times at random moments: the database stays whole and every acknowledged write is kept`, { timeout: 900_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "empathy-fund-server-crash-"));
-    const file = join(dir, "crash.sqlite");
-    const database = await createWorkloadDatabase(file, { now: new Date(), customers: 4_000, poolAmount: 10_000_000 });
+    const location = databaseLocation(dir, "crash.sqlite");
+    const file = location.location;
+    const database = await createWorkloadDatabase(file, { now: new Date(), customers: 4_000, poolAmount: 10_000_000, openOptions: location.openOptions });
 
     let server: ServerProcess = await startServerProcess(file);
     const port = server.port;
@@ -64,11 +66,10 @@ describe("the server killed under write load", () => {
         stop = true;
         await Promise.all(clients);
 
-        const db = openDatabase(file);
-        const sqlite = sqliteOf(db);
-        const problems = workloadProblems(sqlite, ctx.acknowledged);
+        const db = openDatabase(file, { migrate: false });
+        const problems = await workloadProblems(db, ctx.acknowledged);
         const report = await checkDatabase(db);
-        sqlite.close();
+        await closeDatabase(db);
         expect(problems, `round ${round}`).toEqual(NO_PROBLEMS);
         expect(report, `round ${round}`).toMatchObject({ ok: true, integrity: "ok", foreignKeyViolations: 0, ledgerProblems: [], audit: { ok: true } });
         // Proposals waiting at a kill keep waiting; their versions may be stale after the restart.

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localDate } from "~/domain/core/dates";
 import { gestureAsServed, OPERATIONS } from "../support/http-workload";
 import { postForm, startServerProcess, type ServerProcess } from "../support/server-process";
+import { databaseLocation } from "../support/postgres-databases";
 import { createWorkloadDatabase, workloadContext, type WorkloadDatabase } from "../support/workload-setup";
 
 let dir: string;
@@ -20,8 +21,9 @@ const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "empathy-fund-two-servers-"));
-  const file = join(dir, "shared.sqlite");
-  database = await createWorkloadDatabase(file, { now: new Date(), customers: 10, poolAmount: 30_000 });
+  const location = databaseLocation(dir, "shared.sqlite");
+  const file = location.location;
+  database = await createWorkloadDatabase(file, { now: new Date(), customers: 10, poolAmount: 30_000, openOptions: location.openOptions });
   // Two machines: each server has its own local folder, as each had its own disk.
   const onItsOwnDisk = async (name: string) => await startServerProcess(file, { env: { RECEIPTS_DIR: join(dir, `receipts-${name}`) } });
   [a, b] = await Promise.all([onItsOwnDisk("a"), onItsOwnDisk("b")]);

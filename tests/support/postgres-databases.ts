@@ -47,9 +47,13 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
  * `dir`, or on the PostgreSQL run a fresh copy of the template. `created` resolves once it exists;
  * `drop` removes a PostgreSQL copy (the SQLite file goes with `dir`).
  */
-export function databaseLocation(dir: string, file: string): { location: string; created: Promise<void>; drop: () => Promise<void> } {
+export function databaseLocation(
+  dir: string,
+  file: string,
+): { location: string; created: Promise<void>; openOptions: { ready?: Promise<void>; migrate?: boolean }; drop: () => Promise<void> } {
   const adminUrl = postgresAdminUrl();
-  if (!adminUrl) return { location: `${dir}/${file}`, created: Promise.resolve(), drop: async () => undefined };
+  if (!adminUrl) return { location: `${dir}/${file}`, created: Promise.resolve(), openOptions: {}, drop: async () => undefined };
   const copy = copyOfTemplate(adminUrl);
-  return { location: copy.url, created: copy.created, drop: () => dropDatabase(adminUrl, copy.name) };
+  // The copy is migrated already (the template is).
+  return { location: copy.url, created: copy.created, openOptions: { ready: copy.created, migrate: false }, drop: () => dropDatabase(adminUrl, copy.name) };
 }

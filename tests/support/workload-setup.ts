@@ -5,18 +5,22 @@ import { randomUUID } from "node:crypto";
 import { organisation, policyDefaults } from "../../db/schema";
 import { openPeriod } from "~/domain/budget/budget-periods.server";
 import { currentPoolFor } from "~/domain/budget/ledger.server";
-import { openDatabase, sqliteOf, writeTransaction } from "~/utils/db.server";
+import { sql } from "drizzle-orm";
+import { closeDatabase, openDatabase, writeTransaction, type Db } from "~/utils/db.server";
 import { createCustomer, TEST_PASSWORD } from "./factories";
 import { setupGestures, typeId } from "./gesture-setup";
 import { newContext, type WorkloadContext } from "./http-workload";
 import { signInOver } from "./server-process";
-import { firstRow } from "~/utils/query.server";
+import { firstRow, queryRows } from "~/utils/query.server";
 import { mapInSeries } from "~/utils/in-series";
 
 export type WorkloadDatabase = { emails: { staff: string; manager: string; finance: string }; pools: number[]; customers: number[]; typeId: number; timeZone: string };
 
-export async function createWorkloadDatabase(file: string, options: { now: Date; customers: number; poolAmount?: number }): Promise<WorkloadDatabase> {
-  const db = openDatabase(file);
+export async function createWorkloadDatabase(
+  file: string,
+  options: { now: Date; customers: number; poolAmount?: number; openOptions?: Parameters<typeof openDatabase>[1] },
+): Promise<WorkloadDatabase> {
+  const db = openDatabase(file, options.openOptions);
   const amount = options.poolAmount ?? 100_000;
   const setup = await setupGestures(db, { now: options.now, amounts: [amount, amount] });
   // A workload runs for minutes on a running clock. When the period ends within a day (the clock
@@ -49,7 +53,7 @@ export async function createWorkloadDatabase(file: string, options: { now: Date;
     typeId: await typeId(db, "flowers"),
     timeZone: (await firstRow(db.select({ timeZone: organisation.timeZone }).from(organisation).limit(1)))!.timeZone,
   };
-  sqliteOf(db).close();
+  await closeDatabase(db);
   return result;
 }
 
@@ -68,12 +72,13 @@ export async function workloadContext(origin: string, database: WorkloadDatabase
  * on disk, no pool's running balance ever went below zero, no proposal holds money twice, every
  * approved proposal holds money once, and no decided or withdrawn proposal is waiting again.
  */
-export function workloadProblems(sqlite: import("better-sqlite3").Database, acknowledged: WorkloadContext["acknowledged"]): Record<string, unknown[]> {
-  const set = (sql: string) => new Set((sqlite.prepare(sql).all() as { v: string | number }[]).map((r) => r.v));
-  const ledgerKeys = set("select idempotency_key as v from ledger_entries where idempotency_key is not null");
-  const gestureKeys = set("select create_key as v from gestures where create_key is not null");
-  const waiting = set("select id as v from gestures where status in ('draft', 'submitted', 'awaiting_finance')");
-  const ended = set("select id as v from gestures where status in ('fulfilled', 'closed', 'cancelled', 'needs_reapproval')");
+export async function workloadProblems(db: Db, acknowledged: WorkloadContext["acknowledged"]): Promise<Record<string, unknown[]>> {
+  const rows = (query: string) => queryRows<Record<string, unknown>>(db, sql.raw(query));
+  const set = async (query: string) => new Set((await rows(query)).map((r) => r.v as string | number));
+  const ledgerKeys = await set("select idempotency_key as v from ledger_entries where idempotency_key is not null");
+  const gestureKeys = await set("select create_key as v from gestures where create_key is not null");
+  const waiting = await set("select id as v from gestures where status in ('draft', 'submitted', 'awaiting_finance')");
+  const ended = await set("select id as v from gestures where status in ('fulfilled', 'closed', 'cancelled', 'needs_reapproval')");
   return {
     "acknowledged ledger writes missing": acknowledged.ledger.filter((k) => !ledgerKeys.has(k)),
     "acknowledged proposals missing": acknowledged.gestures.filter((k) => !gestureKeys.has(k)),
@@ -81,14 +86,14 @@ export function workloadProblems(sqlite: import("better-sqlite3").Database, ackn
     "acknowledged withdrawals lost": acknowledged.withdrawn.filter((id) => waiting.has(id)),
     "acknowledged fulfilments lost": acknowledged.fulfilled.filter((id) => !ended.has(id)),
     "acknowledged cancellations lost": acknowledged.cancelled.filter((id) => !ended.has(id)),
-    "ended gestures still holding money": sqlite
-      .prepare("select g.id from gestures g join holds h on h.gesture_id = g.id where g.status in ('fulfilled', 'closed', 'cancelled') and h.status = 'open'")
-      .all(),
-    "entries leaving a pool below zero": sqlite.prepare("select id from ledger_entries where balance_after < 0").all(),
-    "proposals holding money twice": sqlite.prepare("select gesture_id from holds where gesture_id is not null and status <> 'carried' group by gesture_id having count(*) > 1").all(),
-    "approved proposals without exactly one hold": sqlite
-      .prepare("select g.id from gestures g where g.status = 'approved' and (select count(*) from holds h where h.gesture_id = g.id and h.status <> 'carried') <> 1")
-      .all(),
+    "ended gestures still holding money": await rows(
+      "select g.id from gestures g join holds h on h.gesture_id = g.id where g.status in ('fulfilled', 'closed', 'cancelled') and h.status = 'open'",
+    ),
+    "entries leaving a pool below zero": await rows("select id from ledger_entries where balance_after < 0"),
+    "proposals holding money twice": await rows("select gesture_id from holds where gesture_id is not null and status <> 'carried' group by gesture_id having count(*) > 1"),
+    "approved proposals without exactly one hold": await rows(
+      "select g.id from gestures g where g.status = 'approved' and (select count(*) from holds h where h.gesture_id = g.id and h.status <> 'carried') <> 1",
+    ),
   };
 }
 
