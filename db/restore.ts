@@ -2,7 +2,15 @@
 // (never over an existing one) and verifies it: integrity, the ledger's invariants and the audit
 // chain. Then point DATABASE_URL at the new file and restart the app.
 import { describeReport } from "../app/domain/administration/integrity.server";
+import { engineOf } from "./engine";
 import { optionValue, verifiedCopy } from "./backup-restore";
+
+if (engineOf(process.env.DATABASE_URL) === "postgres") {
+  // Not yet on PostgreSQL (issue 20, part 5): there, use the managed service's backups and
+  // point-in-time recovery, or pg_dump / pg_restore (README, "Running on PostgreSQL").
+  console.error("npm run db:restore copies SQLite files. On PostgreSQL use pg_dump --format=custom and pg_restore into a new database, then npm run db:check on it (README, Running on PostgreSQL).");
+  process.exit(2);
+}
 
 const args = process.argv.slice(2);
 const backup = args.find((arg, index) => !arg.startsWith("--") && args[index - 1] !== "--to");

@@ -10,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import { csvStream } from "~/domain/core/csv-export.server";
 import type { ExportWorkerData, ExportWorkerMessage } from "../server/export-worker";
 import { db } from "./db.server";
+import { engineOf } from "../../db/engine";
 import { env } from "./env.server";
 import { exportSource, type ExportJob } from "./export-jobs.server";
 
@@ -21,7 +22,9 @@ const WORKER_PAGE_SIZE = 5_000;
 const CHUNKS_AHEAD = 2;
 
 function builtWorkerFile(): string | null {
-  if (env.DATABASE_URL === ":memory:") return null;
+  // The worker threads open the SQLite file read-only. On PostgreSQL the server does the reading and
+  // the work stays in this process for now (issue 20: a worker on its own pool is the next step).
+  if (env.DATABASE_URL === ":memory:" || engineOf(env.DATABASE_URL) === "postgres") return null;
   const file = process.env.EXPORT_WORKER_FILE ?? fileURLToPath(new URL("./export-worker.js", import.meta.url));
   return existsSync(file) ? file : null;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ReportWorkerData, ReportWorkerReply, ReportWorkerRequest } from "../server/report-worker";
 import { db } from "./db.server";
+import { engineOf } from "../../db/engine";
 import { env } from "./env.server";
 import { computeReport, type ReportJob, type ReportResult } from "./report-jobs.server";
 
@@ -16,7 +17,9 @@ import { computeReport, type ReportJob, type ReportResult } from "./report-jobs.
 const MAX_REPORT_WORKERS = 2;
 
 function builtWorkerFile(): string | null {
-  if (env.DATABASE_URL === ":memory:") return null;
+  // The worker threads open the SQLite file read-only. On PostgreSQL the server does the reading and
+  // the work stays in this process for now (issue 20: a worker on its own pool is the next step).
+  if (env.DATABASE_URL === ":memory:" || engineOf(env.DATABASE_URL) === "postgres") return null;
   const file = process.env.REPORT_WORKER_FILE ?? fileURLToPath(new URL("./report-worker.js", import.meta.url));
   return existsSync(file) ? file : null;
 }
