@@ -1,4 +1,4 @@
-// The PostgreSQL twin of db/schema.ts (issue 20): the same table objects, the same column property
+// The PostgreSQL twin of db/sqlite/schema.ts (issue 20): the same table objects, the same column property
 // names and SQL names, the same unique constraints and indexes, so that the domain can run on either
 // engine with one set of names. tests/unit/architecture/pg-schema-parity.test.ts holds the two
 // together: a table or column added to one and not the other fails it.

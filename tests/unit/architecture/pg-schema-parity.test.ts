@@ -1,6 +1,6 @@
 // The PostgreSQL schema is the SQLite schema's twin (issue 20). No PostgreSQL is needed here, so
 // `npm test` runs it everywhere: a table, column, unique constraint, index or trigger added on the
-// SQLite side (db/schema.ts, db/migrations) without its PostgreSQL twin (db/postgres/schema.ts, the
+// SQLite side (db/sqlite/schema.ts, db/migrations) without its PostgreSQL twin (db/postgres/schema.ts, the
 // PostgreSQL migrations) fails it, and so does the reverse.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -88,7 +88,7 @@ function expectedPostgresTypes(sqlite: ColumnShape, sqliteColumnType: string): s
 const sqlite = sqliteTables();
 const postgres = postgresTables();
 
-describe("db/postgres/schema.ts is the twin of db/schema.ts", () => {
+describe("db/postgres/schema.ts is the twin of db/sqlite/schema.ts", () => {
   it("exports the same tables under the same names, with the same SQL names", () => {
     expect(Object.keys(sqlite).length).toBeGreaterThan(40);
     expect(Object.keys(postgres).sort()).toEqual(Object.keys(sqlite).sort());
