@@ -1,18 +1,15 @@
 // SQLite's own schema at work (issue 20): run by `npm run test:unit` only; the PostgreSQL twins of these
 // guards are in tests/postgres/baseline.test.ts, and the PostgreSQL run leaves *.sqlite.test.ts out.
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditEvents, budgetPeriods, holds, ledgerEntries } from "../../../db/schema";
-import { closePeriod, closeSummary, listPeriodPools, nextPeriod, openPeriod } from "~/domain/budget/budget-periods.server";
-import { DomainError } from "~/domain/core/errors";
-import { adjust, allocate, captureHold, currentPoolFor, getPoolBalance, listPoolLedger, placeHold, releaseHold, type FinanceActor } from "~/domain/budget/ledger.server";
 import { checkLedger } from "~/domain/administration/integrity.server";
-import { sqliteOf, type Db, writeTransaction } from "~/utils/db.server";
+import { closePeriod } from "~/domain/budget/budget-periods.server";
+import { adjust, allocate, placeHold, releaseHold } from "~/domain/budget/ledger.server";
+import { DomainError } from "~/domain/core/errors";
+import { sqliteOf, type Db } from "~/utils/db.server";
+import { ledgerEntries } from "../../../db/schema";
 import { key, setupBudget } from "../../support/budget";
 import { closeDatabase, createTestDatabase } from "../../support/database";
-import { createBranch, createUser } from "../../support/factories";
-import { firstRow } from "~/utils/query.server";
-import { mapInSeries } from "~/utils/in-series";
 
 let db: Db;
 beforeEach(() => {
@@ -33,14 +30,6 @@ async function domainError(fn: () => unknown): Promise<DomainError> {
     throw error;
   }
   throw new Error("expected a DomainError");
-}
-
-async function entriesSum(poolId: number): Promise<number> {
-  return (await db.select().from(ledgerEntries).where(eq(ledgerEntries.poolId, poolId))).reduce((sum, e) => sum + e.amount, 0);
-}
-
-async function auditActions(): Promise<string[]> {
-  return (await db.select({ action: auditEvents.action }).from(auditEvents)).map((e) => e.action);
 }
 
 describe("the database guards the ledger", () => {

@@ -1,16 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditEvents, budgetPeriods, holds, ledgerEntries } from "../../../db/schema";
 import { closePeriod, closeSummary, listPeriodPools, nextPeriod, openPeriod } from "~/domain/budget/budget-periods.server";
-import { DomainError } from "~/domain/core/errors";
 import { adjust, allocate, captureHold, currentPoolFor, getPoolBalance, listPoolLedger, placeHold, releaseHold, type FinanceActor } from "~/domain/budget/ledger.server";
-import { checkLedger } from "~/domain/administration/integrity.server";
-import { type Db, writeTransaction } from "~/utils/db.server";
+import { DomainError } from "~/domain/core/errors";
+import { writeTransaction, type Db } from "~/utils/db.server";
+import { mapInSeries } from "~/utils/in-series";
+import { firstRow } from "~/utils/query.server";
+import { auditEvents, budgetPeriods, holds, ledgerEntries } from "../../../db/schema";
 import { key, setupBudget } from "../../support/budget";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 import { createBranch, createUser } from "../../support/factories";
-import { firstRow } from "~/utils/query.server";
-import { mapInSeries } from "~/utils/in-series";
 
 let db: Db;
 beforeEach(() => {

@@ -1,9 +1,9 @@
 // SQLite's own schema at work (issue 20): run by `npm run test:unit` only; the PostgreSQL twins of these
 // guards are in tests/postgres/baseline.test.ts, and the PostgreSQL run leaves *.sqlite.test.ts out.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recordAudit, verifyAuditChain } from "~/domain/core/audit.server";
+import { sqliteOf, writeTransaction, type Db } from "~/utils/db.server";
 import { auditEvents } from "../../../db/schema";
-import { GENESIS_HASH, recordAudit, verifyAuditChain } from "~/domain/core/audit.server";
-import { sqliteOf, type Db, writeTransaction } from "~/utils/db.server";
 import { createClock } from "../../support/clock";
 import { closeDatabase, createTestDatabase } from "../../support/database";
 
