@@ -8,7 +8,9 @@ const ROOT = fileURLToPath(new URL(".", import.meta.url));
 // E2E_PORT lets two checkouts run their browser suites side by side.
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
-const DATABASE = resolve(ROOT, "tests/.tmp/e2e.sqlite");
+// The seeded database: an SQLite file, or (`npm run test:e2e:postgres`, issue 20) the PostgreSQL
+// database that tests/support/e2e-postgres.ts created empty for this run.
+const DATABASE = process.env.E2E_POSTGRES_URL ?? resolve(ROOT, "tests/.tmp/e2e.sqlite");
 // A real OpenID provider (tests/support/oidc-provider-server.ts) on the next port, for single sign-on.
 const OIDC_PORT = PORT + 1;
 
@@ -53,7 +55,7 @@ const CHROMIUM_ARGS = [
 const db = "tests/.tmp/e2e.sqlite";
 const START_SERVER = [
   `test -f build/server.js || { echo "build/server.js is missing: run npm run build first." >&2; exit 1; }`,
-  `rm -f ${db} ${db}-wal ${db}-shm ${db}-journal`,
+  ...(process.env.E2E_POSTGRES_URL ? [] : [`rm -f ${db} ${db}-wal ${db}-shm ${db}-journal`]),
   `mkdir -p tests/.tmp`,
   `node_modules/.bin/tsx db/seed.ts`,
   `exec node build/server.js`,

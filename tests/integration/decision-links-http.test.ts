@@ -12,7 +12,7 @@ import { DECISION_LINK_DAYS, hashDecisionToken, issueDecisionLink } from "~/doma
 import { editProposal, withdrawGesture } from "~/domain/gestures/proposals.server";
 import { createEmailTransport, sendPendingEmails } from "~/domain/notifications/email.server";
 import { addLocalDays } from "~/domain/core/dates";
-import { db, sqliteOf } from "~/utils/db.server";
+import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { createCustomer, TEST_PASSWORD } from "../support/factories";
 import { actorOf, propose, setupGestures, typeId } from "../support/gesture-setup";
@@ -59,10 +59,10 @@ const statusOf = async (gestureId: number) => (await firstRow(db.select({ status
 
 /** A request that must change nothing: every table keeps its row count and the proposal its version. */
 async function changesNothing(gestureId: number, request: () => Promise<Response>) {
-  const before = { rows: rowCounts(sqliteOf(db)), gesture: await statusOf(gestureId) };
+  const before = { rows: await rowCounts(db), gesture: await statusOf(gestureId) };
   const response = await request();
   const body = await response.text();
-  expect({ rows: rowCounts(sqliteOf(db)), gesture: await statusOf(gestureId) }).toEqual(before);
+  expect({ rows: await rowCounts(db), gesture: await statusOf(gestureId) }).toEqual(before);
   return { response, body };
 }
 

@@ -16,7 +16,7 @@ import { reviewStory, writeStory } from "~/domain/stories/stories.server";
 import { startTestServer, type TestServer } from "../support/http";
 import { rowCounts } from "../support/row-counts";
 import { sessionCookieFor } from "../support/sessions";
-import { db, sqliteOf } from "~/utils/db.server";
+import { db } from "~/utils/db.server";
 import type { Role } from "~/domain/core/permissions";
 import { decideGesture } from "~/domain/gestures/decisions.server";
 import { fulfilGesture } from "~/domain/gestures/fulfilment.server";
@@ -211,13 +211,13 @@ async function send(form: HostileForm, body: string, options: { data?: boolean }
 
 /** Sends a body that must be refused: a 4xx with a message, and no row written anywhere. */
 async function expectRefused(form: HostileForm, body: string) {
-  const before = rowCounts(sqliteOf(db));
+  const before = await rowCounts(db);
   const { response, text } = await send(form, body, { data: true });
   expect(response.status, text.slice(0, 300)).toBeGreaterThanOrEqual(400);
   expect(response.status, text.slice(0, 300)).toBeLessThan(500);
   // The data request's answer carries the message shown beside the field (or the page's message).
   expect(text, "a refusal says why").toMatch(/[A-Za-z]{4,}.*[A-Za-z]{4,}/s);
-  expect(rowCounts(sqliteOf(db)), "a refused request writes nothing").toEqual(before);
+  expect(await rowCounts(db), "a refused request writes nothing").toEqual(before);
   figure.refused++;
 }
 
@@ -263,11 +263,11 @@ describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile 
   // were not there: either refused with no write, or the same single write as the untouched form.
   it.each(["__proto__[role]=admin", "__proto__=x", "constructor[prototype][polluted]=yes", "__proto__.polluted=yes"])("a %s key is dropped or refused and pollutes nothing", async (pair) => {
     const base = await freshBase(form);
-    const before = rowCounts(sqliteOf(db));
+    const before = await rowCounts(db);
     const { response, text } = await send(form, `${encode(base)}&${pair}`, { data: true });
     expect(response.status, text.slice(0, 300)).toBeLessThan(500);
     if (response.status >= 400) {
-      expect(rowCounts(sqliteOf(db))).toEqual(before);
+      expect(await rowCounts(db)).toEqual(before);
       figure.refused++;
     } else {
       figure.protoDropped++;
@@ -291,11 +291,11 @@ describe.each(HOSTILE_FORMS.map((form) => [form.name, form] as const))("hostile 
     for (const text of HOSTILE_TEXTS) {
       it(`${field} with ${text.label}: refused, or stored and shown escaped`, async () => {
         const base = await freshBase(form);
-        const before = rowCounts(sqliteOf(db));
+        const before = await rowCounts(db);
         const { response, cookie, text: body } = await send(form, encode({ ...base, [field]: text.value }));
         expect(response.status, body.slice(0, 300)).toBeLessThan(500);
         if (response.status >= 400) {
-          expect(rowCounts(sqliteOf(db))).toEqual(before);
+          expect(await rowCounts(db)).toEqual(before);
           figure.refused++;
           return;
         }

@@ -15,7 +15,7 @@ import { startTestServer, type TestServer } from "../support/http";
 import { createStory } from "../support/story-setup";
 import { sessionCookieFor } from "../support/sessions";
 import { rowCounts } from "../support/row-counts";
-import { db, sqliteOf } from "~/utils/db.server";
+import { db } from "~/utils/db.server";
 
 const NOW = new Date();
 let server: TestServer;
@@ -130,7 +130,7 @@ describe("object-level access", () => {
             cells++;
             const path = foreignPath(access.path) + (data ? `?_data=${encodeURIComponent(routeId)}` : "");
             const cookie = await cookieFor(visitor);
-            const before = rowCounts(sqliteOf(db));
+            const before = await rowCounts(db);
             const response = await server.fetch(path, {
               method,
               cookie,
@@ -145,7 +145,7 @@ describe("object-level access", () => {
             if (response.status === 302) expect(response.headers.get("Location")).toMatch(/^\/login/);
             if (response.status === 204) expect(response.headers.get("X-Remix-Redirect")).toMatch(/^\/login/);
             expect(leaked).toEqual([]);
-            expect(rowCounts(sqliteOf(db)), "a refused request wrote nothing").toEqual(before);
+            expect(await rowCounts(db), "a refused request wrote nothing").toEqual(before);
           });
         }
       }

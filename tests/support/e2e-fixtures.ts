@@ -124,8 +124,9 @@ let modules: Promise<AppModules> | undefined;
 /** Imports the app's modules once per worker, after checking they will open the e2e database. */
 function appModules(): Promise<AppModules> {
   modules ??= (async () => {
-    const expected = resolve("tests/.tmp/e2e.sqlite");
-    if (!process.env.DATABASE_URL || resolve(process.env.DATABASE_URL) !== expected) {
+    const expected = process.env.E2E_POSTGRES_URL ?? resolve("tests/.tmp/e2e.sqlite");
+    const actual = process.env.DATABASE_URL && (process.env.E2E_POSTGRES_URL ? process.env.DATABASE_URL : resolve(process.env.DATABASE_URL));
+    if (actual !== expected) {
       throw new Error(`The e2e fixture writes sessions only to ${expected}; DATABASE_URL is ${process.env.DATABASE_URL}. Run through playwright.config.ts.`);
     }
     const [{ db }, { createSession }, { serializeSessionToken }, { users }, { eq }, { env }] = await Promise.all([

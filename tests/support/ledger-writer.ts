@@ -1,4 +1,4 @@
-// A separate OS process for tests/integration/ledger-crash.test.ts: writes a stream of ledger
+// A separate OS process for tests/integration/ledger-crash.sqlite.test.ts: writes a stream of ledger
 // operations (allocate, place a hold, capture it) to one pool of the database named by
 // DATABASE_URL, and after each one has returned prints "ok <idempotency key>". Pipes are
 // synchronous on Linux, so a line the parent has read is an operation that had committed.

@@ -1,4 +1,4 @@
-// A second process for tests/integration/api-rate-limit-shared.test.ts: opens the database file given
+// A second process for tests/integration/api-rate-limit-shared.sqlite.test.ts: opens the database file given
 // as argv[2] and asks the signal API's rate limit for key argv[3] argv[4] times at the instant argv[5]
 // (ms), then prints how many were allowed. Run with tsx.
 import { takeRateLimit } from "~/domain/customers/signal-api.server";
