@@ -1,8 +1,8 @@
-// Applies db/postgres/migrations to a PostgreSQL database (issue 20). Not yet the app's
-// `npm run db:migrate` (that comes with the async domain): used by the PostgreSQL tests, and by hand:
+// Applies db/postgres/migrations to a PostgreSQL database (issue 20) by URL, for the PostgreSQL tests
+// and `npm run pg:up`; the app and `npm run db:migrate` migrate through openDatabase. By hand:
 // `DATABASE_URL=postgres://… npx tsx db/postgres/migrate.ts`.
 import { drizzle } from "drizzle-orm/node-postgres";
-import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { migratePostgresPool } from "../../app/utils/database-postgres.server";
 import pg from "pg";
 import * as schema from "./schema";
 
@@ -15,10 +15,11 @@ export function openPostgres(url: string, options: { max?: number } = {}) {
   return { pool, db: drizzle(pool, { schema }) };
 }
 
+/** Migrates the database at `url` the way the app does (migratePostgresPool: under the migration lock). */
 export async function migratePostgres(url: string): Promise<void> {
-  const { pool, db } = openPostgres(url, { max: 1 });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
-    await migrate(db, { migrationsFolder: POSTGRES_MIGRATIONS_FOLDER });
+    await migratePostgresPool(pool);
   } finally {
     await pool.end();
   }
