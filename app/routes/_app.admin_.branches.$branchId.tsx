@@ -9,7 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrors } from "~/components/forms";
 import { BranchStatusSchema, UpdateBranchSchema } from "~/domain/administration/admin-schemas";
 import { getBranch, setBranchActive, updateBranch } from "~/domain/administration/branches.server";
-import { isDomainError } from "~/domain/core/errors";
+import { isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
@@ -29,7 +29,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const branch = await getBranch(db, branchIdFrom(params));
     return json({ branch: { id: branch.id, code: branch.code, name: branch.name, region: branch.region, active: branch.active } });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     throw error;
   }
@@ -49,7 +50,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const branch = await setBranchActive(db, actor, { branchId, active: status.data.intent === "reactivate" }, now());
       const message = branch.active ? `Branch ${branch.code} is active again.` : `Branch ${branch.code} is deactivated.`;
       return await redirectWithToast(`/admin/branches/${branch.id}`, { kind: "success", message });
-    } catch (error) {
+    } catch (caught) {
+      const error = domainErrorOf(caught) ?? caught;
       if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
       if (!isDomainError(error)) throw error;
       return json({ statusError: error.message }, { status: 409 });
@@ -60,7 +62,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const branch = await updateBranch(db, actor, { branchId, ...submission.value }, now());
     return await redirectWithToast("/admin/branches", { kind: "success", message: `Branch ${branch.code} saved.` });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     return domainErrorReply(submission, error);
   }

@@ -11,7 +11,7 @@ import { Money } from "~/components/money";
 import { deleteGestureType, perGestureMaxWarning, setGestureTypeActive, updateGestureType } from "~/domain/policy/catalogue-admin.server";
 import { GestureTypeStatusSchema, UpdateGestureTypeSchema } from "~/domain/policy/catalogue-schemas";
 import { findGestureType, gestureTypeUseCount } from "~/domain/policy/catalogue.server";
-import { isDomainError } from "~/domain/core/errors";
+import { isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { moneyInputText } from "~/domain/core/money";
 import { getPolicyDefaults } from "~/domain/policy/policy.server";
 import { requirePermission } from "~/utils/auth.server";
@@ -52,7 +52,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const type = await updateGestureType(db, actor, { typeId, ...submission.value }, now());
       const warning = await perGestureMaxWarning(db, type);
       return await redirectWithToast(path, { kind: warning ? "info" : "success", message: `${type.name} saved.${warning ? ` ${warning}` : ""}` });
-    } catch (error) {
+    } catch (caught) {
+      const error = domainErrorOf(caught) ?? caught;
       if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
       return domainErrorReply(submission, error);
     }
@@ -74,7 +75,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return await redirectWithToast("/admin/catalogue", { kind: "success", message: `${type.name} is deleted from the catalogue.` });
       }
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     return domainErrorReply(submission, error);
   }

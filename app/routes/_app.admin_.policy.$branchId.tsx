@@ -9,7 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FieldErrors, FormErrors } from "~/components/forms";
 import { useCurrency } from "~/components/money";
 import { getBranch } from "~/domain/administration/branches.server";
-import { DomainError, isDomainError } from "~/domain/core/errors";
+import { DomainError, isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { getOrganisation } from "~/domain/core/organisation.server";
 import { POLICY_FIELDS, POLICY_KEYS, type PolicyKey } from "~/domain/policy/policy";
 import { setBranchOverrides } from "~/domain/policy/policy-admin.server";
@@ -33,7 +33,8 @@ async function loadBranch(branchId: number) {
   try {
     const branch = await getBranch(db, branchId);
     return { id: branch.id, code: branch.code, name: branch.name, region: branch.region, active: branch.active };
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     throw error;
   }
@@ -64,7 +65,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ? `${branch.name} follows the organisation defaults for every setting.`
         : `${branch.name}'s policy saved: ${count === 1 ? "1 setting overrides" : `${count} settings override`} the organisation defaults.`;
     return await redirectWithToast(path, { kind: "success", message });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     if (!submission) {
       if (!isDomainError(error)) throw error;

@@ -10,7 +10,7 @@ import { Field, FormErrors } from "~/components/forms";
 import { SelectField } from "~/components/select-field";
 import { UpdateUserSchema, UserStatusSchema } from "~/domain/administration/admin-schemas";
 import { listActiveBranches } from "~/domain/administration/branches.server";
-import { isDomainError } from "~/domain/core/errors";
+import { isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { ROLE_LABELS } from "~/domain/core/permissions";
 import { hasSecondFactor, resetSecondFactor } from "~/domain/identity/second-factor.server";
 import { deactivateUser, getUserForAdmin, reactivateUser, resetPasswordWithOneTimePassword, updateUser } from "~/domain/administration/users.server";
@@ -34,7 +34,8 @@ function userIdFrom(params: { userId?: string }): number {
 async function loadUser(userId: number) {
   try {
     return await getUserForAdmin(db, userId);
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (isDomainError(error) && error.code === "NOT_FOUND") throw notFound(error.message);
     throw error;
   }
@@ -61,7 +62,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.status !== "success") return json(submission.reply(), { status: 400 });
     try {
       await updateUser(db, actor, { userId, ...submission.value }, now());
-    } catch (error) {
+    } catch (caught) {
+      const error = domainErrorOf(caught) ?? caught;
       return domainErrorReply(submission, error);
     }
     return await redirectWithToast(path, { kind: "success", message: "Changes saved." });
@@ -87,7 +89,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return json({ oneTimePassword, name: user.name }, { headers: { "Cache-Control": "no-store" } });
       }
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     return domainErrorReply(submission, error);
   }
 }

@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/domain/customers/api-keys.server";
 import { API_KEY_NAME_MAX, ApiKeyFormSchema } from "~/domain/customers/customer-schemas";
-import { isDomainError } from "~/domain/core/errors";
+import { isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { requirePermission } from "~/utils/auth.server";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
@@ -39,7 +39,8 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     await revokeApiKey(db, user, { keyId: parsed.data.keyId }, now());
     return await redirectWithToast("/api-keys", { kind: "success", message: "Key revoked. Requests with it are refused from now on." });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (!isDomainError(error)) throw error;
     return json<ActionData>({ error: error.message }, { status: 409 });
   }

@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { FilterSelect } from "~/components/filter-fields";
 import { ReportFilters } from "~/components/report-filters";
-import { DOMAIN_ERROR_STATUS, isDomainError } from "~/domain/core/errors";
+import { DOMAIN_ERROR_STATUS, isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { getOrganisation } from "~/domain/core/organisation.server";
 import { FLAG_RULE_EXPLANATIONS, FLAG_RULE_LABELS, FLAG_RULES, ReviewFlagSchema, reviewFlag, reviewsFor, REVIEW_NOTE_MAX, type FlagRule } from "~/domain/reporting/patterns.server";
 import { quarterNamed, readQuarter } from "~/domain/reporting/report-filter.server";
@@ -92,7 +92,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!quarter) return json({ flagKey, error: "This flag's quarter is missing; reload the page and try again.", note }, { status: 400 });
   try {
     await reviewFlag(db, user, { quarter, flagKey: submission.value.flagKey ?? "", note: submission.value.note ?? "", currency }, at);
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (!isDomainError(error)) throw error;
     return json({ flagKey, error: error.message, note: note.slice(0, REVIEW_NOTE_MAX + 100) }, { status: DOMAIN_ERROR_STATUS[error.code] });
   }

@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TableWrap } from "~/components/table-wrap";
 import { assertImportAccess, commitImport, discardImport, getImport } from "~/domain/customers/crm-import.server";
 import { ImportDecisionSchema } from "~/domain/customers/customer-schemas";
-import { isDomainError } from "~/domain/core/errors";
+import { isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { IMPORT_MAX_REPORTED_ERRORS } from "~/domain/customers/import-limits";
 import { IMPORT_KIND_LABELS } from "~/domain/customers/import-templates";
 import { requirePermission } from "~/utils/auth.server";
@@ -30,7 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "customers:import");
   try {
     return json(await getImport(db, user, importIdFrom(params)));
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     throwAsResponse(error);
   }
 }
@@ -53,7 +54,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     await discardImport(db, user, { importId }, now());
     return await redirectWithToast("/imports", { kind: "info", message: "Import discarded. Nothing was changed." });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (!isDomainError(error)) throw error;
     return json({ message: error.message }, { status: error.code === "NOT_FOUND" ? 404 : 409 });
   }

@@ -7,7 +7,7 @@ import { Pagination } from "~/components/pagination";
 import { TableWrap } from "~/components/table-wrap";
 import { readCsv, type CsvFile } from "~/domain/customers/csv-read.server";
 import { listImports, stageImport } from "~/domain/customers/crm-import.server";
-import { isDomainError } from "~/domain/core/errors";
+import { isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { CUSTOMER_COLUMNS, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, SIGNAL_COLUMNS } from "~/domain/customers/import-limits";
 import { IMPORT_KIND_LABELS } from "~/domain/customers/import-templates";
 import { IMPORT_KINDS, type ImportKind } from "../../db/schema";
@@ -26,7 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = pageFromUrl(new URL(request.url));
   try {
     return json({ page, ...(await listImports(db, user, { page, pageSize: DEFAULT_PAGE_SIZE })), scope: user.branch?.name ?? null });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     throwAsResponse(error);
   }
 }
@@ -55,7 +56,8 @@ export async function action({ request }: ActionFunctionArgs) {
   let formData: FormData;
   try {
     formData = await unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 10_000 })));
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (!isDomainError(error)) throw error;
     return json<UploadErrors>({ file: error.message, values: { kind: "" } }, { status: 400 });
   }
@@ -67,7 +69,8 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const id = await stageImport(db, user, { kind: kindValue as ImportKind, fileName, file: file! }, now());
     return redirect(`/imports/${id}`);
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (!isDomainError(error)) throw error;
     return json<UploadErrors>({ file: error.message, values: { kind: kindValue } }, { status: 400 });
   }

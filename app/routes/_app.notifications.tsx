@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Badge } from "~/components/badge";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
-import { isDomainError } from "~/domain/core/errors";
+import { isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { NOTIFICATION_KIND_LABELS, NOTIFICATIONS_PAGE_SIZE, NotificationActionSchema } from "~/domain/notifications/notification-schemas";
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from "~/domain/notifications/notifications.server";
 import { requireUser } from "~/utils/auth.server";
@@ -40,7 +40,8 @@ export async function action({ request }: ActionFunctionArgs) {
       kind: "success",
       message: changed === 0 ? "Nothing was left unread." : `Marked ${changed} notification${changed === 1 ? "" : "s"} as read.`,
     });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (!isDomainError(error)) throw error;
     return json({ error: error.message }, { status: error.code === "NOT_FOUND" ? 404 : 409 });
   }

@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Money, useCurrency } from "~/components/money";
 import { closePeriod, closeSummary } from "~/domain/budget/budget-periods.server";
 import { ClosePeriodSchema } from "~/domain/budget/budget-schemas";
-import { isDomainError, DOMAIN_ERROR_STATUS } from "~/domain/core/errors";
+import { isDomainError, DOMAIN_ERROR_STATUS, domainErrorOf } from "~/domain/core/errors";
 import { formatMoney } from "~/domain/core/money";
 import { getOrganisation } from "~/domain/core/organisation.server";
 import { requirePermission } from "~/utils/auth.server";
@@ -25,7 +25,8 @@ function periodIdOf(params: LoaderFunctionArgs["params"]): number {
 async function summaryOf(periodId: number) {
   try {
     return await closeSummary(db, periodId, now());
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (isDomainError(error)) throw json({ message: error.message }, { status: DOMAIN_ERROR_STATUS[error.code] });
     throw error;
   }
@@ -56,7 +57,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       kind: "success",
       message: `${result.label} is closed${parts.length ? `: ${parts.join("; ")}` : ""}.`,
     });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     if (!isDomainError(error)) throw error;
     return json({ error: error.message }, { status: DOMAIN_ERROR_STATUS[error.code] });
   }

@@ -161,6 +161,14 @@ export function createHttpApp(options: HttpOptions) {
     next();
   });
 
+  app.use(function refuseNulInAddress(req: Request, res: Response, next: NextFunction) {
+    // No one types a NUL; PostgreSQL cannot store or compare one. Refused here, on both engines
+    // alike, before a search or filter reaches a query (form values: Connections.query).
+    if (!/%00/.test(req.originalUrl)) return next();
+    res.setHeader("Cache-Control", "no-store");
+    res.status(400).type("text/plain").send("The address contains a NUL character, which no field accepts. Remove it and try again.");
+  });
+
   app.use("/build", express.static(`${publicDir}/build`, { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(publicDir, { maxAge: "1h", index: false }));
 

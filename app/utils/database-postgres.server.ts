@@ -12,6 +12,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { DomainError } from "~/domain/core/errors";
 import { POSTGRES_MIGRATIONS_FOLDER } from "../../db/postgres/folders";
 import { int8ToNumber } from "../../db/postgres/schema";
 import * as schema from "../../db/postgres/schema";
@@ -45,6 +46,10 @@ class Connections {
   ) {}
 
   async query(config: pg.QueryConfig, values?: unknown[]) {
+    // PostgreSQL text cannot hold a NUL (SQLite can): refuse it as a form error, not a server error.
+    if ((values ?? config.values ?? []).some((value) => typeof value === "string" && value.includes("\0"))) {
+      throw new DomainError("VALIDATION", "A field contains a NUL character, which no field accepts. Remove it and try again.");
+    }
     const transaction = openTransaction.getStore();
     const inTransaction = transaction?.open && transaction.connections === this;
     if (!inTransaction) await this.ready;

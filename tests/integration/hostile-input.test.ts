@@ -329,6 +329,18 @@ describe("hostile input: logs and redirects", () => {
     expect(lines.filter((line) => typeof line.requestId !== "string")).toEqual([]);
   });
 
+  it("a NUL in the address (a search, a path) is refused with 400 and says why, on either engine", async () => {
+    const cookie = (await sessionCookieFor(db, users.get("staff")!)).cookie;
+    for (const path of ["/customers?q=Ada%00", "/gestures/1%00", "/gestures?status=%00approved"]) {
+      const response = await server.fetch(path, { cookie });
+      figure.requests++;
+      expect(response.status, path).toBe(400);
+      expect(await response.text()).toContain("NUL character");
+    }
+    // The same search without the NUL is answered (the refusal is about the character, not the page).
+    expect((await server.fetch("/customers?q=Ada", { cookie })).status).toBe(200);
+  });
+
   for (const target of OPEN_REDIRECTS) {
     it(`redirectTo=${JSON.stringify(target)} at sign-in stays on this site`, async () => {
       const staff = users.get("staff")!;

@@ -12,7 +12,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migratePostgres, openPostgres, syncIdentitySequences } from "../../db/postgres/migrate";
 import * as pgSchema from "../../db/postgres/schema";
-import { openDatabase, sqliteOf } from "../../app/utils/database.server";
+import { closeDatabase, openDatabase, sqliteOf } from "../../app/utils/database.server";
+import { domainErrorOf } from "../../app/domain/core/errors";
+import * as schema from "../../db/schema";
 import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
 
 interface Engine {
@@ -481,6 +483,29 @@ describe("int8 columns through the PostgreSQL schema", () => {
       expect(`${refused?.message} ${(refused?.cause as Error | undefined)?.message}`).toMatch(/not a safe integer/);
     } finally {
       await pool.end();
+    }
+  });
+});
+
+describe("the NUL character through the app's connection", () => {
+  it("is refused as invalid input (a form error, not a server error) and writes nothing; the same text without it is stored", async () => {
+    const { url } = await bothEngines("nul");
+    const db = openDatabase(url);
+    try {
+      const refused = await db
+        .insert(schema.branches)
+        .values({ code: "N1", name: "North\u0000", region: "North", createdAt: new Date(T0) })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      // drizzle wraps it in its query error; the route finds the DomainError behind it.
+      expect(domainErrorOf(refused)).toMatchObject({ code: "VALIDATION", message: expect.stringMatching(/NUL character/) });
+      expect(await db.select().from(schema.branches)).toEqual([]);
+      await db.insert(schema.branches).values({ code: "N1", name: "North", region: "North", createdAt: new Date(T0) });
+      expect((await db.select().from(schema.branches)).map((branch) => branch.name)).toEqual(["North"]);
+    } finally {
+      await closeDatabase(db);
     }
   });
 });

@@ -30,3 +30,13 @@ export class DomainError extends Error {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/**
+ * The DomainError an error is, or carries as its cause: drizzle wraps whatever its driver raises
+ * in a DrizzleQueryError, and on PostgreSQL the driver refuses a NUL in text as a DomainError.
+ */
+export function domainErrorOf(error: unknown): DomainError | undefined {
+  if (isDomainError(error)) return error;
+  if (error instanceof Error && isDomainError(error.cause)) return error.cause;
+  return undefined;
+}

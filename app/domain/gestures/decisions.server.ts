@@ -21,7 +21,7 @@ import { branches, customers, gestureDecisions, gestures, users, type Decision, 
 import { writeTransaction, type DbOrTx } from "~/utils/db.server";
 import { recordAudit } from "../core/audit.server";
 import { findGestureType } from "../policy/catalogue.server";
-import { DomainError } from "../core/errors";
+import { DomainError, domainErrorOf } from "../core/errors";
 import { needsSecondApproval } from "./gesture-rules";
 import { currentPoolFor, getPoolBalance, placeHold } from "../budget/ledger.server";
 import { approverReasonNeeded, loadGesture, managerApproverOf, organisationFacts, staleVersion, userName, type GestureActor, type TransitionResult } from "./gesture-record.server";
@@ -210,8 +210,9 @@ export async function bulkApprove(db: DbOrTx, actor: GestureActor, items: { gest
           ? `Approved ${formatMoney(row.amount, currency)}; it now waits for finance.`
           : `Approved ${formatMoney(row.amount, currency)}; the money is set aside.`,
       });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+    } catch (caught) {
+      const error = domainErrorOf(caught);
+      if (!error) throw caught;
       results.push({ gestureId: item.gestureId, customerName: row.customerName, ok: false, message: error.message });
     }
   }

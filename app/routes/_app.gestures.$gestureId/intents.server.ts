@@ -3,7 +3,7 @@
 // the domain error's status). The multipart receipt stream is read here too.
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
-import { isDomainError } from "~/domain/core/errors";
+import { isDomainError, domainErrorOf } from "~/domain/core/errors";
 import { DecisionSchema, EditProposalSchema, WithdrawSchema } from "~/domain/gestures/gesture-schemas";
 import { decideGesture } from "~/domain/gestures/decisions.server";
 import { editProposal, withdrawGesture } from "~/domain/gestures/proposals.server";
@@ -53,7 +53,8 @@ export async function readForm(request: Request): Promise<{ formData: FormData; 
     }
     try {
       receipt.upload = { ...(await readReceiptUpload(data)), originalName: filename };
-    } catch (error) {
+    } catch (caught) {
+      const error = domainErrorOf(caught) ?? caught;
       if (!isDomainError(error)) throw error;
       receipt.error = error.message;
       for await (const _chunk of data);
@@ -83,7 +84,8 @@ export async function fulfil({ user, gestureId, formData }: IntentArgs, receipt:
       ? `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent, ${formatMoney(result.released, currency)} back in the pool.`
       : `Fulfilment recorded: ${formatMoney(result.captured, currency)} spent.`;
     return await redirectWithToast(`/gestures/${gestureId}`, { kind: result.alreadyDone ? "info" : result.status === "needs_reapproval" ? "info" : "success", message });
-  } catch (error) {
+  } catch (caught) {
+    const error = domainErrorOf(caught) ?? caught;
     return domainErrorReply(submission, error);
   }
 }
