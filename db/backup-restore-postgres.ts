@@ -9,9 +9,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { checkDatabase, type IntegrityReport } from "../app/domain/administration/integrity.server";
 import { closeDatabase, openDatabase } from "../app/utils/database.server";
+import { createDatabase, databaseName, dropDatabase, sameServer } from "./postgres/databases";
 
 const execTool = promisify(execFile);
 
@@ -28,38 +28,6 @@ const PG_DUMP = process.env.PG_DUMP ?? "pg_dump";
 const PG_RESTORE = process.env.PG_RESTORE ?? "pg_restore";
 
 export type PostgresBackupResult = { file: string; bytes: number; report: IntegrityReport };
-
-/** The URL of another database on the same server (same user, password, host and options). */
-export function sameServer(url: string, database: string): string {
-  const other = new URL(url);
-  other.pathname = `/${database}`;
-  return other.toString();
-}
-
-function databaseName(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.replace(/^\//, ""));
-}
-
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-async function onServer(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: sameServer(url, "postgres") });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Creates the database at `url` (refused when it exists: nothing is ever restored over one). */
-async function createDatabase(url: string): Promise<void> {
-  await onServer(url, `CREATE DATABASE ${quoted(databaseName(url))}`);
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  await onServer(url, `DROP DATABASE IF EXISTS ${quoted(databaseName(url))} WITH (FORCE)`).catch(() => undefined);
-}
 
 /** pg_restore into the empty database at `url`, then every check of db:check. */
 async function restoreAndCheck(dump: string, url: string): Promise<IntegrityReport> {
@@ -95,7 +63,7 @@ export async function verifiedPostgresBackup(source: string, target: string): Pr
     return { file: to, bytes, report };
   } finally {
     rmSync(partial, { force: true });
-    if (created) await dropDatabase(scratch);
+    if (created) await dropDatabase(scratch).catch(() => undefined);
   }
 }
 
@@ -108,6 +76,6 @@ export async function verifiedPostgresRestore(dump: string, target: string): Pro
     report = await restoreAndCheck(resolve(dump), target);
     return report;
   } finally {
-    if (!report?.ok) await dropDatabase(target);
+    if (!report?.ok) await dropDatabase(target).catch(() => undefined);
   }
 }

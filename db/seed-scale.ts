@@ -1,5 +1,6 @@
-// `npm run seed:scale [-- --to FILE]`: a deterministic database the size of a large bank, in its own
-// file (data/scale.sqlite by default, replaced if it exists): 500 branches in 20 regions, about 5,000
+// `npm run seed:scale [-- --to FILE | --to postgres://…]`: a deterministic database the size of a
+// large bank, in its own file (data/scale.sqlite by default, replaced if it exists) or copied from
+// that file into a PostgreSQL database (intoPostgres, at the end): 500 branches in 20 regions, about 5,000
 // users, 500,000 customers, 2,000,000 signals and 1,000,000 gestures over 8 quarterly periods (7
 // closed, the current one open) with their approval decisions, outcomes, holds and ledger entries.
 //
@@ -11,6 +12,7 @@
 // `npm run db:check -- ` style checks run at the end. Every approval decision (manager, finance, at
 // discretion) is in the audit chain, as the app records it, so that a quarter's audit export has a
 // bank's volume; other events and notifications are not generated. Every password is the demo password.
+import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { hashPassword } from "../app/domain/identity/passwords.server";
@@ -22,10 +24,12 @@ import { addDays, addMonths, localDate } from "../app/domain/core/dates";
 import { openDatabase, sqliteOf } from "../app/utils/database.server";
 import { OUTCOMES, SIGNAL_KINDS, type Occasion } from "./schema";
 import { DEMO_PASSWORD } from "./demo-password";
+import { engineOf } from "./engine";
 
 const args = process.argv.slice(2);
 const toIndex = args.indexOf("--to");
-const FILE = resolve(toIndex >= 0 ? args[toIndex + 1]! : process.env.SCALE_DATABASE_URL ?? "data/scale.sqlite");
+const TARGET = toIndex >= 0 ? args[toIndex + 1]! : process.env.SCALE_DATABASE_URL ?? "data/scale.sqlite";
+const FILE = resolve(TARGET);
 /** Divide every count by this (SCALE_DIVISOR=100 builds a 1 % database for a quick try or a test). */
 const DIVISOR = Math.max(1, Number(process.env.SCALE_DIVISOR ?? 1));
 
@@ -691,4 +695,20 @@ async function main() {
   if (!report.ok) process.exit(1);
 }
 
-await main();
+/**
+ * `--to postgres://…`: the same rows in PostgreSQL, so that `npm run bench` compares the engines on
+ * identical data. The SQLite file (SCALE_SQLITE, data/scale.sqlite by default) is built first when
+ * it is missing, then copied row for row by db/postgres/load-from-sqlite.ts in a process whose
+ * engine is PostgreSQL (one engine per process, decision 63).
+ */
+function intoPostgres(url: string) {
+  const tsx = resolve("node_modules/.bin/tsx");
+  const source = resolve(process.env.SCALE_SQLITE ?? "data/scale.sqlite");
+  if (existsSync(source)) console.log(`Using ${source} as it is (delete it to build it afresh).`);
+  else if (spawnSync(tsx, ["db/seed-scale.ts", "--to", source], { stdio: "inherit" }).status !== 0) process.exit(1);
+  const copied = spawnSync(tsx, ["db/postgres/load-from-sqlite.ts", source], { stdio: "inherit", env: { ...process.env, DATABASE_URL: url } });
+  process.exit(copied.status ?? 1);
+}
+
+if (engineOf(TARGET) === "postgres") intoPostgres(TARGET);
+else await main();

@@ -1,5 +1,9 @@
 // `npm run bench`: the main pages and actions under load, against the framework's own ceiling.
 //
+// On either engine (issue 20): BENCH_LARGE_DB=postgres://…/empathy_scale (loaded by `npm run
+// seed:scale -- --to` that URL) measures PostgreSQL, with the demo seed in a database beside it and
+// each run's working copy made with CREATE DATABASE … TEMPLATE; otherwise SQLite files.
+//
 // Builds the app (the npm script does), then for each database — the demo seed (small) and the
 // bank-scale one from `npm run seed:scale` (large; built first when missing) — makes a working copy
 // through the backup API, starts the production server on it, signs in as each role and drives every
@@ -17,22 +21,24 @@
 // and duplicate caps are lifted and the bench branch's open pool topped up, so that thousands of
 // proposals a minute from one account are accepted; every rule is still evaluated on every request.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { addDays } from "../../app/domain/core/dates";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, resolve } from "node:path";
 import autocannon from "autocannon";
-import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { verifiedCopy } from "../../db/backup-restore";
 import { DEMO_PASSWORD } from "../../db/demo-password";
-import { checkLedger } from "../../app/domain/administration/integrity.server";
-import type { Db } from "../../app/utils/database.server";
+import { engineOf, shownDatabaseUrl } from "../../db/engine";
+import type { Ids, Label, WriteCheck } from "./bench-database";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
-const LARGE = resolve(process.env.BENCH_LARGE_DB ?? "data/scale.sqlite");
+const LARGE_SOURCE = process.env.BENCH_LARGE_DB ?? "data/scale.sqlite";
+const ENGINE = engineOf(LARGE_SOURCE);
+const LARGE = ENGINE === "postgres" ? LARGE_SOURCE : resolve(LARGE_SOURCE);
+// One engine per process (decision 63): the schema and the SQL dialect follow DATABASE_URL, so it
+// names the engine under test before the modules that read it load.
+process.env.DATABASE_URL = LARGE;
+const { checkWrites, discover, prepareForWrites, smallDatabase, waitingForManager, workingCopy } = await import("./bench-database");
 const OUT = resolve(process.env.BENCH_OUT ?? "data/bench/latest.json");
 const ONLY = process.env.BENCH_ONLY?.split(",");
 const PORT_BASE = Number(process.env.BENCH_PORT ?? 3900);
@@ -43,7 +49,6 @@ type Who = "staff" | "manager" | "finance" | "anonymous";
 type Target = { name: string; who: Who; path: string; p99Budget?: number };
 type Figures = { rps: number; p50: number; p99: number; ok: number; other: number; errors: number; requests?: number; aloneMs?: number };
 type ExportFigures = { rows: number; seconds: number; rowsPerSecond: number; bytes: number; peakRssMb: number; idleRssMb: number; status: number };
-type WriteCheck = { proposals: number; approved: number; ledgerProblems: string[]; negativeBalances: number; poolBalance: number };
 type DatabaseRun = {
   label: "small" | "large";
   file: string;
@@ -101,81 +106,11 @@ const TARGET_APPROVALS = 300;
 const TARGET_EXPORT_ROWS = 100_000;
 const TARGET_EXPORT_MB = 300;
 
-/** The accounts and ids a target needs, read from the database before the server starts. */
-function discover(file: string, label: "small" | "large") {
-  const db = new Database(file, { readonly: true });
-  const email = (role: string) => {
-    const preferred =
-      label === "small"
-        ? { staff: "staff.north@example.com", manager: "manager.north@example.com", finance: "finance@example.com" }[role]
-        : `${role === "finance" ? "finance1" : `${role}1.b001`}@scale.example.com`;
-    return (db.prepare("select email from users where email = ? and active = 1").get(preferred) as { email: string } | undefined)?.email ?? preferred!;
-  };
-  const staffEmail = email("staff");
-  const branchId = (db.prepare("select branch_id as b from users where email = ?").get(staffEmail) as { b: number }).b;
-  const customer = db
-    .prepare("select c.id from customers c where c.branch_id = ? and c.erased_at is null and exists (select 1 from signals s where s.customer_id = c.id) order by c.id limit 1")
-    .get(branchId) as { id: number };
-  const surname = (db.prepare("select surname_key as s from customers where id = ?").get(customer.id) as { s: string }).s;
-  const pool = db.prepare("select p.id from budget_pools p join budget_periods bp on bp.id = p.period_id where p.branch_id = ? and bp.status = 'open' order by p.id desc limit 1").get(branchId) as {
-    id: number;
-  };
-  const emails = { staff: staffEmail, manager: email("manager"), finance: email("finance") };
-  const closed = db.prepare("select starts_on as s, ends_on as e from budget_periods where status = 'closed' order by starts_on desc limit 1").get() as { s: string; e: string } | undefined;
-  const lastDay = closed ? addDays(closed.e, -1) : "";
-  // Customers a proposal may go to, and a paid gesture type above the discretion limit (so that it
-  // waits for the manager) but under the second-approval threshold (so that the manager's approval is final).
-  // Not the branch's own staff or people connected to them: the connected-person rule refuses those (422).
-  const proposable = (
-    db
-      .prepare("select id from customers where branch_id = ? and erased_at is null and do_not_contact = 0 and (connected_branch_id is null or connected_branch_id <> branch_id) order by id limit 5000")
-      .all(branchId) as { id: number }[]
-  ).map((r) => r.id);
-  const policy = db.prepare("select discretion_limit as d, second_approval_threshold as s from policy_defaults where id = 1").get() as { d: number; s: number };
-  const amount = Math.min(policy.d + 1_000, policy.s - 100);
-  const type = db
-    .prepare("select t.id, o.occasion from gesture_types t join gesture_type_occasions o on o.type_id = t.id where t.active = 1 and t.max_amount >= ? order by t.id limit 1")
-    .get(amount) as { id: number; occasion: string };
-  db.close();
-  return {
-    emails,
-    branchId,
-    customerId: customer.id,
-    surnamePrefix: surname.slice(0, 3),
-    poolId: pool.id,
-    quarterFrom: closed?.s ?? "",
-    quarterTo: lastDay,
-    proposable,
-    proposal: { typeId: type.id, occasion: type.occasion, amount },
-  };
-}
-type Ids = ReturnType<typeof discover>;
-
 function fill(path: string, ids: Ids): string {
   return path.replace(/:([a-zA-Z]+)/g, (_, key: string) => encodeURIComponent(String((ids as unknown as Record<string, unknown>)[key] ?? "")));
 }
 
 const selected = (list: Target[]) => (ONLY ? list.filter((t) => ONLY.some((o) => t.name.includes(o))) : list);
-
-/**
- * The working copy only: lift the caps that stop one account proposing thousands of gestures in a
- * minute, and top up the bench branch's open pool so that approvals are not refused for lack of money.
- */
-function prepareForWrites(file: string, ids: Ids) {
-  const db = new Database(file);
-  db.prepare("update policy_defaults set customer_cap_amount = 1000000000, customer_cap_count = 1000000, staff_monthly_cap = 1000000000, duplicate_window_days = 0 where id = 1").run();
-  db.prepare("delete from branch_policy_overrides where branch_id = ?").run(ids.branchId);
-  const last = db.prepare("select balance_after as b, pool_seq as n from ledger_entries where pool_id = ? order by id desc limit 1").get(ids.poolId) as { b: number; n: number } | undefined;
-  const topUp = 1_000_000_000;
-  db.prepare("insert into ledger_entries (pool_id, kind, amount, balance_after, actor_id, at, memo, pool_seq) values (?, 'allocation', ?, ?, null, ?, 'Benchmark top-up', ?)").run(
-    ids.poolId,
-    topUp,
-    (last?.b ?? 0) + topUp,
-    Date.now(),
-    (last?.n ?? 0) + 1,
-  );
-  db.close();
-}
 
 async function startServer(file: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["build/server.js"], {
@@ -305,35 +240,11 @@ async function download(url: string, cookie: string, pid: number): Promise<Expor
   return { rows, seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(rows / seconds), bytes, peakRssMb: memoryOf(pid, "VmHWM"), idleRssMb, status: response.status };
 }
 
-/** Gestures the bench's proposals left waiting for the manager, oldest first, with the version an approval must carry. */
-function waitingForManager(file: string, ids: Ids): { id: number; version: number }[] {
-  const db = new Database(file, { readonly: true });
-  const rows = db
-    .prepare("select id, version from gestures where branch_id = ? and status = 'submitted' and approval_route = 'branch' and create_key like 'bench-%' order by id")
-    .all(ids.branchId) as { id: number; version: number }[];
-  db.close();
-  return rows;
-}
-
-/** After the writes: the ledger's rules and no negative running balance anywhere. */
-async function checkWrites(file: string, ids: Ids, proposals: number): Promise<WriteCheck> {
-  const sqlite = new Database(file, { readonly: true });
-  const db = drizzle({ client: sqlite }) as unknown as Db;
-  const ledgerProblems = (await checkLedger(db)).map((p) => `${p.rule}: ${p.examples.join(", ")}`);
-  const negativeBalances = (sqlite.prepare("select count(*) as n from ledger_entries where balance_after < 0").get() as { n: number }).n;
-  const approved = (sqlite.prepare("select count(*) as n from gestures where branch_id = ? and status = 'approved' and create_key like 'bench-%'").get(ids.branchId) as { n: number }).n;
-  const poolBalance = (sqlite.prepare("select balance_after as b from ledger_entries where pool_id = ? order by id desc limit 1").get(ids.poolId) as { b: number }).b;
-  sqlite.close();
-  return { proposals, approved, ledgerProblems, negativeBalances, poolBalance };
-}
-
-async function measure(label: "small" | "large", source: string, port: number): Promise<DatabaseRun> {
-  const dir = mkdtempSync(join(tmpdir(), "empathy-fund-bench-"));
-  const file = join(dir, `${label}.sqlite`);
-  const copy = await verifiedCopy(source, file);
-  if (!copy.report.ok) throw new Error(`The ${label} database failed its checks.`);
-  const ids = discover(file, label);
-  prepareForWrites(file, ids);
+async function measure(label: Label, source: string, port: number): Promise<DatabaseRun> {
+  const copy = await workingCopy(source, label);
+  const file = copy.location;
+  const ids = await discover(file, label);
+  await prepareForWrites(file, ids);
   const server = await startServer(file, port);
   const origin = `http://127.0.0.1:${port}`;
   const log = (name: string, r: Figures) => process.stderr.write(`  ${label}: ${name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.other} non-2xx/3xx, ${r.errors} errors\n`);
@@ -395,7 +306,7 @@ async function measure(label: "small" | "large", source: string, port: number): 
       await post(`${origin}/gestures/new`, cookies.staff, origin, proposal, { seconds: WARMUP });
       results[WRITE_NAMES.propose] = await post(`${origin}/gestures/new`, cookies.staff, origin, proposal, { seconds: DURATION });
       log(WRITE_NAMES.propose, results[WRITE_NAMES.propose]!);
-      const waiting = waitingForManager(file, ids);
+      const waiting = await waitingForManager(file, ids);
       if (waiting.length === 0) throw new Error("No proposal of the run waits for the manager: the proposal POSTs all failed (see the line above).");
       let next = 0;
       const approval = () => {
@@ -428,10 +339,11 @@ async function measure(label: "small" | "large", source: string, port: number): 
       writeCheck = await checkWrites(file, ids, waiting.length);
     }
 
-    return { label, file: source, results, exports, writeCheck, baseline, loginBaseline, blocking };
+    return { label, file: shownDatabaseUrl(source), results, exports, writeCheck, baseline, loginBaseline, blocking };
   } finally {
     server.kill("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
+    await new Promise((done) => (server.exitCode !== null ? done(null) : server.once("exit", done)));
+    await copy.remove();
   }
 }
 
@@ -471,21 +383,15 @@ async function measureBlocking(origin: string, cookies: Record<Who, string>, ids
   return { page: BLOCKING_PAGE.path, heavy: BLOCKING_HEAVY.map((t) => t.path), aloneMs, p50: at(0.5), p99: at(0.99), max: at(1), requests: times.length, heavyDone };
 }
 
-function smallDatabase(): string {
-  const file = join(mkdtempSync(join(tmpdir(), "empathy-fund-bench-demo-")), "demo.sqlite");
-  const seeded = spawnSync(TSX, ["db/seed.ts"], { env: { ...process.env, DATABASE_URL: file }, encoding: "utf8" });
-  if (seeded.status !== 0) throw new Error(`Seeding the demo database failed: ${seeded.stderr}`);
-  return file;
-}
-
 async function main() {
   if (!existsSync("build/server.js")) throw new Error("Run `npm run build` first (`npm run bench` does).");
-  if (!existsSync(LARGE)) {
+  if (ENGINE === "sqlite" && !existsSync(LARGE)) {
     console.error(`${LARGE} is missing; building it with npm run seed:scale (several minutes)…`);
     const built = spawnSync(TSX, ["db/seed-scale.ts", "--to", LARGE], { stdio: "inherit" });
     if (built.status !== 0) process.exit(1);
   }
-  const small = await measure("small", smallDatabase(), PORT_BASE);
+  const demo = await smallDatabase(LARGE);
+  const small = await measure("small", demo.location, PORT_BASE).finally(demo.remove);
   const large = await measure("large", LARGE, PORT_BASE + 1);
 
   const budgetOf = (name: string) => READ_TARGETS.find((t) => t.name === name)?.p99Budget ?? TARGET_P99;
@@ -524,7 +430,7 @@ async function main() {
     .join(" ");
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${load} at the end`;
   console.log(
-    `\nBaseline /healthz: ${Math.round(large.baseline.rps)} req/s on the large database, ${Math.round(small.baseline.rps)} on the small; /login (Remix's floor): ${Math.round(
+    `\nEngine: ${ENGINE === "postgres" ? `PostgreSQL (${shownDatabaseUrl(LARGE)})` : "SQLite"}. Baseline /healthz: ${Math.round(large.baseline.rps)} req/s on the large database, ${Math.round(small.baseline.rps)} on the small; /login (Remix's floor): ${Math.round(
       large.loginBaseline.rps,
     )} and ${Math.round(small.loginBaseline.rps)} req/s (${CONNECTIONS} connections, ${DURATION} s per target). ${machine}.`,
   );
@@ -590,6 +496,7 @@ async function main() {
     `${JSON.stringify(
       {
         at: new Date().toISOString(),
+        engine: ENGINE,
         machine,
         connections: CONNECTIONS,
         durationSeconds: DURATION,

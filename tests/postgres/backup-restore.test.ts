@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { placeHold } from "~/domain/budget/ledger.server";
 import { closeDatabase, openDatabase, type Db } from "~/utils/db.server";
 import { execute, queryRow } from "~/utils/query.server";
-import { sameServer, verifiedPostgresBackup, verifiedPostgresRestore } from "../../db/backup-restore-postgres";
+import { verifiedPostgresBackup, verifiedPostgresRestore } from "../../db/backup-restore-postgres";
+import { sameServer } from "../../db/postgres/databases";
 import { key, setupBudget } from "../support/budget";
 import { copyOfTemplate, postgresAdminUrl } from "../support/postgres-databases";
 
