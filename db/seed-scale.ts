@@ -705,7 +705,7 @@ function intoPostgres(url: string) {
   const tsx = resolve("node_modules/.bin/tsx");
   const source = resolve(process.env.SCALE_SQLITE ?? "data/scale.sqlite");
   if (existsSync(source)) console.log(`Using ${source} as it is (delete it to build it afresh).`);
-  else if (spawnSync(tsx, ["db/seed-scale.ts", "--to", source], { stdio: "inherit" }).status !== 0) process.exit(1);
+  else if (spawnSync(tsx, ["db/seed-scale.ts", "--to", source], { stdio: "inherit", env: { ...process.env, DATABASE_URL: source } }).status !== 0) process.exit(1);
   const copied = spawnSync(tsx, ["db/postgres/load-from-sqlite.ts", source], { stdio: "inherit", env: { ...process.env, DATABASE_URL: url } });
   process.exit(copied.status ?? 1);
 }
