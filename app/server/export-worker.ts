@@ -1,16 +1,14 @@
 // An export worker thread (bundled to build/export-worker.js): reads one export's rows through its
-// own read-only SQLite connection (WAL lets it read beside the app's writer) and posts the CSV back
+// own read connection (SQLite read-only: WAL lets it read beside the app's writer; PostgreSQL: a
+// connection of its own) and posts the CSV back
 // in chunks, at most CHUNKS_AHEAD ahead of what the response has sent. The main thread's event loop
 // only forwards bytes, so pages keep answering while a million-row export runs.
 import { readlinkSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import * as schema from "../../db/schema";
 import { csvHeaderText, csvRowsText } from "../domain/core/csv-export.server";
+import { openReadConnection } from "../utils/database.server";
 import { exportSource, type ExportJob } from "../utils/export-jobs.server";
-import type { Db } from "../utils/database.server";
 
 export type ExportWorkerData = { file: string; job: ExportJob; pageSize: number; chunksAhead: number };
 export type ExportWorkerMessage = { type: "chunk"; bytes: Uint8Array } | { type: "end"; rows: number } | { type: "error"; message: string };
@@ -48,12 +46,11 @@ async function send(text: string) {
 }
 
 async function run() {
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
-  sqlite.pragma("busy_timeout = 5000");
   // SQLite's default 2 MB cache and no memory map (decision 48): this connection reads a range once, and
   // a larger cache or mapped pages would only add to the server's resident memory during an export.
+  // On PostgreSQL one connection of its own: it reads one page after another.
+  const { db, close } = openReadConnection(file, { poolSize: 1, memorySettings: false });
   try {
-    const db = drizzle(sqlite, { schema }) as unknown as Db;
     const source = await exportSource(db, job);
     await send(csvHeaderText(source.columns, source.bom));
     let after: unknown = null;
@@ -68,7 +65,7 @@ async function run() {
     }
     port.postMessage({ type: "end", rows } satisfies ExportWorkerMessage);
   } finally {
-    sqlite.close();
+    await close();
   }
 }
 

@@ -1,14 +1,11 @@
 // A report worker thread (bundled to build/report-worker.js): computes finance's whole-bank analytics
-// (fairness, unusual-pattern flags) through its own read-only SQLite connection, one job at a time,
+// (fairness, unusual-pattern flags) through its own read connection (openReadConnection), one job at a time,
 // and posts each result back. It stays up between jobs (opening the connection and warming its page
 // cache costs more than a report), so the server's event loop only waits for a message.
 import { readlinkSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import * as schema from "../../db/schema";
-import { applyMemorySettings, type Db } from "../utils/database.server";
+import { openReadConnection } from "../utils/database.server";
 import { computeReport, type ReportJob } from "../utils/report-jobs.server";
 
 export type ReportWorkerData = { file: string };
@@ -29,11 +26,9 @@ try {
 }
 
 const { file } = workerData as ReportWorkerData;
-const sqlite = new Database(file, { readonly: true, fileMustExist: true });
-sqlite.pragma("busy_timeout = 5000");
-// The server's cache and memory map (decision 48): the same reports read the same pages again.
-applyMemorySettings(sqlite);
-const db = drizzle(sqlite, { schema }) as unknown as Db;
+// The server's cache and memory map (decision 48): the same reports read the same pages again. On
+// PostgreSQL one connection of its own: a report's queries run one after another.
+const { db } = openReadConnection(file, { poolSize: 1, memorySettings: true });
 
 port.on("message", async ({ id, job }: ReportWorkerRequest) => {
   let reply: ReportWorkerReply;

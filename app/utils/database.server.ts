@@ -42,6 +42,30 @@ export function applyMemorySettings(sqlite: Database.Database) {
 }
 
 /**
+ * A worker thread's own read connection (exports, reports): the SQLite file read-only beside the
+ * app's writer (WAL), with the server's memory settings when `memorySettings`; on PostgreSQL a pool
+ * of `poolSize` connections of its own (the worker's queries never wait behind the server's).
+ */
+export function openReadConnection(location: string, options: { poolSize: number; memorySettings: boolean }): { db: Db; close: () => Promise<void> } {
+  if (engineOf(location) === "postgres") {
+    const db = openPostgresDatabase(location, { migrate: false, poolSize: options.poolSize }) as unknown as Db;
+    return { db, close: () => closePostgres(db) };
+  }
+  const sqlite = new Database(location, { readonly: true, fileMustExist: true });
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (options.memorySettings) applyMemorySettings(sqlite);
+  const close = async () => {
+    sqlite.close();
+  };
+  return { db: drizzle(sqlite, { schema }), close };
+}
+
+/** Where a worker thread finds the app's database: the URL as it is, or the file's absolute path. */
+export function locationForWorkers(url: string): string {
+  return engineOf(url) === "postgres" ? url : resolve(url);
+}
+
+/**
  * Opens the database DATABASE_URL names (issue 20): an SQLite file with the settings money needs
  * (checked), or a PostgreSQL database (`postgres://…`, database-postgres.server.ts). Pending
  * migrations are applied unless `migrate: false`: at once on SQLite; on PostgreSQL before the first

@@ -4,13 +4,12 @@
 // Where no built worker exists (tests calling loaders in-process, development), the same pages are
 // read and written here, one page per pull, as before.
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { csvStream } from "~/domain/core/csv-export.server";
 import type { ExportWorkerData, ExportWorkerMessage } from "../server/export-worker";
+import { locationForWorkers } from "./database.server";
 import { db } from "./db.server";
-import { engineOf } from "../../db/engine";
 import { env } from "./env.server";
 import { exportSource, type ExportJob } from "./export-jobs.server";
 
@@ -22,9 +21,8 @@ const WORKER_PAGE_SIZE = 5_000;
 const CHUNKS_AHEAD = 2;
 
 function builtWorkerFile(): string | null {
-  // The worker threads open the SQLite file read-only. On PostgreSQL the server does the reading and
-  // the work stays in this process for now (issue 20: a worker on its own pool is the next step).
-  if (env.DATABASE_URL === ":memory:" || engineOf(env.DATABASE_URL) === "postgres") return null;
+  // A worker opens its own connection (openReadConnection): an in-memory database has none to share.
+  if (env.DATABASE_URL === ":memory:") return null;
   const file = process.env.EXPORT_WORKER_FILE ?? fileURLToPath(new URL("./export-worker.js", import.meta.url));
   return existsSync(file) ? file : null;
 }
@@ -63,7 +61,7 @@ export async function exportCsvStream(job: ExportJob, options: { drained?: () =>
   async function start() {
     release = await takeSlot();
     if (cancelled) return release();
-    const data: ExportWorkerData = { file: resolve(env.DATABASE_URL), job, pageSize: WORKER_PAGE_SIZE, chunksAhead: CHUNKS_AHEAD };
+    const data: ExportWorkerData = { file: locationForWorkers(env.DATABASE_URL), job, pageSize: WORKER_PAGE_SIZE, chunksAhead: CHUNKS_AHEAD };
     worker = new Worker(workerFile, { workerData: data });
     worker.on("message", (message: ExportWorkerMessage) => {
       if (message.type === "chunk") chunks.push(message.bytes);

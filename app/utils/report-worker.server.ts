@@ -4,12 +4,11 @@
 // Where no built worker exists (tests calling loaders in-process, development, an in-memory
 // database), the same function runs here, as before.
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ReportWorkerData, ReportWorkerReply, ReportWorkerRequest } from "../server/report-worker";
+import { locationForWorkers } from "./database.server";
 import { db } from "./db.server";
-import { engineOf } from "../../db/engine";
 import { env } from "./env.server";
 import { computeReport, type ReportJob, type ReportResult } from "./report-jobs.server";
 
@@ -17,9 +16,8 @@ import { computeReport, type ReportJob, type ReportResult } from "./report-jobs.
 const MAX_REPORT_WORKERS = 2;
 
 function builtWorkerFile(): string | null {
-  // The worker threads open the SQLite file read-only. On PostgreSQL the server does the reading and
-  // the work stays in this process for now (issue 20: a worker on its own pool is the next step).
-  if (env.DATABASE_URL === ":memory:" || engineOf(env.DATABASE_URL) === "postgres") return null;
+  // A worker opens its own connection (openReadConnection): an in-memory database has none to share.
+  if (env.DATABASE_URL === ":memory:") return null;
   const file = process.env.REPORT_WORKER_FILE ?? fileURLToPath(new URL("./report-worker.js", import.meta.url));
   return existsSync(file) ? file : null;
 }
@@ -33,7 +31,7 @@ const queue: { request: ReportWorkerRequest; pending: Pending }[] = [];
 let nextId = 1;
 
 function startThread(file: string): Thread {
-  const data: ReportWorkerData = { file: resolve(env.DATABASE_URL) };
+  const data: ReportWorkerData = { file: locationForWorkers(env.DATABASE_URL) };
   const thread: Thread = { worker: new Worker(file, { workerData: data }), busy: null };
   // An idle report thread does not keep the process alive.
   thread.worker.unref();

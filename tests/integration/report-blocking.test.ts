@@ -8,14 +8,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { customers, gestures, gestureTypeOccasions } from "../../db/schema";
+import { closeDatabase, openDatabase, writeTransaction } from "~/utils/db.server";
 import { startServerProcess, signInOver, type ServerProcess } from "../support/server-process";
 import { createBranch, createOrganisation, createUser, TEST_PASSWORD } from "../support/factories";
+import { databaseLocation } from "../support/postgres-databases";
 import { mapInSeries } from "~/utils/in-series";
 
 const BRANCHES = 40;
 const CUSTOMERS_PER_BRANCH = 2_000;
 const GESTURES = 240_000;
+/** Rows per insert while the data is written (within SQLite's limit on bound values). */
+const INSERT_ROWS = 1_000;
 const STAFF_REQUESTS = 12;
 const LIMIT_MS = 100;
 /** A closed quarter the gestures fall in, and the pages' addresses for it. */
@@ -23,14 +27,25 @@ const FAIRNESS_URL = "/finance/fairness?from=2026-01-01&to=2026-03-31";
 const FLAGS_URL = "/finance/flags?from=2026-01-01&status=all";
 
 let dir: string;
+let drop: () => Promise<void> = async () => undefined;
 let server: ServerProcess;
 let staffCookie: string;
 let financeCookie: string;
 
+/** `count` rows made by `row(i)`, inserted INSERT_ROWS at a time; returns what each insert returned. */
+async function inBatches<Row, Out>(count: number, row: (i: number) => Row, insert: (rows: Row[]) => Promise<Out[]>): Promise<Out[]> {
+  const out: Out[] = [];
+  for (let from = 0; from < count; from += INSERT_ROWS) out.push(...(await insert(Array.from({ length: Math.min(INSERT_ROWS, count - from) }, (_, k) => row(from + k)))));
+  return out;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "empathy-fund-report-blocking-"));
-  const file = join(dir, "blocking.sqlite");
-  const db = openDatabase(file);
+  // An SQLite file, or under `npm run test:postgres` a PostgreSQL database of its own (the report
+  // threads then query through connections of their own).
+  const database = databaseLocation(dir, "blocking.sqlite");
+  drop = database.drop;
+  const db = openDatabase(database.location, database.openOptions);
   await createOrganisation(db);
   const branches = await mapInSeries(Array.from({ length: BRANCHES }), async (_, i) => await createBranch(db, { name: `Branch ${i + 1}`, region: `Region ${i % 4}` }));
   const staff = await createUser(db, { role: "staff", branchId: branches[0]!.id, password: TEST_PASSWORD });
@@ -38,58 +53,68 @@ beforeAll(async () => {
   const proposers = [staff];
   for (const branch of branches) proposers.push(await createUser(db, { role: "staff", branchId: branch.id }));
   // Customers and granted gestures, written directly (the kept summaries' triggers keep up).
-  const sqlite = sqliteOf(db);
-  const type = sqlite.prepare("select t.id, o.occasion from gesture_types t join gesture_type_occasions o on o.type_id = t.id limit 1").get() as { id: number; occasion: string };
-  const insertCustomer = sqlite.prepare("insert into customers (crm_ref, name, name_key, surname_key, branch_id, customer_since, segment, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  const insertGesture = sqlite.prepare(
-    `insert into gestures (customer_id, branch_id, proposer_id, occasion, type_id, requested_amount, approved_amount, delivery_method, status, version, created_at, updated_at, submitted_at, approved_at, decided_at)
-     values (?, ?, ?, ?, ?, ?, ?, 'post', ?, 1, ?, ?, ?, ?, ?)`,
-  );
-  const segments = ["retail", "retail", "retail", "premier", "business", "private"];
+  const [type] = await db.select({ id: gestureTypeOccasions.typeId, occasion: gestureTypeOccasions.occasion }).from(gestureTypeOccasions).limit(1);
+  const segments = ["retail", "retail", "retail", "premier", "business", "private"] as const;
   const from = Date.parse("2026-01-02T15:00:00Z");
   const span = Date.parse("2026-03-30T15:00:00Z") - from;
-  sqlite.transaction(() => {
+  await writeTransaction(db, async (tx) => {
     const customerIds: number[][] = branches.map(() => []);
-    for (const [b, branch] of branches.entries()) {
-      for (let c = 0; c < CUSTOMERS_PER_BRANCH; c++) {
-        const n = b * CUSTOMERS_PER_BRANCH + c;
-        const since = `${2000 + (n % 26)}-${String((n % 12) + 1).padStart(2, "0")}-15`;
-        customerIds[b]!.push(Number(insertCustomer.run(`B${n}`, `Customer ${n}`, `customer ${n}`, `${n}`, branch.id, since, segments[n % segments.length], from, from).lastInsertRowid));
-      }
-    }
-    for (let i = 0; i < GESTURES; i++) {
-      const b = i % BRANCHES;
-      // A few customers of each branch receive far more than the rest (something for the reports to find).
-      const customers = customerIds[b]!;
-      const customer = i % 7 === 0 ? customers[i % 3]! : customers[(i * 7919) % customers.length]!;
-      const at = from + Math.floor((((i * 104_729) % GESTURES) / GESTURES) * span);
-      const amount = 2_000 + ((i * 31) % 80) * 100;
-      const status = i % 10 === 0 ? "rejected" : "approved";
-      insertGesture.run(
-        customer,
-        branches[b]!.id,
-        proposers[(b + 1) % proposers.length]!.id,
-        type.occasion,
-        type.id,
-        amount,
-        status === "approved" ? amount : null,
-        status,
-        at,
-        at,
-        at,
-        status === "approved" ? at + 3_600_000 : null,
-        at + 3_600_000,
-      );
-    }
-  })();
-  sqlite.close();
-  server = await startServerProcess(file);
+    const created = await inBatches(
+      BRANCHES * CUSTOMERS_PER_BRANCH,
+      (n) => ({
+        crmRef: `B${n}`,
+        name: `Customer ${n}`,
+        nameKey: `customer ${n}`,
+        surnameKey: `${n}`,
+        branchId: branches[Math.floor(n / CUSTOMERS_PER_BRANCH)]!.id,
+        customerSince: `${2000 + (n % 26)}-${String((n % 12) + 1).padStart(2, "0")}-15`,
+        segment: segments[n % segments.length]!,
+        createdAt: new Date(from),
+        updatedAt: new Date(from),
+      }),
+      (rows) => tx.insert(customers).values(rows).returning({ id: customers.id, branchId: customers.branchId }),
+    );
+    for (const customer of created) customerIds[branches.findIndex((branch) => branch.id === customer.branchId)]!.push(customer.id);
+    await inBatches(
+      GESTURES,
+      (i) => {
+        const b = i % BRANCHES;
+        // A few customers of each branch receive far more than the rest (something for the reports to find).
+        const ofBranch = customerIds[b]!;
+        const customer = i % 7 === 0 ? ofBranch[i % 3]! : ofBranch[(i * 7919) % ofBranch.length]!;
+        const at = from + Math.floor((((i * 104_729) % GESTURES) / GESTURES) * span);
+        const amount = 2_000 + ((i * 31) % 80) * 100;
+        const approved = i % 10 !== 0;
+        return {
+          customerId: customer,
+          branchId: branches[b]!.id,
+          proposerId: proposers[(b + 1) % proposers.length]!.id,
+          occasion: type!.occasion,
+          typeId: type!.id,
+          requestedAmount: amount,
+          approvedAmount: approved ? amount : null,
+          deliveryMethod: "post" as const,
+          status: approved ? ("approved" as const) : ("rejected" as const),
+          version: 1,
+          createdAt: new Date(at),
+          updatedAt: new Date(at),
+          submittedAt: new Date(at),
+          approvedAt: approved ? new Date(at + 3_600_000) : null,
+          decidedAt: new Date(at + 3_600_000),
+        };
+      },
+      (rows) => tx.insert(gestures).values(rows).returning({ id: gestures.id }),
+    );
+  });
+  await closeDatabase(db);
+  server = await startServerProcess(database.location);
   staffCookie = await signInOver(server.origin, staff.email, TEST_PASSWORD);
   financeCookie = await signInOver(server.origin, finance.email, TEST_PASSWORD);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await server?.kill();
+  await drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

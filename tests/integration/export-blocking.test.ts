@@ -8,53 +8,62 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, sqliteOf } from "~/utils/db.server";
+import { auditEvents } from "../../db/schema";
+import { closeDatabase, openDatabase } from "~/utils/db.server";
 import { startServerProcess, signInOver, type ServerProcess } from "../support/server-process";
 import { createBranch, createOrganisation, createUser, TEST_PASSWORD } from "../support/factories";
+import { databaseLocation } from "../support/postgres-databases";
 
 const EVENTS = 200_000;
+/** Rows per insert while the log is written (within SQLite's limit on bound values). */
+const INSERT_ROWS = 2_000;
 const STAFF_REQUESTS = 12;
 const LIMIT_MS = 100;
 
 let dir: string;
+let drop: () => Promise<void> = async () => undefined;
 let server: ServerProcess;
 let staffCookie: string;
 let financeCookie: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "empathy-fund-export-blocking-"));
-  const file = join(dir, "blocking.sqlite");
-  const db = openDatabase(file);
+  // An SQLite file, or under `npm run test:postgres` a PostgreSQL database of its own (the workers
+  // then read through connections of their own).
+  const database = databaseLocation(dir, "blocking.sqlite");
+  drop = database.drop;
+  const db = openDatabase(database.location, database.openOptions);
   await createOrganisation(db);
   const branch = await createBranch(db);
   const staff = await createUser(db, { role: "staff", branchId: branch.id, password: TEST_PASSWORD });
   const finance = await createUser(db, { role: "finance", password: TEST_PASSWORD });
   // A long audit log, written directly (the export reads it; nothing here checks the chain).
-  const sqlite = sqliteOf(db);
-  const insert = sqlite.prepare("insert into audit_events (at, actor_id, action, entity, entity_id, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?)");
   const start = Date.now() - EVENTS * 1000;
-  sqlite.transaction(() => {
-    for (let i = 0; i < EVENTS; i++) {
-      insert.run(
-        start + i * 1000,
-        finance.id,
-        "gesture.approve",
-        "gesture",
-        String(i),
-        `{"amount":${i % 9000},"level":"manager"}`,
-        i === 0 ? "p".repeat(64) : (i - 1).toString(16).padStart(64, "0"),
-        i.toString(16).padStart(64, "0"),
-      );
-    }
-  })();
-  sqlite.close();
-  server = await startServerProcess(file);
+  for (let from = 0; from < EVENTS; from += INSERT_ROWS) {
+    const rows = Array.from({ length: Math.min(INSERT_ROWS, EVENTS - from) }, (_, k) => {
+      const i = from + k;
+      return {
+        at: new Date(start + i * 1000),
+        actorId: finance.id,
+        action: "gesture.approve",
+        entity: "gesture",
+        entityId: String(i),
+        detail: `{"amount":${i % 9000},"level":"manager"}`,
+        prevHash: i === 0 ? "p".repeat(64) : (i - 1).toString(16).padStart(64, "0"),
+        hash: i.toString(16).padStart(64, "0"),
+      };
+    });
+    await db.insert(auditEvents).values(rows);
+  }
+  await closeDatabase(db);
+  server = await startServerProcess(database.location);
   staffCookie = await signInOver(server.origin, staff.email, TEST_PASSWORD);
   financeCookie = await signInOver(server.origin, finance.email, TEST_PASSWORD);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await server?.kill();
+  await drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
