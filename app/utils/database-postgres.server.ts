@@ -71,10 +71,19 @@ class Connections {
 
 export type PostgresDb = NodePgDatabase<typeof schema>;
 
+let idleErrorReport = (error: Error) => console.warn(`A PostgreSQL connection in the pool failed while idle (it is replaced on the next query): ${error.message}`);
+/** Where an idle pooled connection's error is reported: the app sends it to its log (db.server.ts). */
+export function reportIdleConnectionErrors(report: (error: Error) => void): (error: Error) => void {
+  const previous = idleErrorReport;
+  idleErrorReport = report;
+  return previous;
+}
+
 export function openPostgresDatabase(url: string, options: { ready?: Promise<unknown>; migrate?: boolean; poolSize?: number } = {}): PostgresDb {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? poolSizeFromEnv() });
-  // An idle connection's error (the server restarted) must not crash the process; the next query reconnects.
-  pool.on("error", () => undefined);
+  // An idle connection's error (the server restarted, a failover) must not crash the process; the
+  // next query reconnects. It is reported (the app's log, db.server.ts), not swallowed.
+  pool.on("error", (error) => idleErrorReport(error));
   const created = options.ready ?? Promise.resolve();
   const ready = options.migrate === false ? created : created.then(() => migratePostgresPool(pool));
   ready.catch(() => undefined); // reported to every query (and to postgresReady), not as an unhandled rejection

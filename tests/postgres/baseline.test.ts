@@ -14,6 +14,7 @@ import { migratePostgres, openPostgres, syncIdentitySequences } from "../../db/p
 import * as pgSchema from "../../db/postgres/schema";
 import { closeDatabase, openDatabase, sqliteOf } from "../../app/utils/database.server";
 import { domainErrorOf } from "../../app/domain/core/errors";
+import { reportIdleConnectionErrors } from "../../app/utils/database-postgres.server";
 import * as schema from "../../db/schema";
 import { startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
 
@@ -505,6 +506,33 @@ describe("the NUL character through the app's connection", () => {
       await db.insert(schema.branches).values({ code: "N1", name: "North", region: "North", createdAt: new Date(T0) });
       expect((await db.select().from(schema.branches)).map((branch) => branch.name)).toEqual(["North"]);
     } finally {
+      await closeDatabase(db);
+    }
+  });
+});
+
+describe("a pooled connection that dies while idle", () => {
+  it("is reported (not swallowed, not a crash) and the next query runs on a new connection", async () => {
+    const { url } = await bothEngines("idle");
+    const db = openDatabase(url);
+    const reported: Error[] = [];
+    const previous = reportIdleConnectionErrors((error) => reported.push(error));
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await db.select().from(schema.branches); // one connection now idles in the pool
+      // What a server restart or a failover does to it.
+      const { rows } = await admin.query<{ n: number }>(
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+      );
+      expect(rows[0]!.n).toBeGreaterThan(0);
+      for (let i = 0; i < 50 && reported.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(reported.map((error) => error.message).join(" ")).toMatch(/terminat/i);
+      await db.insert(schema.branches).values({ code: "S1", name: "South", region: "South", createdAt: new Date(T0) });
+      expect((await db.select().from(schema.branches)).map((branch) => branch.code)).toEqual(["S1"]);
+    } finally {
+      reportIdleConnectionErrors(previous);
+      await admin.end();
       await closeDatabase(db);
     }
   });
