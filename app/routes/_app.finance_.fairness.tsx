@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const at = now();
   const range = readRange(url.searchParams, timeZone, at);
   // Computed in a report worker thread (decision 52): the event loop stays free meanwhile.
-  const report = await runReport({ kind: "fairness", scope: scope.scope, range: range.range });
+  const report = await runReport({ kind: "fairness", scope: scope.scope, range: range.range }, { signal: request.signal });
   const flaggedConcentrations = report.concentration.filter((c) => c.flaggedCustomers || c.flaggedSegment).length;
   return json({
     scope: scopeForPage(scope),

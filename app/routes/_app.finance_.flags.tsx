@@ -49,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const at = now();
   const { quarter, options, from, rule, status, errors } = readFilters(url.searchParams, timeZone, at);
   // Computed in a report worker thread (decision 52): the event loop stays free meanwhile.
-  const flags = await runReport({ kind: "flags", quarter, currency, rules: rule ? [rule] : FLAG_RULES });
+  const flags = await runReport({ kind: "flags", quarter, currency, rules: rule ? [rule] : FLAG_RULES }, { signal: request.signal });
   const reviews = await reviewsFor(
     db,
     flags.map((f) => f.key),

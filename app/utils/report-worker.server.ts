@@ -67,11 +67,39 @@ function dispatch() {
   }
 }
 
-/** The report's result, computed in a report worker thread when the build has one. */
-export async function runReport<Job extends ReportJob>(job: Job): Promise<ReportResult<Job>> {
+/**
+ * The report's result, computed in a report worker thread when the build has one. `signal`: the
+ * request's; a report still waiting for a thread when its requester has gone (a closed tab, a
+ * client's timeout) is dropped from the queue rather than computed for no one, so that a burst
+ * of abandoned requests does not keep the threads and the database busy long after.
+ */
+export async function runReport<Job extends ReportJob>(job: Job, options: { signal?: AbortSignal } = {}): Promise<ReportResult<Job>> {
   if (!WORKER_FILE) return Promise.resolve(await computeReport(db, job));
+  const { signal } = options;
+  if (signal?.aborted) throw new Error("The report is no longer wanted: its request was closed.");
   return new Promise((resolve, reject) => {
-    queue.push({ request: { id: nextId++, job }, pending: { resolve: resolve as (value: unknown) => void, reject } });
+    const entry = { request: { id: nextId++, job }, pending: { resolve: resolve as (value: unknown) => void, reject } };
+    const abandon = () => {
+      const index = queue.indexOf(entry);
+      if (index === -1) return; // already computing: its answer is simply not sent
+      queue.splice(index, 1);
+      reject(new Error("The report is no longer wanted: its request was closed."));
+    };
+    signal?.addEventListener("abort", abandon, { once: true });
+    entry.pending.resolve = (value) => {
+      signal?.removeEventListener("abort", abandon);
+      resolve(value as ReportResult<Job>);
+    };
+    entry.pending.reject = (error) => {
+      signal?.removeEventListener("abort", abandon);
+      reject(error);
+    };
+    queue.push(entry);
     dispatch();
   });
+}
+
+/** Reports waiting for a thread (for tests and the health of the queue). */
+export function queuedReports(): number {
+  return queue.length;
 }
