@@ -112,6 +112,9 @@ test.describe("without JavaScript", () => {
 });
 
 test("a proposal over the second-approval threshold travels through the manager and then finance", async ({ page, browser, signInAs }) => {
+  // Three people sign in and walk the whole chain (about 30 steps): on CI's two busy cores this took
+  // 32 s with every step answering (0.3-2 s each), past the 30 s default. Twice that, as for no other journey.
+  test.setTimeout(60_000);
   const customer = await createCustomerWithSignal({ branchCode: "NTH", name: "Iris Threshold", kind: "bereavement", daysAgo: 6 });
   await signInAs("staff");
   await page.goto(`/customers/${customer.customerId}`);
